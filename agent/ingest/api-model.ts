@@ -1,0 +1,174 @@
+import { z } from 'zod';
+
+/**
+ * The ApiModel: what ingest knows about a vendor's API, as data. Every item keeps a `source`
+ * pointing back to where in the docs it came from. Nothing in here is ever executed or obeyed:
+ * descriptions are text.
+ */
+
+export const Source = z.object({
+  /** The document, relative to the docs root the user named. */
+  file: z.string(),
+  /** RFC 6901 JSON pointer inside that document (`''` is the whole document). For Markdown, `#heading`. */
+  pointer: z.string(),
+});
+export type Source = z.infer<typeof Source>;
+
+/**
+ * A JSON schema reduced to what the later stages use. `ref` names an entry of `ApiModel.schemas`,
+ * which is how circular schemas stay finite.
+ */
+export const SchemaNode = z.object({
+  ref: z.string().optional(),
+  type: z.array(z.string()).optional(),
+  format: z.string().optional(),
+  description: z.string().optional(),
+  enum: z.array(z.unknown()).optional(),
+  nullable: z.boolean().optional(),
+  required: z.array(z.string()).optional(),
+  example: z.unknown().optional(),
+  readOnly: z.boolean().optional(),
+  get properties(): z.ZodOptional<z.ZodRecord<z.ZodString, typeof SchemaNode>> {
+    return z.record(z.string(), SchemaNode).optional();
+  },
+  get items(): z.ZodOptional<typeof SchemaNode> {
+    return SchemaNode.optional();
+  },
+  get additionalProperties(): z.ZodOptional<typeof SchemaNode> {
+    return SchemaNode.optional();
+  },
+  get allOf(): z.ZodOptional<z.ZodArray<typeof SchemaNode>> {
+    return z.array(SchemaNode).optional();
+  },
+  get oneOf(): z.ZodOptional<z.ZodArray<typeof SchemaNode>> {
+    return z.array(SchemaNode).optional();
+  },
+  get anyOf(): z.ZodOptional<z.ZodArray<typeof SchemaNode>> {
+    return z.array(SchemaNode).optional();
+  },
+});
+export type SchemaNode = z.infer<typeof SchemaNode>;
+
+export const NamedSchema = z.object({ name: z.string(), schema: SchemaNode, source: Source });
+export type NamedSchema = z.infer<typeof NamedSchema>;
+
+export const ServerVariable = z.object({
+  name: z.string(),
+  default: z.string().optional(),
+  enum: z.array(z.string()).optional(),
+  description: z.string().optional(),
+});
+
+export const Server = z.object({
+  url: z.string(),
+  description: z.string().optional(),
+  variables: z.array(ServerVariable),
+  source: Source,
+});
+export type Server = z.infer<typeof Server>;
+
+export const SecurityScheme = z.object({
+  key: z.string(),
+  /** Normalised: Swagger 2.0 `basic` becomes `http` + scheme `basic`. */
+  type: z.enum(['apiKey', 'http', 'oauth2', 'openIdConnect', 'mutualTLS']),
+  scheme: z.string().optional(),
+  in: z.enum(['header', 'query', 'cookie']).optional(),
+  name: z.string().optional(),
+  bearer_format: z.string().optional(),
+  description: z.string().optional(),
+  flows: z.array(z.string()),
+  scopes: z.array(z.object({ name: z.string(), description: z.string().optional() })),
+  source: Source,
+});
+export type SecurityScheme = z.infer<typeof SecurityScheme>;
+
+/** One alternative of a security requirement: every scheme listed must be applied together. */
+export const SecurityRequirement = z.array(z.object({ scheme: z.string(), scopes: z.array(z.string()) }));
+export type SecurityRequirement = z.infer<typeof SecurityRequirement>;
+
+export const Parameter = z.object({
+  name: z.string(),
+  in: z.enum(['query', 'header', 'path', 'cookie', 'body', 'formData']),
+  required: z.boolean(),
+  description: z.string().optional(),
+  schema: SchemaNode.optional(),
+  source: Source,
+});
+export type Parameter = z.infer<typeof Parameter>;
+
+export const ResponseHeader = z.object({
+  name: z.string(),
+  description: z.string().optional(),
+  schema: SchemaNode.optional(),
+});
+
+export const Response = z.object({
+  status: z.string(),
+  description: z.string().optional(),
+  content_type: z.string().optional(),
+  schema: SchemaNode.optional(),
+  /** Response examples as the docs give them (bounded in number). */
+  examples: z.array(z.unknown()),
+  headers: z.array(ResponseHeader),
+  source: Source,
+});
+export type Response = z.infer<typeof Response>;
+
+export const HttpMethod = z.enum(['get', 'head', 'options', 'trace', 'post', 'put', 'patch', 'delete']);
+export type HttpMethod = z.infer<typeof HttpMethod>;
+
+export const Operation = z.object({
+  /** operationId when the docs give one, else `METHOD path`. Unique in a model. */
+  id: z.string(),
+  method: HttpMethod,
+  path: z.string(),
+  summary: z.string().optional(),
+  description: z.string().optional(),
+  tags: z.array(z.string()),
+  deprecated: z.boolean(),
+  parameters: z.array(Parameter),
+  has_request_body: z.boolean(),
+  responses: z.array(Response),
+  /** `undefined` inherits the document's security; `[]` means explicitly unauthenticated. */
+  security: z.array(SecurityRequirement).optional(),
+  /** Operation- or path-level servers, when they override the document's. */
+  servers: z.array(Server).optional(),
+  /** Vendor extensions whose values are short scalars or string lists (e.g. a required role). */
+  extensions: z.record(z.string(), z.unknown()),
+  source: Source,
+});
+export type Operation = z.infer<typeof Operation>;
+
+export const ProseTopic = z.enum(['pagination', 'rate_limit', 'errors', 'auth']);
+export type ProseTopic = z.infer<typeof ProseTopic>;
+
+export const Prose = z.object({
+  topics: z.array(ProseTopic),
+  text: z.string(),
+  source: Source,
+});
+export type Prose = z.infer<typeof Prose>;
+
+export const DocumentInfo = z.object({
+  file: z.string(),
+  kind: z.enum(['openapi', 'swagger', 'markdown', 'html']),
+  sha256: z.string(),
+});
+
+export const ApiModel = z.object({
+  title: z.string(),
+  /** kebab-case vendor name derived from the title (or given by the user). */
+  vendor: z.string(),
+  api_version: z.string().optional(),
+  format: z.enum(['openapi-3.0', 'openapi-3.1', 'swagger-2.0']),
+  /** sha256 over every document read, in order. */
+  docs_sha256: z.string(),
+  documents: z.array(DocumentInfo),
+  servers: z.array(Server),
+  security_schemes: z.array(SecurityScheme),
+  security: z.array(SecurityRequirement),
+  operations: z.array(Operation),
+  schemas: z.record(z.string(), NamedSchema),
+  prose: z.array(Prose),
+});
+export type ApiModel = z.infer<typeof ApiModel>;

@@ -1,0 +1,104 @@
+import { createHash } from 'node:crypto';
+import { FetchwrightError } from '../errors.ts';
+import type { ApiModel, NamedSchema, Operation, Prose, SecurityScheme, Server } from './api-model.ts';
+import { extractProse } from './prose.ts';
+import { readDocs, specVersionOf, type RawDocument } from './read-docs.ts';
+import { readSpec, type SpecParts } from './read-spec.ts';
+import { createRefResolver } from './ref-resolver.ts';
+import { SchemaReader } from './schema-reader.ts';
+import { vendorName } from './vendor-name.ts';
+
+export interface IngestOptions {
+  /** Overrides the vendor name derived from the docs' titles. */
+  vendor?: string;
+}
+
+function hasPaths(data: unknown): boolean {
+  const paths = (data as { paths?: unknown }).paths;
+  return !!paths && typeof paths === 'object' && Object.keys(paths).length > 0;
+}
+
+/**
+ * docs (a file, or a folder of specs and pages) → ApiModel. Every spec that describes paths is a
+ * root; a folder of split specs becomes one model.
+ */
+export async function ingest(input: string, options: IngestOptions = {}): Promise<ApiModel> {
+  const { root, documents } = await readDocs(input);
+  const specs = documents.filter((d): d is RawDocument & { data: Record<string, unknown> } => d.kind === 'spec' && !!specVersionOf(d.data));
+  const roots = specs.filter((d) => hasPaths(d.data));
+  if (!roots.length) {
+    const only = documents.length === 1 ? documents[0] : undefined;
+    throw new FetchwrightError(
+      'not-a-spec',
+      only
+        ? only.kind === 'spec'
+          ? `${only.file} is not an OpenAPI 3.x or Swagger 2.0 description with paths (no "openapi: 3.x" or "swagger: \"2.0\"" field, or no paths)`
+          : `${only.file} is a ${only.kind} page; fetchwright plans from an OpenAPI or Swagger description, and reads pages only as supporting prose beside one`
+        : `no OpenAPI 3.x or Swagger 2.0 description with paths found under ${input}`,
+      { file: only?.file ?? input, hint: 'Point fetchwright at the vendor\'s OpenAPI (3.0/3.1) or Swagger 2.0 file, or a folder that holds it.' },
+    );
+  }
+
+  const parts: (SpecParts & { file: string })[] = [];
+  const schemas: Record<string, NamedSchema> = Object.create(null) as Record<string, NamedSchema>;
+  const fileHashes = new Map<string, string>(documents.map((d) => [d.absPath, d.sha256]));
+  for (const spec of roots) {
+    const resolver = await createRefResolver({ absPath: spec.absPath, file: spec.file, data: spec.data }, root);
+    const reader = new SchemaReader(resolver, root);
+    const swagger2 = specVersionOf(spec.data) === 'swagger-2.0';
+    parts.push({ file: spec.file, ...readSpec({ absPath: spec.absPath, file: spec.file, docsRoot: root, data: spec.data, swagger2, resolver, schemas: reader }) });
+    Object.assign(schemas, reader.schemas);
+    for (const [abs, sha] of resolver.filesRead()) if (sha && !fileHashes.has(abs)) fileHashes.set(abs, sha);
+  }
+
+  const operations: Operation[] = [];
+  const ids = new Set<string>();
+  for (const part of parts) {
+    for (const op of part.operations) {
+      const id = ids.has(op.id) ? `${op.id} (${part.file})` : op.id;
+      ids.add(id);
+      // Merged split specs: an operation inherits the security of its own file, not the first one's.
+      const security = op.security ?? (parts.length > 1 ? part.security : undefined);
+      operations.push({ ...op, id, ...(security ? { security } : {}) });
+    }
+  }
+  const servers = dedupe(parts.flatMap((p) => p.servers), (s: Server) => s.url);
+  const securitySchemes = dedupe(parts.flatMap((p) => p.security_schemes), (s: SecurityScheme) => s.key);
+
+  const prose: Prose[] = [];
+  for (const part of parts) for (const t of part.texts) prose.push(...extractProse(t.text, t.source, false));
+  for (const scheme of securitySchemes) {
+    if (scheme.description) prose.push({ topics: ['auth'], text: scheme.description, source: scheme.source });
+  }
+  for (const doc of documents) {
+    if (doc.kind === 'markdown') prose.push(...extractProse(doc.text, { file: doc.file, pointer: '' }, true));
+  }
+
+  const documentsRead = documents
+    .filter((d) => d.kind !== 'spec' || specVersionOf(d.data) || fileHashes.has(d.absPath))
+    .map((d) => ({ file: d.file, kind: d.kind === 'spec' ? (specVersionOf(d.data) === 'swagger-2.0' ? ('swagger' as const) : ('openapi' as const)) : d.kind, sha256: d.sha256 }));
+  const docsHash = createHash('sha256');
+  for (const [abs, sha] of [...fileHashes].sort(([a], [b]) => a.localeCompare(b))) docsHash.update(`${abs.slice(root.length)}\0${sha}\n`);
+
+  const first = parts[0]!;
+  return {
+    title: first.title,
+    vendor: options.vendor ?? vendorName(parts.map((p) => p.title)),
+    ...(first.api_version ? { api_version: first.api_version } : {}),
+    format: specVersionOf(roots[0]!.data)!,
+    docs_sha256: docsHash.digest('hex'),
+    documents: documentsRead,
+    servers,
+    security_schemes: securitySchemes,
+    security: first.security,
+    operations,
+    schemas,
+    prose,
+  };
+}
+
+function dedupe<T>(items: T[], key: (t: T) => string): T[] {
+  const seen = new Map<string, T>();
+  for (const item of items) if (!seen.has(key(item))) seen.set(key(item), item);
+  return [...seen.values()];
+}
