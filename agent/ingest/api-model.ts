@@ -27,6 +27,9 @@ export const SchemaNode = z.object({
   nullable: z.boolean().optional(),
   required: z.array(z.string()).optional(),
   example: z.unknown().optional(),
+  default: z.unknown().optional(),
+  minimum: z.number().optional(),
+  maximum: z.number().optional(),
   readOnly: z.boolean().optional(),
   get properties(): z.ZodOptional<z.ZodRecord<z.ZodString, typeof SchemaNode>> {
     return z.record(z.string(), SchemaNode).optional();

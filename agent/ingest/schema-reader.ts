@@ -84,6 +84,10 @@ export class SchemaReader {
     if (Array.isArray(s.required)) node.required = s.required.filter((r): r is string => typeof r === 'string');
     const example = boundedExample(s.example ?? (Array.isArray(s.examples) ? s.examples[0] : undefined));
     if (example !== undefined) node.example = example;
+    const def = boundedExample(s.default);
+    if (def !== undefined) node.default = def;
+    if (typeof s.minimum === 'number') node.minimum = s.minimum;
+    if (typeof s.maximum === 'number') node.maximum = s.maximum;
 
     if (s.properties && typeof s.properties === 'object') {
       node.properties = Object.fromEntries(

@@ -1,0 +1,78 @@
+import type { ApiModel, Operation } from '../ingest/api-model.ts';
+import { requirementsOf } from '../plan/detect-auth.ts';
+import type { Assessment, Evidence } from '../plan/connector-plan.ts';
+
+/**
+ * The least privilege each chosen operation needs, as the docs state it: OAuth 2 scopes from the
+ * security requirement, scopes named in parameter prose ("Requires scope: `users:read`"), or a
+ * documented role/permission extension. Admin and write powers are flagged.
+ */
+
+type Finding = Assessment['privilege'][number];
+
+const ADMIN = /(^|[^a-z])(admin|root|owner|superuser|super_user|full_?access|manage_all)([^a-z]|$)|\*/i;
+const WRITE = /(^|[.:_\-\s/])(write|manage|create|update|delete|modify|edit|full|all|rw)([.:_\-\s/]|$)/i;
+const READ = /(^|[.:_\-\s/])(read|list|view|get|ro|readonly|read_only)([.:_\-\s/]|$)/i;
+
+export function classifyScope(scope: string): 'admin' | 'write' | undefined {
+  if (ADMIN.test(scope)) return 'admin';
+  if (WRITE.test(scope) && !READ.test(scope)) return 'write';
+  return undefined;
+}
+
+function scopesFromProse(op: Operation): { scopes: string[]; evidence: Evidence[] } {
+  const scopes: string[] = [];
+  const evidence: Evidence[] = [];
+  for (const p of op.parameters) {
+    const m = /requires? (?:the )?(?:scopes?|permissions?)[:\s]+((?:`[^`]+`[,\s]*(?:and|or)?\s*)+)/i.exec(p.description ?? '');
+    if (!m) continue;
+    scopes.push(...[...m[1]!.matchAll(/`([^`]+)`/g)].map((x) => x[1]!));
+    evidence.push({ source: p.source, quote: m[0] });
+  }
+  return { scopes, evidence };
+}
+
+function scopesFromExtensions(op: Operation): { scopes: string[]; evidence: Evidence[] } {
+  const scopes: string[] = [];
+  for (const [key, value] of Object.entries(op.extensions)) {
+    if (!/permission|scope|role|privilege/i.test(key)) continue;
+    const collect = (v: unknown): void => {
+      if (typeof v === 'string') scopes.push(v);
+      else if (Array.isArray(v)) v.forEach(collect);
+      else if (v && typeof v === 'object') Object.entries(v).forEach(([k, x]) => (/operator|type/i.test(k) ? undefined : collect(x)));
+    };
+    collect(value);
+  }
+  return { scopes: [...new Set(scopes)], evidence: scopes.length ? [{ source: op.source, quote: `${Object.keys(op.extensions).find((k) => /permission|scope|role|privilege/i.test(k))}: ${scopes.join(', ')}` }] : [] };
+}
+
+export function privilegeOf(stream: { name: string; op: Operation }, model: Pick<ApiModel, 'security' | 'security_schemes'>): Finding {
+  const op = stream.op;
+  const evidence: Evidence[] = [];
+  const all: string[] = [];
+  for (const req of requirementsOf(op, model)) {
+    for (const r of req) {
+      if (!r.scopes.length) continue;
+      all.push(...r.scopes);
+      evidence.push({ source: op.source, quote: `security ${r.scheme}: ${r.scopes.join(', ')}` });
+    }
+  }
+  const prose = scopesFromProse(op);
+  const ext = scopesFromExtensions(op);
+  all.push(...prose.scopes, ...ext.scopes);
+  evidence.push(...prose.evidence, ...ext.evidence);
+  const scopes = [...new Set(all)];
+  // Least: the read-only scopes when the docs offer them beside stronger ones.
+  const unflagged = scopes.filter((s) => !classifyScope(s));
+  const least = unflagged.length ? unflagged : scopes;
+  return {
+    stream: stream.name,
+    operation_id: op.id,
+    least_scopes: least,
+    flagged: scopes.flatMap((s) => {
+      const why = classifyScope(s);
+      return why ? [{ scope: s, why }] : [];
+    }),
+    evidence,
+  };
+}

@@ -1,0 +1,17 @@
+/** Where a command writes: stdout is the machine contract (`--json`), stderr is for people. */
+export interface Io {
+  stdout: { write(chunk: string): unknown };
+  stderr: { write(chunk: string): unknown };
+}
+
+/** An Io that collects output, for running the CLI in-process (tests, other tools). */
+export function captureIo(): Io & { out: () => string; err: () => string } {
+  let out = '';
+  let err = '';
+  return {
+    stdout: { write: (s: string) => (out += s) },
+    stderr: { write: (s: string) => (err += s) },
+    out: () => out,
+    err: () => err,
+  };
+}

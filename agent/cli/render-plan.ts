@@ -1,0 +1,69 @@
+import type { ConnectorPlan, Pagination, Stream } from '../plan/connector-plan.ts';
+
+/** The plan for a person: one screen of decisions, then the evidence behind each. */
+
+function pct(n: number): string {
+  return `${Math.round(n * 100)}%`;
+}
+
+export function describePagination(p: Pagination): string {
+  switch (p.style) {
+    case 'link-header':
+      return `Link header rel=${p.rel}${p.cursor_param ? ` (carries ${p.cursor_param})` : ''}`;
+    case 'cursor':
+      return `cursor ${p.cursor_param} ← ${p.cursor_path}`;
+    case 'offset':
+      return `offset ${p.offset_param}/${p.limit_param}=${p.page_size}, stop: ${p.stop === 'has-more-field' ? `${p.more_path} false` : p.stop === 'total' ? `${p.total_path} reached` : 'empty page'}`;
+    case 'page':
+      return `page ${p.page_param}${p.size_param ? `/${p.size_param}` : ''} from ${p.first_page}, stop: ${p.stop === 'page-count' ? `${p.pages_path}` : p.stop === 'has-more-field' ? `${p.more_path} false` : 'empty page'}`;
+    case 'next-url':
+      return `next URL ${p.next_path}${p.relative ? ' (relative)' : ''}`;
+    case 'none':
+      return 'none (one page)';
+  }
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+}
+
+function streamRow(s: Stream): string[] {
+  return [
+    s.name,
+    s.kind,
+    `GET ${s.path}`,
+    s.items_path || '(body)',
+    describePagination(s.pagination),
+    s.parent ? `${s.parent.stream}.${s.parent.from_field} → {${s.parent.param}}` : '',
+    pct(s.confidence),
+  ];
+}
+
+export function renderPlan(plan: ConnectorPlan): string {
+  const a = plan.auth;
+  const creds = a.credentials.map((c) => `${c.in} ${c.name}: ${c.prefix ? `"${c.prefix}"` : ''}<credential>`).join(' + ');
+  const lines = [
+    `vendor     ${plan.vendor}`,
+    `base URL   ${plan.base_url.url}${Object.keys(plan.base_url.variables).length ? `  (fill in: ${Object.entries(plan.base_url.variables).map(([k, v]) => (v ? `${k}=${v}` : k)).join(', ')})` : ''}`,
+    `auth       ${a.type}${creds ? ` — ${creds}` : ''}  [${pct(a.confidence)}]`,
+    `assessment ${plan.assessment.score}/100 — ${plan.assessment.verdict === 'generate' ? 'ready to generate' : 'MANUAL BUILD RECOMMENDED'}`,
+    ...plan.assessment.reasons.map((r) => `           · ${r}`),
+    '',
+    table([['stream', 'kind', 'operation', 'records', 'pagination', 'parent', 'conf'], ...plan.streams.map(streamRow)]),
+    '',
+    'least privilege:',
+    ...plan.assessment.privilege.map(
+      (p) => `  ${p.stream}: ${p.least_scopes.length ? p.least_scopes.join(', ') : '(the docs name no scope)'}${p.flagged.length ? `  ⚠ ${p.flagged.map((f) => `${f.scope} (${f.why})`).join(', ')}` : ''}`,
+    ),
+    '',
+    'why:',
+  ];
+  for (const s of plan.streams) {
+    lines.push(`  ${s.name}`);
+    for (const e of [...s.evidence, ...s.pagination.evidence].slice(0, 4)) lines.push(`    ${e.source.file}${e.source.pointer ? `#${e.source.pointer}` : ''}: "${e.quote.slice(0, 160)}"`);
+  }
+  lines.push('  auth');
+  for (const e of a.evidence.slice(0, 3)) lines.push(`    ${e.source.file}${e.source.pointer ? `#${e.source.pointer}` : ''}: "${e.quote.slice(0, 160)}"`);
+  return `${lines.join('\n')}\n`;
+}

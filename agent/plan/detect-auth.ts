@@ -1,0 +1,142 @@
+import type { ApiModel, Operation, SecurityRequirement, SecurityScheme } from '../ingest/api-model.ts';
+import type { AuthHeader, AuthPlan, Evidence } from './connector-plan.ts';
+
+/**
+ * How the connector authenticates: which of the docs' security alternatives a human can provision
+ * a credential for, where each credential goes, and the prefix before it (`SSWS `, `Token token=`,
+ * `token `) as the docs write it. The host injects it at the egress gate; fetcher code never sees it.
+ */
+
+/** The security alternatives that apply to an operation. */
+export function requirementsOf(op: Operation, model: Pick<ApiModel, 'security' | 'security_schemes'>): SecurityRequirement[] {
+  const reqs = op.security ?? model.security;
+  if (reqs.length) return reqs;
+  if (op.security && op.security.length === 0) return [];
+  // Docs that define schemes but never say which applies: each scheme is an alternative.
+  return model.security_schemes.map((s) => [{ scheme: s.key, scopes: [] }]);
+}
+
+const RANK: Record<SecurityScheme['type'], number> = { apiKey: 3, http: 3, oauth2: 2, openIdConnect: 1, mutualTLS: 0 };
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Finds `Name: PREFIX {placeholder}` (or `'Name': f'prefix {token}'`) in the docs' words. */
+export function findPrefix(headerName: string, texts: { text: string; source: Evidence['source'] }[]): { prefix: string; evidence: Evidence } | undefined {
+  const pattern = new RegExp(
+    `${escapeRegExp(headerName)}['"\`]?\\s*[:=]\\s*f?['"\`]?([A-Za-z][A-Za-z0-9_-]*(?:[ \\t]+[A-Za-z0-9_-]+=)?)([ \\t]*)(?:[{<$\\[]|[A-Z][A-Z0-9_]{2,}\\b)`,
+  );
+  for (const t of texts) {
+    const m = pattern.exec(t.text);
+    if (!m) continue;
+    const word = m[1]!;
+    const prefix = word.endsWith('=') ? word : `${word} `;
+    const start = Math.max(0, m.index - 80);
+    return { prefix, evidence: { source: t.source, quote: t.text.slice(start, m.index + m[0].length + 40).replace(/\s+/g, ' ').trim() } };
+  }
+  return undefined;
+}
+
+/**
+ * The scheme's own description giving the credential's format without the header name, e.g.
+ * PagerDuty's "The API Key with format `Token token=<API_KEY>`", or Kubernetes' "Bearer Token
+ * authentication" on an `authorization` key scheme.
+ */
+function findFormat(scheme: SecurityScheme): { prefix: string; evidence: Evidence } | undefined {
+  const d = scheme.description ?? '';
+  const quoted = /`([A-Za-z][A-Za-z0-9_-]*(?:[ \t]+[A-Za-z0-9_-]+=)?)([ \t]*)[{<$][^`]*`/.exec(d);
+  if (quoted) {
+    const word = quoted[1]!;
+    return { prefix: word.endsWith('=') ? word : `${word} `, evidence: { source: scheme.source, quote: d.replace(/\s+/g, ' ').slice(0, 200) } };
+  }
+  if ((scheme.name ?? '').toLowerCase() === 'authorization' && /\bbearer\b/i.test(`${d} ${scheme.key}`)) {
+    return { prefix: 'Bearer ', evidence: { source: scheme.source, quote: `${scheme.key}: ${d}`.slice(0, 200) } };
+  }
+  return undefined;
+}
+
+function credentialFor(scheme: SecurityScheme, model: Pick<ApiModel, 'prose'>): { header: AuthHeader; type: AuthPlan['type']; evidence: Evidence[]; confidence: number } {
+  const evidence: Evidence[] = [{ source: scheme.source, quote: `${scheme.key}: ${scheme.type}${scheme.scheme ? ` ${scheme.scheme}` : ''}${scheme.in ? ` in ${scheme.in}` : ''}${scheme.name ? ` ${scheme.name}` : ''}` }];
+  const texts = [
+    ...(scheme.description ? [{ text: scheme.description, source: scheme.source }] : []),
+    ...model.prose.filter((p) => p.topics.includes('auth')).map((p) => ({ text: p.text, source: p.source })),
+  ];
+  if (scheme.type === 'apiKey') {
+    const name = scheme.name ?? 'Authorization';
+    const where = scheme.in ?? 'header';
+    const found = where === 'header' ? findPrefix(name, texts) ?? findFormat(scheme) : undefined;
+    if (found) evidence.push(found.evidence);
+    const prefix = found?.prefix ?? '';
+    const type: AuthPlan['type'] = /^bearer\s$/i.test(prefix) ? 'bearer' : /^basic\s$/i.test(prefix) ? 'basic' : 'api_key';
+    // An Authorization header with no documented prefix is a guess; say so through the confidence.
+    const confidence = found || name.toLowerCase() !== 'authorization' ? 0.9 : 0.55;
+    return { header: { name, in: where, prefix, scheme: scheme.key }, type, evidence, confidence };
+  }
+  if (scheme.type === 'http' && scheme.scheme === 'basic') {
+    return { header: { name: 'Authorization', in: 'header', prefix: 'Basic ', scheme: scheme.key }, type: 'basic', evidence, confidence: 0.95 };
+  }
+  if (scheme.type === 'http') {
+    return { header: { name: 'Authorization', in: 'header', prefix: 'Bearer ', scheme: scheme.key }, type: 'bearer', evidence, confidence: scheme.scheme === 'bearer' ? 0.95 : 0.6 };
+  }
+  // OAuth 2 / OpenID Connect: a human obtains the token; the connector only presents it.
+  const found = findPrefix('Authorization', texts);
+  const prefix = found && /^bearer\s$/i.test(found.prefix) ? found.prefix : 'Bearer ';
+  if (found) evidence.push(found.evidence);
+  return { header: { name: 'Authorization', in: 'header', prefix, scheme: scheme.key }, type: 'oauth2', evidence, confidence: 0.85 };
+}
+
+/**
+ * The alternatives an operation accepts. Many specs (JupyterHub's among them) use an operation's
+ * OAuth 2 entry only to declare its scopes while the document-level list names every credential the
+ * API accepts; so when an operation names only OAuth 2, the document's key and HTTP schemes count too.
+ */
+function acceptedBy(op: Operation, model: Pick<ApiModel, 'security' | 'security_schemes'>, schemes: Map<string, SecurityScheme>): SecurityRequirement[] {
+  const own = requirementsOf(op, model);
+  const onlyOauth = own.length > 0 && own.every((req) => req.every((r) => schemes.get(r.scheme)?.type === 'oauth2'));
+  if (!op.security || !onlyOauth) return own;
+  const documentLevel = model.security.filter((req) => req.length && req.every((r) => ['apiKey', 'http'].includes(schemes.get(r.scheme)?.type ?? '')));
+  return [...own, ...documentLevel];
+}
+
+export function detectAuth(ops: Operation[], model: Pick<ApiModel, 'security' | 'security_schemes' | 'prose'>): AuthPlan {
+  const schemes = new Map(model.security_schemes.map((s) => [s.key, s]));
+  // Count, for each alternative (a set of schemes used together), how many chosen operations accept it.
+  const tally = new Map<string, { req: SecurityRequirement; count: number }>();
+  for (const op of ops) {
+    const seen = new Set<string>();
+    for (const req of acceptedBy(op, model, schemes)) {
+      if (!req.length || req.some((r) => !schemes.has(r.scheme))) continue;
+      const key = req.map((r) => r.scheme).sort().join('+');
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const entry = tally.get(key) ?? { req, count: 0 };
+      entry.count += 1;
+      tally.set(key, entry);
+    }
+  }
+  const rank = (req: SecurityRequirement) => Math.min(...req.map((r) => RANK[schemes.get(r.scheme)!.type]));
+  const best = [...tally.values()].sort((a, b) => b.count - a.count || rank(b.req) - rank(a.req) || a.req.length - b.req.length)[0];
+  if (!best || rank(best.req) === 0) {
+    return {
+      type: 'none',
+      credentials: [],
+      scheme_keys: [],
+      evidence: [{ source: ops[0]?.source ?? { file: '', pointer: '' }, quote: 'the docs define no usable security scheme for these operations' }],
+      confidence: model.security_schemes.length ? 0.3 : 0.4,
+    };
+  }
+  const parts = best.req.map((r) => credentialFor(schemes.get(r.scheme)!, model));
+  const first = parts[0]!;
+  const type: AuthPlan['type'] = parts.length > 1 ? 'api_key' : first.type;
+  return {
+    type,
+    in: first.header.in,
+    name: first.header.name,
+    prefix: first.header.prefix,
+    credentials: parts.map((p) => p.header),
+    scheme_keys: best.req.map((r) => r.scheme),
+    evidence: parts.flatMap((p) => p.evidence),
+    confidence: Math.min(...parts.map((p) => p.confidence)),
+  };
+}

@@ -1,0 +1,128 @@
+import type { SchemaNode } from '../ingest/api-model.ts';
+import type { CanonicalField, FieldMapping, IdentityKind, Mapping, Transform } from './connector-plan.ts';
+import type { Field, SchemaView } from './schema-view.ts';
+
+/**
+ * Maps a record's fields into the canonical identity: for each canonical field, the best-named
+ * record field and a transform from the closed set. A field the docs don't show maps to `null`
+ * (unknown), never to a guess.
+ */
+
+type Rule = { names: RegExp; score: number; when?: (f: Field, n: SchemaNode) => boolean };
+
+const isString = (_: Field, n: SchemaNode) => !n.type || n.type.includes('string');
+const isDateLike = (_: Field, n: SchemaNode) => !n.type || n.type.some((t) => t === 'string' || t === 'integer' || t === 'number');
+
+const RULES: Record<CanonicalField, Rule[]> = {
+  id: [
+    { names: /^id$/i, score: 1 },
+    { names: /^(uid|uuid|sid|guid|key_?id|token_?id|user_?id)$/i, score: 0.9 },
+    { names: /^metadata\.uid$/i, score: 0.95 },
+    { names: /^(key|fingerprint|name|login|username|client_?id)$/i, score: 0.5 },
+  ],
+  display_name: [
+    { names: /^(display_?name|real_?name|full_?name|friendly_?name|profile\.display_?name|profile\.real_?name)$/i, score: 1, when: isString },
+    { names: /^(name|login|username|user_?name|profile\.login|title|label|summary|metadata\.name|handle|alias|note)$/i, score: 0.8, when: isString },
+  ],
+  email: [
+    { names: /^(email|mail|primary_?email|email_?address|profile\.email|user\.email)$/i, score: 1, when: isString },
+    { names: /email/i, score: 0.7, when: (f, n) => isString(f, n) && !/verified|notif/i.test(f.path) },
+  ],
+  status: [
+    { names: /^(status|state|user_?status|account_?status)$/i, score: 1, when: (_, n) => !n.type || n.type.includes('string') },
+    { names: /^(deleted|is_?deleted|disabled|is_?disabled|suspended|is_?suspended|revoked|locked|restricted|active|is_?active|enabled)$/i, score: 0.7, when: (_, n) => !!n.type?.includes('boolean') },
+  ],
+  owner_id: [
+    { names: /^(owner_?id|user_?id|owner|created_?by|creator_?id|account_?sid|user|service_?account_?id|principal_?id)$/i, score: 0.9, when: (_, n) => !n.type || n.type.some((t) => t === 'string' || t === 'integer') },
+    { names: /^(owner|user|created_?by)\.id$/i, score: 0.8 },
+  ],
+  scopes: [
+    { names: /^(scopes?|permissions|roles|granted_?scopes|privileges|oauth_?scopes)$/i, score: 1 },
+  ],
+  created_at: [
+    { names: /^(created_?at|created|creation_?date|date_?created|created_?on|created_?time|create_?time|metadata\.creation_?timestamp|creation_?timestamp|issued_?at)$/i, score: 1, when: isDateLike },
+  ],
+  last_used_at: [
+    { names: /^(last_?used(_?at|_?on|_?time)?|last_?activity(_?at)?|last_?login(_?at)?|last_?seen(_?at)?|last_?accessed(_?at)?|last_?active(_?at)?|last_?authenticated(_?at)?)$/i, score: 1, when: isDateLike },
+  ],
+  expires_at: [
+    { names: /^(expires?(_?at|_?on)?|expiration(_?date|_?time)?|expiry(_?date)?|valid_?until|expires_?in_?at|not_?after)$/i, score: 1, when: isDateLike },
+  ],
+};
+
+/** Vendor status words → canonical status. */
+export function canonicalStatus(value: string): 'active' | 'suspended' | 'deprovisioned' | 'unknown' {
+  const v = value.toLowerCase();
+  if (/deprovision|deleted|removed|terminated|closed|revoked|archived|destroyed|expired/.test(v)) return 'deprovisioned';
+  if (/suspend|disabled|locked|inactive|deactivat|blocked|restricted|banned|frozen/.test(v)) return 'suspended';
+  if (/^(active|enabled|provisioned|ok|normal|verified|valid|live|recovery|password_expired|approved|confirmed)$/.test(v) || /^active/.test(v)) return 'active';
+  return 'unknown';
+}
+
+/** Fields whose value is a credential itself: never copied into a canonical record. */
+export const SECRET_FIELD = /^(key|secret|token|password|passwd|private_?key|client_?secret|api_?key|access_?token|refresh_?token|hash|auth_?token|secret_?key|value)$/i;
+
+function transformFor(field: CanonicalField, f: Field, node: SchemaNode): { transform: Transform; values?: FieldMapping['values'] } {
+  if (SECRET_FIELD.test(f.name)) return { transform: 'sha256-fingerprint' };
+  switch (field) {
+    case 'status': {
+      if (node.type?.includes('boolean')) {
+        if (/deleted|revoked/i.test(f.name)) return { transform: 'bool-true-is-deprovisioned' };
+        if (/disabled|suspended|locked|restricted/i.test(f.name)) return { transform: 'bool-true-is-suspended' };
+        return { transform: 'bool-true-is-active' };
+      }
+      const values = (node.enum ?? []).filter((v): v is string => typeof v === 'string');
+      return { transform: 'status-map', values: Object.fromEntries(values.map((v) => [v, canonicalStatus(v)])) };
+    }
+    case 'created_at':
+    case 'last_used_at':
+    case 'expires_at':
+      if (node.type?.some((t) => t === 'integer' || t === 'number')) {
+        const ex = typeof node.example === 'number' ? node.example : undefined;
+        return { transform: ex !== undefined && ex > 1e11 ? 'unix-millis' : 'unix-seconds' };
+      }
+      return { transform: 'iso-datetime' };
+    case 'scopes':
+      if (node.type?.includes('string')) return { transform: 'split-space' };
+      return { transform: 'string-list' };
+    default:
+      return { transform: node.type?.includes('array') ? 'first-string' : 'string' };
+  }
+}
+
+export function mapFields(view: SchemaView, items: SchemaNode, kind: IdentityKind): { mapping: Mapping; fieldNames: string[] } {
+  const fields = view.fields(items, 2);
+  const mapping: Partial<Mapping> = {};
+  const used = new Set<string>();
+  for (const canonical of Object.keys(RULES) as CanonicalField[]) {
+    if (canonical === 'owner_id' && (kind === 'human' || kind === 'group' || kind === 'role')) {
+      mapping.owner_id = { path: null, transform: 'string', confidence: 0.9 };
+      continue;
+    }
+    let best: { f: Field; node: SchemaNode; score: number } | undefined;
+    for (const rule of RULES[canonical]) {
+      for (const f of fields) {
+        if (used.has(f.path) && canonical !== 'display_name') continue;
+        const node = view.resolve(f.node);
+        if (!rule.names.test(f.path) && !rule.names.test(f.name)) continue;
+        if (rule.when && !rule.when(f, node)) continue;
+        if (canonical !== 'id' && SECRET_FIELD.test(f.name)) continue;
+        // A direct field beats a nested one with the same score.
+        const score = rule.score - (f.path.includes('.') && !rule.names.test(f.path) ? 0.1 : 0);
+        if (!best || score > best.score) best = { f, node, score };
+      }
+      if (best) break;
+    }
+    if (canonical === 'email' && !best) {
+      const byFormat = fields.find((f) => view.resolve(f.node).format === 'email');
+      if (byFormat) best = { f: byFormat, node: view.resolve(byFormat.node), score: 0.9 };
+    }
+    if (!best) {
+      mapping[canonical] = { path: null, transform: 'string', confidence: fields.length ? 0.7 : 0.3 };
+      continue;
+    }
+    if (canonical === 'id') used.add(best.f.path);
+    mapping[canonical] = { path: best.f.path, ...transformFor(canonical, best.f, best.node), confidence: Math.round(best.score * 100) / 100 };
+  }
+  return { mapping: mapping as Mapping, fieldNames: fields.map((f) => f.name) };
+}

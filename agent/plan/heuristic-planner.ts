@@ -1,0 +1,83 @@
+import { assess } from '../assess/assess.ts';
+import { FetchwrightError } from '../errors.ts';
+import type { ApiModel } from '../ingest/api-model.ts';
+import { hashJson } from '../hash.ts';
+import { chooseBaseUrl } from './base-url.ts';
+import type { ConnectorPlan, Stream } from './connector-plan.ts';
+import { detectAuth } from './detect-auth.ts';
+import { detectPagination } from './pagination/detect.ts';
+import { collectSignals } from './pagination/signals.ts';
+import { SchemaView } from './schema-view.ts';
+import { selectStreams, type Candidate } from './select-streams.ts';
+
+/**
+ * The embedded default planner: deterministic, no network. ApiModel → ConnectorPlan, every
+ * decision with its evidence and a confidence.
+ */
+export function planHeuristically(model: ApiModel): ConnectorPlan {
+  const view = new SchemaView(model);
+  const { roots, children, rejections } = selectStreams(model, view);
+  if (!roots.length) {
+    const why = rejections.length ? ` Closest misses: ${rejections.slice(0, 3).map((r) => `${r.operation_id} ${r.reason}`).join('; ')}.` : '';
+    throw new FetchwrightError('no-identity-operations', `no operation in these docs lists identities (users, groups, service accounts, apps, keys, tokens, roles…)${why}`, {
+      file: model.documents[0]?.file,
+      hint: 'fetchwright needs a GET that returns a list of identity records with documented fields. Check that you passed the vendor\'s full API description, not a partial one.',
+    });
+  }
+
+  const toStream = (c: Candidate & { name: string }, parent: Stream['parent']): Stream & { documented: boolean; op: Candidate['op'] } => {
+    const headers = c.op.responses.filter((r) => /^2/.test(r.status)).flatMap((r) => r.headers.map((h) => h.name));
+    const signals = collectSignals(c.op, c.body, c.example, c.items.path, model, view, headers);
+    const { best, alternatives } = detectPagination(signals);
+    const confidence = Math.round(((c.nounWeight + c.items.confidence + best.confidence) / 3) * 100) / 100;
+    return {
+      name: c.name,
+      operation_id: c.op.id,
+      method: 'GET',
+      path: c.op.path,
+      kind: c.kind,
+      items_path: c.items.path,
+      pagination: best,
+      pagination_alternatives: alternatives,
+      parent,
+      mapping: c.mapping,
+      path_params: c.fixedPath,
+      query: c.query,
+      headers: c.headers,
+      required_scopes: [],
+      evidence: c.evidence,
+      confidence,
+      documented: !!c.op.responses.find((r) => /^2/.test(r.status))?.schema,
+      op: c.op,
+    };
+  };
+
+  let drafts = [...roots.map((r) => toStream(r, null)), ...children.map((c) => toStream(c, c.parent))];
+  const auth = detectAuth(drafts.map((d) => d.op), model);
+  // A stream readable only with admin power is dropped when another stream already covers its kind
+  // without it: least privilege first. When it is the only source of its kind, it stays and is flagged.
+  const adminOnly = new Set(
+    assess({ model, streams: drafts, auth })
+      .privilege.filter((p) => p.least_scopes.length && p.least_scopes.every((s) => p.flagged.some((f) => f.scope === s && f.why === 'admin')))
+      .map((p) => p.stream),
+  );
+  const covered = (d: (typeof drafts)[number]) => drafts.some((o) => o !== d && o.kind === d.kind && !adminOnly.has(o.name));
+  const dropped = new Set(drafts.filter((d) => adminOnly.has(d.name) && covered(d)).map((d) => d.name));
+  drafts = drafts.filter((d) => !dropped.has(d.name) && !(d.parent && dropped.has(d.parent.stream)));
+  const assessment = assess({ model, streams: drafts, auth });
+  const scopesByStream = new Map(assessment.privilege.map((p) => [p.stream, p.least_scopes]));
+  const streams: Stream[] = drafts.map(({ documented: _documented, op: _op, ...stream }) => ({ ...stream, required_scopes: scopesByStream.get(stream.name) ?? [] }));
+
+  return {
+    schema_version: 1,
+    vendor: model.vendor,
+    planner: { kind: 'heuristic' },
+    api_model_sha256: hashJson(model),
+    docs_sha256: model.docs_sha256,
+    base_url: chooseBaseUrl(model, drafts.map((d) => d.op)),
+    auth,
+    streams,
+    methods: ['GET'],
+    assessment,
+  };
+}

@@ -1,0 +1,42 @@
+import type { Evidence, Pagination } from '../connector-plan.ts';
+import { fieldEvidence, LIMIT_PARAM, pageSizeOf, paramEvidence, paramNamed, type BodyField, type PaginationSignals } from './signals.ts';
+
+const CURSOR_PARAM = /^(cursor|after|continue|page_?token|next_?token|starting_?after|marker|continuation_?token|page\[cursor\]|page\[after\]|next_?cursor|start_?cursor|search_?after)$/i;
+const CURSOR_FIELD = /^(next_?cursor|next_?token|next_?page_?token|cursor|continue|continuation_?token|after|end_?cursor|next_?marker|marker|next_?key)$/i;
+
+/** Pages with an opaque cursor the body returns (`response_metadata.next_cursor`, `metadata.continue`). */
+export function detectCursor(s: PaginationSignals): Pagination[] {
+  const out: Pagination[] = [];
+  for (const param of s.params.filter((p) => CURSOR_PARAM.test(p.name) || /\bcursor\b/i.test(p.description ?? ''))) {
+    const candidates = s.fields.filter((f) => CURSOR_FIELD.test(f.name) && isScalar(f) && !isUrl(f));
+    if (!candidates.length) continue;
+    // Prefer the field the parameter's prose names, then one named like the parameter, then the nearest.
+    const named = candidates.find((f) => (param.description ?? '').includes(f.name));
+    const same = candidates.find((f) => f.name.toLowerCase() === param.name.toLowerCase());
+    const field = named ?? same ?? candidates.sort((a, b) => a.path.split('.').length - b.path.split('.').length)[0]!;
+    const evidence: Evidence[] = [paramEvidence(param), fieldEvidence(s, field)];
+    let score = 0.8;
+    if (named || same) score += 0.15;
+    const limit = paramNamed(s, LIMIT_PARAM);
+    const pageSize = pageSizeOf(limit, s.view);
+    out.push({
+      style: 'cursor',
+      cursor_param: param.name,
+      cursor_path: field.path,
+      ...(limit ? { limit_param: limit.name } : {}),
+      ...(limit && pageSize ? { page_size: pageSize } : {}),
+      stop: 'empty-cursor',
+      evidence,
+      confidence: Math.min(1, score),
+    });
+  }
+  return out;
+}
+
+function isScalar(f: BodyField): boolean {
+  return !f.node.type || f.node.type.some((t) => t === 'string' || t === 'integer');
+}
+
+function isUrl(f: BodyField): boolean {
+  return typeof f.example === 'string' && /^(https?:\/\/|\/)/.test(f.example);
+}

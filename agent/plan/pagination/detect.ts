@@ -1,0 +1,28 @@
+import type { Pagination } from '../connector-plan.ts';
+import { detectCursor } from './cursor.ts';
+import { detectLinkHeader } from './link-header.ts';
+import { detectNextUrl } from './next-url.ts';
+import { detectOffset } from './offset.ts';
+import { detectPageNumber } from './page-number.ts';
+import type { PaginationSignals } from './signals.ts';
+
+/** The detectors, each a small function over the same signals; adding a style is adding a line. */
+export const DETECTORS = [detectNextUrl, detectCursor, detectLinkHeader, detectOffset, detectPageNumber];
+
+export interface PaginationChoice {
+  best: Pagination;
+  alternatives: Pagination[];
+}
+
+/** Runs every detector; the best-supported reading wins, the rest are the next-best hypotheses. */
+export function detectPagination(s: PaginationSignals): PaginationChoice {
+  const found = DETECTORS.flatMap((d) => d(s)).sort((a, b) => b.confidence - a.confidence);
+  const none: Pagination = {
+    style: 'none',
+    stop: 'single-page',
+    evidence: [{ source: s.op.source, quote: 'no pagination parameter, next link or cursor is documented for this operation' }],
+    confidence: found.length ? 0.2 : 0.7,
+  };
+  const [best, ...rest] = found;
+  return best ? { best, alternatives: [...rest, none] } : { best: none, alternatives: [] };
+}

@@ -1,0 +1,37 @@
+import type { Evidence, Pagination } from '../connector-plan.ts';
+import { fieldEvidence, fieldNamed, LIMIT_PARAM, mentions, pageSizeOf, paramEvidence, paramNamed, type PaginationSignals } from './signals.ts';
+
+const OFFSET_PARAM = /^(offset|skip|start_?at|start_?index|\$skip|start)$/i;
+const MORE_FIELD = /^(more|has_?more|has_?next|has_?next_?page|is_?truncated)$/i;
+const TOTAL_FIELD = /^(total|total_?count|total_?results|total_?size|total_?records)$/i;
+
+/** Pages by record offset and limit (`offset`/`limit`, `startAt`/`maxResults`). */
+export function detectOffset(s: PaginationSignals): Pagination[] {
+  const offset = paramNamed(s, OFFSET_PARAM);
+  const limit = s.params.find((p) => LIMIT_PARAM.test(p.name) && p !== offset);
+  if (!offset || !limit) return [];
+  const evidence: Evidence[] = [paramEvidence(offset), paramEvidence(limit)];
+  let score = 0.6;
+  if (mentions(offset.description, /paginat|page/i) || mentions(limit.description, /paginat|page/i)) score += 0.15;
+  const more = fieldNamed(s, MORE_FIELD, 'boolean');
+  const total = fieldNamed(s, TOTAL_FIELD);
+  if (more) evidence.push(fieldEvidence(s, more));
+  else if (total) evidence.push(fieldEvidence(s, total));
+  if (more || total) score += 0.2;
+  const schema = s.view.resolve(offset.schema);
+  const oneBased = (schema.minimum ?? 0) >= 1 || /1-based|starts? (at|from) 1\b/i.test(offset.description ?? '');
+  return [
+    {
+      style: 'offset',
+      offset_param: offset.name,
+      limit_param: limit.name,
+      page_size: pageSizeOf(limit, s.view) ?? 100,
+      first_offset: oneBased ? 1 : 0,
+      stop: more ? 'has-more-field' : total ? 'total' : 'empty-page',
+      ...(more ? { more_path: more.path } : {}),
+      ...(!more && total ? { total_path: total.path } : {}),
+      evidence,
+      confidence: Math.min(1, score),
+    },
+  ];
+}

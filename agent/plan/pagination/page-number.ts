@@ -1,0 +1,40 @@
+import type { Evidence, Pagination } from '../connector-plan.ts';
+import { fieldEvidence, fieldNamed, LIMIT_PARAM, mentions, pageSizeOf, paramEvidence, paramNamed, type PaginationSignals } from './signals.ts';
+
+const PAGE_PARAM = /^(page|page_?number|pagenumber|page\[number\]|p)$/i;
+const PAGES_FIELD = /^(pages|total_?pages|page_?count|last_?page|num_?pages)$/i;
+const MORE_FIELD = /^(more|has_?more|has_?next|has_?next_?page)$/i;
+
+/** Pages by page number (`page` with `page_size`/`per_page`), stopping at the page count when the body gives it. */
+export function detectPageNumber(s: PaginationSignals): Pagination[] {
+  const page = paramNamed(s, PAGE_PARAM);
+  if (!page) return [];
+  const pageSchema = s.view.resolve(page.schema);
+  if (pageSchema.type && !pageSchema.type.some((t) => t === 'integer' || t === 'number')) return [];
+  const size = s.params.find((p) => LIMIT_PARAM.test(p.name) && p !== page);
+  const evidence: Evidence[] = [paramEvidence(page)];
+  if (size) evidence.push(paramEvidence(size));
+  let score = 0.5;
+  if (mentions(page.description, /page/i)) score += 0.1;
+  const pages = fieldNamed(s, PAGES_FIELD);
+  const more = fieldNamed(s, MORE_FIELD, 'boolean');
+  if (pages) evidence.push(fieldEvidence(s, pages));
+  else if (more) evidence.push(fieldEvidence(s, more));
+  if (pages || more) score += 0.25;
+  const first = typeof pageSchema.default === 'number' ? pageSchema.default : pageSchema.minimum ?? 1;
+  const pageSize = pageSizeOf(size, s.view);
+  return [
+    {
+      style: 'page',
+      page_param: page.name,
+      ...(size ? { size_param: size.name } : {}),
+      ...(size && pageSize ? { page_size: pageSize } : {}),
+      first_page: first === 0 ? 0 : 1,
+      stop: pages ? 'page-count' : more ? 'has-more-field' : 'empty-page',
+      ...(pages ? { pages_path: pages.path } : {}),
+      ...(!pages && more ? { more_path: more.path } : {}),
+      evidence,
+      confidence: Math.min(1, score),
+    },
+  ];
+}

@@ -1,0 +1,85 @@
+import type { ApiModel, Operation, Parameter, Prose, SchemaNode } from '../../ingest/api-model.ts';
+import type { Evidence } from '../connector-plan.ts';
+import type { SchemaView } from '../schema-view.ts';
+
+/**
+ * What a pagination detector can look at for one operation: its query parameters (with their
+ * prose), its response headers, the fields of its response body, the docs' pagination prose.
+ */
+
+export interface BodyField {
+  path: string;
+  name: string;
+  node: SchemaNode;
+  example: unknown;
+}
+
+export interface PaginationSignals {
+  op: Operation;
+  params: Parameter[];
+  headers: string[];
+  /** Body fields outside the records array, to depth 4. */
+  fields: BodyField[];
+  itemsPath: string;
+  prose: Prose[];
+  view: SchemaView;
+}
+
+export function collectSignals(op: Operation, body: SchemaNode, example: unknown, itemsPath: string, model: Pick<ApiModel, 'prose'>, view: SchemaView, responseHeaders: string[]): PaginationSignals {
+  const fields: BodyField[] = [];
+  const walk = (node: SchemaNode, value: unknown, prefix: string, depth: number) => {
+    for (const [name, child] of Object.entries(view.properties(node))) {
+      const path = prefix ? `${prefix}.${name}` : name;
+      if (path === itemsPath) continue;
+      const childValue = value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>)[name] : undefined;
+      const resolved = view.resolve(child);
+      fields.push({ path, name, node: resolved, example: childValue ?? resolved.example });
+      if (depth < 4 && !view.isArray(child) && view.isObject(child)) walk(child, childValue, path, depth + 1);
+    }
+  };
+  walk(body, example, '', 1);
+  return {
+    op,
+    params: op.parameters.filter((p) => p.in === 'query'),
+    headers: responseHeaders,
+    fields,
+    itemsPath,
+    prose: model.prose.filter((p) => p.topics.includes('pagination')),
+    view,
+  };
+}
+
+export function paramNamed(s: PaginationSignals, pattern: RegExp): Parameter | undefined {
+  return s.params.find((p) => pattern.test(p.name));
+}
+
+export function fieldNamed(s: PaginationSignals, pattern: RegExp, type?: string): BodyField | undefined {
+  return s.fields.find((f) => pattern.test(f.name) && (!type || !f.node.type || f.node.type.includes(type)));
+}
+
+export function paramEvidence(p: Parameter): Evidence {
+  return { source: p.source, quote: `${p.name}: ${(p.description ?? '(no description)').replace(/\s+/g, ' ').slice(0, 300)}` };
+}
+
+export function fieldEvidence(s: PaginationSignals, f: BodyField): Evidence {
+  const response = s.op.responses.find((r) => /^2/.test(r.status)) ?? s.op.responses[0];
+  return { source: response?.source ?? s.op.source, quote: `response field ${f.path}${f.node.description ? `: ${f.node.description.replace(/\s+/g, ' ').slice(0, 200)}` : ''}` };
+}
+
+/** The page size to ask for: the documented maximum (capped at 500), else the default, else 100. */
+export function pageSizeOf(p: Parameter | undefined, view: SchemaView): number | undefined {
+  if (!p) return undefined;
+  const schema = view.resolve(p.schema);
+  const fromText = /max(?:imum)?(?: of| is|:| value is)?\s*(\d{1,5})/i.exec(p.description ?? '');
+  const max = schema.maximum ?? (fromText ? Number(fromText[1]) : undefined);
+  const def = typeof schema.default === 'number' ? schema.default : undefined;
+  // The documented maximum fetches fewest pages; stop conditions never rely on a full page.
+  const size = Math.min(max ?? def ?? 100, 500);
+  return size > 0 ? Math.floor(size) : undefined;
+}
+
+export function mentions(text: string | undefined, pattern: RegExp): boolean {
+  return !!text && pattern.test(text);
+}
+
+export const LIMIT_PARAM = /^(limit|count|max_?results|maxresults|page_?size|pagesize|per_?page|size|\$top|take|max|page\[size\]|page\[limit\])$/i;

@@ -1,0 +1,218 @@
+import type { ApiModel, Operation, Parameter, SchemaNode } from '../ingest/api-model.ts';
+import type { Evidence, IdentityKind, Mapping, ParentLink, Relation } from './connector-plan.ts';
+import { mapFields } from './field-mapping.ts';
+import { classifyNoun, collectionNoun, endsInParameter, isExcludedPath, isPlural, looksLikeInfrastructure, refineKind } from './identity-kinds.ts';
+import { findItems, type ItemsLocation } from './items-path.ts';
+import { responseBody } from './response-body.ts';
+import type { SchemaView } from './schema-view.ts';
+
+/**
+ * Which operations enumerate identities. A candidate is a GET whose last path segment names an
+ * identity collection and whose success response holds a list of records. Roots take no path
+ * parameter; a child takes one, filled from the records of the root stream its path extends
+ * (`/users/{name}/tokens` under `/users`).
+ */
+
+export interface Candidate {
+  op: Operation;
+  noun: string;
+  kind: IdentityKind;
+  nounWeight: number;
+  items: ItemsLocation;
+  itemSchema: SchemaNode;
+  body: SchemaNode;
+  example: unknown;
+  mapping: Mapping;
+  fieldNames: string[];
+  /** Path parameters that must come from a parent record. */
+  pathParams: string[];
+  /** Path parameters with one documented value. */
+  fixedPath: Record<string, string>;
+  query: Record<string, string>;
+  headers: Record<string, string>;
+  evidence: Evidence[];
+}
+
+export interface ChildCandidate extends Candidate {
+  parent: ParentLink;
+}
+
+export interface Rejection {
+  operation_id: string;
+  reason: string;
+}
+
+const PAGINATION_PARAM = /^(limit|offset|page|page_?size|per_?page|cursor|after|before|continue|start|skip|count|max_?results|start_?at|page_?token|marker)$/i;
+
+function pathParams(path: string): string[] {
+  return [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!);
+}
+
+/** A required parameter fetchwright can fill without a human: its default, or its only enum value. */
+function fixedValue(p: Parameter, view: SchemaView): string | undefined {
+  const s = view.resolve(p.schema);
+  if (s.default !== undefined && s.default !== null && typeof s.default !== 'object') return String(s.default);
+  if (s.enum?.length === 1 && typeof s.enum[0] !== 'object') return String(s.enum[0]);
+  return undefined;
+}
+
+const CREDENTIAL_PARAM = /^(authorization|token|api_?key|x-api-key|access_?token|cookie)$/i;
+
+function candidateOf(op: Operation, view: SchemaView, rejections: Rejection[]): Candidate | undefined {
+  if (op.method !== 'get' || endsInParameter(op.path) || isExcludedPath(op.path)) return undefined;
+  const noun = collectionNoun(op.path);
+  if (!noun) return undefined;
+  const body = responseBody(op, view);
+  if (!body) return undefined;
+  const items = findItems(view, body.schema, noun);
+  if (!items) return undefined;
+  // A singular noun (`/user`) is a list only when its records are plainly the body or named after it.
+  if (!isPlural(noun) && items.reason !== 'body-is-array' && items.reason !== 'named-after-noun') return undefined;
+  const itemSchema = view.resolve(items.items);
+  const topFields = Object.keys(view.properties(itemSchema));
+  const cls = classifyNoun(noun, topFields);
+  if (!cls) return undefined;
+  if (looksLikeInfrastructure(cls.kind, topFields)) {
+    rejections.push({ operation_id: op.id, reason: `lists ${noun}, but its records describe infrastructure (${topFields.slice(0, 6).join(', ')}), not identities` });
+    return undefined;
+  }
+  if (!topFields.length) {
+    rejections.push({ operation_id: op.id, reason: `lists ${noun} but the docs describe no fields of its records` });
+    return undefined;
+  }
+  const query: Record<string, string> = {};
+  const headers: Record<string, string> = {};
+  const fixedPath: Record<string, string> = {};
+  for (const p of op.parameters.filter((x) => x.in === 'path')) {
+    const value = fixedValue(p, view);
+    if (value !== undefined && op.path.includes(`{${p.name}}`)) fixedPath[p.name] = value;
+  }
+  for (const p of op.parameters) {
+    if (!p.required || p.in === 'path' || CREDENTIAL_PARAM.test(p.name) || PAGINATION_PARAM.test(p.name)) continue;
+    const value = fixedValue(p, view);
+    if (value === undefined) {
+      rejections.push({ operation_id: op.id, reason: `needs the ${p.in} parameter "${p.name}", which has no documented default` });
+      return undefined;
+    }
+    if (p.in === 'query') query[p.name] = value;
+    else if (p.in === 'header') headers[p.name] = value;
+  }
+  const kind = refineKind(cls.kind, topFields);
+  const { mapping, fieldNames } = mapFields(view, itemSchema, kind);
+  if (!mapping.id?.path) {
+    rejections.push({ operation_id: op.id, reason: `lists ${noun} but no field of its records looks like an identifier` });
+    return undefined;
+  }
+  const words = [op.summary, op.description].filter(Boolean).join(' — ').replace(/\s+/g, ' ').slice(0, 240);
+  return {
+    op,
+    noun,
+    kind,
+    nounWeight: cls.weight,
+    items,
+    itemSchema,
+    body: body.schema,
+    example: body.example,
+    mapping,
+    fieldNames,
+    pathParams: pathParams(op.path).filter((p) => !(p in fixedPath)),
+    fixedPath,
+    query,
+    headers,
+    evidence: [
+      { source: op.source, quote: `GET ${op.path}${words ? `: ${words}` : ''}` },
+      { source: body.response.source, quote: items.path ? `records at "${items.path}" (${items.reason})` : 'the response body is the list of records' },
+    ],
+  };
+}
+
+function singular(s: string): string {
+  return s.replace(/ies$/, 'y').replace(/(ss|x|ch|sh)es$/, '$1').replace(/s$/, '');
+}
+
+export function streamName(noun: string): string {
+  return noun.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '');
+}
+
+/** How a child's records relate to the parent record, and which end the parent is. */
+function relationOf(parent: IdentityKind, child: IdentityKind): { relation: Relation; parent_is: 'from' | 'to' } | undefined {
+  if (['token', 'api_key', 'ssh_key', 'certificate'].includes(child)) return { relation: 'owns', parent_is: 'from' };
+  if (child === 'oauth_grant') return { relation: 'granted_to', parent_is: 'to' };
+  if (child === 'role') return { relation: 'has_role', parent_is: 'from' };
+  if (child === 'group' && parent !== 'group') return { relation: 'member_of', parent_is: 'from' };
+  if ((child === 'human' || child === 'service_account' || child === 'bot') && (parent === 'group' || parent === 'role')) {
+    return parent === 'group' ? { relation: 'member_of', parent_is: 'to' } : { relation: 'has_role', parent_is: 'to' };
+  }
+  if ((child === 'human' || child === 'group') && parent === 'app') return { relation: 'granted_to', parent_is: 'from' };
+  // Members of any other container (a team account, an organisation) belong to it.
+  if (child === 'human' || child === 'service_account' || child === 'bot') return { relation: 'member_of', parent_is: 'to' };
+  return undefined;
+}
+
+/** The parent record field that fills the child's path parameter (`userId` → `id`, `AccountSid` → `sid`). */
+function fromField(param: string, parent: Candidate): string {
+  const fields = parent.fieldNames;
+  const exact = fields.find((f) => f === param) ?? fields.find((f) => f.toLowerCase() === param.toLowerCase());
+  if (exact) return exact;
+  const stem = singular(parent.noun.toLowerCase()).replace(/[^a-z]/g, '');
+  const stripped = param.replace(new RegExp(`^${stem}_?`, 'i'), '');
+  const byStem = fields.find((f) => f.toLowerCase() === stripped.toLowerCase());
+  if (byStem) return byStem;
+  if (/name$/i.test(param)) return fields.find((f) => f === 'name') ?? parent.mapping.id!.path!;
+  return parent.mapping.id!.path!;
+}
+
+export interface Selection {
+  roots: (Candidate & { name: string })[];
+  children: (ChildCandidate & { name: string })[];
+  rejections: Rejection[];
+}
+
+export function selectStreams(model: ApiModel, view: SchemaView): Selection {
+  const rejections: Rejection[] = [];
+  const candidates = model.operations.map((op) => candidateOf(op, view, rejections)).filter((c): c is Candidate => !!c);
+
+  // Roots: one per (kind, noun), the shortest undeprecated path winning (`/users` over `/iam/assignees/users`).
+  const rootByKey = new Map<string, Candidate>();
+  const rank = (c: Candidate) => (c.op.deprecated ? 100 : 0) + c.op.path.split('/').length + c.op.path.split('.').length / 10 + c.op.path.length / 1000;
+  for (const c of candidates.filter((c) => c.pathParams.length === 0)) {
+    const key = `${c.kind}:${c.noun.toLowerCase()}`;
+    const current = rootByKey.get(key);
+    if (!current || rank(c) < rank(current)) rootByKey.set(key, c);
+  }
+  const used = new Set<string>();
+  const uniqueName = (base: string, qualifier: string) => {
+    let name = base || 'records';
+    if (used.has(name) && qualifier) name = `${streamName(qualifier)}_${name}`;
+    for (let i = 2; used.has(name); i++) name = `${base}_${i}`;
+    used.add(name);
+    return name;
+  };
+  // A stream is named after its records: the array's own name when it names them (`api_keys` for `/api_key`).
+  const baseName = (c: Candidate) => streamName(c.items.reason === 'named-after-noun' ? c.items.path.split('.').pop()! : c.noun);
+  const qualifierOf = (c: Candidate) => c.op.path.split('/').filter((s) => s && !s.includes('{')).slice(-2, -1)[0] ?? '';
+  const roots = [...rootByKey.values()]
+    .sort((a, b) => rank(a) - rank(b) || a.op.path.localeCompare(b.op.path))
+    .map((c) => ({ ...c, name: uniqueName(baseName(c), qualifierOf(c)) }));
+
+  const children: (ChildCandidate & { name: string })[] = [];
+  for (const c of candidates.filter((c) => c.pathParams.length === 1 && !c.op.deprecated)) {
+    const param = c.pathParams[0]!;
+    // `/Accounts.json` is the collection whose members are `/Accounts/{AccountSid}/…`.
+    const collectionPath = (r: Candidate) => r.op.path.replace(/\.(json|xml)$/i, '');
+    const parent = roots.find((r) => c.op.path.startsWith(`${collectionPath(r)}/{${param}}/`));
+    if (!parent) continue;
+    const rest = c.op.path.slice(collectionPath(parent).length + param.length + 3).split('/');
+    if (rest.length > 2) continue;
+    const link = relationOf(parent.kind, c.kind);
+    if (!link) continue;
+    const name = uniqueName(`${singular(parent.name)}_${baseName(c)}`, '');
+    children.push({
+      ...c,
+      name,
+      parent: { stream: parent.name, param, from_field: fromField(param, parent), ...link },
+      evidence: [...c.evidence, { source: c.op.source, quote: `path parameter {${param}} is a ${singular(parent.name)} from ${parent.op.path}` }],
+    });
+  }
+  return { roots, children, rejections };
+}
