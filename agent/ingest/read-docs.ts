@@ -51,9 +51,9 @@ export function parseStructured(text: string, file: string): unknown {
       });
     }
   }
+  let data: unknown;
   try {
-    // Aliases are bounded: a YAML "billion laughs" document is refused, not expanded.
-    return loadYaml(text, { filename: file, maxAliases: 10_000 });
+    data = loadYaml(text, { filename: file, maxAliases: 10_000 });
   } catch (e) {
     const err = e as { reason?: string; message?: string; mark?: { line: number; column: number } };
     const at = err.mark ? `line ${err.mark.line + 1}, column ${err.mark.column + 1}` : undefined;
@@ -63,6 +63,36 @@ export function parseStructured(text: string, file: string): unknown {
       hint: 'Fix the syntax error, or point fetchwright at the vendor\'s published description file.',
     });
   }
+  // YAML aliases share one object, so a "billion laughs" document is small in memory but enormous to
+  // anything that walks it. Refuse documents whose expanded size is absurd.
+  if (expandedSize(data, MAX_EXPANDED_NODES) > MAX_EXPANDED_NODES) {
+    throw new FetchwrightError('unreadable-docs', `${file} expands, through YAML aliases, to more than ${MAX_EXPANDED_NODES.toLocaleString('en')} values`, {
+      file,
+      hint: 'This looks like an alias bomb. Use the vendor\'s published description, which needs no such aliases.',
+    });
+  }
+  return data;
+}
+
+const MAX_EXPANDED_NODES = 20_000_000;
+
+/** Number of values the document would have with every alias expanded (stops counting past `cap`). */
+export function expandedSize(root: unknown, cap: number): number {
+  const memo = new Map<object, number>();
+  const size = (node: unknown): number => {
+    if (!node || typeof node !== 'object') return 1;
+    const known = memo.get(node);
+    if (known !== undefined) return known;
+    memo.set(node, cap + 1); // a cycle counts as infinite
+    let total = 1;
+    for (const child of Object.values(node)) {
+      total += size(child);
+      if (total > cap) break;
+    }
+    memo.set(node, total);
+    return total;
+  };
+  return size(root);
 }
 
 function positionOf(message: string, text: string): string | undefined {

@@ -24,9 +24,9 @@ export const NOUN_RULES: NounRule[] = [
   { match: /^(api_?keys?|application_?keys?|app_?keys?|access_?keys?|signing_?keys|hook_?keys)$/, kind: 'api_key', weight: 1 },
   { match: /^(personal_?access_?tokens?|access_?tokens?|api_?tokens?|refresh_?tokens?|tokens?|bot_?tokens?)$/, kind: 'token', weight: 1 },
   { match: /^(oauth_?grants?|consents?|oauth_?authorizations?|authorizations)$/, kind: 'oauth_grant', weight: 0.9 },
-  // "Grants" are OAuth consents when the records name a client or scope, else privilege grants (roles).
+  // "Grants" are privilege grants (roles) when the records name privileges, else OAuth consents when they name a client or scope.
+  { match: /^grants?$/, kind: 'role', weight: 0.7, needsFields: /privilege|securable|^roles?$|permission/i },
   { match: /^grants?$/, kind: 'oauth_grant', weight: 0.8, needsFields: /client|scope|issuer|consent/i },
-  { match: /^grants?$/, kind: 'role', weight: 0.7, needsFields: /privilege|role|securable|permission|grant/i },
   { match: /^(certificates?|certs?|csrs|jwks)$/, kind: 'certificate', weight: 0.8 },
   { match: /^(keys|credentials)$/, kind: 'api_key', weight: 0.6, needsFields: /key|token|secret|fingerprint|credential|expires|last_?used|scope|sid|created/i },
   { match: /^(bots?|bot_?users?)$/, kind: 'bot', weight: 1 },

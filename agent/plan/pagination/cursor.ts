@@ -11,7 +11,9 @@ export function detectCursor(s: PaginationSignals): Pagination[] {
     const candidates = s.fields.filter((f) => CURSOR_FIELD.test(f.name) && isScalar(f) && !isUrl(f));
     if (!candidates.length) continue;
     // Prefer the field the parameter's prose names, then one named like the parameter, then the nearest.
-    const named = candidates.find((f) => (param.description ?? '').includes(f.name));
+    // The prose names the parameter itself too ("set the `cursor` parameter to …"): another field it names is the one meant.
+    const mentioned = candidates.filter((f) => namesWord(param.description, f.name));
+    const named = mentioned.find((f) => f.name.toLowerCase() !== param.name.toLowerCase()) ?? mentioned[0];
     const same = candidates.find((f) => f.name.toLowerCase() === param.name.toLowerCase());
     const field = named ?? same ?? candidates.sort((a, b) => a.path.split('.').length - b.path.split('.').length)[0]!;
     const evidence: Evidence[] = [paramEvidence(param), fieldEvidence(s, field)];
@@ -31,6 +33,12 @@ export function detectCursor(s: PaginationSignals): Pagination[] {
     });
   }
   return out;
+}
+
+/** True when `text` has `word` as a whole word: `marker` is not named by `next_marker`. */
+function namesWord(text: string | undefined, word: string): boolean {
+  if (!text) return false;
+  return new RegExp(`(^|[^A-Za-z0-9_])${word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^A-Za-z0-9_])`).test(text);
 }
 
 function isScalar(f: BodyField): boolean {

@@ -1,0 +1,361 @@
+import { z } from 'zod';
+import { isAllowedHost, parseAllowedHost, type AllowedHost } from './allowed-hosts.ts';
+import { CallOutcome, REDACTED, redactUrl, type CallLogEntry } from './call-log.ts';
+import type { Violation, ViolationKind } from './violation.ts';
+
+/**
+ * The host side of the fetcher's only capability. Every request the isolate makes passes here: the gate
+ * refuses what the policy does not allow without sending it, strips credentials the fetcher tried to
+ * bring, adds the host's own auth for allowed hosts only, follows redirects only while they stay on
+ * allowed hosts, caps response size and request count, and logs every attempt.
+ */
+export const EgressPolicy = z.object({
+  allowedHosts: z
+    .array(z.string().refine((h) => parseAllowedHost(h) !== undefined, { message: 'expected host or host:port' }))
+    .meta({ description: 'Exact hosts the fetcher may call: `host` (default port) or `host:port`.', examples: [['api.example.com']] }),
+  allowedMethods: z
+    .array(z.string().min(1))
+    .default(['GET'])
+    .meta({ description: 'HTTP methods the fetcher may use.' }),
+  maxResponseBytes: z
+    .number()
+    .int()
+    .positive()
+    .default(4 * 1024 * 1024)
+    .meta({ description: 'Largest response body read; a larger one is cut off and refused.' }),
+  maxRequests: z
+    .number()
+    .int()
+    .positive()
+    .default(1_000)
+    .meta({ description: 'Fetch attempts per run, refused ones and redirect hops included.' }),
+});
+export type EgressPolicy = z.infer<typeof EgressPolicy>;
+
+/** The edges the gate touches, so a test can hand it fakes. */
+export interface EgressAdapters {
+  /** Headers the host adds for an allowed host (its credentials). Never seen by the fetcher, never logged. */
+  injectAuth?: (url: URL) => Record<string, string>;
+  /** Sends one request; defaults to the global fetch. */
+  fetchImpl?: (request: Request) => Promise<Response>;
+}
+export type EgressGateOptions = z.input<typeof EgressPolicy> & EgressAdapters;
+
+/** What the fetcher asked for, as it crosses out of the isolate. */
+export const FetchRequest = z.object({
+  url: z.string().max(16_384),
+  method: z.string().min(1).max(32).default('GET'),
+  headers: z.record(z.string(), z.string()).default({}),
+  body: z.string().optional(),
+});
+export type FetchRequest = z.infer<typeof FetchRequest>;
+
+/** What the fetcher gets back: plain data, header names lower-case. */
+export const FetchResponse = z.object({
+  status: z.number().int(),
+  headers: z.record(z.string(), z.string()),
+  body: z.string(),
+  url: z.string(),
+});
+export type FetchResponse = z.infer<typeof FetchResponse>;
+
+export const FetchErrorCode = z.enum([...CallOutcome.exclude(['ok']).options, 'invalid-request']);
+export type FetchErrorCode = z.infer<typeof FetchErrorCode>;
+
+export const FetchReply = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), response: FetchResponse }),
+  z.object({ ok: z.literal(false), code: FetchErrorCode, message: z.string() }),
+]);
+export type FetchReply = z.infer<typeof FetchReply>;
+
+export const MAX_REDIRECTS = 5;
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+
+/** Credentials the fetcher may never send itself: these names, and any header the host injects auth into. */
+const CREDENTIAL_HEADER = /^(authorization|proxy-authorization|cookie)$|api-?key|auth|token|secret|password|session|signature/;
+/** Headers that would re-route the request or break its framing. */
+const FORBIDDEN_HEADERS = new Set([
+  'host',
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'te',
+  'trailer',
+  'upgrade',
+  'content-length',
+  'expect',
+  'forwarded',
+  'x-forwarded-for',
+  'x-forwarded-host',
+  'x-forwarded-proto',
+]);
+/** Response headers the fetcher does not see: a session is a credential too. */
+const HIDDEN_RESPONSE_HEADERS = new Set(['set-cookie', 'set-cookie2']);
+
+export class EgressGate {
+  readonly #policy: EgressPolicy;
+  readonly #hosts: AllowedHost[];
+  readonly #methods: Set<string>;
+  readonly #injectAuth: (url: URL) => Record<string, string>;
+  readonly #fetchImpl: (request: Request) => Promise<Response>;
+  readonly #calls: CallLogEntry[] = [];
+  readonly #violations: Violation[] = [];
+  #attempts = 0;
+  #sent = 0;
+  #capped = false;
+
+  constructor(options: EgressGateOptions) {
+    const { injectAuth, fetchImpl, ...policy } = options;
+    this.#policy = EgressPolicy.parse(policy);
+    this.#hosts = this.#policy.allowedHosts.map((h) => parseAllowedHost(h)!);
+    this.#methods = new Set(this.#policy.allowedMethods.map((m) => m.toUpperCase()));
+    this.#injectAuth = injectAuth ?? (() => ({}));
+    this.#fetchImpl = fetchImpl ?? ((request) => globalThis.fetch(request));
+  }
+
+  /** Every attempt in `seq` order, refused ones included. */
+  get calls(): CallLogEntry[] {
+    return [...this.#calls].sort((a, b) => a.seq - b.seq);
+  }
+
+  get violations(): Violation[] {
+    return [...this.#violations].sort((a, b) => a.seq - b.seq);
+  }
+
+  /** Requests that actually went out (redirect hops included). */
+  get requestsSent(): number {
+    return this.#sent;
+  }
+
+  /** Never rejects: a refusal or a network failure is a reply the isolate turns into a rejected promise. */
+  async fetch(request: FetchRequest, signal?: AbortSignal): Promise<FetchReply> {
+    let url = URL.parse(request.url);
+    if (!url) return invalid(`fetch: ${JSON.stringify(request.url.slice(0, 200))} is not an absolute URL`);
+    let method = request.method.toUpperCase();
+    let body = request.body;
+    if (body !== undefined && (method === 'GET' || method === 'HEAD')) return invalid(`fetch: a ${method} request cannot have a body`);
+    let headers: Headers;
+    try {
+      headers = new Headers(request.headers);
+    } catch (e) {
+      return invalid(`fetch: invalid headers (${(e as Error).message})`);
+    }
+
+    let seq = this.#nextSeq();
+    if (seq === undefined) return this.#refusedAfterCap();
+    // What the fetcher brought itself is judged once, against the first URL.
+    url = this.#stripUrlCredentials(url, seq);
+    this.#stripHeaders(headers, url, seq);
+
+    for (let hop = 0; ; hop++) {
+      const refusal = this.#checkPolicy(url, method, seq);
+      if (refusal) return refusal;
+
+      const sent = await this.#send(url, method, headers, body, seq, signal);
+      if (!sent.ok) return sent.reply;
+      const { response, startedAt } = sent;
+
+      const location = response.headers.get('location');
+      if (REDIRECT_STATUSES.has(response.status) && location !== null) {
+        await response.body?.cancel().catch(() => {});
+        const next = URL.parse(location, url);
+        const onAllowedHost = next !== null && isHttp(next) && isAllowedHost(next, this.#hosts);
+        if (!onAllowedHost) {
+          const where = next ? redactUrl(next) : JSON.stringify(location.slice(0, 200));
+          this.#log(seq, method, url, response.status, 'redirect-off-host', startedAt, 0);
+          this.#violate('redirect-off-host', seq, `${method} ${redactUrl(url)} redirected to ${where}, off the allowed hosts; not followed`);
+          return refused('redirect-off-host', `egress refused: ${redactUrl(url)} redirected off the allowed hosts to ${where}`);
+        }
+        this.#log(seq, method, url, response.status, 'ok', startedAt, 0);
+        if (hop + 1 > MAX_REDIRECTS) {
+          return refused('network-error', `fetch failed: more than ${MAX_REDIRECTS} redirects from ${redactUrl(url)}`);
+        }
+        if (response.status === 303 || ((response.status === 301 || response.status === 302) && method === 'POST')) {
+          if (method !== 'HEAD') method = 'GET';
+          body = undefined;
+          headers.delete('content-type');
+        }
+        url = next;
+        const nextSeq = this.#nextSeq();
+        if (nextSeq === undefined) return this.#refusedAfterCap();
+        seq = nextSeq;
+        continue;
+      }
+
+      const read = await readCapped(response, this.#policy.maxResponseBytes);
+      if (read.tooLarge) {
+        this.#log(seq, method, url, response.status, 'response-too-large', startedAt, read.bytes);
+        this.#violate('response-too-large', seq, `${method} ${redactUrl(url)} answered with more than ${this.#policy.maxResponseBytes} bytes; cut off`);
+        return refused('response-too-large', `egress refused: the response from ${redactUrl(url)} is larger than ${this.#policy.maxResponseBytes} bytes`);
+      }
+      if (read.error !== undefined) {
+        this.#log(seq, method, url, response.status, 'network-error', startedAt, read.bytes);
+        return refused('network-error', `fetch failed: reading the response from ${redactUrl(url)}: ${read.error}`);
+      }
+      this.#log(seq, method, url, response.status, 'ok', startedAt, read.bytes);
+      return { ok: true, response: { status: response.status, headers: visibleHeaders(response.headers), body: read.text, url: url.href } };
+    }
+  }
+
+  /** The next attempt's sequence number, or undefined once the request cap is spent. */
+  #nextSeq(): number | undefined {
+    if (this.#capped) return undefined;
+    this.#attempts += 1;
+    return this.#attempts;
+  }
+
+  #refusedAfterCap(): FetchReply {
+    return refused('request-cap', `egress refused: the run's cap of ${this.#policy.maxRequests} requests is spent`);
+  }
+
+  #checkPolicy(url: URL, method: string, seq: number): FetchReply | undefined {
+    const shown = redactUrl(url);
+    if (seq > this.#policy.maxRequests) {
+      // The first refusal past the cap is logged; later attempts are refused silently, so the log stays bounded.
+      this.#capped = true;
+      this.#log(seq, method, url, null, 'request-cap', undefined, 0);
+      this.#violate('request-cap', seq, `more than ${this.#policy.maxRequests} requests; ${method} ${shown} not sent`);
+      return this.#refusedAfterCap();
+    }
+    if (!isHttp(url)) {
+      this.#log(seq, method, url, null, 'refused-scheme', undefined, 0);
+      this.#violate('refused-scheme', seq, `${method} ${shown}: only http and https may be fetched`);
+      return refused('refused-scheme', `egress refused: ${url.protocol} URLs cannot be fetched (${shown})`);
+    }
+    if (!isAllowedHost(url, this.#hosts)) {
+      this.#log(seq, method, url, null, 'refused-host', undefined, 0);
+      this.#violate('refused-host', seq, `${method} ${shown}: ${url.host} is not an allowed host`);
+      return refused('refused-host', `egress refused: ${url.host} is not an allowed host (allowed: ${this.#policy.allowedHosts.join(', ') || 'none'})`);
+    }
+    if (!this.#methods.has(method)) {
+      this.#log(seq, method, url, null, 'refused-method', undefined, 0);
+      this.#violate('refused-method', seq, `${method} ${shown}: method not allowed`);
+      return refused('refused-method', `egress refused: ${method} is not an allowed method (allowed: ${[...this.#methods].join(', ')})`);
+    }
+    return undefined;
+  }
+
+  #stripUrlCredentials(url: URL, seq: number): URL {
+    if (url.username === '' && url.password === '') return url;
+    const clean = new URL(url.href);
+    clean.username = '';
+    clean.password = '';
+    this.#violate('credential-in-url', seq, `${redactUrl(clean)}: the fetcher put credentials in the URL; removed`);
+    return clean;
+  }
+
+  /** Removes credentials and routing headers the fetcher set itself; the host's auth is added per hop in #send. */
+  #stripHeaders(headers: Headers, url: URL, seq: number): void {
+    let injectedNames = new Set<string>();
+    try {
+      if (isHttp(url) && isAllowedHost(url, this.#hosts)) injectedNames = new Set(Object.keys(this.#authFor(url)).map((n) => n.toLowerCase()));
+    } catch {
+      // #send reports a failing auth hook; the fixed credential names are still stripped here.
+    }
+    for (const name of [...headers.keys()]) {
+      if (CREDENTIAL_HEADER.test(name) || injectedNames.has(name)) {
+        headers.delete(name);
+        this.#violate('credential-header', seq, `the fetcher set the ${name} header itself; removed (credentials come only from the host)`);
+      } else if (FORBIDDEN_HEADERS.has(name) || name.startsWith('proxy-')) {
+        headers.delete(name);
+        this.#violate('forbidden-header', seq, `the fetcher set the ${name} header; removed`);
+      }
+    }
+  }
+
+  #authFor(url: URL): Record<string, string> {
+    return this.#injectAuth(new URL(url.href));
+  }
+
+  async #send(
+    url: URL,
+    method: string,
+    fetcherHeaders: Headers,
+    body: string | undefined,
+    seq: number,
+    signal: AbortSignal | undefined,
+  ): Promise<{ ok: true; response: Response; startedAt: number } | { ok: false; reply: FetchReply }> {
+    const startedAt = performance.now();
+    const headers = new Headers(fetcherHeaders);
+    let secrets: string[];
+    try {
+      const auth = this.#authFor(url);
+      for (const [name, value] of Object.entries(auth)) headers.set(name, value);
+      secrets = Object.values(auth).filter((v) => v.length >= 4);
+    } catch {
+      // The hook's own message may quote the secret it failed on: the fetcher gets a fixed one.
+      this.#log(seq, method, url, null, 'network-error', startedAt, 0);
+      return { ok: false, reply: refused('network-error', `fetch failed: the host could not provide credentials for ${url.host}`) };
+    }
+    try {
+      const request = new Request(url, { method, headers, body: body ?? null, redirect: 'manual', ...(signal ? { signal } : {}) });
+      this.#sent += 1;
+      const response = await this.#fetchImpl(request);
+      return { ok: true, response, startedAt };
+    } catch (e) {
+      this.#log(seq, method, url, null, 'network-error', startedAt, 0);
+      let reason = e instanceof Error ? e.message.split('\n')[0]!.slice(0, 200) : 'unknown error';
+      for (const secret of secrets) reason = reason.replaceAll(secret, REDACTED);
+      return { ok: false, reply: refused('network-error', `fetch failed: ${method} ${redactUrl(url)}: ${reason}`) };
+    }
+  }
+
+  #log(seq: number, method: string, url: URL, status: number | null, outcome: CallOutcome, startedAt: number | undefined, bytes: number): void {
+    const ms = startedAt === undefined ? 0 : Math.round((performance.now() - startedAt) * 1000) / 1000;
+    this.#calls.push({ seq, method, url: redactUrl(url), status, outcome, ms, bytes });
+  }
+
+  #violate(kind: ViolationKind, seq: number, message: string): void {
+    this.#violations.push({ kind, seq, message });
+  }
+}
+
+function isHttp(url: URL): boolean {
+  return url.protocol === 'http:' || url.protocol === 'https:';
+}
+
+function refused(code: FetchErrorCode, message: string): FetchReply {
+  return { ok: false, code, message };
+}
+
+function invalid(message: string): FetchReply {
+  return refused('invalid-request', message);
+}
+
+function visibleHeaders(headers: Headers): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of headers) if (!HIDDEN_RESPONSE_HEADERS.has(name)) out[name] = value;
+  return out;
+}
+
+type CappedRead = { tooLarge: false; text: string; bytes: number; error?: string } | { tooLarge: true; bytes: number };
+
+/** Reads the body as UTF-8, never buffering more than `max` bytes (plus the one chunk that crossed it). */
+async function readCapped(response: Response, max: number): Promise<CappedRead> {
+  const declared = Number(response.headers.get('content-length') ?? '');
+  if (Number.isFinite(declared) && declared > max) {
+    await response.body?.cancel().catch(() => {});
+    return { tooLarge: true, bytes: 0 };
+  }
+  if (!response.body) return { tooLarge: false, text: '', bytes: 0 };
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let bytes = 0;
+  let text = '';
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      bytes += value.byteLength;
+      if (bytes > max) {
+        await reader.cancel().catch(() => {});
+        return { tooLarge: true, bytes };
+      }
+      text += decoder.decode(value, { stream: true });
+    }
+  } catch (e) {
+    return { tooLarge: false, text: '', bytes, error: e instanceof Error ? e.message.slice(0, 200) : 'unknown error' };
+  }
+  return { tooLarge: false, text: text + decoder.decode(), bytes };
+}

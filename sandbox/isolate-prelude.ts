@@ -1,0 +1,290 @@
+/**
+ * The code that runs first in every isolate, before the fetcher. It receives the host's three raw
+ * callbacks (plain functions whose arguments are copied out; no isolated-vm object ever enters the
+ * isolate), keeps them in its closure, and gives the fetcher the contract's globals:
+ *
+ * - `fetch(url, { method, headers, body })` resolves to `{ status, headers, body, url }` or rejects
+ *   with an Error (`name` 'FetchError', `code` the gate's outcome);
+ * - `emit(record)` checks that the record is plain JSON data and streams it out, synchronously;
+ * - `log(...parts)` (and `console.*`) for diagnostics.
+ *
+ * It also removes what a fetcher never needs and what reaches past the limits: WebAssembly (its
+ * memory is not counted against the isolate's cap), SharedArrayBuffer/Atomics (blocking waits),
+ * WeakRef/FinalizationRegistry (callbacks that run outside any host call).
+ *
+ * Nothing here is a security boundary: the host re-checks everything that crosses out. The checks
+ * exist to give an honest fetcher a precise message (`record.users[2].created_at is a Date…`).
+ *
+ * `prelude` is shipped into the isolate as source text (`PRELUDE_SOURCE`), so it must not refer to
+ * anything outside its own body.
+ */
+
+export interface PreludeLimits {
+  maxRecords: number;
+  maxRecordBytes: number;
+  maxLogLines: number;
+  maxMessageChars: number;
+  maxDepth: number;
+  filename: string;
+}
+
+/** What `start` resolves to; it never rejects. */
+export interface StartOutcome {
+  kind: 'ok' | 'bad-source' | 'fetcher-error';
+  message: string;
+}
+
+export interface PreludeApi {
+  start(inputJson: string): Promise<StartOutcome>;
+  settle(id: number, reply: unknown): void;
+}
+
+export function prelude(
+  hostFetch: (id: number, request: unknown) => void,
+  hostEmit: (json: string) => void,
+  hostBreach: (kind: string, message: string) => void,
+  hostLog: (message: string) => void,
+  limits: PreludeLimits,
+): PreludeApi {
+  'use strict';
+  const g = globalThis as Record<string, unknown>;
+  const ObjectProto = Object.prototype;
+  const { getPrototypeOf, keys, create } = Object;
+  const { isArray } = Array;
+  const { stringify, parse } = JSON;
+  const { isFinite } = Number;
+  const Str = String;
+  const P = Promise;
+  const Err = Error;
+  const TypeErr = TypeError;
+  const globalEval = eval; // indirect: evaluates in the global scope, where the fetcher's `run` lives
+
+  for (const name of ['WebAssembly', 'SharedArrayBuffer', 'Atomics', 'WeakRef', 'FinalizationRegistry']) delete g[name];
+
+  class InvalidRecord {
+    message: string;
+    constructor(message: string) {
+      this.message = message;
+    }
+  }
+
+  const truncate = (s: string): string => (s.length > limits.maxMessageChars ? `${s.slice(0, limits.maxMessageChars)}…` : s);
+
+  const printable = (v: unknown): string => {
+    try {
+      if (typeof v === 'string') return v;
+      const json = stringify(v);
+      return typeof json === 'string' ? json : Str(v);
+    } catch {
+      try {
+        return Str(v);
+      } catch {
+        return '[unprintable]';
+      }
+    }
+  };
+
+  const describeError = (e: unknown): string => {
+    try {
+      if (e !== null && typeof e === 'object' && typeof (e as { message?: unknown }).message === 'string') {
+        const { name, message, stack } = e as { name?: unknown; message: string; stack?: unknown };
+        const prefix = typeof name === 'string' && name !== 'Error' && name !== '' ? `${name}: ` : '';
+        const where = typeof stack === 'string' ? stack.split('\n').find((line) => line.includes(limits.filename)) : undefined;
+        const at = where ? ` (${where.trim().replace(/^at\s+/, 'at ')})` : '';
+        return truncate(prefix + message + at);
+      }
+      return truncate(`the fetcher threw ${printable(e)}`);
+    } catch {
+      return 'the fetcher threw a value that cannot be printed';
+    }
+  };
+
+  const typeName = (v: object): string => {
+    try {
+      const proto = getPrototypeOf(v) as { constructor?: { name?: unknown } } | null;
+      const name = proto?.constructor?.name;
+      return typeof name === 'string' && name !== '' ? `a ${name}` : 'an object with a custom prototype';
+    } catch {
+      return 'an exotic object';
+    }
+  };
+
+  const hint = (v: object): string => {
+    if (v instanceof Date) return '; emit an ISO string (date.toISOString())';
+    if (v instanceof Map) return '; emit a plain object (Object.fromEntries(map))';
+    if (v instanceof Set) return '; emit an array ([...set])';
+    return '';
+  };
+
+  /** A fresh copy made of null-prototype objects and arrays, or InvalidRecord naming the first offending path. */
+  const toPlain = (value: unknown, path: string, depth: number, ancestors: object[]): unknown => {
+    switch (typeof value) {
+      case 'string':
+      case 'boolean':
+        return value;
+      case 'number':
+        if (isFinite(value)) return value;
+        throw new InvalidRecord(`${path} is ${Str(value)}; JSON has no NaN or Infinity`);
+      case 'undefined':
+        throw new InvalidRecord(`${path} is undefined; use null for an unknown value`);
+      case 'bigint':
+        throw new InvalidRecord(`${path} is a BigInt; emit it as a string`);
+      case 'symbol':
+      case 'function':
+        throw new InvalidRecord(`${path} is a ${typeof value}; records hold plain JSON data only`);
+    }
+    if (value === null) return null;
+    const obj = value as object;
+    for (let i = 0; i < ancestors.length; i++) if (ancestors[i] === obj) throw new InvalidRecord(`${path} refers back to itself (a cycle)`);
+    if (depth >= limits.maxDepth) throw new InvalidRecord(`${path} is nested more than ${limits.maxDepth} levels deep`);
+    ancestors[ancestors.length] = obj;
+    const read = (key: string | number, at: string): unknown => {
+      try {
+        return (obj as Record<string | number, unknown>)[key];
+      } catch (e) {
+        throw new InvalidRecord(`${at} threw when read: ${describeError(e)}`);
+      }
+    };
+    let out: unknown;
+    if (isArray(obj)) {
+      const length = obj.length;
+      if (length > limits.maxRecordBytes) throw new InvalidRecord(`${path} has ${length} elements, more than fit in ${limits.maxRecordBytes} bytes`);
+      const arr: unknown[] = [];
+      for (let i = 0; i < length; i++) arr[i] = toPlain(read(i, `${path}[${i}]`), `${path}[${i}]`, depth + 1, ancestors);
+      out = arr;
+    } else {
+      const proto = getPrototypeOf(obj);
+      if (proto !== ObjectProto && proto !== null) {
+        throw new InvalidRecord(`${path} is ${typeName(obj)}${hint(obj)}; records hold plain objects, arrays, strings, numbers, booleans and null`);
+      }
+      const copy = create(null) as Record<string, unknown>;
+      for (const key of keys(obj)) {
+        if (key === '__proto__') throw new InvalidRecord(`${path} has a "__proto__" key`);
+        copy[key] = toPlain(read(key, `${path}.${key}`), `${path}.${key}`, depth + 1, ancestors);
+      }
+      out = copy;
+    }
+    ancestors.length -= 1;
+    return out;
+  };
+
+  const utf8Length = (s: string): number => {
+    let bytes = 0;
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c < 0x80) bytes += 1;
+      else if (c < 0x800) bytes += 2;
+      else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+        bytes += 4;
+        i += 1;
+      } else bytes += 3;
+    }
+    return bytes;
+  };
+
+  let failed = false;
+  const breach = (kind: string, message: string): never => {
+    failed = true;
+    hostBreach(kind, message);
+    throw new TypeErr(message);
+  };
+
+  let emitted = 0;
+  const emit = (record: unknown): void => {
+    if (failed) throw new TypeErr('emit: the run has already failed');
+    if (emitted >= limits.maxRecords) breach('invalid-record', `more than ${limits.maxRecords} records emitted (maxRecords)`);
+    const n = emitted + 1;
+    if (record === null || typeof record !== 'object' || isArray(record)) {
+      breach('invalid-record', `record #${n}: emit(record) takes a plain object, got ${record === null ? 'null' : isArray(record) ? 'an array' : typeof record}`);
+    }
+    let json = '';
+    try {
+      json = stringify(toPlain(record, 'record', 0, []));
+    } catch (e) {
+      if (e instanceof InvalidRecord) breach('invalid-record', `record #${n}: ${e.message}`);
+      throw e;
+    }
+    const bytes = utf8Length(json);
+    if (bytes > limits.maxRecordBytes) breach('invalid-record', `record #${n} is ${bytes} bytes as JSON, more than maxRecordBytes (${limits.maxRecordBytes})`);
+    emitted = n;
+    hostEmit(json);
+  };
+
+  let logged = 0;
+  const log = (...parts: unknown[]): void => {
+    if (logged >= limits.maxLogLines) return;
+    logged += 1;
+    hostLog(truncate(parts.map(printable).join(' ')));
+  };
+
+  interface Pending {
+    resolve: (response: unknown) => void;
+    reject: (error: unknown) => void;
+  }
+  const pending = create(null) as Record<number, Pending | undefined>;
+  let fetchSeq = 0;
+
+  const fetch = (url: unknown, init?: unknown): Promise<unknown> =>
+    new P((resolve, reject) => {
+      const fail = (message: string) => reject(new TypeErr(`fetch: ${message}`));
+      if (typeof url !== 'string') return fail('url must be a string');
+      const options = (init ?? {}) as { method?: unknown; headers?: unknown; body?: unknown };
+      if (typeof options !== 'object') return fail('init must be an object');
+      const method = options.method ?? 'GET';
+      if (typeof method !== 'string') return fail('method must be a string');
+      const headersIn = options.headers ?? {};
+      if (typeof headersIn !== 'object' || headersIn === null || isArray(headersIn)) return fail('headers must be a plain object of strings');
+      const headers = create(null) as Record<string, string>;
+      for (const name of keys(headersIn)) {
+        const v = (headersIn as Record<string, unknown>)[name];
+        if (typeof v === 'string') headers[name] = v;
+        else if (typeof v === 'number') headers[name] = Str(v);
+        else return fail(`header ${name} must be a string`);
+      }
+      const body = options.body;
+      if (body !== undefined && typeof body !== 'string') return fail('body must be a string (JSON.stringify it first)');
+      fetchSeq += 1;
+      pending[fetchSeq] = { resolve, reject };
+      hostFetch(fetchSeq, { url, method, headers: { ...headers }, body });
+    });
+
+  const settle = (id: number, reply: unknown): void => {
+    const waiting = pending[id];
+    if (!waiting) return;
+    delete pending[id];
+    const r = reply as { ok?: unknown; response?: unknown; code?: unknown; message?: unknown } | null;
+    if (r && r.ok === true) {
+      waiting.resolve(r.response);
+      return;
+    }
+    const error = new Err(r && typeof r.message === 'string' ? r.message : 'fetch failed') as Error & { code?: unknown };
+    error.name = 'FetchError';
+    error.code = r?.code;
+    waiting.reject(error);
+  };
+
+  const start = async (inputJson: string): Promise<StartOutcome> => {
+    let fn: unknown;
+    try {
+      fn = globalEval('typeof run === "function" ? run : undefined');
+    } catch (e) {
+      return { kind: 'bad-source', message: `looking up run() failed: ${describeError(e)}` };
+    }
+    if (typeof fn !== 'function') return { kind: 'bad-source', message: 'the fetcher must define a global function run(input)' };
+    try {
+      await (fn as (input: unknown) => unknown)(parse(inputJson));
+      return { kind: 'ok', message: '' };
+    } catch (e) {
+      return { kind: 'fetcher-error', message: describeError(e) };
+    }
+  };
+
+  g.fetch = fetch;
+  g.emit = emit;
+  g.log = log;
+  g.console = { log, info: log, warn: log, error: log, debug: log };
+  return { __proto__: null, start, settle } as unknown as PreludeApi;
+}
+
+/** The prelude as a closure body for `context.evalClosure`: `$0`…`$4` are the callbacks and the limits. */
+export const PRELUDE_SOURCE = `return (${prelude.toString()})($0, $1, $2, $3, $4);`;

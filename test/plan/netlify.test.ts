@@ -1,0 +1,16 @@
+import { describe, expect, it } from 'vitest';
+import { planOf, streamAt } from '../helpers/vendor-docs.ts';
+
+describe('plan: Netlify (Swagger 2.0)', async () => {
+  const { plan, model } = await planOf('netlify.yaml');
+
+  it('reads Swagger 2.0 host and basePath into one https server', () => {
+    expect(model.format).toBe('swagger-2.0');
+    expect(plan.base_url.url).toBe('https://api.netlify.com/api/v1');
+  });
+
+  it('lists deploy keys as SSH keys and presents the OAuth token as Bearer', () => {
+    expect(streamAt(plan, '/deploy_keys').kind).toBe('ssh_key');
+    expect(plan.auth).toMatchObject({ type: 'oauth2', prefix: 'Bearer ' });
+  });
+});
