@@ -1,0 +1,129 @@
+import { describe, expect, it } from 'vitest';
+import type { ApiModel } from '../ingest/api-model.ts';
+import { arrayOf, listOp, modelOf, openapi, swagger2, USER } from '../../test/helpers/spec.ts';
+import { detectAuth } from './detect-auth.ts';
+
+const usersPath = { '/users': listOp(arrayOf(USER)) };
+
+function authOf(model: ApiModel) {
+  return detectAuth(model.operations.filter((o) => o.method === 'get'), model);
+}
+
+function withSchemes(securitySchemes: Record<string, object>, security: object[], extra: Record<string, unknown> = {}) {
+  return openapi(usersPath, { components: { securitySchemes }, security, ...extra });
+}
+
+describe('detectAuth', () => {
+  it('sends an http bearer scheme as `Authorization: Bearer …`', async () => {
+    const auth = authOf(await modelOf(withSchemes({ bearerAuth: { type: 'http', scheme: 'bearer' } }, [{ bearerAuth: [] }])));
+    expect(auth).toMatchObject({ type: 'bearer', scheme_keys: ['bearerAuth'] });
+    expect(auth.credentials).toEqual([{ name: 'Authorization', in: 'header', prefix: 'Bearer ', scheme: 'bearerAuth' }]);
+  });
+
+  it('sends Swagger 2.0 basic auth as `Authorization: Basic …`', async () => {
+    const auth = authOf(
+      await modelOf(swagger2({ '/users': { get: { responses: { '200': { description: 'OK', schema: arrayOf(USER) } } } } }, { securityDefinitions: { basic: { type: 'basic' } }, security: [{ basic: [] }] })),
+    );
+    expect(auth).toMatchObject({ type: 'basic', name: 'Authorization', prefix: 'Basic ' });
+  });
+
+  it('takes an API key header\'s prefix from the scheme description (`Authorization: SSWS {API Token}`)', async () => {
+    const auth = authOf(
+      await modelOf(
+        withSchemes(
+          { apiToken: { type: 'apiKey', in: 'header', name: 'Authorization', description: 'Pass the API token as a header in your API call: `Authorization: SSWS {API Token}`' } },
+          [{ apiToken: [] }],
+        ),
+      ),
+    );
+    expect(auth).toMatchObject({ type: 'api_key', in: 'header', name: 'Authorization', prefix: 'SSWS ' });
+    expect(auth.evidence.some((e) => e.quote.includes('SSWS'))).toBe(true);
+  });
+
+  it('reads a prefix from a description that gives only the format (`Token token=<API_KEY>`)', async () => {
+    const auth = authOf(
+      await modelOf(withSchemes({ api_key: { type: 'apiKey', in: 'header', name: 'Authorization', description: 'The API Key with format `Token token=<API_KEY>`' } }, [{ api_key: [] }])),
+    );
+    expect(auth).toMatchObject({ type: 'api_key', name: 'Authorization', prefix: 'Token token=' });
+  });
+
+  it('finds the prefix in Markdown prose beside the spec', async () => {
+    const markdown = [
+      '# Using the REST API',
+      '',
+      'Send your token in the Authorization header:',
+      '',
+      '```python',
+      "r = requests.get(api_url + '/users', headers={",
+      "    'Authorization': f'token {token}',",
+      '})',
+      '```',
+    ].join('\n');
+    const spec = withSchemes({ token: { type: 'apiKey', in: 'header', name: 'Authorization' } }, [{ token: [] }]);
+    const withDocs = authOf(await modelOf(spec, { files: { 'rest.md': markdown } }));
+    expect(withDocs).toMatchObject({ type: 'api_key', name: 'Authorization', prefix: 'token ' });
+    expect(withDocs.evidence.some((e) => e.source.file === 'rest.md')).toBe(true);
+    // Without the page the prefix is unknown, and the plan says so through its confidence.
+    const bare = authOf(await modelOf(spec));
+    expect(bare.prefix).toBe('');
+    expect(bare.confidence).toBeLessThan(withDocs.confidence);
+  });
+
+  it('injects two API key headers that are required together', async () => {
+    const auth = authOf(
+      await modelOf(
+        withSchemes(
+          { apiKeyAuth: { type: 'apiKey', in: 'header', name: 'DD-API-KEY' }, appKeyAuth: { type: 'apiKey', in: 'header', name: 'DD-APPLICATION-KEY' } },
+          [{ apiKeyAuth: [], appKeyAuth: [] }],
+        ),
+      ),
+    );
+    expect(auth.type).toBe('api_key');
+    expect(auth.credentials.map((c) => [c.name, c.in, c.prefix])).toEqual([
+      ['DD-API-KEY', 'header', ''],
+      ['DD-APPLICATION-KEY', 'header', ''],
+    ]);
+    expect(auth.scheme_keys).toEqual(['apiKeyAuth', 'appKeyAuth']);
+  });
+
+  it('presents an OAuth 2 token as a Bearer credential', async () => {
+    const auth = authOf(
+      await modelOf(
+        withSchemes({ oauth: { type: 'oauth2', flows: { authorizationCode: { authorizationUrl: 'https://api.example.test/oauth/authorize', tokenUrl: 'https://api.example.test/oauth/token', scopes: { 'users:read': 'Read users' } } } } }, [
+          { oauth: ['users:read'] },
+        ]),
+      ),
+    );
+    expect(auth).toMatchObject({ type: 'oauth2', name: 'Authorization', in: 'header', prefix: 'Bearer ' });
+  });
+
+  it('chooses the document\'s API key when an operation lists only OAuth 2 scopes', async () => {
+    const spec = openapi(
+      { '/users': { get: { ...listOp(arrayOf(USER)).get as object, security: [{ oauth2: ['read:users'] }] } } },
+      {
+        components: {
+          securitySchemes: {
+            token: { type: 'apiKey', in: 'header', name: 'Authorization' },
+            oauth2: { type: 'oauth2', flows: { authorizationCode: { authorizationUrl: '/hub/api/oauth2/authorize', tokenUrl: '/hub/api/oauth2/token', scopes: { 'read:users': 'Read users' } } } },
+          },
+        },
+        security: [{ token: [] }, { oauth2: [] }],
+      },
+    );
+    const auth = authOf(await modelOf(spec));
+    expect(auth.scheme_keys).toEqual(['token']);
+    expect(auth).toMatchObject({ type: 'api_key', name: 'Authorization' });
+  });
+
+  it('puts a query API key in the query, with no prefix', async () => {
+    const auth = authOf(
+      await modelOf(withSchemes({ key: { type: 'apiKey', in: 'query', name: 'api_key', description: 'Your key, e.g. `Bearer {key}` is NOT accepted here.' } }, [{ key: [] }])),
+    );
+    expect(auth).toMatchObject({ type: 'api_key', in: 'query', name: 'api_key', prefix: '' });
+  });
+
+  it('is `none` when the docs define no security scheme', async () => {
+    const auth = authOf(await modelOf(openapi(usersPath)));
+    expect(auth).toMatchObject({ type: 'none', credentials: [], scheme_keys: [] });
+  });
+});

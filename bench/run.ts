@@ -1,0 +1,63 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * `npm run bench`: figures, not pass/fail. Ingest + plan wall time and peak memory per real vendor
+ * description (each in a fresh process), against the target: under 2 s and 300 MB for the largest.
+ */
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const docsRoot = process.env.FETCHWRIGHT_VENDOR_DOCS ?? path.resolve(here, '../../shared/vendor-docs');
+const SPECS = ['jupyterhub', 'snowflake.yaml', 'split/snowflake', 'netlify.yaml', 'okta.yaml', 'slack.json', 'pagerduty.json', 'linode.yaml', 'twilio.json', 'kubernetes.json', 'datadog.yaml', 'digitalocean.yaml'];
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+
+function sizeOf(p: string): number {
+  const s = statSync(p);
+  if (!s.isDirectory()) return s.size;
+  return Number(execFileSync('du', ['-sb', p]).toString().split(/\s/)[0]);
+}
+
+interface Figures {
+  ingest_ms: number;
+  plan_ms: number;
+  total_ms: number;
+  peak_rss_mb: number;
+  operations: number;
+  streams: number;
+}
+
+const rows: string[][] = [['docs', 'size', 'ops', 'streams', 'ingest ms', 'plan ms', 'total ms (median)', 'peak RSS MB']];
+let largest: { name: string; size: number; ms: number; mb: number } | undefined;
+for (const name of SPECS) {
+  const p = path.join(docsRoot, name);
+  if (!existsSync(p)) {
+    rows.push([name, 'missing', '', '', '', '', '', '']);
+    continue;
+  }
+  const runs: Figures[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    runs.push(JSON.parse(execFileSync(process.execPath, [path.join(here, 'plan-one.ts'), p], { maxBuffer: 1 << 20 }).toString()));
+  }
+  runs.sort((a, b) => a.total_ms - b.total_ms);
+  const median = runs[Math.floor(runs.length / 2)]!;
+  const peak = Math.max(...runs.map((r) => r.peak_rss_mb));
+  const size = sizeOf(p);
+  rows.push([name, `${(size / 1048576).toFixed(1)} MB`, String(median.operations), String(median.streams), String(median.ingest_ms), String(median.plan_ms), String(median.total_ms), String(peak)]);
+  if (!largest || size > largest.size) largest = { name, size, ms: median.total_ms, mb: peak };
+}
+
+const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+console.log(`ingest + plan, heuristic planner, ${RUNS} runs each, Node ${process.version}\n`);
+for (const r of rows) console.log(r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '));
+if (largest) {
+  const ok = largest.ms < 2000 && largest.mb < 300;
+  console.log(`\nlargest (${largest.name}): ${largest.ms} ms, ${largest.mb} MB peak — target < 2000 ms and < 300 MB: ${ok ? 'met' : 'NOT met'}`);
+}
+
+if (existsSync(path.join(here, 'sandbox-bench.ts'))) {
+  const { benchSandbox } = (await import('./sandbox-bench.ts')) as { benchSandbox: () => Promise<Record<string, number | string>> };
+  console.log('\nsandbox');
+  for (const [k, v] of Object.entries(await benchSandbox())) console.log(`  ${k}: ${v}`);
+}

@@ -1,0 +1,181 @@
+import type { z } from 'zod';
+import { EgressGate, FetchRequest, type EgressGateOptions, type FetchReply } from './egress-gate.ts';
+import { MAX_MESSAGE_CHARS, MAX_RECORD_DEPTH, SandboxLimits } from './limits.ts';
+import { checkRecord } from './record-check.ts';
+import type { Failure, FailureKind, FetchedRecord, RunResult } from './result.ts';
+import type { SandboxEnd } from './sandbox-messages.ts';
+import { spawnSandboxProcess, type ProcessEvent, type ProcessExit } from './sandbox-process.ts';
+import type { Violation } from './violation.ts';
+
+/**
+ * Runs one fetcher: a fresh sandbox process and a fresh isolate inside it, the egress gate on this
+ * side, and the wall clock here too. Whatever the fetcher does, this resolves with a RunResult once
+ * the sandbox process is gone; it rejects only when the caller's own `onRecord`/`onLog` throws, or
+ * when `input` is not JSON-serialisable.
+ */
+export interface RunFetcherOptions {
+  /** The fetcher as a script (already type-stripped) that defines a global `async function run(input)`. */
+  source: string;
+  /** Copied into the isolate as JSON and passed to `run`. */
+  input?: unknown;
+  limits?: z.input<typeof SandboxLimits>;
+  egress: EgressGateOptions;
+  /** Called for each record as it is emitted, in order. */
+  onRecord?: (record: FetchedRecord, index: number) => void;
+  onLog?: (line: string) => void;
+  /** The name stack traces and error messages give the source. */
+  filename?: string;
+}
+
+/** How long a sandbox process gets to exit by itself once asked to stop (or once it reported its end). */
+const EXIT_GRACE_MS = 1_000;
+
+export async function runFetcher(options: RunFetcherOptions): Promise<RunResult> {
+  const limits = SandboxLimits.parse(options.limits ?? {});
+  const gate = new EgressGate(options.egress);
+  const inputJson = JSON.stringify(options.input ?? null) as string | undefined;
+  if (inputJson === undefined) throw new TypeError('runFetcher: input must be JSON-serialisable');
+  const filename = options.filename ?? 'fetcher.js';
+
+  const startedAt = performance.now();
+  const records: FetchedRecord[] = [];
+  const logs: string[] = [];
+  const requests = new AbortController();
+  let startupMs = 0;
+  let hostFailure: Failure | undefined;
+  let end: SandboxEnd | undefined;
+  let hostError: { error: unknown } | undefined;
+  let killTimer: NodeJS.Timeout | undefined;
+
+  const over = (): boolean => hostFailure !== undefined || end !== undefined;
+
+  /** The host ends the run: the first reason wins; the process gets a grace period, then SIGKILL. */
+  const stop = (kind: FailureKind, message: string): void => {
+    if (over()) return;
+    hostFailure = { kind, message };
+    requests.abort();
+    proc.send({ type: 'abort', kind, message });
+    killTimer ??= setTimeout(() => proc.kill(), EXIT_GRACE_MS);
+  };
+
+  const callHost = (fn: () => void): void => {
+    try {
+      fn();
+    } catch (error) {
+      hostError ??= { error };
+      stop('sandbox-crash', 'the host callback threw');
+    }
+  };
+
+  const onFetch = (id: number, raw: unknown): void => {
+    const parsed = FetchRequest.safeParse(raw);
+    const replied = parsed.success
+      ? gate.fetch(parsed.data, requests.signal)
+      : Promise.resolve<FetchReply>({ ok: false, code: 'invalid-request', message: `fetch: ${parsed.error.issues[0]?.message ?? 'invalid request'}` });
+    void replied.then((reply) => {
+      if (over()) return;
+      proc.send({ type: 'fetch-reply', id, reply });
+      if (!reply.ok && reply.code === 'request-cap') stop('egress-violation', reply.message);
+    });
+  };
+
+  const onEvent = (event: ProcessEvent): void => {
+    switch (event.type) {
+      case 'ready':
+        startupMs = performance.now() - startedAt;
+        proc.send({
+          type: 'start',
+          source: options.source,
+          inputJson,
+          filename,
+          limits: {
+            memoryMb: limits.memoryMb,
+            cpuMs: limits.cpuMs,
+            maxRecords: limits.maxRecords,
+            maxRecordBytes: limits.maxRecordBytes,
+            maxLogLines: limits.maxLogLines,
+            maxMessageChars: MAX_MESSAGE_CHARS,
+            maxDepth: MAX_RECORD_DEPTH,
+          },
+        });
+        return;
+      case 'fetch':
+        if (!over()) onFetch(event.id, event.request);
+        return;
+      case 'record': {
+        if (over()) return;
+        if (records.length >= limits.maxRecords) return stop('invalid-record', `more than ${limits.maxRecords} records emitted (maxRecords)`);
+        const checked = checkRecord(event.json, limits.maxRecordBytes, MAX_RECORD_DEPTH);
+        if (!checked.ok) return stop('invalid-record', `record #${records.length + 1}: ${checked.message}`);
+        records.push(checked.record);
+        if (options.onRecord) callHost(() => options.onRecord!(checked.record, records.length - 1));
+        return;
+      }
+      case 'log': {
+        if (over() || logs.length >= limits.maxLogLines) return;
+        const line = event.message.slice(0, MAX_MESSAGE_CHARS);
+        logs.push(line);
+        if (options.onLog) callHost(() => options.onLog!(line));
+        return;
+      }
+      case 'end':
+        if (end) return;
+        end = event;
+        requests.abort();
+        killTimer ??= setTimeout(() => proc.kill(), EXIT_GRACE_MS);
+        return;
+      case 'malformed':
+        stop('sandbox-crash', `the sandbox process sent a malformed message (${event.detail})`);
+        proc.kill();
+        return;
+    }
+  };
+
+  const proc = spawnSandboxProcess(onEvent);
+  const wallTimer = setTimeout(() => stop('wall-timeout', `the run passed its ${limits.wallMs} ms wall-clock deadline`), limits.wallMs);
+  const exit = await proc.exited;
+  clearTimeout(wallTimer);
+  clearTimeout(killTimer);
+  requests.abort();
+  if (hostError) throw hostError.error;
+
+  const violations = gate.violations;
+  const failure = withViolations(hostFailure ?? (end ? endFailure(end) : crashFailure(exit)), violations);
+  const common = {
+    records,
+    calls: gate.calls,
+    violations,
+    logs,
+    stats: {
+      cpuMs: end?.cpuMs ?? 0,
+      wallMs: Math.round(performance.now() - startedAt),
+      startupMs: Math.round(startupMs),
+      ...(end?.heapBytes === undefined ? {} : { heapBytes: end.heapBytes }),
+      requests: gate.requestsSent,
+    },
+  };
+  return failure ? { ok: false, failure, ...common } : { ok: true, ...common };
+}
+
+/** undefined: the sandbox reported a clean end. */
+function endFailure(end: SandboxEnd): Failure | undefined {
+  return end.kind === 'ok' ? undefined : { kind: end.kind, message: end.message };
+}
+
+/** The process died without reporting an end: V8's out-of-memory abort, or something the host cannot name. */
+function crashFailure(exit: ProcessExit): Failure {
+  if (/out of memory|heap limit|is_heap_oom|CALL_AND_RETRY_LAST|allocation failed/i.test(exit.stderrTail)) {
+    return { kind: 'memory-limit', message: 'the fetcher exhausted memory and V8 aborted the sandbox process' };
+  }
+  const lastLine = exit.stderrTail.trim().split('\n').at(-1)?.slice(0, 300) ?? '';
+  const how = exit.signal ? `signal ${exit.signal}` : `exit code ${exit.code}`;
+  return { kind: 'sandbox-crash', message: `the sandbox process ended (${how}) before the run did${lastLine ? `: ${lastLine}` : ''}` };
+}
+
+/** A run that tried what the policy forbids fails as an egress violation, even if the fetcher caught the refusal. */
+function withViolations(failure: Failure | undefined, violations: Violation[]): Failure | undefined {
+  const first = violations[0];
+  if (!first || (failure && failure.kind !== 'fetcher-error')) return failure;
+  const more = violations.length > 1 ? ` (and ${violations.length - 1} more violation${violations.length > 2 ? 's' : ''})` : '';
+  return { kind: 'egress-violation', message: `${first.message}${more}` };
+}

@@ -1,0 +1,70 @@
+import { startSession, type Session } from './isolate-session.ts';
+import type { HostMessage, SandboxMessage } from './sandbox-messages.ts';
+
+/**
+ * Entry point of the sandbox process: the child the host forks for each run (`sandbox-process.ts`).
+ * The isolate lives here rather than in the host because some memory bombs (a huge dictionary, a
+ * runaway `Array.prototype.fill`) make V8 abort the whole process or grow it past any isolate cap
+ * before isolated-vm can step in; the host must outlive those. This process starts with an empty
+ * environment, so even an escape would find no host credentials in it.
+ *
+ * It stays light: no zod, no egress code. It answers to one host and exits when the run ends or the
+ * host goes away.
+ */
+
+/** Resident memory allowed beyond start-up: isolated-vm's cap can be overshot 2-3x by a determined allocator. */
+const RSS_HEADROOM_FACTOR = 3;
+const RSS_HEADROOM_MB = 64;
+const RSS_CHECK_MS = 20;
+
+function send(message: SandboxMessage, then?: () => void): void {
+  if (process.connected) process.send!(message, undefined, {}, () => then?.());
+  else then?.();
+}
+
+let session: Session | undefined;
+
+function begin(message: Extract<HostMessage, { type: 'start' }>): void {
+  const baselineMb = process.memoryUsage.rss() / 2 ** 20;
+  const rssLimitMb = baselineMb + message.limits.memoryMb * RSS_HEADROOM_FACTOR + RSS_HEADROOM_MB;
+  const current = startSession({
+    source: message.source,
+    inputJson: message.inputJson,
+    filename: message.filename,
+    limits: message.limits,
+    port: {
+      fetch: (id, request) => send({ type: 'fetch', id, request }),
+      record: (json) => send({ type: 'record', json }),
+      log: (line) => send({ type: 'log', message: line }),
+    },
+  });
+  session = current;
+  const rssWatch = setInterval(() => {
+    const rssMb = process.memoryUsage.rss() / 2 ** 20;
+    if (rssMb > rssLimitMb) {
+      current.abort('memory-limit', `the sandbox process grew to ${Math.round(rssMb)} MB, past what a ${message.limits.memoryMb} MB isolate may use`);
+    }
+  }, RSS_CHECK_MS);
+  void current.done.then((end) => {
+    clearInterval(rssWatch);
+    send({ type: 'end', ...end }, () => process.exit(0));
+  });
+}
+
+if (process.send) {
+  process.on('message', (message: HostMessage) => {
+    switch (message.type) {
+      case 'start':
+        if (!session) begin(message);
+        break;
+      case 'fetch-reply':
+        session?.settle(message.id, message.reply);
+        break;
+      case 'abort':
+        session?.abort(message.kind, message.message);
+        break;
+    }
+  });
+  process.on('disconnect', () => process.exit(0));
+  send({ type: 'ready' });
+}

@@ -1,0 +1,63 @@
+import { fork } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { SandboxMessage, type HostMessage } from './sandbox-messages.ts';
+
+/**
+ * The host's handle on one sandbox process (`sandbox-process-main.ts`): fork it, talk to it, and
+ * kill it. Messages from it are parsed here; a malformed one is reported, not trusted.
+ */
+
+export interface ProcessExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** The end of its stderr: V8 prints why it aborted there. */
+  stderrTail: string;
+}
+
+export type ProcessEvent = SandboxMessage | { type: 'malformed'; detail: string };
+
+export interface SandboxProcess {
+  send(message: HostMessage): void;
+  /** Resolves once the process is gone and its stderr is drained. */
+  readonly exited: Promise<ProcessExit>;
+  kill(): void;
+}
+
+const MAIN = fileURLToPath(new URL('./sandbox-process-main.ts', import.meta.url));
+const STDERR_TAIL_CHARS = 4_096;
+
+export function spawnSandboxProcess(onEvent: (event: ProcessEvent) => void): SandboxProcess {
+  const child = fork(MAIN, [], {
+    execArgv: ['--no-node-snapshot'],
+    env: {},
+    cwd: tmpdir(),
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    serialization: 'json',
+  });
+  let stderrTail = '';
+  child.stderr?.setEncoding('utf8');
+  child.stderr?.on('data', (chunk: string) => {
+    stderrTail = (stderrTail + chunk).slice(-STDERR_TAIL_CHARS);
+  });
+  child.on('message', (raw: unknown) => {
+    const parsed = SandboxMessage.safeParse(raw);
+    onEvent(parsed.success ? parsed.data : { type: 'malformed', detail: parsed.error.issues[0]?.message ?? 'unknown' });
+  });
+  const exited = new Promise<ProcessExit>((resolve) => {
+    child.once('close', (code, signal) => resolve({ code, signal, stderrTail }));
+    child.once('error', (error) => {
+      // Spawning failed: there will be no 'close'.
+      if (child.pid === undefined) resolve({ code: null, signal: null, stderrTail: error.message });
+    });
+  });
+  return {
+    send(message) {
+      if (child.connected) child.send(message, (error) => void error);
+    },
+    exited,
+    kill() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    },
+  };
+}
