@@ -16,6 +16,7 @@ export const EXIT = {
   refusedByAssessment: 8,
   validationFailed: 9,
   outputExists: 10,
+  invalidSlot: 11,
 } as const;
 
 export type ErrorCode =
@@ -27,6 +28,7 @@ export type ErrorCode =
   | 'ref-outside-docs'
   | 'no-identity-operations'
   | 'invalid-plan'
+  | 'invalid-slot'
   | 'output-exists';
 
 const EXIT_BY_CODE: Record<ErrorCode, number> = {
@@ -38,6 +40,7 @@ const EXIT_BY_CODE: Record<ErrorCode, number> = {
   'ref-outside-docs': EXIT.unresolvableRef,
   'no-identity-operations': EXIT.noIdentities,
   'invalid-plan': EXIT.internal,
+  'invalid-slot': EXIT.invalidSlot,
   'output-exists': EXIT.outputExists,
 };
 

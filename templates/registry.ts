@@ -1,0 +1,57 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * The approved templates: the only code a connector can contain. Each has an id, a version and a
+ * content hash (sha256 of its source). Listed in dependency order — the order they are rendered.
+ * A template's first comment names it (`template <id>@<version>`); a test holds the two together.
+ */
+
+export interface TemplateInfo {
+  id: string;
+  version: number;
+  /** Relative to `templates/`. */
+  file: string;
+}
+
+export const TEMPLATES: TemplateInfo[] = [
+  { id: 'fetchwright/host', version: 1, file: 'runtime/host.ts' },
+  { id: 'fetchwright/json-path', version: 1, file: 'runtime/json-path.ts' },
+  { id: 'fetchwright/url', version: 1, file: 'runtime/url.ts' },
+  { id: 'fetchwright/sha256', version: 1, file: 'runtime/sha256.ts' },
+  { id: 'fetchwright/errors', version: 1, file: 'runtime/errors.ts' },
+  { id: 'fetchwright/retry', version: 1, file: 'runtime/retry.ts' },
+  { id: 'fetchwright/http', version: 1, file: 'runtime/http.ts' },
+  { id: 'fetchwright/paginator-types', version: 1, file: 'runtime/paginators/types.ts' },
+  { id: 'fetchwright/paginator-link-header', version: 1, file: 'runtime/paginators/link-header.ts' },
+  { id: 'fetchwright/paginator-cursor', version: 1, file: 'runtime/paginators/cursor.ts' },
+  { id: 'fetchwright/paginator-offset', version: 1, file: 'runtime/paginators/offset.ts' },
+  { id: 'fetchwright/paginator-page', version: 1, file: 'runtime/paginators/page.ts' },
+  { id: 'fetchwright/paginator-next-url', version: 1, file: 'runtime/paginators/next-url.ts' },
+  { id: 'fetchwright/paginator-none', version: 1, file: 'runtime/paginators/none.ts' },
+  { id: 'fetchwright/paginators', version: 1, file: 'runtime/paginators/index.ts' },
+  { id: 'fetchwright/guards', version: 1, file: 'runtime/guards.ts' },
+  { id: 'fetchwright/select-records', version: 1, file: 'runtime/select-records.ts' },
+  { id: 'fetchwright/map-record', version: 1, file: 'runtime/map-record.ts' },
+  { id: 'fetchwright/list-stream', version: 1, file: 'runtime/read-stream.ts' },
+  { id: 'fetchwright/connector', version: 1, file: 'runtime/connector.ts' },
+];
+
+export const TEMPLATES_DIR = path.dirname(fileURLToPath(import.meta.url));
+
+export interface LoadedTemplate extends TemplateInfo {
+  source: string;
+  sha256: string;
+}
+
+let loaded: LoadedTemplate[] | undefined;
+
+export function loadTemplates(): LoadedTemplate[] {
+  loaded ??= TEMPLATES.map((t) => {
+    const source = readFileSync(path.join(TEMPLATES_DIR, t.file), 'utf8');
+    return { ...t, source, sha256: createHash('sha256').update(source).digest('hex') };
+  });
+  return loaded;
+}

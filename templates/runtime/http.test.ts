@@ -1,0 +1,43 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { installFakeHost } from './fake-host.fixture.ts';
+import { getJson } from './http.ts';
+import { DEFAULT_RETRY, retryDelay } from './retry.ts';
+
+let fake: ReturnType<typeof installFakeHost> | undefined;
+afterEach(() => fake?.restore());
+
+describe('template retry + http', () => {
+  it('honours Retry-After on 429, capped', () => {
+    expect(retryDelay(429, { 'retry-after': '2' }, 0, DEFAULT_RETRY, 0)).toBe(2000);
+    expect(retryDelay(429, { 'retry-after': '3600' }, 0, DEFAULT_RETRY, 0)).toBe(DEFAULT_RETRY.max_delay_ms);
+    expect(retryDelay(503, {}, 1, DEFAULT_RETRY, 0)).toBe(1000);
+    expect(retryDelay(400, {}, 0, DEFAULT_RETRY, 0)).toBeUndefined();
+    expect(retryDelay(503, {}, DEFAULT_RETRY.max_attempts - 1, DEFAULT_RETRY, 0)).toBeUndefined();
+  });
+
+  it('retries a 429 and a transient 503, then returns the page', async () => {
+    const answers = [
+      { status: 429, headers: { 'retry-after': '1' }, body: '{"error":"slow down"}' },
+      { status: 503, body: 'unavailable' },
+      { status: 200, json: { users: [1] } },
+    ];
+    fake = installFakeHost(() => answers.shift()!);
+    const stats = { requests: 0, retries: 0, waited_ms: 0 };
+    const page = await getJson('https://api.test/users', {}, DEFAULT_RETRY, stats);
+    expect(page.body).toEqual({ users: [1] });
+    expect(stats).toEqual({ requests: 3, retries: 2, waited_ms: 2000 });
+    // Retry-After: 1 → 1 s; then the 503 on the second attempt backs off 500 ms × 2¹.
+    expect(fake.sleeps).toEqual([1000, 1000]);
+  });
+
+  it('fails loudly on 401 with the vendor\'s own message', async () => {
+    fake = installFakeHost(() => ({ status: 401, body: JSON.stringify({ errorSummary: 'Invalid token provided' }) }));
+    await expect(getJson('https://api.test/users', {}, DEFAULT_RETRY, { requests: 0, retries: 0, waited_ms: 0 })).rejects.toMatchObject({ kind: 'auth', message: expect.stringContaining('Invalid token provided') });
+  });
+
+  it('gives up after the bounded number of attempts', async () => {
+    fake = installFakeHost(() => ({ status: 503, body: '' }));
+    await expect(getJson('https://api.test/users', {}, { ...DEFAULT_RETRY, max_attempts: 3 }, { requests: 0, retries: 0, waited_ms: 0 })).rejects.toMatchObject({ kind: 'server' });
+    expect(fake.requests).toHaveLength(3);
+  });
+});

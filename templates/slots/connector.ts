@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import { IdentityKind, Relation } from '../canonical.ts';
+import { MappingSlot } from './mapping.ts';
+import { Paginator } from './pagination.ts';
+
+/**
+ * What a rendered connector is made of: streams with one interface (baton-sdk's resource syncers
+ * are the model). There is no method field: every request a template makes is a GET.
+ */
+
+const Name = z.string().regex(/^[a-z0-9_]{1,64}$/, 'a stream name is lower-case letters, digits and _');
+const ParamName = z.string().min(1).max(200);
+
+export const ParentSlot = z.object({
+  stream: Name,
+  param: ParamName,
+  from_field: z.string().min(1),
+  relation: Relation,
+  parent_is: z.enum(['from', 'to']),
+});
+export type ParentSlot = z.infer<typeof ParentSlot>;
+
+export const StreamSlot = z.object({
+  name: Name,
+  kind: IdentityKind,
+  operation_id: z.string().min(1).max(500),
+  /** The documented path, `{param}` placeholders included; must start with `/`. */
+  path: z.string().regex(/^\/[^\s?#]*$/, 'a path starts with / and has no query or fragment'),
+  path_params: z.record(ParamName, z.string()),
+  query: z.record(ParamName, z.string()),
+  /** Fixed, non-secret headers. Credentials are never slots: the host injects them. */
+  headers: z.record(
+    z.string().regex(/^[A-Za-z0-9-]+$/).refine((h) => !/^(authorization|cookie|proxy-authorization)$/i.test(h), 'credential headers are injected by the host, never set by a connector'),
+    z.string(),
+  ),
+  items_path: z.string(),
+  pagination: Paginator,
+  mapping: MappingSlot,
+  parent: ParentSlot.nullable(),
+});
+export type StreamSlot = z.infer<typeof StreamSlot>;
+
+export const ConnectorSlots = z
+  .object({
+    vendor: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
+    streams: z.array(StreamSlot).min(1),
+  })
+  .superRefine((c, ctx) => {
+    const names = new Set<string>();
+    c.streams.forEach((s, i) => {
+      if (names.has(s.name)) ctx.addIssue({ code: 'custom', path: ['streams', i, 'name'], message: `stream name ${s.name} is used twice` });
+      if (s.parent && !names.has(s.parent.stream)) ctx.addIssue({ code: 'custom', path: ['streams', i, 'parent'], message: `parent ${s.parent.stream} must come before ${s.name}` });
+      if (s.parent && !s.path.includes(`{${s.parent.param}}`)) ctx.addIssue({ code: 'custom', path: ['streams', i, 'parent', 'param'], message: `path ${s.path} has no {${s.parent.param}}` });
+      names.add(s.name);
+    });
+  });
+export type ConnectorSlots = z.infer<typeof ConnectorSlots>;
+
+/** What the host passes to `run(input)`: where to reach the API and how hard to try. */
+export const RunInput = z.object({
+  base_url: z.url({ protocol: /^https?$/ }),
+  max_pages_per_stream: z.number().int().positive(),
+  max_records: z.number().int().positive(),
+  retry: z.object({ max_attempts: z.number().int().min(1).max(10), base_delay_ms: z.number().min(0), max_delay_ms: z.number().min(0) }),
+});
+export type RunInput = z.infer<typeof RunInput>;
