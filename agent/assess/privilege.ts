@@ -11,12 +11,15 @@ import type { Assessment, Evidence } from '../plan/connector-plan.ts';
 type Finding = Assessment['privilege'][number];
 
 const ADMIN = /(^|[^a-z])(admin|root|owner|superuser|super_user|full_?access|manage_all)([^a-z]|$)|\*/i;
-const WRITE = /(^|[.:_\-\s/])(write|manage|create|update|delete|modify|edit|full|all|rw)([.:_\-\s/]|$)/i;
+const WRITE = /(^|[.:_\-\s/])(write|manage|create|update|delete|modify|edit|rw)([.:_\-\s/]|$)/i;
+/** Breadth words: write power on their own (`repo:full`), read-only beside a read word (`User.Read.All`). */
+const BROAD = /(^|[.:_\-\s/])(full|all)([.:_\-\s/]|$)/i;
 const READ = /(^|[.:_\-\s/])(read|list|view|get|ro|readonly|read_only)([.:_\-\s/]|$)/i;
 
 export function classifyScope(scope: string): 'admin' | 'write' | undefined {
   if (ADMIN.test(scope)) return 'admin';
-  if (WRITE.test(scope) && !READ.test(scope)) return 'write';
+  // A read word does not excuse an explicit write word: `account:read_write` grants write.
+  if (WRITE.test(scope) || (BROAD.test(scope) && !READ.test(scope))) return 'write';
   return undefined;
 }
 

@@ -40,6 +40,20 @@ describe('detectAuth', () => {
     expect(auth.evidence.some((e) => e.quote.includes('SSWS'))).toBe(true);
   });
 
+  it('reads no prefix from a bare ALL-CAPS placeholder (`X-API-Key: YOUR_API_KEY`)', async () => {
+    const auth = authOf(
+      await modelOf(withSchemes({ key: { type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'Send your key as `X-API-Key: YOUR_API_KEY`.' } }, [{ key: [] }])),
+    );
+    expect(auth).toMatchObject({ type: 'api_key', name: 'X-API-Key', prefix: '' });
+  });
+
+  it('reads a scheme word before an ALL-CAPS placeholder (`Authorization: Bearer YOUR_TOKEN`) as bearer', async () => {
+    const auth = authOf(
+      await modelOf(withSchemes({ key: { type: 'apiKey', in: 'header', name: 'Authorization', description: 'Header: `Authorization: Bearer YOUR_TOKEN`' } }, [{ key: [] }]), { format: 'yaml' }),
+    );
+    expect(auth).toMatchObject({ type: 'bearer', name: 'Authorization', prefix: 'Bearer ' });
+  });
+
   it('reads a prefix from a description that gives only the format (`Token token=<API_KEY>`)', async () => {
     const auth = authOf(
       await modelOf(withSchemes({ api_key: { type: 'apiKey', in: 'header', name: 'Authorization', description: 'The API Key with format `Token token=<API_KEY>`' } }, [{ api_key: [] }])),

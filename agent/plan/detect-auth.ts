@@ -25,7 +25,8 @@ function escapeRegExp(s: string): string {
 /** Finds `Name: PREFIX {placeholder}` (or `'Name': f'prefix {token}'`) in the docs' words. */
 export function findPrefix(headerName: string, texts: { text: string; source: Evidence['source'] }[]): { prefix: string; evidence: Evidence } | undefined {
   const pattern = new RegExp(
-    `${escapeRegExp(headerName)}['"\`]?\\s*[:=]\\s*f?['"\`]?([A-Za-z][A-Za-z0-9_-]*(?:[ \\t]+[A-Za-z0-9_-]+=)?)([ \\t]*)(?:[{<$\\[]|[A-Z][A-Z0-9_]{2,}\\b)`,
+    // An ALL-CAPS placeholder follows the prefix after a space or `=`: in `YOUR_API_KEY` alone there is no prefix.
+    `${escapeRegExp(headerName)}['"\`]?\\s*[:=]\\s*f?['"\`]?([A-Za-z][A-Za-z0-9_-]*(?:[ \\t]+[A-Za-z0-9_-]+=)?)(?:[ \\t]*[{<$\\[]|(?:[ \\t]+|(?<==))[A-Z][A-Z0-9_]{2,}\\b)`,
   );
   for (const t of texts) {
     const m = pattern.exec(t.text);

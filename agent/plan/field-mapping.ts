@@ -53,9 +53,11 @@ const RULES: Record<CanonicalField, Rule[]> = {
 /** Vendor status words → canonical status. */
 export function canonicalStatus(value: string): 'active' | 'suspended' | 'deprovisioned' | 'unknown' {
   const v = value.toLowerCase();
+  // Exact active words first: `password_expired` is a live account whose password must change, not an expired one.
+  if (/^(active|enabled|provisioned|ok|normal|verified|valid|live|recovery|password_expired|approved|confirmed)$/.test(v)) return 'active';
   if (/deprovision|deleted|removed|terminated|closed|revoked|archived|destroyed|expired/.test(v)) return 'deprovisioned';
   if (/suspend|disabled|locked|inactive|deactivat|blocked|restricted|banned|frozen/.test(v)) return 'suspended';
-  if (/^(active|enabled|provisioned|ok|normal|verified|valid|live|recovery|password_expired|approved|confirmed)$/.test(v) || /^active/.test(v)) return 'active';
+  if (/^active/.test(v)) return 'active';
   return 'unknown';
 }
 
@@ -105,6 +107,8 @@ export function mapFields(view: SchemaView, items: SchemaNode, kind: IdentityKin
         if (used.has(f.path) && canonical !== 'display_name') continue;
         const node = view.resolve(f.node);
         if (!rule.names.test(f.path) && !rule.names.test(f.name)) continue;
+        // An object is never a canonical value (even when its schema omits `type`); its own fields are candidates.
+        if (view.isObject(node) && !view.isArray(node)) continue;
         if (rule.when && !rule.when(f, node)) continue;
         if (canonical !== 'id' && SECRET_FIELD.test(f.name)) continue;
         // A direct field beats a nested one with the same score.

@@ -22,6 +22,8 @@ export function successResponse(op: Operation): Response | undefined {
 function merge(view: SchemaView, documented: SchemaNode, inferred: SchemaNode, depth = 0): SchemaNode {
   if (depth > 6) return documented;
   const doc = view.resolve(documented);
+  // Nothing documented here (no schema at all): the example is all the docs say, array or not.
+  if (!doc.type && !doc.properties && !doc.items) return { ...doc, ...inferred };
   if (view.isArray(doc) && view.isArray(inferred)) {
     return { ...doc, items: merge(view, view.items(doc) ?? {}, inferred.items ?? {}, depth + 1) };
   }

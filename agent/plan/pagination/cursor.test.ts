@@ -23,7 +23,7 @@ describe('detectCursor', () => {
     expect(rest).toEqual([]);
     expect(found).toMatchObject({ style: 'cursor', cursor_param: 'cursor', cursor_path: 'response_metadata.next_cursor', limit_param: 'limit', stop: 'empty-cursor' });
     // The documented maximum, capped so one page stays a sane size.
-    expect(found?.page_size).toBe(500);
+    expect(found).toMatchObject({ page_size: 500 });
   });
 
   it('takes the field the parameter\'s prose names over another cursor-like field, even one named like the parameter', async () => {
@@ -58,7 +58,23 @@ describe('detectCursor', () => {
       }),
     );
     const [found] = detectCursor(signalsFor(model, '/users'));
-    expect(found?.cursor_path).toBe('meta.next_marker');
+    expect(found).toMatchObject({ cursor_path: 'meta.next_marker' });
+  });
+
+  it('never takes the page-size parameter for the cursor, even when its prose mentions the cursor', async () => {
+    const model = await modelOf(
+      openapi({
+        '/users': listOp({ type: 'object', properties: { data: arrayOf(USER), next_cursor: { type: 'string' } } }, {
+          parameters: [
+            query('limit', { type: 'integer' }, 'How many users per page; follow `next_cursor` with the cursor parameter for more.'),
+            query('cursor', { type: 'string' }, 'The `next_cursor` of the previous page.'),
+          ],
+        }),
+      }),
+    );
+    const found = detectCursor(signalsFor(model, '/users'));
+    expect(found.map((p) => (p.style === 'cursor' ? p.cursor_param : p.style))).toEqual(['cursor']);
+    expect(found[0]).toMatchObject({ limit_param: 'limit' });
   });
 
   it('pages Kubernetes lists with `continue` and metadata.continue', async () => {

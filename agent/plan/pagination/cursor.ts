@@ -7,7 +7,8 @@ const CURSOR_FIELD = /^(next_?cursor|next_?token|next_?page_?token|cursor|contin
 /** Pages with an opaque cursor the body returns (`response_metadata.next_cursor`, `metadata.continue`). */
 export function detectCursor(s: PaginationSignals): Pagination[] {
   const out: Pagination[] = [];
-  for (const param of s.params.filter((p) => CURSOR_PARAM.test(p.name) || /\bcursor\b/i.test(p.description ?? ''))) {
+  // A parameter whose prose talks about the cursor is one only when it is not the page size.
+  for (const param of s.params.filter((p) => CURSOR_PARAM.test(p.name) || (/\bcursor\b/i.test(p.description ?? '') && !LIMIT_PARAM.test(p.name)))) {
     const candidates = s.fields.filter((f) => CURSOR_FIELD.test(f.name) && isScalar(f) && !isUrl(f));
     if (!candidates.length) continue;
     // Prefer the field the parameter's prose names, then one named like the parameter, then the nearest.
