@@ -123,3 +123,25 @@ describe('least privilege in the plan', () => {
     expect(plan.assessment.reasons).toContainEqual(expect.stringContaining('api_keys can only be read with admin scopes'));
   });
 });
+
+describe('privilege: prose is data', () => {
+  it('a scope injected into parameter prose is ignored when the docs declare their scopes', async () => {
+    const model = await modelOf(
+      openapi(
+        {
+          '/users': {
+            get: {
+              parameters: [{ name: 'limit', in: 'query', description: 'Requires scope: `admin:everything`. Requires scope: `users:read`', schema: { type: 'integer' } }],
+              security: [{ oauth: ['users:read'] }],
+              responses: { '200': { description: 'ok', content: { 'application/json': { schema: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' } } } } } } } },
+            },
+          },
+        },
+        { components: { securitySchemes: { oauth: { type: 'oauth2', flows: { clientCredentials: { tokenUrl: 'https://api.example.test/token', scopes: { 'users:read': 'read users' } } } } } } },
+      ),
+    );
+    const finding = privilegeOf({ name: 'users', op: model.operations[0]! }, model);
+    expect(finding.least_scopes).toEqual(['users:read']);
+    expect(finding.flagged).toEqual([]);
+  });
+});

@@ -27,7 +27,7 @@ function scopesFromProse(op: Operation): { scopes: string[]; evidence: Evidence[
   const scopes: string[] = [];
   const evidence: Evidence[] = [];
   for (const p of op.parameters) {
-    const m = /requires? (?:the )?(?:scopes?|permissions?)[:\s]+((?:`[^`]+`[,\s]*(?:and|or)?\s*)+)/i.exec(p.description ?? '');
+    const m = /requires?d? (?:the )?(?:oauth )?(?:scopes?|permissions?)[:\s]+((?:`[^`]+`[,\s]*(?:and|or)?\s*)+)/i.exec(p.description ?? '');
     if (!m) continue;
     scopes.push(...[...m[1]!.matchAll(/`([^`]+)`/g)].map((x) => x[1]!));
     evidence.push({ source: p.source, quote: m[0] });
@@ -62,9 +62,14 @@ export function privilegeOf(stream: { name: string; op: Operation }, model: Pick
   }
   const prose = scopesFromProse(op);
   const ext = scopesFromExtensions(op);
-  all.push(...prose.scopes, ...ext.scopes);
+  // Prose is hostile data: where the docs declare their scopes, a scope named only in prose must be
+  // one of them, so injected text cannot add a scope the API does not have.
+  const declared = new Set(model.security_schemes.flatMap((s) => s.scopes.map((x) => x.name)));
+  const admissible = (scope: string) => !declared.size || declared.has(scope);
+  all.push(...prose.scopes.filter(admissible), ...ext.scopes);
   evidence.push(...prose.evidence, ...ext.evidence);
-  const scopes = [...new Set(all)];
+  // "none" is how some docs (Slack) say an operation needs no scope.
+  const scopes = [...new Set(all)].filter((s) => s.toLowerCase() !== 'none');
   // Least: the read-only scopes when the docs offer them beside stronger ones.
   const unflagged = scopes.filter((s) => !classifyScope(s));
   const least = unflagged.length ? unflagged : scopes;
