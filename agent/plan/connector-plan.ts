@@ -1,4 +1,8 @@
 import { z } from 'zod';
+import { IdentityKind } from '../../templates/canonical.ts';
+import { ParentSlot } from '../../templates/slots/connector.ts';
+import { CanonicalField, FieldMappingSlot } from '../../templates/slots/mapping.ts';
+import { CursorPaginator, LinkHeaderPaginator, NextUrlPaginator, NoPaginator, OffsetPaginator, PagePaginator } from '../../templates/slots/pagination.ts';
 import { Source } from '../ingest/api-model.ts';
 
 /**
@@ -16,13 +20,7 @@ export type Evidence = z.infer<typeof Evidence>;
 
 const decided = { evidence: z.array(Evidence), confidence: z.number().min(0).max(1) };
 
-export const IdentityKind = z.enum([
-  'human', 'service_account', 'bot', 'app', 'group', 'role', 'api_key', 'token', 'oauth_grant', 'ssh_key', 'certificate',
-]);
-export type IdentityKind = z.infer<typeof IdentityKind>;
-
-export const Relation = z.enum(['member_of', 'has_role', 'owns', 'granted_to']);
-export type Relation = z.infer<typeof Relation>;
+export { IdentityKind, Relation } from '../../templates/canonical.ts';
 
 // ── Auth ──────────────────────────────────────────────────────────────────────────────────────
 export const AuthHeader = z.object({
@@ -49,126 +47,31 @@ export const AuthPlan = z.object({
 });
 export type AuthPlan = z.infer<typeof AuthPlan>;
 
-// ── Pagination ────────────────────────────────────────────────────────────────────────────────
-const stopBase = { evidence: z.array(Evidence), confidence: z.number().min(0).max(1) };
-
-export const LinkHeaderPagination = z.object({
-  style: z.literal('link-header'),
-  /** The rel of the link to follow. */
-  rel: z.string(),
-  /** The query parameter the next link carries (e.g. Okta's `after`), when the docs name it. */
-  cursor_param: z.string().optional(),
-  limit_param: z.string().optional(),
-  page_size: z.number().int().positive().optional(),
-  stop: z.literal('no-next-link'),
-  ...stopBase,
-});
-
-export const CursorPagination = z.object({
-  style: z.literal('cursor'),
-  /** Query parameter that carries the cursor on the next request. */
-  cursor_param: z.string(),
-  /** Dotted path of the next cursor in the response body, e.g. `response_metadata.next_cursor`. */
-  cursor_path: z.string(),
-  limit_param: z.string().optional(),
-  page_size: z.number().int().positive().optional(),
-  stop: z.literal('empty-cursor'),
-  ...stopBase,
-});
-
-export const OffsetPagination = z.object({
-  style: z.literal('offset'),
-  offset_param: z.string(),
-  limit_param: z.string(),
-  page_size: z.number().int().positive(),
-  /** Where offsets start (0 for offset/limit, sometimes 1 for startAt). */
-  first_offset: z.number().int().min(0),
-  /**
-   * `has-more-field`: stop when `more_path` is false; `total`: stop once `total_path` records came;
-   * `empty-page`: stop at the first page with no records. The offset always advances by the
-   * records received, so a server that clamps the page size loses nothing.
-   */
-  stop: z.enum(['has-more-field', 'total', 'empty-page']),
-  more_path: z.string().optional(),
-  total_path: z.string().optional(),
-  ...stopBase,
-});
-
-export const PagePagination = z.object({
-  style: z.literal('page'),
-  page_param: z.string(),
-  size_param: z.string().optional(),
-  page_size: z.number().int().positive().optional(),
-  first_page: z.number().int().min(0),
-  stop: z.enum(['page-count', 'has-more-field', 'empty-page']),
-  pages_path: z.string().optional(),
-  more_path: z.string().optional(),
-  ...stopBase,
-});
-
-export const NextUrlPagination = z.object({
-  style: z.literal('next-url'),
-  /** Dotted path of the next URL in the body, e.g. `next_page_uri`, `links.pages.next`. */
-  next_path: z.string(),
-  /** True when the docs show a path relative to the API host rather than an absolute URL. */
-  relative: z.boolean(),
-  limit_param: z.string().optional(),
-  page_size: z.number().int().positive().optional(),
-  stop: z.literal('no-next-url'),
-  ...stopBase,
-});
-
-export const NoPagination = z.object({
-  style: z.literal('none'),
-  stop: z.literal('single-page'),
-  ...stopBase,
-});
+// ── Pagination and mapping: the templates' own slot schemas, each decision with its evidence ──
+const withEvidence = { evidence: z.array(Evidence), confidence: z.number().min(0).max(1) };
 
 export const Pagination = z.discriminatedUnion('style', [
-  LinkHeaderPagination, CursorPagination, OffsetPagination, PagePagination, NextUrlPagination, NoPagination,
+  LinkHeaderPaginator.extend(withEvidence),
+  CursorPaginator.extend(withEvidence),
+  OffsetPaginator.extend(withEvidence),
+  PagePaginator.extend(withEvidence),
+  NextUrlPaginator.extend(withEvidence),
+  NoPaginator.extend(withEvidence),
 ]);
 export type Pagination = z.infer<typeof Pagination>;
 export type PaginationStyle = Pagination['style'];
 
-// ── Mapping into the canonical model ─────────────────────────────────────────────────────────
-/** The closed set of transforms a mapping may use. Nothing else can be expressed. */
-export const Transform = z.enum([
-  'string', 'iso-datetime', 'unix-seconds', 'unix-millis', 'status-map', 'bool-true-is-deprovisioned', 'bool-true-is-suspended',
-  'bool-true-is-active', 'string-list', 'split-space', 'first-string',
-  // For an identifier that is itself secret material (an API key's value): a sha256 fingerprint.
-  'sha256-fingerprint',
-]);
-export type Transform = z.infer<typeof Transform>;
+export { CanonicalField, Transform } from '../../templates/slots/mapping.ts';
 
-export const FieldMapping = z.object({
-  /** Dotted path in the record; `null` when the docs show no such field (the value is unknown). */
-  path: z.string().nullable(),
-  transform: Transform,
-  /** For `status-map`: vendor value → canonical status. */
-  values: z.record(z.string(), z.enum(['active', 'suspended', 'deprovisioned', 'unknown'])).optional(),
-  confidence: z.number().min(0).max(1),
-});
+export const FieldMapping = FieldMappingSlot.extend({ confidence: z.number().min(0).max(1) });
 export type FieldMapping = z.infer<typeof FieldMapping>;
-
-export const CanonicalField = z.enum(['id', 'display_name', 'email', 'status', 'owner_id', 'scopes', 'created_at', 'last_used_at', 'expires_at']);
-export type CanonicalField = z.infer<typeof CanonicalField>;
 
 export const Mapping = z.record(CanonicalField, FieldMapping);
 export type Mapping = z.infer<typeof Mapping>;
 
 // ── Streams ───────────────────────────────────────────────────────────────────────────────────
-export const ParentLink = z.object({
-  /** Name of the parent stream in this plan. */
-  stream: z.string(),
-  /** The child's path parameter, filled from each parent record. */
-  param: z.string(),
-  /** Dotted path of the value in the parent's record. */
-  from_field: z.string(),
-  /** How a child record relates to its parent in the canonical model. */
-  relation: Relation,
-  /** Which end of the relationship the parent is: `from` (user owns token) or `to` (user member_of group). */
-  parent_is: z.enum(['from', 'to']),
-});
+/** How a child stream's path parameter is filled from its parent's records (the template's slot). */
+export const ParentLink = ParentSlot;
 export type ParentLink = z.infer<typeof ParentLink>;
 
 export const Stream = z.object({
