@@ -57,7 +57,7 @@ function findFormat(scheme: SecurityScheme): { prefix: string; evidence: Evidenc
   return undefined;
 }
 
-function credentialFor(scheme: SecurityScheme, model: Pick<ApiModel, 'prose'>): { header: AuthHeader; type: AuthPlan['type']; evidence: Evidence[]; confidence: number } {
+export function credentialFor(scheme: SecurityScheme, model: Pick<ApiModel, 'prose'>): { header: AuthHeader; type: AuthPlan['type']; evidence: Evidence[]; confidence: number } {
   const evidence: Evidence[] = [{ source: scheme.source, quote: `${scheme.key}: ${scheme.type}${scheme.scheme ? ` ${scheme.scheme}` : ''}${scheme.in ? ` in ${scheme.in}` : ''}${scheme.name ? ` ${scheme.name}` : ''}` }];
   const texts = [
     ...(scheme.description ? [{ text: scheme.description, source: scheme.source }] : []),
@@ -92,7 +92,7 @@ function credentialFor(scheme: SecurityScheme, model: Pick<ApiModel, 'prose'>): 
  * OAuth 2 entry only to declare its scopes while the document-level list names every credential the
  * API accepts; so when an operation names only OAuth 2, the document's key and HTTP schemes count too.
  */
-function acceptedBy(op: Operation, model: Pick<ApiModel, 'security' | 'security_schemes'>, schemes: Map<string, SecurityScheme>): SecurityRequirement[] {
+export function acceptedBy(op: Operation, model: Pick<ApiModel, 'security' | 'security_schemes'>, schemes: Map<string, SecurityScheme>): SecurityRequirement[] {
   const own = requirementsOf(op, model);
   const onlyOauth = own.length > 0 && own.every((req) => req.every((r) => schemes.get(r.scheme)?.type === 'oauth2'));
   if (!op.security || !onlyOauth) return own;

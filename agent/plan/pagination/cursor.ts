@@ -1,8 +1,7 @@
 import type { Evidence, Pagination } from '../connector-plan.ts';
 import { fieldEvidence, LIMIT_PARAM, pageSizeOf, paramEvidence, paramNamed, type BodyField, type PaginationSignals } from './signals.ts';
+import { CURSOR_FIELD, CURSOR_PARAM } from './vocabulary.ts';
 
-const CURSOR_PARAM = /^(cursor|after|continue|page_?token|next_?token|starting_?after|marker|continuation_?token|page\[cursor\]|page\[after\]|next_?cursor|start_?cursor|search_?after)$/i;
-const CURSOR_FIELD = /^(next_?cursor|next_?token|next_?page_?token|cursor|continue|continuation_?token|after|end_?cursor|next_?marker|marker|next_?key)$/i;
 
 /** Pages with an opaque cursor the body returns (`response_metadata.next_cursor`, `metadata.continue`). */
 export function detectCursor(s: PaginationSignals): Pagination[] {

@@ -1,8 +1,7 @@
 import type { Evidence, Pagination } from '../connector-plan.ts';
 import { LIMIT_PARAM, mentions, pageSizeOf, paramEvidence, paramNamed, type PaginationSignals } from './signals.ts';
+import { CURSORISH, LINK_WORDS } from './vocabulary.ts';
 
-const LINK_WORDS = /\blink\b[^.]{0,40}\bheader|\blink header|rel="?next|\bLink:\s*<|\bnext`? link relation/i;
-const CURSORISH = /^(after|cursor|page_?token|next|marker|starting_?after|continue)$/i;
 
 /** Pages by following `Link: <…>; rel="next"` — documented as a response header or in a parameter's prose. */
 export function detectLinkHeader(s: PaginationSignals): Pagination[] {

@@ -1,7 +1,7 @@
 import type { Pagination } from '../connector-plan.ts';
 import { fieldEvidence, LIMIT_PARAM, pageSizeOf, paramNamed, type BodyField, type PaginationSignals } from './signals.ts';
+import { NEXT_PATH } from './vocabulary.ts';
 
-const NEXT_PATH = /(^|\.)(next|next_?page_?(uri|url|link)?|next_?(uri|url|link)|nextlink|@odata\.nextlink|next\.href)$/i;
 
 /** Pages by following a next-page URL in the body (`next_page_uri`, `links.pages.next`), absolute or relative. */
 export function detectNextUrl(s: PaginationSignals): Pagination[] {

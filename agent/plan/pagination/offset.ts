@@ -1,9 +1,7 @@
 import type { Evidence, Pagination } from '../connector-plan.ts';
 import { fieldEvidence, fieldNamed, LIMIT_PARAM, mentions, pageSizeOf, paramEvidence, paramNamed, type PaginationSignals } from './signals.ts';
+import { MORE_FIELD, OFFSET_PARAM, TOTAL_FIELD } from './vocabulary.ts';
 
-const OFFSET_PARAM = /^(offset|skip|start_?at|start_?index|\$skip|start)$/i;
-const MORE_FIELD = /^(more|has_?more|has_?next|has_?next_?page|is_?truncated)$/i;
-const TOTAL_FIELD = /^(total|total_?count|total_?results|total_?size|total_?records)$/i;
 
 /** Pages by record offset and limit (`offset`/`limit`, `startAt`/`maxResults`). */
 export function detectOffset(s: PaginationSignals): Pagination[] {

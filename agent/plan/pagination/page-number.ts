@@ -1,9 +1,7 @@
 import type { Evidence, Pagination } from '../connector-plan.ts';
 import { fieldEvidence, fieldNamed, LIMIT_PARAM, mentions, pageSizeOf, paramEvidence, paramNamed, type PaginationSignals } from './signals.ts';
+import { MORE_FIELD, PAGES_FIELD, PAGE_PARAM } from './vocabulary.ts';
 
-const PAGE_PARAM = /^(page|page_?number|pagenumber|page\[number\]|p)$/i;
-const PAGES_FIELD = /^(pages|total_?pages|page_?count|last_?page|num_?pages)$/i;
-const MORE_FIELD = /^(more|has_?more|has_?next|has_?next_?page)$/i;
 
 /** Pages by page number (`page` with `page_size`/`per_page`), stopping at the page count when the body gives it. */
 export function detectPageNumber(s: PaginationSignals): Pagination[] {

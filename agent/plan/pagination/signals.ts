@@ -82,4 +82,4 @@ export function mentions(text: string | undefined, pattern: RegExp): boolean {
   return !!text && pattern.test(text);
 }
 
-export const LIMIT_PARAM = /^(limit|count|max_?results|maxresults|page_?size|pagesize|per_?page|size|\$top|take|max|page\[size\]|page\[limit\])$/i;
+export { LIMIT_PARAM } from './vocabulary.ts';

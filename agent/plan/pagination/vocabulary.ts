@@ -1,0 +1,17 @@
+/**
+ * The words real docs use for pagination: parameter names, response field names and the phrases
+ * that name a Link header. One vocabulary, read by the planner's detectors and by the mock API
+ * (which serves every mechanism the docs describe).
+ */
+
+export const CURSOR_PARAM = /^(cursor|after|continue|page_?token|next_?token|starting_?after|marker|continuation_?token|page\[cursor\]|page\[after\]|next_?cursor|start_?cursor|search_?after)$/i;
+export const CURSOR_FIELD = /^(next_?cursor|next_?token|next_?page_?token|cursor|continue|continuation_?token|after|end_?cursor|next_?marker|marker|next_?key)$/i;
+export const LINK_WORDS = /\blink\b[^.]{0,40}\bheader|\blink header|rel="?next|\bLink:\s*<|\bnext`? link relation/i;
+export const CURSORISH = /^(after|cursor|page_?token|next|marker|starting_?after|continue)$/i;
+export const NEXT_PATH = /(^|\.)(next|next_?page_?(uri|url|link)?|next_?(uri|url|link)|nextlink|@odata\.nextlink|next\.href)$/i;
+export const OFFSET_PARAM = /^(offset|skip|start_?at|start_?index|\$skip|start)$/i;
+export const MORE_FIELD = /^(more|has_?more|has_?next|has_?next_?page|is_?truncated)$/i;
+export const TOTAL_FIELD = /^(total|total_?count|total_?results|total_?size|total_?records)$/i;
+export const PAGE_PARAM = /^(page|page_?number|pagenumber|page\[number\]|p)$/i;
+export const PAGES_FIELD = /^(pages|total_?pages|page_?count|last_?page|num_?pages)$/i;
+export const LIMIT_PARAM = /^(limit|count|max_?results|maxresults|page_?size|pagesize|per_?page|size|\$top|take|max|page\[size\]|page\[limit\])$/i;
