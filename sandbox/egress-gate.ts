@@ -148,6 +148,7 @@ export class EgressGate {
     url = this.#stripUrlCredentials(url, seq);
     this.#stripHeaders(headers, url, seq);
 
+    const secrets = new Set<string>();
     for (let hop = 0; ; hop++) {
       const refusal = this.#checkPolicy(url, method, seq);
       if (refusal) return refusal;
@@ -155,11 +156,12 @@ export class EgressGate {
       const sent = await this.#send(url, method, headers, body, seq, signal);
       if (!sent.ok) return sent.reply;
       const { response, startedAt } = sent;
+      for (const secret of sent.secrets) secrets.add(secret);
 
       const location = response.headers.get('location');
       if (REDIRECT_STATUSES.has(response.status) && location !== null) {
         await response.body?.cancel().catch(() => {});
-        const next = URL.parse(location, url);
+        const next = URL.parse(location, url.href);
         const onAllowedHost = next !== null && isHttp(next) && isAllowedHost(next, this.#hosts);
         if (!onAllowedHost) {
           const where = next ? redactUrl(next) : JSON.stringify(location.slice(0, 200));
@@ -194,7 +196,10 @@ export class EgressGate {
         return refused('network-error', `fetch failed: reading the response from ${redactUrl(url)}: ${read.error}`);
       }
       this.#log(seq, method, url, response.status, 'ok', startedAt, read.bytes);
-      return { ok: true, response: { status: response.status, headers: visibleHeaders(response.headers), body: read.text, url: url.href } };
+      // A server that echoes the injected credential back must not hand it to the fetcher.
+      const scrub = (text: string) => [...secrets].reduce((t, secret) => t.replaceAll(secret, REDACTED), text);
+      const visible = Object.fromEntries(Object.entries(visibleHeaders(response.headers)).map(([n, v]) => [n, scrub(v)]));
+      return { ok: true, response: { status: response.status, headers: visible, body: scrub(read.text), url: url.href } };
     }
   }
 
@@ -275,14 +280,14 @@ export class EgressGate {
     body: string | undefined,
     seq: number,
     signal: AbortSignal | undefined,
-  ): Promise<{ ok: true; response: Response; startedAt: number } | { ok: false; reply: FetchReply }> {
+  ): Promise<{ ok: true; response: Response; startedAt: number; secrets: string[] } | { ok: false; reply: FetchReply }> {
     const startedAt = performance.now();
     const headers = new Headers(fetcherHeaders);
     let secrets: string[];
     try {
       const auth = this.#authFor(url);
       for (const [name, value] of Object.entries(auth)) headers.set(name, value);
-      secrets = Object.values(auth).filter((v) => v.length >= 4);
+      secrets = secretsOf(auth);
     } catch {
       // The hook's own message may quote the secret it failed on: the fetcher gets a fixed one.
       this.#log(seq, method, url, null, 'network-error', startedAt, 0);
@@ -292,7 +297,7 @@ export class EgressGate {
       const request = new Request(url, { method, headers, body: body ?? null, redirect: 'manual', ...(signal ? { signal } : {}) });
       this.#sent += 1;
       const response = await this.#fetchImpl(request);
-      return { ok: true, response, startedAt };
+      return { ok: true, response, startedAt, secrets };
     } catch (e) {
       this.#log(seq, method, url, null, 'network-error', startedAt, 0);
       let reason = e instanceof Error ? e.message.split('\n')[0]!.slice(0, 200) : 'unknown error';
@@ -321,6 +326,13 @@ function refused(code: FetchErrorCode, message: string): FetchReply {
 
 function invalid(message: string): FetchReply {
   return refused('invalid-request', message);
+}
+
+/** The injected values, and the token part of `Bearer <token>`-style ones: what must never reach the fetcher. */
+function secretsOf(auth: Record<string, string>): string[] {
+  const values = Object.values(auth);
+  const parts = values.flatMap((v) => v.split(/\s+/)).filter((p) => p.length >= 8);
+  return [...new Set([...values.filter((v) => v.length >= 4), ...parts])].sort((a, b) => b.length - a.length);
 }
 
 function visibleHeaders(headers: Headers): Record<string, string> {

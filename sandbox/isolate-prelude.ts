@@ -5,6 +5,8 @@
  *
  * - `fetch(url, { method, headers, body })` resolves to `{ status, headers, body, url }` or rejects
  *   with an Error (`name` 'FetchError', `code` the gate's outcome);
+ * - `sleep(ms)` resolves after `ms` (for backoff; the host may scale it, and it counts against the
+ *   wall-clock deadline) — the isolate itself has no timers;
  * - `emit(record)` checks that the record is plain JSON data and streams it out, synchronously;
  * - `log(...parts)` (and `console.*`) for diagnostics.
  *
@@ -41,6 +43,7 @@ export interface PreludeApi {
 
 export function prelude(
   hostFetch: (id: number, request: unknown) => void,
+  hostSleep: (id: number, ms: number) => void,
   hostEmit: (json: string) => void,
   hostBreach: (kind: string, message: string) => void,
   hostLog: (message: string) => void,
@@ -248,6 +251,14 @@ export function prelude(
       hostFetch(fetchSeq, { url, method, headers: { ...headers }, body });
     });
 
+  const sleep = (ms: unknown): Promise<void> =>
+    new P((resolve, reject) => {
+      if (typeof ms !== 'number' || !isFinite(ms) || ms < 0) return reject(new TypeErr('sleep(ms): ms must be a finite number of milliseconds ≥ 0'));
+      fetchSeq += 1;
+      pending[fetchSeq] = { resolve: () => resolve(), reject };
+      hostSleep(fetchSeq, ms);
+    });
+
   const settle = (id: number, reply: unknown): void => {
     const waiting = pending[id];
     if (!waiting) return;
@@ -280,11 +291,12 @@ export function prelude(
   };
 
   g.fetch = fetch;
+  g.sleep = sleep;
   g.emit = emit;
   g.log = log;
   g.console = { log, info: log, warn: log, error: log, debug: log };
   return { __proto__: null, start, settle } as unknown as PreludeApi;
 }
 
-/** The prelude as a closure body for `context.evalClosure`: `$0`…`$4` are the callbacks and the limits. */
-export const PRELUDE_SOURCE = `return (${prelude.toString()})($0, $1, $2, $3, $4);`;
+/** The prelude as a closure body for `context.evalClosure`: `$0`…`$5` are the callbacks and the limits. */
+export const PRELUDE_SOURCE = `return (${prelude.toString()})($0, $1, $2, $3, $4, $5);`;

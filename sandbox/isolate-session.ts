@@ -9,6 +9,10 @@ import type { ProcessLimits, SandboxEnd } from './sandbox-messages.ts';
  * call `run(input)`, and dispose the isolate however that ends. Runs inside the sandbox process; its
  * only outside edge is the `SessionPort` it is handed.
  *
+ * The fetch callback is fire-and-forget (the isolate does not wait for the host to take the request;
+ * the answer comes back through `settle`), which halves the cost of a bridged call; emit and log are
+ * synchronous, so a record is with the host before `emit` returns.
+ *
  * CPU: every entry into the isolate (the top-level script, `run`, each fetch settling and the
  * continuation it wakes) gets the CPU budget still left as its timeout, and a watchdog on the
  * isolate's CPU clock catches anything that runs outside those entries.
@@ -34,6 +38,7 @@ export type SessionEnd = Omit<SandboxEnd, 'type'>;
 
 export interface Session {
   readonly done: Promise<SessionEnd>;
+  /** Answers the fetch the isolate asked for with `id`. */
   settle(id: number, reply: FetchReply): void;
   /** Ends the run now (the host's wall clock, the process's memory watchdog). */
   abort(kind: FailureKind, message: string): void;
@@ -41,6 +46,8 @@ export interface Session {
 
 const WATCHDOG_MS = 20;
 const SETUP_TIMEOUT_MS = 2_000;
+/** Longest single sleep(); the wall-clock deadline bounds the total. */
+export const MAX_SLEEP_MS = 60_000;
 
 export function startSession(init: SessionInit): Session {
   const { limits, port } = init;
@@ -48,10 +55,15 @@ export function startSession(init: SessionInit): Session {
   let finished = false;
   let lastCpuMs = 0;
   let settleRef: ivm.Reference<PreludeSettle> | undefined;
+  const sleeps = new Set<NodeJS.Timeout>();
+  const cpuMessage = `the fetcher used more than its ${limits.cpuMs} ms of CPU`;
+  const memoryMessage = `the fetcher passed the isolate's ${limits.memoryMb} MB memory cap`;
 
   const isolate = new ivm.Isolate({
     memoryLimit: limits.memoryMb,
-    onCatastrophicError: (message) => finish('sandbox-crash', `isolated-vm lost control of the isolate: ${message}`),
+    // V8 lost control of the isolate; the sandbox process exits right after reporting it.
+    onCatastrophicError: (message) =>
+      /out.of.memory/i.test(message) ? finish('memory-limit', `${memoryMessage} (${message})`) : finish('sandbox-crash', `isolated-vm: ${message}`),
   });
 
   const cpuMs = (): number => {
@@ -63,8 +75,6 @@ export function startSession(init: SessionInit): Session {
     return lastCpuMs;
   };
   const remaining = (): number => Math.max(1, Math.ceil(limits.cpuMs - cpuMs()));
-  const cpuMessage = `the fetcher used more than its ${limits.cpuMs} ms of CPU`;
-  const memoryMessage = `the fetcher passed the isolate's ${limits.memoryMb} MB memory cap`;
 
   const watchdog = setInterval(() => {
     if (cpuMs() > limits.cpuMs + WATCHDOG_MS) finish('cpu-timeout', cpuMessage);
@@ -74,17 +84,15 @@ export function startSession(init: SessionInit): Session {
     if (finished) return;
     finished = true;
     clearInterval(watchdog);
+    for (const timer of sleeps) clearTimeout(timer);
     const cpu = cpuMs();
     // Deferred: finish may be called from inside a callback the isolate is blocked on.
     setImmediate(async () => {
       let heapBytes: number | undefined;
       if (kind === 'ok' && !isolate.isDisposed) {
-        try {
-          const heap = await isolate.getHeapStatistics();
-          heapBytes = heap.used_heap_size + heap.externally_allocated_size;
-        } catch {
-          // the stat is optional
-        }
+        // Optional, and not worth waiting for if code the fetcher left running still holds the isolate.
+        const heap = await Promise.race([isolate.getHeapStatistics().catch(() => undefined), new Promise<undefined>((r) => setTimeout(() => r(undefined), 50))]);
+        if (heap) heapBytes = heap.used_heap_size + heap.externally_allocated_size;
       }
       try {
         if (!isolate.isDisposed) isolate.dispose();
@@ -128,9 +136,23 @@ export function startSession(init: SessionInit): Session {
       const api = await context.evalClosure(
         PRELUDE_SOURCE,
         [
-          new ivm.Callback((id: unknown, request: unknown) => {
-            if (!finished && typeof id === 'number') port.fetch(id, request);
-          }),
+          new ivm.Callback(
+            (id: unknown, request: unknown) => {
+              if (!finished && typeof id === 'number') port.fetch(id, request);
+            },
+            { ignored: true },
+          ),
+          new ivm.Callback(
+            (id: unknown, ms: unknown) => {
+              if (finished || typeof id !== 'number' || typeof ms !== 'number') return;
+              const timer = setTimeout(() => {
+                sleeps.delete(timer);
+                deliver(id, { ok: true });
+              }, Math.min(ms, MAX_SLEEP_MS) * limits.sleepScale);
+              sleeps.add(timer);
+            },
+            { ignored: true },
+          ),
           new ivm.Callback((json: unknown) => {
             if (!finished && typeof json === 'string') port.record(json);
           }),
@@ -175,14 +197,17 @@ export function startSession(init: SessionInit): Session {
   };
   void run();
 
+  /** Settles the isolate's pending fetch or sleep `id`; the continuation it wakes runs on the CPU budget. */
+  function deliver(id: number, reply: FetchReply | { ok: true }): void {
+    if (finished || !settleRef) return;
+    settleRef
+      .apply(undefined, [id, reply], { arguments: { copy: true }, timeout: remaining() })
+      .catch((e: unknown) => fail(e, 'fetcher-error'));
+  }
+
   return {
     done: ended.promise,
-    settle(id, reply) {
-      if (finished || !settleRef) return;
-      settleRef
-        .apply(undefined, [id, reply], { arguments: { copy: true }, timeout: remaining() })
-        .catch((e: unknown) => fail(e, 'fetcher-error'));
-    },
+    settle: deliver,
     abort(kind, message) {
       finish(kind, message);
     },
@@ -190,4 +215,4 @@ export function startSession(init: SessionInit): Session {
 }
 
 type PreludeStart = (inputJson: string) => Promise<StartOutcome>;
-type PreludeSettle = (id: number, reply: FetchReply) => void;
+type PreludeSettle = (id: number, reply: FetchReply | { ok: true }) => void;

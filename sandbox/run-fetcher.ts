@@ -25,6 +25,11 @@ export interface RunFetcherOptions {
   onLog?: (line: string) => void;
   /** The name stack traces and error messages give the source. */
   filename?: string;
+  /**
+   * The fetcher's `sleep(ms)` waits ms × sleepScale (default 1, each sleep capped at a minute). Against
+   * a mock API, 0 proves the backoff path without waiting out a `Retry-After`.
+   */
+  sleepScale?: number;
 }
 
 /** How long a sandbox process gets to exit by itself once asked to stop (or once it reported its end). */
@@ -36,6 +41,8 @@ export async function runFetcher(options: RunFetcherOptions): Promise<RunResult>
   const inputJson = JSON.stringify(options.input ?? null) as string | undefined;
   if (inputJson === undefined) throw new TypeError('runFetcher: input must be JSON-serialisable');
   const filename = options.filename ?? 'fetcher.js';
+  const sleepScale = options.sleepScale ?? 1;
+  if (!(sleepScale >= 0 && Number.isFinite(sleepScale))) throw new TypeError('runFetcher: sleepScale must be a finite number ≥ 0');
 
   const startedAt = performance.now();
   const records: FetchedRecord[] = [];
@@ -75,7 +82,9 @@ export async function runFetcher(options: RunFetcherOptions): Promise<RunResult>
     void replied.then((reply) => {
       if (over()) return;
       proc.send({ type: 'fetch-reply', id, reply });
-      if (!reply.ok && reply.code === 'request-cap') stop('egress-violation', reply.message);
+      if (!reply.ok && reply.code === 'request-cap') {
+        stop('egress-violation', gate.violations.find((v) => v.kind === 'request-cap')?.message ?? reply.message);
+      }
     });
   };
 
@@ -83,6 +92,7 @@ export async function runFetcher(options: RunFetcherOptions): Promise<RunResult>
     switch (event.type) {
       case 'ready':
         startupMs = performance.now() - startedAt;
+        if (over()) return proc.kill(); // the deadline passed while the process was starting
         proc.send({
           type: 'start',
           source: options.source,
@@ -96,6 +106,7 @@ export async function runFetcher(options: RunFetcherOptions): Promise<RunResult>
             maxLogLines: limits.maxLogLines,
             maxMessageChars: MAX_MESSAGE_CHARS,
             maxDepth: MAX_RECORD_DEPTH,
+            sleepScale,
           },
         });
         return;

@@ -17,6 +17,8 @@ export interface ProcessLimits {
   maxLogLines: number;
   maxMessageChars: number;
   maxDepth: number;
+  /** sleep(ms) waits ms × sleepScale. */
+  sleepScale: number;
 }
 
 export type HostMessage =

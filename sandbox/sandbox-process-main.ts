@@ -61,7 +61,8 @@ if (process.send) {
         session?.settle(message.id, message.reply);
         break;
       case 'abort':
-        session?.abort(message.kind, message.message);
+        if (session) session.abort(message.kind, message.message);
+        else process.exit(0);
         break;
     }
   });

@@ -1,0 +1,247 @@
+import { describe, expect, it } from 'vitest';
+import { EgressGate, type EgressGateOptions, type FetchRequest } from './egress-gate.ts';
+
+const TOKEN = 'tok_live_9f8e7d6c5b4a';
+
+/** A fake network: records every request it receives and answers with `respond`. */
+function fakeNetwork(respond: (req: Request) => Response | Promise<Response> = () => new Response('{}')) {
+  const seen: Request[] = [];
+  const fetchImpl = async (req: Request) => {
+    seen.push(req);
+    return respond(req);
+  };
+  return { seen, fetchImpl };
+}
+
+function gateWith(net: ReturnType<typeof fakeNetwork>, options: Partial<EgressGateOptions> = {}) {
+  return new EgressGate({
+    allowedHosts: ['api.vendor.test'],
+    injectAuth: () => ({ Authorization: `Bearer ${TOKEN}` }),
+    fetchImpl: net.fetchImpl,
+    ...options,
+  });
+}
+
+const get = (url: string, more: Partial<FetchRequest> = {}): FetchRequest => ({ url, method: 'GET', headers: {}, ...more });
+
+describe('EgressGate', () => {
+  it('sends an allowed GET with the host-injected token and hands back plain data', async () => {
+    const net = fakeNetwork(() => new Response('{"users":[]}', { status: 200, headers: { 'Content-Type': 'application/json', 'Set-Cookie': 'sid=1' } }));
+    const gate = gateWith(net);
+    const reply = await gate.fetch(get('https://api.vendor.test/users?page=2'));
+    expect(reply).toEqual({
+      ok: true,
+      response: { status: 200, headers: { 'content-type': 'application/json' }, body: '{"users":[]}', url: 'https://api.vendor.test/users?page=2' },
+    });
+    expect(net.seen[0]!.headers.get('authorization')).toBe(`Bearer ${TOKEN}`);
+    expect(gate.calls).toEqual([{ seq: 1, method: 'GET', url: 'https://api.vendor.test/users?page=2', status: 200, outcome: 'ok', ms: expect.any(Number), bytes: 12 }]);
+    expect(gate.violations).toEqual([]);
+  });
+
+  it.each([
+    ['another host', get('https://evil.test/steal'), 'refused-host', /evil\.test is not an allowed host/],
+    ['a subdomain of an allowed host', get('https://x.api.vendor.test/'), 'refused-host', /not an allowed host/],
+    ['a non-default port', get('https://api.vendor.test:8443/'), 'refused-host', /not an allowed host/],
+    ['DELETE', get('https://api.vendor.test/users/1', { method: 'DELETE' }), 'refused-method', /DELETE is not an allowed method/],
+    ['POST', get('https://api.vendor.test/tokens', { method: 'post', body: '{}' }), 'refused-method', /POST is not an allowed method/],
+    ['a file: URL', get('file:///etc/passwd'), 'refused-scheme', /file: URLs cannot be fetched/],
+  ] as const)('refuses %s without sending it', async (_, request, outcome, message) => {
+    const net = fakeNetwork();
+    const gate = gateWith(net);
+    const reply = await gate.fetch(request);
+    expect(reply).toMatchObject({ ok: false, code: outcome, message: expect.stringMatching(message) });
+    expect(net.seen).toHaveLength(0);
+    expect(gate.calls).toMatchObject([{ seq: 1, status: null, outcome }]);
+    expect(gate.violations).toMatchObject([{ kind: outcome, seq: 1 }]);
+    expect(gate.requestsSent).toBe(0);
+  });
+
+  it('matches host:port entries and bare hosts on their default port only', async () => {
+    const net = fakeNetwork();
+    const gate = gateWith(net, { allowedHosts: ['localhost:4010', 'API.Vendor.test'] });
+    expect((await gate.fetch(get('http://localhost:4010/a'))).ok).toBe(true);
+    expect((await gate.fetch(get('https://api.vendor.test:443/b'))).ok).toBe(true);
+    expect((await gate.fetch(get('http://localhost/c'))).ok).toBe(false);
+    expect(net.seen.map((r) => r.url)).toEqual(['http://localhost:4010/a', 'https://api.vendor.test/b']);
+  });
+
+  it('strips credentials the fetcher set itself, records each as a violation, and sends only the injected one', async () => {
+    const net = fakeNetwork();
+    const gate = gateWith(net, { injectAuth: () => ({ 'X-Vendor-Key': TOKEN }) });
+    await gate.fetch(
+      get('https://api.vendor.test/users', {
+        headers: { authorization: 'Bearer hardcoded', Cookie: 'sid=abc', 'x-vendor-key': 'mine', 'X-Api-Key': 'k', Host: 'evil.test', Accept: 'application/json' },
+      }),
+    );
+    const sent = net.seen[0]!;
+    expect(sent.headers.get('authorization')).toBeNull();
+    expect(sent.headers.get('cookie')).toBeNull();
+    expect(sent.headers.get('x-api-key')).toBeNull();
+    expect(sent.headers.get('x-vendor-key')).toBe(TOKEN);
+    expect(sent.headers.get('accept')).toBe('application/json');
+    expect(gate.violations.map((v) => `${v.kind}:${v.message.match(/the (\S+) header/)?.[1]}`).sort()).toEqual([
+      'credential-header:authorization',
+      'credential-header:cookie',
+      'credential-header:x-api-key',
+      'credential-header:x-vendor-key',
+      'forbidden-header:host',
+    ]);
+    // Messages name headers, never their values.
+    expect(JSON.stringify(gate.violations)).not.toMatch(/hardcoded|sid=abc|mine/);
+  });
+
+  it('injects auth only for allowed hosts: a refused host never gets it, and the hook is not asked', async () => {
+    const asked: string[] = [];
+    const net = fakeNetwork();
+    const gate = gateWith(net, {
+      injectAuth: (url) => {
+        asked.push(url.host);
+        return { Authorization: `Bearer ${TOKEN}` };
+      },
+    });
+    await gate.fetch(get('https://evil.test/'));
+    expect(asked).toEqual([]);
+    expect(net.seen).toHaveLength(0);
+  });
+
+  it('removes user-info from the URL as a credential violation', async () => {
+    const net = fakeNetwork();
+    const gate = gateWith(net);
+    const reply = await gate.fetch(get('https://admin:hunter2@api.vendor.test/users'));
+    expect(reply.ok).toBe(true);
+    expect(net.seen[0]!.url).toBe('https://api.vendor.test/users');
+    expect(gate.violations).toMatchObject([{ kind: 'credential-in-url' }]);
+    expect(JSON.stringify([gate.calls, gate.violations])).not.toContain('hunter2');
+  });
+
+  it('follows redirects that stay on allowed hosts, re-checking each hop', async () => {
+    const net = fakeNetwork((req) => {
+      const url = new URL(req.url);
+      if (url.pathname === '/old') return new Response(null, { status: 301, headers: { location: '/new?x=1' } });
+      return new Response(`at ${url.pathname}`);
+    });
+    const gate = gateWith(net);
+    const reply = await gate.fetch(get('https://api.vendor.test/old'));
+    expect(reply).toMatchObject({ ok: true, response: { status: 200, body: 'at /new', url: 'https://api.vendor.test/new?x=1' } });
+    expect(gate.calls.map((c) => [c.seq, c.status, c.outcome])).toEqual([
+      [1, 301, 'ok'],
+      [2, 200, 'ok'],
+    ]);
+    expect(net.seen.every((r) => r.headers.get('authorization') === `Bearer ${TOKEN}`)).toBe(true);
+    expect(net.seen.every((r) => r.redirect === 'manual')).toBe(true);
+  });
+
+  it('refuses a redirect off the allowed hosts without contacting the other host', async () => {
+    const net = fakeNetwork((req) =>
+      new URL(req.url).host === 'api.vendor.test' ? new Response(null, { status: 302, headers: { location: 'https://collector.evil.test/?t=1' } }) : new Response('pwned'),
+    );
+    const gate = gateWith(net);
+    const reply = await gate.fetch(get('https://api.vendor.test/users'));
+    expect(reply).toMatchObject({ ok: false, code: 'redirect-off-host', message: expect.stringContaining('collector.evil.test') });
+    expect(net.seen.map((r) => new URL(r.url).host)).toEqual(['api.vendor.test']);
+    expect(gate.violations).toMatchObject([{ kind: 'redirect-off-host', seq: 1 }]);
+  });
+
+  it('gives up after 5 redirect hops', async () => {
+    let n = 0;
+    const net = fakeNetwork(() => new Response(null, { status: 307, headers: { location: `/hop${++n}` } }));
+    const gate = gateWith(net);
+    const reply = await gate.fetch(get('https://api.vendor.test/start'));
+    expect(reply).toMatchObject({ ok: false, code: 'network-error', message: expect.stringContaining('more than 5 redirects') });
+    expect(net.seen).toHaveLength(6);
+  });
+
+  it('refuses a response whose declared length is past the cap without reading it', async () => {
+    const net = fakeNetwork(() => new Response('x'.repeat(2_000), { headers: { 'content-length': '2000' } }));
+    const gate = gateWith(net, { maxResponseBytes: 1_000 });
+    const reply = await gate.fetch(get('https://api.vendor.test/big'));
+    expect(reply).toMatchObject({ ok: false, code: 'response-too-large' });
+    expect(gate.calls).toMatchObject([{ status: 200, outcome: 'response-too-large' }]);
+    expect(gate.violations).toMatchObject([{ kind: 'response-too-large' }]);
+  });
+
+  it('stops reading an endless body just past the cap', async () => {
+    let pulled = 0;
+    const endless = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulled += 64 * 1024;
+        controller.enqueue(new Uint8Array(64 * 1024));
+      },
+    });
+    const net = fakeNetwork(() => new Response(endless));
+    const gate = gateWith(net, { maxResponseBytes: 256 * 1024 });
+    const reply = await gate.fetch(get('https://api.vendor.test/stream'));
+    expect(reply).toMatchObject({ ok: false, code: 'response-too-large' });
+    expect(pulled).toBeLessThanOrEqual(512 * 1024);
+  });
+
+  it('caps the number of requests, logs the first refusal past the cap, then refuses silently', async () => {
+    const net = fakeNetwork();
+    const gate = gateWith(net, { maxRequests: 3 });
+    const replies = [];
+    for (let i = 0; i < 6; i++) replies.push(await gate.fetch(get(`https://api.vendor.test/p/${i}`)));
+    expect(replies.map((r) => (r.ok ? 'ok' : r.code))).toEqual(['ok', 'ok', 'ok', 'request-cap', 'request-cap', 'request-cap']);
+    expect(net.seen).toHaveLength(3);
+    expect(gate.calls.map((c) => c.outcome)).toEqual(['ok', 'ok', 'ok', 'request-cap']);
+    expect(gate.violations).toMatchObject([{ kind: 'request-cap', seq: 4 }]);
+  });
+
+  it('counts refused attempts against the cap, so a refusal loop cannot grow the log without bound', async () => {
+    const net = fakeNetwork();
+    const gate = gateWith(net, { maxRequests: 5 });
+    for (let i = 0; i < 50; i++) await gate.fetch(get('https://evil.test/'));
+    expect(gate.calls).toHaveLength(6);
+  });
+
+  it('redacts secret-looking query values in the log and never logs the injected token', async () => {
+    const net = fakeNetwork();
+    const gate = gateWith(net);
+    await gate.fetch(get(`https://api.vendor.test/users?page_token=abc&api_key=k123&limit=50&X-Amz-Signature=s1#frag`));
+    const [call] = gate.calls;
+    expect(call!.url).toBe('https://api.vendor.test/users?page_token=REDACTED&api_key=REDACTED&limit=50&X-Amz-Signature=REDACTED');
+    expect(JSON.stringify(gate.calls)).not.toContain(TOKEN);
+  });
+
+  it('does not hand the fetcher a credential the server echoes back', async () => {
+    const net = fakeNetwork((req) => new Response(JSON.stringify({ you_sent: req.headers.get('authorization') }), { headers: { 'x-echo': req.headers.get('authorization')! } }));
+    const gate = gateWith(net);
+    const reply = await gate.fetch(get('https://api.vendor.test/whoami'));
+    expect(JSON.stringify(reply)).not.toContain(TOKEN);
+    expect(reply).toMatchObject({ ok: true, response: { body: '{"you_sent":"REDACTED"}', headers: { 'x-echo': 'REDACTED' } } });
+  });
+
+  it('reports a network failure as network-error, which is not a violation', async () => {
+    const net = fakeNetwork(() => {
+      throw new TypeError('fetch failed: ECONNREFUSED');
+    });
+    const gate = gateWith(net);
+    const reply = await gate.fetch(get('https://api.vendor.test/users'));
+    expect(reply).toMatchObject({ ok: false, code: 'network-error', message: expect.stringContaining('ECONNREFUSED') });
+    expect(gate.calls).toMatchObject([{ outcome: 'network-error', status: null }]);
+    expect(gate.violations).toEqual([]);
+  });
+
+  it('never repeats a failing auth hook message (it may quote the secret) to the fetcher', async () => {
+    const net = fakeNetwork();
+    const gate = gateWith(net, {
+      injectAuth: () => {
+        throw new Error(`token ${TOKEN} expired`);
+      },
+    });
+    const reply = await gate.fetch(get('https://api.vendor.test/users'));
+    expect(reply).toMatchObject({ ok: false, code: 'network-error' });
+    expect(JSON.stringify(reply)).not.toContain(TOKEN);
+    expect(net.seen).toHaveLength(0);
+  });
+
+  it('rejects a malformed request without logging it as a call', async () => {
+    const gate = gateWith(fakeNetwork());
+    expect(await gate.fetch(get('not a url'))).toMatchObject({ ok: false, code: 'invalid-request' });
+    expect(await gate.fetch(get('https://api.vendor.test/', { body: 'x' }))).toMatchObject({ ok: false, code: 'invalid-request' });
+    expect(gate.calls).toEqual([]);
+  });
+
+  it('refuses to be built with a malformed allow-list entry', () => {
+    expect(() => new EgressGate({ allowedHosts: ['https://api.vendor.test/path'] })).toThrow(/host or host:port/);
+  });
+});
