@@ -75,7 +75,7 @@ describe('template connector', () => {
       input,
     );
     expect(run.complete).toBe(false);
-    expect(run.streams[0]!.error).toMatch(/did not advance/);
+    expect(run.streams[0]!.error).toMatch(/only records already seen/);
     expect(fake.requests).toHaveLength(2);
   });
 

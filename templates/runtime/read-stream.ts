@@ -35,6 +35,7 @@ export async function readStream(slot: StreamSlot, input: RunInput, vendor: stri
       const page = await getJson(url, slot.headers, input.retry, stats);
       const { records, drift } = selectRecords(page.body, slot.items_path);
       if (drift) outcome.drift.items_path = (outcome.drift.items_path ?? 0) + 1;
+      let fresh = 0;
       for (const raw of records) {
         const identity = mapRecord(raw, slot.mapping, ctx);
         if (!identity) {
@@ -47,9 +48,14 @@ export async function readStream(slot: StreamSlot, input: RunInput, vendor: stri
           continue;
         }
         seen.add(identity.id);
+        fresh++;
         outcome.records++;
         if (outcome.records > input.max_records) throw new FetcherError('page-cap', `stream ${slot.name}: more than ${input.max_records} records; stopped`);
         onRecord(raw, identity);
+      }
+      // A page of nothing but records already seen means the position did not advance.
+      if (records.length > 0 && fresh === 0 && outcome.unidentifiable === 0) {
+        throw new FetcherError('loop', `stream ${slot.name}: ${url} returned only records already seen — the pagination parameter was not understood, so the fetcher stopped instead of looping`);
       }
       url = nextUrl(slot.pagination, { page, records, requestUrl: url }, state);
     }

@@ -1,0 +1,130 @@
+import { Faker, base, en } from '@faker-js/faker';
+import type { SchemaNode } from '../agent/ingest/api-model.ts';
+import type { SchemaView } from '../agent/plan/schema-view.ts';
+import { isUniqueKey, semanticOf } from './semantics.ts';
+
+/**
+ * Synthetic identity records shaped by a response schema and by what each field means,
+ * deterministic for a seed. They carry the faults real vendors have: optional attributes missing,
+ * nullable ones null, Unicode in names.
+ */
+
+export interface GenerateOptions {
+  seed: number;
+  count: number;
+  /** Fields (top level) to set on every record, e.g. an owner pointing at a seeded principal. */
+  fixed?: Record<string, unknown>;
+  /** Probability an optional, non-key attribute is left out. */
+  missingRate?: number;
+  /** Probability a nullable, non-key attribute is null. */
+  nullRate?: number;
+}
+
+const UNICODE_NAMES = ['Zoë Ångström', 'José Núñez', '李小龍', 'Łukasz Żółć', 'Ødegaard Bjørn', 'Siobhán Ó Briain', 'Ẓāhir al-Ḥasan', 'Мария Иванова', 'Έλενα Παππά', '🦊 Fox Ops'];
+const MAX_DEPTH = 4;
+const EPOCH = Date.UTC(2024, 0, 1);
+
+export function seededFaker(seed: number): Faker {
+  const faker = new Faker({ locale: [en, base] });
+  faker.seed(seed);
+  return faker;
+}
+
+/** A stable 31-bit seed from parts (an operation id, a parent value…). */
+export function seedOf(...parts: (string | number)[]): number {
+  let h = 2166136261;
+  for (const ch of parts.join('\u0000')) {
+    h ^= ch.codePointAt(0)!;
+    h = Math.imul(h, 16777619);
+  }
+  return (h >>> 0) % 2147483647;
+}
+
+interface Ctx {
+  faker: Faker;
+  view: SchemaView;
+  index: number;
+  options: GenerateOptions;
+}
+
+function value(name: string, node: SchemaNode, ctx: Ctx, depth: number, unique: boolean): unknown {
+  const schema = ctx.view.resolve(node);
+  const { faker, index } = ctx;
+  const sem = semanticOf(name, schema);
+  switch (sem) {
+    case 'array': {
+      if (depth >= MAX_DEPTH) return [];
+      const n = faker.number.int({ min: 0, max: 3 });
+      return Array.from({ length: n }, (_, i) => value(`${name}_${i}`, schema.items ?? {}, ctx, depth + 1, false));
+    }
+    case 'object':
+      return depth >= MAX_DEPTH ? {} : objectOf(schema, ctx, depth + 1);
+    case 'enum': {
+      const options = schema.enum!.filter((v) => v !== null);
+      return options.length ? options[(index + depth) % options.length] : null;
+    }
+    case 'boolean':
+      return faker.datatype.boolean();
+    case 'integer': {
+      if (unique) return 1000 + index;
+      const min = schema.minimum ?? 0;
+      return faker.number.int({ min, max: Math.max(min, schema.maximum ?? min + 10_000) });
+    }
+    case 'number':
+      return faker.number.float({ min: schema.minimum ?? 0, max: schema.maximum ?? 1000, fractionDigits: 2 });
+    case 'unix-time':
+      return Math.floor(faker.date.between({ from: EPOCH, to: EPOCH + 365 * 864e5 }).getTime() / 1000);
+    case 'datetime':
+      return faker.date.between({ from: EPOCH, to: EPOCH + 365 * 864e5 }).toISOString();
+    case 'date':
+      return faker.date.between({ from: EPOCH, to: EPOCH + 365 * 864e5 }).toISOString().slice(0, 10);
+    case 'email': {
+      const local = faker.internet.username().toLowerCase().replace(/[^a-z0-9._-]/g, '') || 'user';
+      return unique ? `${local}.${index}@example.test` : `${local}@example.test`;
+    }
+    case 'uuid':
+      return faker.string.uuid();
+    case 'url':
+      return `https://example.test/${faker.string.alphanumeric(8)}`;
+    case 'phone':
+      return faker.phone.number({ style: 'international' });
+    case 'identifier':
+      return unique ? `${name.replace(/[^a-z]/gi, '').slice(0, 3).toLowerCase() || 'id'}${faker.string.alphanumeric(6).toLowerCase()}${index}` : faker.string.alphanumeric(10);
+    case 'username':
+      return unique ? `${faker.internet.username().toLowerCase().replace(/[^a-z0-9_.-]/g, '')}_${index}` : faker.internet.username();
+    case 'person-name': {
+      // Every third name is non-ASCII: Unicode in names is a fault real vendors have.
+      const base = index % 3 === 1 ? UNICODE_NAMES[index % UNICODE_NAMES.length]! : faker.person.fullName();
+      return unique ? `${base} ${index}` : base;
+    }
+    case 'text':
+      return unique ? `${faker.word.noun()}-${index}` : faker.lorem.words({ min: 1, max: 3 });
+  }
+}
+
+function objectOf(schema: SchemaNode, ctx: Ctx, depth: number): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const required = new Set(schema.required ?? []);
+  for (const [name, child] of Object.entries(ctx.view.properties(schema))) {
+    const resolved = ctx.view.resolve(child);
+    const key = isUniqueKey(name) && !ctx.view.isObject(resolved) && !ctx.view.isArray(resolved);
+    if (!key && !required.has(name) && ctx.faker.number.float() < (ctx.options.missingRate ?? 0.15)) continue;
+    if (!key && resolved.nullable && ctx.faker.number.float() < (ctx.options.nullRate ?? 0.15)) {
+      out[name] = null;
+      continue;
+    }
+    out[name] = value(name, child, ctx, depth, key);
+  }
+  return out;
+}
+
+/** `count` records for an item schema. Key-like fields (ids, names, emails) are unique across them. */
+export function generateRecords(items: SchemaNode, view: SchemaView, options: GenerateOptions): Record<string, unknown>[] {
+  const faker = seededFaker(options.seed);
+  const records: Record<string, unknown>[] = [];
+  for (let index = 0; index < options.count; index++) {
+    const record = objectOf(view.resolve(items), { faker, view, index, options }, 0);
+    records.push({ ...record, ...(options.fixed ?? {}) });
+  }
+  return records;
+}
