@@ -102,18 +102,24 @@ function value(name: string, node: SchemaNode, ctx: Ctx, depth: number, unique: 
   }
 }
 
+/** True when an object field holds a key one level down (`metadata.uid`, `user.id`): it is never dropped. */
+function holdsKey(schema: SchemaNode, view: SchemaView): boolean {
+  return view.isObject(schema) && Object.entries(view.properties(schema)).some(([n, c]) => isUniqueKey(n) && !view.isObject(c) && !view.isArray(c));
+}
+
 function objectOf(schema: SchemaNode, ctx: Ctx, depth: number): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const required = new Set(schema.required ?? []);
   for (const [name, child] of Object.entries(ctx.view.properties(schema))) {
     const resolved = ctx.view.resolve(child);
-    const key = isUniqueKey(name) && !ctx.view.isObject(resolved) && !ctx.view.isArray(resolved);
-    if (!key && !required.has(name) && ctx.faker.number.float() < (ctx.options.missingRate ?? 0.15)) continue;
-    if (!key && resolved.nullable && ctx.faker.number.float() < (ctx.options.nullRate ?? 0.15)) {
+    const scalarKey = isUniqueKey(name) && !ctx.view.isObject(resolved) && !ctx.view.isArray(resolved);
+    const keep = scalarKey || (depth === 0 && holdsKey(resolved, ctx.view));
+    if (!keep && !required.has(name) && ctx.faker.number.float() < (ctx.options.missingRate ?? 0.15)) continue;
+    if (!keep && resolved.nullable && ctx.faker.number.float() < (ctx.options.nullRate ?? 0.15)) {
       out[name] = null;
       continue;
     }
-    out[name] = value(name, child, ctx, depth, key);
+    out[name] = value(name, child, ctx, depth, scalarKey);
   }
   return out;
 }

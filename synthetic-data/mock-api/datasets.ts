@@ -43,6 +43,10 @@ export function parentField(param: string, fields: string[], parentPath: string)
   return fields.find((f) => f.toLowerCase() === stripped) ?? (/name$/i.test(param) ? fields.find((f) => f === 'name') : undefined) ?? fields.find((f) => ID_FIELD.test(f));
 }
 
+function keyOf(opId: string, values: Record<string, string>): string {
+  return `${opId} ${JSON.stringify(Object.entries(values).sort(([a], [b]) => a.localeCompare(b)))}`;
+}
+
 export class Datasets {
   private readonly cache = new Map<string, Dataset | null>();
   private readonly routes: Route[];
@@ -64,38 +68,56 @@ export class Datasets {
 
   /** The dataset for a GET of `op` with these path values; undefined when a parent does not exist. */
   get(reading: ListReading, values: Record<string, string>): Dataset | undefined {
-    const key = `${reading.op.id} ${JSON.stringify(values)}`;
+    const key = keyOf(reading.op.id, values);
     if (this.cache.has(key)) return this.cache.get(key) ?? undefined;
     const dataset = this.build(key, reading, values);
     this.cache.set(key, dataset ?? null);
     return dataset;
   }
 
-  /** The unique records of a list, by operation id and path values (for the scorecard). */
-  find(opId: string, values: Record<string, string>): Dataset | undefined {
-    return this.cache.get(`${opId} ${JSON.stringify(values)}`) ?? undefined;
+  /**
+   * The list a child operation's last path parameter refers to (`/users` for `/users/{name}/tokens`),
+   * from the docs' paths alone.
+   */
+  parentOf(reading: ListReading, values: Record<string, string>): { param: string; path: string; reading: ListReading } | undefined {
+    const param = [...reading.op.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!).filter((p) => p in values).at(-1);
+    if (!param) return undefined;
+    const path = reading.op.path.slice(0, reading.op.path.indexOf(`/{${param}}`));
+    const match = matchRoute(this.routes, path) ?? matchRoute(this.routes, `${path}.json`);
+    const parentReading = match && readList(match.route.op, this.view);
+    return parentReading ? { param, path, reading: parentReading } : undefined;
+  }
+
+  /** Every child list of a child operation: one per record of its parent list. */
+  childrenOf(reading: ListReading, outer: Record<string, string>, param: string): { parent: Row; dataset: Dataset }[] {
+    const parent = this.parentOf(reading, { ...outer, [param]: '' });
+    if (!parent) return [];
+    const parentData = this.get(parent.reading, outer);
+    if (!parentData) return [];
+    const field = parentField(param, Object.keys(parentData.unique[0] ?? {}), parent.path);
+    if (!field) return [];
+    return parentData.unique.flatMap((record) => {
+      const dataset = this.get(reading, { ...outer, [param]: String(record[field]) });
+      return dataset ? [{ parent: record, dataset }] : [];
+    });
   }
 
   private build(key: string, reading: ListReading, values: Record<string, string>): Dataset | undefined {
-    const params = Object.keys(values);
     let parent: Dataset['parent'];
     const fixed: Row = {};
-    if (params.length) {
-      const param = params.at(-1)!;
-      const parentPath = reading.op.path.slice(0, reading.op.path.indexOf(`/{${param}}`));
-      const parentMatch = matchRoute(this.routes, parentPath) ?? matchRoute(this.routes, `${parentPath}.json`);
-      const parentReading = parentMatch && readList(parentMatch.route.op, this.view);
-      if (parentMatch && parentReading) {
-        const parentValues = Object.fromEntries(Object.entries(values).filter(([k]) => k !== param));
-        const parentData = this.get(parentReading, parentValues);
-        if (!parentData) return undefined;
-        const fields = Object.keys(parentData.unique[0] ?? {});
-        const field = parentField(param, fields, parentPath);
-        const record = field ? parentData.unique.find((r) => String(r[field]) === values[param]) : undefined;
-        if (!record) return undefined;
-        parent = { dataset: parentData, record, field: field! };
-        const ownerValue = String(record[field!]);
-        for (const name of Object.keys(this.view.properties(reading.items))) if (OWNER_FIELD.test(name)) fixed[name] = ownerValue;
+    const link = this.parentOf(reading, values);
+    if (link) {
+      const parentValues = Object.fromEntries(Object.entries(values).filter(([k]) => k !== link.param));
+      const parentData = this.get(link.reading, parentValues);
+      if (!parentData) return undefined;
+      const field = parentField(link.param, Object.keys(parentData.unique[0] ?? {}), link.path);
+      const record = field ? parentData.unique.find((r) => String(r[field]) === values[link.param]) : undefined;
+      if (!field || !record) return undefined;
+      parent = { dataset: parentData, record, field };
+      // Owners point at the seeded principal the list hangs from.
+      for (const [name, node] of Object.entries(this.view.properties(reading.items))) {
+        const type = this.view.resolve(node).type ?? [];
+        if (OWNER_FIELD.test(name) && type.some((t) => t === 'string' || t === 'integer')) fixed[name] = String(record[field]);
       }
     }
     const seed = seedOf(this.seed, key);
@@ -103,9 +125,5 @@ export class Datasets {
     const unique = generateRecords(reading.items, this.view, { seed, count, fixed });
     const served = unique.length > PAGE_SIZE ? [...unique.slice(0, PAGE_SIZE), unique[PAGE_SIZE - 1]!, ...unique.slice(PAGE_SIZE)] : unique;
     return { key, reading, unique, served, pending: { rateLimit: !parent, unavailable: !parent }, ...(parent ? { parent } : {}) };
-  }
-
-  get apiModel(): ApiModel {
-    return this.model;
   }
 }

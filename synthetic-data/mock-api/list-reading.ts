@@ -69,6 +69,7 @@ function walk(view: SchemaView, node: SchemaNode, example: unknown, itemsPath: s
 }
 
 const last = (path: string) => path.split('.').pop()!;
+const numeric = (s: BodySignal) => !s.node.type || s.node.type.some((t) => t === 'integer' || t === 'number');
 
 export function readList(op: Operation, view: SchemaView): ListReading | undefined {
   if (op.method !== 'get') return undefined;
@@ -87,6 +88,11 @@ export function readList(op: Operation, view: SchemaView): ListReading | undefin
   const pageSchema = view.resolve(page?.schema);
   const offsetSchema = view.resolve(offset?.schema);
   const headers = op.responses.filter((r) => /^2/.test(r.status)).flatMap((r) => r.headers.map((h) => h.name.toLowerCase()));
+  const cursorFields = signals.filter((s) => CURSOR_FIELD.test(last(s.path)) && stringy(s) && !(typeof s.example === 'string' && /^(https?:\/\/|\/)/.test(s.example)));
+  const nextFields = signals.filter((s) => NEXT_PATH.test(s.path) && (!s.node.type || s.node.type.includes('string')));
+  const documentedLink = headers.includes('link') || query.some((p) => LINK_WORDS.test(p.description ?? '')) || LINK_WORDS.test(op.description ?? '');
+  // A cursor parameter no response field carries can only be returned in a header: the Link header.
+  const orphanCursor = !!cursor && !cursorFields.length && !nextFields.length;
   return {
     op,
     itemsPath: items.path,
@@ -95,13 +101,13 @@ export function readList(op: Operation, view: SchemaView): ListReading | undefin
     params: { ...(limit ? { limit } : {}), ...(offset ? { offset } : {}), ...(page ? { page } : {}), ...(cursor ? { cursor } : {}) },
     firstPage: typeof pageSchema.default === 'number' ? (pageSchema.default === 0 ? 0 : 1) : pageSchema.minimum === 0 ? 0 : 1,
     firstOffset: (offsetSchema.minimum ?? 0) >= 1 ? 1 : 0,
-    linkHeader: headers.includes('link') || query.some((p) => LINK_WORDS.test(p.description ?? '')) || LINK_WORDS.test(op.description ?? ''),
+    linkHeader: documentedLink || orphanCursor,
     fields: {
-      cursor: signals.filter((s) => CURSOR_FIELD.test(last(s.path)) && stringy(s) && !(typeof s.example === 'string' && /^(https?:\/\/|\/)/.test(s.example))),
-      next: signals.filter((s) => NEXT_PATH.test(s.path) && (!s.node.type || s.node.type.includes('string'))),
-      more: signals.filter((s) => MORE_FIELD.test(last(s.path))),
-      total: signals.filter((s) => TOTAL_FIELD.test(last(s.path))),
-      pages: signals.filter((s) => PAGES_FIELD.test(last(s.path))),
+      cursor: cursorFields,
+      next: nextFields,
+      more: signals.filter((s) => MORE_FIELD.test(last(s.path)) && !s.node.type?.some((t) => t === 'object' || t === 'array')),
+      total: signals.filter((s) => TOTAL_FIELD.test(last(s.path)) && numeric(s)),
+      pages: signals.filter((s) => PAGES_FIELD.test(last(s.path)) && numeric(s)),
       page: signals.filter((s) => /^(page|current_?page|page_?number)$/i.test(last(s.path)) && !!s.node.type?.some((t) => t === 'integer' || t === 'number')),
     },
     documentedQuery: new Set(query.map((p) => p.name)),

@@ -1,7 +1,7 @@
 import type { SchemaView } from '../../agent/plan/schema-view.ts';
 import { generateRecords, seedOf } from '../generate-records.ts';
 import { PAGE_SIZE, type Dataset, type Row } from './datasets.ts';
-import type { BodySignal } from './list-reading.ts';
+import type { BodySignal, ListReading } from './list-reading.ts';
 
 /**
  * One page of a list, cut from the served records at the position the request names — by any
@@ -46,16 +46,23 @@ function emptyOf(signal: BodySignal): '' | null {
   return signal.node.nullable || !signal.node.type?.includes('string') ? null : '';
 }
 
+export function paginated(r: ListReading): boolean {
+  return !!(r.params.offset || r.params.page || r.params.cursor || r.linkHeader || r.fields.next.length || r.fields.cursor.length);
+}
+
 /** The position and size a request asks for, or an error for a cursor the mock never issued. */
 function position(dataset: Dataset, url: URL): { start: number; size: number } | { error: string } {
   const { params, firstOffset, firstPage } = dataset.reading;
+  // Docs that describe no way to reach a second page get the whole list in one.
+  if (!paginated(dataset.reading)) return { start: 0, size: Math.max(1, dataset.served.length) };
   const q = url.searchParams;
   const requested = params.limit ? Number(q.get(params.limit.name)) : NaN;
   const size = Number.isInteger(requested) && requested > 0 ? Math.min(requested, PAGE_SIZE) : PAGE_SIZE;
-  const cursor = params.cursor ? q.get(params.cursor.name) : null;
+  const cursorName = params.cursor?.name ?? MOCK_CURSOR_PARAM;
+  const cursor = q.get(cursorName);
   if (cursor) {
     const at = decodeCursor(cursor);
-    return at === undefined ? { error: `unknown ${params.cursor!.name} "${cursor.slice(0, 40)}": use the value the previous page returned` } : { start: at, size };
+    return at === undefined ? { error: `unknown ${cursorName} "${cursor.slice(0, 40)}": use the value the previous page returned` } : { start: at, size };
   }
   if (params.offset && q.get(params.offset.name) !== null) {
     const offset = Number(q.get(params.offset.name));

@@ -1,0 +1,104 @@
+import type { IdentityRecord } from '../../templates/canonical.ts';
+import { valueAt } from '../../templates/runtime/json-path.ts';
+import { mapRecord } from '../../templates/runtime/map-record.ts';
+import type { ApiModel } from '../ingest/api-model.ts';
+import type { ConnectorPlan, Stream } from '../plan/connector-plan.ts';
+import { SchemaView } from '../plan/schema-view.ts';
+import { readList } from '../../synthetic-data/mock-api/list-reading.ts';
+import type { MockVendor } from '../../synthetic-data/mock-api/mock-vendor.ts';
+import type { Row } from '../../synthetic-data/mock-api/datasets.ts';
+
+/**
+ * What a correct connector returns for each stream: the mock's seeded records, mapped on the host
+ * by the approved mapping template with the plan's mapping. The fetcher's own (possibly edited)
+ * code plays no part in it.
+ */
+
+export interface ExpectedStream {
+  stream: Stream;
+  /** Canonical identities by id. */
+  identities: Map<string, IdentityRecord>;
+  /** For a child stream: `from|to|relation` of every parent–child pair. */
+  pairs: Set<string>;
+  /** Seeded raw records (for coverage). */
+  raw: Row[];
+  /** Seeded records whose id field maps to nothing, or to an id another record already has. */
+  unidentifiable: number;
+  collisions: number;
+  /** Why nothing could be expected (the docs do not describe this operation as a list). */
+  problem: string | null;
+}
+
+export function pairKey(from: string, to: string, relation: string): string {
+  return `${from}|${to}|${relation}`;
+}
+
+function mapAll(stream: Stream, vendor: string, rows: Row[], into: ExpectedStream, parentId?: string): IdentityRecord[] {
+  const out: IdentityRecord[] = [];
+  for (const raw of rows) {
+    const identity = mapRecord(raw, stream.mapping, { vendor, kind: stream.kind, stream: stream.name, operation: stream.operation_id, drift: {} });
+    if (!identity) {
+      into.unidentifiable++;
+      continue;
+    }
+    const finalIdentity = parentId !== undefined && identity.owner_id === null && stream.parent?.relation === 'owns' ? { ...identity, owner_id: parentId } : identity;
+    if (parentId === undefined && into.identities.has(finalIdentity.id)) into.collisions++;
+    if (!into.identities.has(finalIdentity.id)) into.identities.set(finalIdentity.id, finalIdentity);
+    into.raw.push(raw);
+    out.push(finalIdentity);
+  }
+  return out;
+}
+
+export function expectedStreams(plan: ConnectorPlan, model: ApiModel, mock: MockVendor): Map<string, ExpectedStream> {
+  const view = new SchemaView(model);
+  const out = new Map<string, ExpectedStream>();
+  for (const stream of plan.streams) {
+    const entry: ExpectedStream = { stream, identities: new Map(), pairs: new Set(), raw: [], unidentifiable: 0, collisions: 0, problem: null };
+    out.set(stream.name, entry);
+    const op = model.operations.find((o) => o.id === stream.operation_id && o.method === 'get');
+    const reading = op && readList(op, view);
+    if (!reading) {
+      entry.problem = `the docs do not describe ${stream.operation_id} as a GET list operation`;
+      continue;
+    }
+    if (!stream.parent) {
+      const dataset = mock.datasets.get(reading, stream.path_params);
+      if (!dataset) {
+        entry.problem = `the mock serves no list for ${stream.path}`;
+        continue;
+      }
+      mapAll(stream, plan.vendor, dataset.unique, entry);
+      continue;
+    }
+    const parentStream = plan.streams.find((s) => s.name === stream.parent!.stream);
+    const outer = Object.fromEntries(Object.entries(stream.path_params).filter(([k]) => k !== stream.parent!.param));
+    const children = mock.datasets.childrenOf(reading, outer, stream.parent.param);
+    for (const { parent, dataset } of children) {
+      const parentIdentity = parentStream && mapRecord(parent, parentStream.mapping, { vendor: plan.vendor, kind: parentStream.kind, stream: parentStream.name, operation: parentStream.operation_id, drift: {} });
+      if (!parentIdentity) continue;
+      for (const child of mapAll(stream, plan.vendor, dataset.unique, entry, parentIdentity.id)) {
+        const [from, to] = stream.parent.parent_is === 'from' ? [parentIdentity.id, child.id] : [child.id, parentIdentity.id];
+        entry.pairs.add(pairKey(from, to, stream.parent.relation));
+      }
+    }
+  }
+  return out;
+}
+
+/** Seeded records whose mapped field holds a value the mapping cannot use (the wrong field, or the wrong transform). */
+export function unusable(expected: ExpectedStream, field: keyof Stream['mapping']): { present: number; usable: number } {
+  const m = expected.stream.mapping[field];
+  if (!m?.path) return { present: 0, usable: 0 };
+  let present = 0;
+  let usable = 0;
+  for (const raw of expected.raw) {
+    const v = valueAt(raw, m.path);
+    if (v === undefined || v === null) continue;
+    present++;
+    const identity = mapRecord(raw, expected.stream.mapping, { vendor: 'x', kind: expected.stream.kind, stream: '', operation: '', drift: {} });
+    const mapped = identity?.[field];
+    if (mapped !== null && mapped !== undefined && mapped !== 'unknown') usable++;
+  }
+  return { present, usable };
+}

@@ -1,0 +1,85 @@
+import { createHash } from 'node:crypto';
+import { runFetcher } from '../../sandbox/run-fetcher.ts';
+import type { RunResult } from '../../sandbox/result.ts';
+import type { RunInput } from '../../templates/slots/connector.ts';
+import { createMockVendor } from '../../synthetic-data/mock-api/mock-vendor.ts';
+import { hashJson } from '../hash.ts';
+import type { ApiModel } from '../ingest/api-model.ts';
+import { resolveBaseUrl } from '../plan/base-url.ts';
+import type { ConnectorPlan } from '../plan/connector-plan.ts';
+import { compileFetcher } from '../render/compile-fetcher.ts';
+import { expectedStreams } from './expected.ts';
+import type { Scorecard } from './scorecard.ts';
+import { score } from './score.ts';
+import { scanSecrets } from './secret-scan.ts';
+
+/**
+ * The sandbox proof: the fetcher runs in an isolate against the mock of the vendor's API, seeded
+ * with synthetic identities, through the egress gate — which allows only the plan's host and GET,
+ * and adds the synthetic credential itself. Production credentials and customer data never enter
+ * this loop.
+ */
+
+export interface ValidationOptions {
+  model: ApiModel;
+  plan: ConnectorPlan;
+  fetcherSource: string;
+  seed: number;
+  /** Progress for a person (stderr). */
+  onLog?: (line: string) => void;
+}
+
+export const VALIDATION_LIMITS = { memoryMb: 128, cpuMs: 30_000, wallMs: 60_000, maxRecords: 200_000 };
+
+export function planSha256(plan: ConnectorPlan): string {
+  return hashJson(plan);
+}
+
+export async function validateConnector(options: ValidationOptions): Promise<Scorecard> {
+  const { model, plan, fetcherSource, seed } = options;
+  const mock = createMockVendor(model, { seed });
+  const baseUrl = resolveBaseUrl(plan.base_url, plan.vendor);
+  const host = new URL(baseUrl).host;
+  const headerCredentials = plan.auth.credentials.filter((c) => c.in === 'header');
+  const input: RunInput = { base_url: baseUrl, max_pages_per_stream: 200, max_records: 100_000, retry: { max_attempts: 5, base_delay_ms: 500, max_delay_ms: 30_000 } };
+  const compiled = compileFetcher(fetcherSource);
+  let result: RunResult;
+  if (!compiled.ok) {
+    result = { ok: false, failure: { kind: 'bad-source', message: compiled.message }, records: [], calls: [], violations: [], logs: [], stats: { cpuMs: 0, wallMs: 0, startupMs: 0, requests: 0 } };
+  } else {
+    result = await runFetcher({
+      source: compiled.js,
+      filename: 'fetcher.ts',
+      input,
+      limits: VALIDATION_LIMITS,
+      sleepScale: 0,
+      egress: {
+        allowedHosts: [host],
+        allowedMethods: ['GET'],
+        maxRequests: 20_000,
+        // The host adds the mock's synthetic placeholder credential, for the plan's host only.
+        injectAuth: () => Object.fromEntries(headerCredentials.map((c) => [c.name, `${c.prefix}${mock.credentials[c.scheme]?.value ?? ''}`])),
+        fetchImpl: (request) => mock.fetch(request),
+      },
+      ...(options.onLog ? { onLog: options.onLog } : {}),
+    });
+  }
+  const expected = expectedStreams(plan, model, mock);
+  const mockData = mock.datasets
+    .all()
+    .map((d) => [d.key, d.unique] as const)
+    .sort(([a], [b]) => a.localeCompare(b));
+  return score({
+    plan,
+    expected,
+    result,
+    calls: mock.calls,
+    secrets: scanSecrets(fetcherSource),
+    hashes: {
+      seed,
+      mock_data_sha256: hashJson(mockData),
+      fetcher_sha256: createHash('sha256').update(fetcherSource).digest('hex'),
+      plan_sha256: planSha256(plan),
+    },
+  });
+}

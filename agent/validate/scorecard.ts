@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import { CanonicalField } from '../../templates/slots/mapping.ts';
+
+/**
+ * The scorecard: what the sandbox proof showed, per stream and for the run. A connector passes only
+ * when every seeded identity came back exactly once and correctly mapped, with no unplanned or
+ * write call, no secret in its code and authentication verified. It is hashed over the seed, the
+ * mock's data and the fetcher code, so nothing can edit its way to a pass.
+ */
+
+export const FieldCoverage = z.object({
+  path: z.string().nullable(),
+  /** Seeded records whose field held a value. */
+  seeded_with_value: z.number().int(),
+  /** Fetched records whose canonical field is non-null. */
+  fetched_with_value: z.number().int(),
+});
+
+export const StreamScore = z.object({
+  name: z.string(),
+  kind: z.string(),
+  operation_id: z.string(),
+  /** Identities (for a child stream: parent–child pairs) the mock seeded. */
+  seeded: z.number().int(),
+  fetched: z.number().int(),
+  missing: z.number().int(),
+  unexpected: z.number().int(),
+  duplicates: z.number().int(),
+  schema_failures: z.number().int(),
+  mismatched: z.number().int(),
+  coverage: z.partialRecord(CanonicalField, FieldCoverage),
+  pages: z.number().int(),
+  requests: z.number().int(),
+  retries: z.number().int(),
+  complete: z.boolean(),
+  error: z.string().nullable(),
+  /** Examples of what went wrong, for a person: ids missing, fields that differ. */
+  examples: z.array(z.string()),
+});
+export type StreamScore = z.infer<typeof StreamScore>;
+
+export const Scorecard = z.object({
+  schema_version: z.literal(1),
+  vendor: z.string(),
+  verdict: z.enum(['pass', 'fail']),
+  /** One screen: why it failed (or what passed). */
+  reasons: z.array(z.string()),
+  streams: z.array(StreamScore),
+  calls: z.object({
+    total: z.number().int(),
+    unplanned: z.array(z.object({ method: z.string(), path: z.string(), why: z.string() })),
+    writes: z.number().int(),
+    unauthorised: z.number().int(),
+    undocumented_params: z.array(z.object({ path: z.string(), params: z.array(z.string()) })),
+  }),
+  retries_exercised: z.object({ rate_limited: z.number().int(), unavailable: z.number().int(), retried: z.number().int() }),
+  auth_verified: z.boolean(),
+  secrets_in_code: z.array(z.object({ line: z.number().int(), kind: z.string() })),
+  sandbox: z.object({
+    ok: z.boolean(),
+    failure: z.object({ kind: z.string(), message: z.string() }).nullable(),
+    violations: z.array(z.object({ kind: z.string(), message: z.string() })),
+    wall_ms: z.number(),
+    requests: z.number().int(),
+  }),
+  hashes: z.object({
+    seed: z.number().int(),
+    mock_data_sha256: z.string(),
+    fetcher_sha256: z.string(),
+    plan_sha256: z.string(),
+    scorecard_sha256: z.string(),
+  }),
+});
+export type Scorecard = z.infer<typeof Scorecard>;
