@@ -17,6 +17,7 @@ export const EXIT = {
   validationFailed: 9,
   outputExists: 10,
   invalidSlot: 11,
+  invalidConnector: 12,
 } as const;
 
 export type ErrorCode =
@@ -29,6 +30,8 @@ export type ErrorCode =
   | 'no-identity-operations'
   | 'invalid-plan'
   | 'invalid-slot'
+  | 'manual-build-recommended'
+  | 'invalid-connector'
   | 'output-exists';
 
 const EXIT_BY_CODE: Record<ErrorCode, number> = {
@@ -41,6 +44,8 @@ const EXIT_BY_CODE: Record<ErrorCode, number> = {
   'no-identity-operations': EXIT.noIdentities,
   'invalid-plan': EXIT.internal,
   'invalid-slot': EXIT.invalidSlot,
+  'manual-build-recommended': EXIT.refusedByAssessment,
+  'invalid-connector': EXIT.invalidConnector,
   'output-exists': EXIT.outputExists,
 };
 

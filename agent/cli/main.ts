@@ -17,6 +17,9 @@ export interface Command {
 
 const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   plan: () => import('../commands/plan.ts'),
+  generate: () => import('../commands/generate.ts'),
+  validate: () => import('../commands/validate.ts'),
+  mock: () => import('../commands/mock.ts'),
 };
 
 const HELP = `fetchwright — writes read-only identity connectors from a vendor's API docs
@@ -24,7 +27,10 @@ const HELP = `fetchwright — writes read-only identity connectors from a vendor
 usage: fetchwright <command> [options]
 
 commands:
-  plan <docs>     which identity streams a connector would fetch, how it would authenticate and page, and why
+  plan <docs>              which identity streams a connector would fetch, how it would authenticate and page, and why
+  generate <docs>          render the connector from approved templates and prove it in the sandbox
+  validate <connector-dir> re-run the sandbox proof of a connector on disk, as it is now
+  mock <docs> --port N     serve the synthetic mock of the vendor API on 127.0.0.1 to explore
 
 Run "fetchwright <command> --help" for a command's options.
 `;

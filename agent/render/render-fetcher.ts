@@ -45,8 +45,8 @@ export function renderFetcher(slotsValue: unknown, provenance: Provenance): Rend
   const templates = loadTemplates();
   const header = [
     `// fetchwright connector: ${slots.vendor}`,
-    '// Generated from approved templates. Do not edit by hand: `fetchwright validate` and',
-    '// `fetchwright verify` check this file against its hashes and its sandbox proof.',
+    '// Generated from approved templates. Do not edit by hand: `fetchwright validate` re-proves',
+    '// this file as it is, in the sandbox, against the mock of the vendor API.',
     `// plan sha256      ${provenance.plan_sha256}`,
     `// docs sha256      ${provenance.docs_sha256}`,
     `// api model sha256 ${provenance.api_model_sha256}`,

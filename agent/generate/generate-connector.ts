@@ -1,0 +1,66 @@
+import { FetchwrightError } from '../errors.ts';
+import { hashJson } from '../hash.ts';
+import type { ApiModel } from '../ingest/api-model.ts';
+import type { ConnectorPlan } from '../plan/connector-plan.ts';
+import { buildManifest, type Manifest } from '../render/manifest.ts';
+import { renderFetcher } from '../render/render-fetcher.ts';
+import { slotsFromPlan } from '../render/slots-from-plan.ts';
+import { sliceModel } from '../validate/model-slice.ts';
+import { validateConnector } from '../validate/run-validation.ts';
+import type { Scorecard } from '../validate/scorecard.ts';
+import { nextHypothesis } from './next-hypothesis.ts';
+
+/**
+ * plan → render → prove in the sandbox → (on failure, the next-best hypothesis, a bounded number of
+ * times). Returns everything the connector directory holds; writing it is the command's job.
+ */
+
+export interface Attempt {
+  attempt: number;
+  changes: string[];
+  verdict: Scorecard['verdict'];
+  reasons: string[];
+  scorecard_sha256: string;
+}
+
+export interface GeneratedConnector {
+  plan: ConnectorPlan;
+  fetcher: string;
+  manifest: Manifest;
+  scorecard: Scorecard;
+  attempts: Attempt[];
+  /** The part of the ApiModel the connector depends on. */
+  model: ApiModel;
+}
+
+export interface GenerateOptions {
+  seed: number;
+  maxAttempts: number;
+  force: boolean;
+  onLog?: (line: string) => void;
+}
+
+export async function generateConnector(model: ApiModel, firstPlan: ConnectorPlan, options: GenerateOptions): Promise<GeneratedConnector> {
+  if (firstPlan.assessment.verdict === 'manual-build-recommended' && !options.force) {
+    throw new FetchwrightError('manual-build-recommended', `the docs are not good enough to generate ${firstPlan.vendor} from (${firstPlan.assessment.score}/100): ${firstPlan.assessment.reasons.join('; ')}`, {
+      hint: 'Build this connector by hand, or pass --force to generate anyway; the pull request will say it was forced.',
+    });
+  }
+  const attempts: Attempt[] = [];
+  let plan = firstPlan;
+  let changes: string[] = [];
+  for (let attempt = 1; ; attempt++) {
+    const planSha = hashJson(plan);
+    const rendered = renderFetcher(slotsFromPlan(plan), { vendor: plan.vendor, plan_sha256: planSha, docs_sha256: plan.docs_sha256, api_model_sha256: plan.api_model_sha256 });
+    options.onLog?.(`attempt ${attempt}: proving ${plan.streams.length} streams in the sandbox${changes.length ? ` (${changes.join('; ')})` : ''}`);
+    const scorecard = await validateConnector({ model, plan, fetcherSource: rendered.source, seed: options.seed });
+    attempts.push({ attempt, changes, verdict: scorecard.verdict, reasons: scorecard.reasons, scorecard_sha256: scorecard.hashes.scorecard_sha256 });
+    options.onLog?.(`attempt ${attempt}: ${scorecard.verdict}${scorecard.verdict === 'fail' ? ` — ${scorecard.reasons[0]}` : ''}`);
+    const next = scorecard.verdict === 'fail' && attempt < options.maxAttempts ? nextHypothesis(plan, scorecard) : undefined;
+    if (!next) {
+      return { plan, fetcher: rendered.source, manifest: buildManifest(plan, rendered.templates, planSha), scorecard, attempts, model: sliceModel(model, plan) };
+    }
+    plan = next.plan;
+    changes = next.changes;
+  }
+}

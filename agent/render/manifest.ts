@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { CANONICAL_SCHEMA_VERSION } from '../../templates/canonical.ts';
+import { Evidence, type ConnectorPlan } from '../plan/connector-plan.ts';
+import { resolveBaseUrl } from '../plan/base-url.ts';
+
+/**
+ * manifest.json: what the connector may touch (hosts, methods) and the credentials a human must
+ * provision, each with the least scopes the docs require, cited. Never a secret value.
+ */
+
+export const Manifest = z.object({
+  schema_version: z.literal(1),
+  vendor: z.string(),
+  base_url: z.object({ url: z.string(), variables: z.record(z.string(), z.string()) }),
+  /** The egress allow-list: the API host (with placeholders a human fills in). */
+  hosts: z.array(z.string()),
+  methods: z.array(z.literal('GET')),
+  credentials: z.array(
+    z.object({
+      scheme: z.string(),
+      type: z.string(),
+      /** Where the host puts it: header or query, its name, and the text before it. */
+      in: z.string(),
+      name: z.string(),
+      prefix: z.string(),
+      least_scopes: z.array(z.string()),
+      flagged_scopes: z.array(z.object({ scope: z.string(), why: z.string() })),
+      evidence: z.array(Evidence),
+    }),
+  ),
+  streams: z.array(z.object({ name: z.string(), kind: z.string(), method: z.literal('GET'), path: z.string() })),
+  templates: z.array(z.object({ id: z.string(), version: z.number().int(), sha256: z.string() })),
+  canonical_schema_version: z.number().int(),
+  plan_sha256: z.string(),
+  docs_sha256: z.string(),
+  api_model_sha256: z.string(),
+  assessment: z.object({ score: z.number(), verdict: z.string(), reasons: z.array(z.string()) }),
+});
+export type Manifest = z.infer<typeof Manifest>;
+
+export function buildManifest(plan: ConnectorPlan, templates: Manifest['templates'], planSha: string): Manifest {
+  const least = [...new Set(plan.assessment.privilege.flatMap((p) => p.least_scopes))];
+  const flagged = plan.assessment.privilege.flatMap((p) => p.flagged).filter((f, i, all) => all.findIndex((x) => x.scope === f.scope) === i);
+  const privilegeEvidence = plan.assessment.privilege.flatMap((p) => p.evidence).slice(0, 6);
+  const host = plan.base_url.url.replace(/^[a-z]+:\/\//i, '').split('/')[0]!;
+  return {
+    schema_version: 1,
+    vendor: plan.vendor,
+    base_url: { url: plan.base_url.url, variables: plan.base_url.variables },
+    hosts: [host],
+    methods: ['GET'],
+    credentials: plan.auth.credentials.map((c) => ({
+      scheme: c.scheme,
+      type: plan.auth.type,
+      in: c.in,
+      name: c.name,
+      prefix: c.prefix,
+      least_scopes: least,
+      flagged_scopes: flagged,
+      evidence: [...plan.auth.evidence.filter((e) => e.quote.includes(c.scheme) || e.quote.includes(c.name)), ...privilegeEvidence].slice(0, 8),
+    })),
+    streams: plan.streams.map((s) => ({ name: s.name, kind: s.kind, method: 'GET' as const, path: s.path })),
+    templates,
+    canonical_schema_version: CANONICAL_SCHEMA_VERSION,
+    plan_sha256: planSha,
+    docs_sha256: plan.docs_sha256,
+    api_model_sha256: plan.api_model_sha256,
+    assessment: { score: plan.assessment.score, verdict: plan.assessment.verdict, reasons: plan.assessment.reasons },
+  };
+}
+
+/** The concrete host the egress gate allows for a plan (placeholders filled as in validation). */
+export function gateHost(plan: ConnectorPlan): string {
+  return new URL(resolveBaseUrl(plan.base_url, plan.vendor)).host;
+}

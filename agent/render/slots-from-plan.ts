@@ -1,0 +1,25 @@
+import type { ConnectorSlots } from '../../templates/slots/connector.ts';
+import type { ConnectorPlan } from '../plan/connector-plan.ts';
+
+/** The plan's decisions without their evidence: exactly the values the templates' slots take. */
+export function slotsFromPlan(plan: ConnectorPlan): ConnectorSlots {
+  return {
+    vendor: plan.vendor,
+    streams: plan.streams.map((s) => {
+      const { evidence: _e, confidence: _c, ...pagination } = s.pagination;
+      return {
+        name: s.name,
+        kind: s.kind,
+        operation_id: s.operation_id,
+        path: s.path,
+        path_params: s.path_params,
+        query: s.query,
+        headers: s.headers,
+        items_path: s.items_path,
+        pagination,
+        mapping: Object.fromEntries(Object.entries(s.mapping).map(([field, m]) => [field, { path: m.path, transform: m.transform, ...(m.values ? { values: m.values } : {}) }])),
+        parent: s.parent,
+      };
+    }),
+  };
+}
