@@ -27,6 +27,8 @@ export interface ValidationOptions {
   seed: number;
   /** Progress for a person (stderr). */
   onLog?: (line: string) => void;
+  /** Tighter sandbox limits (tests); never looser than VALIDATION_LIMITS. */
+  limits?: Partial<typeof VALIDATION_LIMITS>;
 }
 
 export const VALIDATION_LIMITS = { memoryMb: 128, cpuMs: 30_000, wallMs: 60_000, maxRecords: 200_000 };
@@ -51,7 +53,7 @@ export async function validateConnector(options: ValidationOptions): Promise<Sco
       source: compiled.js,
       filename: 'fetcher.ts',
       input,
-      limits: VALIDATION_LIMITS,
+      limits: { ...VALIDATION_LIMITS, ...options.limits },
       sleepScale: 0,
       egress: {
         allowedHosts: [host],

@@ -11,6 +11,7 @@ import {
   MORE_FIELD,
   NEXT_PATH,
   OFFSET_PARAM,
+  OPAQUE_CURSOR,
   PAGE_PARAM,
   PAGES_FIELD,
   TOTAL_FIELD,
@@ -92,7 +93,7 @@ export function readList(op: Operation, view: SchemaView): ListReading | undefin
   const nextFields = signals.filter((s) => NEXT_PATH.test(s.path) && (!s.node.type || s.node.type.includes('string')));
   const documentedLink = headers.includes('link') || query.some((p) => LINK_WORDS.test(p.description ?? '')) || LINK_WORDS.test(op.description ?? '');
   // A cursor parameter no response field carries can only be returned in a header: the Link header.
-  const orphanCursor = !!cursor && !cursorFields.length && !nextFields.length;
+  const orphanCursor = !!cursor && OPAQUE_CURSOR.test(cursor.description ?? '') && !cursorFields.length && !nextFields.length;
   return {
     op,
     itemsPath: items.path,

@@ -1,6 +1,6 @@
 import type { Evidence, Pagination } from '../connector-plan.ts';
 import { LIMIT_PARAM, mentions, pageSizeOf, paramEvidence, paramNamed, type PaginationSignals } from './signals.ts';
-import { CURSOR_FIELD, CURSOR_PARAM, CURSORISH, LINK_WORDS, NEXT_PATH } from './vocabulary.ts';
+import { CURSOR_FIELD, CURSOR_PARAM, CURSORISH, LINK_WORDS, NEXT_PATH, OPAQUE_CURSOR } from './vocabulary.ts';
 
 /** Pages by following `Link: <…>; rel="next"` — documented as a response header or in a parameter's prose. */
 export function detectLinkHeader(s: PaginationSignals): Pagination[] {
@@ -22,7 +22,7 @@ export function detectLinkHeader(s: PaginationSignals): Pagination[] {
     evidence.push({ source: s.op.source, quote: (s.op.description ?? '').replace(/\s+/g, ' ').slice(0, 300) });
   } else if (!header) {
     // A cursor parameter whose value no response field carries can only come back in a header.
-    const orphan = s.params.find((p) => CURSOR_PARAM.test(p.name) && !LIMIT_PARAM.test(p.name));
+    const orphan = s.params.find((p) => CURSOR_PARAM.test(p.name) && !LIMIT_PARAM.test(p.name) && OPAQUE_CURSOR.test(p.description ?? ''));
     const carried = s.fields.some((f) => CURSOR_FIELD.test(f.name) || NEXT_PATH.test(f.path));
     if (orphan && !carried) {
       cursorParam = orphan;

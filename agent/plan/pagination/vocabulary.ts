@@ -15,3 +15,5 @@ export const TOTAL_FIELD = /^(total|total_?count|total_?results|total_?size|tota
 export const PAGE_PARAM = /^(page|page_?number|pagenumber|page\[number\]|p)$/i;
 export const PAGES_FIELD = /^(pages|total_?pages|page_?count|last_?page|num_?pages)$/i;
 export const LIMIT_PARAM = /^(limit|count|max_?results|maxresults|page_?size|pagesize|per_?page|size|\$top|take|max|page\[size\]|page\[limit\])$/i;
+/** Prose that calls a parameter's value an opaque cursor (not, say, the id of the last record). */
+export const OPAQUE_CURSOR = /\bcursor\b|\bopaque\b|\bnext page\b/i;

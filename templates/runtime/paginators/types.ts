@@ -1,5 +1,7 @@
 import type { Page } from '../http.ts';
 
+/** template fetchwright/paginator-types@1 — the one interface every paginator implements. */
+
 /** What every paginator sees after a page: the response, its records, and the URL that fetched it. */
 export interface PageContext {
   page: Page;

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { runFetcher } from '../../sandbox/run-fetcher.ts';
+import type { ConnectorSlots } from '../../templates/slots/connector.ts';
+import { FetchwrightError } from '../errors.ts';
+import { compileFetcher } from './compile-fetcher.ts';
+import { renderFetcher } from './render-fetcher.ts';
+
+const provenance = { vendor: 'acme', plan_sha256: 'a'.repeat(64), docs_sha256: 'b'.repeat(64), api_model_sha256: 'c'.repeat(64) };
+
+function slots(overrides: Partial<ConnectorSlots['streams'][number]> = {}): ConnectorSlots {
+  return {
+    vendor: 'acme',
+    streams: [
+      {
+        name: 'users',
+        kind: 'human',
+        operation_id: 'listUsers',
+        path: '/users',
+        path_params: {},
+        query: {},
+        headers: {},
+        items_path: '',
+        pagination: { style: 'none', stop: 'single-page' },
+        mapping: { id: { path: 'id', transform: 'string' } },
+        parent: null,
+        ...overrides,
+      },
+    ],
+  };
+}
+
+const HOSTILE = [
+  '"); globalThis.pwned = true; ("',
+  "'); globalThis.pwned = true; ('",
+  '`${globalThis.pwned = true}`',
+  '*/ globalThis.pwned = true; /*',
+  '\n globalThis.pwned = true; //',
+  '\u2028globalThis.pwned = true;',
+  '</script><script>globalThis.pwned = true</script>',
+];
+
+describe('render: slot values are data, never code', () => {
+  for (const evil of HOSTILE) {
+    it(`a hostile string stays a string: ${JSON.stringify(evil).slice(0, 40)}`, async () => {
+      const rendered = renderFetcher(slots({ operation_id: evil, query: { q: evil }, items_path: evil, mapping: { id: { path: evil, transform: 'string' } } }), provenance);
+      const compiled = compileFetcher(rendered.source);
+      expect(compiled.ok).toBe(true);
+      // Run it: the fetcher reads the hostile values back as plain strings and nothing else runs.
+      const probe = `${(compiled as { js: string }).js}\nasync function probe() { return { pwned: globalThis.pwned === true, operation: SLOTS.streams[0].operation_id, q: SLOTS.streams[0].query.q }; }`;
+      const result = await runFetcher({ source: `${probe}\nrun = async () => emit(await probe());`, egress: { allowedHosts: [] } });
+      expect(result.ok, JSON.stringify(result)).toBe(true);
+      expect(result.records[0]).toEqual({ pwned: false, operation: evil, q: evil });
+    });
+  }
+
+  it('a `__proto__` key in slot data cannot reach the fetcher as a prototype', async () => {
+    const value = JSON.parse('{"vendor":"acme","streams":[{"name":"users","kind":"human","operation_id":"x","path":"/users","path_params":{},"query":{"__proto__":{"polluted":"yes"}},"headers":{},"items_path":"","pagination":{"style":"none","stop":"single-page"},"mapping":{"id":{"path":"id","transform":"string"}},"parent":null}]}');
+    const compiled = compileFetcher(renderFetcher(value, provenance).source);
+    const source = `${(compiled as { js: string }).js}\nrun = async () => emit({ polluted: ({}).polluted ?? null, queryPolluted: SLOTS.streams[0].query.polluted ?? null });`;
+    const result = await runFetcher({ source, egress: { allowedHosts: [] } });
+    expect(result.records[0]).toEqual({ polluted: null, queryPolluted: null });
+  });
+
+  it('a slot that fails its schema is refused with the place, before anything is rendered', () => {
+    const bad = (o: Partial<ConnectorSlots['streams'][number]>) => () => renderFetcher(slots(o), provenance);
+    expect(bad({ path: 'https://evil.example/users' })).toThrow(FetchwrightError);
+    expect(bad({ headers: { Authorization: 'Bearer x' } })).toThrow(/streams\.0\.headers/);
+    expect(bad({ mapping: { id: { path: 'id', transform: 'eval' as never } } })).toThrow(/streams\.0\.mapping\.id\.transform/);
+    expect(bad({ pagination: { style: 'graphql' } as never })).toThrow(/pagination/);
+    try {
+      bad({ name: 'Users; drop' })();
+    } catch (e) {
+      expect(e).toMatchObject({ code: 'invalid-slot', exitCode: 11 });
+    }
+  });
+
+  it('records every template with its id, version and content hash', () => {
+    const rendered = renderFetcher(slots(), provenance);
+    expect(rendered.templates.length).toBeGreaterThan(10);
+    for (const t of rendered.templates) expect(rendered.source).toContain(`${t.id}@${t.version} sha256:${t.sha256}`);
+  });
+});
