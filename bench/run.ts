@@ -56,8 +56,10 @@ if (largest) {
   console.log(`\nlargest (${largest.name}): ${largest.ms} ms, ${largest.mb} MB peak — target < 2000 ms and < 300 MB: ${ok ? 'met' : 'NOT met'}`);
 }
 
-if (existsSync(path.join(here, 'sandbox-bench.ts'))) {
-  const { benchSandbox } = (await import('./sandbox-bench.ts')) as { benchSandbox: () => Promise<Record<string, number | string>> };
-  console.log('\nsandbox');
-  for (const [k, v] of Object.entries(await benchSandbox())) console.log(`  ${k}: ${v}`);
-}
+const { benchSandbox } = await import('./sandbox-bench.ts');
+console.log('\nsandbox');
+for (const [k, v] of Object.entries(await benchSandbox())) console.log(`  ${k}: ${v}`);
+
+const { benchThroughput } = await import('./throughput.ts');
+console.log('\nthroughput: a generated connector against a 10,000-identity mock');
+for (const [k, v] of Object.entries(await benchThroughput())) console.log(`  ${k}: ${v}`);

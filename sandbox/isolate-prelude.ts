@@ -193,6 +193,15 @@ export function prelude(
   };
 
   let emitted = 0;
+  // Records leave in batches: one crossing per EMIT_BATCH records, and always before the fetcher
+  // waits on the host (fetch, sleep) or ends, so they still stream out page by page.
+  const EMIT_BATCH = 512;
+  const batch: string[] = [];
+  const flush = (): void => {
+    if (!batch.length) return;
+    hostEmit(batch.join('\n'));
+    batch.length = 0;
+  };
   const emit = (record: unknown): void => {
     if (failed) throw new TypeErr('emit: the run has already failed');
     if (emitted >= limits.maxRecords) breach('invalid-record', `more than ${limits.maxRecords} records emitted (maxRecords)`);
@@ -210,7 +219,8 @@ export function prelude(
     const bytes = utf8Length(json);
     if (bytes > limits.maxRecordBytes) breach('invalid-record', `record #${n} is ${bytes} bytes as JSON, more than maxRecordBytes (${limits.maxRecordBytes})`);
     emitted = n;
-    hostEmit(json);
+    batch[batch.length] = json;
+    if (batch.length >= EMIT_BATCH) flush();
   };
 
   let logged = 0;
@@ -248,6 +258,7 @@ export function prelude(
       if (body !== undefined && typeof body !== 'string') return fail('body must be a string (JSON.stringify it first)');
       fetchSeq += 1;
       pending[fetchSeq] = { resolve, reject };
+      flush();
       hostFetch(fetchSeq, { url, method, headers: { ...headers }, body });
     });
 
@@ -256,6 +267,7 @@ export function prelude(
       if (typeof ms !== 'number' || !isFinite(ms) || ms < 0) return reject(new TypeErr('sleep(ms): ms must be a finite number of milliseconds ≥ 0'));
       fetchSeq += 1;
       pending[fetchSeq] = { resolve: () => resolve(), reject };
+      flush();
       hostSleep(fetchSeq, ms);
     });
 
@@ -284,8 +296,10 @@ export function prelude(
     if (typeof fn !== 'function') return { kind: 'bad-source', message: 'the fetcher must define a global function run(input)' };
     try {
       await (fn as (input: unknown) => unknown)(parse(inputJson));
+      flush();
       return { kind: 'ok', message: '' };
     } catch (e) {
+      flush();
       return { kind: 'fetcher-error', message: describeError(e) };
     }
   };

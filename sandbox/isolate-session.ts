@@ -21,8 +21,8 @@ import type { ProcessLimits, SandboxEnd } from './sandbox-messages.ts';
 export interface SessionPort {
   /** The fetcher called fetch(); answer with `session.settle(id, reply)`. */
   fetch(id: number, request: unknown): void;
-  /** One record as JSON text, already checked by the prelude. */
-  record(json: string): void;
+  /** A batch of records, each as JSON text, already checked by the prelude. */
+  records(json: string[]): void;
   log(message: string): void;
 }
 
@@ -153,8 +153,9 @@ export function startSession(init: SessionInit): Session {
             },
             { ignored: true },
           ),
-          new ivm.Callback((json: unknown) => {
-            if (!finished && typeof json === 'string') port.record(json);
+          new ivm.Callback((batch: unknown) => {
+            // Records cross in batches, one JSON text per line (JSON text never holds a raw newline).
+            if (!finished && typeof batch === 'string') port.records(batch.split('\n'));
           }),
           new ivm.Callback((kind: unknown, message: unknown) => {
             if (kind === 'invalid-record') finish('invalid-record', String(message).slice(0, limits.maxMessageChars));

@@ -113,13 +113,15 @@ export async function runFetcher(options: RunFetcherOptions): Promise<RunResult>
       case 'fetch':
         if (!over()) onFetch(event.id, event.request);
         return;
-      case 'record': {
-        if (over()) return;
-        if (records.length >= limits.maxRecords) return stop('invalid-record', `more than ${limits.maxRecords} records emitted (maxRecords)`);
-        const checked = checkRecord(event.json, limits.maxRecordBytes, MAX_RECORD_DEPTH);
-        if (!checked.ok) return stop('invalid-record', `record #${records.length + 1}: ${checked.message}`);
-        records.push(checked.record);
-        if (options.onRecord) callHost(() => options.onRecord!(checked.record, records.length - 1));
+      case 'records': {
+        for (const json of event.json) {
+          if (over()) return;
+          if (records.length >= limits.maxRecords) return stop('invalid-record', `more than ${limits.maxRecords} records emitted (maxRecords)`);
+          const checked = checkRecord(json, limits.maxRecordBytes, MAX_RECORD_DEPTH);
+          if (!checked.ok) return stop('invalid-record', `record #${records.length + 1}: ${checked.message}`);
+          records.push(checked.record);
+          if (options.onRecord) callHost(() => options.onRecord!(checked.record, records.length - 1));
+        }
         return;
       }
       case 'log': {

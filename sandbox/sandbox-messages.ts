@@ -31,8 +31,8 @@ const text = z.string().max(1_000_000);
 export const SandboxMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready') }),
   z.object({ type: z.literal('fetch'), id: z.number().int().positive(), request: z.unknown() }),
-  /** One record as JSON text; the host parses and checks it (`record-check.ts`). */
-  z.object({ type: z.literal('record'), json: z.string() }),
+  /** A batch of records, each as JSON text; the host parses and checks each (`record-check.ts`). */
+  z.object({ type: z.literal('records'), json: z.array(z.string()) }),
   z.object({ type: z.literal('log'), message: text }),
   z.object({
     type: z.literal('end'),

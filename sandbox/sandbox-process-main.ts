@@ -34,7 +34,7 @@ function begin(message: Extract<HostMessage, { type: 'start' }>): void {
     limits: message.limits,
     port: {
       fetch: (id, request) => send({ type: 'fetch', id, request }),
-      record: (json) => send({ type: 'record', json }),
+      records: (json) => send({ type: 'records', json }),
       log: (line) => send({ type: 'log', message: line }),
     },
   });

@@ -27,8 +27,10 @@ export interface ValidationOptions {
   seed: number;
   /** Progress for a person (stderr). */
   onLog?: (line: string) => void;
-  /** Tighter sandbox limits (tests); never looser than VALIDATION_LIMITS. */
+  /** Other sandbox limits (tests, benchmarks). */
   limits?: Partial<typeof VALIDATION_LIMITS>;
+  /** Mock size (benchmarks): records per page and per root list. */
+  mock?: { pageSize?: number; rootCount?: number };
 }
 
 export const VALIDATION_LIMITS = { memoryMb: 128, cpuMs: 30_000, wallMs: 60_000, maxRecords: 200_000 };
@@ -39,7 +41,7 @@ export function planSha256(plan: ConnectorPlan): string {
 
 export async function validateConnector(options: ValidationOptions): Promise<Scorecard> {
   const { model, plan, fetcherSource, seed } = options;
-  const mock = createMockVendor(model, { seed });
+  const mock = createMockVendor(model, { seed, ...options.mock });
   const baseUrl = resolveBaseUrl(plan.base_url, plan.vendor);
   const host = new URL(baseUrl).host;
   const headerCredentials = plan.auth.credentials.filter((c) => c.in === 'header');

@@ -24,8 +24,17 @@ export interface Dataset {
   parent?: { dataset: Dataset; record: Row; field: string };
 }
 
+/** The most records the mock puts in a page, whatever the request asks: real vendors clamp too. */
 export const PAGE_SIZE = 10;
-export const ROOT_COUNT = 2 * PAGE_SIZE + 7;
+/** Records in a root list: not a multiple of the page size, and at least three pages. */
+export const rootCountFor = (pageSize: number) => 2 * pageSize + 7;
+
+export interface DatasetOptions {
+  seed: number;
+  pageSize?: number;
+  /** Records in each root list (default: two pages and a bit). */
+  rootCount?: number;
+}
 
 const OWNER_FIELD = /^(owner|owner_?id|user|user_?id|created_?by|creator_?id|account_?sid|service_?account_?id)$/i;
 const ID_FIELD = /^(id|uid|uuid|sid|key|name|username|login)$/i;
@@ -50,14 +59,16 @@ function keyOf(opId: string, values: Record<string, string>): string {
 export class Datasets {
   private readonly cache = new Map<string, Dataset | null>();
   private readonly routes: Route[];
-  private readonly model: ApiModel;
   private readonly view: SchemaView;
   private readonly seed: number;
+  readonly pageSize: number;
+  private readonly rootCount: number;
 
-  constructor(model: ApiModel, view: SchemaView, seed: number) {
-    this.model = model;
+  constructor(model: ApiModel, view: SchemaView, options: DatasetOptions) {
     this.view = view;
-    this.seed = seed;
+    this.seed = options.seed;
+    this.pageSize = options.pageSize ?? PAGE_SIZE;
+    this.rootCount = options.rootCount ?? rootCountFor(this.pageSize);
     this.routes = model.operations.filter((op) => op.method === 'get').map(routeOf);
   }
 
@@ -121,9 +132,10 @@ export class Datasets {
       }
     }
     const seed = seedOf(this.seed, key);
-    const count = parent ? 1 + (seed % 3) : ROOT_COUNT;
+    const count = parent ? 1 + (seed % 3) : this.rootCount;
     const unique = generateRecords(reading.items, this.view, { seed, count, fixed });
-    const served = unique.length > PAGE_SIZE ? [...unique.slice(0, PAGE_SIZE), unique[PAGE_SIZE - 1]!, ...unique.slice(PAGE_SIZE)] : unique;
+    const p = this.pageSize;
+    const served = unique.length > p ? [...unique.slice(0, p), unique[p - 1]!, ...unique.slice(p)] : unique;
     return { key, reading, unique, served, pending: { rateLimit: !parent, unavailable: !parent }, ...(parent ? { parent } : {}) };
   }
 }

@@ -40,6 +40,10 @@ export interface MockVendor {
 
 export interface MockOptions {
   seed: number;
+  /** Records per page at most (default 10). */
+  pageSize?: number;
+  /** Records in each root list (default: two pages and a bit). */
+  rootCount?: number;
   /** Inject a 429 and a 503 into each list (on by default). */
   faults?: boolean;
 }
@@ -50,7 +54,7 @@ function error(status: number, message: string, headers: Record<string, string> 
 
 export function createMockVendor(model: ApiModel, options: MockOptions): MockVendor {
   const view = new SchemaView(model);
-  const datasets = new Datasets(model, view, options.seed);
+  const datasets = new Datasets(model, view, { seed: options.seed, ...(options.pageSize ? { pageSize: options.pageSize } : {}), ...(options.rootCount ? { rootCount: options.rootCount } : {}) });
   const credentials = syntheticCredentials(model, options.seed);
   const baseUrl = resolveBaseUrl(chooseBaseUrl(model, []), model.vendor);
   const base = new URL(baseUrl);
@@ -103,7 +107,7 @@ export function createMockVendor(model: ApiModel, options: MockOptions): MockVen
         log(request, 429, 'fault-429', op.id, undocumented);
         return error(429, 'rate limit exceeded', { 'retry-after': '1' });
       }
-      const page = pageOf(dataset, { url, basePath }, view);
+      const page = pageOf(dataset, { url, basePath, pageSize: datasets.pageSize }, view);
       if (!page.ok) {
         log(request, page.status, 'bad-request', op.id, undocumented);
         return error(page.status, page.message);

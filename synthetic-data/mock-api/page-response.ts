@@ -1,6 +1,6 @@
 import type { SchemaView } from '../../agent/plan/schema-view.ts';
 import { generateRecords, seedOf } from '../generate-records.ts';
-import { PAGE_SIZE, type Dataset, type Row } from './datasets.ts';
+import type { Dataset, Row } from './datasets.ts';
 import type { BodySignal, ListReading } from './list-reading.ts';
 
 /**
@@ -12,6 +12,8 @@ import type { BodySignal, ListReading } from './list-reading.ts';
 
 export interface PageRequest {
   url: URL;
+  /** The mock's page size cap. */
+  pageSize: number;
   /** The mock's base path (e.g. `/hub/api`), prefixed to next links. */
   basePath: string;
 }
@@ -51,13 +53,13 @@ export function paginated(r: ListReading): boolean {
 }
 
 /** The position and size a request asks for, or an error for a cursor the mock never issued. */
-function position(dataset: Dataset, url: URL): { start: number; size: number } | { error: string } {
+function position(dataset: Dataset, url: URL, pageSize: number): { start: number; size: number } | { error: string } {
   const { params, firstOffset, firstPage } = dataset.reading;
   // Docs that describe no way to reach a second page get the whole list in one.
   if (!paginated(dataset.reading)) return { start: 0, size: Math.max(1, dataset.served.length) };
   const q = url.searchParams;
   const requested = params.limit ? Number(q.get(params.limit.name)) : NaN;
-  const size = Number.isInteger(requested) && requested > 0 ? Math.min(requested, PAGE_SIZE) : PAGE_SIZE;
+  const size = Number.isInteger(requested) && requested > 0 ? Math.min(requested, pageSize) : pageSize;
   const cursorName = params.cursor?.name ?? MOCK_CURSOR_PARAM;
   const cursor = q.get(cursorName);
   if (cursor) {
@@ -95,7 +97,7 @@ function envelope(dataset: Dataset, view: SchemaView): Record<string, unknown> {
 }
 
 export function pageOf(dataset: Dataset, req: PageRequest, view: SchemaView): PageResult {
-  const at = position(dataset, req.url);
+  const at = position(dataset, req.url, req.pageSize);
   if ('error' in at) return { ok: false, status: 400, message: at.error };
   const { start, size } = at;
   const { reading } = dataset;
