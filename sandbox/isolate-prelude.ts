@@ -39,6 +39,8 @@ export interface StartOutcome {
 export interface PreludeApi {
   start(inputJson: string): Promise<StartOutcome>;
   settle(id: number, reply: unknown): void;
+  /** Sends the records still batched: called by the host when a run ends early (a timeout, an abort). */
+  flush(): void;
 }
 
 export function prelude(
@@ -309,7 +311,7 @@ export function prelude(
   g.emit = emit;
   g.log = log;
   g.console = { log, info: log, warn: log, error: log, debug: log };
-  return { __proto__: null, start, settle } as unknown as PreludeApi;
+  return { __proto__: null, start, settle, flush } as unknown as PreludeApi;
 }
 
 /** The prelude as a closure body for `context.evalClosure`: `$0`…`$5` are the callbacks and the limits. */

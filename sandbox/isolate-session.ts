@@ -18,6 +18,9 @@ import type { ProcessLimits, SandboxEnd } from './sandbox-messages.ts';
  * isolate's CPU clock catches anything that runs outside those entries.
  */
 
+/** How long the final drain of batched records may take when a run ends early. */
+const FLUSH_TIMEOUT_MS = 50;
+
 export interface SessionPort {
   /** The fetcher called fetch(); answer with `session.settle(id, reply)`. */
   fetch(id: number, request: unknown): void;
@@ -53,6 +56,8 @@ export function startSession(init: SessionInit): Session {
   const { limits, port } = init;
   const ended = Promise.withResolvers<SessionEnd>();
   let finished = false;
+  let draining = false;
+  let flushRef: ivm.Reference<() => void> | undefined;
   let lastCpuMs = 0;
   let settleRef: ivm.Reference<PreludeSettle> | undefined;
   const sleeps = new Set<NodeJS.Timeout>();
@@ -93,6 +98,12 @@ export function startSession(init: SessionInit): Session {
         // Optional, and not worth waiting for if code the fetcher left running still holds the isolate.
         const heap = await Promise.race([isolate.getHeapStatistics().catch(() => undefined), new Promise<undefined>((r) => setTimeout(() => r(undefined), 50))]);
         if (heap) heapBytes = heap.used_heap_size + heap.externally_allocated_size;
+      }
+      // A run that ended early still delivers the records it emitted before: drain the batch, briefly.
+      if (flushRef && kind !== 'ok' && kind !== 'memory-limit' && !isolate.isDisposed) {
+        draining = true;
+        await Promise.race([flushRef.apply(undefined, [], { timeout: FLUSH_TIMEOUT_MS }).catch(() => undefined), new Promise((r) => setTimeout(r, FLUSH_TIMEOUT_MS * 2))]);
+        draining = false;
       }
       try {
         if (!isolate.isDisposed) isolate.dispose();
@@ -155,7 +166,7 @@ export function startSession(init: SessionInit): Session {
           ),
           new ivm.Callback((batch: unknown) => {
             // Records cross in batches, one JSON text per line (JSON text never holds a raw newline).
-            if (!finished && typeof batch === 'string') port.records(batch.split('\n'));
+            if ((!finished || draining) && typeof batch === 'string') port.records(batch.split('\n'));
           }),
           new ivm.Callback((kind: unknown, message: unknown) => {
             if (kind === 'invalid-record') finish('invalid-record', String(message).slice(0, limits.maxMessageChars));
@@ -168,6 +179,7 @@ export function startSession(init: SessionInit): Session {
         { result: { reference: true }, timeout: SETUP_TIMEOUT_MS },
       );
       start = await api.get('start', { reference: true });
+      flushRef = await api.get('flush', { reference: true });
       settleRef = await api.get('settle', { reference: true });
     } catch (e) {
       return fail(e, 'sandbox-crash');

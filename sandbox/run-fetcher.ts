@@ -114,8 +114,9 @@ export async function runFetcher(options: RunFetcherOptions): Promise<RunResult>
         if (!over()) onFetch(event.id, event.request);
         return;
       case 'records': {
+        // Records emitted before a stop still count (they arrive before the end): only the end closes the stream.
         for (const json of event.json) {
-          if (over()) return;
+          if (end !== undefined) return;
           if (records.length >= limits.maxRecords) return stop('invalid-record', `more than ${limits.maxRecords} records emitted (maxRecords)`);
           const checked = checkRecord(json, limits.maxRecordBytes, MAX_RECORD_DEPTH);
           if (!checked.ok) return stop('invalid-record', `record #${records.length + 1}: ${checked.message}`);
