@@ -19,7 +19,7 @@ import type { ProcessLimits, SandboxEnd } from './sandbox-messages.ts';
  */
 
 /** How long the final drain of batched records may take when a run ends early. */
-const FLUSH_TIMEOUT_MS = 50;
+const FLUSH_TIMEOUT_MS = 250;
 
 export interface SessionPort {
   /** The fetcher called fetch(); answer with `session.settle(id, reply)`. */
@@ -56,7 +56,6 @@ export function startSession(init: SessionInit): Session {
   const { limits, port } = init;
   const ended = Promise.withResolvers<SessionEnd>();
   let finished = false;
-  let draining = false;
   let flushRef: ivm.Reference<() => void> | undefined;
   let lastCpuMs = 0;
   let settleRef: ivm.Reference<PreludeSettle> | undefined;
@@ -101,9 +100,7 @@ export function startSession(init: SessionInit): Session {
       }
       // A run that ended early still delivers the records it emitted before: drain the batch, briefly.
       if (flushRef && kind !== 'ok' && kind !== 'memory-limit' && !isolate.isDisposed) {
-        draining = true;
-        await Promise.race([flushRef.apply(undefined, [], { timeout: FLUSH_TIMEOUT_MS }).catch(() => undefined), new Promise((r) => setTimeout(r, FLUSH_TIMEOUT_MS * 2))]);
-        draining = false;
+        await Promise.race([flushRef.apply(undefined, [], { timeout: FLUSH_TIMEOUT_MS }).catch(() => undefined), new Promise((r) => setTimeout(r, FLUSH_TIMEOUT_MS * 4))]);
       }
       try {
         if (!isolate.isDisposed) isolate.dispose();
@@ -166,7 +163,9 @@ export function startSession(init: SessionInit): Session {
           ),
           new ivm.Callback((batch: unknown) => {
             // Records cross in batches, one JSON text per line (JSON text never holds a raw newline).
-            if ((!finished || draining) && typeof batch === 'string') port.records(batch.split('\n'));
+            // A batch only ever holds records emitted before a failure (the prelude refuses any after),
+            // so it is delivered even when it arrives after the run was finished.
+            if (typeof batch === 'string') port.records(batch.split('\n'));
           }),
           new ivm.Callback((kind: unknown, message: unknown) => {
             if (kind === 'invalid-record') finish('invalid-record', String(message).slice(0, limits.maxMessageChars));
