@@ -1,3 +1,5 @@
+import os from 'node:os';
+import path from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -7,5 +9,7 @@ export default defineConfig({
     execArgv: ['--no-node-snapshot'],
     include: ['agent/**/*.test.ts', 'sandbox/**/*.test.ts', 'templates/**/*.test.ts', 'synthetic-data/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 30_000,
+    // Every CLI run appends to an audit log: keep the tests' out of the user's state folder.
+    env: { FETCHWRIGHT_STATE_DIR: path.join(os.tmpdir(), `fetchwright-test-state-${process.pid}`) },
   },
 });

@@ -18,6 +18,17 @@ export const EXIT = {
   outputExists: 10,
   invalidSlot: 11,
   invalidConnector: 12,
+  auditUnwritable: 13,
+  signingKey: 14,
+  prRefused: 15,
+  verifyFailed: 16,
+  notAGitRepo: 17,
+  gitFailed: 18,
+  dirtyWorktree: 19,
+  branchExists: 20,
+  nothingToCommit: 21,
+  pushRejected: 22,
+  githubFailed: 23,
 } as const;
 
 export type ErrorCode =
@@ -32,7 +43,18 @@ export type ErrorCode =
   | 'invalid-slot'
   | 'manual-build-recommended'
   | 'invalid-connector'
-  | 'output-exists';
+  | 'audit-unwritable'
+  | 'signing-key'
+  | 'pr-refused'
+  | 'verify-failed'
+  | 'output-exists'
+  | 'not-a-git-repo'
+  | 'git-failed'
+  | 'dirty-worktree'
+  | 'branch-exists'
+  | 'nothing-to-commit'
+  | 'push-rejected'
+  | 'github-failed';
 
 const EXIT_BY_CODE: Record<ErrorCode, number> = {
   usage: EXIT.usage,
@@ -46,7 +68,18 @@ const EXIT_BY_CODE: Record<ErrorCode, number> = {
   'invalid-slot': EXIT.invalidSlot,
   'manual-build-recommended': EXIT.refusedByAssessment,
   'invalid-connector': EXIT.invalidConnector,
+  'audit-unwritable': EXIT.auditUnwritable,
+  'signing-key': EXIT.signingKey,
+  'pr-refused': EXIT.prRefused,
+  'verify-failed': EXIT.verifyFailed,
   'output-exists': EXIT.outputExists,
+  'not-a-git-repo': EXIT.notAGitRepo,
+  'git-failed': EXIT.gitFailed,
+  'dirty-worktree': EXIT.dirtyWorktree,
+  'branch-exists': EXIT.branchExists,
+  'nothing-to-commit': EXIT.nothingToCommit,
+  'push-rejected': EXIT.pushRejected,
+  'github-failed': EXIT.githubFailed,
 };
 
 export interface ErrorDetails {

@@ -18,7 +18,7 @@ export const command: Command = {
     'Serves the same synthetic mock of the vendor API that validation uses, on 127.0.0.1:N, until\n' +
     'interrupted. It prints the synthetic placeholder credentials to send (never real ones).',
   args: { port: { type: 'string' }, seed: { type: 'string' } },
-  async run(values, positionals, io) {
+  async run(values, positionals, io, { audit }) {
     if (positionals.length !== 1 || values.port === undefined) {
       io.stderr.write(`error[usage]: mock takes one <docs> path and --port\n  usage: ${command.usage}\n`);
       return EXIT.usage;
@@ -27,6 +27,7 @@ export const command: Command = {
     const model = await ingest(opts.docs);
     const mock = createMockVendor(model, { seed: opts.seed });
     const served = await serveMock(mock, opts.port);
+    audit.record('serve', 'ok', { docs_sha256: model.docs_sha256 }, { url: served.url, seed: opts.seed });
     const base = new URL(mock.baseUrl);
     io.stdout.write(`mock of ${model.vendor} at ${served.url}${base.pathname === '/' ? '' : base.pathname} (standing in for ${mock.baseUrl})\n`);
     io.stdout.write('synthetic credentials (placeholders, accepted only by this mock):\n');

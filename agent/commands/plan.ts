@@ -4,6 +4,7 @@ import { renderPlan } from '../cli/render-plan.ts';
 import { writeFileAtomic } from '../cli/write-file.ts';
 import { EXIT } from '../errors.ts';
 import { ingest } from '../ingest/ingest.ts';
+import { hashJson } from '../hash.ts';
 import { planHeuristically } from '../plan/heuristic-planner.ts';
 
 export const PlanOptions = z.object({
@@ -27,14 +28,16 @@ export const command: Command = {
     out: { type: 'string' },
     vendor: { type: 'string' },
   },
-  async run(values, positionals, io) {
+  async run(values, positionals, io, { audit }) {
     if (positionals.length !== 1) {
       io.stderr.write(`error[usage]: plan takes exactly one <docs> path, got ${positionals.length}\n  usage: ${command.usage}\n`);
       return EXIT.usage;
     }
     const opts = PlanOptions.parse({ ...values, docs: positionals[0] });
     const model = await ingest(opts.docs, opts.vendor ? { vendor: opts.vendor } : {});
+    audit.record('ingest', 'ok', { docs_sha256: model.docs_sha256 }, { docs: opts.docs, operations: model.operations.length });
     const plan = planHeuristically(model);
+    audit.record('plan', 'ok', { api_model_sha256: plan.api_model_sha256, plan_sha256: hashJson(plan) }, { planner: plan.planner.kind, streams: plan.streams.map((s) => s.name), verdict: plan.assessment.verdict });
     const json = `${JSON.stringify(plan, null, 2)}\n`;
     if (opts.out) await writeFileAtomic(opts.out, json);
     io.stdout.write(opts.json ? json : renderPlan(plan));

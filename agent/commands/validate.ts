@@ -18,7 +18,7 @@ export const command: Command = {
     'from its api-model.json, with the seed its scorecard recorded (or --seed). Changes nothing on disk.\n' +
     'Exits 0 on pass, 9 on fail, naming the cause.',
   args: { seed: { type: 'string' }, json: { type: 'boolean' } },
-  async run(values, positionals, io) {
+  async run(values, positionals, io, { audit }) {
     if (positionals.length !== 1) {
       io.stderr.write(`error[usage]: validate takes exactly one <connector-dir>\n  usage: ${command.usage}\n`);
       return EXIT.usage;
@@ -26,6 +26,7 @@ export const command: Command = {
     const opts = ValidateOptions.parse({ ...values, dir: positionals[0] });
     const c = await readConnectorDir(opts.dir);
     const card = await validateConnector({ model: c.model, plan: c.plan, fetcherSource: c.fetcher, seed: opts.seed ?? c.scorecard.hashes.seed });
+    audit.record('validate', card.verdict === 'pass' ? 'ok' : 'fail', { fetcher_sha256: card.hashes.fetcher_sha256, scorecard_sha256: card.hashes.scorecard_sha256 }, { dir: c.dir, reasons: card.reasons.slice(0, 5) });
     io.stdout.write(opts.json ? `${JSON.stringify(card, null, 2)}\n` : renderScorecard(card));
     return card.verdict === 'pass' ? EXIT.ok : EXIT.validationFailed;
   },

@@ -38,6 +38,7 @@ export interface GenerateOptions {
   maxAttempts: number;
   force: boolean;
   onLog?: (line: string) => void;
+  onAttempt?: (attempt: Attempt) => void;
 }
 
 export async function generateConnector(model: ApiModel, firstPlan: ConnectorPlan, options: GenerateOptions): Promise<GeneratedConnector> {
@@ -54,7 +55,9 @@ export async function generateConnector(model: ApiModel, firstPlan: ConnectorPla
     const rendered = renderFetcher(slotsFromPlan(plan), { vendor: plan.vendor, plan_sha256: planSha, docs_sha256: plan.docs_sha256, api_model_sha256: plan.api_model_sha256 });
     options.onLog?.(`attempt ${attempt}: proving ${plan.streams.length} streams in the sandbox${changes.length ? ` (${changes.join('; ')})` : ''}`);
     const scorecard = await validateConnector({ model, plan, fetcherSource: rendered.source, seed: options.seed });
-    attempts.push({ attempt, changes, verdict: scorecard.verdict, reasons: scorecard.reasons, scorecard_sha256: scorecard.hashes.scorecard_sha256 });
+    const record: Attempt = { attempt, changes, verdict: scorecard.verdict, reasons: scorecard.reasons, scorecard_sha256: scorecard.hashes.scorecard_sha256 };
+    attempts.push(record);
+    options.onAttempt?.(record);
     options.onLog?.(`attempt ${attempt}: ${scorecard.verdict}${scorecard.verdict === 'fail' ? ` — ${scorecard.reasons[0]}` : ''}`);
     const next = scorecard.verdict === 'fail' && attempt < options.maxAttempts ? nextHypothesis(plan, scorecard) : undefined;
     if (!next) {

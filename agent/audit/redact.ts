@@ -1,0 +1,52 @@
+/**
+ * Secrets never appear in the audit log, a change record, a PR body or an error. The redactor knows
+ * the secret values this process holds (tokens and keys in its environment, the signing key) and
+ * the shapes of well-known tokens, and replaces both with [REDACTED].
+ */
+
+const SECRET_ENV = /TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|PRIVATE|CREDENTIAL|SIGNING_KEY/i;
+const TOKEN_SHAPES = [
+  /\bgh[pousr]_[A-Za-z0-9]{20,}\b/g,
+  /\bgithub_pat_[A-Za-z0-9_]{20,}\b/g,
+  /\bxox[abposr]-[A-Za-z0-9-]{10,}\b/g,
+  /\bsk_(?:live|test)_[A-Za-z0-9]{10,}\b/g,
+  /\bAKIA[0-9A-Z]{16}\b/g,
+  /\beyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]*/g,
+  /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g,
+  /(https?:\/\/)[^/\s:@]+:[^/\s@]+@/g,
+];
+
+export class Redactor {
+  private readonly secrets: string[];
+
+  constructor(secrets: string[]) {
+    // Longest first, so a secret that contains another is replaced whole.
+    this.secrets = [...new Set(secrets.filter((s) => s.length >= 8))].sort((a, b) => b.length - a.length);
+  }
+
+  with(more: string[]): Redactor {
+    return new Redactor([...this.secrets, ...more]);
+  }
+
+  text(input: string): string {
+    let out = input;
+    for (const s of this.secrets) out = out.split(s).join('[REDACTED]');
+    for (const shape of TOKEN_SHAPES) out = out.replace(shape, (m, scheme: unknown) => (typeof scheme === 'string' && m.startsWith(scheme) ? `${scheme}[REDACTED]@` : '[REDACTED]'));
+    return out;
+  }
+
+  /** A JSON value with every string redacted (keys included). */
+  value<T>(input: T): T {
+    return JSON.parse(this.text(JSON.stringify(input))) as T;
+  }
+}
+
+export function secretsFromEnv(env: NodeJS.ProcessEnv = process.env): string[] {
+  return Object.entries(env)
+    .filter(([name, value]) => SECRET_ENV.test(name) && typeof value === 'string' && value.length >= 8 && !/^(\/|\.\/|~)/.test(value))
+    .map(([, value]) => value!);
+}
+
+export function redactorFromEnv(env: NodeJS.ProcessEnv = process.env): Redactor {
+  return new Redactor(secretsFromEnv(env));
+}

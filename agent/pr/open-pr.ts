@@ -1,0 +1,152 @@
+import { readFile, writeFile, rename } from 'node:fs/promises';
+import path from 'node:path';
+import { currentActor } from '../audit/actor.ts';
+import type { AuditLog } from '../audit/audit-log.ts';
+import type { Redactor } from '../audit/redact.ts';
+import { FetchwrightError } from '../errors.ts';
+import { CONNECTOR_FILES, readConnectorDir } from '../generate/connector-dir.ts';
+import { hashJson } from '../hash.ts';
+import { Manifest } from '../render/manifest.ts';
+import { CANONICAL_SCHEMA_VERSION } from '../../templates/canonical.ts';
+import { ChangeRecord, loadSigningKey, POLICY_SET_VERSION, sha256, signRecord } from './change-record.ts';
+import type { GitRepo } from './git-repo.ts';
+import { findCodeowners, openDraftPullRequest, reviewersFromCodeowners } from './github.ts';
+import { prTitle, renderPrBody } from './pr-body.ts';
+import { RECORD_FILE } from './verify-connector.ts';
+
+/**
+ * The last act: the connector, its signed change record and the PR body, committed on a new
+ * branch `fetchwright/<vendor>-<short hash>` of the team's connectors repository — never on the
+ * default branch, never merged, never force-pushed — and, with GitHub, a *draft* pull request.
+ */
+
+export const GENERATOR = 'fetchwright/0.1.0';
+export const PR_FILE = 'PULL_REQUEST.md';
+
+export interface OpenPrOptions {
+  connectorDir: string;
+  repoPath: string;
+  requestedBy?: string;
+  github?: { owner: string; repo: string; remote: string; token: string; baseUrl?: string };
+  env: NodeJS.ProcessEnv;
+  git: GitRepo;
+  audit: AuditLog;
+  redactor: Redactor;
+}
+
+export interface OpenPrResult {
+  branch: string;
+  commit: string;
+  base: string;
+  body: string;
+  signed: boolean;
+  pullRequest?: { number: number; url: string; warnings: string[] };
+}
+
+async function writeAtomic(file: string, content: string): Promise<void> {
+  const tmp = `${file}.${process.pid}.tmp`;
+  await writeFile(tmp, content);
+  await rename(tmp, file);
+}
+
+export async function openPr(o: OpenPrOptions): Promise<OpenPrResult> {
+  const c = await readConnectorDir(o.connectorDir);
+  if (c.scorecard.verdict !== 'pass') {
+    throw new FetchwrightError('pr-refused', `${c.plan.vendor}'s scorecard is a fail: a connector that did not pass its sandbox proof is never proposed`, {
+      file: path.join(c.dir, 'scorecard.json'),
+      hint: `Fix the cause (${c.scorecard.reasons[0] ?? 'see VALIDATION.md'}) and regenerate, or run \`fetchwright validate\`.`,
+    });
+  }
+  if (c.scorecard.hashes.fetcher_sha256 !== sha256(c.fetcher)) {
+    throw new FetchwrightError('pr-refused', 'fetcher.ts has changed since its sandbox proof', { file: path.join(c.dir, 'fetcher.ts'), hint: 'Run `fetchwright validate` and regenerate; only proved code is proposed.' });
+  }
+  const manifest = Manifest.parse(JSON.parse(await readFile(path.join(c.dir, 'manifest.json'), 'utf8')));
+  const attempts = JSON.parse(await readFile(path.join(c.dir, 'attempts.json'), 'utf8').catch(() => '[]')) as unknown[];
+
+  const repo = await o.git.inspect(o.repoPath, o.github ? { remote: o.github.remote } : {});
+  if (repo.dirty) throw new FetchwrightError('pr-refused', `${o.repoPath} has uncommitted changes`, { hint: 'Commit or stash them first: fetchwright only ever adds a new branch and leaves your work alone.' });
+  if (!repo.headSha) throw new FetchwrightError('pr-refused', `${o.repoPath} has no commit yet to branch from`, { hint: 'Make a first commit on the default branch.' });
+  const planSha = hashJson(c.plan);
+  const branch = `fetchwright/${c.plan.vendor}-${planSha.slice(0, 8)}`;
+  if (await o.git.branchExists(o.repoPath, branch, o.github?.remote)) {
+    throw new FetchwrightError('pr-refused', `the branch ${branch} already exists`, { hint: 'This plan was already proposed. Review that branch, or delete it if it is stale.' });
+  }
+  o.audit.record('pr-checks', 'ok', { plan_sha256: planSha, scorecard_sha256: c.scorecard.hashes.scorecard_sha256 }, { repo: o.repoPath, branch, base: repo.defaultBranch });
+
+  const key = loadSigningKey(o.env);
+  const forced = c.plan.assessment.verdict === 'manual-build-recommended';
+  const requestedBy = o.requestedBy ?? (repo.user.name ? `${repo.user.name}${repo.user.email ? ` <${repo.user.email}>` : ''}` : 'unknown');
+  const body = o.redactor.text(renderPrBody({ plan: c.plan, manifest, scorecard: c.scorecard, signed: !!key, forced, requestedBy }));
+
+  const files: Record<string, string> = {};
+  for (const name of CONNECTOR_FILES) files[name] = await readFile(path.join(c.dir, name), 'utf8');
+  files[PR_FILE] = body;
+  const unsigned: ChangeRecord = {
+    schema_version: 1,
+    connector: c.plan.vendor,
+    requested_by: requestedBy,
+    agent_identity: currentActor(o.env),
+    created_at: new Date().toISOString(),
+    generator: GENERATOR,
+    docs_sha256: c.plan.docs_sha256,
+    api_model_sha256: c.plan.api_model_sha256,
+    plan_sha256: planSha,
+    templates: manifest.templates,
+    planner: c.plan.planner,
+    policy_set_version: POLICY_SET_VERSION,
+    canonical_schema_version: CANONICAL_SCHEMA_VERSION,
+    assessment: { score: c.plan.assessment.score, verdict: c.plan.assessment.verdict, forced },
+    scorecard: { sha256: c.scorecard.hashes.scorecard_sha256, verdict: c.scorecard.verdict, seed: c.scorecard.hashes.seed },
+    files: Object.fromEntries(Object.entries(files).map(([name, content]) => [name, sha256(content)])),
+    signature: null,
+  };
+  const record = o.redactor.value(signRecord(unsigned, key));
+  const recordJson = `${JSON.stringify(record, null, 2)}\n`;
+  o.audit.record('change-record', 'ok', { record_sha256: sha256(recordJson) }, { signed: !!key, files: Object.keys(record.files), attempts: attempts.length });
+
+  // The connector directory carries its record and PR body too, so `verify` works where it was generated.
+  await writeAtomic(path.join(c.dir, PR_FILE), body);
+  await writeAtomic(path.join(c.dir, RECORD_FILE), recordJson);
+
+  const inRepo: Record<string, string> = {};
+  for (const [name, content] of [...Object.entries(files), [RECORD_FILE, recordJson] as const]) inRepo[`connectors/${c.plan.vendor}/${name}`] = content;
+  const commit = await o.git.commitOnNewBranch({
+    repoPath: o.repoPath,
+    branch,
+    base: repo.defaultBranch,
+    files: inRepo,
+    message: `Add the ${c.plan.vendor} identity connector (fetchwright)\n\n${c.plan.streams.length} read-only streams, proved in the sandbox against synthetic identities.\nChange record: connectors/${c.plan.vendor}/${RECORD_FILE}${key ? ' (signed, ed25519)' : ' (UNSIGNED)'}.`,
+    trailers: {
+      'Generated-by': GENERATOR,
+      'Fetchwright-Plan': planSha,
+      'Fetchwright-Verdict': c.scorecard.verdict,
+      'Fetchwright-Change-Record': sha256(recordJson),
+      'Fetchwright-Signed': key ? 'ed25519' : 'no',
+    },
+    ...(o.github ? { remote: o.github.remote } : {}),
+  });
+  o.audit.record('commit', 'ok', { commit, record_sha256: sha256(recordJson) }, { branch, base: repo.defaultBranch });
+
+  const result: OpenPrResult = { branch, commit, base: repo.defaultBranch, body, signed: !!key };
+  if (o.github) {
+    await o.git.push({ repoPath: o.repoPath, remote: o.github.remote, branch });
+    o.audit.record('push', 'ok', { commit }, { remote: o.github.remote, branch });
+    const codeowners = await findCodeowners(o.repoPath);
+    const reviewers = codeowners ? reviewersFromCodeowners(codeowners, `connectors/${c.plan.vendor}/fetcher.ts`) : { users: [], teams: [] };
+    const pr = await openDraftPullRequest({
+      owner: o.github.owner,
+      repo: o.github.repo,
+      token: o.github.token,
+      head: branch,
+      base: repo.defaultBranch,
+      title: prTitle(c.plan),
+      body,
+      labels: ['fetchwright', 'identity-connector', `vendor:${c.plan.vendor}`],
+      reviewers,
+      ...(o.github.baseUrl ? { baseUrl: o.github.baseUrl } : {}),
+    });
+    result.pullRequest = { number: pr.number, url: pr.url, warnings: pr.warnings };
+    o.audit.record('pull-request', 'ok', {}, { number: pr.number, url: pr.url, draft: true, reviewers, warnings: pr.warnings });
+  }
+  return result;
+}

@@ -1,0 +1,87 @@
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { hashJson } from '../hash.ts';
+import { FetchwrightError } from '../errors.ts';
+import { readConnectorDir } from '../generate/connector-dir.ts';
+import { Manifest } from '../render/manifest.ts';
+import { validateConnector } from '../validate/run-validation.ts';
+import { ChangeRecord, checkSignature, sha256 } from './change-record.ts';
+
+/**
+ * Checks a connector against its change record: the signature, the hash of every file (any changed
+ * byte fails, naming the file), and that the record, plan, manifest and scorecard agree. With
+ * `rerun`, the sandbox proof is repeated too.
+ */
+
+export interface VerifyOptions {
+  pinnedPublicKeyPem?: string;
+  allowUnsigned?: boolean;
+  rerun?: boolean;
+}
+
+export interface VerifyResult {
+  ok: boolean;
+  signer: string | null;
+  findings: { file: string; problem: string }[];
+  checked: string[];
+}
+
+export const RECORD_FILE = 'change-record.json';
+
+export async function verifyConnector(dir: string, options: VerifyOptions = {}): Promise<VerifyResult> {
+  const abs = path.resolve(dir);
+  let raw: string;
+  try {
+    raw = await readFile(path.join(abs, RECORD_FILE), 'utf8');
+  } catch {
+    throw new FetchwrightError('invalid-connector', `${RECORD_FILE} is missing from ${dir}: this connector was never recorded by \`fetchwright pr\``, { file: path.join(abs, RECORD_FILE) });
+  }
+  let parsed;
+  try {
+    parsed = ChangeRecord.safeParse(JSON.parse(raw));
+  } catch (e) {
+    throw new FetchwrightError('invalid-connector', `${RECORD_FILE} is not valid JSON: ${(e as Error).message}`, { file: path.join(abs, RECORD_FILE) });
+  }
+  if (!parsed.success) throw new FetchwrightError('invalid-connector', `${RECORD_FILE} does not match its schema at ${parsed.error.issues[0]!.path.join('.')}`, { file: path.join(abs, RECORD_FILE) });
+  const record = parsed.data;
+  const findings: VerifyResult['findings'] = [];
+
+  const signature = checkSignature(record, options.pinnedPublicKeyPem);
+  if (!signature.ok && !(options.allowUnsigned && !record.signature)) findings.push({ file: RECORD_FILE, problem: signature.why });
+
+  const present = (await readdir(abs)).filter((f) => f !== RECORD_FILE);
+  for (const file of Object.keys(record.files)) {
+    let content: Buffer;
+    try {
+      content = await readFile(path.join(abs, file));
+    } catch {
+      findings.push({ file, problem: 'missing' });
+      continue;
+    }
+    if (sha256(content) !== record.files[file]) findings.push({ file, problem: 'changed since the change record was made (sha256 differs)' });
+  }
+  for (const file of present) if (!(file in record.files)) findings.push({ file, problem: 'not covered by the change record' });
+
+  if (!findings.some((f) => f.problem === 'missing')) {
+    const connector = await readConnectorDir(abs).catch((e: Error) => {
+      findings.push({ file: '(connector)', problem: e.message });
+      return undefined;
+    });
+    if (connector) {
+      if (hashJson(connector.plan) !== record.plan_sha256) findings.push({ file: 'plan.json', problem: 'its hash is not the plan hash the record names' });
+      if (connector.plan.docs_sha256 !== record.docs_sha256) findings.push({ file: 'plan.json', problem: 'planned from other docs than the record names' });
+      const { hashes, ...body } = connector.scorecard;
+      const { scorecard_sha256, ...inputs } = hashes;
+      if (hashJson({ ...body, hashes: inputs }) !== scorecard_sha256 || scorecard_sha256 !== record.scorecard.sha256) findings.push({ file: 'scorecard.json', problem: 'its hash does not match its contents or the record' });
+      if (hashes.fetcher_sha256 !== sha256(connector.fetcher)) findings.push({ file: 'fetcher.ts', problem: 'is not the code the scorecard proved' });
+      const manifest = Manifest.safeParse(JSON.parse(await readFile(path.join(abs, 'manifest.json'), 'utf8').catch(() => 'null')));
+      if (!manifest.success || hashJson(manifest.data.templates) !== hashJson(record.templates)) findings.push({ file: 'manifest.json', problem: 'its templates differ from the record' });
+      if (options.rerun) {
+        const card = await validateConnector({ model: connector.model, plan: connector.plan, fetcherSource: connector.fetcher, seed: record.scorecard.seed });
+        if (card.verdict !== 'pass') findings.push({ file: 'fetcher.ts', problem: `the sandbox proof fails now: ${card.reasons[0]}` });
+        else if (card.hashes.mock_data_sha256 !== hashes.mock_data_sha256) findings.push({ file: 'api-model.json', problem: 'the mock built from it serves other data than the proof used' });
+      }
+    }
+  }
+  return { ok: findings.length === 0, signer: signature.ok ? signature.signer : null, findings, checked: Object.keys(record.files) };
+}
