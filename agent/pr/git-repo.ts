@@ -107,8 +107,8 @@ async function git(cwd: string, args: string[], what: string, env?: NodeJS.Proce
 }
 
 function gitFailed(what: string, stderr: string, hint?: string): FetchwrightError {
-  const detail = redactUrlCredentials(stderr.trim()).split('\n').filter(Boolean).slice(-6).join('\n');
-  return new FetchwrightError('git-failed', `could not ${what}${detail ? `: ${detail}` : ''}`, hint ? { hint } : {});
+  const detail = stderr.trim().split('\n').filter(Boolean).slice(-6).join('\n');
+  return new FetchwrightError('git-failed', redactUrlCredentials(`could not ${what}${detail ? `: ${detail}` : ''}`), hint ? { hint } : {});
 }
 
 async function readConfig(repoPath: string, key: string): Promise<string | undefined> {
@@ -221,7 +221,7 @@ export async function commitOnNewBranch(req: CommitOnNewBranch): Promise<string>
     throw new FetchwrightError('usage', `refusing to commit to ${branch}, the default branch`, { hint: 'fetchwright only commits to a new branch; name one, e.g. fetchwright/<vendor>-connector.' });
   }
   if (await branchExists(repoPath, branch, req.remote)) {
-    const where = (await refExists(repoPath, `refs/heads/${branch}`)) ? 'locally' : `on ${req.remote}`;
+    const where = (await refExists(repoPath, `refs/heads/${branch}`)) ? 'locally' : `on ${redactUrlCredentials(req.remote ?? '')}`;
     throw new FetchwrightError('branch-exists', `branch ${branch} already exists ${where}`, {
       hint: `fetchwright never rewrites a branch: choose another branch name, or delete ${branch} yourself if it is no longer needed.`,
     });
@@ -279,9 +279,11 @@ export async function commitOnNewBranch(req: CommitOnNewBranch): Promise<string>
 /** Pushes `branch` to the same name on `remote`: never with force, never another ref. */
 export async function push(req: Push): Promise<void> {
   const { repoPath, remote, branch } = req;
+  // The remote may be a URL with credentials in it: only ever show it redacted.
+  const shown = redactUrlCredentials(remote);
   await assertWorkTree(repoPath);
   await assertBranchName(repoPath, branch);
-  if (remote.startsWith('-')) throw new FetchwrightError('usage', `"${remote}" is not a remote`);
+  if (remote.startsWith('-')) throw new FetchwrightError('usage', `"${shown}" is not a remote`);
   const state = await inspect(repoPath, { remote });
   if (branch === state.defaultBranch) {
     throw new FetchwrightError('usage', `refusing to push ${branch}, the default branch`, { hint: 'fetchwright only pushes the new branch it created.' });
@@ -294,11 +296,11 @@ export async function push(req: Push): Promise<void> {
   if (r.ok) return;
   const out = `${r.stdout}\n${r.stderr}`;
   if (/\[rejected\]|non-fast-forward|fetch first|\[remote rejected\]/.test(out)) {
-    throw new FetchwrightError('push-rejected', `${remote} refused branch ${branch}: ${redactUrlCredentials(pushReason(out))}`, {
-      hint: `The branch ${branch} on ${remote} has commits this one does not, or the remote does not accept it. fetchwright never force-pushes: choose another branch name.`,
+    throw new FetchwrightError('push-rejected', redactUrlCredentials(`${shown} refused branch ${branch}: ${pushReason(out)}`), {
+      hint: `The branch ${branch} on ${shown} has commits this one does not, or the remote does not accept it. fetchwright never force-pushes: choose another branch name.`,
     });
   }
-  throw gitFailed(`push ${branch} to ${remote}`, r.stderr, 'Check the remote URL and that your git credentials can push to it (no prompt is shown).');
+  throw gitFailed(`push ${branch} to ${shown}`, r.stderr, 'Check the remote URL and that your git credentials can push to it (no prompt is shown).');
 }
 
 function pushReason(out: string): string {

@@ -169,11 +169,11 @@ function githubError(what: string, e: unknown, token: string): FetchwrightError 
 
 const CODEOWNERS_LOCATIONS = ['.github/CODEOWNERS', 'CODEOWNERS', 'docs/CODEOWNERS'] as const;
 
-/** The repository's CODEOWNERS file (path relative to the repository, text), looked up where GitHub looks; first found wins. */
-export async function findCodeowners(repoPath: string): Promise<{ path: string; text: string } | undefined> {
+/** The text of the repository's CODEOWNERS file, looked up where GitHub looks (first found wins). */
+export async function findCodeowners(repoPath: string): Promise<string | undefined> {
   for (const location of CODEOWNERS_LOCATIONS) {
     try {
-      return { path: location, text: await readFile(path.join(repoPath, location), 'utf8') };
+      return await readFile(path.join(repoPath, location), 'utf8');
     } catch {
       // not here
     }
