@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CallOutcome } from './call-log.ts';
 
 /**
  * Something the fetcher tried that the egress policy forbids. Any violation fails the run
@@ -6,12 +7,9 @@ import { z } from 'zod';
  * reaches for another host or brings its own credentials is not one to ship.
  */
 export const ViolationKind = z.enum([
-  'refused-host',
-  'refused-method',
-  'refused-scheme',
-  'request-cap',
-  'response-too-large',
-  'redirect-off-host',
+  // Every refusal the gate logs is a violation…
+  ...CallOutcome.exclude(['ok', 'network-error']).options,
+  // …and so is what the gate strips from a request before sending it:
   /** The fetcher set Authorization, Cookie, or a header the host injects auth into. */
   'credential-header',
   /** The fetcher put a user name or password into the URL. */

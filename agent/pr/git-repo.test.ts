@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FetchwrightError } from '../errors.ts';
 import { branchExists, commitOnNewBranch, inspect, push, redactUrlCredentials } from './git-repo.ts';
+import { rejection } from '../../test/helpers/rejection.ts';
 
 /**
  * Real repositories in temp dirs, a local bare repository as the remote. The machine's global and
@@ -62,14 +63,6 @@ async function bareRemote(repo: string, name = 'origin'): Promise<string> {
   return bare;
 }
 
-async function rejection(p: Promise<unknown>): Promise<FetchwrightError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(FetchwrightError);
-  return e as FetchwrightError;
-}
 
 const FILES = {
   'connectors/okta/fetcher.ts': 'export const streams = [];\n',

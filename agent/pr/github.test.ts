@@ -6,6 +6,7 @@ import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FetchwrightError } from '../errors.ts';
 import { findCodeowners, openDraftPullRequest, reviewersFromCodeowners, type DraftPullRequest } from './github.ts';
+import { rejection } from '../../test/helpers/rejection.ts';
 
 const TOKEN = 'ghp_FAKEfetchwrightTOKEN0123456789abcdef';
 const API = 'https://api.github.com/repos/acme/connectors';
@@ -75,14 +76,6 @@ function expectTokenOnlyInAuthorization(...more: unknown[]): void {
   for (const m of more) expect(JSON.stringify(m) ?? String(m)).not.toContain(TOKEN);
 }
 
-async function rejection(p: Promise<unknown>): Promise<FetchwrightError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(FetchwrightError);
-  return e as FetchwrightError;
-}
 
 describe('openDraftPullRequest', () => {
   it('opens a draft PR, labels it and requests the reviewers — and never merges', async () => {
