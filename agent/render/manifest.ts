@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { CANONICAL_SCHEMA_VERSION } from '../../templates/canonical.ts';
 import { Evidence, type ConnectorPlan } from '../plan/connector-plan.ts';
-import { resolveBaseUrl } from '../plan/base-url.ts';
 
 /**
  * manifest.json: what the connector may touch (hosts, methods) and the credentials a human must
@@ -67,9 +66,4 @@ export function buildManifest(plan: ConnectorPlan, templates: Manifest['template
     api_model_sha256: plan.api_model_sha256,
     assessment: { score: plan.assessment.score, verdict: plan.assessment.verdict, reasons: plan.assessment.reasons },
   };
-}
-
-/** The concrete host the egress gate allows for a plan (placeholders filled as in validation). */
-export function gateHost(plan: ConnectorPlan): string {
-  return new URL(resolveBaseUrl(plan.base_url, plan.vendor)).host;
 }
