@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
@@ -31,6 +31,22 @@ export function stateDir(env: NodeJS.ProcessEnv = process.env): string {
   return path.join(base, 'fetchwright');
 }
 
+/**
+ * mkdir -p, one component at a time: Node's recursive mkdir can spin forever under /proc, and a
+ * wrong FETCHWRIGHT_STATE_DIR must fail fast, not hang.
+ */
+function ensureDir(dir: string): void {
+  const missing: string[] = [];
+  let current = path.resolve(dir);
+  while (!existsSync(current)) {
+    missing.unshift(current);
+    const parent = path.dirname(current);
+    if (parent === current) break;
+    current = parent;
+  }
+  for (const d of missing) mkdirSync(d, { mode: 0o700 });
+}
+
 export class AuditLog {
   readonly file: string;
   readonly runId = randomUUID();
@@ -44,7 +60,7 @@ export class AuditLog {
     this.redactor = options.redactor;
     this.actor = options.actor ?? currentActor();
     try {
-      mkdirSync(options.dir, { recursive: true, mode: 0o700 });
+      ensureDir(options.dir);
     } catch (e) {
       throw new FetchwrightError('audit-unwritable', `the audit log's folder ${options.dir} cannot be created: ${(e as Error).message}`, {
         hint: 'Every action is audited. Set FETCHWRIGHT_STATE_DIR to a writable folder.',
