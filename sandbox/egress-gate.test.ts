@@ -245,3 +245,25 @@ describe('EgressGate', () => {
     expect(() => new EgressGate({ allowedHosts: ['https://api.vendor.test/path'] })).toThrow(/host or host:port/);
   });
 });
+
+describe('egress gate: a credential documented in the query string', () => {
+  it('is added by the host on the wire only, never logged, and a fetcher that sets it itself is stopped', async () => {
+    const seen: string[] = [];
+    const gate = new EgressGate({
+      allowedHosts: ['api.example.test'],
+      injectQuery: () => ({ api_key: 'qk-SECRET-0123456789' }),
+      fetchImpl: async (request) => {
+        seen.push(request.url);
+        return new Response(JSON.stringify({ echo: request.url }), { headers: { 'content-type': 'application/json' } });
+      },
+    });
+    const reply = await gate.fetch({ url: 'https://api.example.test/users?limit=5', method: 'GET', headers: {} });
+    expect(seen).toEqual(['https://api.example.test/users?limit=5&api_key=qk-SECRET-0123456789']);
+    expect(reply.ok && reply.response.url).toBe('https://api.example.test/users?limit=5');
+    expect(reply.ok && reply.response.body).not.toContain('qk-SECRET');
+    expect(JSON.stringify(gate.calls)).not.toContain('qk-SECRET');
+    await gate.fetch({ url: 'https://api.example.test/users?api_key=mine', method: 'GET', headers: {} });
+    expect(seen.at(-1)).toBe('https://api.example.test/users?api_key=qk-SECRET-0123456789');
+    expect(gate.violations.map((v) => v.kind)).toEqual(['credential-in-url']);
+  });
+});

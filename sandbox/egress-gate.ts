@@ -36,6 +36,8 @@ export type EgressPolicy = z.infer<typeof EgressPolicy>;
 export interface EgressAdapters {
   /** Headers the host adds for an allowed host (its credentials). Never seen by the fetcher, never logged. */
   injectAuth?: (url: URL) => Record<string, string>;
+  /** Query parameters the host adds to each request to an allowed host (an API key documented `in: query`). */
+  injectQuery?: (url: URL) => Record<string, string>;
   /** Sends one request; defaults to the global fetch. */
   fetchImpl?: (request: Request) => Promise<Response>;
 }
@@ -98,6 +100,7 @@ export class EgressGate {
   readonly #hosts: AllowedHost[];
   readonly #methods: Set<string>;
   readonly #injectAuth: (url: URL) => Record<string, string>;
+  readonly #injectQuery: (url: URL) => Record<string, string>;
   readonly #fetchImpl: (request: Request) => Promise<Response>;
   readonly #calls: CallLogEntry[] = [];
   readonly #violations: Violation[] = [];
@@ -106,11 +109,12 @@ export class EgressGate {
   #capped = false;
 
   constructor(options: EgressGateOptions) {
-    const { injectAuth, fetchImpl, ...policy } = options;
+    const { injectAuth, injectQuery, fetchImpl, ...policy } = options;
     this.#policy = EgressPolicy.parse(policy);
     this.#hosts = this.#policy.allowedHosts.map((h) => parseAllowedHost(h)!);
     this.#methods = new Set(this.#policy.allowedMethods.map((m) => m.toUpperCase()));
     this.#injectAuth = injectAuth ?? (() => ({}));
+    this.#injectQuery = injectQuery ?? (() => ({}));
     this.#fetchImpl = fetchImpl ?? ((request) => globalThis.fetch(request));
   }
 
@@ -145,7 +149,7 @@ export class EgressGate {
     let seq = this.#nextSeq();
     if (seq === undefined) return this.#refusedAfterCap();
     // What the fetcher brought itself is judged once, against the first URL.
-    url = this.#stripUrlCredentials(url, seq);
+    url = this.#stripQueryCredentials(this.#stripUrlCredentials(url, seq), seq);
     this.#stripHeaders(headers, url, seq);
 
     const secrets = new Set<string>();
@@ -250,6 +254,22 @@ export class EgressGate {
     return clean;
   }
 
+  /** Removes a query credential the fetcher set itself: only the host adds those. */
+  #stripQueryCredentials(url: URL, seq: number): URL {
+    let names: string[] = [];
+    try {
+      if (isHttp(url) && isAllowedHost(url, this.#hosts)) names = Object.keys(this.#injectQuery(new URL(url.href)));
+    } catch {
+      // #send reports a failing hook
+    }
+    const set = names.filter((n) => url.searchParams.has(n));
+    if (!set.length) return url;
+    const clean = new URL(url.href);
+    for (const n of set) clean.searchParams.delete(n);
+    this.#violate('credential-in-url', seq, `the fetcher set the ${set.join(', ')} query parameter itself; removed (credentials come only from the host)`);
+    return clean;
+  }
+
   /** Removes credentials and routing headers the fetcher set itself; the host's auth is added per hop in #send. */
   #stripHeaders(headers: Headers, url: URL, seq: number): void {
     let injectedNames = new Set<string>();
@@ -284,17 +304,24 @@ export class EgressGate {
     const startedAt = performance.now();
     const headers = new Headers(fetcherHeaders);
     let secrets: string[];
+    let target = url;
     try {
       const auth = this.#authFor(url);
       for (const [name, value] of Object.entries(auth)) headers.set(name, value);
-      secrets = secretsOf(auth);
+      const query = this.#injectQuery(new URL(url.href));
+      if (Object.keys(query).length) {
+        target = new URL(url.href);
+        for (const [name, value] of Object.entries(query)) target.searchParams.set(name, value);
+      }
+      secrets = [...secretsOf(auth), ...Object.values(query).filter((v) => v.length > 0)];
     } catch {
       // The hook's own message may quote the secret it failed on: the fetcher gets a fixed one.
       this.#log(seq, method, url, null, 'network-error', startedAt, 0);
       return { ok: false, reply: refused('network-error', `fetch failed: the host could not provide credentials for ${url.host}`) };
     }
     try {
-      const request = new Request(url, { method, headers, body: body ?? null, redirect: 'manual', ...(signal ? { signal } : {}) });
+      // The call log and the fetcher see `url`; only the request on the wire carries a query credential.
+      const request = new Request(target, { method, headers, body: body ?? null, redirect: 'manual', ...(signal ? { signal } : {}) });
       this.#sent += 1;
       const response = await this.#fetchImpl(request);
       return { ok: true, response, startedAt, secrets };

@@ -45,6 +45,7 @@ export async function validateConnector(options: ValidationOptions): Promise<Sco
   const baseUrl = resolveBaseUrl(plan.base_url, plan.vendor);
   const host = new URL(baseUrl).host;
   const headerCredentials = plan.auth.credentials.filter((c) => c.in === 'header');
+  const queryCredentials = plan.auth.credentials.filter((c) => c.in === 'query');
   const input: RunInput = { base_url: baseUrl, max_pages_per_stream: 200, max_records: 100_000, retry: { max_attempts: 5, base_delay_ms: 500, max_delay_ms: 30_000 } };
   const compiled = compileFetcher(fetcherSource);
   let result: RunResult;
@@ -63,6 +64,7 @@ export async function validateConnector(options: ValidationOptions): Promise<Sco
         maxRequests: 20_000,
         // The host adds the mock's synthetic placeholder credential, for the plan's host only.
         injectAuth: () => Object.fromEntries(headerCredentials.map((c) => [c.name, `${c.prefix}${mock.credentials[c.scheme]?.value ?? ''}`])),
+        injectQuery: () => Object.fromEntries(queryCredentials.map((c) => [c.name, `${c.prefix}${mock.credentials[c.scheme]?.value ?? ''}`])),
         fetchImpl: (request) => mock.fetch(request),
       },
       ...(options.onLog ? { onLog: options.onLog } : {}),

@@ -63,6 +63,8 @@ export function createMockVendor(model: ApiModel, options: MockOptions): MockVen
   const readings = new Map<string, ListReading>();
   const calls: MockCall[] = [];
   const faults = options.faults ?? true;
+  // Query parameters that carry a documented credential are not pagination mistakes.
+  const credentialParams = new Set(model.security_schemes.filter((s) => s.type === 'apiKey' && s.in === 'query' && s.name).map((s) => s.name!));
 
   const log = (request: Request, status: number, outcome: MockCall['outcome'], opId: string | null, undocumented: string[] = []) => {
     const url = new URL(request.url);
@@ -96,7 +98,7 @@ export function createMockVendor(model: ApiModel, options: MockOptions): MockVen
         reading = read;
         readings.set(op.id, reading);
       }
-      const undocumented = [...url.searchParams.keys()].filter((k) => !reading.documentedQuery.has(k) && k !== MOCK_CURSOR_PARAM);
+      const undocumented = [...url.searchParams.keys()].filter((k) => !reading.documentedQuery.has(k) && !credentialParams.has(k) && k !== MOCK_CURSOR_PARAM);
       const dataset = datasets.get(reading, match.values);
       if (!dataset) {
         log(request, 404, 'no-such-parent', op.id, undocumented);
