@@ -121,51 +121,74 @@ export function prelude(
     return '';
   };
 
-  /** A fresh copy made of null-prototype objects and arrays, or InvalidRecord naming the first offending path. */
-  const toPlain = (value: unknown, path: string, depth: number, ancestors: object[]): unknown => {
+  /** `record.a[0].b` from the path segments: built only when a record is refused. */
+  const pathOf = (parts: (string | number)[]): string => {
+    let out = '';
+    for (let i = 0; i < parts.length; i++) {
+      const p = parts[i];
+      out += typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`;
+    }
+    return out;
+  };
+
+  /**
+   * A fresh copy made of null-prototype objects and arrays, or InvalidRecord naming the first
+   * offending path. `parts` is the path as segments (pushed and popped), so the common case of a valid
+   * record builds no strings.
+   */
+  const toPlain = (value: unknown, parts: (string | number)[], depth: number, ancestors: object[]): unknown => {
     switch (typeof value) {
       case 'string':
       case 'boolean':
         return value;
       case 'number':
         if (isFinite(value)) return value;
-        throw new InvalidRecord(`${path} is ${Str(value)}; JSON has no NaN or Infinity`);
+        throw new InvalidRecord(`${pathOf(parts)} is ${Str(value)}; JSON has no NaN or Infinity`);
       case 'undefined':
-        throw new InvalidRecord(`${path} is undefined; use null for an unknown value`);
+        throw new InvalidRecord(`${pathOf(parts)} is undefined; use null for an unknown value`);
       case 'bigint':
-        throw new InvalidRecord(`${path} is a BigInt; emit it as a string`);
+        throw new InvalidRecord(`${pathOf(parts)} is a BigInt; emit it as a string`);
       case 'symbol':
       case 'function':
-        throw new InvalidRecord(`${path} is a ${typeof value}; records hold plain JSON data only`);
+        throw new InvalidRecord(`${pathOf(parts)} is a ${typeof value}; records hold plain JSON data only`);
     }
     if (value === null) return null;
     const obj = value as object;
-    for (let i = 0; i < ancestors.length; i++) if (ancestors[i] === obj) throw new InvalidRecord(`${path} refers back to itself (a cycle)`);
-    if (depth >= limits.maxDepth) throw new InvalidRecord(`${path} is nested more than ${limits.maxDepth} levels deep`);
+    for (let i = 0; i < ancestors.length; i++) if (ancestors[i] === obj) throw new InvalidRecord(`${pathOf(parts)} refers back to itself (a cycle)`);
+    if (depth >= limits.maxDepth) throw new InvalidRecord(`${pathOf(parts)} is nested more than ${limits.maxDepth} levels deep`);
     ancestors[ancestors.length] = obj;
-    const read = (key: string | number, at: string): unknown => {
+    const read = (key: string | number): unknown => {
       try {
         return (obj as Record<string | number, unknown>)[key];
       } catch (e) {
-        throw new InvalidRecord(`${at} threw when read: ${describeError(e)}`);
+        parts[parts.length] = key;
+        throw new InvalidRecord(`${pathOf(parts)} threw when read: ${describeError(e)}`);
       }
     };
     let out: unknown;
     if (isArray(obj)) {
       const length = obj.length;
-      if (length > limits.maxRecordBytes) throw new InvalidRecord(`${path} has ${length} elements, more than fit in ${limits.maxRecordBytes} bytes`);
+      if (length > limits.maxRecordBytes) throw new InvalidRecord(`${pathOf(parts)} has ${length} elements, more than fit in ${limits.maxRecordBytes} bytes`);
       const arr: unknown[] = [];
-      for (let i = 0; i < length; i++) arr[i] = toPlain(read(i, `${path}[${i}]`), `${path}[${i}]`, depth + 1, ancestors);
+      for (let i = 0; i < length; i++) {
+        const item = read(i);
+        parts[parts.length] = i;
+        arr[i] = toPlain(item, parts, depth + 1, ancestors);
+        parts.length -= 1;
+      }
       out = arr;
     } else {
       const proto = getPrototypeOf(obj);
       if (proto !== ObjectProto && proto !== null) {
-        throw new InvalidRecord(`${path} is ${typeName(obj)}${hint(obj)}; records hold plain objects, arrays, strings, numbers, booleans and null`);
+        throw new InvalidRecord(`${pathOf(parts)} is ${typeName(obj)}${hint(obj)}; records hold plain objects, arrays, strings, numbers, booleans and null`);
       }
       const copy = create(null) as Record<string, unknown>;
       for (const key of keys(obj)) {
-        if (key === '__proto__') throw new InvalidRecord(`${path} has a "__proto__" key`);
-        copy[key] = toPlain(read(key, `${path}.${key}`), `${path}.${key}`, depth + 1, ancestors);
+        if (key === '__proto__') throw new InvalidRecord(`${pathOf(parts)} has a "__proto__" key`);
+        const item = read(key);
+        parts[parts.length] = key;
+        copy[key] = toPlain(item, parts, depth + 1, ancestors);
+        parts.length -= 1;
       }
       out = copy;
     }
@@ -213,12 +236,13 @@ export function prelude(
     }
     let json = '';
     try {
-      json = stringify(toPlain(record, 'record', 0, []));
+      json = stringify(toPlain(record, ['record'], 0, []));
     } catch (e) {
       if (e instanceof InvalidRecord) breach('invalid-record', `record #${n}: ${e.message}`);
       throw e;
     }
-    const bytes = utf8Length(json);
+    // A UTF-16 unit is at most 3 UTF-8 bytes: count exactly only when the record could be too large.
+    const bytes = json.length * 3 <= limits.maxRecordBytes ? 0 : utf8Length(json);
     if (bytes > limits.maxRecordBytes) breach('invalid-record', `record #${n} is ${bytes} bytes as JSON, more than maxRecordBytes (${limits.maxRecordBytes})`);
     emitted = n;
     batch[batch.length] = json;
