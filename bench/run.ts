@@ -56,6 +56,36 @@ if (largest) {
   console.log(`\nlargest (${largest.name}): ${largest.ms} ms, ${largest.mb} MB peak — target < 2000 ms and < 300 MB: ${ok ? 'met' : 'NOT met'}`);
 }
 
+// The whole job per spec: plan, render, prove in the sandbox, write (target: under 10 s each).
+console.log('\ngenerate (plan + render + sandbox proof + write), one run each');
+const genRows: string[][] = [['docs', 'wall ms', 'verdict', 'streams']];
+const { mkdtempSync } = await import('node:fs');
+const { tmpdir } = await import('node:os');
+const outDir = mkdtempSync(path.join(tmpdir(), 'fetchwright-bench-'));
+for (const name of SPECS) {
+  const p = path.join(docsRoot, name);
+  if (!existsSync(p)) continue;
+  const t0 = performance.now();
+  let verdict = 'error';
+  let streams = '';
+  try {
+    const out = execFileSync(process.execPath, ['--disable-warning=ExperimentalWarning', path.join(here, '../bin/fetchwright.ts'), 'generate', p, '--out', outDir, '--json'], {
+      maxBuffer: 64 << 20,
+      env: { ...process.env, FETCHWRIGHT_STATE_DIR: path.join(outDir, 'state') },
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).toString();
+    const result = JSON.parse(out) as { verdict: string; scorecard: { streams: unknown[] } };
+    verdict = result.verdict;
+    streams = String(result.scorecard.streams.length);
+  } catch {
+    // a failing proof exits 9: still a figure
+  }
+  const ms = Math.round(performance.now() - t0);
+  genRows.push([name, String(ms), verdict, streams]);
+}
+const gw = genRows[0]!.map((_, i) => Math.max(...genRows.map((r) => r[i]!.length)));
+for (const r of genRows) console.log(r.map((c, i) => (i === 0 ? c.padEnd(gw[i]!) : c.padStart(gw[i]!))).join('  '));
+
 const { benchSandbox } = await import('./sandbox-bench.ts');
 console.log('\nsandbox');
 for (const [k, v] of Object.entries(await benchSandbox())) console.log(`  ${k}: ${v}`);

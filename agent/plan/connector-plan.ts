@@ -63,7 +63,8 @@ export type PaginationStyle = Pagination['style'];
 
 export { CanonicalField, Transform } from '../../templates/slots/mapping.ts';
 
-export const FieldMapping = FieldMappingSlot.extend({ confidence: z.number().min(0).max(1) });
+/** A mapping decision: the slot, the record field's documented words it rests on, and a confidence. */
+export const FieldMapping = FieldMappingSlot.extend({ confidence: z.number().min(0).max(1), evidence: z.array(Evidence).default([]) });
 export type FieldMapping = z.infer<typeof FieldMapping>;
 
 export const Mapping = z.record(CanonicalField, FieldMapping);

@@ -1,4 +1,4 @@
-import type { SchemaNode } from '../ingest/api-model.ts';
+import type { SchemaNode, Source } from '../ingest/api-model.ts';
 import type { CanonicalField, FieldMapping, IdentityKind, Mapping, Transform } from './connector-plan.ts';
 import type { Field, SchemaView } from './schema-view.ts';
 
@@ -92,13 +92,13 @@ function transformFor(field: CanonicalField, f: Field, node: SchemaNode): { tran
   }
 }
 
-export function mapFields(view: SchemaView, items: SchemaNode, kind: IdentityKind): { mapping: Mapping; fieldNames: string[] } {
+export function mapFields(view: SchemaView, items: SchemaNode, kind: IdentityKind, source: Source = { file: '', pointer: '' }): { mapping: Mapping; fieldNames: string[] } {
   const fields = view.fields(items, 2);
   const mapping: Partial<Mapping> = {};
   const used = new Set<string>();
   for (const canonical of Object.keys(RULES) as CanonicalField[]) {
     if (canonical === 'owner_id' && (kind === 'human' || kind === 'group' || kind === 'role')) {
-      mapping.owner_id = { path: null, transform: 'string', confidence: 0.9 };
+      mapping.owner_id = { path: null, transform: 'string', confidence: 0.9, evidence: [{ source, quote: `a ${kind} has no owner` }] };
       continue;
     }
     let best: { f: Field; node: SchemaNode; score: number } | undefined;
@@ -122,11 +122,17 @@ export function mapFields(view: SchemaView, items: SchemaNode, kind: IdentityKin
       if (byFormat) best = { f: byFormat, node: view.resolve(byFormat.node), score: 0.9 };
     }
     if (!best) {
-      mapping[canonical] = { path: null, transform: 'string', confidence: fields.length ? 0.7 : 0.3 };
+      mapping[canonical] = { path: null, transform: 'string', confidence: fields.length ? 0.7 : 0.3, evidence: [{ source, quote: `no documented field maps to ${canonical}: unknown (null)` }] };
       continue;
     }
     if (canonical === 'id') used.add(best.f.path);
-    mapping[canonical] = { path: best.f.path, ...transformFor(canonical, best.f, best.node), confidence: Math.round(best.score * 100) / 100 };
+    const words = [best.node.format ? `format ${best.node.format}` : '', best.node.enum ? `one of ${best.node.enum.slice(0, 6).map(String).join(', ')}` : '', best.node.description ?? ''].filter(Boolean).join('; ');
+    mapping[canonical] = {
+      path: best.f.path,
+      ...transformFor(canonical, best.f, best.node),
+      confidence: Math.round(best.score * 100) / 100,
+      evidence: [{ source, quote: `${best.f.path}${words ? `: ${words.replace(/\s+/g, ' ').slice(0, 200)}` : ''}` }],
+    };
   }
   return { mapping: mapping as Mapping, fieldNames: fields.map((f) => f.name) };
 }

@@ -98,7 +98,7 @@ function candidateOf(op: Operation, view: SchemaView, rejections: Rejection[]): 
     else if (p.in === 'header') headers[p.name] = value;
   }
   const kind = refineKind(cls.kind, topFields);
-  const { mapping, fieldNames } = mapFields(view, itemSchema, kind);
+  const { mapping, fieldNames } = mapFields(view, itemSchema, kind, body.response.source);
   if (!mapping.id?.path) {
     rejections.push({ operation_id: op.id, reason: `lists ${noun} but no field of its records looks like an identifier` });
     return undefined;

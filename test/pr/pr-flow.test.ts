@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { captureIo } from '../../agent/cli/io.ts';
 import { main } from '../../agent/cli/main.ts';
 import { ChangeRecord } from '../../agent/pr/change-record.ts';
-import { REPO_ROOT } from '../helpers/vendor-docs.ts';
+import { REPO_ROOT, vendorDoc } from '../helpers/vendor-docs.ts';
 
 /**
  * `generate … --pr --repo R [--github owner/repo]` as a team would run it: a real git repository
@@ -217,4 +217,41 @@ describe('pr: refusals', () => {
     expect((await main(['verify', connector], captureIo(), env))).toBe(16);
     expect((await main(['verify', connector, '--allow-unsigned'], captureIo(), env))).toBe(0);
   });
+});
+
+describe('the issue\'s own words: generate okta.yaml --pr --repo R on a fresh repository', () => {
+  it('leaves the default branch untouched, the branch holds connector, signed record and PR body, verify passes, a flipped byte fails', async () => {
+    const root = await mkdtemp(path.join(os.tmpdir(), 'fetchwright-okta-pr-'));
+    const repo = path.join(root, 'R');
+    execFileSync('git', ['init', '-q', '-b', 'main', repo]);
+    git(repo, 'config', 'user.name', 'Grace Hopper');
+    git(repo, 'config', 'user.email', 'grace@example.test');
+    await writeFile(path.join(repo, 'README.md'), '# R\n');
+    git(repo, 'add', '.');
+    git(repo, 'commit', '-qm', 'init');
+    const before = git(repo, 'rev-parse', 'main');
+    const key = await signingKey();
+    const env = { ...process.env, FETCHWRIGHT_SIGNING_KEY: key.file };
+    const out = path.join(root, 'connectors');
+    const io = captureIo();
+    expect(await main(['generate', vendorDoc('okta.yaml'), '--out', out, '--pr', '--repo', repo], io, env), io.err()).toBe(0);
+    expect(git(repo, 'rev-parse', 'main')).toBe(before);
+    const branch = git(repo, 'branch', '--list', 'fetchwright/okta-*').replace(/^[*+ ]+/, '');
+    expect(branch).toMatch(/^fetchwright\/okta-[0-9a-f]{8}$/);
+    const files = git(repo, 'ls-tree', '-r', '--name-only', branch);
+    for (const f of ['connectors/okta/fetcher.ts', 'connectors/okta/change-record.json', 'connectors/okta/PULL_REQUEST.md']) expect(files).toContain(f);
+    expect(JSON.parse(git(repo, 'show', `${branch}:connectors/okta/change-record.json`)).signature.alg).toBe('ed25519');
+    // verify the connector as committed on the branch
+    const checkout = path.join(root, 'review');
+    git(repo, 'worktree', 'add', '-q', checkout, branch);
+    const connector = path.join(checkout, 'connectors', 'okta');
+    expect(await main(['verify', connector, '--public-key', key.publicFile], captureIo(), env)).toBe(0);
+    const file = path.join(connector, 'fetcher.ts');
+    const bytes = await readFile(file);
+    bytes[1000] = bytes[1000]! ^ 0x20;
+    await writeFile(file, bytes);
+    const v = captureIo();
+    expect(await main(['verify', connector], v, env)).toBe(16);
+    expect(v.out()).toMatch(/fetcher\.ts/);
+  }, 60_000);
 });
