@@ -142,6 +142,11 @@ export const ConnectorPlan = z.object({
     ...decided,
   }),
   auth: AuthPlan,
+  /**
+   * Path parameters that scope the API to a tenant (`{org}`, `{account_slug}`), which a human fills
+   * in like the base URL's placeholders: name → what the docs say of it.
+   */
+  path_variables: z.record(z.string(), z.string()).default({}),
   streams: z.array(Stream).min(1),
   /** Every host and method the connector may use: the egress gate's allow-list. */
   methods: z.array(z.literal('GET')),

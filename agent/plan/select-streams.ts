@@ -37,6 +37,19 @@ export interface ChildCandidate extends Candidate {
   parent: ParentLink;
 }
 
+/**
+ * A path parameter that scopes the API to a tenant — an organisation, account, workspace, tailnet —
+ * rather than naming a record another stream lists: a human fills it in, like a server variable
+ * (`/orgs/{org}/members`, `/{account_slug}/members`, `/tailnet/{tailnet}/users`).
+ */
+const TENANT_NAME = /^(orgs?|organi[sz]ation|tenant|account|workspace|tailnet|project|company|enterprise|site|realm|instance|space|namespace|environment|team)(_?(id|slug|name|key|sid|uuid))?$/i;
+const TENANT_SEGMENT = /^(orgs?|organi[sz]ations?|tenants?|accounts?|workspaces?|tailnets?|projects?|compan(y|ies)|enterprises?|sites?|realms?|instances?|spaces?|namespaces?|environments?)$/i;
+
+export function isTenantParam(path: string, param: string): boolean {
+  const before = path.slice(0, path.indexOf(`{${param}}`)).split('/').filter(Boolean).at(-1) ?? '';
+  return TENANT_NAME.test(param) || TENANT_SEGMENT.test(before.replace(/\.\w+$/, ''));
+}
+
 export interface Rejection {
   operation_id: string;
   reason: string;
@@ -175,7 +188,13 @@ export function selectStreams(model: ApiModel, view: SchemaView): Selection {
   // Roots: one per (kind, noun), the shortest undeprecated path winning (`/users` over `/iam/assignees/users`).
   const rootByKey = new Map<string, Candidate>();
   const rank = (c: Candidate) => (c.op.deprecated ? 100 : 0) + c.op.path.split('/').length + c.op.path.split('.').length / 10 + c.op.path.length / 1000;
-  for (const c of candidates.filter((c) => c.pathParams.length === 0)) {
+  const collectionPath = (r: Candidate) => r.op.path.replace(/\.(json|xml)$/i, '');
+  const unscoped = candidates.filter((c) => c.pathParams.length === 0);
+  // A list is a root when every path parameter it has is a tenant's, unless its one parameter is a
+  // record of an unscoped list (`/Accounts/{AccountSid}/Keys.json` is a child of `/Accounts.json`).
+  const hasUnscopedParent = (c: Candidate) => c.pathParams.length === 1 && unscoped.some((r) => c.op.path.startsWith(`${collectionPath(r)}/{${c.pathParams[0]}}/`));
+  const tenantScoped = candidates.filter((c) => c.pathParams.length > 0 && c.pathParams.every((p) => isTenantParam(c.op.path, p)) && !hasUnscopedParent(c));
+  for (const c of [...unscoped, ...tenantScoped]) {
     const key = `${c.kind}:${c.noun.toLowerCase()}`;
     const current = rootByKey.get(key);
     if (!current || rank(c) < rank(current)) rootByKey.set(key, c);
@@ -196,10 +215,12 @@ export function selectStreams(model: ApiModel, view: SchemaView): Selection {
     .map((c) => ({ ...c, name: uniqueName(baseName(c), qualifierOf(c)) }));
 
   const children: (ChildCandidate & { name: string })[] = [];
-  for (const c of candidates.filter((c) => c.pathParams.length === 1 && !c.op.deprecated)) {
-    const param = c.pathParams[0]!;
+  const rootOps = new Set(roots.map((r) => r.op));
+  for (const c of candidates.filter((c) => c.pathParams.length >= 1 && !c.op.deprecated && !rootOps.has(c.op))) {
+    // The last parameter comes from a parent's records; any before it must be tenant parameters.
+    const param = c.pathParams.at(-1)!;
+    if (!c.pathParams.slice(0, -1).every((p) => isTenantParam(c.op.path, p))) continue;
     // `/Accounts.json` is the collection whose members are `/Accounts/{AccountSid}/…`.
-    const collectionPath = (r: Candidate) => r.op.path.replace(/\.(json|xml)$/i, '');
     const parent = roots.find((r) => c.op.path.startsWith(`${collectionPath(r)}/{${param}}/`));
     if (!parent) continue;
     const rest = c.op.path.slice(collectionPath(parent).length + param.length + 3).split('/');

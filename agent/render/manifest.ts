@@ -11,6 +11,8 @@ export const Manifest = z.object({
   schema_version: z.literal(1),
   vendor: z.string(),
   base_url: z.object({ url: z.string(), variables: z.record(z.string(), z.string()) }),
+  /** Tenant path parameters a human fills in (`org`), with what the docs say of each. */
+  path_variables: z.record(z.string(), z.string()),
   /** The egress allow-list: the API host (with placeholders a human fills in). */
   hosts: z.array(z.string()),
   methods: z.array(z.literal('GET')),
@@ -46,6 +48,7 @@ export function buildManifest(plan: ConnectorPlan, templates: Manifest['template
     schema_version: 1,
     vendor: plan.vendor,
     base_url: { url: plan.base_url.url, variables: plan.base_url.variables },
+    path_variables: plan.path_variables,
     hosts: [host],
     methods: ['GET'],
     credentials: plan.auth.credentials.map((c) => ({

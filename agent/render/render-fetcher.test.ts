@@ -10,6 +10,7 @@ const provenance = { vendor: 'acme', plan_sha256: 'a'.repeat(64), docs_sha256: '
 function slots(overrides: Partial<ConnectorSlots['streams'][number]> = {}): ConnectorSlots {
   return {
     vendor: 'acme',
+    path_variables: [],
     streams: [
       {
         name: 'users',

@@ -5,6 +5,7 @@ import type { ConnectorPlan } from '../plan/connector-plan.ts';
 export function slotsFromPlan(plan: ConnectorPlan): ConnectorSlots {
   return {
     vendor: plan.vendor,
+    path_variables: Object.keys(plan.path_variables),
     streams: plan.streams.map((s) => {
       const { evidence: _e, confidence: _c, ...pagination } = s.pagination;
       return {

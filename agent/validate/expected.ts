@@ -50,7 +50,13 @@ function mapAll(stream: Stream, vendor: string, rows: Row[], into: ExpectedStrea
   return out;
 }
 
-export function expectedStreams(plan: ConnectorPlan, model: ApiModel, mock: MockVendor): Map<string, ExpectedStream> {
+/** The path values a stream's request carries: its fixed ones and the tenant variables in its path. */
+function pathValues(stream: Stream, variables: Record<string, string>): Record<string, string> {
+  const all = { ...stream.path_params, ...variables };
+  return Object.fromEntries([...stream.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!).filter((p) => p in all).map((p) => [p, all[p]!]));
+}
+
+export function expectedStreams(plan: ConnectorPlan, model: ApiModel, mock: MockVendor, variables: Record<string, string> = {}): Map<string, ExpectedStream> {
   const view = new SchemaView(model);
   const out = new Map<string, ExpectedStream>();
   for (const stream of plan.streams) {
@@ -63,7 +69,7 @@ export function expectedStreams(plan: ConnectorPlan, model: ApiModel, mock: Mock
       continue;
     }
     if (!stream.parent) {
-      const dataset = mock.datasets.get(reading, stream.path_params);
+      const dataset = mock.datasets.get(reading, pathValues(stream, variables));
       if (!dataset) {
         entry.problem = `the mock serves no list for ${stream.path}`;
         continue;
@@ -72,7 +78,7 @@ export function expectedStreams(plan: ConnectorPlan, model: ApiModel, mock: Mock
       continue;
     }
     const parentStream = plan.streams.find((s) => s.name === stream.parent!.stream);
-    const outer = Object.fromEntries(Object.entries(stream.path_params).filter(([k]) => k !== stream.parent!.param));
+    const outer = Object.fromEntries(Object.entries(pathValues(stream, variables)).filter(([k]) => k !== stream.parent!.param));
     const children = mock.datasets.childrenOf(reading, outer, stream.parent.param);
     for (const { parent, dataset } of children) {
       const parentIdentity = parentStream && mapRecord(parent, parentStream.mapping, { vendor: plan.vendor, kind: parentStream.kind, stream: parentStream.name, operation: parentStream.operation_id, drift: {} });

@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import { runFetcher } from '../../sandbox/run-fetcher.ts';
 import type { RunResult } from '../../sandbox/result.ts';
 import type { RunInput } from '../../templates/slots/connector.ts';
-import { createMockVendor } from '../../synthetic-data/mock-api/mock-vendor.ts';
+import { readList } from '../../synthetic-data/mock-api/list-reading.ts';
+import { createMockVendor, type MockVendor } from '../../synthetic-data/mock-api/mock-vendor.ts';
+import { SchemaView } from '../plan/schema-view.ts';
 import { hashJson } from '../hash.ts';
 import type { ApiModel } from '../ingest/api-model.ts';
 import { resolveBaseUrl } from '../plan/base-url.ts';
@@ -35,6 +37,19 @@ export interface ValidationOptions {
 
 export const VALIDATION_LIMITS = { memoryMb: 128, cpuMs: 30_000, wallMs: 60_000, maxRecords: 200_000 };
 
+/** Values for the plan's tenant path variables that the mock serves (a human gives real ones in a live run). */
+export function pathVariableValues(plan: ConnectorPlan, model: ApiModel, mock: MockVendor): Record<string, string> {
+  const view = new SchemaView(model);
+  const values: Record<string, string> = {};
+  for (const name of Object.keys(plan.path_variables)) {
+    const stream = plan.streams.find((s) => s.path.includes(`{${name}}`));
+    const op = stream && model.operations.find((o) => o.id === stream.operation_id);
+    const reading = op && readList(op, view);
+    values[name] = reading ? mock.datasets.valueFor(reading, name, {}) : `fw-${name}`;
+  }
+  return values;
+}
+
 export function planSha256(plan: ConnectorPlan): string {
   return hashJson(plan);
 }
@@ -46,7 +61,8 @@ export async function validateConnector(options: ValidationOptions): Promise<Sco
   const host = new URL(baseUrl).host;
   const headerCredentials = plan.auth.credentials.filter((c) => c.in === 'header');
   const queryCredentials = plan.auth.credentials.filter((c) => c.in === 'query');
-  const input: RunInput = { base_url: baseUrl, max_pages_per_stream: 200, max_records: 100_000, retry: { max_attempts: 5, base_delay_ms: 500, max_delay_ms: 30_000 } };
+  const pathVariables = pathVariableValues(plan, model, mock);
+  const input: RunInput = { base_url: baseUrl, path_variables: pathVariables, max_pages_per_stream: 200, max_records: 100_000, retry: { max_attempts: 5, base_delay_ms: 500, max_delay_ms: 30_000 } };
   const compiled = compileFetcher(fetcherSource);
   let result: RunResult;
   if (!compiled.ok) {
@@ -70,7 +86,7 @@ export async function validateConnector(options: ValidationOptions): Promise<Sco
       ...(options.onLog ? { onLog: options.onLog } : {}),
     });
   }
-  const expected = expectedStreams(plan, model, mock);
+  const expected = expectedStreams(plan, model, mock, pathVariables);
   const mockData = mock.datasets
     .all()
     .map((d) => [d.key, d.unique] as const)

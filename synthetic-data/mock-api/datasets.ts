@@ -99,6 +99,18 @@ export class Datasets {
     return parentReading ? { param, path, reading: parentReading } : undefined;
   }
 
+  /**
+   * A value the mock accepts for a tenant path parameter: a record's key when the docs list the
+   * tenants (`/orgs` for `/orgs/{org}/members`), else a synthetic `fw-<name>`.
+   */
+  valueFor(reading: ListReading, param: string, outer: Record<string, string>): string {
+    const parent = this.parentOf(reading, { ...outer, [param]: '' });
+    const parentData = parent && parent.param === param ? this.get(parent.reading, outer) : undefined;
+    const field = parentData && parentField(param, Object.keys(parentData.unique[0] ?? {}), parent!.path);
+    const value = field ? parentData!.unique[0]?.[field] : undefined;
+    return typeof value === 'string' || typeof value === 'number' ? String(value) : `fw-${param.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
+  }
+
   /** Every child list of a child operation: one per record of its parent list. */
   childrenOf(reading: ListReading, outer: Record<string, string>, param: string): { parent: Row; dataset: Dataset }[] {
     const parent = this.parentOf(reading, { ...outer, [param]: '' });

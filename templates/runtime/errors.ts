@@ -3,7 +3,7 @@
  * message; other 4xx are fatal for the stream; 5xx and 429 are retried first (see retry).
  */
 
-export type FetchErrorKind = 'auth' | 'not-found' | 'client' | 'server' | 'rate-limited' | 'invalid-json' | 'schema-drift' | 'loop' | 'page-cap';
+export type FetchErrorKind = 'auth' | 'not-found' | 'client' | 'server' | 'rate-limited' | 'invalid-json' | 'schema-drift' | 'loop' | 'page-cap' | 'config';
 
 export class FetcherError extends Error {
   readonly kind: FetchErrorKind;

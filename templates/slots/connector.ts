@@ -43,6 +43,8 @@ export type StreamSlot = z.infer<typeof StreamSlot>;
 export const ConnectorSlots = z
   .object({
     vendor: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
+    /** Tenant path parameters (`{org}`) whose values the host passes in at run time. */
+    path_variables: z.array(ParamName).default([]),
     streams: z.array(StreamSlot).min(1),
   })
   .superRefine((c, ctx) => {
@@ -59,6 +61,8 @@ export type ConnectorSlots = z.infer<typeof ConnectorSlots>;
 /** What the host passes to `run(input)`: where to reach the API and how hard to try. */
 export const RunInput = z.object({
   base_url: z.url({ protocol: /^https?$/ }),
+  /** Values of the tenant path parameters, provided by a human (or by the mock in validation). */
+  path_variables: z.record(ParamName, z.string()).default({}),
   max_pages_per_stream: z.number().int().positive(),
   max_records: z.number().int().positive(),
   retry: z.object({ max_attempts: z.number().int().min(1).max(10), base_delay_ms: z.number().min(0), max_delay_ms: z.number().min(0) }),

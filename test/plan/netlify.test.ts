@@ -14,3 +14,14 @@ describe('plan: Netlify (Swagger 2.0)', async () => {
     expect(plan.auth).toMatchObject({ type: 'oauth2', prefix: 'Bearer ' });
   });
 });
+
+describe('plan: Netlify team members, scoped by an account in the path', async () => {
+  const { plan } = await planOf('netlify.yaml');
+
+  it('lists /{account_slug}/members with account_slug as a path variable a human fills in', () => {
+    const members = streamAt(plan, '/{account_slug}/members');
+    expect(members.kind).toBe('human');
+    expect(members.parent).toBeNull();
+    expect(Object.keys(plan.path_variables)).toEqual(['account_slug']);
+  });
+});

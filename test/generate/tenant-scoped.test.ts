@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { generateConnector } from '../../agent/generate/generate-connector.ts';
+import { planHeuristically } from '../../agent/plan/heuristic-planner.ts';
+import { modelOf, openapi } from '../helpers/spec.ts';
+
+/**
+ * APIs scoped to a tenant in the path — `/orgs/{org}/members` — are planned with `{org}` as a
+ * variable a human fills in (like a server placeholder), and children hang below tenant roots.
+ */
+
+const list = (items: string, fields: Record<string, unknown>) => ({
+  get: {
+    parameters: [
+      { name: 'org', in: 'path', required: true, description: 'The organization name. The name is not case sensitive.', schema: { type: 'string' } },
+      { name: 'per_page', in: 'query', description: 'The number of results per page (max 100).', schema: { type: 'integer', maximum: 100 } },
+      { name: 'page', in: 'query', description: 'The page number of the results to fetch.', schema: { type: 'integer', default: 1 } },
+    ],
+    responses: { '200': { description: 'ok', headers: { Link: { schema: { type: 'string' } } }, content: { 'application/json': { schema: { type: 'array', items: { type: 'object', properties: fields } } } } }, '404': { description: 'not found' } },
+  },
+});
+
+const spec = openapi(
+  {
+    '/orgs/{org}/members': list('members', { id: { type: 'integer' }, login: { type: 'string' }, email: { type: 'string', format: 'email', nullable: true } }),
+    '/orgs/{org}/teams': list('teams', { id: { type: 'integer' }, slug: { type: 'string' }, name: { type: 'string' } }),
+    '/orgs/{org}/teams/{team_slug}/members': {
+      get: {
+        ...list('members', { id: { type: 'integer' }, login: { type: 'string' } }).get,
+        parameters: [...list('members', {}).get.parameters, { name: 'team_slug', in: 'path', required: true, description: 'The slug of the team name.', schema: { type: 'string' } }],
+      },
+    },
+  },
+  { components: { securitySchemes: { token: { type: 'http', scheme: 'bearer' } } }, security: [{ token: [] }] },
+);
+
+describe('tenant-scoped APIs', () => {
+  it('plans {org} as a path variable, members and teams as roots, team members as a child', async () => {
+    const model = await modelOf(spec, { vendor: 'octo' });
+    const plan = planHeuristically(model);
+    expect(plan.path_variables).toEqual({ org: 'The organization name. The name is not case sensitive.' });
+    expect(plan.streams.map((s) => [s.name, s.parent?.stream ?? null]).sort()).toEqual([
+      ['members', null],
+      ['team_members', 'teams'],
+      ['teams', null],
+    ]);
+    expect(plan.streams.find((s) => s.name === 'team_members')!.parent).toMatchObject({ param: 'team_slug', from_field: 'slug', relation: 'member_of' });
+  });
+
+  it('generates a connector that passes its proof, the host giving the tenant value', async () => {
+    const model = await modelOf(spec, { vendor: 'octo' });
+    const result = await generateConnector(model, planHeuristically(model), { seed: 2, maxAttempts: 2, force: false });
+    expect(result.scorecard.reasons).toEqual([expect.stringMatching(/came back exactly once/)]);
+    expect(result.manifest.path_variables).toHaveProperty('org');
+  });
+});
