@@ -46,7 +46,7 @@ export function renderPlan(plan: ConnectorPlan): string {
   const lines = [
     `vendor     ${plan.vendor}`,
     `base URL   ${plan.base_url.url}${Object.keys(plan.base_url.variables).length ? `  (fill in: ${Object.entries(plan.base_url.variables).map(([k, v]) => (v ? `${k}=${v}` : k)).join(', ')})` : ''}`,
-    ...(Object.keys(plan.path_variables).length ? [`tenant     ${Object.keys(plan.path_variables).map((n) => `{${n}}`).join(', ')} — path variables a human fills in`] : []),
+    ...(Object.keys(plan.tenant_variables).length ? [`tenant     ${Object.keys(plan.tenant_variables).map((n) => `{${n}}`).join(', ')} — path variables a human fills in`] : []),
     `auth       ${a.type}${creds ? ` — ${creds}` : ''}  [${pct(a.confidence)}]`,
     `assessment ${plan.assessment.score}/100 — ${plan.assessment.verdict === 'generate' ? 'ready to generate' : 'MANUAL BUILD RECOMMENDED'}`,
     ...plan.assessment.reasons.map((r) => `           · ${r}`),

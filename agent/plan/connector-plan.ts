@@ -92,6 +92,8 @@ export const Stream = z.object({
   path_params: z.record(z.string(), z.string()),
   /** Fixed query parameters the request needs (a required parameter with a documented default). */
   query: z.record(z.string(), z.string()),
+  /** Query parameters filled from the tenant variables (a required `team_id`). */
+  query_variables: z.array(z.string()).default([]),
   /** Fixed, non-secret request headers the docs require (e.g. a versioned Accept). */
   headers: z.record(z.string(), z.string()),
   /** The least scopes (or documented role) this operation needs, cited. */
@@ -143,10 +145,11 @@ export const ConnectorPlan = z.object({
   }),
   auth: AuthPlan,
   /**
-   * Path parameters that scope the API to a tenant (`{org}`, `{account_slug}`), which a human fills
-   * in like the base URL's placeholders: name → what the docs say of it.
+   * Parameters that scope the API to a tenant — in the path (`{org}`, `{account_slug}`) or a required
+   * query parameter (`team_id`) — which a human fills in like the base URL's placeholders: name →
+   * what the docs say of it.
    */
-  path_variables: z.record(z.string(), z.string()).default({}),
+  tenant_variables: z.record(z.string(), z.string()).default({}),
   streams: z.array(Stream).min(1),
   /** Every host and method the connector may use: the egress gate's allow-list. */
   methods: z.array(z.literal('GET')),

@@ -43,6 +43,7 @@ export function planHeuristically(model: ApiModel): ConnectorPlan {
       mapping: c.mapping,
       path_params: c.fixedPath,
       query: c.query,
+      query_variables: c.queryVariables,
       headers: c.headers,
       required_scopes: [],
       evidence: c.evidence,
@@ -66,12 +67,13 @@ export function planHeuristically(model: ApiModel): ConnectorPlan {
   drafts = drafts.filter((d) => !dropped.has(d.name) && !(d.parent && dropped.has(d.parent.stream)));
   const assessment = assess({ model, streams: drafts, auth });
   // Tenant path parameters (`{org}`) a human fills in: every path parameter that is neither fixed nor a parent's.
-  const pathVariables: Record<string, string> = {};
+  const tenantVariables: Record<string, string> = {};
   for (const d of drafts) {
     for (const p of d.op.parameters.filter((x) => x.in === 'path' && d.path.includes(`{${x.name}}`))) {
       if (p.name in d.path_params || d.parent?.param === p.name) continue;
-      pathVariables[p.name] ??= (p.description ?? '').replace(/\s+/g, ' ').trim().slice(0, 200);
+      tenantVariables[p.name] ??= (p.description ?? '').replace(/\s+/g, ' ').trim().slice(0, 200);
     }
+    for (const name of d.query_variables) tenantVariables[name] ??= (d.op.parameters.find((x) => x.in === 'query' && x.name === name)?.description ?? '').replace(/\s+/g, ' ').trim().slice(0, 200);
   }
   const scopesByStream = new Map(assessment.privilege.map((p) => [p.stream, p.least_scopes]));
   const streams: Stream[] = drafts.map(({ documented: _documented, op: _op, ...stream }) => ({ ...stream, required_scopes: scopesByStream.get(stream.name) ?? [] }));
@@ -84,7 +86,7 @@ export function planHeuristically(model: ApiModel): ConnectorPlan {
     docs_sha256: model.docs_sha256,
     base_url: chooseBaseUrl(model, drafts.map((d) => d.op)),
     auth,
-    path_variables: pathVariables,
+    tenant_variables: tenantVariables,
     streams,
     methods: ['GET'],
     assessment,

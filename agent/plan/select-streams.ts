@@ -29,6 +29,8 @@ export interface Candidate {
   /** Path parameters with one documented value. */
   fixedPath: Record<string, string>;
   query: Record<string, string>;
+  /** Required query parameters that scope to a tenant: filled from the run's tenant variables. */
+  queryVariables: string[];
   headers: Record<string, string>;
   evidence: Evidence[];
 }
@@ -100,9 +102,15 @@ function candidateOf(op: Operation, view: SchemaView, rejections: Rejection[]): 
     const value = fixedValue(p, view);
     if (value !== undefined && op.path.includes(`{${p.name}}`)) fixedPath[p.name] = value;
   }
+  const queryVariables: string[] = [];
   for (const p of op.parameters) {
     if (!p.required || p.in === 'path' || CREDENTIAL_PARAM.test(p.name) || PAGINATION_PARAM.test(p.name)) continue;
     const value = fixedValue(p, view);
+    // A required tenant scope in the query (`team_id`, `org_id`) is a variable a human fills in.
+    if (value === undefined && p.in === 'query' && TENANT_NAME.test(p.name)) {
+      queryVariables.push(p.name);
+      continue;
+    }
     if (value === undefined) {
       rejections.push({ operation_id: op.id, reason: `needs the ${p.in} parameter "${p.name}", which has no documented default` });
       return undefined;
@@ -131,6 +139,7 @@ function candidateOf(op: Operation, view: SchemaView, rejections: Rejection[]): 
     pathParams: pathParams(op.path).filter((p) => !(p in fixedPath)),
     fixedPath,
     query,
+    queryVariables,
     headers,
     evidence: [
       { source: op.source, quote: `GET ${op.path}${words ? `: ${words}` : ''}` },

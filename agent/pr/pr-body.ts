@@ -62,7 +62,7 @@ export function renderPrBody(input: PrBodyInput): string {
       ...c.evidence.slice(0, 3).map((e) => `  - ${cite(e)}`),
     ]),
     ...(manifest.credentials.length ? [] : ['- [ ] The docs name no authentication scheme: confirm how this API authenticates before use.']),
-    ...Object.entries(plan.path_variables).map(([name, said]) => `- [ ] Give the tenant's \`${name}\`${said ? ` (the docs: “${said.replace(/[|`]/g, "'").slice(0, 120)}”)` : ''}`),
+    ...Object.entries(plan.tenant_variables).map(([name, said]) => `- [ ] Give the tenant's \`${name}\`${said ? ` (the docs: “${said.replace(/[|`]/g, "'").slice(0, 120)}”)` : ''}`),
     ...(Object.keys(plan.base_url.variables).length ? [`- [ ] Fill in the base URL \`${plan.base_url.url}\`: ${Object.entries(plan.base_url.variables).map(([k, v]) => `\`${k}\`${v ? ` (docs' default \`${v}\`)` : ''}`).join(', ')}`] : []),
     '',
     '### Review checklist',

@@ -12,7 +12,7 @@ export const Manifest = z.object({
   vendor: z.string(),
   base_url: z.object({ url: z.string(), variables: z.record(z.string(), z.string()) }),
   /** Tenant path parameters a human fills in (`org`), with what the docs say of each. */
-  path_variables: z.record(z.string(), z.string()),
+  tenant_variables: z.record(z.string(), z.string()),
   /** The egress allow-list: the API host (with placeholders a human fills in). */
   hosts: z.array(z.string()),
   methods: z.array(z.literal('GET')),
@@ -48,7 +48,7 @@ export function buildManifest(plan: ConnectorPlan, templates: Manifest['template
     schema_version: 1,
     vendor: plan.vendor,
     base_url: { url: plan.base_url.url, variables: plan.base_url.variables },
-    path_variables: plan.path_variables,
+    tenant_variables: plan.tenant_variables,
     hosts: [host],
     methods: ['GET'],
     credentials: plan.auth.credentials.map((c) => ({

@@ -10,7 +10,7 @@ const provenance = { vendor: 'acme', plan_sha256: 'a'.repeat(64), docs_sha256: '
 function slots(overrides: Partial<ConnectorSlots['streams'][number]> = {}): ConnectorSlots {
   return {
     vendor: 'acme',
-    path_variables: [],
+    tenant_variables: [],
     streams: [
       {
         name: 'users',
@@ -19,6 +19,7 @@ function slots(overrides: Partial<ConnectorSlots['streams'][number]> = {}): Conn
         path: '/users',
         path_params: {},
         query: {},
+        query_variables: [],
         headers: {},
         items_path: '',
         pagination: { style: 'none', stop: 'single-page' },

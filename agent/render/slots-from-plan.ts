@@ -5,7 +5,7 @@ import type { ConnectorPlan } from '../plan/connector-plan.ts';
 export function slotsFromPlan(plan: ConnectorPlan): ConnectorSlots {
   return {
     vendor: plan.vendor,
-    path_variables: Object.keys(plan.path_variables),
+    tenant_variables: Object.keys(plan.tenant_variables),
     streams: plan.streams.map((s) => {
       const { evidence: _e, confidence: _c, ...pagination } = s.pagination;
       return {
@@ -15,6 +15,7 @@ export function slotsFromPlan(plan: ConnectorPlan): ConnectorSlots {
         path: s.path,
         path_params: s.path_params,
         query: s.query,
+        query_variables: s.query_variables,
         headers: s.headers,
         items_path: s.items_path,
         pagination,

@@ -38,10 +38,10 @@ export interface ValidationOptions {
 export const VALIDATION_LIMITS = { memoryMb: 128, cpuMs: 30_000, wallMs: 60_000, maxRecords: 200_000 };
 
 /** Values for the plan's tenant path variables that the mock serves (a human gives real ones in a live run). */
-export function pathVariableValues(plan: ConnectorPlan, model: ApiModel, mock: MockVendor): Record<string, string> {
+export function tenantVariableValues(plan: ConnectorPlan, model: ApiModel, mock: MockVendor): Record<string, string> {
   const view = new SchemaView(model);
   const values: Record<string, string> = {};
-  for (const name of Object.keys(plan.path_variables)) {
+  for (const name of Object.keys(plan.tenant_variables)) {
     const stream = plan.streams.find((s) => s.path.includes(`{${name}}`));
     const op = stream && model.operations.find((o) => o.id === stream.operation_id);
     const reading = op && readList(op, view);
@@ -61,8 +61,8 @@ export async function validateConnector(options: ValidationOptions): Promise<Sco
   const host = new URL(baseUrl).host;
   const headerCredentials = plan.auth.credentials.filter((c) => c.in === 'header');
   const queryCredentials = plan.auth.credentials.filter((c) => c.in === 'query');
-  const pathVariables = pathVariableValues(plan, model, mock);
-  const input: RunInput = { base_url: baseUrl, path_variables: pathVariables, max_pages_per_stream: 200, max_records: 100_000, retry: { max_attempts: 5, base_delay_ms: 500, max_delay_ms: 30_000 } };
+  const tenantVariables = tenantVariableValues(plan, model, mock);
+  const input: RunInput = { base_url: baseUrl, tenant_variables: tenantVariables, max_pages_per_stream: 200, max_records: 100_000, retry: { max_attempts: 5, base_delay_ms: 500, max_delay_ms: 30_000 } };
   const compiled = compileFetcher(fetcherSource);
   let result: RunResult;
   if (!compiled.ok) {
@@ -86,7 +86,7 @@ export async function validateConnector(options: ValidationOptions): Promise<Sco
       ...(options.onLog ? { onLog: options.onLog } : {}),
     });
   }
-  const expected = expectedStreams(plan, model, mock, pathVariables);
+  const expected = expectedStreams(plan, model, mock, tenantVariables);
   const mockData = mock.datasets
     .all()
     .map((d) => [d.key, d.unique] as const)

@@ -8,7 +8,7 @@ import { queryParam } from './url.ts';
 let fake: ReturnType<typeof installFakeHost> | undefined;
 afterEach(() => fake?.restore());
 
-const input: RunInput = { base_url: 'https://hub.test/hub/api', path_variables: {}, max_pages_per_stream: 50, max_records: 10_000, retry: { max_attempts: 3, base_delay_ms: 10, max_delay_ms: 100 } };
+const input: RunInput = { base_url: 'https://hub.test/hub/api', tenant_variables: {}, max_pages_per_stream: 50, max_records: 10_000, retry: { max_attempts: 3, base_delay_ms: 10, max_delay_ms: 100 } };
 
 const users: StreamSlot = {
   name: 'users',
@@ -17,6 +17,7 @@ const users: StreamSlot = {
   path: '/users',
   path_params: {},
   query: {},
+  query_variables: [],
   headers: {},
   items_path: '',
   pagination: { style: 'offset', offset_param: 'offset', limit_param: 'limit', page_size: 2, first_offset: 0, stop: 'empty-page' },
@@ -35,7 +36,7 @@ const tokens: StreamSlot = {
   parent: { stream: 'users', param: 'name', from_field: 'name', relation: 'owns', parent_is: 'from' },
 };
 
-const slots: ConnectorSlots = { vendor: 'jupyterhub', path_variables: [], streams: [users, tokens] };
+const slots: ConnectorSlots = { vendor: 'jupyterhub', tenant_variables: [], streams: [users, tokens] };
 const people = ['ada', 'bob', 'cyd', 'dee', 'eve'];
 
 function hub(url: string) {
@@ -71,7 +72,7 @@ describe('template connector', () => {
   it('stops a cursor that does not advance instead of looping, and marks the run incomplete', async () => {
     fake = installFakeHost(() => ({ json: { members: [{ id: 'u1' }], next: 'same' } }));
     const run = await runConnector(
-      { vendor: 'acme', path_variables: [], streams: [{ ...users, items_path: 'members', mapping: { id: { path: 'id', transform: 'string' } }, pagination: { style: 'cursor', cursor_param: 'cursor', cursor_path: 'next', stop: 'empty-cursor' } }] },
+      { vendor: 'acme', tenant_variables: [], streams: [{ ...users, items_path: 'members', mapping: { id: { path: 'id', transform: 'string' } }, pagination: { style: 'cursor', cursor_param: 'cursor', cursor_path: 'next', stop: 'empty-cursor' } }] },
       input,
     );
     expect(run.complete).toBe(false);
@@ -89,7 +90,7 @@ describe('template connector', () => {
 
   it('refuses to start without a value for a tenant path variable, saying which', async () => {
     fake = installFakeHost(hub);
-    const scoped: ConnectorSlots = { vendor: 'acme', path_variables: ['org'], streams: [{ ...users, path: '/orgs/{org}/users' }] };
+    const scoped: ConnectorSlots = { vendor: 'acme', tenant_variables: ['org'], streams: [{ ...users, path: '/orgs/{org}/users' }] };
     await expect(runConnector(scoped, input)).rejects.toThrow(/no value for \{org\}/);
     fake.restore();
     const seen: string[] = [];
@@ -97,7 +98,7 @@ describe('template connector', () => {
       seen.push(url);
       return { json: [] };
     });
-    await runConnector(scoped, { ...input, path_variables: { org: 'acme corp' } });
+    await runConnector(scoped, { ...input, tenant_variables: { org: 'acme corp' } });
     expect(seen[0]).toBe('https://hub.test/hub/api/orgs/acme%20corp/users?offset=0&limit=2');
   });
 

@@ -24,8 +24,8 @@ function relationship(slot: StreamSlot, parentId: string, child: IdentityRecord)
 
 export async function runConnector(slots: ConnectorSlots, input: RunInput): Promise<RunRecord> {
   const emit = (record: unknown) => host().emit(record);
-  const missing = (slots.path_variables ?? []).filter((name) => typeof input.path_variables?.[name] !== 'string' || input.path_variables[name] === '');
-  if (missing.length) throw new FetcherError('config', `no value for ${missing.map((n) => `{${n}}`).join(', ')}: give the tenant's ${missing.join(', ')} in the run's path_variables`);
+  const missing = (slots.tenant_variables ?? []).filter((name) => typeof input.tenant_variables?.[name] !== 'string' || input.tenant_variables[name] === '');
+  if (missing.length) throw new FetcherError('config', `no value for ${missing.map((n) => `{${n}}`).join(', ')}: give the tenant's ${missing.join(', ')} in the run's tenant_variables`);
   const keyFields = new Map<string, Set<string>>();
   for (const s of slots.streams) if (s.parent) keyFields.set(s.parent.stream, (keyFields.get(s.parent.stream) ?? new Set()).add(s.parent.from_field));
   const keys = new Map<string, ParentKey[]>();

@@ -22,7 +22,8 @@ export function newOutcome(name: string): StreamOutcome {
 }
 
 export async function readStream(slot: StreamSlot, input: RunInput, vendor: string, pathParams: Record<string, string>, outcome: StreamOutcome, onRecord: OnRecord): Promise<void> {
-  const base = withQuery(joinUrl(input.base_url, fillPath(slot.path, { ...slot.path_params, ...input.path_variables, ...pathParams })), slot.query);
+  const fromVariables = Object.fromEntries((slot.query_variables ?? []).map((name) => [name, input.tenant_variables[name]]));
+  const base = withQuery(joinUrl(input.base_url, fillPath(slot.path, { ...slot.path_params, ...input.tenant_variables, ...pathParams })), { ...slot.query, ...fromVariables });
   const state: Record<string, number> = {};
   const guard = new PageGuard(slot.name, input.max_pages_per_stream);
   const stats = { requests: 0, retries: 0, waited_ms: 0 };

@@ -28,6 +28,8 @@ export const StreamSlot = z.object({
   path: z.string().regex(/^\/[^\s?#]*$/, 'a path starts with / and has no query or fragment'),
   path_params: z.record(ParamName, z.string()),
   query: z.record(ParamName, z.string()),
+  /** Query parameters whose values are the run's tenant variables of the same name. */
+  query_variables: z.array(ParamName).default([]),
   /** Fixed, non-secret headers. Credentials are never slots: the host injects them. */
   headers: z.record(
     z.string().regex(/^[A-Za-z0-9-]+$/).refine((h) => !/^(authorization|cookie|proxy-authorization)$/i.test(h), 'credential headers are injected by the host, never set by a connector'),
@@ -44,7 +46,7 @@ export const ConnectorSlots = z
   .object({
     vendor: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
     /** Tenant path parameters (`{org}`) whose values the host passes in at run time. */
-    path_variables: z.array(ParamName).default([]),
+    tenant_variables: z.array(ParamName).default([]),
     streams: z.array(StreamSlot).min(1),
   })
   .superRefine((c, ctx) => {
@@ -62,7 +64,7 @@ export type ConnectorSlots = z.infer<typeof ConnectorSlots>;
 export const RunInput = z.object({
   base_url: z.url({ protocol: /^https?$/ }),
   /** Values of the tenant path parameters, provided by a human (or by the mock in validation). */
-  path_variables: z.record(ParamName, z.string()).default({}),
+  tenant_variables: z.record(ParamName, z.string()).default({}),
   max_pages_per_stream: z.number().int().positive(),
   max_records: z.number().int().positive(),
   retry: z.object({ max_attempts: z.number().int().min(1).max(10), base_delay_ms: z.number().min(0), max_delay_ms: z.number().min(0) }),

@@ -37,7 +37,7 @@ describe('tenant-scoped APIs', () => {
   it('plans {org} as a path variable, members and teams as roots, team members as a child', async () => {
     const model = await modelOf(spec, { vendor: 'octo' });
     const plan = planHeuristically(model);
-    expect(plan.path_variables).toEqual({ org: 'The organization name. The name is not case sensitive.' });
+    expect(plan.tenant_variables).toEqual({ org: 'The organization name. The name is not case sensitive.' });
     expect(plan.streams.map((s) => [s.name, s.parent?.stream ?? null]).sort()).toEqual([
       ['members', null],
       ['team_members', 'teams'],
@@ -50,6 +50,33 @@ describe('tenant-scoped APIs', () => {
     const model = await modelOf(spec, { vendor: 'octo' });
     const result = await generateConnector(model, planHeuristically(model), { seed: 2, maxAttempts: 2, force: false });
     expect(result.scorecard.reasons).toEqual([expect.stringMatching(/came back exactly once/)]);
-    expect(result.manifest.path_variables).toHaveProperty('org');
+    expect(result.manifest.tenant_variables).toHaveProperty('org');
+  });
+});
+
+describe('a tenant scope required in the query string', () => {
+  it('is a tenant variable, sent on every request, and the connector passes its proof', async () => {
+    const model = await modelOf(
+      openapi(
+        {
+          '/v1/users': {
+            get: {
+              parameters: [
+                { name: 'teamId', in: 'query', required: true, description: 'The team to list users of.', schema: { type: 'string' } },
+                { name: 'cursor', in: 'query', description: 'Cursor from the previous page.', schema: { type: 'string' } },
+              ],
+              responses: { '200': { description: 'ok', content: { 'application/json': { schema: { type: 'object', properties: { users: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, email: { type: 'string', format: 'email' } } } }, next_cursor: { type: 'string', nullable: true } } } } } } },
+            },
+          },
+        },
+        { components: { securitySchemes: { token: { type: 'http', scheme: 'bearer' } } }, security: [{ token: [] }] },
+      ),
+      { vendor: 'acme' },
+    );
+    const plan = planHeuristically(model);
+    expect(plan.tenant_variables).toEqual({ teamId: 'The team to list users of.' });
+    expect(plan.streams[0]!.query_variables).toEqual(['teamId']);
+    const result = await generateConnector(model, plan, { seed: 4, maxAttempts: 1, force: false });
+    expect(result.scorecard.reasons).toEqual([expect.stringMatching(/came back exactly once/)]);
   });
 });

@@ -22,6 +22,6 @@ describe('plan: Netlify team members, scoped by an account in the path', async (
     const members = streamAt(plan, '/{account_slug}/members');
     expect(members.kind).toBe('human');
     expect(members.parent).toBeNull();
-    expect(Object.keys(plan.path_variables)).toEqual(['account_slug']);
+    expect(Object.keys(plan.tenant_variables)).toEqual(['account_slug']);
   });
 });
