@@ -79,14 +79,17 @@ describe('selectStreams', () => {
     const { roots, rejections } = select(
       await modelOf(
         openapi({
-          '/users': listOp(arrayOf(USER), { parameters: [query('team_id', { type: 'string' }, 'The team to list.', true)] }),
+          '/users': listOp(arrayOf(USER), { parameters: [query('filter', { type: 'string' }, 'A search expression.', true)] }),
           '/groups': listOp(arrayOf({ id: { type: 'string' }, name: { type: 'string' } }), { parameters: [query('include', { type: 'string', default: 'members' }, 'What to include.', true)] }),
+          '/bots': listOp(arrayOf({ id: { type: 'string' }, name: { type: 'string' } }), { parameters: [query('team_id', { type: 'string' }, 'The team to list.', true)] }),
         }),
       ),
     );
-    expect(roots.map((r) => r.name)).toEqual(['groups']);
-    expect(roots[0]!.query).toEqual({ include: 'members' });
-    expect(rejections).toContainEqual({ operation_id: 'GET /users', reason: expect.stringContaining('"team_id"') });
+    expect(roots.map((r) => r.name).sort()).toEqual(['bots', 'groups']);
+    expect(roots.find((r) => r.name === 'groups')!.query).toEqual({ include: 'members' });
+    // A required tenant scope is not a reason to reject: a human gives it.
+    expect(roots.find((r) => r.name === 'bots')!.queryVariables).toEqual(['team_id']);
+    expect(rejections).toContainEqual({ operation_id: 'GET /users', reason: expect.stringContaining('"filter"') });
   });
 
   it('keeps one root per kind and noun: the shortest path', async () => {
