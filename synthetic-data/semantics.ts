@@ -25,7 +25,7 @@ export type Semantic =
   | 'object'
   | 'array';
 
-const IDENTIFIER = /^(id|uid|uuid|sid|guid|key|key_?id|token_?id|user_?id|client_?id|app_?id|fingerprint|kid|handle|slug)$/i;
+const IDENTIFIER = /^(id|uid|uuid|sid|guid|key|key_?id|token_?id|user_?id|client_?id|app_?id|fingerprint|kid|handle|slug|account_?id|member_?id|principal_?id|object_?id|person_?id|employee_?id|subject_?id)$/i;
 const NAME_KEY = /^(name|username|user_?name|login|display_?name)$/i;
 
 /** Fields whose values must be unique across a dataset, so any of them can identify a record. */

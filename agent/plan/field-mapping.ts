@@ -16,7 +16,7 @@ const isDateLike = (_: Field, n: SchemaNode) => !n.type || n.type.some((t) => t 
 const RULES: Record<CanonicalField, Rule[]> = {
   id: [
     { names: /^id$/i, score: 1 },
-    { names: /^(uid|uuid|sid|guid|key_?id|token_?id|user_?id)$/i, score: 0.9 },
+    { names: /^(uid|uuid|sid|guid|key_?id|token_?id|user_?id|account_?id|member_?id|principal_?id|object_?id|person_?id|employee_?id|subject_?id)$/i, score: 0.9 },
     { names: /^metadata\.uid$/i, score: 0.95 },
     { names: /^(key|fingerprint|name|login|username|client_?id)$/i, score: 0.5 },
   ],

@@ -46,6 +46,8 @@ const VERBS = new Set(['list', 'get', 'all', 'info', 'search', 'query', 'lookup'
 /** The collection noun of a path: the last literal segment, verbs and extensions dropped. */
 export function collectionNoun(path: string): string | undefined {
   const segments = path.split('/').filter((s) => s && !s.includes('{'));
+  // `/users/search`, `/users/list`: a trailing verb segment names the action, the noun before it the records.
+  while (segments.length > 1 && VERBS.has(segments.at(-1)!.toLowerCase())) segments.pop();
   const last = segments.at(-1);
   if (!last) return undefined;
   // `users.list` → ['users', 'list']; `Accounts.json` → ['Accounts', 'json']; `admin.users.list` → 'users'

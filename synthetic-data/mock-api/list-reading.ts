@@ -7,6 +7,7 @@ import {
   CURSOR_FIELD,
   CURSOR_PARAM,
   LIMIT_PARAM,
+  LAST_FIELD,
   LINK_WORDS,
   MORE_FIELD,
   NEXT_PATH,
@@ -49,6 +50,8 @@ export interface ListReading {
     cursor: BodySignal[];
     next: BodySignal[];
     more: BodySignal[];
+    /** `isLast`: true on the last page. */
+    last: BodySignal[];
     total: BodySignal[];
     pages: BodySignal[];
     page: BodySignal[];
@@ -107,6 +110,7 @@ export function readList(op: Operation, view: SchemaView): ListReading | undefin
       cursor: cursorFields,
       next: nextFields,
       more: signals.filter((s) => MORE_FIELD.test(last(s.path)) && !s.node.type?.some((t) => t === 'object' || t === 'array')),
+      last: signals.filter((s) => LAST_FIELD.test(last(s.path)) && !s.node.type?.some((t) => t === 'object' || t === 'array')),
       total: signals.filter((s) => TOTAL_FIELD.test(last(s.path)) && numeric(s)),
       pages: signals.filter((s) => PAGES_FIELD.test(last(s.path)) && numeric(s)),
       page: signals.filter((s) => /^(page|current_?page|page_?number)$/i.test(last(s.path)) && !!s.node.type?.some((t) => t === 'integer' || t === 'number')),

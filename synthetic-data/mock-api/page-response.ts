@@ -119,6 +119,7 @@ export function pageOf(dataset: Dataset, req: PageRequest, view: SchemaView): Pa
       setAt(shell, f.path, more ? urlAt(dataset, req, nextIndex, size, relative) : null);
     }
     for (const f of reading.fields.more) setAt(shell, f.path, more);
+    for (const f of reading.fields.last) setAt(shell, f.path, !more);
     for (const f of reading.fields.total) setAt(shell, f.path, served.length);
     for (const f of reading.fields.pages) setAt(shell, f.path, pages);
     for (const f of reading.fields.page) setAt(shell, f.path, Math.floor(start / size) + reading.firstPage);

@@ -38,12 +38,14 @@ export const OffsetPaginator = z.object({
   /** Where offsets start (0 for offset/limit, sometimes 1 for startAt). */
   first_offset: z.number().int().min(0),
   /**
-   * `has-more-field`: stop when `more_path` is false; `total`: stop once `total_path` records came;
-   * `empty-page`: stop at the first page with no records. The offset always advances by the
-   * records received, so a server that clamps the page size loses nothing.
+   * `has-more-field`: stop when `more_path` is false; `last-field`: stop when `last_path` is true;
+   * `total`: stop once `total_path` records came; `empty-page`: stop at the first page with no
+   * records. The offset always advances by the records received, so a server that clamps the page
+   * size loses nothing.
    */
-  stop: z.enum(['has-more-field', 'total', 'empty-page']),
+  stop: z.enum(['has-more-field', 'last-field', 'total', 'empty-page']),
   more_path: z.string().optional(),
+  last_path: z.string().optional(),
   total_path: z.string().optional(),
 });
 
@@ -53,9 +55,10 @@ export const PagePaginator = z.object({
   size_param: z.string().optional(),
   page_size: z.number().int().positive().max(10_000).optional(),
   first_page: z.number().int().min(0),
-  stop: z.enum(['page-count', 'has-more-field', 'empty-page']),
+  stop: z.enum(['page-count', 'has-more-field', 'last-field', 'empty-page']),
   pages_path: z.string().optional(),
   more_path: z.string().optional(),
+  last_path: z.string().optional(),
 });
 
 export const NextUrlPaginator = z.object({

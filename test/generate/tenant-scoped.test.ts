@@ -80,3 +80,36 @@ describe('a tenant scope required in the query string', () => {
     expect(result.scorecard.reasons).toEqual([expect.stringMatching(/came back exactly once/)]);
   });
 });
+
+describe('startAt/maxResults with isLast (the Atlassian shape)', () => {
+  it('pages by offset and stops when isLast is true', async () => {
+    const model = await modelOf(
+      openapi(
+        {
+          '/rest/api/3/users/search': {
+            get: {
+              parameters: [
+                { name: 'startAt', in: 'query', description: 'The index of the first item to return in a page of results (page offset).', schema: { type: 'integer', default: 0 } },
+                { name: 'maxResults', in: 'query', description: 'The maximum number of items to return per page.', schema: { type: 'integer', default: 50 } },
+              ],
+              responses: {
+                '200': {
+                  description: 'ok',
+                  content: { 'application/json': { schema: { type: 'object', properties: { values: { type: 'array', items: { type: 'object', properties: { accountId: { type: 'string' }, emailAddress: { type: 'string' }, displayName: { type: 'string' }, active: { type: 'boolean' } } } }, isLast: { type: 'boolean' }, startAt: { type: 'integer' } } } } },
+                },
+              },
+            },
+          },
+        },
+        { components: { securitySchemes: { basic: { type: 'http', scheme: 'basic' } } }, security: [{ basic: [] }] },
+      ),
+      { vendor: 'atlas' },
+    );
+    const plan = planHeuristically(model);
+    const users = plan.streams[0]!;
+    expect(users.pagination).toMatchObject({ style: 'offset', offset_param: 'startAt', limit_param: 'maxResults', stop: 'last-field', last_path: 'isLast' });
+    expect(users.mapping.id?.path).toBe('accountId');
+    const result = await generateConnector(model, plan, { seed: 6, maxAttempts: 1, force: false });
+    expect(result.scorecard.reasons).toEqual([expect.stringMatching(/came back exactly once/)]);
+  });
+});

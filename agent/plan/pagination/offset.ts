@@ -1,6 +1,6 @@
 import type { Evidence, Pagination } from '../connector-plan.ts';
 import { fieldEvidence, fieldNamed, LIMIT_PARAM, mentions, pageSizeOf, paramEvidence, paramNamed, type PaginationSignals } from './signals.ts';
-import { MORE_FIELD, OFFSET_PARAM, TOTAL_FIELD } from './vocabulary.ts';
+import { LAST_FIELD, MORE_FIELD, OFFSET_PARAM, TOTAL_FIELD } from './vocabulary.ts';
 
 
 /** Pages by record offset and limit (`offset`/`limit`, `startAt`/`maxResults`). */
@@ -12,10 +12,12 @@ export function detectOffset(s: PaginationSignals): Pagination[] {
   let score = 0.6;
   if (mentions(offset.description, /paginat|page/i) || mentions(limit.description, /paginat|page/i)) score += 0.15;
   const more = fieldNamed(s, MORE_FIELD, 'boolean');
+  const last = more ? undefined : fieldNamed(s, LAST_FIELD, 'boolean');
   const total = fieldNamed(s, TOTAL_FIELD);
   if (more) evidence.push(fieldEvidence(s, more));
+  else if (last) evidence.push(fieldEvidence(s, last));
   else if (total) evidence.push(fieldEvidence(s, total));
-  if (more || total) score += 0.2;
+  if (more || last || total) score += 0.2;
   const schema = s.view.resolve(offset.schema);
   const oneBased = (schema.minimum ?? 0) >= 1 || /1-based|starts? (at|from) 1\b/i.test(offset.description ?? '');
   return [
@@ -25,9 +27,10 @@ export function detectOffset(s: PaginationSignals): Pagination[] {
       limit_param: limit.name,
       page_size: pageSizeOf(limit, s.view) ?? 100,
       first_offset: oneBased ? 1 : 0,
-      stop: more ? 'has-more-field' : total ? 'total' : 'empty-page',
+      stop: more ? 'has-more-field' : last ? 'last-field' : total ? 'total' : 'empty-page',
       ...(more ? { more_path: more.path } : {}),
-      ...(!more && total ? { total_path: total.path } : {}),
+      ...(last ? { last_path: last.path } : {}),
+      ...(!more && !last && total ? { total_path: total.path } : {}),
       evidence,
       confidence: Math.min(1, score),
     },

@@ -1,6 +1,6 @@
 import type { Evidence, Pagination } from '../connector-plan.ts';
 import { fieldEvidence, fieldNamed, LIMIT_PARAM, mentions, pageSizeOf, paramEvidence, paramNamed, type PaginationSignals } from './signals.ts';
-import { MORE_FIELD, PAGES_FIELD, PAGE_PARAM } from './vocabulary.ts';
+import { LAST_FIELD, MORE_FIELD, PAGES_FIELD, PAGE_PARAM } from './vocabulary.ts';
 
 
 /** Pages by page number (`page` with `page_size`/`per_page`), stopping at the page count when the body gives it. */
@@ -16,9 +16,11 @@ export function detectPageNumber(s: PaginationSignals): Pagination[] {
   if (mentions(page.description, /page/i)) score += 0.1;
   const pages = fieldNamed(s, PAGES_FIELD);
   const more = fieldNamed(s, MORE_FIELD, 'boolean');
+  const last = more ? undefined : fieldNamed(s, LAST_FIELD, 'boolean');
   if (pages) evidence.push(fieldEvidence(s, pages));
   else if (more) evidence.push(fieldEvidence(s, more));
-  if (pages || more) score += 0.25;
+  else if (last) evidence.push(fieldEvidence(s, last));
+  if (pages || more || last) score += 0.25;
   const first = typeof pageSchema.default === 'number' ? pageSchema.default : pageSchema.minimum ?? 1;
   const pageSize = pageSizeOf(size, s.view);
   return [
@@ -28,9 +30,10 @@ export function detectPageNumber(s: PaginationSignals): Pagination[] {
       ...(size ? { size_param: size.name } : {}),
       ...(size && pageSize ? { page_size: pageSize } : {}),
       first_page: first === 0 ? 0 : 1,
-      stop: pages ? 'page-count' : more ? 'has-more-field' : 'empty-page',
+      stop: pages ? 'page-count' : more ? 'has-more-field' : last ? 'last-field' : 'empty-page',
       ...(pages ? { pages_path: pages.path } : {}),
       ...(!pages && more ? { more_path: more.path } : {}),
+      ...(!pages && !more && last ? { last_path: last.path } : {}),
       evidence,
       confidence: Math.min(1, score),
     },

@@ -10,6 +10,8 @@ export const LINK_WORDS = /\blink\b[^.]{0,40}\bheader|\blink header|rel="?next|\
 export const CURSORISH = /^(after|cursor|page_?token|next|marker|starting_?after|continue)$/i;
 export const NEXT_PATH = /(^|\.)(next|next_?page_?(uri|url|link)?|next_?(uri|url|link)|nextlink|@odata\.nextlink|next\.href)$/i;
 export const OFFSET_PARAM = /^(offset|skip|start_?at|start_?index|\$skip|start)$/i;
+/** A boolean that says this is the last page (Atlassian's `isLast`): the inverse of MORE_FIELD. */
+export const LAST_FIELD = /^(is_?last|is_?last_?page|last_?page_?reached)$/i;
 export const MORE_FIELD = /^(more|has_?more|has_?next|has_?next_?page|is_?truncated)$/i;
 export const TOTAL_FIELD = /^(total|total_?count|total_?results|total_?size|total_?records)$/i;
 export const PAGE_PARAM = /^(page|page_?number|pagenumber|page\[number\]|p)$/i;

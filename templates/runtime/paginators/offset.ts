@@ -18,6 +18,7 @@ export const offsetPaginator: PaginatorBehaviour<PaginatorOf<'offset'>> = {
     if (ctx.records.length === 0) return undefined;
     state.seen = (state.seen ?? 0) + ctx.records.length;
     if (p.stop === 'has-more-field' && valueAt(ctx.page.body, p.more_path ?? 'more') !== true) return undefined;
+    if (p.stop === 'last-field' && valueAt(ctx.page.body, p.last_path ?? 'isLast') !== false) return undefined;
     if (p.stop === 'total') {
       const total = Number(valueAt(ctx.page.body, p.total_path ?? 'total'));
       if (Number.isFinite(total) && state.seen >= total) return undefined;

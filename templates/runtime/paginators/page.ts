@@ -17,6 +17,7 @@ export const pagePaginator: PaginatorBehaviour<PaginatorOf<'page'>> = {
       if (!Number.isFinite(pages) || page - p.first_page + 1 >= pages) return undefined;
     }
     if (p.stop === 'has-more-field' && valueAt(ctx.page.body, p.more_path ?? 'more') !== true) return undefined;
+    if (p.stop === 'last-field' && valueAt(ctx.page.body, p.last_path ?? 'isLast') !== false) return undefined;
     state.page = page + 1;
     return withQuery(ctx.requestUrl, { [p.page_param]: state.page });
   },
