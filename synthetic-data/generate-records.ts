@@ -58,7 +58,7 @@ function value(name: string, node: SchemaNode, ctx: Ctx, depth: number, unique: 
       return Array.from({ length: n }, (_, i) => value(`${name}_${i}`, schema.items ?? {}, ctx, depth + 1, false));
     }
     case 'object':
-      return depth >= MAX_DEPTH ? {} : objectOf(schema, ctx, depth + 1);
+      return depth >= MAX_DEPTH ? {} : objectOf(schema, ctx, depth + 1, name);
     case 'enum': {
       const options = schema.enum!.filter((v) => v !== null);
       return options.length ? options[(index + depth) % options.length] : null;
@@ -107,7 +107,7 @@ function holdsKey(schema: SchemaNode, view: SchemaView): boolean {
   return view.isObject(schema) && Object.entries(view.properties(schema)).some(([n, c]) => isUniqueKey(n) && !view.isObject(c) && !view.isArray(c));
 }
 
-function objectOf(schema: SchemaNode, ctx: Ctx, depth: number): Record<string, unknown> {
+function objectOf(schema: SchemaNode, ctx: Ctx, depth: number, parentName = ''): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const required = new Set(schema.required ?? []);
   for (const [name, child] of Object.entries(ctx.view.properties(schema))) {
@@ -119,7 +119,9 @@ function objectOf(schema: SchemaNode, ctx: Ctx, depth: number): Record<string, u
       out[name] = null;
       continue;
     }
-    out[name] = value(name, child, ctx, depth, scalarKey);
+    // Inside `emails: [{ value, primary }]` (SCIM), the value is an email address.
+    const meaning = /^(value|address)$/i.test(name) && /^e?mails?(_\d+)?$/i.test(parentName) ? 'email' : name;
+    out[name] = value(meaning, child, ctx, depth, scalarKey || meaning === 'email');
   }
   return out;
 }

@@ -27,6 +27,8 @@ const RULES: Record<CanonicalField, Rule[]> = {
   email: [
     { names: /^(email|mail|primary_?email|email_?address|profile\.email|user\.email)$/i, score: 1, when: isString },
     { names: /email/i, score: 0.7, when: (f, n) => isString(f, n) && !/verified|notif/i.test(f.path) },
+    // SCIM's `emails: [{ value, primary }]`: the primary (else first) address.
+    { names: /^e?mails$/i, score: 0.8, when: (_, n) => !!n.type?.includes('array') },
   ],
   status: [
     { names: /^(status|state|user_?status|account_?status)$/i, score: 1, when: (_, n) => !n.type || n.type.includes('string') },

@@ -12,6 +12,7 @@ import {
   MORE_FIELD,
   NEXT_PATH,
   OFFSET_PARAM,
+  ONE_BASED,
   OPAQUE_CURSOR,
   PAGE_PARAM,
   PAGES_FIELD,
@@ -104,7 +105,7 @@ export function readList(op: Operation, view: SchemaView): ListReading | undefin
     body: body.schema,
     params: { ...(limit ? { limit } : {}), ...(offset ? { offset } : {}), ...(page ? { page } : {}), ...(cursor ? { cursor } : {}) },
     firstPage: typeof pageSchema.default === 'number' ? (pageSchema.default === 0 ? 0 : 1) : pageSchema.minimum === 0 ? 0 : 1,
-    firstOffset: (offsetSchema.minimum ?? 0) >= 1 ? 1 : 0,
+    firstOffset: (offsetSchema.minimum ?? 0) >= 1 || ONE_BASED.test(offset?.description ?? '') ? 1 : 0,
     linkHeader: documentedLink || orphanCursor,
     fields: {
       cursor: cursorFields,

@@ -72,8 +72,13 @@ export function applyTransform(m: FieldMappingSlot, record: unknown): unknown {
       return stringList(v);
     case 'split-space':
       return typeof v === 'string' ? v.split(/[\s,]+/).filter(Boolean) : stringList(v);
-    case 'first-string':
-      return Array.isArray(v) ? (v.map(asText).find((x) => x !== null) ?? null) : asText(v);
+    case 'first-string': {
+      if (!Array.isArray(v)) return asText(v);
+      // A list of strings, or of `{ value, primary }` objects (SCIM's emails): the primary, else the first.
+      const entry = (x: unknown): string | null => asText(x) ?? (x && typeof x === 'object' ? (asText((x as Record<string, unknown>).value) ?? asText((x as Record<string, unknown>).email) ?? asText((x as Record<string, unknown>).address)) : null);
+      const primary = v.find((x) => x && typeof x === 'object' && (x as Record<string, unknown>).primary === true);
+      return (primary !== undefined ? entry(primary) : null) ?? v.map(entry).find((x) => x !== null) ?? null;
+    }
     case 'sha256-fingerprint': {
       const text = asText(v);
       return text === null ? null : `sha256:${sha256Hex(text)}`;

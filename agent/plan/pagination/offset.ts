@@ -1,6 +1,6 @@
 import type { Evidence, Pagination } from '../connector-plan.ts';
 import { fieldEvidence, fieldNamed, LIMIT_PARAM, mentions, pageSizeOf, paramEvidence, paramNamed, type PaginationSignals } from './signals.ts';
-import { LAST_FIELD, MORE_FIELD, OFFSET_PARAM, TOTAL_FIELD } from './vocabulary.ts';
+import { LAST_FIELD, MORE_FIELD, OFFSET_PARAM, ONE_BASED, TOTAL_FIELD } from './vocabulary.ts';
 
 
 /** Pages by record offset and limit (`offset`/`limit`, `startAt`/`maxResults`). */
@@ -19,7 +19,7 @@ export function detectOffset(s: PaginationSignals): Pagination[] {
   else if (total) evidence.push(fieldEvidence(s, total));
   if (more || last || total) score += 0.2;
   const schema = s.view.resolve(offset.schema);
-  const oneBased = (schema.minimum ?? 0) >= 1 || /1-based|starts? (at|from) 1\b/i.test(offset.description ?? '');
+  const oneBased = (schema.minimum ?? 0) >= 1 || ONE_BASED.test(offset.description ?? '');
   return [
     {
       style: 'offset',

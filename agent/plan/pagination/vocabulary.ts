@@ -9,6 +9,8 @@ export const CURSOR_FIELD = /^(next_?cursor|next_?token|next_?page_?token|cursor
 export const LINK_WORDS = /\blink\b[^.]{0,40}\bheader|\blink header|rel="?next|\bLink:\s*<|\bnext`? link relation/i;
 export const CURSORISH = /^(after|cursor|page_?token|next|marker|starting_?after|continue)$/i;
 export const NEXT_PATH = /(^|\.)(next|next_?page_?(uri|url|link)?|next_?(uri|url|link)|nextlink|@odata\.nextlink|next\.href)$/i;
+/** Prose that makes an offset start at 1 (SCIM's `startIndex`). */
+export const ONE_BASED = /1-based|one-based|starts? (at|from) 1\b|first (item|result|record) is 1\b/i;
 export const OFFSET_PARAM = /^(offset|skip|start_?at|start_?index|\$skip|start)$/i;
 /** A boolean that says this is the last page (Atlassian's `isLast`): the inverse of MORE_FIELD. */
 export const LAST_FIELD = /^(is_?last|is_?last_?page|last_?page_?reached)$/i;

@@ -4,8 +4,9 @@ import { planHeuristically } from '../../agent/plan/heuristic-planner.ts';
 import { modelOf, openapi } from '../helpers/spec.ts';
 
 /**
- * APIs scoped to a tenant in the path — `/orgs/{org}/members` — are planned with `{org}` as a
- * variable a human fills in (like a server placeholder), and children hang below tenant roots.
+ * Shapes real identity APIs have, built in code from what their public docs show, each planned and
+ * proved end to end: tenant-scoped paths (`/orgs/{org}/members`), a tenant in the query, Atlassian's
+ * startAt/maxResults/isLast, and SCIM 2.0's startIndex/count/totalResults/Resources.
  */
 
 const list = (items: string, fields: Record<string, unknown>) => ({
@@ -111,5 +112,66 @@ describe('startAt/maxResults with isLast (the Atlassian shape)', () => {
     expect(users.mapping.id?.path).toBe('accountId');
     const result = await generateConnector(model, plan, { seed: 6, maxAttempts: 1, force: false });
     expect(result.scorecard.reasons).toEqual([expect.stringMatching(/came back exactly once/)]);
+  });
+});
+
+describe('a SCIM 2.0 Users endpoint', () => {
+  it('pages by 1-based startIndex/count until totalResults, records in Resources, email from emails[].value', async () => {
+    const model = await modelOf(
+      openapi(
+        {
+          '/scim/v2/Users': {
+            get: {
+              parameters: [
+                { name: 'startIndex', in: 'query', description: 'The 1-based index of the first query result.', schema: { type: 'integer' } },
+                { name: 'count', in: 'query', description: 'Non-negative integer. Specifies the desired maximum number of query results per page.', schema: { type: 'integer' } },
+              ],
+              responses: {
+                '200': {
+                  description: 'A list of users',
+                  content: {
+                    'application/scim+json': {
+                      schema: {
+                        type: 'object',
+                        properties: {
+                          schemas: { type: 'array', items: { type: 'string' } },
+                          totalResults: { type: 'integer' },
+                          itemsPerPage: { type: 'integer' },
+                          startIndex: { type: 'integer' },
+                          Resources: {
+                            type: 'array',
+                            items: {
+                              type: 'object',
+                              properties: {
+                                id: { type: 'string' },
+                                userName: { type: 'string' },
+                                displayName: { type: 'string' },
+                                active: { type: 'boolean' },
+                                emails: { type: 'array', items: { type: 'object', properties: { value: { type: 'string' }, type: { type: 'string' }, primary: { type: 'boolean' } } } },
+                              },
+                            },
+                          },
+                        },
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+        },
+        { components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } }, security: [{ bearer: [] }] },
+      ),
+      { vendor: 'scimco' },
+    );
+    const plan = planHeuristically(model);
+    const users = plan.streams[0]!;
+    expect(users.items_path).toBe('Resources');
+    expect(users.pagination).toMatchObject({ style: 'offset', offset_param: 'startIndex', limit_param: 'count', first_offset: 1, stop: 'total', total_path: 'totalResults' });
+    expect(users.mapping.email).toMatchObject({ path: 'emails', transform: 'first-string' });
+    expect(users.mapping.status).toMatchObject({ path: 'active', transform: 'bool-true-is-active' });
+    const result = await generateConnector(model, plan, { seed: 8, maxAttempts: 1, force: false });
+    expect(result.scorecard.reasons).toEqual([expect.stringMatching(/came back exactly once/)]);
+    expect(result.scorecard.streams[0]!.coverage.email!.fetched_with_value).toBeGreaterThan(0);
   });
 });
