@@ -16,10 +16,12 @@ const WRITE = /(^|[.:_\-\s/])(write|manage|create|update|delete|modify|edit|rw)(
 const BROAD = /(^|[.:_\-\s/])(full|all)([.:_\-\s/]|$)/i;
 const READ = /(^|[.:_\-\s/])(read|list|view|get|ro|readonly|read_only)([.:_\-\s/]|$)/i;
 
-export function classifyScope(scope: string): 'admin' | 'write' | undefined {
-  if (ADMIN.test(scope)) return 'admin';
+export function classifyScope(scope: string): 'admin' | 'admin-read' | 'write' | undefined {
   // A read word does not excuse an explicit write word: `account:read_write` grants write.
-  if (WRITE.test(scope) || (BROAD.test(scope) && !READ.test(scope))) return 'write';
+  if (WRITE.test(scope)) return ADMIN.test(scope) ? 'admin' : 'write';
+  // `admin.directory.user.readonly`, `admin.users:read`: read-only, but only in an admin's context.
+  if (ADMIN.test(scope)) return READ.test(scope) ? 'admin-read' : 'admin';
+  if (BROAD.test(scope) && !READ.test(scope)) return 'write';
   return undefined;
 }
 
@@ -70,9 +72,10 @@ export function privilegeOf(stream: { name: string; op: Operation }, model: Pick
   evidence.push(...prose.evidence, ...ext.evidence);
   // "none" is how some docs (Slack) say an operation needs no scope.
   const scopes = [...new Set(all)].filter((s) => s.toLowerCase() !== 'none');
-  // Least: the read-only scopes when the docs offer them beside stronger ones.
+  // Least: the plain read scopes when the docs offer them beside stronger ones; else admin reads.
   const unflagged = scopes.filter((s) => !classifyScope(s));
-  const least = unflagged.length ? unflagged : scopes;
+  const adminReads = scopes.filter((s) => classifyScope(s) === 'admin-read');
+  const least = unflagged.length ? unflagged : adminReads.length ? adminReads : scopes;
   return {
     stream: stream.name,
     operation_id: op.id,

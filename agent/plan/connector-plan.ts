@@ -116,7 +116,8 @@ export const PrivilegeFinding = z.object({
   operation_id: z.string(),
   least_scopes: z.array(z.string()),
   /** Scopes or roles in the docs' requirement that grant admin or write power. */
-  flagged: z.array(z.object({ scope: z.string(), why: z.enum(['admin', 'write']) })),
+  /** `admin`: admin power; `admin-read`: a read-only scope that still needs an admin context; `write`. */
+  flagged: z.array(z.object({ scope: z.string(), why: z.enum(['admin', 'admin-read', 'write']) })),
   evidence: z.array(Evidence),
 });
 

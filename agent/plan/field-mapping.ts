@@ -42,10 +42,10 @@ const RULES: Record<CanonicalField, Rule[]> = {
     { names: /^(scopes?|permissions|roles|granted_?scopes|privileges|oauth_?scopes)$/i, score: 1 },
   ],
   created_at: [
-    { names: /^(created_?at|created|creation_?date|date_?created|created_?on|created_?time|create_?time|metadata\.creation_?timestamp|creation_?timestamp|issued_?at)$/i, score: 1, when: isDateLike },
+    { names: /^(created_?at|created|creation_?date|date_?created|created_?on|created_?time|create_?time|creation_?time|metadata\.creation_?timestamp|creation_?timestamp|issued_?at)$/i, score: 1, when: isDateLike },
   ],
   last_used_at: [
-    { names: /^(last_?used(_?at|_?on|_?time)?|last_?activity(_?at)?|last_?login(_?at)?|last_?seen(_?at)?|last_?accessed(_?at)?|last_?active(_?at)?|last_?authenticated(_?at)?)$/i, score: 1, when: isDateLike },
+    { names: /^last_?(used|activity|login|logon|sign_?in|seen|accessed|active|authenticated|auth)(_?(at|on|time|date|timestamp|datetime))?$/i, score: 1, when: isDateLike },
   ],
   expires_at: [
     { names: /^(expires?(_?at|_?on)?|expiration(_?date|_?time)?|expiry(_?date)?|valid_?until|expires_?in_?at|not_?after)$/i, score: 1, when: isDateLike },

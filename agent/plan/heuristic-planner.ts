@@ -55,11 +55,11 @@ export function planHeuristically(model: ApiModel): ConnectorPlan {
 
   let drafts = [...roots.map((r) => toStream(r, null)), ...children.map((c) => toStream(c, c.parent))];
   const auth = detectAuth(drafts.map((d) => d.op), model);
-  // A stream readable only with admin power is dropped when another stream already covers its kind
-  // without it: least privilege first. When it is the only source of its kind, it stays and is flagged.
+  // A stream readable only in an admin's context is dropped when another stream already covers its
+  // kind without it: least privilege first. When it is the only source of its kind, it stays, flagged.
   const adminOnly = new Set(
     assess({ model, streams: drafts, auth })
-      .privilege.filter((p) => p.least_scopes.length && p.least_scopes.every((s) => p.flagged.some((f) => f.scope === s && f.why === 'admin')))
+      .privilege.filter((p) => p.least_scopes.length && p.least_scopes.every((s) => p.flagged.some((f) => f.scope === s && (f.why === 'admin' || f.why === 'admin-read'))))
       .map((p) => p.stream),
   );
   const covered = (d: (typeof drafts)[number]) => drafts.some((o) => o !== d && o.kind === d.kind && !adminOnly.has(o.name));

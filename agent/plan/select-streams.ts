@@ -44,7 +44,7 @@ export interface ChildCandidate extends Candidate {
  * rather than naming a record another stream lists: a human fills it in, like a server variable
  * (`/orgs/{org}/members`, `/{account_slug}/members`, `/tailnet/{tailnet}/users`).
  */
-const TENANT_NAME = /^(orgs?|organi[sz]ation|tenant|account|workspace|tailnet|project|company|enterprise|site|realm|instance|space|namespace|environment|team)(_?(id|slug|name|key|sid|uuid))?$/i;
+const TENANT_NAME = /^(orgs?|organi[sz]ation|tenant|account|workspace|tailnet|project|company|enterprise|site|realm|instance|space|namespace|environment|team|customer|domain|directory)(_?(id|slug|name|key|sid|uuid))?$/i;
 const TENANT_SEGMENT = /^(orgs?|organi[sz]ations?|tenants?|accounts?|workspaces?|tailnets?|projects?|compan(y|ies)|enterprises?|sites?|realms?|instances?|spaces?|namespaces?|environments?)$/i;
 
 export function isTenantParam(path: string, param: string): boolean {

@@ -175,3 +175,38 @@ describe('a SCIM 2.0 Users endpoint', () => {
     expect(result.scorecard.streams[0]!.coverage.email!.fetched_with_value).toBeGreaterThan(0);
   });
 });
+
+describe('a Google-Directory-like list: a required customer, pageToken → nextPageToken', () => {
+  it('plans the customer as a tenant variable and pages by the token', async () => {
+    const model = await modelOf(
+      openapi(
+        {
+          '/admin/directory/v1/users': {
+            get: {
+              parameters: [
+                { name: 'customer', in: 'query', required: true, description: 'The unique ID for the customer\'s account, or my_customer.', schema: { type: 'string' } },
+                { name: 'maxResults', in: 'query', description: 'Maximum number of results to return.', schema: { type: 'integer', maximum: 500 } },
+                { name: 'pageToken', in: 'query', description: 'Token to specify next page in the list.', schema: { type: 'string' } },
+              ],
+              responses: {
+                '200': {
+                  description: 'ok',
+                  content: { 'application/json': { schema: { type: 'object', properties: { kind: { type: 'string' }, users: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, primaryEmail: { type: 'string' }, suspended: { type: 'boolean' }, creationTime: { type: 'string', format: 'date-time' }, lastLoginTime: { type: 'string', format: 'date-time' } } } }, nextPageToken: { type: 'string' } } } } },
+                },
+              },
+            },
+          },
+        },
+        { components: { securitySchemes: { oauth: { type: 'oauth2', flows: { authorizationCode: { authorizationUrl: 'https://accounts.example.test/o', tokenUrl: 'https://accounts.example.test/t', scopes: { 'admin.directory.user.readonly': 'read users' } } } } } }, security: [{ oauth: ['admin.directory.user.readonly'] }] },
+      ),
+      { vendor: 'gdir' },
+    );
+    const plan = planHeuristically(model);
+    const users = plan.streams[0]!;
+    expect(plan.tenant_variables).toHaveProperty('customer');
+    expect(users.pagination).toMatchObject({ style: 'cursor', cursor_param: 'pageToken', cursor_path: 'nextPageToken' });
+    expect(users.mapping).toMatchObject({ email: { path: 'primaryEmail' }, status: { path: 'suspended', transform: 'bool-true-is-suspended' }, last_used_at: { path: 'lastLoginTime' } });
+    const result = await generateConnector(model, plan, { seed: 9, maxAttempts: 1, force: false });
+    expect(result.scorecard.reasons).toEqual([expect.stringMatching(/came back exactly once/)]);
+  });
+});

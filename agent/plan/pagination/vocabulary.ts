@@ -4,7 +4,7 @@
  * (which serves every mechanism the docs describe).
  */
 
-export const CURSOR_PARAM = /^(cursor|after|continue|page_?token|next_?token|starting_?after|marker|continuation_?token|page\[cursor\]|page\[after\]|next_?cursor|start_?cursor|search_?after)$/i;
+export const CURSOR_PARAM = /^(cursor|after|continue|page_?token|next_?token|next_?page_?token|starting_?after|marker|continuation_?token|page\[cursor\]|page\[after\]|next_?cursor|start_?cursor|search_?after)$/i;
 export const CURSOR_FIELD = /^(next_?cursor|next_?token|next_?page_?token|cursor|continue|continuation_?token|after|end_?cursor|next_?marker|marker|next_?key)$/i;
 export const LINK_WORDS = /\blink\b[^.]{0,40}\bheader|\blink header|rel="?next|\bLink:\s*<|\bnext`? link relation/i;
 export const CURSORISH = /^(after|cursor|page_?token|next|marker|starting_?after|continue)$/i;
