@@ -219,6 +219,15 @@ export function selectStreams(model: ApiModel, view: SchemaView): Selection {
   // A stream is named after its records: the array's own name when it names them (`api_keys` for `/api_key`).
   const baseName = (c: Candidate) => streamName(c.items.reason === 'named-after-noun' ? c.items.path.split('.').pop()! : c.noun);
   const qualifierOf = (c: Candidate) => c.op.path.split('/').filter((s) => s && !s.includes('{')).slice(-2, -1)[0] ?? '';
+  // Where the docs list a kind per tenant (`/orgs/{org}/members`), an unscoped list of the same kind
+  // (`/users`) is a global directory beyond the tenant: inventory the tenant's, not the world's.
+  const tenantKinds = new Set([...rootByKey.values()].filter((c) => c.pathParams.length > 0).map((c) => c.kind));
+  for (const [key, c] of rootByKey) {
+    if (c.pathParams.length === 0 && tenantKinds.has(c.kind)) {
+      rootByKey.delete(key);
+      rejections.push({ operation_id: c.op.id, reason: `lists ${c.kind} identities beyond the tenant, while the docs also list them per tenant` });
+    }
+  }
   const roots = [...rootByKey.values()]
     .sort((a, b) => rank(a) - rank(b) || a.op.path.localeCompare(b.op.path))
     .map((c) => ({ ...c, name: uniqueName(baseName(c), qualifierOf(c)) }));

@@ -210,3 +210,18 @@ describe('a Google-Directory-like list: a required customer, pageToken → nextP
     expect(result.scorecard.reasons).toEqual([expect.stringMatching(/came back exactly once/)]);
   });
 });
+
+describe('a global directory beside tenant-scoped lists (the GitHub shape)', () => {
+  it('inventories the tenant\'s members, not every user of the service', async () => {
+    const users = { id: { type: 'integer' }, login: { type: 'string' } };
+    const model = await modelOf(
+      openapi({
+        '/users': { get: { parameters: [{ name: 'since', in: 'query', schema: { type: 'integer' } }], responses: { '200': { description: 'ok', content: { 'application/json': { schema: { type: 'array', items: { type: 'object', properties: users } } } } } } } },
+        '/orgs/{org}/members': list('members', users),
+      }),
+      { vendor: 'octo' },
+    );
+    const plan = planHeuristically(model);
+    expect(plan.streams.map((s) => s.path)).toEqual(['/orgs/{org}/members']);
+  });
+});
