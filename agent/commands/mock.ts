@@ -10,22 +10,24 @@ export const MockOptions = z.object({
   docs: z.string().min(1),
   port: z.coerce.number().int().min(0).max(65535),
   seed: z.coerce.number().int().min(0).max(2 ** 31 - 1).default(1),
+  noFaults: z.boolean().default(false),
 });
 
 export const command: Command = {
-  usage: 'fetchwright mock <docs> --port N [--seed N]',
+  usage: 'fetchwright mock <docs> --port N [--seed N] [--no-faults]',
   summary:
     'Serves the same synthetic mock of the vendor API that validation uses, on 127.0.0.1:N, until\n' +
-    'interrupted. It prints the synthetic placeholder credentials to send (never real ones).',
-  args: { port: { type: 'string' }, seed: { type: 'string' } },
+    'interrupted. It prints the synthetic placeholder credentials to send (never real ones). Like in\n' +
+    'validation, the first request to each list answers 429 and a later page 503; --no-faults turns that off.',
+  args: { port: { type: 'string' }, seed: { type: 'string' }, 'no-faults': { type: 'boolean' } },
   async run(values, positionals, io, { audit }) {
     if (positionals.length !== 1 || values.port === undefined) {
       io.stderr.write(`error[usage]: mock takes one <docs> path and --port\n  usage: ${command.usage}\n`);
       return EXIT.usage;
     }
-    const opts = MockOptions.parse({ ...values, docs: positionals[0] });
+    const opts = MockOptions.parse({ ...values, noFaults: values['no-faults'], docs: positionals[0] });
     const model = await ingest(opts.docs);
-    const mock = createMockVendor(model, { seed: opts.seed });
+    const mock = createMockVendor(model, { seed: opts.seed, faults: !opts.noFaults });
     const served = await serveMock(mock, opts.port);
     audit.record('serve', 'ok', { docs_sha256: model.docs_sha256 }, { url: served.url, seed: opts.seed });
     const base = new URL(mock.baseUrl);
@@ -35,7 +37,7 @@ export const command: Command = {
       const { header } = credentialFor(scheme, model);
       io.stdout.write(`  ${scheme.key}: ${header.in} ${header.name}: ${header.prefix}${mock.credentials[scheme.key]?.value}\n`);
     }
-    io.stdout.write('press Ctrl-C to stop\n');
+    io.stdout.write(`${opts.noFaults ? 'faults off' : 'faults on: the first request to each list answers 429 (Retry-After: 1), a later page 503 — --no-faults to turn them off'}\npress Ctrl-C to stop\n`);
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);
