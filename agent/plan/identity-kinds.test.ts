@@ -13,6 +13,8 @@ describe('collectionNoun', () => {
     ['/api-tokens', 'api-tokens'],
     ['/api/v1/namespaces/{namespace}/serviceaccounts', 'serviceaccounts'],
     ['/users/{name}/tokens', 'tokens'],
+    ['/v1/users:list', 'users'],
+    ['/rest/api/3/users/search', 'users'],
   ])('%s → %s', (path, noun) => {
     expect(collectionNoun(path)).toBe(noun);
   });

@@ -51,7 +51,8 @@ export function collectionNoun(path: string): string | undefined {
   const last = segments.at(-1);
   if (!last) return undefined;
   // `users.list` → ['users', 'list']; `Accounts.json` → ['Accounts', 'json']; `admin.users.list` → 'users'
-  const parts = last.split('.').filter((p) => !VERBS.has(p.toLowerCase()));
+  // `users.list` (Slack), `users:list` (Google's custom methods), `Accounts.json` (Twilio)
+  const parts = last.split(/[.:]/).filter((p) => p && !VERBS.has(p.toLowerCase()));
   return parts.at(-1)?.toLowerCase();
 }
 
