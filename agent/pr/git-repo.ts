@@ -55,6 +55,7 @@ export interface GitRepo {
   branchExists(repoPath: string, branch: string, remote?: string): Promise<boolean>;
   commitOnNewBranch(req: CommitOnNewBranch): Promise<string>;
   push(req: Push): Promise<void>;
+  deleteUnpublishedBranch(repoPath: string, branch: string, expectedSha: string): Promise<void>;
 }
 
 const GIT_TIMEOUT_MS = 120_000;
@@ -309,4 +310,16 @@ function pushReason(out: string): string {
 }
 
 /** The adapter as one value. */
-export const gitCli: GitRepo = { inspect, branchExists, commitOnNewBranch, push };
+/**
+ * Removes a branch this run created and could not publish, so the same plan can be proposed again.
+ * Never the default branch, never the checked-out one, and only while it is exactly `expectedSha`.
+ */
+export async function deleteUnpublishedBranch(repoPath: string, branch: string, expectedSha: string): Promise<void> {
+  const state = await inspect(repoPath);
+  if (branch === state.defaultBranch || branch === state.currentBranch) return;
+  const r = await run(repoPath, ['rev-parse', '--verify', '--quiet', `refs/heads/${branch}`]);
+  if (!r.ok || r.stdout.trim() !== expectedSha) return;
+  await git(repoPath, ['update-ref', '-d', `refs/heads/${branch}`, expectedSha], `remove the unpublished branch ${branch}`);
+}
+
+export const gitCli: GitRepo = { inspect, branchExists, commitOnNewBranch, push, deleteUnpublishedBranch };

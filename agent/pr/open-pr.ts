@@ -129,7 +129,14 @@ export async function openPr(o: OpenPrOptions): Promise<OpenPrResult> {
 
   const result: OpenPrResult = { branch, commit, base: repo.defaultBranch, body, signed: !!key };
   if (o.github) {
-    await o.git.push({ repoPath: o.repoPath, remote: o.github.remote, branch });
+    try {
+      await o.git.push({ repoPath: o.repoPath, remote: o.github.remote, branch });
+    } catch (e) {
+      // Nothing was published: take the local branch back so the same plan can be proposed again.
+      await o.git.deleteUnpublishedBranch(o.repoPath, branch, commit).catch(() => undefined);
+      o.audit.record('push', 'fail', { commit }, { remote: o.github.remote, branch, error: e instanceof Error ? e.message : String(e) });
+      throw e;
+    }
     o.audit.record('push', 'ok', { commit }, { remote: o.github.remote, branch });
     const codeowners = await findCodeowners(o.repoPath);
     const reviewers = codeowners ? reviewersFromCodeowners(codeowners, `connectors/${c.plan.vendor}/fetcher.ts`) : { users: [], teams: [] };

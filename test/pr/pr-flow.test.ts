@@ -205,6 +205,19 @@ describe('pr: refusals', () => {
     expect(git(repo, 'branch', '--list', 'fetchwright/*')).toBe('');
   });
 
+  it('a push that fails leaves no local branch behind, so the same plan can be proposed again', async () => {
+    const { repo } = await repoWithRemote();
+    git(repo, 'remote', 'add', 'broken', path.join(os.tmpdir(), 'fetchwright-no-such-remote.git'));
+    const out = await mkdtemp(path.join(os.tmpdir(), 'fetchwright-pr-push-'));
+    const env = { ...process.env, GITHUB_TOKEN: TOKEN };
+    expect(await main(['generate', path.join(REPO_ROOT, 'examples/jupyterhub'), '--out', out], captureIo(), env)).toBe(0);
+    const failed = captureIo();
+    expect(await main(['pr', path.join(out, 'jupyterhub'), '--repo', repo, '--github', 'acme/connectors', '--remote', 'broken'], failed, env)).not.toBe(0);
+    expect(failed.err()).toMatch(/push|remote/i);
+    expect(failed.err()).not.toContain(TOKEN);
+    expect(git(repo, 'branch', '--list', 'fetchwright/*')).toBe('');
+  });
+
   it('without a signing key the record is unsigned, the PR body says so, and verify refuses it unless allowed', async () => {
     const { repo } = await repoWithRemote();
     const out = await mkdtemp(path.join(os.tmpdir(), 'fetchwright-pr-unsigned-'));
