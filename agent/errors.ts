@@ -15,7 +15,7 @@ export const EXIT = {
   noIdentities: 7,
   refusedByAssessment: 8,
   validationFailed: 9,
-  outputExists: 10,
+  outputUnwritable: 10,
   invalidSlot: 11,
   invalidConnector: 12,
   auditUnwritable: 13,
@@ -47,7 +47,7 @@ export type ErrorCode =
   | 'signing-key'
   | 'pr-refused'
   | 'verify-failed'
-  | 'output-exists'
+  | 'output-unwritable'
   | 'not-a-git-repo'
   | 'git-failed'
   | 'dirty-worktree'
@@ -72,7 +72,7 @@ const EXIT_BY_CODE: Record<ErrorCode, number> = {
   'signing-key': EXIT.signingKey,
   'pr-refused': EXIT.prRefused,
   'verify-failed': EXIT.verifyFailed,
-  'output-exists': EXIT.outputExists,
+  'output-unwritable': EXIT.outputUnwritable,
   'not-a-git-repo': EXIT.notAGitRepo,
   'git-failed': EXIT.gitFailed,
   'dirty-worktree': EXIT.dirtyWorktree,

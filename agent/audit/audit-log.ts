@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync } from 'node:fs';
+import { appendFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { FetchwrightError } from '../errors.ts';
+import { ensureDir } from '../output-dir.ts';
 import { currentActor, type Actor } from './actor.ts';
 import type { Redactor } from './redact.ts';
 
@@ -31,22 +32,6 @@ export function stateDir(env: NodeJS.ProcessEnv = process.env): string {
   return path.join(base, 'fetchwright');
 }
 
-/**
- * mkdir -p, one component at a time: Node's recursive mkdir can spin forever under /proc, and a
- * wrong FETCHWRIGHT_STATE_DIR must fail fast, not hang.
- */
-function ensureDir(dir: string): void {
-  const missing: string[] = [];
-  let current = path.resolve(dir);
-  while (!existsSync(current)) {
-    missing.unshift(current);
-    const parent = path.dirname(current);
-    if (parent === current) break;
-    current = parent;
-  }
-  for (const d of missing) mkdirSync(d, { mode: 0o700 });
-}
-
 export class AuditLog {
   readonly file: string;
   readonly runId = randomUUID();
@@ -60,7 +45,7 @@ export class AuditLog {
     this.redactor = options.redactor;
     this.actor = options.actor ?? currentActor();
     try {
-      ensureDir(options.dir);
+      ensureDir(options.dir, 0o700);
     } catch (e) {
       throw new FetchwrightError('audit-unwritable', `the audit log's folder ${options.dir} cannot be created: ${(e as Error).message}`, {
         hint: 'Every action is audited. Set FETCHWRIGHT_STATE_DIR to a writable folder.',

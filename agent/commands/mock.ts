@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { createMockVendor } from '../../synthetic-data/mock-api/mock-vendor.ts';
 import { serveMock } from '../../synthetic-data/mock-api/serve.ts';
 import type { Command } from '../cli/main.ts';
-import { EXIT } from '../errors.ts';
+import { EXIT, FetchwrightError } from '../errors.ts';
 import { ingest } from '../ingest/ingest.ts';
 import { credentialFor } from '../plan/detect-auth.ts';
 
@@ -28,7 +28,9 @@ export const command: Command = {
     const opts = MockOptions.parse({ ...values, noFaults: values['no-faults'], docs: positionals[0] });
     const model = await ingest(opts.docs);
     const mock = createMockVendor(model, { seed: opts.seed, faults: !opts.noFaults });
-    const served = await serveMock(mock, opts.port);
+    const served = await serveMock(mock, opts.port).catch((e: NodeJS.ErrnoException) => {
+      throw new FetchwrightError('usage', `cannot listen on 127.0.0.1:${opts.port}${e.code ? ` (${e.code})` : ''}`, { hint: e.code === 'EADDRINUSE' ? 'That port is taken: choose another with --port.' : 'Choose another --port.' });
+    });
     audit.record('serve', 'ok', { docs_sha256: model.docs_sha256 }, { url: served.url, seed: opts.seed });
     const base = new URL(mock.baseUrl);
     io.stdout.write(`mock of ${model.vendor} at ${served.url}${base.pathname === '/' ? '' : base.pathname} (standing in for ${mock.baseUrl})\n`);

@@ -1,7 +1,8 @@
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { z } from 'zod';
-import { FetchwrightError } from '../errors.ts';
+import { FetchwrightError, isFetchwrightError } from '../errors.ts';
+import { ensureDir, outputError } from '../output-dir.ts';
 import { ApiModel } from '../ingest/api-model.ts';
 import { ConnectorPlan } from '../plan/connector-plan.ts';
 import { renderValidation } from '../validate/validation-report.ts';
@@ -22,8 +23,8 @@ const json = (v: unknown) => `${JSON.stringify(v, null, 2)}\n`;
 export async function writeConnectorDir(outDir: string, c: GeneratedConnector): Promise<string> {
   const target = path.resolve(outDir, c.plan.vendor);
   const staging = `${target}.tmp-${process.pid}-${Date.now()}`;
-  await mkdir(staging, { recursive: true });
   try {
+    ensureDir(staging);
     const files: Record<(typeof CONNECTOR_FILES)[number], string> = {
       'fetcher.ts': c.fetcher,
       'plan.json': json(c.plan),
@@ -46,8 +47,8 @@ export async function writeConnectorDir(outDir: string, c: GeneratedConnector): 
     if (moved) await rm(previous, { recursive: true, force: true });
     return target;
   } catch (e) {
-    await rm(staging, { recursive: true, force: true });
-    throw e;
+    await rm(staging, { recursive: true, force: true }).catch(() => undefined);
+    throw isFetchwrightError(e) ? e : outputError(target, e);
   }
 }
 

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FetchwrightError } from '../errors.ts';
+import { rejection } from '../../test/helpers/rejection.ts';
 import { ingest } from './ingest.ts';
 
 /** Writes files (objects as JSON, strings verbatim) into a fresh folder; returns its path. */
@@ -13,16 +13,6 @@ async function docs(files: Record<string, string | object>): Promise<string> {
     await writeFile(path.join(dir, name), typeof content === 'string' ? content : JSON.stringify(content));
   }
   return dir;
-}
-
-async function failure(p: Promise<unknown>): Promise<FetchwrightError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof FetchwrightError) return e;
-    throw e;
-  }
-  throw new Error('expected ingest to fail');
 }
 
 const listUsers = {
@@ -159,34 +149,34 @@ paths:
 
 describe('ingest: bad input is refused with the file and the place', () => {
   it('a missing file', async () => {
-    const e = await failure(ingest('/no/such/spec.yaml'));
+    const e = await rejection(ingest('/no/such/spec.yaml'));
     expect(e).toMatchObject({ code: 'input-not-found', exitCode: 3 });
     expect(e.render()).toContain('/no/such/spec.yaml');
   });
 
   it('broken YAML, with line and column', async () => {
     const dir = await docs({ 'api.yaml': 'openapi: 3.0.0\ninfo:\n  title: [unclosed\npaths: {}\n' });
-    const e = await failure(ingest(path.join(dir, 'api.yaml')));
+    const e = await rejection(ingest(path.join(dir, 'api.yaml')));
     expect(e).toMatchObject({ code: 'unreadable-docs', exitCode: 4, details: { file: 'api.yaml' } });
     expect(e.details.at).toMatch(/^line \d+, column \d+$/);
   });
 
   it('broken JSON, with line and column', async () => {
     const dir = await docs({ 'api.json': '{\n  "openapi": "3.0.0",\n  "paths": {,}\n}' });
-    const e = await failure(ingest(path.join(dir, 'api.json')));
+    const e = await rejection(ingest(path.join(dir, 'api.json')));
     expect(e).toMatchObject({ code: 'unreadable-docs', details: { file: 'api.json', at: 'line 3, column 13' } });
   });
 
   it('a document that is not an OpenAPI or Swagger description', async () => {
     const dir = await docs({ 'config.yaml': 'name: not a spec\nversion: 2\n' });
-    const e = await failure(ingest(path.join(dir, 'config.yaml')));
+    const e = await rejection(ingest(path.join(dir, 'config.yaml')));
     expect(e).toMatchObject({ code: 'not-a-spec', exitCode: 5 });
     expect(e.message).toContain('config.yaml');
   });
 
   it('a Markdown page alone', async () => {
     const dir = await docs({ 'README.md': '# API\nCall GET /users.' });
-    const e = await failure(ingest(path.join(dir, 'README.md')));
+    const e = await rejection(ingest(path.join(dir, 'README.md')));
     expect(e.code).toBe('not-a-spec');
   });
 
@@ -194,13 +184,13 @@ describe('ingest: bad input is refused with the file and the place', () => {
     const dir = await docs({
       'api.json': { openapi: '3.0.0', info: { title: 'T', version: '1' }, paths: { '/users': { get: { responses: { '200': { $ref: '#/components/responses/Missing' } } } } } },
     });
-    const e = await failure(ingest(path.join(dir, 'api.json')));
+    const e = await rejection(ingest(path.join(dir, 'api.json')));
     expect(e).toMatchObject({ code: 'unresolvable-ref', exitCode: 6, details: { file: 'api.json', at: '/paths/~1users/get/responses/200' } });
   });
 
   it('a $ref to a file that does not exist', async () => {
     const dir = await docs({ 'api.json': { openapi: '3.0.0', info: { title: 'T', version: '1' }, paths: { '/users': { get: { responses: { '200': { $ref: 'gone.yaml#/x' } } } } } } });
-    const e = await failure(ingest(path.join(dir, 'api.json')));
+    const e = await rejection(ingest(path.join(dir, 'api.json')));
     expect(e.code).toBe('unresolvable-ref');
   });
 
@@ -209,7 +199,7 @@ describe('ingest: bad input is refused with the file and the place', () => {
     const dir = await docs({
       'api.json': { openapi: '3.0.0', info: { title: 'T', version: '1' }, paths: { '/users': { get: { responses: { '200': { $ref: `${path.join(outside, 'secret.json')}#/password` } } } } } },
     });
-    const e = await failure(ingest(path.join(dir, 'api.json')));
+    const e = await rejection(ingest(path.join(dir, 'api.json')));
     expect(e.code).toBe('ref-outside-docs');
     expect(e.render()).not.toContain('hunter2');
   });
@@ -225,7 +215,7 @@ describe('ingest: bad input is refused with the file and the place', () => {
       throw new Error('network is off in tests');
     }) as typeof fetch;
     try {
-      const e = await failure(ingest(path.join(dir, 'api.json')));
+      const e = await rejection(ingest(path.join(dir, 'api.json')));
       expect(e.code).toBe('unresolvable-ref');
     } finally {
       globalThis.fetch = original;
@@ -237,7 +227,7 @@ describe('ingest: bad input is refused with the file and the place', () => {
     const lines = ['a: &a ["x","x","x","x","x","x","x","x","x","x"]'];
     for (let i = 0; i < 12; i++) lines.push(`${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10).fill(`*${String.fromCharCode(97 + i)}`).join(',')}]`);
     const dir = await docs({ 'bomb.yaml': `openapi: 3.0.0\n${lines.join('\n')}\n` });
-    const e = await failure(ingest(path.join(dir, 'bomb.yaml')));
+    const e = await rejection(ingest(path.join(dir, 'bomb.yaml')));
     expect(e.code).toBe('unreadable-docs');
   });
 });

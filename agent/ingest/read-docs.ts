@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { load as loadYaml } from 'js-yaml';
 import { FetchwrightError } from '../errors.ts';
+import { sha256 } from '../hash.ts';
 
 /** One document found under the docs the user named, parsed but not yet interpreted. */
 export interface RawDocument {
@@ -30,9 +30,6 @@ const HTML_EXT = /\.html?$/i;
 export const MAX_DOC_BYTES = 64 * 1024 * 1024;
 const MAX_DIR_FILES = 5_000;
 
-export function sha256(text: string | Buffer): string {
-  return createHash('sha256').update(text).digest('hex');
-}
 
 /** Parses JSON or YAML text, turning syntax errors into a message with line and column. */
 export function parseStructured(text: string, file: string): unknown {

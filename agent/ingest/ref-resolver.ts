@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { $RefParser } from '@apidevtools/json-schema-ref-parser';
 import { FetchwrightError } from '../errors.ts';
-import { sha256 } from './read-docs.ts';
+import { sha256 } from '../hash.ts';
 
 /**
  * `$ref` resolution is done by @apidevtools/json-schema-ref-parser: it reads and caches every

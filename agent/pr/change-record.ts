@@ -1,7 +1,7 @@
-import { createHash, createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { canonicalJson } from '../hash.ts';
+import { canonicalJson, sha256 } from '../hash.ts';
 import { FetchwrightError } from '../errors.ts';
 
 /**
@@ -43,9 +43,6 @@ export const ChangeRecord = z.object({
 });
 export type ChangeRecord = z.infer<typeof ChangeRecord>;
 
-export function sha256(content: string | Buffer): string {
-  return createHash('sha256').update(content).digest('hex');
-}
 
 function signedBytes(record: ChangeRecord): Buffer {
   const { signature: _s, ...unsigned } = record;

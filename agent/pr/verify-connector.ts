@@ -1,11 +1,11 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { hashJson } from '../hash.ts';
+import { hashJson, sha256 } from '../hash.ts';
 import { FetchwrightError } from '../errors.ts';
 import { readConnectorDir } from '../generate/connector-dir.ts';
 import { Manifest } from '../render/manifest.ts';
 import { validateConnector } from '../validate/run-validation.ts';
-import { ChangeRecord, checkSignature, sha256 } from './change-record.ts';
+import { ChangeRecord, checkSignature } from './change-record.ts';
 
 /**
  * Checks a connector against its change record: the signature, the hash of every file (any changed

@@ -1,11 +1,10 @@
-import { createHash } from 'node:crypto';
 import { runFetcher } from '../../sandbox/run-fetcher.ts';
 import type { RunResult } from '../../sandbox/result.ts';
 import type { RunInput } from '../../templates/slots/connector.ts';
 import { readList } from '../../synthetic-data/mock-api/list-reading.ts';
 import { createMockVendor, type MockVendor } from '../../synthetic-data/mock-api/mock-vendor.ts';
 import { SchemaView } from '../plan/schema-view.ts';
-import { hashJson } from '../hash.ts';
+import { hashJson, sha256 } from '../hash.ts';
 import type { ApiModel } from '../ingest/api-model.ts';
 import { resolveBaseUrl } from '../plan/base-url.ts';
 import type { ConnectorPlan } from '../plan/connector-plan.ts';
@@ -100,7 +99,7 @@ export async function validateConnector(options: ValidationOptions): Promise<Sco
     hashes: {
       seed,
       mock_data_sha256: hashJson(mockData),
-      fetcher_sha256: createHash('sha256').update(fetcherSource).digest('hex'),
+      fetcher_sha256: sha256(fetcherSource),
       plan_sha256: planSha256(plan),
     },
   });

@@ -55,6 +55,18 @@ describe('fetchwright generate', () => {
     expect([0, 9]).toContain(forced.code);
   });
 
+  it('an output folder that cannot be written: a clear error and exit 10, at once (never a hang under /proc)', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'fetchwright-cli-out-'));
+    await writeFile(path.join(dir, 'a-file'), '');
+    for (const out of [path.join(dir, 'a-file', 'connectors'), '/proc/fetchwright-cannot-write/connectors']) {
+      const r = await run('generate', path.join(REPO_ROOT, 'examples/jupyterhub'), '--out', out);
+      expect(r.code).toBe(10);
+      expect(r.err).toMatch(/error\[output-unwritable\]: cannot write/);
+      const p = await run('plan', path.join(REPO_ROOT, 'examples/jupyterhub'), '--out', path.join(out, 'plan.json'));
+      expect(p.code).toBe(10);
+    }
+  });
+
   it('rejects a bad seed as a usage error', async () => {
     expect((await run('generate', path.join(REPO_ROOT, 'examples/jupyterhub'), '--seed', 'abc')).code).toBe(2);
   });
@@ -70,6 +82,18 @@ describe('fetchwright validate: bad input', () => {
 });
 
 describe('mock: the same mock, served on loopback for a person', () => {
+  it('a port already taken is a clear error, not a crash', async () => {
+    const model = await ingest(path.join(REPO_ROOT, 'examples/jupyterhub'));
+    const taken = await serveMock(createMockVendor(model, { seed: 1 }), 0);
+    try {
+      const r = await run('mock', path.join(REPO_ROOT, 'examples/jupyterhub'), '--port', new URL(taken.url).port);
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(/cannot listen on 127\.0\.0\.1:\d+ \(EADDRINUSE\)/);
+    } finally {
+      await taken.close();
+    }
+  });
+
   it('answers the documented list with the synthetic credential and refuses without it', async () => {
     const model = await ingest(path.join(REPO_ROOT, 'examples/jupyterhub'));
     const mock = createMockVendor(model, { seed: 3, faults: false });

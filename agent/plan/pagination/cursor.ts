@@ -1,6 +1,6 @@
 import type { Evidence, Pagination } from '../connector-plan.ts';
-import { fieldEvidence, LIMIT_PARAM, pageSizeOf, paramEvidence, paramNamed, type BodyField, type PaginationSignals } from './signals.ts';
-import { CURSOR_FIELD, CURSOR_PARAM } from './vocabulary.ts';
+import { fieldEvidence, pageSizeOf, paramEvidence, paramNamed, type BodyField, type PaginationSignals } from './signals.ts';
+import { CURSOR_FIELD, CURSOR_PARAM, LIMIT_PARAM } from './vocabulary.ts';
 
 
 /** Pages with an opaque cursor the body returns (`response_metadata.next_cursor`, `metadata.continue`). */

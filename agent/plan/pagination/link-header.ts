@@ -1,6 +1,6 @@
 import type { Evidence, Pagination } from '../connector-plan.ts';
-import { LIMIT_PARAM, mentions, pageSizeOf, paramEvidence, paramNamed, type PaginationSignals } from './signals.ts';
-import { CURSOR_FIELD, CURSOR_PARAM, CURSORISH, LINK_WORDS, NEXT_PATH, OPAQUE_CURSOR } from './vocabulary.ts';
+import { mentions, pageSizeOf, paramEvidence, paramNamed, type PaginationSignals } from './signals.ts';
+import { CURSORISH, CURSOR_FIELD, CURSOR_PARAM, LIMIT_PARAM, LINK_WORDS, NEXT_PATH, OPAQUE_CURSOR } from './vocabulary.ts';
 
 /** Pages by following `Link: <…>; rel="next"` — documented as a response header or in a parameter's prose. */
 export function detectLinkHeader(s: PaginationSignals): Pagination[] {

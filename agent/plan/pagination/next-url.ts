@@ -1,6 +1,6 @@
 import type { Pagination } from '../connector-plan.ts';
-import { fieldEvidence, LIMIT_PARAM, pageSizeOf, paramNamed, type BodyField, type PaginationSignals } from './signals.ts';
-import { NEXT_PATH } from './vocabulary.ts';
+import { fieldEvidence, pageSizeOf, paramNamed, type BodyField, type PaginationSignals } from './signals.ts';
+import { LIMIT_PARAM, NEXT_PATH } from './vocabulary.ts';
 
 
 /** Pages by following a next-page URL in the body (`next_page_uri`, `links.pages.next`), absolute or relative. */

@@ -1,6 +1,6 @@
 import type { Evidence, Pagination } from '../connector-plan.ts';
-import { fieldEvidence, fieldNamed, LIMIT_PARAM, mentions, pageSizeOf, paramEvidence, paramNamed, type PaginationSignals } from './signals.ts';
-import { LAST_FIELD, MORE_FIELD, OFFSET_PARAM, ONE_BASED, TOTAL_FIELD } from './vocabulary.ts';
+import { fieldEvidence, fieldNamed, mentions, pageSizeOf, paramEvidence, paramNamed, type PaginationSignals } from './signals.ts';
+import { LAST_FIELD, LIMIT_PARAM, MORE_FIELD, OFFSET_PARAM, ONE_BASED, TOTAL_FIELD } from './vocabulary.ts';
 
 
 /** Pages by record offset and limit (`offset`/`limit`, `startAt`/`maxResults`). */

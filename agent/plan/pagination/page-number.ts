@@ -1,6 +1,6 @@
 import type { Evidence, Pagination } from '../connector-plan.ts';
-import { fieldEvidence, fieldNamed, LIMIT_PARAM, mentions, pageSizeOf, paramEvidence, paramNamed, type PaginationSignals } from './signals.ts';
-import { LAST_FIELD, MORE_FIELD, PAGES_FIELD, PAGE_PARAM } from './vocabulary.ts';
+import { fieldEvidence, fieldNamed, mentions, pageSizeOf, paramEvidence, paramNamed, type PaginationSignals } from './signals.ts';
+import { LAST_FIELD, LIMIT_PARAM, MORE_FIELD, PAGES_FIELD, PAGE_PARAM } from './vocabulary.ts';
 
 
 /** Pages by page number (`page` with `page_size`/`per_page`), stopping at the page count when the body gives it. */

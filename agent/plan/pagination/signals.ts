@@ -82,4 +82,3 @@ export function mentions(text: string | undefined, pattern: RegExp): boolean {
   return !!text && pattern.test(text);
 }
 
-export { LIMIT_PARAM } from './vocabulary.ts';
