@@ -4,6 +4,7 @@ import { currentActor } from '../audit/actor.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { Redactor } from '../audit/redact.ts';
 import { FetchwrightError } from '../errors.ts';
+import { outputError } from '../output-dir.ts';
 import { CONNECTOR_FILES, readConnectorDir } from '../generate/connector-dir.ts';
 import { hashJson, sha256 } from '../hash.ts';
 import { Manifest } from '../render/manifest.ts';
@@ -45,8 +46,12 @@ export interface OpenPrResult {
 
 async function writeAtomic(file: string, content: string): Promise<void> {
   const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, content);
-  await rename(tmp, file);
+  try {
+    await writeFile(tmp, content);
+    await rename(tmp, file);
+  } catch (e) {
+    throw outputError(file, e);
+  }
 }
 
 export async function openPr(o: OpenPrOptions): Promise<OpenPrResult> {
