@@ -1,6 +1,6 @@
 import { Faker, base, en } from '@faker-js/faker';
 import type { SchemaNode } from '../agent/ingest/api-model.ts';
-import type { SchemaView } from '../agent/plan/schema-view.ts';
+import type { SchemaView } from '../agent/docs-view/schema-view.ts';
 import { isUniqueKey, semanticOf } from './semantics.ts';
 
 /**

@@ -30,16 +30,3 @@ export function chooseBaseUrl(model: Pick<ApiModel, 'servers'>, ops: Operation[]
   for (const name of [...url.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!)) variables[name] ??= '';
   return { url, variables, evidence: [{ source: server.source, quote: `server ${server.url}${server.description ? ` (${server.description})` : ''}` }], confidence };
 }
-
-/**
- * A concrete URL for a base URL with placeholders: the docs' defaults, and for a placeholder with
- * no default (a tenant's host), `<vendor>.fetchwright.test` — a reserved name that never resolves.
- */
-export function resolveBaseUrl(base: Pick<ConnectorPlan['base_url'], 'url' | 'variables'>, vendor: string): string {
-  const filled = base.url.replace(/\{([^}]+)\}/g, (_, name: string) => {
-    const value = base.variables[name];
-    if (value) return value;
-    return /host|domain|server|instance|tenant|subdomain|org|account/i.test(name) || base.url.startsWith(`https://{${name}}`) ? `${vendor}.fetchwright.test` : name.toLowerCase();
-  });
-  return /^https?:\/\//i.test(filled) ? filled : `https://${filled.replace(/^[a-z]*:\/\//i, '')}`;
-}

@@ -3,7 +3,7 @@ import type { SchemaNode } from '../ingest/api-model.ts';
 import { listOp, modelOf, openapi } from '../../test/helpers/spec.ts';
 import type { IdentityKind } from './connector-plan.ts';
 import { canonicalStatus, mapFields } from './field-mapping.ts';
-import { SchemaView } from './schema-view.ts';
+import { SchemaView } from '../docs-view/schema-view.ts';
 
 const view = new SchemaView({ schemas: {} });
 const s = (type: string, more: Partial<SchemaNode> = {}): SchemaNode => ({ type: [type], ...more });

@@ -1,6 +1,6 @@
 import type { SchemaNode, Source } from '../ingest/api-model.ts';
 import type { CanonicalField, FieldMapping, IdentityKind, Mapping, Transform } from './connector-plan.ts';
-import type { Field, SchemaView } from './schema-view.ts';
+import type { Field, SchemaView } from '../docs-view/schema-view.ts';
 
 /**
  * Maps a record's fields into the canonical identity: for each canonical field, the best-named

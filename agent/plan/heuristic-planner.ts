@@ -7,7 +7,7 @@ import type { ConnectorPlan, Stream } from './connector-plan.ts';
 import { detectAuth } from './detect-auth.ts';
 import { detectPagination } from './pagination/detect.ts';
 import { collectSignals } from './pagination/signals.ts';
-import { SchemaView } from './schema-view.ts';
+import { SchemaView } from '../docs-view/schema-view.ts';
 import { selectStreams, type Candidate } from './select-streams.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { arrayOf, listOp, modelOf, openapi, USER } from '../../test/helpers/spec.ts';
 import { classifyNoun, collectionNoun, endsInParameter, isExcludedPath, looksLikeInfrastructure, refineKind } from './identity-kinds.ts';
-import { SchemaView } from './schema-view.ts';
+import { SchemaView } from '../docs-view/schema-view.ts';
 import { selectStreams } from './select-streams.ts';
 
 describe('collectionNoun', () => {

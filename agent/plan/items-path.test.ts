@@ -3,7 +3,7 @@ import type { SchemaNode } from '../ingest/api-model.ts';
 import { listOp, modelOf, openapi } from '../../test/helpers/spec.ts';
 import { findItems } from './items-path.ts';
 import { responseBody } from './response-body.ts';
-import { SchemaView } from './schema-view.ts';
+import { SchemaView } from '../docs-view/schema-view.ts';
 
 const view = new SchemaView({ schemas: {} });
 const record: SchemaNode = { type: ['object'], properties: { id: { type: ['string'] }, email: { type: ['string'] } } };

@@ -1,5 +1,5 @@
 import type { SchemaNode } from '../ingest/api-model.ts';
-import type { SchemaView } from './schema-view.ts';
+import type { SchemaView } from '../docs-view/schema-view.ts';
 
 /**
  * Where the records are in a list response: the body itself (a bare array), or an array property

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { modelOf, openapi, operation } from '../../test/helpers/spec.ts';
 import { responseBody } from './response-body.ts';
-import { SchemaView } from './schema-view.ts';
+import { SchemaView } from '../docs-view/schema-view.ts';
 
 const exampleOnly = (example: unknown) => ({
   get: { responses: { '200': { description: 'OK', content: { 'application/json': { example } } } } },

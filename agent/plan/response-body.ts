@@ -1,5 +1,5 @@
 import type { Operation, Response, SchemaNode } from '../ingest/api-model.ts';
-import { fromExample, type SchemaView } from './schema-view.ts';
+import { fromExample, type SchemaView } from '../docs-view/schema-view.ts';
 
 /**
  * The success response of an operation as one schema: the documented schema, with fields that only

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ApiModel } from '../ingest/api-model.ts';
 import { arrayOf, listOp, modelOf, openapi, query, USER } from '../../test/helpers/spec.ts';
-import { SchemaView } from './schema-view.ts';
+import { SchemaView } from '../docs-view/schema-view.ts';
 import { selectStreams } from './select-streams.ts';
 
 const select = (model: ApiModel) => selectStreams(model, new SchemaView(model));

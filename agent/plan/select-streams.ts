@@ -4,7 +4,7 @@ import { mapFields } from './field-mapping.ts';
 import { classifyNoun, collectionNoun, endsInParameter, isExcludedPath, isPlural, looksLikeInfrastructure, refineKind } from './identity-kinds.ts';
 import { findItems, type ItemsLocation } from './items-path.ts';
 import { responseBody } from './response-body.ts';
-import type { SchemaView } from './schema-view.ts';
+import type { SchemaView } from '../docs-view/schema-view.ts';
 
 /**
  * Which operations enumerate identities. A candidate is a GET whose last path segment names an

@@ -3,7 +3,7 @@ import { valueAt } from '../../templates/runtime/json-path.ts';
 import { mapRecord } from '../../templates/runtime/map-record.ts';
 import type { ApiModel } from '../ingest/api-model.ts';
 import type { ConnectorPlan, Stream } from '../plan/connector-plan.ts';
-import { SchemaView } from '../plan/schema-view.ts';
+import { SchemaView } from '../docs-view/schema-view.ts';
 import { readList } from '../../synthetic-data/mock-api/list-reading.ts';
 import type { MockVendor } from '../../synthetic-data/mock-api/mock-vendor.ts';
 import type { Row } from '../../synthetic-data/mock-api/datasets.ts';

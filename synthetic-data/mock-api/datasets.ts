@@ -1,5 +1,5 @@
 import type { ApiModel } from '../../agent/ingest/api-model.ts';
-import type { SchemaView } from '../../agent/plan/schema-view.ts';
+import type { SchemaView } from '../../agent/docs-view/schema-view.ts';
 import { generateRecords, seedOf } from '../generate-records.ts';
 import { readList, type ListReading } from './list-reading.ts';
 import { matchRoute, routeOf, type Route } from './routes.ts';

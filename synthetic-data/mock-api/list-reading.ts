@@ -2,7 +2,7 @@ import type { Operation, Parameter, SchemaNode } from '../../agent/ingest/api-mo
 import { findItems } from '../../agent/plan/items-path.ts';
 import { collectionNoun } from '../../agent/plan/identity-kinds.ts';
 import { responseBody } from '../../agent/plan/response-body.ts';
-import type { SchemaView } from '../../agent/plan/schema-view.ts';
+import type { SchemaView } from '../../agent/docs-view/schema-view.ts';
 import {
   CURSOR_FIELD,
   CURSOR_PARAM,

@@ -1,7 +1,8 @@
 import { getResponse, http, HttpResponse, type RequestHandler } from 'msw';
 import type { ApiModel } from '../../agent/ingest/api-model.ts';
-import { chooseBaseUrl, resolveBaseUrl } from '../../agent/plan/base-url.ts';
-import { SchemaView } from '../../agent/plan/schema-view.ts';
+import { chooseBaseUrl } from '../../agent/plan/base-url.ts';
+import { resolveBaseUrl } from '../../agent/docs-view/server-url.ts';
+import { SchemaView } from '../../agent/docs-view/schema-view.ts';
 import { authorised, syntheticCredentials, type SyntheticCredential } from './credentials.ts';
 import { Datasets } from './datasets.ts';
 import { readList, type ListReading } from './list-reading.ts';

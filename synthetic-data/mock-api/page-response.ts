@@ -1,4 +1,4 @@
-import type { SchemaView } from '../../agent/plan/schema-view.ts';
+import type { SchemaView } from '../../agent/docs-view/schema-view.ts';
 import { generateRecords, seedOf } from '../generate-records.ts';
 import type { Dataset, Row } from './datasets.ts';
 import type { BodySignal, ListReading } from './list-reading.ts';

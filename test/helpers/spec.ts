@@ -9,7 +9,7 @@ import { collectionNoun } from '../../agent/plan/identity-kinds.ts';
 import { findItems } from '../../agent/plan/items-path.ts';
 import { collectSignals, type PaginationSignals } from '../../agent/plan/pagination/signals.ts';
 import { responseBody } from '../../agent/plan/response-body.ts';
-import { SchemaView } from '../../agent/plan/schema-view.ts';
+import { SchemaView } from '../../agent/docs-view/schema-view.ts';
 
 /**
  * Small API specs built in code, ingested the way a user's docs are: written to a fresh temp

@@ -1,6 +1,6 @@
 import type { ApiModel, Operation, Parameter, Prose, SchemaNode } from '../../ingest/api-model.ts';
 import type { Evidence } from '../connector-plan.ts';
-import type { SchemaView } from '../schema-view.ts';
+import type { SchemaView } from '../../docs-view/schema-view.ts';
 
 /**
  * What a pagination detector can look at for one operation: its query parameters (with their
