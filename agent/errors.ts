@@ -29,6 +29,10 @@ export const EXIT = {
   nothingToCommit: 21,
   pushRejected: 22,
   githubFailed: 23,
+  /** A plan quotes text its docs do not hold at the cited place: a planner bug, or a model's invention. */
+  evidenceNotInDocs: 24,
+  /** The connector folder holds files fetchwright does not write there; `--force` replaces it anyway. */
+  connectorDirHasUserFiles: 25,
 } as const;
 
 export type ErrorCode =
@@ -54,7 +58,9 @@ export type ErrorCode =
   | 'branch-exists'
   | 'nothing-to-commit'
   | 'push-rejected'
-  | 'github-failed';
+  | 'github-failed'
+  | 'evidence-not-in-docs'
+  | 'connector-dir-has-user-files';
 
 const EXIT_BY_CODE: Record<ErrorCode, number> = {
   usage: EXIT.usage,
@@ -80,6 +86,8 @@ const EXIT_BY_CODE: Record<ErrorCode, number> = {
   'nothing-to-commit': EXIT.nothingToCommit,
   'push-rejected': EXIT.pushRejected,
   'github-failed': EXIT.githubFailed,
+  'evidence-not-in-docs': EXIT.evidenceNotInDocs,
+  'connector-dir-has-user-files': EXIT.connectorDirHasUserFiles,
 };
 
 export interface ErrorDetails {

@@ -5,6 +5,7 @@ import { hashJson } from '../agent/hash.ts';
 import { planHeuristically } from '../agent/plan/heuristic-planner.ts';
 import { renderFetcher } from '../agent/render/render-fetcher.ts';
 import { slotsFromPlan } from '../agent/render/slots-from-plan.ts';
+import { firstError } from '../agent/validate/findings-text.ts';
 import { validateConnector } from '../agent/validate/run-validation.ts';
 
 /**
@@ -22,7 +23,7 @@ export async function benchThroughput(count = 10_000): Promise<Record<string, nu
   const card = await validateConnector({ model, plan, fetcherSource: fetcher, seed: 1, mock: { pageSize: 500, rootCount: count } });
   const total = performance.now() - t0;
   const users = card.streams[0]!;
-  if (card.verdict !== 'pass') throw new Error(`throughput bench: the proof failed: ${card.reasons[0]}`);
+  if (card.verdict !== 'pass') throw new Error(`throughput bench: the proof failed: ${firstError(card)}`);
   return {
     'identities fetched and mapped': users.fetched,
     'sandbox wall ms (process start-up included)': card.sandbox.wall_ms,

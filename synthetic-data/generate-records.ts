@@ -18,6 +18,8 @@ export interface GenerateOptions {
   missingRate?: number;
   /** Probability a nullable, non-key attribute is null. */
   nullRate?: number;
+  /** Add a few fields the docs do not describe, as real servers do (never over a documented name). */
+  extraFields?: boolean;
 }
 
 const UNICODE_NAMES = ['Zoë Ångström', 'José Núñez', '李小龍', 'Łukasz Żółć', 'Ødegaard Bjørn', 'Siobhán Ó Briain', 'Ẓāhir al-Ḥasan', 'Мария Иванова', 'Έλενα Παππά', '🦊 Fox Ops'];
@@ -75,7 +77,7 @@ function value(name: string, node: SchemaNode, ctx: Ctx, depth: number, unique: 
     case 'unix-time':
       return Math.floor(faker.date.between({ from: EPOCH, to: EPOCH + 365 * 864e5 }).getTime() / 1000);
     case 'datetime':
-      return faker.date.between({ from: EPOCH, to: EPOCH + 365 * 864e5 }).toISOString();
+      return dateTimeText(faker.date.between({ from: EPOCH, to: EPOCH + 365 * 864e5 }), index + depth + name.length);
     case 'date':
       return faker.date.between({ from: EPOCH, to: EPOCH + 365 * 864e5 }).toISOString().slice(0, 10);
     case 'email': {
@@ -101,6 +103,38 @@ function value(name: string, node: SchemaNode, ctx: Ctx, depth: number, unique: 
       return unique ? `${faker.word.noun()}-${index}` : faker.lorem.words({ min: 1, max: 3 });
   }
 }
+
+/**
+ * An RFC 3339 date-time in one of the forms real servers send, chosen by `form`: with and without
+ * fractional seconds (milli- and microseconds), `Z` and numeric offsets.
+ */
+export function dateTimeText(date: Date, form: number): string {
+  const iso = date.toISOString();
+  const [wholeSeconds] = iso.split('.') as [string];
+  const shifted = (minutes: number) => {
+    const local = new Date(date.getTime() + minutes * 60_000).toISOString().slice(0, 19);
+    const sign = minutes < 0 ? '-' : '+';
+    const abs = Math.abs(minutes);
+    return `${local}${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+  };
+  switch (((form % 5) + 5) % 5) {
+    case 0:
+      return iso;
+    case 1:
+      return `${wholeSeconds}Z`;
+    case 2:
+      return shifted(120);
+    case 3:
+      return `${iso.slice(0, 23)}${String(date.getUTCMilliseconds() * 7 % 1000).padStart(3, '0')}Z`;
+    default:
+      return shifted(-330);
+  }
+}
+
+const EXTRA_FIELDS: [string, (i: number) => unknown][] = [
+  ['etag', (i) => `W/"${(0x5f3759df ^ (i * 2654435761)) >>> 0}"`],
+  ['_revision', (i) => (i % 7) + 1],
+];
 
 /** True when an object field holds a key one level down (`metadata.uid`, `user.id`): it is never dropped. */
 function holdsKey(schema: SchemaNode, view: SchemaView): boolean {
@@ -132,7 +166,15 @@ export function generateRecords(items: SchemaNode, view: SchemaView, options: Ge
   const records: Record<string, unknown>[] = [];
   for (let index = 0; index < options.count; index++) {
     const record = objectOf(view.resolve(items), { faker, view, index, options }, 0);
-    records.push({ ...record, ...(options.fixed ?? {}) });
+    const extras = options.extraFields ? Object.fromEntries(EXTRA_FIELDS.filter(([name]) => !(name in record)).map(([name, make]) => [name, make(index)])) : {};
+    records.push({ ...record, ...extras, ...(options.fixed ?? {}) });
   }
   return records;
+}
+
+/** `count` unique scalar values for a list whose records are bare ids (strings or integers). */
+export function generateScalars(items: SchemaNode, view: SchemaView, options: Pick<GenerateOptions, 'seed' | 'count'>): (string | number)[] {
+  const faker = seededFaker(options.seed);
+  const integer = view.resolve(items).type?.some((t) => t === 'integer' || t === 'number');
+  return Array.from({ length: options.count }, (_, i) => (integer ? 1000 + i : `${faker.string.alphanumeric(8).toLowerCase()}${i}`));
 }

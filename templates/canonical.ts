@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_FINDINGS_PER_STREAM, RUNTIME_FINDINGS, type RuntimeFindingId } from './runtime/findings.ts';
 import { EMAIL_PATTERN } from './runtime/map-record.ts';
 import { CanonicalStatus } from './slots/mapping.ts';
 
@@ -46,6 +47,14 @@ export const RelationshipRecord = z.strictObject({
 });
 export type RelationshipRecord = z.infer<typeof RelationshipRecord>;
 
+/** What made a stream incomplete, as data (ids and texts: `runtime/findings.ts`). */
+export const RuntimeFinding = z.strictObject({
+  id: z.enum(Object.keys(RUNTIME_FINDINGS) as [RuntimeFindingId, ...RuntimeFindingId[]]),
+  url: z.string().nullable(),
+  args: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
+});
+export type RuntimeFinding = z.infer<typeof RuntimeFinding>;
+
 export const StreamOutcome = z.strictObject({
   name: z.string(),
   records: z.number().int().min(0),
@@ -55,9 +64,14 @@ export const StreamOutcome = z.strictObject({
   requests: z.number().int().min(0),
   retries: z.number().int().min(0),
   waited_ms: z.number().min(0),
+  /** Values of the wrong shape per canonical field (mapped to `null`, never guessed). */
   drift: z.record(z.string(), z.number().int()),
+  /** True only when every page was fetched and every response had the shape the plan expects. */
   complete: z.boolean(),
+  /** Why not, for a person: the first finding's text. */
   error: z.string().nullable(),
+  findings: z.array(RuntimeFinding).max(MAX_FINDINGS_PER_STREAM),
+  findings_total: z.number().int().min(0),
 });
 export type StreamOutcome = z.infer<typeof StreamOutcome>;
 

@@ -1,5 +1,7 @@
 import type { ApiModel, Operation } from '../ingest/api-model.ts';
 import type { Assessment, AuthPlan, Evidence, Stream } from '../plan/connector-plan.ts';
+import { excerpt, quoted, reasoned } from '../plan/evidence.ts';
+import { successResponse } from '../plan/response-body.ts';
 import { privilegeOf } from './privilege.ts';
 
 /**
@@ -23,6 +25,33 @@ function check(id: Check['id'], score: number, reason: string, evidence: Evidenc
   return { id, score: Math.round(score * 100) / 100, passed: score >= 0.5, reason, evidence: evidence.slice(0, 5) };
 }
 
+const RATE_HEADER = /ratelimit|rate-limit|retry-after/i;
+const RATE_WORDS = /rate[ -]?limit|throttl|\b429\b|too many requests|retry-after|x-ratelimit/i;
+const ERROR_WORDS = /\berror (code|response|object|format|message)s?\b|\bstatus codes?\b|\b(4\d\d|5\d\d)\b/i;
+const isError = (status: string) => /^[45]|default/i.test(status);
+
+/** An operation's first error response: its description, else its status. */
+function errorEvidence(op: Operation): Evidence {
+  const statuses = op.responses.filter((r) => isError(r.status)).map((r) => r.status);
+  const first = op.responses.find((r) => isError(r.status))!;
+  return quoted(first.source, first.description ? excerpt(first.description) : first.status, `${op.id} documents its error responses (${statuses.join(', ')})`);
+}
+
+/** The rate-limit header an operation's response declares, else its 429 response. */
+function rateEvidence(op: Operation): Evidence {
+  for (const r of op.responses) {
+    const header = r.headers.find((h) => RATE_HEADER.test(h.name));
+    if (header) return quoted(r.source, header.name, `${op.id} declares the rate-limit header ${header.name}`);
+  }
+  const r = op.responses.find((x) => x.status === '429')!;
+  return quoted(r.source, r.description ? excerpt(r.description) : r.status, `${op.id} documents a 429 (too many requests) response`);
+}
+
+/**
+ * The assessment of the docs behind a plan's streams and auth: five checks (each with the evidence
+ * it rests on, quoted from the docs where there are words to quote), a 0–100 score, the verdict and
+ * its reasons, and the least privilege per stream. Never throws.
+ */
 export function assess({ model, streams, auth }: AssessInput): Assessment {
   const n = Math.max(1, streams.length);
   const ops = streams.map((s) => s.op);
@@ -32,7 +61,7 @@ export function assess({ model, streams, auth }: AssessInput): Assessment {
     'response-schemas',
     documented.length / n,
     `${documented.length} of ${streams.length} identity operations document their response schema${documented.length < streams.length ? '; the rest are known only from examples' : ''}`,
-    documented.map((s) => ({ source: s.op.source, quote: `${s.name}: response schema documented` })),
+    documented.map((s) => reasoned(successResponse(s.op)?.source ?? s.op.source, `${s.name}: the success response of GET ${s.op.path} documents its schema`)),
   );
 
   const paged = streams.map((s) => (s.pagination.style === 'none' ? s.pagination.confidence * 0.8 : s.pagination.confidence));
@@ -56,16 +85,18 @@ export function assess({ model, streams, auth }: AssessInput): Assessment {
     'errors',
     Math.min(1, withErrors.length / n + (errorProse.length ? 0.5 : 0)),
     `${withErrors.length} of ${streams.length} operations document error responses${errorProse.length ? '; the docs describe errors in prose' : ''}`,
-    [...withErrors.slice(0, 3).map((op) => ({ source: op.source, quote: `${op.id}: ${op.responses.filter((r) => /^[45]|default/i.test(r.status)).map((r) => r.status).join(', ')}` })), ...errorProse.slice(0, 2).map((p) => ({ source: p.source, quote: p.text.slice(0, 200) }))],
+    [...withErrors.slice(0, 3).map(errorEvidence), ...errorProse.slice(0, 2).map((p) => quoted(p.source, excerpt(p.text, ERROR_WORDS), 'the docs describe errors in prose'))],
   );
 
-  const rateOps = model.operations.filter((op) => op.responses.some((r) => r.status === '429' || r.headers.some((h) => /ratelimit|rate-limit|retry-after/i.test(h.name))));
+  const rateOps = model.operations.filter((op) => op.responses.some((r) => r.status === '429' || r.headers.some((h) => RATE_HEADER.test(h.name))));
+  // The connector's own operations are cited first: their evidence is what a reviewer checks.
+  const cited = [...rateOps.filter((op) => ops.includes(op)), ...rateOps.filter((op) => !ops.includes(op))];
   const rateProse = model.prose.filter((p) => p.topics.includes('rate_limit'));
   const rate = check(
     'rate-limits',
     rateOps.length || rateProse.length ? 1 : 0,
     rateOps.length || rateProse.length ? `rate limiting is documented (${rateOps.length} operations with 429 or rate-limit headers${rateProse.length ? ', and in prose' : ''})` : 'the docs say nothing about rate limits; the connector falls back to generic 429 handling',
-    [...rateOps.slice(0, 2).map((op) => ({ source: op.source, quote: `${op.id}: documents 429 or rate-limit headers` })), ...rateProse.slice(0, 2).map((p) => ({ source: p.source, quote: p.text.slice(0, 200) }))],
+    [...cited.slice(0, 2).map(rateEvidence), ...rateProse.slice(0, 2).map((p) => quoted(p.source, excerpt(p.text, RATE_WORDS), 'the docs describe rate limits in prose'))],
   );
 
   const checks = [schemas, pagination, authCheck, errors, rate];

@@ -51,7 +51,9 @@ describe('privilegeOf', () => {
       { scope: 'admin:users', why: 'admin' },
       { scope: 'users:write', why: 'write' },
     ]);
-    expect(finding.evidence.some((e) => e.quote.includes('admin:users'))).toBe(true);
+    expect(finding.evidence.map((e) => e.quote)).toContain('admin:users');
+    // The least scope's evidence comes first: it is what a human provisions.
+    expect(finding.evidence[0]).toMatchObject({ quote: 'users:read', reasoning: expect.stringContaining('users:read') });
   });
 
   it('asks for `read_only` rather than `read_write` when both are offered', async () => {

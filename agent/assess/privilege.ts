@@ -1,6 +1,7 @@
 import type { ApiModel, Operation } from '../ingest/api-model.ts';
 import { requirementsOf } from '../plan/detect-auth.ts';
 import type { Assessment, Evidence } from '../plan/connector-plan.ts';
+import { quoted, reasoned } from '../plan/evidence.ts';
 
 /**
  * The least privilege each chosen operation needs, as the docs state it: OAuth 2 scopes from the
@@ -32,34 +33,57 @@ function scopesFromProse(op: Operation): { scopes: string[]; evidence: Evidence[
     const m = /requires?d? (?:the )?(?:oauth )?(?:scopes?|permissions?)[:\s]+((?:`[^`]+`[,\s]*(?:and|or)?\s*)+)/i.exec(p.description ?? '');
     if (!m) continue;
     scopes.push(...[...m[1]!.matchAll(/`([^`]+)`/g)].map((x) => x[1]!));
-    evidence.push({ source: p.source, quote: m[0] });
+    evidence.push(quoted(p.source, m[0], `the ${p.name} parameter's description names the scopes ${op.id} requires`));
   }
   return { scopes, evidence };
 }
 
 function scopesFromExtensions(op: Operation): { scopes: string[]; evidence: Evidence[] } {
   const scopes: string[] = [];
+  const evidence: Evidence[] = [];
   for (const [key, value] of Object.entries(op.extensions)) {
     if (!/permission|scope|role|privilege/i.test(key)) continue;
     const collect = (v: unknown): void => {
-      if (typeof v === 'string') scopes.push(v);
+      if (typeof v === 'string') {
+        if (!scopes.includes(v)) evidence.push(quoted(op.source, v, `the ${key} extension of ${op.id} names ${v}`));
+        scopes.push(v);
+      }
       else if (Array.isArray(v)) v.forEach(collect);
       else if (v && typeof v === 'object') Object.entries(v).forEach(([k, x]) => (/operator|type/i.test(k) ? undefined : collect(x)));
     };
     collect(value);
   }
-  return { scopes: [...new Set(scopes)], evidence: scopes.length ? [{ source: op.source, quote: `${Object.keys(op.extensions).find((k) => /permission|scope|role|privilege/i.test(k))}: ${scopes.join(', ')}` }] : [] };
+  return { scopes: [...new Set(scopes)], evidence };
 }
 
+/**
+ * A required scope, quoted where it is written: the operation's own security requirement, else the
+ * security scheme that declares it (a requirement inherited from the document is no item of its own).
+ */
+function scopeEvidence(op: Operation, scheme: string, scope: string, model: Pick<ApiModel, 'security_schemes'>): Evidence {
+  if (op.security) return quoted(op.source, scope, `${op.id} requires the ${scheme} scope ${scope}`);
+  const declared = model.security_schemes.find((s) => s.key === scheme);
+  const why = `the document's security requirement, which ${op.id} inherits, names the ${scheme} scope ${scope}`;
+  return declared?.scopes.some((s) => s.name === scope) ? quoted(declared.source, scope, why) : reasoned(declared?.source ?? op.source, why);
+}
+
+/** True when the evidence quotes one of `scopes`: the scope itself, or a sentence naming it in backticks. */
+function namesOneOf(e: Evidence, scopes: string[]): boolean {
+  return scopes.some((s) => e.quote === s || !!e.quote?.includes(`\`${s}\``));
+}
+
+/**
+ * The least scopes one stream's operation needs, the admin/write scopes the docs attach to it, and
+ * the evidence for each — the least scopes' first. Never throws.
+ */
 export function privilegeOf(stream: { name: string; op: Operation }, model: Pick<ApiModel, 'security' | 'security_schemes'>): Finding {
   const op = stream.op;
   const evidence: Evidence[] = [];
   const all: string[] = [];
   for (const req of requirementsOf(op, model)) {
     for (const r of req) {
-      if (!r.scopes.length) continue;
       all.push(...r.scopes);
-      evidence.push({ source: op.source, quote: `security ${r.scheme}: ${r.scopes.join(', ')}` });
+      for (const scope of r.scopes) evidence.push(scopeEvidence(op, r.scheme, scope, model));
     }
   }
   const prose = scopesFromProse(op);
@@ -84,6 +108,7 @@ export function privilegeOf(stream: { name: string; op: Operation }, model: Pick
       const why = classifyScope(s);
       return why ? [{ scope: s, why }] : [];
     }),
-    evidence,
+    // The least scopes' evidence first: that is what a human provisions.
+    evidence: [...evidence.filter((e) => namesOneOf(e, least)), ...evidence.filter((e) => !namesOneOf(e, least))],
   };
 }

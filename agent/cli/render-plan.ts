@@ -1,6 +1,9 @@
-import type { ConnectorPlan, Pagination, Stream } from '../plan/connector-plan.ts';
+import type { ConnectorPlan, Evidence, Pagination, Stream } from '../plan/connector-plan.ts';
 
-/** The plan for a person: one screen of decisions, then the evidence behind each. */
+/**
+ * The plan for a person: one screen of decisions, then the evidence behind each — the planner's
+ * reasoning on one line, and under it where the docs say so, in their own words when quoted.
+ */
 
 function pct(n: number): string {
   return `${Math.round(n * 100)}%`;
@@ -40,6 +43,14 @@ function streamRow(s: Stream): string[] {
   ];
 }
 
+/** The planner's reasoning, then the docs' place and words: two lines, indented under a decision. */
+function why(e: Evidence): string[] {
+  const where = `${e.source.file}${e.source.pointer ? `#${e.source.pointer}` : ''}`;
+  const quote = e.quote === undefined ? '' : `: “${e.quote.replace(/\s+/g, ' ').slice(0, 160)}”`;
+  return [`    ${e.reasoning.replace(/\s+/g, ' ')}`, `      ${where}${quote}`];
+}
+
+/** The plan as text for a terminal: decisions first, then the evidence behind each stream and the auth. */
 export function renderPlan(plan: ConnectorPlan): string {
   const a = plan.auth;
   const creds = a.credentials.map((c) => `${c.in} ${c.name}: ${c.prefix ? `"${c.prefix}"` : ''}<credential>`).join(' + ');
@@ -62,9 +73,9 @@ export function renderPlan(plan: ConnectorPlan): string {
   ];
   for (const s of plan.streams) {
     lines.push(`  ${s.name}`);
-    for (const e of [...s.evidence, ...s.pagination.evidence].slice(0, 4)) lines.push(`    ${e.source.file}${e.source.pointer ? `#${e.source.pointer}` : ''}: "${e.quote.slice(0, 160)}"`);
+    for (const e of [...s.evidence, ...s.pagination.evidence].slice(0, 4)) lines.push(...why(e));
   }
   lines.push('  auth');
-  for (const e of a.evidence.slice(0, 3)) lines.push(`    ${e.source.file}${e.source.pointer ? `#${e.source.pointer}` : ''}: "${e.quote.slice(0, 160)}"`);
+  for (const e of a.evidence.slice(0, 3)) lines.push(...why(e));
   return `${lines.join('\n')}\n`;
 }

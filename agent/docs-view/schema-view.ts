@@ -1,10 +1,11 @@
-import type { ApiModel, SchemaNode } from '../ingest/api-model.ts';
+import type { ApiModel, NamedSchema, SchemaNode } from '../ingest/api-model.ts';
 
 /**
  * Read-only views over the ApiModel's schemas for the planners: follow `ref`s, fold `allOf` and
  * the variants of `oneOf`/`anyOf` into one object view, and walk dotted field paths. When the
  * docs give only an example (Slack's lists live in response examples), `fromExample` infers a
- * schema from it.
+ * schema from it. `declaration` says which named schema a field is written in, so evidence can
+ * cite the item that holds its words.
  */
 
 export interface Field {
@@ -13,6 +14,19 @@ export interface Field {
   name: string;
   node: SchemaNode;
 }
+
+/**
+ * Where a field is declared: the schema node as written (refs not followed) and the named schema
+ * (`ApiModel.schemas`) that holds it — absent when it is written inline in the node the walk
+ * started from (a response's or a parameter's own schema).
+ */
+export interface Declaration {
+  node: SchemaNode;
+  declaredIn?: NamedSchema;
+}
+
+/** A step of `SchemaView.declaration` that goes into an array's items rather than a property. */
+export const ITEMS = '[]';
 
 const MAX_FOLD_DEPTH = 12;
 
@@ -85,6 +99,44 @@ export class SchemaView {
       current = props[key];
     }
     return current;
+  }
+
+  /**
+   * Where the field at `steps` (property names, or `ITEMS` for an array's items) is declared,
+   * starting from `node` as written: the same refs and combinators `resolve` folds, in the same
+   * order (own properties first, then `allOf`/`oneOf`/`anyOf` parts, first wins), so the answer is
+   * the declaration `resolve` reads. `undefined` when the documented schema has no such field (it
+   * may be known only from an example). Never throws.
+   */
+  declaration(node: SchemaNode | undefined, steps: string[]): Declaration | undefined {
+    let current: Declaration | undefined = node ? { node } : undefined;
+    for (const step of steps) {
+      if (!current) return undefined;
+      current = this.declaredStep(current, step, 0);
+    }
+    return current;
+  }
+
+  /** The named schema a `ref` names, or undefined. */
+  namedSchema(ref: string): NamedSchema | undefined {
+    return this.model.schemas[ref];
+  }
+
+  private declaredStep(at: Declaration, step: string, depth: number): Declaration | undefined {
+    if (depth > MAX_FOLD_DEPTH) return undefined;
+    const { node, declaredIn } = at;
+    if (node.ref) {
+      const target = this.model.schemas[node.ref];
+      return target ? this.declaredStep({ node: target.schema, declaredIn: target }, step, depth + 1) : undefined;
+    }
+    if (step === ITEMS ? node.items : node.properties && Object.hasOwn(node.properties, step)) {
+      return { node: step === ITEMS ? node.items! : node.properties![step]!, ...(declaredIn ? { declaredIn } : {}) };
+    }
+    for (const part of [...(node.allOf ?? []), ...(node.oneOf ?? []), ...(node.anyOf ?? [])]) {
+      const found = this.declaredStep({ node: part, ...(declaredIn ? { declaredIn } : {}) }, step, depth + 1);
+      if (found) return found;
+    }
+    return undefined;
   }
 
   /** Fields of an object schema down to `depth` levels of nesting (arrays are leaves). */

@@ -15,3 +15,19 @@ export function resolveBaseUrl(base: { url: string; variables: Record<string, st
   });
   return /^https?:\/\//i.test(filled) ? filled : `https://${filled.replace(/^[a-z]*:\/\//i, '')}`;
 }
+
+/**
+ * The concrete URL of one documented server (OpenAPI `servers[]` entry): its variables filled with
+ * their defaults, a relative URL (`/hub/api`) placed on a `{host}` a human provides, then made
+ * concrete by {@link resolveBaseUrl}. The planner's base URL for the same server resolves to the
+ * same string.
+ */
+export function concreteServerUrl(server: { url: string; variables: { name: string; default?: string | undefined }[] }, vendor: string): string {
+  let url = server.url.replace(/\/+$/, '');
+  const variables: Record<string, string> = Object.fromEntries(server.variables.map((v) => [v.name, v.default ?? '']));
+  if (!/^[a-z{][a-z0-9+.-]*:\/\//i.test(url) && !url.startsWith('{')) {
+    url = `https://{host}${url.startsWith('/') ? '' : '/'}${url}`;
+    variables.host = '';
+  }
+  return resolveBaseUrl({ url, variables }, vendor);
+}

@@ -4,6 +4,7 @@ import { ingest } from '../ingest/ingest.ts';
 import type { ConnectorPlan } from '../plan/connector-plan.ts';
 import { planHeuristically } from '../plan/heuristic-planner.ts';
 import { REPO_ROOT } from '../../test/helpers/vendor-docs.ts';
+import { errorIds } from '../../test/helpers/findings.ts';
 import { generateConnector } from './generate-connector.ts';
 
 /** On a failed proof the planner tries its next-best reading of the docs, a bounded number of times. */
@@ -24,7 +25,8 @@ describe('generate: the next hypothesis after a failed proof', async () => {
     const attempts: string[] = [];
     const result = await generateConnector(model, wrong, { seed: 3, maxAttempts: 3, force: false, onAttempt: (a) => attempts.push(`${a.attempt}:${a.verdict}`) });
     expect(attempts).toEqual(['1:fail', '2:pass']);
-    expect(result.attempts[0]!.reasons.join('\n')).toMatch(/users: 17 of 27 seeded identities never came back/);
+    expect(errorIds(result.attempts[0]!)).toEqual(expect.arrayContaining(['pagination-ignored@users', 'records-missing@users']));
+    expect(result.attempts[0]!.findings.find((f) => f.id === 'records-missing')!.args).toMatchObject({ missing: 17, seeded: 27 });
     expect(result.attempts[1]!.changes).toEqual(['users: pagination none → offset']);
     expect(result.plan.streams.find((s) => s.name === 'users')!.pagination.style).toBe('offset');
     expect(result.scorecard.verdict).toBe('pass');

@@ -7,6 +7,8 @@ import { renderFetcher } from '../render/render-fetcher.ts';
 import { slotsFromPlan } from '../render/slots-from-plan.ts';
 import { sliceModel } from '../validate/model-slice.ts';
 import { validateConnector } from '../validate/run-validation.ts';
+import type { Finding } from '../validate/finding.ts';
+import { renderFinding } from '../validate/findings-text.ts';
 import type { Scorecard } from '../validate/scorecard.ts';
 import { nextHypothesis } from './next-hypothesis.ts';
 
@@ -19,7 +21,8 @@ export interface Attempt {
   attempt: number;
   changes: string[];
   verdict: Scorecard['verdict'];
-  reasons: string[];
+  /** The proof's error-level findings (none when it passed). */
+  findings: Finding[];
   scorecard_sha256: string;
 }
 
@@ -55,10 +58,11 @@ export async function generateConnector(model: ApiModel, firstPlan: ConnectorPla
     const rendered = renderFetcher(slotsFromPlan(plan), { vendor: plan.vendor, plan_sha256: planSha, docs_sha256: plan.docs_sha256, api_model_sha256: plan.api_model_sha256 });
     options.onLog?.(`attempt ${attempt}: proving ${plan.streams.length} streams in the sandbox${changes.length ? ` (${changes.join('; ')})` : ''}`);
     const scorecard = await validateConnector({ model, plan, fetcherSource: rendered.source, seed: options.seed });
-    const record: Attempt = { attempt, changes, verdict: scorecard.verdict, reasons: scorecard.reasons, scorecard_sha256: scorecard.hashes.scorecard_sha256 };
+    const errors = scorecard.findings.filter((f) => f.level === 'error');
+    const record: Attempt = { attempt, changes, verdict: scorecard.verdict, findings: errors, scorecard_sha256: scorecard.hashes.scorecard_sha256 };
     attempts.push(record);
     options.onAttempt?.(record);
-    options.onLog?.(`attempt ${attempt}: ${scorecard.verdict}${scorecard.verdict === 'fail' ? ` — ${scorecard.reasons[0]}` : ''}`);
+    options.onLog?.(`attempt ${attempt}: ${scorecard.verdict}${errors[0] ? ` — ${renderFinding(errors[0])}` : ''}`);
     const next = scorecard.verdict === 'fail' && attempt < options.maxAttempts ? nextHypothesis(plan, scorecard) : undefined;
     if (!next) {
       return { plan, fetcher: rendered.source, manifest: buildManifest(plan, rendered.templates, planSha), scorecard, attempts, model: sliceModel(model, plan) };

@@ -2,12 +2,31 @@ import type { ConnectorPlan } from '../plan/connector-plan.ts';
 import type { Scorecard } from '../validate/scorecard.ts';
 
 /**
- * After a failed proof, the planner's next-best reading: for every stream that lost or repeated
- * records, or did not finish, the next pagination alternative the docs support. Undefined when no
- * failing stream has one left.
+ * After a failed proof, the planner's next-best reading: for every stream whose findings say its
+ * paging went wrong (records lost, repeated or unseeded, a page past the end, a stop field or a
+ * mechanism the docs do not have), the next pagination alternative the docs support. Reads finding
+ * ids, never their text. Undefined when no such stream has an alternative left.
  */
+
+/** Finding ids that a different pagination reading can cure. */
+export const PAGINATION_FINDINGS = new Set([
+  'records-missing',
+  'records-unexpected',
+  'records-duplicated',
+  'pagination-loop',
+  'page-cap',
+  'stop-signal-missing',
+  'pagination-value-invalid',
+  'pagination-mechanism-undeclared',
+  'pagination-ignored',
+  'request-past-end',
+  'page-size-too-large',
+  'bad-page-request',
+  'undocumented-parameter',
+]);
+
 export function nextHypothesis(plan: ConnectorPlan, card: Scorecard): { plan: ConnectorPlan; changes: string[] } | undefined {
-  const failing = new Set(card.streams.filter((s) => s.missing || s.unexpected || s.duplicates || !s.complete).map((s) => s.name));
+  const failing = new Set(card.findings.filter((f) => f.level === 'error' && f.stream !== undefined && PAGINATION_FINDINGS.has(f.id)).map((f) => f.stream!));
   const changes: string[] = [];
   const streams = plan.streams.map((s) => {
     if (!failing.has(s.name) || !s.pagination_alternatives.length) return s;

@@ -55,7 +55,8 @@ export async function ingest(input: string, options: IngestOptions = {}): Promis
   const ids = new Set<string>();
   for (const part of parts) {
     for (const op of part.operations) {
-      const id = ids.has(op.id) ? `${op.id} (${part.file})` : op.id;
+      let id = ids.has(op.id) ? `${op.id} (${part.file})` : op.id;
+      for (let n = 2; ids.has(id); n++) id = `${op.id} (${part.file} #${n})`;
       ids.add(id);
       // Merged split specs: an operation inherits the security of its own file, not the first one's.
       const security = op.security ?? (parts.length > 1 ? part.security : undefined);

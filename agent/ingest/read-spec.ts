@@ -276,7 +276,10 @@ function readOperations(ctx: SpecContext): Operation[] {
       });
     }
   }
-  return ops;
+  // An operationId the document gives more than once names no one operation: those are keyed by method and path.
+  const counts = new Map<string, number>();
+  for (const op of ops) counts.set(op.id, (counts.get(op.id) ?? 0) + 1);
+  return ops.map((op) => ((counts.get(op.id) ?? 0) > 1 ? { ...op, id: `${op.method.toUpperCase()} ${op.path}` } : op));
 }
 
 export function readSpec(ctx: SpecContext): SpecParts {

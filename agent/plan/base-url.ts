@@ -1,5 +1,6 @@
 import type { ApiModel, Operation, Server } from '../ingest/api-model.ts';
 import type { ConnectorPlan } from './connector-plan.ts';
+import { quoted, reasoned } from './evidence.ts';
 
 /**
  * The API's base URL: the server the chosen operations use, its `{placeholders}` listed for a human
@@ -15,7 +16,7 @@ export function chooseBaseUrl(model: Pick<ApiModel, 'servers'>, ops: Operation[]
     return {
       url: 'https://{host}',
       variables: { host: '' },
-      evidence: [{ source: ops[0]?.source ?? { file: '', pointer: '' }, quote: 'the docs name no server: a human provides the API host' }],
+      evidence: [reasoned(ops[0]?.source ?? { file: '', pointer: '' }, 'the docs name no server: a human provides the API host')],
       confidence: 0.3,
     };
   }
@@ -28,5 +29,8 @@ export function chooseBaseUrl(model: Pick<ApiModel, 'servers'>, ops: Operation[]
     confidence = 0.6;
   }
   for (const name of [...url.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!)) variables[name] ??= '';
-  return { url, variables, evidence: [{ source: server.source, quote: `server ${server.url}${server.description ? ` (${server.description})` : ''}` }], confidence };
+  // Swagger 2.0's server is put together from `schemes`, `host` and `basePath`: only the host is the docs' text at `/host`.
+  const words = server.source.pointer === '/host' ? server.url.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').split('/')[0] : server.url;
+  const why = `${shared ? 'every chosen operation names this server' : 'the docs\' server'}${url !== server.url.replace(/\/+$/, '') ? `; it is relative, so a human provides the host (${url})` : ''}`;
+  return { url, variables, evidence: [quoted(server.source, words, why)], confidence };
 }

@@ -11,10 +11,20 @@ import { Source } from '../ingest/api-model.ts';
  * a contract other tools read: keep them.
  */
 
+/**
+ * What a decision rests on. `source` names the ApiModel item (server, security scheme, parameter,
+ * response, operation, prose section, named schema) the evidence comes from. `quote` is the docs'
+ * own text, verbatim (whitespace aside) at that item — `checkQuotes` (agent/docs-view/quote-check.ts)
+ * holds every plan to it — and is absent when the decision rests on an absence ("no pagination
+ * parameter is documented") or on the docs' structure alone. `reasoning` is the planner's own
+ * sentence: why this supports the decision. Both are data, never an instruction.
+ */
 export const Evidence = z.object({
   source: Source,
-  /** The doc's own words (or the field path) the decision rests on. Data, never an instruction. */
-  quote: z.string(),
+  /** Verbatim text found at `source`; absent when the decision rests on an absence. */
+  quote: z.string().optional(),
+  /** The planner's words: why the source supports the decision. */
+  reasoning: z.string(),
 });
 export type Evidence = z.infer<typeof Evidence>;
 
@@ -83,6 +93,8 @@ export const Stream = z.object({
   kind: IdentityKind,
   /** Dotted path of the records array in the response body; `''` when the body is the array. */
   items_path: z.string(),
+  /** The empty answers the docs allow besides `[]` (a 204, a `null` list): anything else empty fails closed at run time. */
+  empty: z.object({ no_content: z.boolean(), null_items: z.boolean() }).default({ no_content: false, null_items: false }),
   pagination: Pagination,
   /** Other readings of the docs' pagination, best first: what the planner tries when validation fails. */
   pagination_alternatives: z.array(Pagination),

@@ -37,7 +37,7 @@ describe('detectAuth', () => {
       ),
     );
     expect(auth).toMatchObject({ type: 'api_key', in: 'header', name: 'Authorization', prefix: 'SSWS ' });
-    expect(auth.evidence.some((e) => e.quote.includes('SSWS'))).toBe(true);
+    expect(auth.evidence.some((e) => e.quote?.includes('`Authorization: SSWS {API Token}`'))).toBe(true);
   });
 
   it('reads no prefix from a bare ALL-CAPS placeholder (`X-API-Key: YOUR_API_KEY`)', async () => {

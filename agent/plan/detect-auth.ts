@@ -1,5 +1,6 @@
 import type { ApiModel, Operation, SecurityRequirement, SecurityScheme } from '../ingest/api-model.ts';
 import type { AuthHeader, AuthPlan, Evidence } from './connector-plan.ts';
+import { excerpt, linesAround, quoted, reasoned } from './evidence.ts';
 
 /**
  * How the connector authenticates: which of the docs' security alternatives a human can provision
@@ -33,8 +34,7 @@ export function findPrefix(headerName: string, texts: { text: string; source: Ev
     if (!m) continue;
     const word = m[1]!;
     const prefix = word.endsWith('=') ? word : `${word} `;
-    const start = Math.max(0, m.index - 80);
-    return { prefix, evidence: { source: t.source, quote: t.text.slice(start, m.index + m[0].length + 40).replace(/\s+/g, ' ').trim() } };
+    return { prefix, evidence: quoted(t.source, linesAround(t.text, { index: m.index, length: m[0].length }), `the docs write the ${headerName} header as "${prefix}" followed by the credential`) };
   }
   return undefined;
 }
@@ -46,19 +46,24 @@ export function findPrefix(headerName: string, texts: { text: string; source: Ev
  */
 function findFormat(scheme: SecurityScheme): { prefix: string; evidence: Evidence } | undefined {
   const d = scheme.description ?? '';
-  const quoted = /`([A-Za-z][A-Za-z0-9_-]*(?:[ \t]+[A-Za-z0-9_-]+=)?)([ \t]*)[{<$][^`]*`/.exec(d);
-  if (quoted) {
-    const word = quoted[1]!;
-    return { prefix: word.endsWith('=') ? word : `${word} `, evidence: { source: scheme.source, quote: d.replace(/\s+/g, ' ').slice(0, 200) } };
+  const format = /`([A-Za-z][A-Za-z0-9_-]*(?:[ \t]+[A-Za-z0-9_-]+=)?)([ \t]*)[{<$][^`]*`/.exec(d);
+  if (format) {
+    const word = format[1]!;
+    const prefix = word.endsWith('=') ? word : `${word} `;
+    return { prefix, evidence: quoted(scheme.source, excerpt(d, { index: format.index, length: format[0].length }), `the ${scheme.key} scheme's description gives the credential's format: "${prefix}" before it`) };
   }
   if ((scheme.name ?? '').toLowerCase() === 'authorization' && /\bbearer\b/i.test(`${d} ${scheme.key}`)) {
-    return { prefix: 'Bearer ', evidence: { source: scheme.source, quote: `${scheme.key}: ${d}`.slice(0, 200) } };
+    const why = `the ${scheme.key} scheme puts the credential in the Authorization header and calls it a bearer token: "Bearer " before it`;
+    return { prefix: 'Bearer ', evidence: quoted(scheme.source, /\bbearer\b/i.test(d) ? excerpt(d, /\bbearer\b/i) : scheme.key, why) };
   }
   return undefined;
 }
 
 export function credentialFor(scheme: SecurityScheme, model: Pick<ApiModel, 'prose'>): { header: AuthHeader; type: AuthPlan['type']; evidence: Evidence[]; confidence: number } {
-  const evidence: Evidence[] = [{ source: scheme.source, quote: `${scheme.key}: ${scheme.type}${scheme.scheme ? ` ${scheme.scheme}` : ''}${scheme.in ? ` in ${scheme.in}` : ''}${scheme.name ? ` ${scheme.name}` : ''}` }];
+  const what = `${scheme.type}${scheme.scheme ? ` ${scheme.scheme}` : ''}${scheme.in ? ` in ${scheme.in}` : ''}${scheme.name ? ` ${scheme.name}` : ''}`;
+  // The scheme's own word for where the credential goes: the header's name, the HTTP scheme, else its key.
+  const words = scheme.type === 'apiKey' ? scheme.name ?? scheme.key : scheme.type === 'http' ? scheme.scheme ?? scheme.key : scheme.key;
+  const evidence: Evidence[] = [quoted(scheme.source, words, `security scheme ${scheme.key} is ${what}`)];
   const texts = [
     ...(scheme.description ? [{ text: scheme.description, source: scheme.source }] : []),
     ...model.prose.filter((p) => p.topics.includes('auth')).map((p) => ({ text: p.text, source: p.source })),
@@ -123,7 +128,7 @@ export function detectAuth(ops: Operation[], model: Pick<ApiModel, 'security' | 
       type: 'none',
       credentials: [],
       scheme_keys: [],
-      evidence: [{ source: ops[0]?.source ?? { file: '', pointer: '' }, quote: 'the docs define no usable security scheme for these operations' }],
+      evidence: [reasoned(ops[0]?.source ?? { file: '', pointer: '' }, 'the docs define no usable security scheme for these operations')],
       confidence: model.security_schemes.length ? 0.3 : 0.4,
     };
   }

@@ -1,5 +1,5 @@
-import type { SchemaNode, Source } from '../ingest/api-model.ts';
-import type { CanonicalField, FieldMapping, IdentityKind, Mapping, Transform } from './connector-plan.ts';
+import type { SchemaNode } from '../ingest/api-model.ts';
+import type { CanonicalField, Evidence, FieldMapping, IdentityKind, Mapping, Transform } from './connector-plan.ts';
 import type { Field, SchemaView } from '../docs-view/schema-view.ts';
 
 /**
@@ -94,13 +94,25 @@ function transformFor(field: CanonicalField, f: Field, node: SchemaNode): { tran
   }
 }
 
-export function mapFields(view: SchemaView, items: SchemaNode, kind: IdentityKind, source: Source = { file: '', pointer: '' }): { mapping: Mapping; fieldNames: string[] } {
+/**
+ * Evidence for a mapping decision: `field` is the record field's dotted path (cited where the docs
+ * declare it), `undefined` when the decision rests on no field at all.
+ */
+export type FieldCiter = (field: string | undefined, reasoning: string) => Evidence;
+
+const uncited: FieldCiter = (field, reasoning) => ({ source: { file: '', pointer: '' }, ...(field ? { quote: field.split('.').pop()! } : {}), reasoning });
+
+/**
+ * The canonical mapping of records whose schema is `items`, with each decision's evidence from
+ * `cite` (the caller knows where the records' schema lives in the docs). Never throws.
+ */
+export function mapFields(view: SchemaView, items: SchemaNode, kind: IdentityKind, cite: FieldCiter = uncited): { mapping: Mapping; fieldNames: string[] } {
   const fields = view.fields(items, 2);
   const mapping: Partial<Mapping> = {};
   const used = new Set<string>();
   for (const canonical of Object.keys(RULES) as CanonicalField[]) {
     if (canonical === 'owner_id' && (kind === 'human' || kind === 'group' || kind === 'role')) {
-      mapping.owner_id = { path: null, transform: 'string', confidence: 0.9, evidence: [{ source, quote: `a ${kind} has no owner` }] };
+      mapping.owner_id = { path: null, transform: 'string', confidence: 0.9, evidence: [cite(undefined, `a ${kind} has no owner`)] };
       continue;
     }
     let best: { f: Field; node: SchemaNode; score: number } | undefined;
@@ -124,16 +136,17 @@ export function mapFields(view: SchemaView, items: SchemaNode, kind: IdentityKin
       if (byFormat) best = { f: byFormat, node: view.resolve(byFormat.node), score: 0.9 };
     }
     if (!best) {
-      mapping[canonical] = { path: null, transform: 'string', confidence: fields.length ? 0.7 : 0.3, evidence: [{ source, quote: `no documented field maps to ${canonical}: unknown (null)` }] };
+      mapping[canonical] = { path: null, transform: 'string', confidence: fields.length ? 0.7 : 0.3, evidence: [cite(undefined, `no documented field maps to ${canonical}: unknown (null)`)] };
       continue;
     }
     if (canonical === 'id') used.add(best.f.path);
-    const words = [best.node.format ? `format ${best.node.format}` : '', best.node.enum ? `one of ${best.node.enum.slice(0, 6).map(String).join(', ')}` : '', best.node.description ?? ''].filter(Boolean).join('; ');
+    const words = [best.node.format ? `format ${best.node.format}` : '', best.node.enum ? `one of ${best.node.enum.slice(0, 6).map(String).join(', ')}` : ''].filter(Boolean).join('; ');
+    const slot = transformFor(canonical, best.f, best.node);
     mapping[canonical] = {
       path: best.f.path,
-      ...transformFor(canonical, best.f, best.node),
+      ...slot,
       confidence: Math.round(best.score * 100) / 100,
-      evidence: [{ source, quote: `${best.f.path}${words ? `: ${words.replace(/\s+/g, ' ').slice(0, 200)}` : ''}` }],
+      evidence: [cite(best.f.path, `${canonical} ← ${best.f.path}${words ? ` (${words})` : ''}, as ${slot.transform}`)],
     };
   }
   return { mapping: mapping as Mapping, fieldNames: fields.map((f) => f.name) };

@@ -8,11 +8,17 @@ import { detectAuth } from './detect-auth.ts';
 import { detectPagination } from './pagination/detect.ts';
 import { collectSignals } from './pagination/signals.ts';
 import { SchemaView } from '../docs-view/schema-view.ts';
+import { concreteServerUrl, resolveBaseUrl } from '../docs-view/server-url.ts';
 import { selectStreams, type Candidate } from './select-streams.ts';
+import { assertQuotesInDocs } from './verify-evidence.ts';
 
 /**
  * The embedded default planner: deterministic, no network. ApiModel → ConnectorPlan, every
- * decision with its evidence and a confidence.
+ * decision with its evidence and a confidence. The plan is checked before it is returned: every
+ * quote must be the docs' text at the item it cites.
+ *
+ * Throws FetchwrightError `no-identity-operations` (exit 7) when no operation lists identities, and
+ * `evidence-not-in-docs` (exit 24) when a quote is not in the docs — a bug in this planner.
  */
 export function planHeuristically(model: ApiModel): ConnectorPlan {
   const view = new SchemaView(model);
@@ -37,6 +43,8 @@ export function planHeuristically(model: ApiModel): ConnectorPlan {
       path: c.op.path,
       kind: c.kind,
       items_path: c.items.path,
+      // The empty answers the docs allow: a documented 204, a list the schema lets be null.
+      empty: { no_content: c.op.responses.some((r) => r.status === '204'), null_items: view.resolve(view.at(c.body, c.items.path)).nullable === true },
       pagination: best,
       pagination_alternatives: alternatives,
       parent,
@@ -65,6 +73,18 @@ export function planHeuristically(model: ApiModel): ConnectorPlan {
   const covered = (d: (typeof drafts)[number]) => drafts.some((o) => o !== d && o.kind === d.kind && !adminOnly.has(o.name));
   const dropped = new Set(drafts.filter((d) => adminOnly.has(d.name) && covered(d)).map((d) => d.name));
   drafts = drafts.filter((d) => !dropped.has(d.name) && !(d.parent && dropped.has(d.parent.stream)));
+  // One base URL serves every stream: an operation the docs place only on other servers of its own
+  // cannot be reached from it, and is left out (with its children) rather than called at a URL the docs do not give.
+  const baseUrl = chooseBaseUrl(model, drafts.map((d) => d.op));
+  const base = resolveBaseUrl(baseUrl, model.vendor);
+  const unreachable = new Set(drafts.filter((d) => d.op.servers?.length && !d.op.servers.some((s) => concreteServerUrl(s, model.vendor) === base)).map((d) => d.name));
+  drafts = drafts.filter((d) => !unreachable.has(d.name) && !(d.parent && unreachable.has(d.parent.stream)));
+  if (!drafts.length) {
+    throw new FetchwrightError('no-identity-operations', `every operation that lists identities is documented on servers of its own, none of them ${base}`, {
+      file: model.documents[0]?.file,
+      hint: 'A connector reads from one base URL. Check the operations\' `servers` in the docs.',
+    });
+  }
   const assessment = assess({ model, streams: drafts, auth });
   // Tenant path parameters (`{org}`) a human fills in: every path parameter that is neither fixed nor a parent's.
   const tenantVariables: Record<string, string> = {};
@@ -78,17 +98,17 @@ export function planHeuristically(model: ApiModel): ConnectorPlan {
   const scopesByStream = new Map(assessment.privilege.map((p) => [p.stream, p.least_scopes]));
   const streams: Stream[] = drafts.map(({ documented: _documented, op: _op, ...stream }) => ({ ...stream, required_scopes: scopesByStream.get(stream.name) ?? [] }));
 
-  return {
+  return assertQuotesInDocs({
     schema_version: 1,
     vendor: model.vendor,
     planner: { kind: 'heuristic' },
     api_model_sha256: hashJson(model),
     docs_sha256: model.docs_sha256,
-    base_url: chooseBaseUrl(model, drafts.map((d) => d.op)),
+    base_url: baseUrl,
     auth,
     tenant_variables: tenantVariables,
     streams,
     methods: ['GET'],
     assessment,
-  };
+  }, model);
 }

@@ -1,5 +1,6 @@
 import type { ApiModel, Operation, Parameter, SchemaNode } from '../ingest/api-model.ts';
 import type { Evidence, IdentityKind, Mapping, ParentLink, Relation } from './connector-plan.ts';
+import { excerpt, fieldEvidence, quoted, reasoned, recordSteps } from './evidence.ts';
 import { mapFields } from './field-mapping.ts';
 import { classifyNoun, collectionNoun, endsInParameter, isExcludedPath, isPlural, looksLikeInfrastructure, refineKind } from './identity-kinds.ts';
 import { findItems, type ItemsLocation } from './items-path.ts';
@@ -119,12 +120,13 @@ function candidateOf(op: Operation, view: SchemaView, rejections: Rejection[]): 
     else if (p.in === 'header') headers[p.name] = value;
   }
   const kind = refineKind(cls.kind, topFields);
-  const { mapping, fieldNames } = mapFields(view, itemSchema, kind, body.response.source);
+  const { mapping, fieldNames } = mapFields(view, itemSchema, kind, (field, reasoning) =>
+    field === undefined ? reasoned(body.response.source, reasoning) : fieldEvidence(view, body.response, recordSteps(items.path, field), reasoning),
+  );
   if (!mapping.id?.path) {
     rejections.push({ operation_id: op.id, reason: `lists ${noun} but no field of its records looks like an identifier` });
     return undefined;
   }
-  const words = [op.summary, op.description].filter(Boolean).join(' — ').replace(/\s+/g, ' ').slice(0, 240);
   return {
     op,
     noun,
@@ -142,10 +144,26 @@ function candidateOf(op: Operation, view: SchemaView, rejections: Rejection[]): 
     queryVariables,
     headers,
     evidence: [
-      { source: op.source, quote: `GET ${op.path}${words ? `: ${words}` : ''}` },
-      { source: body.response.source, quote: items.path ? `records at "${items.path}" (${items.reason})` : 'the response body is the list of records' },
+      quoted(op.source, excerpt(op.summary ?? op.description ?? op.path), `GET ${op.path} lists ${noun}: ${kind} records`),
+      items.path
+        ? fieldEvidence(view, body.response, items.path.split('.'), `the records are the array at "${items.path}", ${RECORDS_BECAUSE[items.reason]}`)
+        : reasoned(body.response.source, `the success response's body is the array of records${body.documented ? '' : ' (shown by the docs\' example)'}`),
     ],
   };
+}
+
+const RECORDS_BECAUSE: Record<ItemsLocation['reason'], string> = {
+  'body-is-array': 'the body itself',
+  'named-after-noun': 'named after the collection',
+  'generic-wrapper': 'the usual name of a list wrapper',
+  'only-array': 'the only array of records in the body',
+};
+
+/** The docs' words for a path parameter: its description, else its name; else the `{param}` in the path. */
+function parentEvidence(op: Operation, param: string, reasoning: string) {
+  const p = op.parameters.find((x) => x.in === 'path' && x.name === param);
+  if (!p) return quoted(op.source, `{${param}}`, reasoning);
+  return quoted(p.source, p.description ? excerpt(p.description) : p.name, reasoning);
 }
 
 function singular(s: string): string {
@@ -250,7 +268,7 @@ export function selectStreams(model: ApiModel, view: SchemaView): Selection {
       ...c,
       name,
       parent: { stream: parent.name, param, from_field: fromField(param, parent), ...link },
-      evidence: [...c.evidence, { source: c.op.source, quote: `path parameter {${param}} is a ${singular(parent.name)} from ${parent.op.path}` }],
+      evidence: [...c.evidence, parentEvidence(c.op, param, `path parameter {${param}} is a ${singular(parent.name)} from GET ${parent.op.path}, filled from its ${fromField(param, parent)}`)],
     });
   }
   return { roots, children, rejections };

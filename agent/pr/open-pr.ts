@@ -8,6 +8,7 @@ import { outputError } from '../output-dir.ts';
 import { CONNECTOR_FILES, readConnectorDir } from '../generate/connector-dir.ts';
 import { hashJson, sha256 } from '../hash.ts';
 import { Manifest } from '../render/manifest.ts';
+import { firstError } from '../validate/findings-text.ts';
 import { CANONICAL_SCHEMA_VERSION } from '../../templates/canonical.ts';
 import { ChangeRecord, loadSigningKey, POLICY_SET_VERSION, signRecord } from './change-record.ts';
 import type { GitRepo } from './git-repo.ts';
@@ -59,7 +60,7 @@ export async function openPr(o: OpenPrOptions): Promise<OpenPrResult> {
   if (c.scorecard.verdict !== 'pass') {
     throw new FetchwrightError('pr-refused', `${c.plan.vendor}'s scorecard is a fail: a connector that did not pass its sandbox proof is never proposed`, {
       file: path.join(c.dir, 'scorecard.json'),
-      hint: `Fix the cause (${c.scorecard.reasons[0] ?? 'see VALIDATION.md'}) and regenerate, or run \`fetchwright validate\`.`,
+      hint: `Fix the cause (${firstError(c.scorecard) ?? 'see VALIDATION.md'}) and regenerate, or run \`fetchwright validate\`.`,
     });
   }
   if (c.scorecard.hashes.fetcher_sha256 !== sha256(c.fetcher)) {

@@ -1,6 +1,7 @@
-import type { ConnectorPlan } from '../plan/connector-plan.ts';
+import type { ConnectorPlan, Evidence } from '../plan/connector-plan.ts';
 import type { Manifest } from '../render/manifest.ts';
 import type { Scorecard } from '../validate/scorecard.ts';
+import { summaryLines } from '../validate/findings-text.ts';
 import { streamTable } from '../validate/validation-report.ts';
 
 /**
@@ -22,8 +23,11 @@ export function prTitle(plan: ConnectorPlan): string {
   return `fetchwright: read-only ${plan.vendor} identity connector (${plan.streams.length} streams)`;
 }
 
-function cite(e: { source: { file: string; pointer: string }; quote: string }): string {
-  return `\`${e.source.file}${e.source.pointer ? `#${e.source.pointer}` : ''}\` — “${e.quote.replace(/\s+/g, ' ').replace(/[|`]/g, "'").slice(0, 160)}”`;
+/** One piece of evidence for a reviewer: the planner's reasoning, then where the docs say it, in their words when quoted. */
+function cite(e: Evidence): string {
+  const clean = (s: string, max: number) => s.replace(/\s+/g, ' ').replace(/[|`]/g, "'").slice(0, max);
+  const where = `\`${e.source.file}${e.source.pointer ? `#${e.source.pointer}` : ''}\``;
+  return `${clean(e.reasoning, 160)} — ${where}${e.quote !== undefined ? `: “${clean(e.quote, 160)}”` : ''}`;
 }
 
 export function renderPrBody(input: PrBodyInput): string {
@@ -44,7 +48,7 @@ export function renderPrBody(input: PrBodyInput): string {
     '',
     `### Sandbox proof: ${scorecard.verdict === 'pass' ? 'PASS' : 'FAIL'}`,
     '',
-    ...scorecard.reasons.map((r) => `- ${r}`),
+    ...summaryLines(scorecard).map((r) => `- ${r}`),
     '',
     ...streamTable(scorecard),
     '',

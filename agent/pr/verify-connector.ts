@@ -2,14 +2,18 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { hashJson, sha256 } from '../hash.ts';
 import { FetchwrightError } from '../errors.ts';
+import { checkQuotes } from '../docs-view/quote-check.ts';
 import { readConnectorDir } from '../generate/connector-dir.ts';
+import { describeQuoteProblem } from '../plan/verify-evidence.ts';
 import { Manifest } from '../render/manifest.ts';
+import { firstError } from '../validate/findings-text.ts';
 import { validateConnector } from '../validate/run-validation.ts';
 import { ChangeRecord, checkSignature } from './change-record.ts';
 
 /**
  * Checks a connector against its change record: the signature, the hash of every file (any changed
- * byte fails, naming the file), and that the record, plan, manifest and scorecard agree. With
+ * byte fails, naming the file), that the record, plan, manifest and scorecard agree, and that every
+ * quote in plan.json is the docs' text at the item it cites (checked against api-model.json). With
  * `rerun`, the sandbox proof is repeated too.
  */
 
@@ -70,6 +74,7 @@ export async function verifyConnector(dir: string, options: VerifyOptions = {}):
     if (connector) {
       if (hashJson(connector.plan) !== record.plan_sha256) findings.push({ file: 'plan.json', problem: 'its hash is not the plan hash the record names' });
       if (connector.plan.docs_sha256 !== record.docs_sha256) findings.push({ file: 'plan.json', problem: 'planned from other docs than the record names' });
+      for (const p of checkQuotes(connector.plan, connector.model)) findings.push({ file: 'plan.json', problem: `quotes text the docs do not hold: ${describeQuoteProblem(p)}` });
       const { hashes, ...body } = connector.scorecard;
       const { scorecard_sha256, ...inputs } = hashes;
       if (hashJson({ ...body, hashes: inputs }) !== scorecard_sha256 || scorecard_sha256 !== record.scorecard.sha256) findings.push({ file: 'scorecard.json', problem: 'its hash does not match its contents or the record' });
@@ -78,7 +83,7 @@ export async function verifyConnector(dir: string, options: VerifyOptions = {}):
       if (!manifest.success || hashJson(manifest.data.templates) !== hashJson(record.templates)) findings.push({ file: 'manifest.json', problem: 'its templates differ from the record' });
       if (options.rerun) {
         const card = await validateConnector({ model: connector.model, plan: connector.plan, fetcherSource: connector.fetcher, seed: record.scorecard.seed });
-        if (card.verdict !== 'pass') findings.push({ file: 'fetcher.ts', problem: `the sandbox proof fails now: ${card.reasons[0]}` });
+        if (card.verdict !== 'pass') findings.push({ file: 'fetcher.ts', problem: `the sandbox proof fails now: ${firstError(card)}` });
         else if (card.hashes.mock_data_sha256 !== hashes.mock_data_sha256) findings.push({ file: 'api-model.json', problem: 'the mock built from it serves other data than the proof used' });
       }
     }

@@ -42,7 +42,10 @@ export type Manifest = z.infer<typeof Manifest>;
 export function buildManifest(plan: ConnectorPlan, templates: Manifest['templates'], planSha: string): Manifest {
   const least = [...new Set(plan.assessment.privilege.flatMap((p) => p.least_scopes))];
   const flagged = plan.assessment.privilege.flatMap((p) => p.flagged).filter((f, i, all) => all.findIndex((x) => x.scope === f.scope) === i);
-  const privilegeEvidence = plan.assessment.privilege.flatMap((p) => p.evidence).slice(0, 6);
+  // Each stream's first (least-scope) evidence, so every stream's scopes are cited.
+  const privilegeEvidence = plan.assessment.privilege.flatMap((p) => p.evidence.slice(0, 2)).slice(0, 6);
+  // A credential's evidence is what names its scheme or its header, in the docs' words or the planner's.
+  const names = (e: Evidence, c: { scheme: string; name: string }) => [e.quote, e.reasoning].some((t) => !!t && (t.includes(c.scheme) || t.includes(c.name)));
   const host = plan.base_url.url.replace(/^[a-z]+:\/\//i, '').split('/')[0]!;
   return {
     schema_version: 1,
@@ -59,7 +62,7 @@ export function buildManifest(plan: ConnectorPlan, templates: Manifest['template
       prefix: c.prefix,
       least_scopes: least,
       flagged_scopes: flagged,
-      evidence: [...plan.auth.evidence.filter((e) => e.quote.includes(c.scheme) || e.quote.includes(c.name)), ...privilegeEvidence].slice(0, 8),
+      evidence: [...plan.auth.evidence.filter((e) => names(e, c)), ...privilegeEvidence].slice(0, 8),
     })),
     streams: plan.streams.map((s) => ({ name: s.name, kind: s.kind, method: 'GET' as const, path: s.path })),
     templates,

@@ -22,6 +22,7 @@ function slots(overrides: Partial<ConnectorSlots['streams'][number]> = {}): Conn
         query_variables: [],
         headers: {},
         items_path: '',
+        empty: { no_content: false, null_items: false },
         pagination: { style: 'none', stop: 'single-page' },
         mapping: { id: { path: 'id', transform: 'string' } },
         parent: null,

@@ -18,6 +18,7 @@ export function slotsFromPlan(plan: ConnectorPlan): ConnectorSlots {
         query_variables: s.query_variables,
         headers: s.headers,
         items_path: s.items_path,
+        empty: s.empty,
         pagination,
         mapping: Object.fromEntries(Object.entries(s.mapping).map(([field, m]) => [field, { path: m.path, transform: m.transform, ...(m.values ? { values: m.values } : {}) }])),
         parent: s.parent,

@@ -1,17 +1,17 @@
 import type { IdentityRecord } from '../../templates/canonical.ts';
+import { childIdentity, relationship } from '../../templates/runtime/connector.ts';
 import { valueAt } from '../../templates/runtime/json-path.ts';
 import { mapRecord } from '../../templates/runtime/map-record.ts';
 import type { ApiModel } from '../ingest/api-model.ts';
 import type { ConnectorPlan, Stream } from '../plan/connector-plan.ts';
-import { SchemaView } from '../docs-view/schema-view.ts';
-import { readList } from '../../synthetic-data/mock-api/list-reading.ts';
 import type { MockVendor } from '../../synthetic-data/mock-api/mock-vendor.ts';
 import type { Row } from '../../synthetic-data/mock-api/datasets.ts';
 
 /**
  * What a correct connector returns for each stream: the mock's seeded records, mapped on the host
- * by the approved mapping template with the plan's mapping. The fetcher's own (possibly edited)
- * code plays no part in it.
+ * by the approved templates' own functions (`mapRecord`, and the connector template's
+ * `childIdentity` and `relationship`) with the plan's mapping. The fetcher's own (possibly edited)
+ * code plays no part in it, and nothing here re-implements a template.
  */
 
 export interface ExpectedStream {
@@ -33,15 +33,17 @@ export function pairKey(from: string, to: string, relation: string): string {
   return `${from}|${to}|${relation}`;
 }
 
+const mapContext = (stream: Stream, vendor: string) => ({ vendor, kind: stream.kind, stream: stream.name, operation: stream.operation_id, drift: {} });
+
 function mapAll(stream: Stream, vendor: string, rows: Row[], into: ExpectedStream, parentId?: string): IdentityRecord[] {
   const out: IdentityRecord[] = [];
   for (const raw of rows) {
-    const identity = mapRecord(raw, stream.mapping, { vendor, kind: stream.kind, stream: stream.name, operation: stream.operation_id, drift: {} });
+    const identity = mapRecord(raw, stream.mapping, mapContext(stream, vendor));
     if (!identity) {
       into.unidentifiable++;
       continue;
     }
-    const finalIdentity = parentId !== undefined && identity.owner_id === null && stream.parent?.relation === 'owns' ? { ...identity, owner_id: parentId } : identity;
+    const finalIdentity = parentId !== undefined && stream.parent ? childIdentity(identity, stream.parent, parentId) : identity;
     if (parentId === undefined && into.identities.has(finalIdentity.id)) into.collisions++;
     if (!into.identities.has(finalIdentity.id)) into.identities.set(finalIdentity.id, finalIdentity);
     into.raw.push(raw);
@@ -57,13 +59,12 @@ function pathValues(stream: Stream, variables: Record<string, string>): Record<s
 }
 
 export function expectedStreams(plan: ConnectorPlan, model: ApiModel, mock: MockVendor, variables: Record<string, string> = {}): Map<string, ExpectedStream> {
-  const view = new SchemaView(model);
   const out = new Map<string, ExpectedStream>();
   for (const stream of plan.streams) {
     const entry: ExpectedStream = { stream, identities: new Map(), pairs: new Set(), raw: [], unidentifiable: 0, collisions: 0, problem: null };
     out.set(stream.name, entry);
     const op = model.operations.find((o) => o.id === stream.operation_id && o.method === 'get');
-    const reading = op && readList(op, view);
+    const reading = op && mock.readingOf(op);
     if (!reading) {
       entry.problem = `the docs do not describe ${stream.operation_id} as a GET list operation`;
       continue;
@@ -77,15 +78,15 @@ export function expectedStreams(plan: ConnectorPlan, model: ApiModel, mock: Mock
       mapAll(stream, plan.vendor, dataset.unique, entry);
       continue;
     }
-    const parentStream = plan.streams.find((s) => s.name === stream.parent!.stream);
-    const outer = Object.fromEntries(Object.entries(pathValues(stream, variables)).filter(([k]) => k !== stream.parent!.param));
-    const children = mock.datasets.childrenOf(reading, outer, stream.parent.param);
-    for (const { parent, dataset } of children) {
-      const parentIdentity = parentStream && mapRecord(parent, parentStream.mapping, { vendor: plan.vendor, kind: parentStream.kind, stream: parentStream.name, operation: parentStream.operation_id, drift: {} });
+    const link = stream.parent;
+    const parentStream = plan.streams.find((s) => s.name === link.stream);
+    const outer = Object.fromEntries(Object.entries(pathValues(stream, variables)).filter(([k]) => k !== link.param));
+    for (const { parent, dataset } of mock.datasets.childrenOf(reading, outer, link.param)) {
+      const parentIdentity = parentStream && mapRecord(parent, parentStream.mapping, mapContext(parentStream, plan.vendor));
       if (!parentIdentity) continue;
       for (const child of mapAll(stream, plan.vendor, dataset.unique, entry, parentIdentity.id)) {
-        const [from, to] = stream.parent.parent_is === 'from' ? [parentIdentity.id, child.id] : [child.id, parentIdentity.id];
-        entry.pairs.add(pairKey(from, to, stream.parent.relation));
+        const rel = relationship(stream, link, parentIdentity.id, child);
+        entry.pairs.add(pairKey(rel.from_id, rel.to_id, rel.relation));
       }
     }
   }

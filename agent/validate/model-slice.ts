@@ -1,12 +1,34 @@
-import type { ApiModel, SchemaNode } from '../ingest/api-model.ts';
+import type { ApiModel, Operation, SchemaNode, Source } from '../ingest/api-model.ts';
 import type { ConnectorPlan } from '../plan/connector-plan.ts';
+
+/** Every source the plan's evidence cites (objects shaped `{ source, quote? , reasoning? }`), as `file#pointer`. */
+function citedSources(plan: unknown): Set<string> {
+  const cited = new Set<string>();
+  const walk = (v: unknown, depth: number): void => {
+    if (!v || typeof v !== 'object' || depth > 64) return;
+    if (Array.isArray(v)) return v.forEach((x) => walk(x, depth + 1));
+    const o = v as Record<string, unknown>;
+    const s = o.source as Source | undefined;
+    if (s && typeof s.file === 'string' && typeof s.pointer === 'string' && ('quote' in o || 'reasoning' in o)) cited.add(`${s.file}#${s.pointer}`);
+    for (const x of Object.values(o)) walk(x, depth + 1);
+  };
+  walk(plan, 0);
+  return cited;
+}
+
+/** True when the operation, or one of its parameters, responses or servers, is cited. */
+function holdsCited(op: Operation, cited: Set<string>): boolean {
+  const key = (s: Source) => `${s.file}#${s.pointer}`;
+  return [op, ...op.parameters, ...op.responses, ...(op.servers ?? [])].some((item) => cited.has(key(item.source)));
+}
 
 /**
  * The part of the ApiModel a connector depends on, stored beside it (`api-model.json`) so the
- * connector can be re-validated — and its docs diffed — without the full description: the planned
- * operations and the lists their path parameters come from, every schema they reach, and the
- * docs' servers, security and prose. What the mock serves for those operations is still read from
- * the docs, never from the plan.
+ * connector can be re-validated — and its docs diffed, and its plan's quotes checked — without the
+ * full description: the planned operations and the lists their path parameters come from, every
+ * item the plan's evidence cites (an operation elsewhere whose 429 the assessment quotes, a named
+ * schema), every schema they reach, and the docs' servers, security and prose. What the mock serves
+ * for those operations is still read from the docs, never from the plan. Never throws.
  */
 export function sliceModel(model: ApiModel, plan: ConnectorPlan): ApiModel {
   const keepPaths = new Set<string>();
@@ -20,7 +42,8 @@ export function sliceModel(model: ApiModel, plan: ConnectorPlan): ApiModel {
       keepPaths.add(`${prefix}.json`);
     }
   }
-  const operations = model.operations.filter((op) => op.method === 'get' && keepPaths.has(op.path));
+  const cited = citedSources(plan);
+  const operations = model.operations.filter((op) => (op.method === 'get' && keepPaths.has(op.path)) || holdsCited(op, cited));
   const schemas: ApiModel['schemas'] = {};
   const visit = (node: SchemaNode | undefined): void => {
     if (!node) return;
@@ -33,6 +56,9 @@ export function sliceModel(model: ApiModel, plan: ConnectorPlan): ApiModel {
     visit(node.additionalProperties);
     for (const list of [node.allOf, node.oneOf, node.anyOf]) for (const child of list ?? []) visit(child);
   };
+  for (const [key, named] of Object.entries(model.schemas)) {
+    if (cited.has(`${named.source.file}#${named.source.pointer}`)) visit({ ref: key });
+  }
   for (const op of operations) {
     for (const p of op.parameters) visit(p.schema);
     for (const r of op.responses) {

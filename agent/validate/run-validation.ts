@@ -1,14 +1,13 @@
 import { runFetcher } from '../../sandbox/run-fetcher.ts';
 import type { RunResult } from '../../sandbox/result.ts';
 import type { RunInput } from '../../templates/slots/connector.ts';
-import { readList } from '../../synthetic-data/mock-api/list-reading.ts';
 import { createMockVendor, type MockVendor } from '../../synthetic-data/mock-api/mock-vendor.ts';
-import { SchemaView } from '../docs-view/schema-view.ts';
 import { hashJson, sha256 } from '../hash.ts';
 import type { ApiModel } from '../ingest/api-model.ts';
 import { resolveBaseUrl } from '../docs-view/server-url.ts';
 import type { ConnectorPlan } from '../plan/connector-plan.ts';
 import { compileFetcher } from '../render/compile-fetcher.ts';
+import { checkEvidence } from './checks/evidence.ts';
 import { expectedStreams } from './expected.ts';
 import type { Scorecard } from './scorecard.ts';
 import { score } from './score.ts';
@@ -38,12 +37,11 @@ export const VALIDATION_LIMITS = { memoryMb: 128, cpuMs: 30_000, wallMs: 60_000,
 
 /** Values for the plan's tenant path variables that the mock serves (a human gives real ones in a live run). */
 export function tenantVariableValues(plan: ConnectorPlan, model: ApiModel, mock: MockVendor): Record<string, string> {
-  const view = new SchemaView(model);
   const values: Record<string, string> = {};
   for (const name of Object.keys(plan.tenant_variables)) {
     const stream = plan.streams.find((s) => s.path.includes(`{${name}}`));
     const op = stream && model.operations.find((o) => o.id === stream.operation_id);
-    const reading = op && readList(op, view);
+    const reading = op && mock.readingOf(op);
     values[name] = reading ? mock.datasets.valueFor(reading, name, {}) : `fw-${name}`;
   }
   return values;
@@ -86,6 +84,13 @@ export async function validateConnector(options: ValidationOptions): Promise<Sco
     });
   }
   const expected = expectedStreams(plan, model, mock, tenantVariables);
+  const readings = new Map(
+    plan.streams.flatMap((s) => {
+      const op = model.operations.find((o) => o.id === s.operation_id && o.method === 'get');
+      const reading = op && mock.readingOf(op);
+      return reading ? [[s.name, reading] as const] : [];
+    }),
+  );
   const mockData = mock.datasets
     .all()
     .map((d) => [d.key, d.unique] as const)
@@ -93,6 +98,8 @@ export async function validateConnector(options: ValidationOptions): Promise<Sco
   return score({
     plan,
     expected,
+    readings,
+    findings: checkEvidence(plan, model),
     result,
     calls: mock.calls,
     secrets: scanSecrets(fetcherSource),

@@ -1,11 +1,14 @@
 import { z } from 'zod';
 import { CanonicalField } from '../../templates/slots/mapping.ts';
+import { Finding } from './finding.ts';
 
 /**
- * The scorecard: what the sandbox proof showed, per stream and for the run. A connector passes only
- * when every seeded identity came back exactly once and correctly mapped, with no unplanned or
- * write call, no secret in its code and authentication verified. It is hashed over the seed, the
- * mock's data and the fetcher code, so nothing can edit its way to a pass.
+ * The scorecard: what the sandbox proof showed, per stream and for the run, as findings (data with
+ * stable ids; `findings-text.ts` renders them). A connector passes only when no finding is at the
+ * error level: every seeded identity came back exactly once and correctly mapped, every stream
+ * complete in the shape the docs give, no unplanned or write call, nothing the plan relies on that
+ * the docs do not declare, no secret in its code and authentication verified. It is hashed over
+ * the seed, the mock's data and the fetcher code, so nothing can edit its way to a pass.
  */
 
 export const FieldCoverage = z.object({
@@ -32,19 +35,19 @@ export const StreamScore = z.object({
   pages: z.number().int(),
   requests: z.number().int(),
   retries: z.number().int(),
+  /** The fetcher's run record said this stream was complete. */
   complete: z.boolean(),
-  error: z.string().nullable(),
   /** Examples of what went wrong, for a person: ids missing, fields that differ. */
   examples: z.array(z.string()),
 });
 export type StreamScore = z.infer<typeof StreamScore>;
 
 export const Scorecard = z.object({
-  schema_version: z.literal(1),
+  schema_version: z.literal(2),
   vendor: z.string(),
+  /** `pass` exactly when no finding is at the error level. */
   verdict: z.enum(['pass', 'fail']),
-  /** One screen: why it failed (or what passed). */
-  reasons: z.array(z.string()),
+  findings: z.array(Finding),
   streams: z.array(StreamScore),
   calls: z.object({
     total: z.number().int(),

@@ -1,4 +1,5 @@
 import type { Attempt } from '../generate/generate-connector.ts';
+import { renderFinding, summaryLines } from './findings-text.ts';
 import type { Scorecard } from './scorecard.ts';
 
 /** VALIDATION.md: the scorecard for a person reviewing the pull request. */
@@ -19,12 +20,14 @@ export function renderValidation(card: Scorecard, attempts: Attempt[]): string {
   const lines = [
     `# Validation: ${card.vendor} — ${card.verdict === 'pass' ? 'PASS' : 'FAIL'}`,
     '',
-    'Proved in an isolated-vm sandbox against a mock of the vendor API built from its docs and seeded',
-    'with synthetic identities (no production credential or customer data was used). The mock served',
-    'the documented pagination and auth, a 429 with Retry-After, a transient 503, missing and null',
-    'attributes, Unicode names and a record repeated across a page boundary.',
+    'Proved in an isolated-vm sandbox against a mock of the vendor API seeded with synthetic identities',
+    '(no production credential or customer data was used). The mock reads the docs with its own code,',
+    'never the planner\'s: it serves only the pagination mechanisms and auth the docs declare, refuses a',
+    'page past a documented end and a page size above the documented maximum, and serves a 429, a',
+    'transient 503, missing and null attributes, undocumented extra fields, several date-time forms,',
+    'Unicode names and a record repeated across a page boundary.',
     '',
-    ...card.reasons.map((r) => `- ${r}`),
+    ...summaryLines(card).map((r) => `- ${r}`),
     '',
     ...streamTable(card),
     '',
@@ -44,7 +47,7 @@ export function renderValidation(card: Scorecard, attempts: Attempt[]): string {
     '',
     '## Attempts',
     '',
-    ...attempts.map((a) => `- attempt ${a.attempt}${a.changes.length ? ` (${a.changes.join('; ')})` : ''}: ${a.verdict}${a.verdict === 'fail' ? ` — ${a.reasons[0]}` : ''}`),
+    ...attempts.map((a) => `- attempt ${a.attempt}${a.changes.length ? ` (${a.changes.join('; ')})` : ''}: ${a.verdict}${a.findings[0] ? ` — ${renderFinding(a.findings[0])}` : ''}`),
     '',
     '## Hashes',
     '',

@@ -1,7 +1,7 @@
-import type { ApiModel } from '../../agent/ingest/api-model.ts';
+import type { ApiModel, Operation } from '../../agent/ingest/api-model.ts';
 import type { SchemaView } from '../../agent/docs-view/schema-view.ts';
-import { generateRecords, seedOf } from '../generate-records.ts';
-import { readList, type ListReading } from './list-reading.ts';
+import { generateRecords, generateScalars, seedOf } from '../generate-records.ts';
+import { readList, type ListReading } from './read-list.ts';
 import { matchRoute, routeOf, type Route } from './routes.ts';
 
 /**
@@ -10,7 +10,19 @@ import { matchRoute, routeOf, type Route } from './routes.ts';
  * size and spans at least three pages, with one record repeated across the first page boundary.
  */
 
-export type Row = Record<string, unknown>;
+/** A served record: an object, or a bare id where the docs' list holds ids. */
+export type Row = Record<string, unknown> | string | number;
+
+/** The value of a record's field (a bare-id record is its own `id`). */
+export function fieldOf(record: Row | undefined, field: string): unknown {
+  if (record === undefined) return undefined;
+  return typeof record === 'object' ? record[field] : field === '' ? record : undefined;
+}
+
+/** The field names of a record (`[]` for a bare id). */
+export function fieldsOf(record: Row | undefined): string[] {
+  return record && typeof record === 'object' ? Object.keys(record) : [];
+}
 
 export interface Dataset {
   key: string;
@@ -21,6 +33,7 @@ export interface Dataset {
   served: Row[];
   /** Faults still to inject: a 429 on the first request, a 503 on a later page. */
   pending: { rateLimit: boolean; unavailable: boolean };
+  /** For a child list: the parent record it hangs from, and the parent field its path parameter takes (`''`: the record is a bare id). */
   parent?: { dataset: Dataset; record: Row; field: string };
 }
 
@@ -52,24 +65,40 @@ export function parentField(param: string, fields: string[], parentPath: string)
   return fields.find((f) => f.toLowerCase() === stripped) ?? (/name$/i.test(param) ? fields.find((f) => f === 'name') : undefined) ?? fields.find((f) => ID_FIELD.test(f));
 }
 
+/** The parent record field a child's path parameter takes; `''` when the parent's records are bare ids. */
+function keyFieldOf(param: string, parent: Dataset, parentPath: string): string | undefined {
+  const first = parent.unique[0];
+  if (first !== undefined && typeof first !== 'object') return '';
+  return parentField(param, fieldsOf(first), parentPath);
+}
+
 function keyOf(opId: string, values: Record<string, string>): string {
   return `${opId} ${JSON.stringify(Object.entries(values).sort(([a], [b]) => a.localeCompare(b)))}`;
 }
 
 export class Datasets {
   private readonly cache = new Map<string, Dataset | null>();
+  private readonly readings = new Map<Operation, ListReading | null>();
   private readonly routes: Route[];
   private readonly view: SchemaView;
+  private readonly model: ApiModel;
   private readonly seed: number;
   readonly pageSize: number;
   private readonly rootCount: number;
 
   constructor(model: ApiModel, view: SchemaView, options: DatasetOptions) {
+    this.model = model;
     this.view = view;
     this.seed = options.seed;
     this.pageSize = options.pageSize ?? PAGE_SIZE;
     this.rootCount = options.rootCount ?? rootCountFor(this.pageSize);
     this.routes = model.operations.filter((op) => op.method === 'get').map(routeOf);
+  }
+
+  /** The mock's reading of a GET operation as a list (cached), or undefined when it holds no list. */
+  readingOf(op: Operation): ListReading | undefined {
+    if (!this.readings.has(op)) this.readings.set(op, readList(op, this.view, this.model) ?? null);
+    return this.readings.get(op) ?? undefined;
   }
 
   /** Every dataset generated so far. */
@@ -95,7 +124,7 @@ export class Datasets {
     if (!param) return undefined;
     const path = reading.op.path.slice(0, reading.op.path.indexOf(`/{${param}}`));
     const match = matchRoute(this.routes, path) ?? matchRoute(this.routes, `${path}.json`);
-    const parentReading = match && readList(match.route.op, this.view);
+    const parentReading = match && this.readingOf(match.route.op);
     return parentReading ? { param, path, reading: parentReading } : undefined;
   }
 
@@ -106,8 +135,8 @@ export class Datasets {
   valueFor(reading: ListReading, param: string, outer: Record<string, string>): string {
     const parent = this.parentOf(reading, { ...outer, [param]: '' });
     const parentData = parent && parent.param === param ? this.get(parent.reading, outer) : undefined;
-    const field = parentData && parentField(param, Object.keys(parentData.unique[0] ?? {}), parent!.path);
-    const value = field ? parentData!.unique[0]?.[field] : undefined;
+    const field = parentData && keyFieldOf(param, parentData, parent!.path);
+    const value = field !== undefined ? fieldOf(parentData!.unique[0], field) : undefined;
     return typeof value === 'string' || typeof value === 'number' ? String(value) : `fw-${param.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
   }
 
@@ -117,10 +146,10 @@ export class Datasets {
     if (!parent) return [];
     const parentData = this.get(parent.reading, outer);
     if (!parentData) return [];
-    const field = parentField(param, Object.keys(parentData.unique[0] ?? {}), parent.path);
-    if (!field) return [];
+    const field = keyFieldOf(param, parentData, parent.path);
+    if (field === undefined) return [];
     return parentData.unique.flatMap((record) => {
-      const dataset = this.get(reading, { ...outer, [param]: String(record[field]) });
+      const dataset = this.get(reading, { ...outer, [param]: String(fieldOf(record, field)) });
       return dataset ? [{ parent: record, dataset }] : [];
     });
   }
@@ -133,21 +162,27 @@ export class Datasets {
       const parentValues = Object.fromEntries(Object.entries(values).filter(([k]) => k !== link.param));
       const parentData = this.get(link.reading, parentValues);
       if (!parentData) return undefined;
-      const field = parentField(link.param, Object.keys(parentData.unique[0] ?? {}), link.path);
-      const record = field ? parentData.unique.find((r) => String(r[field]) === values[link.param]) : undefined;
-      if (!field || !record) return undefined;
+      const field = keyFieldOf(link.param, parentData, link.path);
+      const record = field !== undefined ? parentData.unique.find((r) => String(fieldOf(r, field)) === values[link.param]) : undefined;
+      if (field === undefined || record === undefined) return undefined;
       parent = { dataset: parentData, record, field };
-      // Owners point at the seeded principal the list hangs from.
+      // Owners point at the seeded principal the list hangs from, in the type the docs give the owner field.
       for (const [name, node] of Object.entries(this.view.properties(reading.items))) {
         const type = this.view.resolve(node).type ?? [];
-        if (OWNER_FIELD.test(name) && type.some((t) => t === 'string' || t === 'integer')) fixed[name] = String(record[field]);
+        const value = fieldOf(record, field);
+        if (!OWNER_FIELD.test(name) || (typeof value !== 'string' && typeof value !== 'number')) continue;
+        if (type.includes('integer') && Number.isInteger(Number(value))) fixed[name] = Number(value);
+        else if (type.includes('string')) fixed[name] = String(value);
       }
     }
     const seed = seedOf(this.seed, key);
     const count = parent ? 1 + (seed % 3) : this.rootCount;
-    const unique = generateRecords(reading.items, this.view, { seed, count, fixed });
+    const itemType = this.view.resolve(reading.items).type ?? [];
+    const scalar = itemType.length > 0 && itemType.every((t) => ['string', 'integer', 'number'].includes(t));
+    const unique: Row[] = scalar ? generateScalars(reading.items, this.view, { seed, count }) : generateRecords(reading.items, this.view, { seed, count, fixed, extraFields: true });
     const p = this.pageSize;
-    const served = unique.length > p ? [...unique.slice(0, p), unique[p - 1]!, ...unique.slice(p)] : unique;
+    // A record repeated across the first page boundary, where the docs say the list is paged.
+    const served = reading.paged && unique.length > p ? [...unique.slice(0, p), unique[p - 1]!, ...unique.slice(p)] : unique;
     return { key, reading, unique, served, pending: { rateLimit: !parent, unavailable: !parent }, ...(parent ? { parent } : {}) };
   }
 }

@@ -1,13 +1,12 @@
 import { getResponse, http, HttpResponse, type RequestHandler } from 'msw';
-import type { ApiModel } from '../../agent/ingest/api-model.ts';
-import { chooseBaseUrl } from '../../agent/plan/base-url.ts';
-import { resolveBaseUrl } from '../../agent/docs-view/server-url.ts';
+import type { ApiModel, Operation } from '../../agent/ingest/api-model.ts';
+import { concreteServerUrl } from '../../agent/docs-view/server-url.ts';
 import { SchemaView } from '../../agent/docs-view/schema-view.ts';
-import { authorised, syntheticCredentials, type SyntheticCredential } from './credentials.ts';
+import { authorised, syntheticCredentials, type SyntheticCredential } from './read-auth.ts';
 import { Datasets } from './datasets.ts';
-import { readList, type ListReading } from './list-reading.ts';
-import { MOCK_CURSOR_PARAM, pageOf } from './page-response.ts';
-import { matchRoute, routeOf } from './routes.ts';
+import type { ListReading } from './read-list.ts';
+import { MOCK_POSITION_PARAM, pageOf } from './page-response.ts';
+import { matchRoute, routeOf, type Route } from './routes.ts';
 
 /**
  * A mock of the vendor's API built from the ApiModel — what the docs say — never from a plan, so it
@@ -22,19 +21,22 @@ export interface MockCall {
   query: Record<string, string>;
   status: number;
   operation_id: string | null;
-  outcome: 'ok' | 'unauthorised' | 'unknown-path' | 'not-a-list' | 'no-such-parent' | 'write' | 'fault-429' | 'fault-503' | 'bad-request';
+  outcome: 'ok' | 'unauthorised' | 'unknown-path' | 'not-a-list' | 'no-such-parent' | 'write' | 'fault-429' | 'fault-503' | 'bad-request' | 'past-end' | 'page-size-too-large';
   /** Query parameters the docs do not describe for this operation. */
   undocumented: string[];
 }
 
 export interface MockVendor {
-  /** Where the API lives in the mock, e.g. `https://subdomain.okta.com` or `https://jupyterhub.fetchwright.test/hub/api`. */
+  /** Where the API lives in the mock: the docs' first server, e.g. `https://jupyterhub.fetchwright.test/hub/api`. */
   baseUrl: string;
+  /** Every documented server the mock answers on, made concrete (placeholders filled). */
+  baseUrls: string[];
   handlers: RequestHandler[];
   credentials: Record<string, SyntheticCredential>;
   calls: MockCall[];
   datasets: Datasets;
-  readings: Map<string, ListReading>;
+  /** The mock's own reading of a GET operation as a list. */
+  readingOf(op: Operation): ListReading | undefined;
   /** Answers a request in-process: the egress gate's `fetchImpl` during validation. */
   fetch(request: Request): Promise<Response>;
 }
@@ -53,18 +55,74 @@ function error(status: number, message: string, headers: Record<string, string> 
   return HttpResponse.json({ error: message, message }, { status, headers });
 }
 
+interface Base {
+  url: string;
+  origin: string;
+  path: string;
+}
+
+function baseOf(url: string): Base {
+  const u = new URL(url);
+  return { url, origin: u.origin, path: u.pathname.replace(/\/+$/, '') };
+}
+
+/** Where the mock answers: every server the docs name (document and operation level), longest base path first. */
+function basesOf(model: ApiModel): Base[] {
+  const servers = [...model.servers, ...model.operations.flatMap((op) => op.servers ?? [])];
+  const urls = [...new Set((servers.length ? servers : [{ url: '', variables: [] }]).map((s) => concreteServerUrl(s, model.vendor)))];
+  return urls.map(baseOf).sort((a, b) => b.path.length - a.path.length);
+}
+
+/**
+ * The operation a request names: under one of the docs' servers, the most specific path that
+ * operation is documented at — an operation with servers of its own is served under those only,
+ * the others under the document's servers.
+ */
+function routeFor(model: ApiModel, bases: Base[], routes: Route[], url: URL): { match: NonNullable<ReturnType<typeof matchRoute>>; path: string } | { path: string } | undefined {
+  const documentBases = new Set((model.servers.length ? model.servers : [{ url: '', variables: [] }]).map((s) => concreteServerUrl(s, model.vendor)));
+  let unmatched: string | undefined;
+  for (const base of bases) {
+    if (url.origin !== base.origin || !(url.pathname === base.path || url.pathname.startsWith(`${base.path}/`))) continue;
+    const path = url.pathname.slice(base.path.length) || '/';
+    unmatched ??= path;
+    const candidates = routes.filter((r) => {
+      const own = r.op.servers?.map((s) => concreteServerUrl(s, model.vendor));
+      return own?.length ? own.includes(base.url) : documentBases.has(base.url);
+    });
+    const match = matchRoute(candidates, path);
+    if (match) return { match, path };
+  }
+  return unmatched === undefined ? undefined : { path: unmatched };
+}
+
+/**
+ * The 429 the docs describe for an operation: `Retry-After` (RFC 9110) unless the docs declare
+ * other rate-limit headers for it, e.g. `X-Rate-Limit-Reset` in UTC epoch seconds with no
+ * `Retry-After`.
+ */
+function rateLimitHeaders(op: Operation): Record<string, string> {
+  const documented = op.responses.find((r) => r.status === '429')?.headers ?? [];
+  if (!documented.length || documented.some((h) => h.name.toLowerCase() === 'retry-after')) return { 'retry-after': '1' };
+  const headers: Record<string, string> = {};
+  const now = Math.floor(Date.now() / 1000);
+  for (const h of documented) {
+    const name = h.name.toLowerCase();
+    if (/reset/.test(name)) headers[name] = /epoch|unix|utc/i.test(h.description ?? '') ? String(now + 1) : '1';
+    else if (/remaining/.test(name)) headers[name] = '0';
+    else if (/limit/.test(name)) headers[name] = '600';
+  }
+  return Object.keys(headers).length ? headers : { 'retry-after': '1' };
+}
+
 export function createMockVendor(model: ApiModel, options: MockOptions): MockVendor {
   const view = new SchemaView(model);
   const datasets = new Datasets(model, view, { seed: options.seed, ...(options.pageSize ? { pageSize: options.pageSize } : {}), ...(options.rootCount ? { rootCount: options.rootCount } : {}) });
   const credentials = syntheticCredentials(model, options.seed);
-  const baseUrl = resolveBaseUrl(chooseBaseUrl(model, []), model.vendor);
-  const base = new URL(baseUrl);
-  const basePath = base.pathname.replace(/\/+$/, '');
-  const routes = model.operations.filter((op) => op.method === 'get').map(routeOf);
-  const readings = new Map<string, ListReading>();
+  const bases = basesOf(model);
+  const routes: Route[] = model.operations.filter((op) => op.method === 'get').map(routeOf);
   const calls: MockCall[] = [];
   const faults = options.faults ?? true;
-  // Query parameters that carry a documented credential are not pagination mistakes.
+  // Query parameters that carry a documented credential are not paging mistakes.
   const credentialParams = new Set(model.security_schemes.filter((s) => s.type === 'apiKey' && s.in === 'query' && s.name).map((s) => s.name!));
 
   const log = (request: Request, status: number, outcome: MockCall['outcome'], opId: string | null, undocumented: string[] = []) => {
@@ -72,34 +130,30 @@ export function createMockVendor(model: ApiModel, options: MockOptions): MockVen
     calls.push({ seq: calls.length + 1, method: request.method, path: url.pathname, query: Object.fromEntries(url.searchParams), status, operation_id: opId, outcome, undocumented });
   };
 
-  const onBase = (url: URL) => url.origin === base.origin && (url.pathname === basePath || url.pathname.startsWith(`${basePath}/`));
+  const onServer = (url: URL) => bases.some((b) => url.origin === b.origin && (url.pathname === b.path || url.pathname.startsWith(`${b.path}/`)));
 
   const listHandler = http.get(
-    ({ request }) => onBase(new URL(request.url)),
+    ({ request }) => onServer(new URL(request.url)),
     ({ request }) => {
       const url = new URL(request.url);
-      const path = url.pathname.slice(basePath.length) || '/';
-      const match = matchRoute(routes, path);
-      if (!match) {
+      const routed = routeFor(model, bases, routes, url);
+      if (!routed || !('match' in routed)) {
         log(request, 404, 'unknown-path', null);
-        return error(404, `no operation in the docs serves GET ${path}`);
+        return error(404, `no operation in the docs serves GET ${routed?.path ?? url.pathname}`);
       }
+      const { match } = routed;
       const op = match.route.op;
+      const reading = datasets.readingOf(op);
       if (!authorised(op, model, credentials, { headers: request.headers, query: url.searchParams })) {
-        log(request, 401, 'unauthorised', op.id);
-        return error(401, 'missing or invalid credential: send the credential the docs describe for this operation');
+        const status = reading?.authFailureStatus ?? 401;
+        log(request, status, 'unauthorised', op.id);
+        return error(status, 'missing or invalid credential: send the credential the docs describe for this operation');
       }
-      let reading = readings.get(op.id);
       if (!reading) {
-        const read = readList(op, view);
-        if (!read) {
-          log(request, 404, 'not-a-list', op.id);
-          return error(404, `the mock serves list operations only; ${op.id} is not one`);
-        }
-        reading = read;
-        readings.set(op.id, reading);
+        log(request, 404, 'not-a-list', op.id);
+        return error(404, `the mock serves list operations only; ${op.id} is not one`);
       }
-      const undocumented = [...url.searchParams.keys()].filter((k) => !reading.documentedQuery.has(k) && !credentialParams.has(k) && k !== MOCK_CURSOR_PARAM);
+      const undocumented = [...url.searchParams.keys()].filter((k) => !reading.documentedQuery.has(k) && !credentialParams.has(k) && k !== MOCK_POSITION_PARAM);
       const dataset = datasets.get(reading, match.values);
       if (!dataset) {
         log(request, 404, 'no-such-parent', op.id, undocumented);
@@ -108,11 +162,11 @@ export function createMockVendor(model: ApiModel, options: MockOptions): MockVen
       if (faults && dataset.pending.rateLimit) {
         dataset.pending.rateLimit = false;
         log(request, 429, 'fault-429', op.id, undocumented);
-        return error(429, 'rate limit exceeded', { 'retry-after': '1' });
+        return error(429, 'rate limit exceeded', rateLimitHeaders(op));
       }
-      const page = pageOf(dataset, { url, basePath, pageSize: datasets.pageSize }, view);
+      const page = pageOf(dataset, { url, pageCap: datasets.pageSize }, view);
       if (!page.ok) {
-        log(request, page.status, 'bad-request', op.id, undocumented);
+        log(request, page.status, page.outcome, op.id, undocumented);
         return error(page.status, page.message);
       }
       if (faults && dataset.pending.unavailable && page.start > 0) {
@@ -133,12 +187,13 @@ export function createMockVendor(model: ApiModel, options: MockOptions): MockVen
 
   const handlers = [listHandler, fallback];
   return {
-    baseUrl,
+    baseUrl: bases.at(-1)?.url ?? '',
+    baseUrls: bases.map((b) => b.url),
     handlers,
     credentials,
     calls,
     datasets,
-    readings,
+    readingOf: (op) => datasets.readingOf(op),
     async fetch(request: Request) {
       return (await getResponse(handlers, request)) ?? error(404, 'not served by this mock');
     },

@@ -1,28 +1,33 @@
 import type { SchemaView } from '../../agent/docs-view/schema-view.ts';
 import { generateRecords, seedOf } from '../generate-records.ts';
-import type { Dataset, Row } from './datasets.ts';
-import type { BodySignal, ListReading } from './list-reading.ts';
+import type { Dataset } from './datasets.ts';
+import type { BodyField, ListReading } from './read-list.ts';
 
 /**
- * One page of a list, cut from the served records at the position the request names — by any
- * documented mechanism: a cursor the mock issued, an offset, a page number — and wrapped the way
- * the docs describe: records at the items path, the next cursor, next URL, `more`, `total`, page
- * count and a Link header wherever the docs have them.
+ * One page of a list, cut from the served records at the position the request names — by the
+ * documented position parameter (a cursor the mock issued, or a record's id for keyset paging), the
+ * documented offset or page number — and wrapped the way the docs describe: records at their path,
+ * every documented next-position field, next URL, `more`/`isLast` flag, total and page count, and
+ * the response headers the docs declare (a `Link` header only where declared or named).
+ *
+ * Refused as a real API refuses them: a page size above the documented maximum, a position the mock
+ * never issued, an offset or page below the first, and — when the docs give a way to know the list
+ * ended — a request past the end.
  */
 
 export interface PageRequest {
   url: URL;
-  /** The mock's page size cap. */
-  pageSize: number;
-  /** The mock's base path (e.g. `/hub/api`), prefixed to next links. */
-  basePath: string;
+  /** The most records the mock puts in a page, whatever the request asks (real servers clamp too). */
+  pageCap: number;
 }
 
-export type PageResult = { ok: true; body: unknown; headers: Record<string, string>; start: number } | { ok: false; status: number; message: string };
+export type PageResult =
+  | { ok: true; body: unknown; headers: Record<string, string>; start: number }
+  | { ok: false; status: number; outcome: 'past-end' | 'page-size-too-large' | 'bad-request'; message: string };
 
 const CURSOR_PREFIX = 'fwc_';
-/** Carries the position in next links when the docs name no parameter for it (a Link-header-only API). */
-export const MOCK_CURSOR_PARAM = 'page_token';
+/** Carries the position in next links when the docs name no parameter for it (an API paged only by `Link`). */
+export const MOCK_POSITION_PARAM = 'fw_position';
 
 export function encodeCursor(index: number): string {
   return `${CURSOR_PREFIX}${index.toString(36)}`;
@@ -31,7 +36,7 @@ export function encodeCursor(index: number): string {
 export function decodeCursor(token: string): number | undefined {
   if (!token.startsWith(CURSOR_PREFIX)) return undefined;
   const n = parseInt(token.slice(CURSOR_PREFIX.length), 36);
-  return Number.isInteger(n) && n >= 0 ? n : undefined;
+  return Number.isInteger(n) && n >= 0 && token === encodeCursor(n) ? n : undefined;
 }
 
 function setAt(target: Record<string, unknown>, dotted: string, value: unknown): void {
@@ -44,50 +49,79 @@ function setAt(target: Record<string, unknown>, dotted: string, value: unknown):
   node[keys.at(-1)!] = value;
 }
 
-function emptyOf(signal: BodySignal): '' | null {
-  return signal.node.nullable || !signal.node.type?.includes('string') ? null : '';
+/** What a next-position field holds on the last page: `null` where the docs allow it, else `''`. */
+function endOf(field: BodyField): '' | null {
+  return field.node.nullable || !field.node.type?.includes('string') ? null : '';
 }
 
-export function paginated(r: ListReading): boolean {
-  return !!(r.params.offset || r.params.page || r.params.cursor || r.linkHeader || r.fields.next.length || r.fields.cursor.length);
+/** The id-like value of a record, for keyset paging (`starting_after` = the last record's `id`). */
+function keyOf(record: unknown): string | undefined {
+  if (typeof record === 'string' || typeof record === 'number') return String(record);
+  if (!record || typeof record !== 'object') return undefined;
+  const r = record as Record<string, unknown>;
+  for (const name of ['id', 'uid', 'uuid', 'sid', 'key', 'name']) if (typeof r[name] === 'string' || typeof r[name] === 'number') return String(r[name]);
+  return undefined;
 }
 
-/** The position and size a request asks for, or an error for a cursor the mock never issued. */
-function position(dataset: Dataset, url: URL, pageSize: number): { start: number; size: number } | { error: string } {
-  const { params, firstOffset, firstPage } = dataset.reading;
-  // Docs that describe no way to reach a second page get the whole list in one.
-  if (!paginated(dataset.reading)) return { start: 0, size: Math.max(1, dataset.served.length) };
+type Position = { start: number; size: number } | { status: number; outcome: 'page-size-too-large' | 'bad-request'; message: string };
+
+/** The position and page size a request asks for. */
+function position(dataset: Dataset, url: URL, pageCap: number): Position {
+  const { query, paged } = dataset.reading;
   const q = url.searchParams;
-  const requested = params.limit ? Number(q.get(params.limit.name)) : NaN;
-  const size = Number.isInteger(requested) && requested > 0 ? Math.min(requested, pageSize) : pageSize;
-  const cursorName = params.cursor?.name ?? MOCK_CURSOR_PARAM;
-  const cursor = q.get(cursorName);
-  if (cursor) {
-    const at = decodeCursor(cursor);
-    return at === undefined ? { error: `unknown ${cursorName} "${cursor.slice(0, 40)}": use the value the previous page returned` } : { start: at, size };
+  let size = dataset.served.length || 1;
+  if (query.size) {
+    const raw = q.get(query.size.name);
+    if (raw !== null) {
+      const n = Number(raw);
+      if (!Number.isInteger(n) || n < 1) return { status: 400, outcome: 'bad-request', message: `${query.size.name} must be a positive integer, got "${raw.slice(0, 20)}"` };
+      if (query.size.max !== undefined && n > query.size.max) return { status: 400, outcome: 'page-size-too-large', message: `${query.size.name} must be at most ${query.size.max}, got ${n}` };
+      size = n;
+    } else if (query.size.default !== undefined) size = query.size.default;
   }
-  if (params.offset && q.get(params.offset.name) !== null) {
-    const offset = Number(q.get(params.offset.name));
-    if (!Number.isInteger(offset) || offset < firstOffset) return { error: `${params.offset.name} must be an integer ≥ ${firstOffset}` };
-    return { start: offset - firstOffset, size };
+  // Docs that describe no way to a second page get the whole list (cut only to a size the request asked for).
+  if (!paged) return { start: 0, size };
+  size = Math.min(size, pageCap);
+  const positionName = query.position?.name ?? MOCK_POSITION_PARAM;
+  const token = q.get(positionName);
+  if (token) {
+    const at = decodeCursor(token);
+    if (at !== undefined) return { start: at, size };
+    if (dataset.reading.keyset) {
+      const index = dataset.served.findIndex((r) => keyOf(r) === token);
+      if (index !== -1) return { start: index + 1, size };
+    }
+    return { status: 400, outcome: 'bad-request', message: `unknown ${positionName} "${token.slice(0, 40)}": send the value the previous page returned` };
   }
-  if (params.page && q.get(params.page.name) !== null) {
-    const page = Number(q.get(params.page.name));
-    if (!Number.isInteger(page) || page < firstPage) return { error: `${params.page.name} must be an integer ≥ ${firstPage}` };
-    return { start: (page - firstPage) * size, size };
+  if (query.skip && q.get(query.skip.name) !== null) {
+    const offset = Number(q.get(query.skip.name));
+    if (!Number.isInteger(offset) || offset < query.skip.first) return { status: 400, outcome: 'bad-request', message: `${query.skip.name} must be an integer ≥ ${query.skip.first}` };
+    return { start: offset - query.skip.first, size };
+  }
+  if (query.pageNumber && q.get(query.pageNumber.name) !== null) {
+    const page = Number(q.get(query.pageNumber.name));
+    if (!Number.isInteger(page) || page < query.pageNumber.first) return { status: 400, outcome: 'bad-request', message: `${query.pageNumber.name} must be an integer ≥ ${query.pageNumber.first}` };
+    return { start: (page - query.pageNumber.first) * size, size };
   }
   return { start: 0, size };
 }
 
-/** The URL of the page starting at `index`, carrying the position in the best documented parameter. */
-function urlAt(dataset: Dataset, req: PageRequest, index: number, size: number, relative: boolean): string {
-  const { params, firstOffset, firstPage } = dataset.reading;
-  const next = new URL(req.url.href);
-  if (params.cursor) next.searchParams.set(params.cursor.name, encodeCursor(index));
-  else if (params.offset) next.searchParams.set(params.offset.name, String(index + firstOffset));
-  else if (params.page) next.searchParams.set(params.page.name, String(Math.floor(index / size) + firstPage));
-  else next.searchParams.set(MOCK_CURSOR_PARAM, encodeCursor(index));
-  return relative ? `${next.pathname}${next.search}` : next.href;
+/** The URL of the page starting at `index`, carrying the position in the documented parameter. */
+function urlAt(dataset: Dataset, url: URL, index: number, size: number): URL {
+  const { query, keyset } = dataset.reading;
+  const next = new URL(url.href);
+  if (query.position) next.searchParams.set(query.position.name, keyset ? (keyOf(dataset.served[index - 1]) ?? encodeCursor(index)) : encodeCursor(index));
+  else if (query.skip) next.searchParams.set(query.skip.name, String(index + query.skip.first));
+  else if (query.pageNumber) next.searchParams.set(query.pageNumber.name, String(Math.floor(index / size) + query.pageNumber.first));
+  else next.searchParams.set(MOCK_POSITION_PARAM, encodeCursor(index));
+  if (query.pageNumber && (query.position || query.skip)) next.searchParams.set(query.pageNumber.name, String(Math.floor(index / size) + query.pageNumber.first));
+  return next;
+}
+
+/** A next link as the docs show it: relative (`/2010-04-01/…`) when their example or words say so, else absolute. */
+function linkText(field: BodyField, url: URL): string {
+  const relative = typeof field.example === 'string' ? field.example.startsWith('/') : /\brelative\b/i.test(field.node.description ?? '') || /_uri$/i.test(field.path);
+  return relative ? `${url.pathname}${url.search}` : url.href;
 }
 
 /** Body fields outside the records that the docs describe: generated once per list, then fixed. */
@@ -97,15 +131,19 @@ function envelope(dataset: Dataset, view: SchemaView): Record<string, unknown> {
 }
 
 export function pageOf(dataset: Dataset, req: PageRequest, view: SchemaView): PageResult {
-  const at = position(dataset, req.url, req.pageSize);
-  if ('error' in at) return { ok: false, status: 400, message: at.error };
+  const at = position(dataset, req.url, req.pageCap);
+  if ('status' in at) return { ok: false, status: at.status, outcome: at.outcome, message: at.message };
   const { start, size } = at;
   const { reading } = dataset;
   const served = dataset.served;
-  const slice: Row[] = served.slice(start, start + size);
+  if (start > 0 && start >= served.length && reading.stopSignal) {
+    return { ok: false, status: 400, outcome: 'past-end', message: `the list has ${served.length} records: there is no page starting at record ${start + 1} (the response said where the list ends)` };
+  }
+  const slice = served.slice(start, start + size);
   const nextIndex = start + slice.length;
   const more = nextIndex < served.length && slice.length > 0;
   const pages = Math.max(1, Math.ceil(served.length / size));
+  const next = more ? urlAt(dataset, req.url, nextIndex, size) : undefined;
   const headers: Record<string, string> = {};
 
   let body: unknown;
@@ -113,23 +151,23 @@ export function pageOf(dataset: Dataset, req: PageRequest, view: SchemaView): Pa
   else {
     const shell = envelope(dataset, view);
     setAt(shell, reading.itemsPath, slice);
-    for (const f of reading.fields.cursor) setAt(shell, f.path, more ? encodeCursor(nextIndex) : emptyOf(f));
-    for (const f of reading.fields.next) {
-      const relative = typeof f.example === 'string' ? !/^https?:\/\//i.test(f.example) : /_uri$/i.test(f.path);
-      setAt(shell, f.path, more ? urlAt(dataset, req, nextIndex, size, relative) : null);
-    }
-    for (const f of reading.fields.more) setAt(shell, f.path, more);
-    for (const f of reading.fields.last) setAt(shell, f.path, !more);
-    for (const f of reading.fields.total) setAt(shell, f.path, served.length);
-    for (const f of reading.fields.pages) setAt(shell, f.path, pages);
-    for (const f of reading.fields.page) setAt(shell, f.path, Math.floor(start / size) + reading.firstPage);
+    const token = more ? (reading.keyset ? keyOf(slice.at(-1)) : encodeCursor(nextIndex)) : undefined;
+    for (const f of reading.carriers.fields) setAt(shell, f.path, token ?? endOf(f));
+    for (const f of reading.carriers.nextLinks) setAt(shell, f.path, next ? linkText(f, next) : null);
+    for (const f of reading.stops.more) setAt(shell, f.path, more);
+    for (const f of reading.stops.last) setAt(shell, f.path, !more);
+    for (const f of reading.stops.total) setAt(shell, f.path, served.length);
+    for (const f of reading.stops.pages) setAt(shell, f.path, pages);
+    for (const f of reading.stops.pageEcho) setAt(shell, f.path, Math.floor(start / size) + (reading.query.pageNumber?.first ?? 1));
     body = shell;
   }
-  if (reading.linkHeader) {
+  if (reading.carriers.link) {
     const links = [`<${req.url.href}>; rel="self"`];
-    if (more) links.push(`<${urlAt(dataset, req, nextIndex, size, false)}>; rel="next"`);
+    if (next) links.push(`<${next.href}>; rel="next"`);
     headers.link = links.join(', ');
   }
+  for (const h of reading.carriers.headers) if (more) headers[h.toLowerCase()] = reading.keyset ? (keyOf(slice.at(-1)) ?? encodeCursor(nextIndex)) : encodeCursor(nextIndex);
+  for (const h of reading.stops.totalHeaders) headers[h.toLowerCase()] = String(served.length);
+  for (const h of reading.stops.pagesHeaders) headers[h.toLowerCase()] = String(pages);
   return { ok: true, body, headers, start };
 }
-

@@ -20,6 +20,7 @@ const users: StreamSlot = {
   query_variables: [],
   headers: {},
   items_path: '',
+  empty: { no_content: false, null_items: false },
   pagination: { style: 'offset', offset_param: 'offset', limit_param: 'limit', page_size: 2, first_offset: 0, stop: 'empty-page' },
   mapping: { id: { path: 'name', transform: 'string' }, display_name: { path: 'name', transform: 'string' } },
   parent: null,
@@ -65,7 +66,7 @@ describe('template connector', () => {
     const token = records.find((r) => r.type === 'identity' && r.kind === 'token');
     expect(token).toMatchObject({ owner_id: 'ada' });
     expect(run.complete).toBe(true);
-    expect(run.streams[0]).toMatchObject({ name: 'users', records: 5, duplicates_skipped: 1, complete: true });
+    expect(run.streams[0]).toMatchObject({ name: 'users', records: 5, duplicates_skipped: 1, complete: true, findings: [] });
     expect((fake.emitted.at(-1) as RunRecord).type).toBe('run');
   });
 
@@ -76,6 +77,7 @@ describe('template connector', () => {
       input,
     );
     expect(run.complete).toBe(false);
+    expect(run.streams[0]!.findings.map((f) => f.id)).toEqual(['pagination-loop']);
     expect(run.streams[0]!.error).toMatch(/only records already seen/);
     expect(fake.requests).toHaveLength(2);
   });
@@ -85,6 +87,8 @@ describe('template connector', () => {
     await expect(runConnector(slots, input)).rejects.toThrow(/token lacks read:users/);
     const run = fake.emitted.at(-1) as RunRecord;
     expect(run).toMatchObject({ type: 'run', complete: false });
+    expect(run.streams[0]!.findings[0]).toMatchObject({ id: 'auth-refused', args: { status: 403 } });
+    expect(run.streams[1]!.findings.map((f) => f.id)).toEqual(['not-run']);
     expect(run.streams[1]!.error).toMatch(/earlier stream failed authentication/);
   });
 

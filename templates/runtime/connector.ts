@@ -1,14 +1,16 @@
 import type { IdentityRecord, RelationshipRecord, RunRecord } from '../canonical.ts';
-import type { ConnectorSlots, RunInput, StreamSlot } from '../slots/connector.ts';
+import type { ConnectorSlots, ParentSlot, RunInput, StreamSlot } from '../slots/connector.ts';
 import { FetcherError } from './errors.ts';
 import { host } from './host.ts';
 import { valueAt } from './json-path.ts';
-import { newOutcome, readStream } from './read-stream.ts';
+import { addFinding, findingOf, newOutcome, readStream } from './read-stream.ts';
 
 /**
- * template fetchwright/connector@1 — runs the streams in order (parents before children), emits
- * identities and relationships as they come, and ends with a `run` record saying whether every
- * page of every stream was fetched. A refused credential stops the whole run, loudly.
+ * template fetchwright/connector@2 — runs the streams in order (parents before children), emits
+ * identities and relationships as they come, and ends with a `run` record saying, per stream,
+ * whether every page was fetched in the shape the plan expects, and if not, the findings why. A
+ * child read that fails for one parent is a finding; the other parents are still read. A refused
+ * credential stops the whole run, loudly.
  */
 
 interface ParentKey {
@@ -16,33 +18,36 @@ interface ParentKey {
   id: string;
 }
 
-function relationship(slot: StreamSlot, parentId: string, child: IdentityRecord): RelationshipRecord {
-  const link = slot.parent!;
+/** The relationship a child record has with the parent record it was read under. */
+export function relationship(stream: Pick<StreamSlot, 'name' | 'operation_id'>, link: ParentSlot, parentId: string, child: IdentityRecord): RelationshipRecord {
   const [from_id, to_id] = link.parent_is === 'from' ? [parentId, child.id] : [child.id, parentId];
-  return { type: 'relationship', from_id, to_id, relation: link.relation, source: { stream: slot.name, operation: slot.operation_id } };
+  return { type: 'relationship', from_id, to_id, relation: link.relation, source: { stream: stream.name, operation: stream.operation_id } };
+}
+
+/** A child record as emitted: a credential read under its owner, with no owner of its own, is owned by that parent. */
+export function childIdentity(identity: IdentityRecord, link: ParentSlot, parentId: string): IdentityRecord {
+  return identity.owner_id === null && link.relation === 'owns' ? { ...identity, owner_id: parentId } : identity;
 }
 
 export async function runConnector(slots: ConnectorSlots, input: RunInput): Promise<RunRecord> {
   const emit = (record: unknown) => host().emit(record);
   const missing = (slots.tenant_variables ?? []).filter((name) => typeof input.tenant_variables?.[name] !== 'string' || input.tenant_variables[name] === '');
-  if (missing.length) throw new FetcherError('config', `no value for ${missing.map((n) => `{${n}}`).join(', ')}: give the tenant's ${missing.join(', ')} in the run's tenant_variables`);
+  if (missing.length) throw new FetcherError('missing-tenant-variable', null, { name: missing.join(', ') });
   const keyFields = new Map<string, Set<string>>();
   for (const s of slots.streams) if (s.parent) keyFields.set(s.parent.stream, (keyFields.get(s.parent.stream) ?? new Set()).add(s.parent.from_field));
   const keys = new Map<string, ParentKey[]>();
   const outcomes = [];
   let fatal: FetcherError | undefined;
-
   for (const slot of slots.streams) {
     const outcome = newOutcome(slot.name);
     outcomes.push(outcome);
     if (fatal) {
-      outcome.complete = false;
-      outcome.error = 'not run: an earlier stream failed authentication';
+      addFinding(outcome, { id: 'not-run', url: null, args: { why: 'an earlier stream failed authentication' } });
       continue;
     }
-    try {
-      if (!slot.parent) {
-        const wanted = keyFields.get(slot.name);
+    if (!slot.parent) {
+      const wanted = keyFields.get(slot.name);
+      try {
         await readStream(slot, input, slots.vendor, {}, outcome, (raw, identity) => {
           emit(identity);
           if (!wanted) return;
@@ -55,19 +60,29 @@ export async function runConnector(slots: ConnectorSlots, input: RunInput): Prom
             }
           }
         });
-      } else {
-        const link = slot.parent;
-        for (const parent of keys.get(`${link.stream}.${link.from_field}`) ?? []) {
-          await readStream(slot, input, slots.vendor, { [link.param]: parent.value }, outcome, (_raw, identity) => {
-            emit(identity.owner_id === null && link.relation === 'owns' ? { ...identity, owner_id: parent.id } : identity);
-            emit(relationship(slot, parent.id, identity));
-          });
+      } catch (e) {
+        addFinding(outcome, findingOf(e, null));
+        if (e instanceof FetcherError && e.fatal) fatal = e;
+      }
+      continue;
+    }
+    const link = slot.parent;
+    // A child stream is only as complete as the parent list its reads come from.
+    const parentOutcome = outcomes.find((o) => o.name === link.stream);
+    if (parentOutcome && !parentOutcome.complete) addFinding(outcome, { id: 'parent-incomplete', url: null, args: { parent: link.stream } });
+    for (const parent of keys.get(`${link.stream}.${link.from_field}`) ?? []) {
+      try {
+        await readStream(slot, input, slots.vendor, { [link.param]: parent.value }, outcome, (_raw, identity) => {
+          emit(childIdentity(identity, link, parent.id));
+          emit(relationship(slot, link, parent.id, identity));
+        });
+      } catch (e) {
+        addFinding(outcome, findingOf(e, null));
+        if (e instanceof FetcherError && e.fatal) {
+          fatal = e;
+          break;
         }
       }
-    } catch (e) {
-      outcome.complete = false;
-      outcome.error = e instanceof Error ? e.message : String(e);
-      if (e instanceof FetcherError && e.kind === 'auth') fatal = e;
     }
   }
   const run: RunRecord = { type: 'run', vendor: slots.vendor, complete: outcomes.every((o) => o.complete), streams: outcomes };

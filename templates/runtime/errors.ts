@@ -1,19 +1,24 @@
+import { describeFinding, type FindingArgs, type RuntimeFinding, type RuntimeFindingId } from './findings.ts';
+
 /**
- * template fetchwright/errors@1 — error classification. 401/403 fail loudly with the vendor's own
- * message; other 4xx are fatal for the stream; 5xx and 429 are retried first (see retry).
+ * template fetchwright/errors@2 — a run's failures are findings: an error thrown inside a stream
+ * carries the finding that ends that stream (or, for a refused credential, the whole run). 401/403
+ * fail loudly with the vendor's own message; other statuses are classified by what they mean.
  */
 
-export type FetchErrorKind = 'auth' | 'not-found' | 'client' | 'server' | 'rate-limited' | 'invalid-json' | 'schema-drift' | 'loop' | 'page-cap' | 'config';
-
 export class FetcherError extends Error {
-  readonly kind: FetchErrorKind;
-  readonly status: number | undefined;
+  readonly finding: RuntimeFinding;
 
-  constructor(kind: FetchErrorKind, message: string, status?: number) {
-    super(message);
+  constructor(id: RuntimeFindingId, url: string | null, args: FindingArgs = {}) {
+    const finding = { id, url, args };
+    super(describeFinding(finding));
     this.name = 'FetcherError';
-    this.kind = kind;
-    this.status = status;
+    this.finding = finding;
+  }
+
+  /** True when the whole run must stop: the vendor refused the credential. */
+  get fatal(): boolean {
+    return this.finding.id === 'auth-refused';
   }
 }
 
@@ -41,13 +46,12 @@ export function vendorMessage(body: string): string {
   return flat.length > 300 ? `${flat.slice(0, 300)}…` : flat;
 }
 
+/** The finding for a status a list request must not end with (after every retry). */
 export function classifyStatus(status: number, body: string, url: string): FetcherError {
-  const said = vendorMessage(body) || '(no message)';
-  if (status === 401 || status === 403) {
-    return new FetcherError('auth', `${status} from ${url}: the vendor refused the credential — ${said}. Check the credential and that it has the scopes the manifest lists.`, status);
-  }
-  if (status === 404) return new FetcherError('not-found', `404 from ${url}: ${said}`, status);
-  if (status === 429) return new FetcherError('rate-limited', `429 from ${url} after every retry: ${said}`, status);
-  if (status >= 500) return new FetcherError('server', `${status} from ${url} after every retry: ${said}`, status);
-  return new FetcherError('client', `${status} from ${url}: ${said}`, status);
+  const message = vendorMessage(body) || '(no message)';
+  if (status === 401 || status === 403) return new FetcherError('auth-refused', url, { status, message });
+  if (status === 404) return new FetcherError('not-found', url, { status, message });
+  if (status === 429) return new FetcherError('rate-limited', url, { status, message });
+  if (status >= 500) return new FetcherError('server-error', url, { status, message });
+  return new FetcherError('unexpected-status', url, { status, message });
 }

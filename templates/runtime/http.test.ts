@@ -32,12 +32,30 @@ describe('template retry + http', () => {
 
   it('fails loudly on 401 with the vendor\'s own message', async () => {
     fake = installFakeHost(() => ({ status: 401, body: JSON.stringify({ errorSummary: 'Invalid token provided' }) }));
-    await expect(getJson('https://api.test/users', {}, DEFAULT_RETRY, { requests: 0, retries: 0, waited_ms: 0 })).rejects.toMatchObject({ kind: 'auth', message: expect.stringContaining('Invalid token provided') });
+    await expect(getJson('https://api.test/users', {}, DEFAULT_RETRY, { requests: 0, retries: 0, waited_ms: 0 })).rejects.toMatchObject({ finding: { id: 'auth-refused', args: { status: 401 } }, message: expect.stringContaining('Invalid token provided') });
+  });
+
+  it('answers a list request only with 200, 203 or a 204; any other 2xx or 3xx is a finding, not a page', async () => {
+    for (const status of [201, 202, 206, 302]) {
+      fake = installFakeHost(() => ({ status, body: '[]' }));
+      await expect(getJson('https://api.test/users', {}, DEFAULT_RETRY, { requests: 0, retries: 0, waited_ms: 0 })).rejects.toMatchObject({ finding: { id: 'unexpected-status', args: { status } } });
+      fake.restore();
+    }
+    fake = installFakeHost(() => ({ status: 204, body: '' }));
+    expect(await getJson('https://api.test/users', {}, DEFAULT_RETRY, { requests: 0, retries: 0, waited_ms: 0 })).toMatchObject({ status: 204, body: undefined });
+  });
+
+  it('a 200 whose body is not JSON, or empty, is a finding', async () => {
+    for (const body of ['<html>maintenance</html>', '']) {
+      fake = installFakeHost(() => ({ status: 200, body }));
+      await expect(getJson('https://api.test/users', {}, DEFAULT_RETRY, { requests: 0, retries: 0, waited_ms: 0 })).rejects.toMatchObject({ finding: { id: 'body-not-json' } });
+      fake.restore();
+    }
   });
 
   it('gives up after the bounded number of attempts', async () => {
     fake = installFakeHost(() => ({ status: 503, body: '' }));
-    await expect(getJson('https://api.test/users', {}, { ...DEFAULT_RETRY, max_attempts: 3 }, { requests: 0, retries: 0, waited_ms: 0 })).rejects.toMatchObject({ kind: 'server' });
+    await expect(getJson('https://api.test/users', {}, { ...DEFAULT_RETRY, max_attempts: 3 }, { requests: 0, retries: 0, waited_ms: 0 })).rejects.toMatchObject({ finding: { id: 'server-error' } });
     expect(fake.requests).toHaveLength(3);
   });
 });

@@ -2,11 +2,16 @@ import { classifyStatus, FetcherError } from './errors.ts';
 import { host } from './host.ts';
 import { retryDelay, type RetryPolicy } from './retry.ts';
 
-/** template fetchwright/http@1 — one GET of a JSON page, with retry and error classification. */
+/**
+ * template fetchwright/http@2 — one GET of a JSON page, with retry and error classification. Only
+ * `200`, `203` and `204` answer a list request; any other status is a finding, never an empty page.
+ * A `204` has no body (`body: undefined`); the stream decides whether the docs allow one.
+ */
 
 export interface Page {
   status: number;
   headers: Record<string, string>;
+  /** Parsed JSON; `undefined` for a 204 No Content. */
   body: unknown;
   url: string;
 }
@@ -17,16 +22,24 @@ export interface HttpStats {
   waited_ms: number;
 }
 
+const LIST_STATUSES = [200, 203, 204];
+
 export async function getJson(url: string, headers: Record<string, string>, policy: RetryPolicy, stats: HttpStats): Promise<Page> {
   for (let attempt = 0; ; attempt++) {
     stats.requests++;
-    const res = await host().fetch(url, { method: 'GET', headers: { accept: 'application/json', ...headers } });
-    if (res.status >= 200 && res.status < 300) {
+    let res;
+    try {
+      res = await host().fetch(url, { method: 'GET', headers: { accept: 'application/json', ...headers } });
+    } catch (e) {
+      throw new FetcherError('fetch-failed', url, { message: e instanceof Error ? e.message : String(e) });
+    }
+    if (LIST_STATUSES.includes(res.status)) {
+      if (res.status === 204) return { status: 204, headers: res.headers, body: undefined, url: res.url || url };
       let body: unknown;
       try {
-        body = res.body.trim() === '' ? null : JSON.parse(res.body);
+        body = JSON.parse(res.body);
       } catch {
-        throw new FetcherError('invalid-json', `${url} answered ${res.status} with a body that is not JSON`, res.status);
+        throw new FetcherError('body-not-json', url, { status: res.status, detail: res.body.trim() === '' ? 'the body is empty' : `it starts ${JSON.stringify(res.body.trim().slice(0, 40))}` });
       }
       return { status: res.status, headers: res.headers, body, url: res.url || url };
     }

@@ -1,6 +1,7 @@
 import type { IdentityRecord, StreamOutcome } from '../canonical.ts';
 import type { RunInput, StreamSlot } from '../slots/connector.ts';
 import { FetcherError } from './errors.ts';
+import { describeFinding, MAX_FINDINGS_PER_STREAM, type RuntimeFinding } from './findings.ts';
 import { PageGuard } from './guards.ts';
 import { host } from './host.ts';
 import { getJson } from './http.ts';
@@ -10,37 +11,52 @@ import { selectRecords } from './select-records.ts';
 import { fillPath, joinUrl, withQuery } from './url.ts';
 
 /**
- * template fetchwright/list-stream@1 — reads every page of one list operation: request, select the
- * records, map each into the canonical identity, emit it once, ask the paginator for the next page
- * under the loop guards. A child stream is the same read, once per parent record.
+ * template fetchwright/list-stream@2 — reads every page of one list operation: request, select the
+ * records (failing closed on a page of the wrong shape), map each into the canonical identity,
+ * emit it once, ask the paginator for the next page under the loop guards. A child stream is the
+ * same read, once per parent record. Anything that stops a read is a finding on the stream.
  */
 
 export type OnRecord = (raw: unknown, identity: IdentityRecord) => void;
 
 export function newOutcome(name: string): StreamOutcome {
-  return { name, records: 0, duplicates_skipped: 0, unidentifiable: 0, pages: 0, requests: 0, retries: 0, waited_ms: 0, drift: {}, complete: true, error: null };
+  return { name, records: 0, duplicates_skipped: 0, unidentifiable: 0, pages: 0, requests: 0, retries: 0, waited_ms: 0, drift: {}, complete: true, error: null, findings: [], findings_total: 0 };
 }
 
-export async function readStream(slot: StreamSlot, input: RunInput, vendor: string, pathParams: Record<string, string>, outcome: StreamOutcome, onRecord: OnRecord): Promise<void> {
+/** Records a finding on a stream: the stream is incomplete from then on. */
+export function addFinding(outcome: StreamOutcome, finding: RuntimeFinding): void {
+  outcome.complete = false;
+  outcome.findings_total++;
+  if (outcome.findings.length < MAX_FINDINGS_PER_STREAM) outcome.findings.push(finding);
+  outcome.error ??= describeFinding(finding);
+}
+
+/** The finding an error thrown in a read stands for (an unexpected error is one too, never swallowed). */
+export function findingOf(e: unknown, url: string | null): RuntimeFinding {
+  if (e instanceof FetcherError) return e.finding;
+  return { id: 'fetch-failed', url, args: { message: e instanceof Error ? e.message : String(e) } };
+}
+
+export async function readStream(slot: StreamSlot, input: RunInput, vendor: string, pathParams: Record<string, string>, outcome: StreamOutcome, onRecord: OnRecord, seen: Set<string> = new Set()): Promise<void> {
   const fromVariables = Object.fromEntries((slot.query_variables ?? []).map((name) => [name, input.tenant_variables[name]]));
   const base = withQuery(joinUrl(input.base_url, fillPath(slot.path, { ...slot.path_params, ...input.tenant_variables, ...pathParams })), { ...slot.query, ...fromVariables });
   const state: Record<string, number> = {};
-  const guard = new PageGuard(slot.name, input.max_pages_per_stream);
+  const guard = new PageGuard(input.max_pages_per_stream);
   const stats = { requests: 0, retries: 0, waited_ms: 0 };
-  const seen = new Set<string>();
   const ctx = { vendor, kind: slot.kind, stream: slot.name, operation: slot.operation_id, drift: outcome.drift };
+  const empty = slot.empty ?? { no_content: false, null_items: false };
   let url: string | undefined = firstUrl(slot.pagination, base, state);
   try {
     while (url !== undefined) {
       guard.admit(url);
       const page = await getJson(url, slot.headers, input.retry, stats);
-      const { records, drift } = selectRecords(page.body, slot.items_path);
-      if (drift) outcome.drift.items_path = (outcome.drift.items_path ?? 0) + 1;
+      const records = selectRecords(page, slot.items_path, empty, url);
       let fresh = 0;
+      let withoutId = 0;
       for (const raw of records) {
         const identity = mapRecord(raw, slot.mapping, ctx);
         if (!identity) {
-          outcome.unidentifiable++;
+          withoutId++;
           continue;
         }
         // A record repeated across a page boundary is emitted once.
@@ -51,13 +67,15 @@ export async function readStream(slot: StreamSlot, input: RunInput, vendor: stri
         seen.add(identity.id);
         fresh++;
         outcome.records++;
-        if (outcome.records > input.max_records) throw new FetcherError('page-cap', `stream ${slot.name}: more than ${input.max_records} records; stopped`);
+        if (outcome.records > input.max_records) throw new FetcherError('record-cap', url, { cap: input.max_records });
         onRecord(raw, identity);
       }
-      // A page of nothing but records already seen means the position did not advance.
-      if (records.length > 0 && fresh === 0 && outcome.unidentifiable === 0) {
-        throw new FetcherError('loop', `stream ${slot.name}: ${url} returned only records already seen — the pagination parameter was not understood, so the fetcher stopped instead of looping`);
+      if (withoutId) {
+        outcome.unidentifiable += withoutId;
+        addFinding(outcome, { id: 'record-without-id', url, args: { count: withoutId, id_path: slot.mapping.id?.path ?? null } });
       }
+      // A page of nothing but records already seen means the position did not advance.
+      if (records.length > 0 && fresh === 0 && withoutId === 0) throw new FetcherError('pagination-loop', url, { detail: 'the page held only records already seen' });
       url = nextUrl(slot.pagination, { page, records, requestUrl: url }, state);
     }
   } finally {

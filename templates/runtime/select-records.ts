@@ -1,12 +1,64 @@
+import { FetcherError } from './errors.ts';
+import type { Page } from './http.ts';
 import { valueAt } from './json-path.ts';
 
 /**
- * template fetchwright/select-records@1 — the records of a page at the stream's items path. A page
- * whose records are not where the docs said is schema drift: counted, never silently dropped.
+ * template fetchwright/select-records@2 — the records of a page, at the stream's items path, or a
+ * finding when the page is not the shape the plan expects. Fail closed: an empty result is
+ * accepted only in a shape the plan expects — `[]` at the items path, a `null` list or a 204 where
+ * the docs allow one — never because the records were somewhere else.
  */
-export function selectRecords(body: unknown, itemsPath: string): { records: unknown[]; drift: boolean } {
-  const found = valueAt(body, itemsPath);
-  if (Array.isArray(found)) return { records: found, drift: false };
-  if (found === undefined || found === null) return { records: [], drift: itemsPath !== '' || body !== null };
-  return { records: [], drift: true };
+
+export interface EmptyShapes {
+  /** The docs allow `204 No Content` for this list. */
+  no_content: boolean;
+  /** The docs allow the list itself to be `null`. */
+  null_items: boolean;
+}
+
+/** Field names of a body that never hold the records (errors, links, metadata). */
+const NOT_RECORDS = /^(errors?|warnings?|messages?|links|_links|meta|_meta|metadata|included|_embedded)$/i;
+
+function describe(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return `a list of ${value.length}`;
+  if (typeof value === 'object') {
+    const values = Object.values(value as Record<string, unknown>);
+    // A map keyed by name (`{"alice": {…}, "bob": {…}}`) is a list the plan did not expect.
+    if (values.length > 0 && values.every((v) => v !== null && typeof v === 'object' && !Array.isArray(v))) return `a map of ${values.length} records keyed by name`;
+    return `an object with ${values.length} fields`;
+  }
+  return `a ${typeof value}`;
+}
+
+/** The first other non-empty list of objects in the body (to depth 3), as evidence the records are elsewhere. */
+function otherRecords(body: unknown, itemsPath: string, prefix = '', depth = 1): { path: string; count: number } | undefined {
+  if (!body || typeof body !== 'object' || Array.isArray(body) || depth > 3) return undefined;
+  for (const [name, value] of Object.entries(body as Record<string, unknown>)) {
+    const path = prefix ? `${prefix}.${name}` : name;
+    if (path === itemsPath || NOT_RECORDS.test(name)) continue;
+    if (Array.isArray(value) && value.some((v) => v !== null && typeof v === 'object')) return { path, count: value.length };
+    const deeper = otherRecords(value, itemsPath, path, depth + 1);
+    if (deeper) return deeper;
+  }
+  return undefined;
+}
+
+export function selectRecords(page: Page, itemsPath: string, empty: EmptyShapes, url: string): unknown[] {
+  if (page.status === 204) {
+    if (empty.no_content) return [];
+    throw new FetcherError('unexpected-status', url, { status: 204, message: 'No Content, which the docs do not give for this list' });
+  }
+  const found = valueAt(page.body, itemsPath);
+  if (Array.isArray(found)) {
+    if (found.length === 0) {
+      const other = otherRecords(page.body, itemsPath);
+      if (other) throw new FetcherError('records-elsewhere', url, { items_path: itemsPath, other_path: other.path, count: other.count });
+    }
+    return found;
+  }
+  if (found === null && empty.null_items) return [];
+  if (found === undefined || found === null) throw new FetcherError('items-path-missing', url, { items_path: itemsPath, found: found === null ? 'null' : describe(page.body) });
+  throw new FetcherError('items-path-not-a-list', url, { items_path: itemsPath, found: describe(found) });
 }

@@ -36,6 +36,8 @@ export const StreamSlot = z.object({
     z.string(),
   ),
   items_path: z.string(),
+  /** The empty answers the docs allow besides `[]`: a 204 No Content, a `null` list. Anything else empty is a finding. */
+  empty: z.object({ no_content: z.boolean(), null_items: z.boolean() }).default({ no_content: false, null_items: false }),
   pagination: Paginator,
   mapping: MappingSlot,
   parent: ParentSlot.nullable(),
@@ -55,6 +57,9 @@ export const ConnectorSlots = z
       if (names.has(s.name)) ctx.addIssue({ code: 'custom', path: ['streams', i, 'name'], message: `stream name ${s.name} is used twice` });
       if (s.parent && !names.has(s.parent.stream)) ctx.addIssue({ code: 'custom', path: ['streams', i, 'parent'], message: `parent ${s.parent.stream} must come before ${s.name}` });
       if (s.parent && !s.path.includes(`{${s.parent.param}}`)) ctx.addIssue({ code: 'custom', path: ['streams', i, 'parent', 'param'], message: `path ${s.path} has no {${s.parent.param}}` });
+      if (s.pagination.style === 'cursor' && (s.pagination.cursor_path === undefined) === (s.pagination.cursor_header === undefined)) {
+        ctx.addIssue({ code: 'custom', path: ['streams', i, 'pagination'], message: 'a cursor comes from exactly one place: cursor_path (the body) or cursor_header' });
+      }
       names.add(s.name);
     });
   });

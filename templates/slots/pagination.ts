@@ -24,7 +24,9 @@ export const CursorPaginator = z.object({
   /** Query parameter that carries the cursor on the next request. */
   cursor_param: z.string(),
   /** Dotted path of the next cursor in the response body, e.g. `response_metadata.next_cursor`. */
-  cursor_path: z.string(),
+  cursor_path: z.string().optional(),
+  /** Or: the response header that carries the next cursor, e.g. `X-Next-Page-Token` (exactly one of the two). */
+  cursor_header: z.string().regex(/^[A-Za-z0-9-]+$/).optional(),
   limit_param: z.string().optional(),
   page_size: z.number().int().positive().max(10_000).optional(),
   stop: z.literal('empty-cursor'),
@@ -55,8 +57,10 @@ export const PagePaginator = z.object({
   size_param: z.string().optional(),
   page_size: z.number().int().positive().max(10_000).optional(),
   first_page: z.number().int().min(0),
-  stop: z.enum(['page-count', 'has-more-field', 'last-field', 'empty-page']),
+  /** `total`: stop once `total_path` records came (pages = ceil(total / size), counted by records, so a clamped page size loses nothing). */
+  stop: z.enum(['page-count', 'total', 'has-more-field', 'last-field', 'empty-page']),
   pages_path: z.string().optional(),
+  total_path: z.string().optional(),
   more_path: z.string().optional(),
   last_path: z.string().optional(),
 });

@@ -10,7 +10,7 @@ describe('plan: JupyterHub 3.0 (OpenAPI 3.0.3 and its Markdown docs)', async () 
 
   it('sends `Authorization: token …`, the prefix taken from the REST page\'s example', () => {
     expect(plan.auth).toMatchObject({ type: 'api_key', in: 'header', name: 'Authorization', prefix: 'token ' });
-    expect(plan.auth.evidence.some((e) => e.source.file.endsWith('.md') && e.quote.includes("f'token {token}'"))).toBe(true);
+    expect(plan.auth.evidence.some((e) => e.source.file.endsWith('.md') && e.quote?.includes("f'token {token}'"))).toBe(true);
   });
 
   it('pages /users by offset/limit over a bare array', () => {

@@ -14,7 +14,7 @@ describe('plan: Okta management API (OpenAPI 3.0.3, 2 MB)', async () => {
     expect(users.kind).toBe('human');
     expect(users.items_path).toBe('');
     expect(users.pagination).toMatchObject({ style: 'link-header', rel: 'next', cursor_param: 'after', limit_param: 'limit' });
-    expect(users.pagination.evidence.some((e) => /Link/.test(e.quote))).toBe(true);
+    expect(users.pagination.evidence.some((e) => /Link/.test(e.quote ?? ''))).toBe(true);
     expect(users.mapping.email?.path).toBe('profile.email');
     expect(users.mapping.status?.transform).toBe('status-map');
     expect(users.mapping.status?.values?.DEPROVISIONED).toBe('deprovisioned');

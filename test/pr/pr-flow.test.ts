@@ -149,6 +149,24 @@ describe('generate --pr --github: a draft pull request for sign-off', () => {
     }
   });
 
+  it('a quote edited by one word in plan.json fails verify, naming the quote and the docs\' place', async () => {
+    const file = path.join(connector, 'plan.json');
+    const original = await readFile(file, 'utf8');
+    const plan = JSON.parse(original) as { streams: { evidence: { source: { file: string; pointer: string }; quote?: string }[] }[] };
+    const cited = plan.streams[0]!.evidence.find((e) => e.quote?.includes('users'))!;
+    const edited = cited.quote!.replace('users', 'admins');
+    await writeFile(file, original.replace(JSON.stringify(cited.quote), JSON.stringify(edited)));
+    try {
+      const v = captureIo();
+      expect(await main(['verify', connector], v, env)).toBe(16);
+      expect(v.out()).toContain(`plan.json: quotes text the docs do not hold: ${cited.source.file}#${cited.source.pointer}: “${edited}”`);
+    } finally {
+      await writeFile(file, original);
+    }
+    // Restored, the plan's quotes hold again against the connector's own api-model.json.
+    expect(await main(['verify', connector], captureIo(), env)).toBe(0);
+  });
+
   it('an edited change record fails its signature', async () => {
     const file = path.join(connector, 'change-record.json');
     const original = await readFile(file, 'utf8');

@@ -16,7 +16,10 @@ export function detectCursor(s: PaginationSignals): Pagination[] {
     const named = mentioned.find((f) => f.name.toLowerCase() !== param.name.toLowerCase()) ?? mentioned[0];
     const same = candidates.find((f) => f.name.toLowerCase() === param.name.toLowerCase());
     const field = named ?? same ?? candidates.sort((a, b) => a.path.split('.').length - b.path.split('.').length)[0]!;
-    const evidence: Evidence[] = [paramEvidence(param), fieldEvidence(s, field)];
+    const evidence: Evidence[] = [
+      paramEvidence(param, `${param.name} is the cursor parameter`, named ? wordPattern(named.name) : /\bcursor\b/i),
+      fieldEvidence(s, field, `the body's ${field.path} carries the next ${param.name}${named ? ', as the parameter\'s description says' : same ? ', named like the parameter' : ''}; paging stops when it is empty`),
+    ];
     let score = 0.8;
     if (named || same) score += 0.15;
     const limit = paramNamed(s, LIMIT_PARAM);
@@ -35,10 +38,14 @@ export function detectCursor(s: PaginationSignals): Pagination[] {
   return out;
 }
 
-/** True when `text` has `word` as a whole word: `marker` is not named by `next_marker`. */
+/** `word` as a whole word: `marker` is not named by `next_marker`. */
+function wordPattern(word: string): RegExp {
+  return new RegExp(`(^|[^A-Za-z0-9_])${word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^A-Za-z0-9_])`);
+}
+
+/** True when `text` has `word` as a whole word. */
 function namesWord(text: string | undefined, word: string): boolean {
-  if (!text) return false;
-  return new RegExp(`(^|[^A-Za-z0-9_])${word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^A-Za-z0-9_])`).test(text);
+  return !!text && wordPattern(word).test(text);
 }
 
 function isScalar(f: BodyField): boolean {

@@ -1,4 +1,5 @@
 import type { Pagination } from '../connector-plan.ts';
+import { reasoned } from '../evidence.ts';
 import { detectCursor } from './cursor.ts';
 import { detectLinkHeader } from './link-header.ts';
 import { detectNextUrl } from './next-url.ts';
@@ -20,7 +21,7 @@ export function detectPagination(s: PaginationSignals): PaginationChoice {
   const none: Pagination = {
     style: 'none',
     stop: 'single-page',
-    evidence: [{ source: s.op.source, quote: 'no pagination parameter, next link or cursor is documented for this operation' }],
+    evidence: [reasoned(s.op.source, found.length ? 'a last resort: one page only, should every other reading of the docs\' pagination fail' : 'no pagination parameter, next link or cursor is documented for this operation')],
     confidence: found.length ? 0.2 : 0.7,
   };
   const [best, ...rest] = found;

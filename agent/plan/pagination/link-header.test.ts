@@ -11,7 +11,7 @@ describe('detectLinkHeader', () => {
     const [found, ...rest] = detectLinkHeader(signalsFor(model, '/users'));
     expect(rest).toEqual([]);
     expect(found).toMatchObject({ style: 'link-header', rel: 'next', limit_param: 'limit', page_size: 200, stop: 'no-next-link' });
-    expect(found?.evidence.some((e) => e.quote.includes('Link'))).toBe(true);
+    expect(found?.evidence).toContainEqual(expect.objectContaining({ quote: 'Link', reasoning: expect.stringMatching(/declares a Link header/) }));
   });
 
   it('finds the cursor parameter from its prose alone ("obtained from the Link response header")', async () => {
@@ -29,7 +29,12 @@ describe('detectLinkHeader', () => {
     expect(found).toHaveLength(1);
     // The limit parameter mentions the header too; it is never taken for the cursor.
     expect(found[0]).toMatchObject({ style: 'link-header', cursor_param: 'after', limit_param: 'limit' });
-    expect(found[0]?.evidence.some((e) => e.quote.startsWith('after:'))).toBe(true);
+    // The parameter's own words, cited at the parameter; the planner's reading kept apart.
+    expect(found[0]?.evidence).toContainEqual({
+      source: model.operations[0]!.parameters.find((p) => p.name === 'after')!.source,
+      quote: 'The cursor to use for pagination. It is an opaque string obtained from the Link response header.',
+      reasoning: expect.stringMatching(/^after's description says/),
+    });
   });
 
   it('reads "the `next` link relation" in a parameter\'s prose as link-header paging', async () => {

@@ -1,4 +1,5 @@
 import type { Evidence, Pagination } from '../connector-plan.ts';
+import { excerpt, quoted, reasoned } from '../evidence.ts';
 import { mentions, pageSizeOf, paramEvidence, paramNamed, type PaginationSignals } from './signals.ts';
 import { CURSORISH, CURSOR_FIELD, CURSOR_PARAM, LIMIT_PARAM, LINK_WORDS, NEXT_PATH, OPAQUE_CURSOR } from './vocabulary.ts';
 
@@ -10,16 +11,16 @@ export function detectLinkHeader(s: PaginationSignals): Pagination[] {
   if (header) {
     score += 0.5;
     const response = s.op.responses.find((r) => r.headers.some((h) => h.name === header));
-    evidence.push({ source: response?.source ?? s.op.source, quote: `response header ${header}` });
+    evidence.push(quoted(response?.source ?? s.op.source, header, 'the response declares a Link header: each page links to the next with rel="next"'));
   }
   // The parameter the next link carries: one whose prose names the link, never the page-size parameter.
   let cursorParam = s.params.find((p) => mentions(p.description, LINK_WORDS) && !LIMIT_PARAM.test(p.name));
   if (cursorParam) {
     score += CURSORISH.test(cursorParam.name) ? 0.6 : 0.45;
-    evidence.push(paramEvidence(cursorParam));
+    evidence.push(paramEvidence(cursorParam, `${cursorParam.name}'s description says its next value comes from the Link header`, LINK_WORDS));
   } else if (mentions(s.op.description, LINK_WORDS)) {
     score += 0.3;
-    evidence.push({ source: s.op.source, quote: (s.op.description ?? '').replace(/\s+/g, ' ').slice(0, 300) });
+    evidence.push(quoted(s.op.source, excerpt(s.op.description ?? '', LINK_WORDS), 'the operation\'s description names the Link header'));
   } else if (!header) {
     // A cursor parameter whose value no response field carries can only come back in a header.
     const orphan = s.params.find((p) => CURSOR_PARAM.test(p.name) && !LIMIT_PARAM.test(p.name) && OPAQUE_CURSOR.test(p.description ?? ''));
@@ -27,14 +28,17 @@ export function detectLinkHeader(s: PaginationSignals): Pagination[] {
     if (orphan && !carried) {
       cursorParam = orphan;
       score += 0.4;
-      evidence.push(paramEvidence(orphan), { source: s.op.source, quote: `no response field carries the next ${orphan.name}: it comes back in the Link header` });
+      evidence.push(
+        paramEvidence(orphan, `${orphan.name} is an opaque cursor`, OPAQUE_CURSOR),
+        reasoned(s.op.source, `no response field carries the next ${orphan.name}; the planner assumes the Link header does — a guess the docs do not state, for the proof and a live run to decide`),
+      );
     }
   }
   if (!score) return [];
   const prose = s.prose.find((p) => LINK_WORDS.test(p.text));
   if (prose) {
     score += 0.1;
-    evidence.push({ source: prose.source, quote: prose.text.replace(/\s+/g, ' ').slice(0, 300) });
+    evidence.push(quoted(prose.source, excerpt(prose.text, LINK_WORDS), 'the docs\' pagination prose names the Link header'));
   }
   const limit = paramNamed(s, LIMIT_PARAM);
   const pageSize = pageSizeOf(limit, s.view);

@@ -24,7 +24,7 @@ export function detectNextUrl(s: PaginationSignals): Pagination[] {
       ...(limit ? { limit_param: limit.name } : {}),
       ...(limit && pageSize ? { page_size: pageSize } : {}),
       stop: 'no-next-url',
-      evidence: [fieldEvidence(s, field)],
+      evidence: [fieldEvidence(s, field, `the body's ${field.path} holds the next page's ${relative ? 'relative ' : ''}URL; paging stops when it is absent`)],
       confidence: Math.min(1, confidence),
     },
   ];

@@ -8,18 +8,18 @@ export function detectOffset(s: PaginationSignals): Pagination[] {
   const offset = paramNamed(s, OFFSET_PARAM);
   const limit = s.params.find((p) => LIMIT_PARAM.test(p.name) && p !== offset);
   if (!offset || !limit) return [];
-  const evidence: Evidence[] = [paramEvidence(offset), paramEvidence(limit)];
+  const schema = s.view.resolve(offset.schema);
+  const oneBased = (schema.minimum ?? 0) >= 1 || ONE_BASED.test(offset.description ?? '');
+  const evidence: Evidence[] = [paramEvidence(offset, `${offset.name} is the record offset, from ${oneBased ? 1 : 0}`, oneBased ? ONE_BASED : undefined), paramEvidence(limit, `${limit.name} is the page size`)];
   let score = 0.6;
   if (mentions(offset.description, /paginat|page/i) || mentions(limit.description, /paginat|page/i)) score += 0.15;
   const more = fieldNamed(s, MORE_FIELD, 'boolean');
   const last = more ? undefined : fieldNamed(s, LAST_FIELD, 'boolean');
   const total = fieldNamed(s, TOTAL_FIELD);
-  if (more) evidence.push(fieldEvidence(s, more));
-  else if (last) evidence.push(fieldEvidence(s, last));
-  else if (total) evidence.push(fieldEvidence(s, total));
+  if (more) evidence.push(fieldEvidence(s, more, `paging stops when the body's ${more.path} is false`));
+  else if (last) evidence.push(fieldEvidence(s, last, `paging stops when the body's ${last.path} is true`));
+  else if (total) evidence.push(fieldEvidence(s, total, `paging stops once the body's ${total.path} records are fetched`));
   if (more || last || total) score += 0.2;
-  const schema = s.view.resolve(offset.schema);
-  const oneBased = (schema.minimum ?? 0) >= 1 || ONE_BASED.test(offset.description ?? '');
   return [
     {
       style: 'offset',

@@ -1,6 +1,8 @@
 import type { ApiModel, Operation, Parameter, Prose, SchemaNode } from '../../ingest/api-model.ts';
 import type { Evidence } from '../connector-plan.ts';
 import type { SchemaView } from '../../docs-view/schema-view.ts';
+import { excerpt, fieldEvidence as citeField, quoted, reasoned } from '../evidence.ts';
+import { successResponse } from '../response-body.ts';
 
 /**
  * What a pagination detector can look at for one operation: its query parameters (with their
@@ -57,13 +59,15 @@ export function fieldNamed(s: PaginationSignals, pattern: RegExp, type?: string)
   return s.fields.find((f) => pattern.test(f.name) && (!type || !f.node.type || f.node.type.includes(type)));
 }
 
-export function paramEvidence(p: Parameter): Evidence {
-  return { source: p.source, quote: `${p.name}: ${(p.description ?? '(no description)').replace(/\s+/g, ' ').slice(0, 300)}` };
+/** A query parameter's evidence: its description (around `near` when given), else its name, cited at the parameter. */
+export function paramEvidence(p: Parameter, reasoning: string, near?: RegExp): Evidence {
+  return quoted(p.source, p.description ? excerpt(p.description, near) : p.name, reasoning);
 }
 
-export function fieldEvidence(s: PaginationSignals, f: BodyField): Evidence {
-  const response = s.op.responses.find((r) => /^2/.test(r.status)) ?? s.op.responses[0];
-  return { source: response?.source ?? s.op.source, quote: `response field ${f.path}${f.node.description ? `: ${f.node.description.replace(/\s+/g, ' ').slice(0, 200)}` : ''}` };
+/** A body field's evidence: its description, else its name, cited where the docs declare it. */
+export function fieldEvidence(s: PaginationSignals, f: BodyField, reasoning: string): Evidence {
+  const response = successResponse(s.op);
+  return response ? citeField(s.view, response, f.path.split('.'), reasoning) : reasoned(s.op.source, reasoning);
 }
 
 /** The page size to ask for: the documented maximum (capped at 500), else the default, else 100. */

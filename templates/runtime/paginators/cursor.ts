@@ -1,14 +1,20 @@
 import type { PaginatorOf } from '../../slots/pagination.ts';
 import { valueAt } from '../json-path.ts';
 import { withQuery } from '../url.ts';
+import { positionOf } from './signal.ts';
 import type { PaginatorBehaviour } from './types.ts';
 
-/** template fetchwright/paginator-cursor@1 — sends the body's next cursor back until it is empty. */
+/**
+ * template fetchwright/paginator-cursor@2 — sends the next cursor back until there is none. The
+ * cursor comes from a body field (`response_metadata.next_cursor`) or a response header the docs
+ * declare (`X-Next-Page-Token`); a cursor that is not a string or number is a finding.
+ */
 export const cursorPaginator: PaginatorBehaviour<PaginatorOf<'cursor'>> = {
   first: (p, url) => (p.limit_param && p.page_size ? withQuery(url, { [p.limit_param]: p.page_size }) : url),
   next: (p, ctx) => {
-    const cursor = valueAt(ctx.page.body, p.cursor_path);
-    if (cursor === undefined || cursor === null || cursor === '' || typeof cursor === 'object') return undefined;
-    return withQuery(ctx.requestUrl, { [p.cursor_param]: String(cursor) });
+    const cursor = p.cursor_header
+      ? positionOf(ctx.page.headers[p.cursor_header.toLowerCase()], `header ${p.cursor_header}`, ctx.requestUrl)
+      : positionOf(valueAt(ctx.page.body, p.cursor_path ?? ''), p.cursor_path ?? '', ctx.requestUrl);
+    return cursor === undefined ? undefined : withQuery(ctx.requestUrl, { [p.cursor_param]: cursor });
   },
 };

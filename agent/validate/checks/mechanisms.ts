@@ -1,0 +1,80 @@
+import type { ListReading } from '../../../synthetic-data/mock-api/read-list.ts';
+import type { Stream } from '../../plan/connector-plan.ts';
+import { arg, defineFindings, findingOf, type Finding } from '../finding.ts';
+
+/**
+ * The plan's reading of a list against the mock's own, literal reading of the same docs: where the
+ * records are, and every mechanism the plan's pagination relies on — a `Link` header, a cursor in a
+ * response field or header, a next URL, a stop field, the offset or page parameter. What the plan
+ * relies on and the docs do not declare fails the proof by name, instead of passing against a mock
+ * that happened to serve it.
+ */
+
+export const MECHANISM_FINDINGS = defineFindings({
+  'items-path-disagrees': { level: 'error', text: (a) => `the plan reads the records at ${a.plan === '' ? 'the body' : `"${arg(a, 'plan')}"`}, but the docs put them at ${a.docs === '' ? 'the body' : `"${arg(a, 'docs')}"`}` },
+  'records-location-ambiguous': { level: 'warning', text: (a) => arg(a, 'problem') },
+  'pagination-mechanism-undeclared': { level: 'error', text: (a) => `the plan relies on ${arg(a, 'mechanism')}, which the docs do not declare for this operation` },
+  'pagination-ignored': { level: 'error', text: (a) => `the plan reads one page, but the docs say this list is paged (${arg(a, 'how')})` },
+});
+
+const paths = (fields: { path: string }[]) => fields.map((f) => f.path);
+
+/** What the plan's pagination relies on that the docs (as the mock reads them literally) do not declare. */
+function undeclared(stream: Stream, r: ListReading): string[] {
+  const p = stream.pagination;
+  const out: string[] = [];
+  const field = (path: string | undefined, declared: string[], what: string) => {
+    if (path !== undefined && !declared.includes(path)) out.push(`${what} in the response field "${path}"`);
+  };
+  switch (p.style) {
+    case 'link-header':
+      if (!r.carriers.link) out.push('a Link response header (rel="next")');
+      break;
+    case 'cursor':
+      if (p.cursor_header !== undefined && !r.carriers.headers.some((h) => h.toLowerCase() === p.cursor_header!.toLowerCase())) out.push(`a next cursor in the ${p.cursor_header} response header`);
+      field(p.cursor_path, paths(r.carriers.fields), 'a next cursor');
+      if (r.query.position?.name !== p.cursor_param) out.push(`the cursor parameter "${p.cursor_param}"`);
+      break;
+    case 'next-url':
+      field(p.next_path, paths(r.carriers.nextLinks), 'a next-page URL');
+      break;
+    case 'offset':
+      if (r.query.skip?.name !== p.offset_param) out.push(`the offset parameter "${p.offset_param}"`);
+      if (p.stop === 'has-more-field') field(p.more_path ?? 'more', paths(r.stops.more), 'a has-more flag');
+      if (p.stop === 'last-field') field(p.last_path ?? 'isLast', paths(r.stops.last), 'a last-page flag');
+      if (p.stop === 'total') field(p.total_path ?? 'total', paths(r.stops.total), 'a total count');
+      break;
+    case 'page':
+      if (r.query.pageNumber?.name !== p.page_param) out.push(`the page-number parameter "${p.page_param}"`);
+      if (p.stop === 'page-count') field(p.pages_path ?? 'pages', paths(r.stops.pages), 'a page count');
+      if (p.stop === 'total') field(p.total_path ?? 'total', paths(r.stops.total), 'a total count');
+      if (p.stop === 'has-more-field') field(p.more_path ?? 'more', paths(r.stops.more), 'a has-more flag');
+      if (p.stop === 'last-field') field(p.last_path ?? 'isLast', paths(r.stops.last), 'a last-page flag');
+      break;
+    case 'none':
+      break;
+  }
+  return out;
+}
+
+/** How the docs say a list is paged, for a person. */
+function pagedBy(r: ListReading): string {
+  const ways = [
+    r.query.position && `the \`${r.query.position.name}\` parameter`,
+    r.query.skip && `the \`${r.query.skip.name}\` offset`,
+    r.query.pageNumber && `the \`${r.query.pageNumber.name}\` page number`,
+    r.carriers.link && 'a Link header',
+    ...r.carriers.nextLinks.map((f) => `the next URL in "${f.path}"`),
+  ].filter(Boolean);
+  return ways.join(', ') || 'a next position in the response';
+}
+
+export function checkMechanisms(stream: Stream, reading: ListReading): Finding[] {
+  const findings: Finding[] = [];
+  const at = { stream: stream.name };
+  for (const problem of reading.problems.filter((p) => p.id === 'records-location-ambiguous')) findings.push(findingOf(MECHANISM_FINDINGS, 'records-location-ambiguous', { problem: problem.text }, at));
+  if (stream.items_path !== reading.itemsPath) findings.push(findingOf(MECHANISM_FINDINGS, 'items-path-disagrees', { plan: stream.items_path, docs: reading.itemsPath }, at));
+  for (const mechanism of undeclared(stream, reading)) findings.push(findingOf(MECHANISM_FINDINGS, 'pagination-mechanism-undeclared', { mechanism }, at));
+  if (stream.pagination.style === 'none' && reading.paged) findings.push(findingOf(MECHANISM_FINDINGS, 'pagination-ignored', { how: pagedBy(reading) }, at));
+  return findings;
+}

@@ -1,0 +1,100 @@
+import { IdentityRecord, type OutputRecord, RelationshipRecord } from '../../../templates/canonical.ts';
+import { CanonicalField } from '../../../templates/slots/mapping.ts';
+import { canonicalJson } from '../../hash.ts';
+import { pairKey, unusable, type ExpectedStream } from '../expected.ts';
+import { arg, defineFindings, findingOf, type Finding } from '../finding.ts';
+import type { StreamScore } from '../scorecard.ts';
+
+/**
+ * Per stream: what came back against what the mock seeded — every seeded identity (for a child
+ * stream, every parent–child pair) exactly once, mapped as the plan's mapping maps the seeded record.
+ */
+
+export const RECORD_FINDINGS = defineFindings({
+  'records-missing': { level: 'error', text: (a) => `${arg(a, 'missing')} of ${arg(a, 'seeded')} seeded ${arg(a, 'unit')} never came back` },
+  'records-unexpected': { level: 'error', text: (a) => `${arg(a, 'count')} records came back that were never seeded` },
+  'records-duplicated': { level: 'error', text: (a) => `${arg(a, 'count')} duplicate records in the output` },
+  'records-not-canonical': { level: 'error', text: (a) => `${arg(a, 'count')} identity records fail the canonical schema` },
+  'records-mismatched': { level: 'error', text: (a) => `${arg(a, 'count')} records are mapped differently from the plan's mapping` },
+  'field-unusable': { level: 'error', text: (a) => `${arg(a, 'field')} is mapped from "${arg(a, 'path')}" with ${arg(a, 'transform')}, but none of the ${arg(a, 'present')} seeded values maps — the wrong field or transform` },
+  'id-not-unique': { level: 'error', text: (a) => `the id field "${arg(a, 'id_path')}" is not unique across seeded records (${arg(a, 'collisions')} collisions)` },
+  'seeded-without-id': { level: 'error', text: (a) => `${arg(a, 'count')} seeded records have no value at the id field "${arg(a, 'id_path')}"` },
+  'list-not-served': { level: 'error', text: (a) => arg(a, 'problem') },
+  'stream-not-run': { level: 'error', text: () => 'the fetcher never ran this stream' },
+});
+
+const MAX_EXAMPLES = 5;
+
+export function checkStreamRecords(exp: ExpectedStream, records: OutputRecord[], ranStream: boolean): { score: Omit<StreamScore, 'pages' | 'requests' | 'retries' | 'complete'>; findings: Finding[] } {
+  const s = exp.stream;
+  const found = (id: keyof typeof RECORD_FINDINGS, args: Parameters<typeof findingOf>[2]) => findingOf(RECORD_FINDINGS, id, args, { stream: s.name });
+  const findings: Finding[] = [];
+  const examples: string[] = [];
+  const identities = records.filter((r): r is IdentityRecord => r.type === 'identity' && r.source.stream === s.name);
+  let schemaFailures = 0;
+  const byId = new Map<string, IdentityRecord[]>();
+  for (const r of identities) {
+    if (!IdentityRecord.safeParse(r).success) schemaFailures++;
+    byId.set(r.id, [...(byId.get(r.id) ?? []), r]);
+  }
+  let seeded: number;
+  let fetched: number;
+  let missing: string[];
+  let unexpected: string[];
+  let duplicates: number;
+  if (s.parent) {
+    const rels = records.filter((r): r is RelationshipRecord => r.type === 'relationship' && r.source.stream === s.name);
+    const got = rels.map((r) => pairKey(r.from_id, r.to_id, r.relation));
+    const gotSet = new Set(got);
+    seeded = exp.pairs.size;
+    fetched = gotSet.size;
+    duplicates = got.length - gotSet.size;
+    missing = [...exp.pairs].filter((k) => !gotSet.has(k));
+    unexpected = [...gotSet].filter((k) => !exp.pairs.has(k));
+  } else {
+    seeded = exp.identities.size;
+    fetched = byId.size;
+    duplicates = identities.length - byId.size;
+    missing = [...exp.identities.keys()].filter((id) => !byId.has(id));
+    unexpected = [...byId.keys()].filter((id) => !exp.identities.has(id));
+  }
+  let mismatched = 0;
+  for (const [id, got] of byId) {
+    const want = exp.identities.get(id);
+    if (want && canonicalJson(got[0]) !== canonicalJson(want)) {
+      mismatched++;
+      if (examples.length < MAX_EXAMPLES) {
+        const diff = (Object.keys(want) as (keyof IdentityRecord)[]).filter((k) => canonicalJson(want[k]) !== canonicalJson(got[0]![k]));
+        examples.push(`${id}: ${diff.map((k) => `${k} is ${JSON.stringify(got[0]![k])}, expected ${JSON.stringify(want[k])}`).join('; ')}`);
+      }
+    }
+  }
+  for (const id of missing.slice(0, MAX_EXAMPLES - examples.length)) examples.push(`missing ${id}`);
+  for (const id of unexpected.slice(0, Math.max(0, MAX_EXAMPLES - examples.length))) examples.push(`not seeded: ${id}`);
+
+  const coverage: StreamScore['coverage'] = {};
+  for (const field of CanonicalField.options) {
+    const m = s.mapping[field];
+    if (!m?.path) continue;
+    const seededWith = [...exp.identities.values()].filter((r) => r[field] !== null && r[field] !== 'unknown').length;
+    const fetchedWith = [...byId.values()].filter((r) => r[0]![field] !== null && r[0]![field] !== 'unknown').length;
+    coverage[field] = { path: m.path, seeded_with_value: seededWith, fetched_with_value: fetchedWith };
+    const u = unusable(exp, field);
+    if (field !== 'status' && u.present > 0 && u.usable === 0) findings.push(found('field-unusable', { field, path: m.path, transform: m.transform, present: u.present }));
+  }
+
+  if (exp.problem) findings.push(found('list-not-served', { problem: exp.problem }));
+  if (exp.collisions) findings.push(found('id-not-unique', { id_path: s.mapping.id?.path ?? null, collisions: exp.collisions }));
+  if (exp.unidentifiable) findings.push(found('seeded-without-id', { id_path: s.mapping.id?.path ?? null, count: exp.unidentifiable }));
+  if (missing.length) findings.push(found('records-missing', { missing: missing.length, seeded, unit: s.parent ? 'parent–child pairs' : 'identities' }));
+  if (unexpected.length) findings.push(found('records-unexpected', { count: unexpected.length }));
+  if (duplicates) findings.push(found('records-duplicated', { count: duplicates }));
+  if (schemaFailures) findings.push(found('records-not-canonical', { count: schemaFailures }));
+  if (mismatched) findings.push(found('records-mismatched', { count: mismatched }));
+  if (!ranStream) findings.push(found('stream-not-run', {}));
+
+  return {
+    score: { name: s.name, kind: s.kind, operation_id: s.operation_id, seeded, fetched, missing: missing.length, unexpected: unexpected.length, duplicates, schema_failures: schemaFailures, mismatched, coverage, examples },
+    findings,
+  };
+}

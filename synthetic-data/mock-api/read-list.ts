@@ -1,0 +1,306 @@
+import type { ApiModel, Operation, Parameter, SchemaNode } from '../../agent/ingest/api-model.ts';
+import { fromExample, type SchemaView } from '../../agent/docs-view/schema-view.ts';
+import {
+  LAST_PAGE_FIELD,
+  MAXIMUM_IN_PROSE,
+  MORE_FIELD,
+  NAMES_LINK_HEADER,
+  NEXT_LINK_FIELD,
+  NEXT_POSITION_FIELD,
+  NEXT_POSITION_HEADER,
+  PAGE_ECHO_FIELD,
+  PAGE_NUMBER_PARAM,
+  PAGES_FIELD,
+  PAGES_HEADER,
+  POSITION_PARAM,
+  POSITION_WORDS,
+  SIZE_PARAM,
+  SKIP_PARAM,
+  STARTS_AT_ONE,
+  STARTS_AT_ZERO,
+  TOTAL_FIELD,
+  TOTAL_HEADER,
+  COUNTS_PAGES,
+  COUNTS_RECORDS,
+} from './vocabulary.ts';
+
+/**
+ * The mock's own, literal reading of one GET operation as a list: where the docs put the records,
+ * which query parameters move through the list, and what the docs say a response carries — body
+ * fields from the response schema and its examples, response headers the docs declare, a `Link`
+ * header only where the docs declare it or name it. It never reads a plan and shares no code with
+ * the planner: two readings that shared one interpretation could never disagree.
+ *
+ * What the docs describe that the mock cannot serve literally is listed in `problems`, so the proof
+ * can say "the docs do not declare how the next `cursor` comes back" instead of passing.
+ */
+
+/** A body field outside the records. */
+export interface BodyField {
+  /** Dotted path from the body root. */
+  path: string;
+  node: SchemaNode;
+  /** The docs' example value at this path, when they give one. */
+  example: unknown;
+}
+
+export interface SizeParam {
+  name: string;
+  /** The documented maximum: a larger request is refused (400), as real APIs refuse it. */
+  max?: number;
+  /** The documented default, used when the request does not say. */
+  default?: number;
+}
+
+export interface ListReading {
+  op: Operation;
+  /** Dotted path of the records in the body; `''` when the body is the list. */
+  itemsPath: string;
+  /** One record's schema. */
+  items: SchemaNode;
+  /** The body schema the mock fills: the documented schema, with fields only the example shows folded in. */
+  body: SchemaNode;
+  example: unknown;
+  query: {
+    size?: SizeParam;
+    skip?: { name: string; first: number };
+    pageNumber?: { name: string; first: number };
+    position?: { name: string };
+  };
+  /** What carries the next position back to the client. */
+  carriers: {
+    /** An RFC 8288 `Link` header with `rel="next"`: declared, or named by the docs. */
+    link: boolean;
+    /** Declared response headers holding the next position (`X-Next-Page-Token`). */
+    headers: string[];
+    /** Body fields holding the next position (`response_metadata.next_cursor`). */
+    fields: BodyField[];
+    /** Body fields holding the next page's URL (`next_page_uri`, `links.pages.next`). */
+    nextLinks: BodyField[];
+  };
+  /** Documented end-of-list signals besides the carriers. */
+  stops: { more: BodyField[]; last: BodyField[]; total: BodyField[]; pages: BodyField[]; pageEcho: BodyField[]; totalHeaders: string[]; pagesHeaders: string[] };
+  /** The position parameter takes the id of the page's last record (keyset paging): nothing else carries it. */
+  keyset: boolean;
+  /** The docs describe a way to reach a second page. */
+  paged: boolean;
+  /** The docs give a way to know the list ended: a request past the end is then an error. */
+  stopSignal: boolean;
+  /** Every documented query parameter: anything else a client sends is logged as undocumented. */
+  documentedQuery: Set<string>;
+  /** The status the docs give for a missing or wrong credential (401 unless only 403 is documented). */
+  authFailureStatus: number;
+  /** The docs allow a 204 No Content for this list. */
+  noContent: boolean;
+  /** What the docs describe that the mock cannot serve literally. */
+  problems: ReadingProblem[];
+}
+
+export interface ReadingProblem {
+  /** `records-location-ambiguous`: several lists in the body, none named for the path; `position-not-returned`: a position parameter nothing returns. */
+  id: 'records-location-ambiguous' | 'position-not-returned';
+  text: string;
+}
+
+const isSuccess = (status: string) => /^2(\d\d|XX)$/i.test(status);
+
+/** The documented success response of a GET: `200` first, else the first 2xx that shows a body. */
+function successOf(op: Operation) {
+  const ok = op.responses.filter((r) => isSuccess(r.status));
+  return ok.find((r) => r.status === '200') ?? ok.find((r) => r.schema || r.examples.length) ?? ok[0];
+}
+
+/** The documented body, with fields that only the example shows added (the schema wins where both speak). */
+function withExample(view: SchemaView, schema: SchemaNode, example: unknown, depth = 0): SchemaNode {
+  const resolved = view.resolve(schema);
+  if (example === undefined || depth > 6) return resolved;
+  if (!resolved.type && !resolved.properties && !resolved.items) return { ...resolved, ...fromExample(example) };
+  if (Array.isArray(example) && view.isArray(resolved)) {
+    const first = example.find((v) => v !== null && v !== undefined);
+    return { ...resolved, items: withExample(view, view.items(resolved) ?? {}, first, depth + 1) };
+  }
+  if (!example || typeof example !== 'object' || Array.isArray(example) || !view.isObject(resolved)) return resolved;
+  const properties: Record<string, SchemaNode> = { ...view.properties(resolved) };
+  for (const [name, value] of Object.entries(example as Record<string, unknown>)) {
+    properties[name] = Object.hasOwn(properties, name) ? withExample(view, properties[name]!, value, depth + 1) : fromExample(value);
+  }
+  return { ...resolved, type: resolved.type ?? ['object'], properties };
+}
+
+function exampleAt(example: unknown, path: string): unknown {
+  let current = example;
+  for (const key of path.split('.')) {
+    if (!current || typeof current !== 'object' || Array.isArray(current)) return undefined;
+    current = (current as Record<string, unknown>)[key];
+  }
+  return current;
+}
+
+const typeOf = (view: SchemaView, node: SchemaNode) => view.resolve(node).type ?? [];
+const isScalarType = (t: string) => ['string', 'integer', 'number', 'boolean'].includes(t);
+
+/** Arrays in a body, to depth 3: the places records could be. */
+function arraysIn(view: SchemaView, node: SchemaNode, prefix = '', depth = 1, out: { path: string; items: SchemaNode; objects: boolean }[] = []) {
+  for (const [name, child] of Object.entries(view.properties(node))) {
+    const path = prefix ? `${prefix}.${name}` : name;
+    if (view.isArray(child)) {
+      const items = view.items(child) ?? {};
+      const t = typeOf(view, items);
+      out.push({ path, items, objects: !(t.length && t.every(isScalarType)) });
+    } else if (depth < 3 && view.isObject(child)) {
+      arraysIn(view, child, path, depth + 1, out);
+    }
+  }
+  return out;
+}
+
+/** The last literal segment of a path (`/users/{name}/tokens` → `tokens`, `/Accounts.json` → `accounts`). */
+function lastWord(path: string): string {
+  const literal = path.split('/').filter((s) => s && !s.startsWith('{')).at(-1) ?? '';
+  return literal.replace(/\.json$/i, '').replace(/^.*[.:]/, '').toLowerCase().replace(/[^a-z0-9]/g, '');
+}
+
+/**
+ * Where the records are. A body that is an array is the list; otherwise the one array of objects in
+ * the body, or — when there are several — the one named exactly after the path's last word. Anything
+ * else cannot be read literally.
+ */
+function locateRecords(view: SchemaView, body: SchemaNode, op: Operation): { path: string; items: SchemaNode; problem?: string } | undefined {
+  if (view.isArray(body)) return { path: '', items: view.items(body) ?? {} };
+  const arrays = arraysIn(view, body);
+  if (!arrays.length) return undefined;
+  const objects = arrays.filter((a) => a.objects);
+  const pool = objects.length ? objects : arrays;
+  if (pool.length === 1) return pool[0]!;
+  const word = lastWord(op.path);
+  const named = pool.filter((a) => {
+    const name = a.path.split('.').at(-1)!.toLowerCase().replace(/[^a-z0-9]/g, '');
+    return name === word || `${name}s` === word || name === `${word}s`;
+  });
+  if (named.length === 1) return named[0]!;
+  // Served at the first list, and said: the proof cannot pass on this reading alone.
+  return { ...pool[0]!, problem: `the response of ${op.method.toUpperCase()} ${op.path} has ${pool.length} lists (${pool.map((a) => a.path).join(', ')}) and the docs do not say which holds the records` };
+}
+
+function bodyFields(view: SchemaView, node: SchemaNode, example: unknown, itemsPath: string, prefix = '', depth = 1, out: BodyField[] = []): BodyField[] {
+  for (const [name, child] of Object.entries(view.properties(node))) {
+    const path = prefix ? `${prefix}.${name}` : name;
+    if (path === itemsPath) continue;
+    const resolved = view.resolve(child);
+    out.push({ path, node: resolved, example: exampleAt(example, path) ?? resolved.example });
+    if (depth < 4 && !view.isArray(child) && view.isObject(child)) bodyFields(view, child, example, itemsPath, path, depth + 1, out);
+  }
+  return out;
+}
+
+const last = (f: BodyField) => f.path.split('.').at(-1)!;
+const parentName = (f: BodyField) => f.path.split('.').at(-2) ?? '';
+const typed = (f: BodyField, ...types: string[]) => !!f.node.type?.some((t) => types.includes(t));
+const untypedOr = (f: BodyField, ...types: string[]) => !f.node.type || typed(f, ...types);
+const looksLikeUrl = (v: unknown) => typeof v === 'string' && /^(https?:\/\/|\/)/i.test(v);
+
+function firstIndex(p: Parameter | undefined, view: SchemaView): number {
+  const schema = view.resolve(p?.schema);
+  const prose = p?.description ?? '';
+  if (STARTS_AT_ONE.test(prose)) return 1;
+  if (STARTS_AT_ZERO.test(prose)) return 0;
+  if (typeof schema.minimum === 'number') return schema.minimum >= 1 ? 1 : 0;
+  if (typeof schema.default === 'number') return schema.default >= 1 ? 1 : 0;
+  return -1;
+}
+
+function sizeParam(p: Parameter, view: SchemaView): SizeParam {
+  const schema = view.resolve(p.schema);
+  const said = MAXIMUM_IN_PROSE.exec(p.description ?? '');
+  const fromProse = said ? Number(said[1] ?? said[2] ?? said[3]) : undefined;
+  const max = typeof schema.maximum === 'number' ? schema.maximum : fromProse;
+  const def = typeof schema.default === 'number' && schema.default > 0 ? schema.default : undefined;
+  return { name: p.name, ...(max !== undefined && max > 0 ? { max } : {}), ...(def !== undefined ? { default: def } : {}) };
+}
+
+const mentionsName = (text: string | undefined, name: string) =>
+  !!text && new RegExp(`(^|[^A-Za-z0-9_-])${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^A-Za-z0-9_-])`, 'i').test(text);
+
+/** The mock's reading of `op` as a list, or undefined when its success response holds no list. */
+export function readList(op: Operation, view: SchemaView, model: Pick<ApiModel, 'operations' | 'prose' | 'security_schemes'>): ListReading | undefined {
+  if (op.method !== 'get') return undefined;
+  const response = successOf(op);
+  if (!response) return undefined;
+  const example = response.examples[0];
+  const body = withExample(view, response.schema ?? {}, example);
+  const located = locateRecords(view, body, op);
+  if (!located) return undefined;
+  const problems: ReadingProblem[] = [];
+  const records = located;
+  if (located.problem) problems.push({ id: 'records-location-ambiguous', text: located.problem });
+
+  // Query parameters: documented credentials are not paging parameters.
+  const credentialParams = new Set(model.security_schemes.filter((s) => s.type === 'apiKey' && s.in === 'query' && s.name).map((s) => s.name!));
+  const query = op.parameters.filter((p) => p.in === 'query' && !credentialParams.has(p.name));
+  const size = query.find((p) => SIZE_PARAM.test(p.name) && !typeOf(view, p.schema ?? {}).includes('boolean'));
+  const skip = query.find((p) => SKIP_PARAM.test(p.name) && p !== size);
+  const pageNumber = query.find((p) => PAGE_NUMBER_PARAM.test(p.name) && p !== size && !typeOf(view, p.schema ?? {}).includes('string'));
+  const position = query.find((p) => POSITION_PARAM.test(p.name) && p !== size) ?? query.find((p) => POSITION_WORDS.test(p.description ?? '') && p !== size && p !== skip && p !== pageNumber);
+
+  const itemsPath = records.path;
+  const fields = bodyFields(view, body, example, itemsPath);
+  const headers = op.responses.filter((r) => isSuccess(r.status)).flatMap((r) => r.headers.map((h) => h.name));
+  const texts = [op.summary, op.description, ...op.responses.filter((r) => isSuccess(r.status)).map((r) => r.description), ...query.map((p) => p.description)];
+  // The Link header: declared, named by this operation's words or the docs' pagination prose, or named for a parameter of the same name elsewhere in these docs.
+  const sameNamedElsewhere = position ? model.operations.some((o) => o.parameters.some((p) => p.in === 'query' && p.name === position.name && NAMES_LINK_HEADER.test(p.description ?? ''))) : false;
+  const link =
+    headers.some((h) => h.toLowerCase() === 'link') ||
+    texts.some((t) => !!t && NAMES_LINK_HEADER.test(t)) ||
+    model.prose.some((p) => p.topics.includes('pagination') && NAMES_LINK_HEADER.test(p.text)) ||
+    sameNamedElsewhere;
+  const positionHeaders = headers.filter((h) => h.toLowerCase() !== 'link' && (NEXT_POSITION_HEADER.test(h) || (position && mentionsName(position.description, h))));
+  const positionFields = fields.filter((f) => NEXT_POSITION_FIELD.test(last(f)) && untypedOr(f, 'string', 'integer') && !looksLikeUrl(f.example));
+  // `next_page_uri`, `links.next`, or HAL's `_links.next.href`.
+  const namesNextLink = (f: BodyField) => (last(f).toLowerCase() === 'href' ? /^next$/i.test(parentName(f)) : NEXT_LINK_FIELD.test(last(f)));
+  const nextLinks = fields.filter((f) => namesNextLink(f) && untypedOr(f, 'string') && !positionFields.includes(f));
+  const stops = {
+    more: fields.filter((f) => MORE_FIELD.test(last(f)) && typed(f, 'boolean')),
+    last: fields.filter((f) => LAST_PAGE_FIELD.test(last(f)) && typed(f, 'boolean')),
+    total: fields.filter((f) => (TOTAL_FIELD.test(last(f)) || COUNTS_RECORDS.test(f.node.description ?? '')) && !COUNTS_PAGES.test(f.node.description ?? '') && typed(f, 'integer', 'number')),
+    pages: fields.filter((f) => (PAGES_FIELD.test(last(f)) || COUNTS_PAGES.test(f.node.description ?? '')) && typed(f, 'integer', 'number')),
+    pageEcho: fields.filter((f) => PAGE_ECHO_FIELD.test(last(f)) && typed(f, 'integer', 'number')),
+    totalHeaders: headers.filter((h) => TOTAL_HEADER.test(h)),
+    pagesHeaders: headers.filter((h) => PAGES_HEADER.test(h)),
+  };
+  const carriers = { link, headers: positionHeaders, fields: positionFields, nextLinks };
+  const carried = link || positionHeaders.length > 0 || positionFields.length > 0 || nextLinks.length > 0;
+  // A position parameter nothing returns: keyset paging when its prose says it takes a record's id, else unreadable.
+  const keyset = !!position && !carried && /\bid\b|\bID\b|identifier|last (record|item|object|one)/.test(position.description ?? '');
+  if (position && !carried && !keyset) problems.push({ id: 'position-not-returned', text: `the docs give a \`${position.name}\` parameter for ${op.method.toUpperCase()} ${op.path} but declare nothing that returns its next value (no response field, header or Link header)` });
+
+  const first = (p: Parameter | undefined, fallback: number) => {
+    const f = firstIndex(p, view);
+    return f === -1 ? fallback : f;
+  };
+  const paged = !!(skip || pageNumber || position || carried);
+  // A page number echoed back says where a page is, not where the list ends.
+  const stopSignal = carried || [stops.more, stops.last, stops.total, stops.pages, stops.totalHeaders, stops.pagesHeaders].some((list) => list.length > 0);
+  const statuses = op.responses.map((r) => r.status);
+  return {
+    op,
+    itemsPath,
+    items: records.items,
+    body,
+    example,
+    query: {
+      ...(size ? { size: sizeParam(size, view) } : {}),
+      ...(skip ? { skip: { name: skip.name, first: first(skip, 0) } } : {}),
+      ...(pageNumber ? { pageNumber: { name: pageNumber.name, first: first(pageNumber, 1) } } : {}),
+      ...(position ? { position: { name: position.name } } : {}),
+    },
+    carriers,
+    stops,
+    keyset,
+    paged,
+    stopSignal,
+    documentedQuery: new Set(op.parameters.filter((p) => p.in === 'query').map((p) => p.name)),
+    authFailureStatus: statuses.includes('401') ? 401 : statuses.includes('403') ? 403 : 401,
+    noContent: statuses.includes('204'),
+    problems,
+  };
+}

@@ -1,0 +1,51 @@
+/**
+ * The mock's own words for the parts of a paged list response. Written for the mock alone — the
+ * planner keeps its own — so a misreading of the docs is not made twice. Each pattern matches a
+ * whole name (case-insensitive); prose patterns match what docs literally say.
+ */
+
+/** Query parameters that set a page's size. */
+export const SIZE_PARAM = /^(limit|per_?page|page_?size|pagesize|max_?results|maxresults|\$top|top|take|max_?items|page\[size\]|page\[limit\]|count)$/i;
+/** Query parameters that skip a number of records. */
+export const SKIP_PARAM = /^(offset|skip|\$skip|start|start_?index|start_?at|from)$/i;
+/** Query parameters that number pages. */
+export const PAGE_NUMBER_PARAM = /^(page|page_?number|page_?num|page\[number\]|p)$/i;
+/** Query parameters that carry an opaque position. */
+export const POSITION_PARAM = /^(cursor|after|before_?cursor|page_?token|next_?token|next_?page_?token|continuation_?token|continue|marker|starting_?after|start_?cursor|next_?cursor|search_?after|page\[cursor\]|page\[after\])$/i;
+/** Words that make a parameter's own description call it a cursor. */
+export const POSITION_WORDS = /\bcursor\b|\bopaque\b|\bpage token\b|\bcontinuation\b/i;
+
+/** Body fields that hold the next position. */
+export const NEXT_POSITION_FIELD = /^(next_?cursor|next_?token|next_?page_?token|continuation_?token|continue|next_?marker|end_?cursor|next_?key|cursor|after)$/i;
+/** Body fields that hold the next page's URL (a dotted path's last name, or the whole path). */
+export const NEXT_LINK_FIELD = /^(next|next_?url|next_?uri|next_?link|next_?page|next_?page_?url|next_?page_?uri|next_?page_?link|nextlink|@odata\.nextlink|href)$/i;
+/** Boolean body fields that are true while more pages follow. */
+export const MORE_FIELD = /^(more|has_?more|has_?next|has_?next_?page|has_?more_?items|is_?truncated|truncated)$/i;
+/** Boolean body fields that are true on the last page. */
+export const LAST_PAGE_FIELD = /^(is_?last|is_?last_?page|last_?page_?reached|last)$/i;
+/** Number fields that count every record of the list. */
+export const TOTAL_FIELD = /^(total|total_?count|total_?results|total_?size|total_?records|total_?items|results|count_?total)$/i;
+/** Number fields that count pages. */
+export const PAGES_FIELD = /^(pages|total_?pages|page_?count|num_?pages|last_?page)$/i;
+/** A number field's description that makes it the count of all pages ("Total number of pages."). */
+export const COUNTS_PAGES = /\b(total )?number of pages\b|\bpage count\b/i;
+/** A number field's description that makes it the count of all records ("Number of users across all pages."). */
+export const COUNTS_RECORDS = /\b(total number of|number of \w+ across all pages|total count of)\b/i;
+/** Number fields that echo the page number. */
+export const PAGE_ECHO_FIELD = /^(page|current_?page|page_?number)$/i;
+
+/** Response headers that hold the next position. */
+export const NEXT_POSITION_HEADER = /^(x-)?(next-?page-?token|next-?cursor|next-?token|continuation-?token|cursor|next-?marker)$/i;
+/** Response headers that count every record. */
+export const TOTAL_HEADER = /^(x-)?(total-?count|total|result-?count|total-?results)$/i;
+/** Response headers that count pages. */
+export const PAGES_HEADER = /^(x-)?(total-?pages|page-?count)$/i;
+
+/** Prose that names the RFC 8288 `Link` header (or its `next` relation) as where the next page is. */
+export const NAMES_LINK_HEADER = /\blink`?\s+(response\s+)?header|`link`\s+(response\s+)?header|\blink:\s*<|rel\s*=\s*"?next|\bnext`?\s+link\s+relation/i;
+/** Prose that makes an index start at 1. */
+export const STARTS_AT_ONE = /\b(1-based|one-based|starts? (at|from|with) 1\b|starting (at|from|with) 1\b|first (page|item|result|record) is 1\b)/i;
+/** Prose that makes an index start at 0. */
+export const STARTS_AT_ZERO = /\b(0-based|zero-based|starts? (at|from|with) 0\b|starting (at|from|with) 0\b)/i;
+/** Prose that gives a maximum: "max 100", "maximum is 1000", "between 1 and 100", "(1-200". */
+export const MAXIMUM_IN_PROSE = /\bmax(?:imum)?(?:\s+(?:of|is|value is|value))?[:\s]*(\d{1,6})\b|\bbetween\s+\d+\s+and\s+(\d{1,6})\b|\((?:\d+)\s*[-–]\s*(\d{1,6})\b/i;

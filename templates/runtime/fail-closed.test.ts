@@ -1,0 +1,137 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { RunRecord } from '../canonical.ts';
+import type { ConnectorSlots, RunInput, StreamSlot } from '../slots/connector.ts';
+import { runConnector } from './connector.ts';
+import { installFakeHost } from './fake-host.fixture.ts';
+import type { Page } from './http.ts';
+import { selectRecords } from './select-records.ts';
+import { pagePaginator } from './paginators/page.ts';
+import { offsetPaginator } from './paginators/offset.ts';
+import { cursorPaginator } from './paginators/cursor.ts';
+import { pageCtx } from './paginators/ctx.fixture.ts';
+
+/**
+ * Fail closed: a response that is not the shape the plan expects is a finding that makes the run
+ * incomplete — never an empty page and `complete: true`. Each case shows the accepted shape beside
+ * the refused one, so the check can be seen to decide.
+ */
+
+let fake: ReturnType<typeof installFakeHost> | undefined;
+afterEach(() => fake?.restore());
+
+const page = (body: unknown, status = 200): Page => ({ status, headers: {}, body, url: 'https://api.test/x' });
+const strict = { no_content: false, null_items: false };
+const idOf = (fn: () => unknown) => {
+  try {
+    fn();
+    return 'accepted';
+  } catch (e) {
+    return (e as { finding?: { id: string } }).finding?.id ?? String(e);
+  }
+};
+
+describe('select-records: the page must have the shape the plan expects', () => {
+  it('accepts the list where the plan says, and an empty one', () => {
+    expect(selectRecords(page([{ id: 1 }]), '', strict, 'u')).toEqual([{ id: 1 }]);
+    expect(selectRecords(page({ data: [] }), 'data', strict, 'u')).toEqual([]);
+    expect(selectRecords(page([]), '', strict, 'u')).toEqual([]);
+  });
+
+  it('refuses an object keyed by name where a list was expected (a real JupyterHub answers /services so)', () => {
+    expect(idOf(() => selectRecords(page({ alice: { name: 'alice' }, bob: { name: 'bob' } }), '', strict, 'u'))).toBe('items-path-not-a-list');
+  });
+
+  it('refuses a body whose records are under another key', () => {
+    expect(idOf(() => selectRecords(page({ api_tokens: [{ id: 'a' }] }), '', strict, 'u'))).toBe('items-path-not-a-list');
+    expect(idOf(() => selectRecords(page({ items: [{ id: 'a' }] }), 'data', strict, 'u'))).toBe('items-path-missing');
+  });
+
+  it('refuses an empty list when another list in the body holds records', () => {
+    expect(idOf(() => selectRecords(page({ data: [], users: [{ id: 'a' }] }), 'data', strict, 'u'))).toBe('records-elsewhere');
+    expect(idOf(() => selectRecords(page({ data: [], errors: [{ code: 1 }] }), 'data', strict, 'u'))).toBe('accepted');
+  });
+
+  it('accepts a null list or a 204 only where the docs allow one', () => {
+    expect(idOf(() => selectRecords(page({ data: null }), 'data', strict, 'u'))).toBe('items-path-missing');
+    expect(selectRecords(page({ data: null }), 'data', { no_content: false, null_items: true }, 'u')).toEqual([]);
+    expect(idOf(() => selectRecords(page(undefined, 204), '', strict, 'u'))).toBe('unexpected-status');
+    expect(selectRecords(page(undefined, 204), '', { no_content: true, null_items: false }, 'u')).toEqual([]);
+  });
+});
+
+describe('paginators: a documented stop field missing is a finding, not a silent stop', () => {
+  it('page count', () => {
+    const p = { style: 'page' as const, page_param: 'page', first_page: 1, stop: 'page-count' as const, pages_path: 'pages' };
+    expect(pagePaginator.next(p, pageCtx('https://h.test/u?page=1', { pages: 3 }, [{}]), { page: 1 })).toBe('https://h.test/u?page=2');
+    expect(idOf(() => pagePaginator.next(p, pageCtx('https://h.test/u?page=1', {}, [{}]), { page: 1 }))).toBe('stop-signal-missing');
+  });
+
+  it('total, counted by records received (pages = ceil(total / size) even when the server clamps)', () => {
+    const p = { style: 'page' as const, page_param: 'page', size_param: 'limit', page_size: 100, first_page: 1, stop: 'total' as const, total_path: 'data.total' };
+    const state = {};
+    const first = pagePaginator.first(p, 'https://h.test/u', state);
+    const second = pagePaginator.next(p, pageCtx(first, { data: { total: 12 } }, Array(10).fill({})), state);
+    expect(second).toBe('https://h.test/u?limit=100&page=2');
+    expect(pagePaginator.next(p, pageCtx(second!, { data: { total: 12 } }, Array(2).fill({})), state)).toBeUndefined();
+    expect(idOf(() => pagePaginator.next(p, pageCtx(first, { data: { total: null } }, [{}]), {}))).toBe('stop-signal-missing');
+  });
+
+  it('has-more flag of the wrong type', () => {
+    const p = { style: 'offset' as const, offset_param: 'offset', limit_param: 'limit', page_size: 10, first_offset: 0, stop: 'has-more-field' as const, more_path: 'more' };
+    expect(idOf(() => offsetPaginator.next(p, pageCtx('https://h.test/u', { more: 'true' }, [{}]), {}))).toBe('pagination-value-invalid');
+    expect(idOf(() => offsetPaginator.next(p, pageCtx('https://h.test/u', {}, [{}]), {}))).toBe('stop-signal-missing');
+    expect(offsetPaginator.next(p, pageCtx('https://h.test/u', { more: false }, [{}]), {})).toBeUndefined();
+  });
+
+  it('a cursor from a declared response header, and a cursor that is an object', () => {
+    const fromHeader = { style: 'cursor' as const, cursor_param: 'page_token', cursor_header: 'X-Next-Page-Token', stop: 'empty-cursor' as const };
+    expect(cursorPaginator.next(fromHeader, pageCtx('https://h.test/m', [], [{}], { 'x-next-page-token': 'abc' }), {})).toBe('https://h.test/m?page_token=abc');
+    expect(cursorPaginator.next(fromHeader, pageCtx('https://h.test/m', [], [{}]), {})).toBeUndefined();
+    const fromBody = { style: 'cursor' as const, cursor_param: 'cursor', cursor_path: 'next', stop: 'empty-cursor' as const };
+    expect(idOf(() => cursorPaginator.next(fromBody, pageCtx('https://h.test/m', { next: { token: 'x' } }, [{}]), {}))).toBe('pagination-value-invalid');
+  });
+});
+
+describe('runConnector: findings reach the run record', () => {
+  const input: RunInput = { base_url: 'https://hub.test', tenant_variables: {}, max_pages_per_stream: 20, max_records: 1000, retry: { max_attempts: 2, base_delay_ms: 0, max_delay_ms: 0 } };
+  const users: StreamSlot = {
+    name: 'users', kind: 'human', operation_id: 'listUsers', path: '/users', path_params: {}, query: {}, query_variables: [], headers: {}, items_path: '',
+    empty: { no_content: false, null_items: false }, pagination: { style: 'none', stop: 'single-page' }, mapping: { id: { path: 'name', transform: 'string' } }, parent: null,
+  };
+  const tokens: StreamSlot = { ...users, name: 'tokens', kind: 'token', operation_id: 'listTokens', path: '/users/{name}/tokens', mapping: { id: { path: 'id', transform: 'string' } }, parent: { stream: 'users', param: 'name', from_field: 'name', relation: 'owns', parent_is: 'from' } };
+  const slots: ConnectorSlots = { vendor: 'hub', tenant_variables: [], streams: [users, tokens] };
+
+  it('a child list in another shape than documented: every parent is tried, the stream is incomplete, the run too', async () => {
+    fake = installFakeHost((url) => (url.endsWith('/users') ? { json: [{ name: 'ada' }, { name: 'bob' }] } : { json: { api_tokens: [{ id: 't1' }] } }));
+    await runConnector(slots, input);
+    const run = fake.emitted.at(-1) as RunRecord;
+    expect(run.complete).toBe(false);
+    expect(run.streams[0]).toMatchObject({ name: 'users', complete: true, records: 2 });
+    expect(run.streams[1]).toMatchObject({ name: 'tokens', complete: false, findings_total: 2 });
+    expect(run.streams[1]!.findings.map((f) => [f.id, f.url])).toEqual([
+      ['items-path-not-a-list', 'https://hub.test/users/ada/tokens'],
+      ['items-path-not-a-list', 'https://hub.test/users/bob/tokens'],
+    ]);
+  });
+
+  it('records without the mapped id field', async () => {
+    fake = installFakeHost(() => ({ json: [{ name: 'ada' }, { login: 'bob' }] }));
+    await runConnector({ ...slots, streams: [users] }, input);
+    const run = fake.emitted.at(-1) as RunRecord;
+    expect(run.streams[0]).toMatchObject({ complete: false, records: 1, unidentifiable: 1 });
+    expect(run.streams[0]!.findings[0]).toMatchObject({ id: 'record-without-id', args: { count: 1, id_path: 'name' } });
+  });
+
+  it('a child of an incomplete parent says so', async () => {
+    fake = installFakeHost((url) => (url.endsWith('/users') ? { json: { users: [{ name: 'ada' }] } } : { json: [] }));
+    await runConnector(slots, input);
+    const run = fake.emitted.at(-1) as RunRecord;
+    expect(run.streams.map((s) => s.findings.map((f) => f.id))).toEqual([['items-path-not-a-list'], ['parent-incomplete']]);
+  });
+
+  it('the same run against the shape the plan expects is complete', async () => {
+    fake = installFakeHost((url) => (url.endsWith('/users') ? { json: [{ name: 'ada' }] } : { json: [{ id: 't1' }] }));
+    const run = await runConnector(slots, input);
+    expect(run.complete).toBe(true);
+  });
+});

@@ -1,0 +1,66 @@
+/**
+ * template fetchwright/findings@1 — what a run found wrong, as data: a stable kebab-case id, the
+ * URL it happened at and its arguments. Every finding makes its stream incomplete: a consumer may
+ * treat a missing identity as deprovisioned only after a complete run, so a response that is not
+ * the shape the plan expects is never read as an empty page. The text is rendered from the id, in
+ * one place (here), for the run record, the scorecard and a person.
+ */
+
+export type FindingArgs = Record<string, string | number | boolean | null>;
+
+export interface RuntimeFinding {
+  id: RuntimeFindingId;
+  /** The request URL as the fetcher built it (the host adds credentials on the wire, never here). */
+  url: string | null;
+  args: FindingArgs;
+}
+
+/** At most this many findings are kept per stream; the stream's `findings_total` counts them all. */
+export const MAX_FINDINGS_PER_STREAM = 20;
+
+const a = (args: FindingArgs, key: string): string => String(args[key] ?? '?');
+
+/** Every runtime finding: its id and how it reads. */
+export const RUNTIME_FINDINGS = {
+  /** A 2xx body that is not JSON (or is empty where a list was expected). */
+  'body-not-json': (x: FindingArgs) => `the ${a(x, 'status')} response is not JSON${x.detail ? ` (${a(x, 'detail')})` : ''}`,
+  /** The records' path is absent from the body, or `null` where the docs do not allow a null list. */
+  'items-path-missing': (x: FindingArgs) => `the response has no ${x.items_path === '' ? 'list as its body' : `list at "${a(x, 'items_path')}"`} (found ${a(x, 'found')})`,
+  /** The records' path holds an object, a map keyed by name, or a scalar instead of a list. */
+  'items-path-not-a-list': (x: FindingArgs) => `${x.items_path === '' ? 'the body' : `"${a(x, 'items_path')}"`} holds ${a(x, 'found')} instead of a list of records`,
+  /** The list is empty but another list in the same body holds records. */
+  'records-elsewhere': (x: FindingArgs) => `${x.items_path === '' ? 'the body' : `"${a(x, 'items_path')}"`} is empty while "${a(x, 'other_path')}" holds ${a(x, 'count')} records`,
+  /** Records without a value at the mapped id field: they cannot be emitted. */
+  'record-without-id': (x: FindingArgs) => `${a(x, 'count')} records have no value at the id field "${a(x, 'id_path')}"`,
+  /** A status the plan does not expect for a list (a 202, a 204 the docs do not allow, a 3xx, another 4xx). */
+  'unexpected-status': (x: FindingArgs) => `unexpected status ${a(x, 'status')}: ${a(x, 'message')}`,
+  /** 401/403: the credential was refused; the whole run stops. */
+  'auth-refused': (x: FindingArgs) => `${a(x, 'status')}: the vendor refused the credential — ${a(x, 'message')}. Check the credential and that it has the scopes the manifest lists`,
+  'not-found': (x: FindingArgs) => `404: ${a(x, 'message')}`,
+  'rate-limited': (x: FindingArgs) => `429 after every retry: ${a(x, 'message')}`,
+  'server-error': (x: FindingArgs) => `${a(x, 'status')} after every retry: ${a(x, 'message')}`,
+  /** The request itself failed (refused by the egress gate, a network error). */
+  'fetch-failed': (x: FindingArgs) => `the request failed: ${a(x, 'message')}`,
+  /** The documented end-of-list field is absent from a page, so the end cannot be known. */
+  'stop-signal-missing': (x: FindingArgs) => `the page has no "${a(x, 'path')}" to say whether more pages follow (found ${a(x, 'found')})`,
+  /** The field the next position is read from holds something other than a string or number. */
+  'pagination-value-invalid': (x: FindingArgs) => `"${a(x, 'path')}" holds ${a(x, 'found')}, not a next position`,
+  /** The next request would repeat one already made, or a page held only records already seen. */
+  'pagination-loop': (x: FindingArgs) => `pagination did not advance (${a(x, 'detail')}); stopped instead of looping`,
+  'page-cap': (x: FindingArgs) => `stopped at the cap of ${a(x, 'cap')} pages`,
+  'record-cap': (x: FindingArgs) => `stopped at the cap of ${a(x, 'cap')} records`,
+  /** A tenant variable the run input does not give. */
+  'missing-tenant-variable': (x: FindingArgs) => `no value for {${a(x, 'name')}}: give the tenant's ${a(x, 'name')} in the run's tenant_variables`,
+  /** A child stream whose parent list is incomplete: the children of parents never read are missing. */
+  'parent-incomplete': (x: FindingArgs) => `its parent stream ${a(x, 'parent')} is incomplete, so the children of parents it never read are missing`,
+  /** The stream was not run because an earlier one failed authentication. */
+  'not-run': (x: FindingArgs) => `not run: ${a(x, 'why')}`,
+} satisfies Record<string, (args: FindingArgs) => string>;
+
+export type RuntimeFindingId = keyof typeof RUNTIME_FINDINGS;
+
+/** One line for a person: the finding's text and where it happened. */
+export function describeFinding(f: RuntimeFinding): string {
+  const text = RUNTIME_FINDINGS[f.id](f.args);
+  return f.url ? `${text} (${f.url})` : text;
+}
