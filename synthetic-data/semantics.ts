@@ -46,7 +46,7 @@ export function semanticOf(name: string, schema: SchemaNode): Semantic {
   }
   const format = schema.format?.toLowerCase();
   if (format === 'email' || /(^|_)e?mail($|_address)|email/.test(n)) return 'email';
-  if (format === 'date-time' || /(_at|_on|_time|timestamp|date_?created|date_?updated|creation_?timestamp)$|^(created|updated|last_?login|last_?used|expires?|expiration|valid_until|not_after)$/.test(n)) return 'datetime';
+  if (format === 'date-time' || /(_at|_on|_time|timestamp|date_?created|date_?updated|creation_?timestamp)$|^(created|updated|last_?login|last_?used|expires?|expiry|expiry_?date|expiration|expiration_?date|valid_until|not_after|not_before)$/.test(n)) return 'datetime';
   if (format === 'date') return 'date';
   if (format === 'uuid' || n === 'uuid') return 'uuid';
   if (format === 'uri' || format === 'url' || /(^|_)(url|uri|href|link|avatar|image)($|_)/.test(n)) return 'url';

@@ -14,11 +14,11 @@ export function describePagination(p: Pagination): string {
     case 'link-header':
       return `Link header rel=${p.rel}${p.cursor_param ? ` (carries ${p.cursor_param})` : ''}`;
     case 'cursor':
-      return `cursor ${p.cursor_param} ← ${p.cursor_path}`;
+      return `cursor ${p.cursor_param} ← ${p.cursor_header ? `header ${p.cursor_header}` : p.cursor_path}`;
     case 'offset':
       return `offset ${p.offset_param}/${p.limit_param}=${p.page_size}, stop: ${p.stop === 'has-more-field' ? `${p.more_path} false` : p.stop === 'last-field' ? `${p.last_path} true` : p.stop === 'total' ? `${p.total_path} reached` : 'empty page'}`;
     case 'page':
-      return `page ${p.page_param}${p.size_param ? `/${p.size_param}` : ''} from ${p.first_page}, stop: ${p.stop === 'page-count' ? `${p.pages_path}` : p.stop === 'has-more-field' ? `${p.more_path} false` : p.stop === 'last-field' ? `${p.last_path} true` : 'empty page'}`;
+      return `page ${p.page_param}${p.size_param ? `/${p.size_param}` : ''} from ${p.first_page}, stop: ${p.stop === 'page-count' ? `${p.pages_path}` : p.stop === 'total' ? `${p.total_path} reached` : p.stop === 'has-more-field' ? `${p.more_path} false` : p.stop === 'last-field' ? `${p.last_path} true` : 'empty page'}`;
     case 'next-url':
       return `next URL ${p.next_path}${p.relative ? ' (relative)' : ''}`;
     case 'none':

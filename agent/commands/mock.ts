@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { createMockVendor } from '../../synthetic-data/mock-api/mock-vendor.ts';
+import { presentationsOf, schemesOf } from '../../synthetic-data/mock-api/read-auth.ts';
 import { serveMock } from '../../synthetic-data/mock-api/serve.ts';
 import type { Command } from '../cli/main.ts';
 import { EXIT, FetchwrightError } from '../errors.ts';
 import { ingest } from '../ingest/ingest.ts';
-import { credentialFor } from '../plan/detect-auth.ts';
 
 export const MockOptions = z.object({
   docs: z.string().min(1),
@@ -35,9 +35,9 @@ export const command: Command = {
     const base = new URL(mock.baseUrl);
     io.stdout.write(`mock of ${model.vendor} at ${served.url}${base.pathname === '/' ? '' : base.pathname} (standing in for ${mock.baseUrl})\n`);
     io.stdout.write('synthetic credentials (placeholders, accepted only by this mock):\n');
-    for (const scheme of model.security_schemes) {
-      const { header } = credentialFor(scheme, model);
-      io.stdout.write(`  ${scheme.key}: ${header.in} ${header.name}: ${header.prefix}${mock.credentials[scheme.key]?.value}\n`);
+    // As the mock reads the docs (its own reading, not the planner's): every documented way to present each credential.
+    for (const scheme of schemesOf(model)) {
+      for (const p of presentationsOf(scheme, model)) io.stdout.write(`  ${scheme.key}: ${p.in} ${p.name}: ${p.prefix}${mock.credentials[scheme.key]?.value}\n`);
     }
     io.stdout.write(`${opts.noFaults ? 'faults off' : 'faults on: the first request to each list answers 429 (Retry-After: 1), a later page 503 — --no-faults to turn them off'}\npress Ctrl-C to stop\n`);
     await new Promise<void>((resolve) => {

@@ -25,7 +25,11 @@ export const PAGINATION_FINDINGS = new Set([
   'undocumented-parameter',
 ]);
 
+/** Finding ids that say the credential, not the paging, is wrong: no other pagination reading can cure them. */
+const AUTH_FINDINGS = new Set(['auth-refused', 'credential-rejected', 'auth-never-verified']);
+
 export function nextHypothesis(plan: ConnectorPlan, card: Scorecard): { plan: ConnectorPlan; changes: string[] } | undefined {
+  if (card.findings.some((f) => f.level === 'error' && AUTH_FINDINGS.has(f.id))) return undefined;
   const failing = new Set(card.findings.filter((f) => f.level === 'error' && f.stream !== undefined && PAGINATION_FINDINGS.has(f.id)).map((f) => f.stream!));
   const changes: string[] = [];
   const streams = plan.streams.map((s) => {

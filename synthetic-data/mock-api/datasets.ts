@@ -6,8 +6,9 @@ import { matchRoute, routeOf, type Route } from './routes.ts';
 
 /**
  * The identities the mock serves, generated on first use and then fixed: per list operation, and
- * for a child list per parent record. A root list holds a count that is not a multiple of the page
- * size and spans at least three pages, with one record repeated across the first page boundary.
+ * for a child list per parent record. A root list — and the child list of the first parent — holds
+ * a count that is not a multiple of the page size and spans at least three pages, with one record
+ * repeated across the first page boundary where the docs say the list is paged.
  */
 
 /** A served record: an object, or a bare id where the docs' list holds ids. */
@@ -176,7 +177,9 @@ export class Datasets {
       }
     }
     const seed = seedOf(this.seed, key);
-    const count = parent ? 1 + (seed % 3) : this.rootCount;
+    // A child list under the first parent spans pages too (a group with many members), so a child
+    // stream's pagination is proved as well; the other parents have one to three children.
+    const count = parent && parent.record !== parent.dataset.unique[0] ? 1 + (seed % 3) : this.rootCount;
     const itemType = this.view.resolve(reading.items).type ?? [];
     const scalar = itemType.length > 0 && itemType.every((t) => ['string', 'integer', 'number'].includes(t));
     const unique: Row[] = scalar ? generateScalars(reading.items, this.view, { seed, count }) : generateRecords(reading.items, this.view, { seed, count, fixed, extraFields: true });

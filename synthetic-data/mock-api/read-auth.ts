@@ -25,10 +25,29 @@ export interface Presentation {
   caseInsensitivePrefix: boolean;
 }
 
+/**
+ * The key of the scheme the mock reads from prose alone: docs that declare no security scheme but
+ * whose authentication pages show every call carrying `Authorization: Bearer <access_token>`.
+ */
+export const PROSE_SCHEME = '(prose)';
+
+/**
+ * The docs' security schemes, and — when they declare none — the one their authentication prose
+ * shows in a sample (`Authorization: Bearer <access_token>`), so that a connector sending nothing is
+ * refused as the real API would refuse it.
+ */
+export function schemesOf(model: Pick<ApiModel, 'security_schemes' | 'prose'>): SecurityScheme[] {
+  if (model.security_schemes.length) return model.security_schemes;
+  const prose = model.prose.filter((p) => p.topics.includes('auth'));
+  const sample = prose.find((p) => samplePrefixes(p.text, 'Authorization').length);
+  if (!sample) return [];
+  return [{ key: PROSE_SCHEME, type: 'apiKey', in: 'header', name: 'Authorization', description: '', flows: [], scopes: [], source: sample.source }];
+}
+
 /** A placeholder credential for every security scheme, deterministic for a seed. */
-export function syntheticCredentials(model: Pick<ApiModel, 'security_schemes'>, seed: number): Record<string, SyntheticCredential> {
+export function syntheticCredentials(model: Pick<ApiModel, 'security_schemes' | 'prose'>, seed: number): Record<string, SyntheticCredential> {
   return Object.fromEntries(
-    model.security_schemes.map((s) => {
+    schemesOf(model).map((s) => {
       const secret = `fw-synthetic-${s.key.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-${seed.toString(36)}`;
       const value = s.type === 'http' && s.scheme?.toLowerCase() === 'basic' ? Buffer.from(`fw-synthetic-user:${secret}`).toString('base64') : secret;
       return [s.key, { scheme: s.key, value }];
@@ -108,11 +127,12 @@ export function presentationsOf(scheme: SecurityScheme, model: Pick<ApiModel, 'p
  * credential the API declares); `[]` at the operation means no credential is needed; docs that
  * define schemes but never require one accept any single scheme.
  */
-export function alternativesFor(op: Operation, model: Pick<ApiModel, 'security' | 'security_schemes'>): { scheme: string }[][] {
+export function alternativesFor(op: Operation, model: Pick<ApiModel, 'security' | 'security_schemes' | 'prose'>): { scheme: string }[][] {
   if (op.security && op.security.length === 0) return [[]];
   const declared = [...(op.security ?? []), ...model.security];
   if (declared.length) return declared;
-  return model.security_schemes.length ? model.security_schemes.map((s) => [{ scheme: s.key }]) : [[]];
+  const schemes = schemesOf(model);
+  return schemes.length ? schemes.map((s) => [{ scheme: s.key }]) : [[]];
 }
 
 function presented(p: Presentation, credential: SyntheticCredential, request: { headers: Headers; query: URLSearchParams }): boolean {
@@ -132,7 +152,7 @@ export function authorised(
   credentials: Record<string, SyntheticCredential>,
   request: { headers: Headers; query: URLSearchParams },
 ): boolean {
-  const schemes = new Map(model.security_schemes.map((s) => [s.key, s]));
+  const schemes = new Map(schemesOf(model).map((s) => [s.key, s]));
   return alternativesFor(op, model).some((alternative) =>
     alternative.every((r) => {
       const scheme = schemes.get(r.scheme);

@@ -4,7 +4,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { captureIo } from '../../agent/cli/io.ts';
 import { main } from '../../agent/cli/main.ts';
+import { readConnectorDir } from '../../agent/generate/connector-dir.ts';
 import { Manifest } from '../../agent/render/manifest.ts';
+import { validateConnector } from '../../agent/validate/run-validation.ts';
 import { Scorecard } from '../../agent/validate/scorecard.ts';
 import { errorIds } from '../helpers/findings.ts';
 import { vendorDoc } from '../helpers/vendor-docs.ts';
@@ -34,6 +36,10 @@ describe('generate: every real vendor description', () => {
       const manifest = Manifest.parse(JSON.parse(await readFile(path.join(result.dir, 'manifest.json'), 'utf8')));
       expect(manifest.methods).toEqual(['GET']);
       expect(JSON.stringify(manifest)).not.toMatch(/fw-synthetic/);
+      // Not a pass by luck of one mock: other synthetic identities, another page cap, another list length.
+      const c = await readConnectorDir(result.dir);
+      const again = await validateConnector({ model: c.model, plan: c.plan, fetcherSource: c.fetcher, seed: 7, mock: { pageSize: 4, rootCount: 13 } });
+      expect(errorIds(again)).toEqual([]);
     }, 30_000);
   }
 });

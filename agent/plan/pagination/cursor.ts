@@ -1,6 +1,18 @@
 import type { Evidence, Pagination } from '../connector-plan.ts';
+import { quoted } from '../evidence.ts';
 import { fieldEvidence, pageSizeOf, paramEvidence, paramNamed, type BodyField, type PaginationSignals } from './signals.ts';
-import { CURSOR_FIELD, CURSOR_PARAM, LIMIT_PARAM } from './vocabulary.ts';
+import { CURSOR_FIELD, CURSOR_HEADER, CURSOR_PARAM, LIMIT_PARAM } from './vocabulary.ts';
+
+/**
+ * The declared response header that carries a cursor parameter's next value: the one the
+ * parameter's prose names (“from the `X-Next-Page-Token` header”), else one named like a cursor.
+ */
+export function cursorHeaderFor(s: PaginationSignals, param: { description?: string | undefined }): { name: string; named: boolean } | undefined {
+  const named = s.headers.find((h) => h.toLowerCase() !== 'link' && namesWord(param.description, h));
+  if (named) return { name: named, named: true };
+  const looks = s.headers.find((h) => CURSOR_HEADER.test(h));
+  return looks ? { name: looks, named: false } : undefined;
+}
 
 
 /** Pages with an opaque cursor the body returns (`response_metadata.next_cursor`, `metadata.continue`). */
@@ -8,6 +20,25 @@ export function detectCursor(s: PaginationSignals): Pagination[] {
   const out: Pagination[] = [];
   // A parameter whose prose talks about the cursor is one only when it is not the page size.
   for (const param of s.params.filter((p) => CURSOR_PARAM.test(p.name) || (/\bcursor\b/i.test(p.description ?? '') && !LIMIT_PARAM.test(p.name)))) {
+    const limit = paramNamed(s, LIMIT_PARAM);
+    const pageSize = pageSizeOf(limit, s.view);
+    const header = cursorHeaderFor(s, param);
+    if (header) {
+      const response = s.op.responses.find((r) => r.headers.some((h) => h.name === header.name)) ?? s.op.responses[0];
+      out.push({
+        style: 'cursor',
+        cursor_param: param.name,
+        cursor_header: header.name,
+        ...(limit ? { limit_param: limit.name } : {}),
+        ...(limit && pageSize ? { page_size: pageSize } : {}),
+        stop: 'empty-cursor',
+        evidence: [
+          paramEvidence(param, `${param.name} is the cursor parameter${header.named ? `, its value taken from the ${header.name} header as its description says` : ''}`, header.named ? wordPattern(header.name) : undefined),
+          quoted(response?.source ?? s.op.source, header.name, `the response declares the ${header.name} header: it carries the next ${param.name}; paging stops when a page has none`),
+        ],
+        confidence: header.named ? 0.95 : 0.8,
+      });
+    }
     const candidates = s.fields.filter((f) => CURSOR_FIELD.test(f.name) && isScalar(f) && !isUrl(f));
     if (!candidates.length) continue;
     // Prefer the field the parameter's prose names, then one named like the parameter, then the nearest.
@@ -22,8 +53,6 @@ export function detectCursor(s: PaginationSignals): Pagination[] {
     ];
     let score = 0.8;
     if (named || same) score += 0.15;
-    const limit = paramNamed(s, LIMIT_PARAM);
-    const pageSize = pageSizeOf(limit, s.view);
     out.push({
       style: 'cursor',
       cursor_param: param.name,

@@ -1,5 +1,6 @@
 import type { Evidence, Pagination } from '../connector-plan.ts';
 import { excerpt, quoted, reasoned } from '../evidence.ts';
+import { cursorHeaderFor } from './cursor.ts';
 import { mentions, pageSizeOf, paramEvidence, paramNamed, type PaginationSignals } from './signals.ts';
 import { CURSORISH, CURSOR_FIELD, CURSOR_PARAM, LIMIT_PARAM, LINK_WORDS, NEXT_PATH, OPAQUE_CURSOR } from './vocabulary.ts';
 
@@ -24,7 +25,7 @@ export function detectLinkHeader(s: PaginationSignals): Pagination[] {
   } else if (!header) {
     // A cursor parameter whose value no response field carries can only come back in a header.
     const orphan = s.params.find((p) => CURSOR_PARAM.test(p.name) && !LIMIT_PARAM.test(p.name) && OPAQUE_CURSOR.test(p.description ?? ''));
-    const carried = s.fields.some((f) => CURSOR_FIELD.test(f.name) || NEXT_PATH.test(f.path));
+    const carried = s.fields.some((f) => CURSOR_FIELD.test(f.name) || NEXT_PATH.test(f.path)) || (!!orphan && !!cursorHeaderFor(s, orphan));
     if (orphan && !carried) {
       cursorParam = orphan;
       score += 0.4;

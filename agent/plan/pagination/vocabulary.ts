@@ -21,3 +21,7 @@ export const PAGES_FIELD = /^(pages|total_?pages|page_?count|last_?page|num_?pag
 export const LIMIT_PARAM = /^(limit|count|max_?results|maxresults|page_?size|pagesize|per_?page|size|\$top|take|max|page\[size\]|page\[limit\])$/i;
 /** Prose that calls a parameter's value an opaque cursor (not, say, the id of the last record). */
 export const OPAQUE_CURSOR = /\bcursor\b|\bopaque\b|\bnext page\b/i;
+/** Response headers that carry the next cursor (`X-Next-Page-Token`, `Next-Cursor`). */
+export const CURSOR_HEADER = /^(x-)?(next-?page-?token|next-?cursor|next-?token|continuation-?token|cursor|next-?marker)$/i;
+/** A number field's description that makes it the count of pages ("Total number of pages."). */
+export const PAGES_PROSE = /\bnumber of pages\b|\bpage count\b/i;
