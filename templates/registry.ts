@@ -23,7 +23,7 @@ export const TEMPLATES: TemplateInfo[] = [
   { id: 'fetchwright/sha256', version: 1, file: 'runtime/sha256.ts' },
   { id: 'fetchwright/findings', version: 1, file: 'runtime/findings.ts' },
   { id: 'fetchwright/errors', version: 2, file: 'runtime/errors.ts' },
-  { id: 'fetchwright/retry', version: 1, file: 'runtime/retry.ts' },
+  { id: 'fetchwright/retry', version: 2, file: 'runtime/retry.ts' },
   { id: 'fetchwright/http', version: 2, file: 'runtime/http.ts' },
   { id: 'fetchwright/paginator-types', version: 1, file: 'runtime/paginators/types.ts' },
   { id: 'fetchwright/paginator-signal', version: 1, file: 'runtime/paginators/signal.ts' },

@@ -15,6 +15,16 @@ describe('template retry + http', () => {
     expect(retryDelay(503, {}, DEFAULT_RETRY.max_attempts - 1, DEFAULT_RETRY, 0)).toBeUndefined();
   });
 
+  it('without Retry-After, a 429 waits for the documented reset: seconds to wait, or a UTC epoch time', () => {
+    const now = Date.UTC(2026, 10, 30, 12, 0, 0);
+    expect(retryDelay(429, { 'x-rate-limit-reset': String(now / 1000 + 12) }, 0, DEFAULT_RETRY, now)).toBe(12_000);
+    expect(retryDelay(429, { 'ratelimit-reset': '7' }, 0, DEFAULT_RETRY, now)).toBe(7_000);
+    expect(retryDelay(429, { 'x-ratelimit-reset': String(now / 1000 + 3600) }, 0, DEFAULT_RETRY, now)).toBe(DEFAULT_RETRY.max_delay_ms);
+    // Retry-After wins when both are sent; nothing usable falls back to backoff.
+    expect(retryDelay(429, { 'retry-after': '2', 'x-rate-limit-reset': String(now / 1000 + 12) }, 0, DEFAULT_RETRY, now)).toBe(2_000);
+    expect(retryDelay(429, { 'x-rate-limit-reset': 'soon' }, 1, DEFAULT_RETRY, now)).toBe(1_000);
+  });
+
   it('retries a 429 and a transient 503, then returns the page', async () => {
     const answers = [
       { status: 429, headers: { 'retry-after': '1' }, body: '{"error":"slow down"}' },

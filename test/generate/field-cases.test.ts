@@ -32,13 +32,13 @@ async function generated(docs: string, options: { force?: boolean; maxAttempts?:
 }
 
 /** Runs a generated fetcher against a hand-written double on loopback terms; returns the run record and the identities. */
-async function runAgainst(plan: ConnectorPlan, fetcher: string, origin: string, basePath: string, answer: (url: URL) => Response) {
+async function runAgainst(plan: ConnectorPlan, fetcher: string, origin: string, basePath: string, answer: (url: URL) => Response, timing: { sleepScale: number; retry: { max_attempts: number; base_delay_ms: number; max_delay_ms: number } } = { sleepScale: 0, retry: { max_attempts: 2, base_delay_ms: 0, max_delay_ms: 0 } }) {
   const compiled = compileFetcher(fetcher);
   if (!compiled.ok) throw new Error(compiled.message);
   const result = await runFetcher({
     source: compiled.js,
-    input: { base_url: `${origin}${basePath}`, tenant_variables: {}, max_pages_per_stream: 100, max_records: 100_000, retry: { max_attempts: 2, base_delay_ms: 0, max_delay_ms: 0 } },
-    sleepScale: 0,
+    input: { base_url: `${origin}${basePath}`, tenant_variables: {}, max_pages_per_stream: 100, max_records: 100_000, retry: timing.retry },
+    sleepScale: timing.sleepScale,
     egress: { allowedHosts: [new URL(origin).host], allowedMethods: ['GET'], maxRequests: 1_000, injectAuth: () => Object.fromEntries(plan.auth.credentials.map((c) => [c.name, `${c.prefix}t0ken`])), fetchImpl: async (r) => answer(new URL(r.url)) },
   });
   return { run: RunRecord.parse(result.records.find((r) => r.type === 'run')), ids: result.records.filter((r) => r.type === 'identity').map((r) => r.id as string) };
@@ -125,10 +125,28 @@ describe('16 — authentication described only in prose', () => {
 });
 
 describe('17 and 19 — rate-limit resets and repeated operationIds', () => {
-  it('17 passes through a 429 that carries only X-Rate-Limit-Reset', async () => {
+  it('17 passes its proof through a 429 that carries only X-Rate-Limit-Reset, and against a server that refuses retries before the reset, waits for it', async () => {
     const { result } = await generated(at('17-ratelimit-reset-epoch/spec.yaml'));
     expect(errorIds(result.scorecard)).toEqual([]);
     expect(result.scorecard.retries_exercised.rate_limited).toBeGreaterThan(0);
+    // The window resets 1.5 s from the first request; retrying earlier only returns more 429s.
+    let reset: number | undefined;
+    const users = Array.from({ length: 3 }, (_, i) => ({ id: `00u${i}`, status: 'ACTIVE', profile: { login: `u${i}@kestrel.example`, email: `u${i}@kestrel.example` } }));
+    const { run, ids } = await runAgainst(
+      result.plan,
+      result.fetcher,
+      'https://example-org.kestrel.example',
+      '',
+      () => {
+        reset ??= Date.now() + 1_500;
+        if (Date.now() < reset) return Response.json({ errorSummary: 'API call exceeded rate limit' }, { status: 429, headers: { 'X-Rate-Limit-Reset': String(Math.ceil(reset / 1000)) } });
+        return Response.json(users);
+      },
+      // Exponential backoff alone (10 ms, 20 ms) would spend every attempt inside the window.
+      { sleepScale: 1, retry: { max_attempts: 3, base_delay_ms: 10, max_delay_ms: 5_000 } },
+    );
+    expect(run.complete).toBe(true);
+    expect(ids).toHaveLength(3);
   });
 
   it('19 keys operations by method and path: every stream gets its own data, and the proof passes', async () => {
