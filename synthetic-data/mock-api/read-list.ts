@@ -167,7 +167,8 @@ function lastWord(path: string): string {
  */
 function locateRecords(view: SchemaView, body: SchemaNode, op: Operation): { path: string; items: SchemaNode; problem?: string } | undefined {
   if (view.isArray(body)) return { path: '', items: view.items(body) ?? {} };
-  const arrays = arraysIn(view, body);
+  // Related resources, errors and links beside a list are never its records (JSON:API's `included`).
+  const arrays = arraysIn(view, body).filter((a) => !/^(included|errors|warnings|messages|links|_links)$/i.test(a.path.split('.').at(-1)!));
   if (!arrays.length) return undefined;
   const objects = arrays.filter((a) => a.objects);
   const pool = objects.length ? objects : arrays;

@@ -12,7 +12,7 @@ import { arg, defineFindings, findingOf, type Finding } from '../finding.ts';
 
 export const MECHANISM_FINDINGS = defineFindings({
   'items-path-disagrees': { level: 'error', text: (a) => `the plan reads the records at ${a.plan === '' ? 'the body' : `"${arg(a, 'plan')}"`}, but the docs put them at ${a.docs === '' ? 'the body' : `"${arg(a, 'docs')}"`}` },
-  'records-location-ambiguous': { level: 'warning', text: (a) => arg(a, 'problem') },
+  'records-location-ambiguous': { level: 'error', text: (a) => `${arg(a, 'problem')}: the mock cannot tell where the records are, so the proof cannot pass on the plan's guess` },
   'pagination-mechanism-undeclared': { level: 'error', text: (a) => `the plan relies on ${arg(a, 'mechanism')}, which the docs do not declare for this operation` },
   'pagination-ignored': { level: 'error', text: (a) => `the plan reads one page, but the docs say this list is paged (${arg(a, 'how')})` },
 });

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { planHeuristically } from '../../plan/heuristic-planner.ts';
+import type { Pagination, Stream } from '../../plan/connector-plan.ts';
+import { createMockVendor } from '../../../synthetic-data/mock-api/mock-vendor.ts';
+import { arrayOf, listOp, modelOf, openapi, query, USER } from '../../../test/helpers/spec.ts';
+import { checkMechanisms } from './mechanisms.ts';
+
+/**
+ * The plan's reading of a list against the mock's literal reading of the same docs: each case pairs
+ * a plan the docs support (no finding) with one that relies on something they do not declare.
+ */
+
+const bearer = { components: { securitySchemes: { t: { type: 'http', scheme: 'bearer' } } }, security: [{ t: [] }] };
+
+async function setup(paths: object) {
+  const model = await modelOf(openapi(paths, bearer));
+  const plan = planHeuristically(model);
+  const mock = createMockVendor(model, { seed: 1 });
+  const stream = plan.streams[0]!;
+  const reading = mock.readingOf(model.operations.find((o) => o.id === stream.operation_id)!)!;
+  const check = (change: Partial<Stream> = {}) => checkMechanisms({ ...stream, ...change }, reading).map((f) => `${f.id}: ${f.args.mechanism ?? f.args.docs ?? f.args.how ?? ''}`);
+  return { stream, check };
+}
+
+const evidence = { evidence: [], confidence: 0.5 };
+
+describe('mechanisms: what the plan relies on against what the docs declare', () => {
+  it('a Link header: accepted where declared, named where it is not', async () => {
+    const declared = await setup({ '/users': listOp(arrayOf(USER), { parameters: [query('after', { type: 'string' })], headers: { Link: { schema: { type: 'string' } } } }) });
+    expect(declared.stream.pagination.style).toBe('link-header');
+    expect(declared.check()).toEqual([]);
+    const undeclared = await setup({ '/users': listOp({ type: 'object', properties: { data: arrayOf(USER), next_cursor: { type: 'string' } } }, { parameters: [query('cursor', { type: 'string' }, 'Cursor for the next page.')] }) });
+    expect(undeclared.check()).toEqual([]);
+    const link: Pagination = { style: 'link-header', rel: 'next', cursor_param: 'cursor', stop: 'no-next-link', ...evidence };
+    expect(undeclared.check({ pagination: link })).toEqual(['pagination-mechanism-undeclared: a Link response header (rel="next")']);
+  });
+
+  it('a cursor read from a field the response does not have', async () => {
+    const { check } = await setup({ '/users': listOp({ type: 'object', properties: { data: arrayOf(USER), next_cursor: { type: 'string' } } }, { parameters: [query('cursor', { type: 'string' }, 'Cursor for the next page.')] }) });
+    const wrong: Pagination = { style: 'cursor', cursor_param: 'cursor', cursor_path: 'meta.next', stop: 'empty-cursor', ...evidence };
+    expect(check({ pagination: wrong })).toEqual(['pagination-mechanism-undeclared: a next cursor in the response field "meta.next"']);
+  });
+
+  it('one page read from a list the docs page, and records read from the wrong place', async () => {
+    const { check } = await setup({ '/users': listOp({ type: 'object', properties: { items: arrayOf(USER), total: { type: 'integer' } } }, { parameters: [query('offset', { type: 'integer' }), query('limit', { type: 'integer' })] }) });
+    expect(check()).toEqual([]);
+    expect(check({ pagination: { style: 'none', stop: 'single-page', ...evidence } })).toEqual(['pagination-ignored: the `offset` offset']);
+    expect(check({ items_path: 'data' })).toEqual(['items-path-disagrees: items']);
+  });
+
+  it('two unnamed lists in one body: the docs do not say which holds the records, so the proof cannot pass', async () => {
+    const { stream, check } = await setup({ '/users': listOp({ type: 'object', properties: { data: arrayOf(USER), archived: arrayOf(USER) } }) });
+    expect(stream.items_path).toBe('data');
+    expect(check().map((f) => f.split(':')[0])).toEqual(['records-location-ambiguous']);
+    // Related resources and errors beside the list are never taken for it (JSON:API's `included`).
+    const beside = await setup({ '/users': listOp({ type: 'object', properties: { data: arrayOf(USER), included: arrayOf({ id: { type: 'string' } }), errors: arrayOf({ code: { type: 'string' } }) } }) });
+    expect(beside.check()).toEqual([]);
+  });
+});
