@@ -2,6 +2,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { defineConfig } from 'vitest/config';
 
+/** One scratch folder per test run, removed at the end (test/global-setup.ts): every temp folder a test makes goes in it. */
+const scratch = path.join(os.tmpdir(), `fetchwright-test-${process.pid}`);
+
 export default defineConfig({
   test: {
     pool: 'forks',
@@ -9,7 +12,9 @@ export default defineConfig({
     execArgv: ['--no-node-snapshot'],
     include: ['agent/**/*.test.ts', 'sandbox/**/*.test.ts', 'templates/**/*.test.ts', 'synthetic-data/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 30_000,
-    // Every CLI run appends to an audit log: keep the tests' out of the user's state folder.
-    env: { FETCHWRIGHT_STATE_DIR: path.join(os.tmpdir(), `fetchwright-test-state-${process.pid}`) },
+    globalSetup: ['test/global-setup.ts'],
+    provide: { scratch },
+    // os.tmpdir() follows TMPDIR; every CLI run appends to an audit log: keep both out of the user's folders.
+    env: { TMPDIR: scratch, FETCHWRIGHT_STATE_DIR: path.join(scratch, 'state') },
   },
 });

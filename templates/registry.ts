@@ -32,7 +32,7 @@ export const TEMPLATES: TemplateInfo[] = [
   { id: 'fetchwright/paginator-offset', version: 2, file: 'runtime/paginators/offset.ts' },
   { id: 'fetchwright/paginator-page', version: 2, file: 'runtime/paginators/page.ts' },
   { id: 'fetchwright/paginator-next-url', version: 2, file: 'runtime/paginators/next-url.ts' },
-  { id: 'fetchwright/paginator-none', version: 1, file: 'runtime/paginators/none.ts' },
+  { id: 'fetchwright/paginator-none', version: 2, file: 'runtime/paginators/none.ts' },
   { id: 'fetchwright/paginators', version: 1, file: 'runtime/paginators/index.ts' },
   { id: 'fetchwright/guards', version: 2, file: 'runtime/guards.ts' },
   { id: 'fetchwright/select-records', version: 2, file: 'runtime/select-records.ts' },

@@ -56,7 +56,7 @@ export async function generateConnector(model: ApiModel, firstPlan: ConnectorPla
   for (let attempt = 1; ; attempt++) {
     const planSha = hashJson(plan);
     const rendered = renderFetcher(slotsFromPlan(plan), { vendor: plan.vendor, plan_sha256: planSha, docs_sha256: plan.docs_sha256, api_model_sha256: plan.api_model_sha256 });
-    options.onLog?.(`attempt ${attempt}: proving ${plan.streams.length} streams in the sandbox${changes.length ? ` (${changes.join('; ')})` : ''}`);
+    options.onLog?.(`attempt ${attempt}: proving ${plan.streams.length} stream${plan.streams.length === 1 ? '' : 's'} in the sandbox${changes.length ? ` (${changes.join('; ')})` : ''}`);
     const scorecard = await validateConnector({ model, plan, fetcherSource: rendered.source, seed: options.seed });
     const errors = scorecard.findings.filter((f) => f.level === 'error');
     const record: Attempt = { attempt, changes, verdict: scorecard.verdict, findings: errors, scorecard_sha256: scorecard.hashes.scorecard_sha256 };

@@ -19,6 +19,7 @@ export const PAGINATION_FINDINGS = new Set([
   'pagination-value-invalid',
   'pagination-mechanism-undeclared',
   'pagination-ignored',
+  'more-pages-unread',
   'request-past-end',
   'page-size-too-large',
   'bad-page-request',

@@ -75,7 +75,7 @@ export function renderPrBody(input: PrBodyInput): string {
     '- [ ] The mapping of ids, emails and statuses is right (see `VALIDATION.md`)',
     '- [ ] `fetchwright verify` passes on this branch',
     '',
-    'Files: `fetcher.ts` (approved templates + the plan as data), `plan.json`, `manifest.json`, `scorecard.json`, `VALIDATION.md`, `api-model.json`, `change-record.json`.',
+    'Files: `fetcher.ts` (approved templates + the plan as data), `plan.json`, `manifest.json`, `scorecard.json`, `VALIDATION.md`, `api-model.json`, `attempts.json`, `change-record.json`, `PULL_REQUEST.md`.',
   ];
   return `${lines.join('\n')}\n`;
 }

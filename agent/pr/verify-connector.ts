@@ -38,7 +38,7 @@ export async function verifyConnector(dir: string, options: VerifyOptions = {}):
   try {
     raw = await readFile(path.join(abs, RECORD_FILE), 'utf8');
   } catch {
-    throw new FetchwrightError('invalid-connector', `${RECORD_FILE} is missing from ${dir}: this connector was never recorded by \`fetchwright pr\``, { file: path.join(abs, RECORD_FILE) });
+    throw new FetchwrightError('invalid-connector', `${RECORD_FILE} is missing from ${dir}: this connector was never recorded by \`fetchwright pr\``, { file: path.join(abs, RECORD_FILE), hint: 'verify checks a connector committed by `fetchwright pr` (its signed change record); to re-prove a freshly generated one, run `fetchwright validate` instead.' });
   }
   let parsed;
   try {

@@ -24,10 +24,12 @@ export const Finding = z.object({
 });
 export type Finding = z.infer<typeof Finding>;
 
-/** How one finding reads, and how serious it is. */
+/** How one finding reads, how serious it is, and what a person can do about it. */
 export interface FindingDefinition {
   level: FindingLevel;
   text: (args: FindingArgs) => string;
+  /** What to do, when there is something to say beyond the text. */
+  hint?: string;
 }
 
 /** Declares a check's findings (their ids are the keys). */

@@ -41,6 +41,13 @@ export function firstError(card: { findings: Finding[] }): string | undefined {
 
 /** The verdict in words, then the findings behind it: the one summary VALIDATION.md, the PR body and the CLI show. */
 export function summaryLines(card: { verdict: 'pass' | 'fail'; findings: Finding[]; streams: unknown[] }): string[] {
-  const head = card.verdict === 'pass' ? [`every seeded identity of ${card.streams.length} streams came back exactly once and correctly mapped, every stream complete in the shape the docs give`] : [];
+  const n = card.streams.length;
+  const head = card.verdict === 'pass' ? [`every seeded identity of ${n} stream${n === 1 ? '' : 's'} came back exactly once and correctly mapped, every stream complete in the shape the docs give`] : [];
   return [...head, ...renderFindings(card.findings)];
+}
+
+/** What to do about a scorecard's error-level findings: each distinct hint once. */
+export function hintLines(card: { findings: Finding[] }): string[] {
+  const hints = card.findings.filter((f) => f.level === 'error').map((f) => ALL_FINDINGS[f.id]?.hint).filter((h): h is string => !!h);
+  return [...new Set(hints)];
 }

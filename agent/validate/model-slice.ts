@@ -16,10 +16,9 @@ function citedSources(plan: unknown): Set<string> {
   return cited;
 }
 
-/** True when the operation, or one of its parameters, responses or servers, is cited. */
-function holdsCited(op: Operation, cited: Set<string>): boolean {
-  const key = (s: Source) => `${s.file}#${s.pointer}`;
-  return [op, ...op.parameters, ...op.responses, ...(op.servers ?? [])].some((item) => cited.has(key(item.source)));
+/** The sources an operation holds: its own, its parameters', responses' and servers'. */
+function sourcesOf(op: Operation): string[] {
+  return [op, ...op.parameters, ...op.responses, ...(op.servers ?? [])].map((item) => `${item.source.file}#${item.source.pointer}`);
 }
 
 /**
@@ -43,7 +42,19 @@ export function sliceModel(model: ApiModel, plan: ConnectorPlan): ApiModel {
     }
   }
   const cited = citedSources(plan);
-  const operations = model.operations.filter((op) => (op.method === 'get' && keepPaths.has(op.path)) || holdsCited(op, cited));
+  const planned = model.operations.filter((op) => op.method === 'get' && keepPaths.has(op.path));
+  // A cited item no kept operation holds (an operation elsewhere whose 429 the assessment quotes)
+  // brings the first operation that holds it — one, not every operation sharing a $ref'd parameter.
+  const held = new Set(planned.flatMap(sourcesOf));
+  const extra = new Set<Operation>();
+  for (const source of cited) {
+    if (held.has(source)) continue;
+    const op = model.operations.find((o) => sourcesOf(o).includes(source));
+    if (!op) continue;
+    extra.add(op);
+    for (const s of sourcesOf(op)) held.add(s);
+  }
+  const operations = model.operations.filter((op) => planned.includes(op) || extra.has(op));
   const schemas: ApiModel['schemas'] = {};
   const visit = (node: SchemaNode | undefined): void => {
     if (!node) return;

@@ -1,5 +1,5 @@
 import type { Attempt } from '../generate/generate-connector.ts';
-import { renderFinding, summaryLines } from './findings-text.ts';
+import { hintLines, renderFinding, summaryLines } from './findings-text.ts';
 import type { Scorecard } from './scorecard.ts';
 
 /** VALIDATION.md: the scorecard for a person reviewing the pull request. */
@@ -10,7 +10,7 @@ function row(cells: (string | number)[]): string {
 
 export function streamTable(card: Scorecard): string[] {
   return [
-    row(['stream', 'kind', 'seeded', 'fetched', 'missing', 'duplicates', 'schema failures', 'mismatched', 'pages', 'retries', 'complete']),
+    row(['stream', 'kind', 'seeded', 'fetched', 'missing', 'duplicates', 'schema failures', 'mismatched', 'pages', 'retries', 'run said complete']),
     row(Array(11).fill('---')),
     ...card.streams.map((s) => row([s.name, s.kind, s.seeded, s.fetched, s.missing, s.duplicates, s.schema_failures, s.mismatched, s.pages, s.retries, s.complete ? 'yes' : 'NO'])),
   ];
@@ -28,6 +28,7 @@ export function renderValidation(card: Scorecard, attempts: Attempt[]): string {
     'Unicode names and a record repeated across a page boundary.',
     '',
     ...summaryLines(card).map((r) => `- ${r}`),
+    ...(hintLines(card).length ? ['', '**What to do:**', '', ...hintLines(card).map((h) => `- ${h}`)] : []),
     '',
     ...streamTable(card),
     '',

@@ -32,7 +32,7 @@ export interface Dataset {
   unique: Row[];
   /** What pages are cut from: `unique` with one record repeated across a page boundary. */
   served: Row[];
-  /** Faults still to inject: a 429 on the first request, a 503 on a later page. */
+  /** Faults still to inject (root lists and the first parent's child list): a 429 on the first request, a 503 on a later page. */
   pending: { rateLimit: boolean; unavailable: boolean };
   /** For a child list: the parent record it hangs from, and the parent field its path parameter takes (`''`: the record is a bare id). */
   parent?: { dataset: Dataset; record: Row; field: string };
@@ -179,13 +179,15 @@ export class Datasets {
     const seed = seedOf(this.seed, key);
     // A child list under the first parent spans pages too (a group with many members), so a child
     // stream's pagination is proved as well; the other parents have one to three children.
-    const count = parent && parent.record !== parent.dataset.unique[0] ? 1 + (seed % 3) : this.rootCount;
+    const long = !parent || parent.record === parent.dataset.unique[0];
+    const count = long ? this.rootCount : 1 + (seed % 3);
     const itemType = this.view.resolve(reading.items).type ?? [];
     const scalar = itemType.length > 0 && itemType.every((t) => ['string', 'integer', 'number'].includes(t));
     const unique: Row[] = scalar ? generateScalars(reading.items, this.view, { seed, count }) : generateRecords(reading.items, this.view, { seed, count, fixed, extraFields: true });
     const p = this.pageSize;
     // A record repeated across the first page boundary, where the docs say the list is paged.
     const served = reading.paged && unique.length > p ? [...unique.slice(0, p), unique[p - 1]!, ...unique.slice(p)] : unique;
-    return { key, reading, unique, served, pending: { rateLimit: !parent, unavailable: !parent }, ...(parent ? { parent } : {}) };
+    // Faults on every root list and on the first parent's (long) child list: a 429 first, a 503 on a later page.
+    return { key, reading, unique, served, pending: { rateLimit: long, unavailable: long }, ...(parent ? { parent } : {}) };
   }
 }

@@ -82,10 +82,13 @@ describe('template connector', () => {
     expect(fake.requests).toHaveLength(2);
   });
 
-  it('a refused credential stops the whole run with the vendor\'s message, after reporting it', async () => {
+  it('a refused credential stops the whole run with the vendor\'s message: nothing after it is requested', async () => {
     fake = installFakeHost(() => ({ status: 403, body: '{"message":"token lacks read:users"}' }));
-    await expect(runConnector(slots, input)).rejects.toThrow(/token lacks read:users/);
+    const returned = await runConnector(slots, input);
+    expect(fake.requests).toHaveLength(1);
     const run = fake.emitted.at(-1) as RunRecord;
+    expect(returned).toEqual(run);
+    expect(run.streams[0]!.error).toMatch(/token lacks read:users/);
     expect(run).toMatchObject({ type: 'run', complete: false });
     expect(run.streams[0]!.findings[0]).toMatchObject({ id: 'auth-refused', args: { status: 403 } });
     expect(run.streams[1]!.findings.map((f) => f.id)).toEqual(['not-run']);

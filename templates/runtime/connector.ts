@@ -10,7 +10,8 @@ import { addFinding, findingOf, newOutcome, readStream } from './read-stream.ts'
  * identities and relationships as they come, and ends with a `run` record saying, per stream,
  * whether every page was fetched in the shape the plan expects, and if not, the findings why. A
  * child read that fails for one parent is a finding; the other parents are still read. A refused
- * credential stops the whole run, loudly.
+ * credential stops the whole run: every stream after it is `not-run`, and the run record — the
+ * last thing emitted, and the value returned — says so; the host decides the exit code from it.
  */
 
 interface ParentKey {
@@ -87,6 +88,5 @@ export async function runConnector(slots: ConnectorSlots, input: RunInput): Prom
   }
   const run: RunRecord = { type: 'run', vendor: slots.vendor, complete: outcomes.every((o) => o.complete), streams: outcomes };
   emit(run);
-  if (fatal) throw fatal;
   return run;
 }

@@ -45,6 +45,8 @@ export const RUNTIME_FINDINGS = {
   'stop-signal-missing': (x: FindingArgs) => `the page has no "${a(x, 'path')}" to say whether more pages follow (found ${a(x, 'found')})`,
   /** The field the next position is read from holds something other than a string or number. */
   'pagination-value-invalid': (x: FindingArgs) => `"${a(x, 'path')}" holds ${a(x, 'found')}, not a next position`,
+  /** The plan reads one page, but the response says more follow. */
+  'more-pages-unread': (x: FindingArgs) => `the response says more pages follow (${a(x, 'signal')}), but the plan reads one page`,
   /** The next request would repeat one already made, or a page held only records already seen. */
   'pagination-loop': (x: FindingArgs) => `pagination did not advance (${a(x, 'detail')}); stopped instead of looping`,
   'page-cap': (x: FindingArgs) => `stopped at the cap of ${a(x, 'cap')} pages`,

@@ -27,7 +27,8 @@ function describe(value: unknown): string {
     const values = Object.values(value as Record<string, unknown>);
     // A map keyed by name (`{"alice": {…}, "bob": {…}}`) is a list the plan did not expect.
     if (values.length > 0 && values.every((v) => v !== null && typeof v === 'object' && !Array.isArray(v))) return `a map of ${values.length} records keyed by name`;
-    return `an object with ${values.length} fields`;
+    const names = Object.keys(value as Record<string, unknown>);
+    return `an object with ${names.length} field${names.length === 1 ? '' : 's'} (${names.slice(0, 6).join(', ')}${names.length > 6 ? ', …' : ''})`;
   }
   return `a ${typeof value}`;
 }

@@ -21,7 +21,7 @@ export function detectPagination(s: PaginationSignals): PaginationChoice {
   const none: Pagination = {
     style: 'none',
     stop: 'single-page',
-    evidence: [reasoned(s.op.source, found.length ? 'a last resort: one page only, should every other reading of the docs\' pagination fail' : 'no pagination parameter, next link or cursor is documented for this operation')],
+    evidence: [reasoned(s.op.source, found.length ? 'a last resort: one page only, should every other reading of the docs\' pagination fail' : 'the planner found no paging it can follow in this operation\'s parameters, response body or headers: one page; if the docs do page it, the proof says so')],
     confidence: found.length ? 0.2 : 0.7,
   };
   const [best, ...rest] = found;

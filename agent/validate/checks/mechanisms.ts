@@ -13,8 +13,16 @@ import { arg, defineFindings, findingOf, type Finding } from '../finding.ts';
 export const MECHANISM_FINDINGS = defineFindings({
   'items-path-disagrees': { level: 'error', text: (a) => `the plan reads the records at ${a.plan === '' ? 'the body' : `"${arg(a, 'plan')}"`}, but the docs put them at ${a.docs === '' ? 'the body' : `"${arg(a, 'docs')}"`}` },
   'records-location-ambiguous': { level: 'error', text: (a) => `${arg(a, 'problem')}: the mock cannot tell where the records are, so the proof cannot pass on the plan's guess` },
-  'pagination-mechanism-undeclared': { level: 'error', text: (a) => `the plan relies on ${arg(a, 'mechanism')}, which the docs do not declare for this operation` },
-  'pagination-ignored': { level: 'error', text: (a) => `the plan reads one page, but the docs say this list is paged (${arg(a, 'how')})` },
+  'pagination-mechanism-undeclared': {
+    level: 'error',
+    text: (a) => `the plan relies on ${arg(a, 'mechanism')}, which the docs do not declare for this operation`,
+    hint: 'The plan reads this list\'s paging differently from what the docs declare. If the real API does page that way, its docs are incomplete: build this connector by hand or from a live run\'s observed shapes; never trust a pass on an undeclared mechanism.',
+  },
+  'pagination-ignored': {
+    level: 'error',
+    text: (a) => `the plan reads one page, but the docs say this list is paged (${arg(a, 'how')})`,
+    hint: 'No approved paginator the planner chose can follow this list\'s documented paging (for example a cursor taken from the last record): build this connector by hand, or report the pattern.',
+  },
 });
 
 const paths = (fields: { path: string }[]) => fields.map((f) => f.path);

@@ -11,7 +11,7 @@ import type { StreamScore } from '../scorecard.ts';
  */
 
 export const RECORD_FINDINGS = defineFindings({
-  'records-missing': { level: 'error', text: (a) => `${arg(a, 'missing')} of ${arg(a, 'seeded')} seeded ${arg(a, 'unit')} never came back` },
+  'records-missing': { level: 'error', text: (a) => `${arg(a, 'missing')} of ${arg(a, 'seeded')} seeded ${arg(a, 'unit')} never came back`, hint: 'See the stream\'s other findings for why (paging, records location, auth); the examples in scorecard.json name the missing ids.' },
   'records-unexpected': { level: 'error', text: (a) => `${arg(a, 'count')} records came back that were never seeded` },
   'records-duplicated': { level: 'error', text: (a) => `${arg(a, 'count')} duplicate records in the output` },
   'records-not-canonical': { level: 'error', text: (a) => `${arg(a, 'count')} identity records fail the canonical schema` },
