@@ -22,6 +22,11 @@ export interface GenerateOptions {
   extraFields?: boolean;
 }
 
+/** Where 64-bit keys start: past Number.MAX_SAFE_INTEGER (2^53 − 1). */
+const BIG_KEY = 1254678901234567890n;
+/** A field's description that says its values repeat: such a key is generated from a small pool. */
+const NOT_UNIQUE = /\bnot (necessarily )?unique\b|\bnon-unique\b|\b(may|can|might) (be )?(repeat|duplicat)|\bneed not be unique\b|\bare not distinct\b/i;
+
 const UNICODE_NAMES = ['Zoë Ångström', 'José Núñez', '李小龍', 'Łukasz Żółć', 'Ødegaard Bjørn', 'Siobhán Ó Briain', 'Ẓāhir al-Ḥasan', 'Мария Иванова', 'Έλενα Παππά', '🦊 Fox Ops'];
 const MAX_DEPTH = 4;
 const EPOCH = Date.UTC(2024, 0, 1);
@@ -68,7 +73,8 @@ function value(name: string, node: SchemaNode, ctx: Ctx, depth: number, unique: 
     case 'boolean':
       return faker.datatype.boolean();
     case 'integer': {
-      if (unique) return 1000 + index;
+      // A 64-bit key is served beyond 2^53, as such APIs' ids are: a client that rounds them loses records.
+      if (unique) return schema.format === 'int64' ? BIG_KEY + BigInt(index) : 1000 + index;
       const min = schema.minimum ?? 0;
       return faker.number.int({ min, max: Math.max(min, schema.maximum ?? min + 10_000) });
     }
@@ -146,7 +152,8 @@ function objectOf(schema: SchemaNode, ctx: Ctx, depth: number, parentName = ''):
   const required = new Set(schema.required ?? []);
   for (const [name, child] of Object.entries(ctx.view.properties(schema))) {
     const resolved = ctx.view.resolve(child);
-    const scalarKey = isUniqueKey(name) && !ctx.view.isObject(resolved) && !ctx.view.isArray(resolved);
+    const repeats = NOT_UNIQUE.test(resolved.description ?? '');
+    const scalarKey = isUniqueKey(name) && !repeats && !ctx.view.isObject(resolved) && !ctx.view.isArray(resolved);
     const keep = scalarKey || (depth === 0 && holdsKey(resolved, ctx.view));
     if (!keep && !required.has(name) && ctx.faker.number.float() < (ctx.options.missingRate ?? 0.15)) continue;
     if (!keep && resolved.nullable && ctx.faker.number.float() < (ctx.options.nullRate ?? 0.15)) {
@@ -155,7 +162,9 @@ function objectOf(schema: SchemaNode, ctx: Ctx, depth: number, parentName = ''):
     }
     // Inside `emails: [{ value, primary }]` (SCIM), the value is an email address.
     const meaning = /^(value|address)$/i.test(name) && /^e?mails?(_\d+)?$/i.test(parentName) ? 'email' : name;
-    out[name] = value(meaning, child, ctx, depth, scalarKey || meaning === 'email');
+    // Values the docs say repeat come from a pool of three, so records do share them.
+    const pooled = repeats ? { ...ctx, faker: seededFaker(seedOf(name, ctx.index % 3)), index: ctx.index % 3 } : ctx;
+    out[name] = value(meaning, child, pooled, depth, !repeats && (scalarKey || meaning === 'email'));
   }
   return out;
 }
@@ -173,8 +182,9 @@ export function generateRecords(items: SchemaNode, view: SchemaView, options: Ge
 }
 
 /** `count` unique scalar values for a list whose records are bare ids (strings or integers). */
-export function generateScalars(items: SchemaNode, view: SchemaView, options: Pick<GenerateOptions, 'seed' | 'count'>): (string | number)[] {
+export function generateScalars(items: SchemaNode, view: SchemaView, options: Pick<GenerateOptions, 'seed' | 'count'>): (string | number | bigint)[] {
   const faker = seededFaker(options.seed);
-  const integer = view.resolve(items).type?.some((t) => t === 'integer' || t === 'number');
-  return Array.from({ length: options.count }, (_, i) => (integer ? 1000 + i : `${faker.string.alphanumeric(8).toLowerCase()}${i}`));
+  const schema = view.resolve(items);
+  const integer = schema.type?.some((t) => t === 'integer' || t === 'number');
+  return Array.from({ length: options.count }, (_, i) => (integer ? (schema.format === 'int64' ? BIG_KEY + BigInt(i) : 1000 + i) : `${faker.string.alphanumeric(8).toLowerCase()}${i}`));
 }

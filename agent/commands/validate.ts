@@ -25,7 +25,7 @@ export const command: Command = {
     }
     const opts = ValidateOptions.parse({ ...values, dir: positionals[0] });
     const c = await readConnectorDir(opts.dir);
-    const card = await validateConnector({ model: c.model, plan: c.plan, fetcherSource: c.fetcher, seed: opts.seed ?? c.scorecard.hashes.seed });
+    const card = await validateConnector({ model: c.model, plan: c.plan, fetcherSource: c.fetcher, seed: opts.seed ?? c.scorecard.hashes.seed, recorded: c.scorecard.hashes });
     audit.record('validate', card.verdict === 'pass' ? 'ok' : 'fail', { fetcher_sha256: card.hashes.fetcher_sha256, scorecard_sha256: card.hashes.scorecard_sha256 }, { dir: c.dir, findings: card.findings.filter((f) => f.level === 'error').slice(0, 5).map((f) => ({ id: f.id, stream: f.stream })) });
     io.stdout.write(opts.json ? `${JSON.stringify(card, null, 2)}\n` : renderScorecard(card));
     return card.verdict === 'pass' ? EXIT.ok : EXIT.validationFailed;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { FetchwrightError } from '../errors.ts';
 import type { ApiModel, NamedSchema, Operation, Prose, SecurityScheme, Server } from './api-model.ts';
 import { extractProse } from './prose.ts';
-import { readDocs, specVersionOf, type RawDocument } from './read-docs.ts';
+import { isStackOverflow, readDocs, specVersionOf, tooDeep, type RawDocument } from './read-docs.ts';
 import { readSpec, type SpecParts } from './read-spec.ts';
 import { createRefResolver } from './ref-resolver.ts';
 import { SchemaReader } from './schema-reader.ts';
@@ -46,7 +46,13 @@ export async function ingest(input: string, options: IngestOptions = {}): Promis
     const resolver = await createRefResolver({ absPath: spec.absPath, file: spec.file, data: spec.data }, root);
     const reader = new SchemaReader(resolver, root);
     const swagger2 = specVersionOf(spec.data) === 'swagger-2.0';
-    parts.push({ file: spec.file, ...readSpec({ absPath: spec.absPath, file: spec.file, docsRoot: root, data: spec.data, swagger2, resolver, schemas: reader }) });
+    try {
+      parts.push({ file: spec.file, ...readSpec({ absPath: spec.absPath, file: spec.file, docsRoot: root, data: spec.data, swagger2, resolver, schemas: reader }) });
+    } catch (e) {
+      // Nesting is bounded when a file is parsed; a reader that still runs out of stack reports the same cause.
+      if (isStackOverflow(e)) throw tooDeep(spec.file);
+      throw e;
+    }
     Object.assign(schemas, reader.schemas);
     for (const [abs, sha] of resolver.filesRead()) if (sha && !fileHashes.has(abs)) fileHashes.set(abs, sha);
   }

@@ -36,9 +36,11 @@ export function parseStructured(text: string, file: string): unknown {
   const trimmed = text.trimStart();
   const looksJson = /\.json$/i.test(file) || trimmed.startsWith('{') || trimmed.startsWith('[');
   if (looksJson) {
+    let data: unknown;
     try {
-      return JSON.parse(text);
+      data = JSON.parse(text);
     } catch (e) {
+      if (isStackOverflow(e)) throw tooDeep(file);
       const message = (e as Error).message;
       const at = positionOf(message, text);
       throw new FetchwrightError('unreadable-docs', `${file} is not valid JSON: ${message.replace(/\s*\(line.*$/, '')}`, {
@@ -47,19 +49,25 @@ export function parseStructured(text: string, file: string): unknown {
         hint: 'Fix the syntax error, or point fetchwright at the vendor\'s published description file.',
       });
     }
+    checkNesting(data, file);
+    return data;
   }
   let data: unknown;
   try {
-    data = loadYaml(text, { filename: file, maxAliases: 10_000 });
+    data = loadYaml(text, { filename: file, maxAliases: 10_000, maxDepth: MAX_NESTING });
   } catch (e) {
     const err = e as { reason?: string; message?: string; mark?: { line: number; column: number } };
     const at = err.mark ? `line ${err.mark.line + 1}, column ${err.mark.column + 1}` : undefined;
+    if (isStackOverflow(e) || /nesting exceeded maxDepth/.test(err.reason ?? err.message ?? '')) throw tooDeep(file, at);
     throw new FetchwrightError('unreadable-docs', `${file} is not valid YAML: ${err.reason ?? err.message ?? String(e)}`, {
       file,
       ...(at ? { at } : {}),
       hint: 'Fix the syntax error, or point fetchwright at the vendor\'s published description file.',
     });
   }
+  // Before anything walks the data recursively: an alias may point back at its own ancestor, or nest
+  // one deep collection inside another.
+  checkNesting(data, file);
   // YAML aliases share one object, so a "billion laughs" document is small in memory but enormous to
   // anything that walks it. Refuse documents whose expanded size is absurd.
   if (expandedSize(data, MAX_EXPANDED_NODES) > MAX_EXPANDED_NODES) {
@@ -72,6 +80,93 @@ export function parseStructured(text: string, file: string): unknown {
 }
 
 const MAX_EXPANDED_NODES = 20_000_000;
+
+/**
+ * Deepest nesting of objects and arrays a document may have. Real descriptions stay well under 100
+ * levels; every reader after parsing (the `$ref` resolver, the schema reader, hashing) walks the data
+ * recursively, and a 100,000-deep array would overflow the stack in whichever came first.
+ */
+export const MAX_NESTING = 1_000;
+
+/** True for the RangeError V8 throws when the call stack is exhausted. */
+export function isStackOverflow(e: unknown): boolean {
+  return e instanceof RangeError && /call stack/i.test(e.message);
+}
+
+/**
+ * The error for a document nested deeper than fetchwright reads (`unreadable-docs`, exit 4), naming the
+ * file and, when known, where the nesting goes on (a JSON pointer, or a YAML line and column).
+ */
+export function tooDeep(file: string, at?: string): FetchwrightError {
+  return new FetchwrightError(
+    'unreadable-docs',
+    `${file} is nested too deep to read: more than ${MAX_NESTING.toLocaleString('en')} levels of objects and arrays${at?.startsWith('/') ? ` under ${at}` : ''}`,
+    {
+      file,
+      ...(at ? { at } : {}),
+      hint: 'No API description needs this much nesting; it looks built to exhaust the reader. Use the vendor\'s published description, or remove the deep value.',
+    },
+  );
+}
+
+/**
+ * Refuses data nested more than {@link MAX_NESTING} levels deep, or (YAML aliases) containing itself,
+ * with `unreadable-docs`. Walks without recursion, each shared object once, so the check cannot
+ * overflow the stack it protects.
+ */
+export function checkNesting(root: unknown, file: string): void {
+  const found = nestingProblem(root, MAX_NESTING);
+  if (!found) return;
+  const shown = found.path.slice(0, 4);
+  const pointer = shown.map((t) => `/${t.replace(/~/g, '~0').replace(/\//g, '~1')}`).join('') + (found.path.length > shown.length ? '/…' : '');
+  if (found.kind === 'too-deep') throw tooDeep(file, pointer.replace(/\/…$/, '') || '/');
+  throw new FetchwrightError('unreadable-docs', `${file} contains itself through a YAML alias (at ${pointer || '/'}), so it has no end to read`, {
+    file,
+    at: pointer || '/',
+    hint: 'A YAML alias may only repeat a value defined before it, not the collection it sits in. Use the vendor\'s published description.',
+  });
+}
+
+/**
+ * The first place `root` nests deeper than `cap` levels (or reaches itself again), with the keys of the
+ * path to it; undefined when it is fine. Heights are memoised per object, so a DAG of aliases is walked
+ * once per node.
+ */
+export function nestingProblem(root: unknown, cap: number): { kind: 'too-deep' | 'cycle'; path: string[] } | undefined {
+  if (!root || typeof root !== 'object') return undefined;
+  const IN_PROGRESS = -1;
+  const height = new Map<object, number>();
+  type Frame = { node: object; keys: string[]; i: number; max: number };
+  const frame = (node: object): Frame => {
+    height.set(node, IN_PROGRESS);
+    return { node, keys: Object.keys(node), i: 0, max: 0 };
+  };
+  const stack: Frame[] = [frame(root)];
+  while (stack.length) {
+    const top = stack[stack.length - 1]!;
+    if (top.i < top.keys.length) {
+      const key = top.keys[top.i++]!;
+      const child = (top.node as Record<string, unknown>)[key];
+      if (!child || typeof child !== 'object') continue;
+      const known = height.get(child);
+      if (known === IN_PROGRESS) return { kind: 'cycle', path: stack.map((f) => f.keys[f.i - 1]!) };
+      if (known !== undefined) {
+        if (stack.length + known > cap) return { kind: 'too-deep', path: stack.map((f) => f.keys[f.i - 1]!) };
+        top.max = Math.max(top.max, known);
+        continue;
+      }
+      if (stack.length >= cap) return { kind: 'too-deep', path: stack.map((f) => f.keys[f.i - 1]!) };
+      stack.push(frame(child));
+      continue;
+    }
+    stack.pop();
+    const h = top.max + 1;
+    height.set(top.node, h);
+    const parent = stack[stack.length - 1];
+    if (parent) parent.max = Math.max(parent.max, h);
+  }
+  return undefined;
+}
 
 /** Number of values the document would have with every alias expanded (stops counting past `cap`). */
 export function expandedSize(root: unknown, cap: number): number {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { $RefParser } from '@apidevtools/json-schema-ref-parser';
 import { FetchwrightError } from '../errors.ts';
 import { sha256 } from '../hash.ts';
+import { isStackOverflow, parseStructured, tooDeep } from './read-docs.ts';
 
 /**
  * `$ref` resolution is done by @apidevtools/json-schema-ref-parser: it reads and caches every
@@ -60,6 +61,19 @@ export async function createRefResolver(rootSpec: { absPath: string; file: strin
       }
       const buf = await readFile(abs);
       read.set(abs, sha256(buf));
+      // The parser reads this file with its own code: refuse what fetchwright itself would not read
+      // (nesting that would exhaust the stack of every walker after it) before it does.
+      if (/\.(json|ya?ml)$/i.test(abs)) {
+        try {
+          parseStructured(buf.toString('utf8'), path.relative(docsRoot, abs));
+        } catch (e) {
+          if (e instanceof FetchwrightError && e.code === 'unreadable-docs') {
+            violation = e;
+            throw e;
+          }
+          // A syntax error is reported by the parser, as an unresolvable $ref, as before.
+        }
+      }
       return buf;
     },
   };
@@ -77,6 +91,9 @@ export async function createRefResolver(rootSpec: { absPath: string; file: strin
     if (violation) throw violation;
     const err = e as Error & { source?: string; path?: string[] };
     const where = err.source ? path.relative(docsRoot, err.source.replace(/^file:\/\//, '')) : rootSpec.file;
+    // Not a $ref problem: a document too deep for the parser's recursive walk (checked beforehand, so
+    // this is the last line of defence).
+    if (isStackOverflow(e) || /maximum call stack size/i.test(err.message ?? '')) throw tooDeep(where || rootSpec.file);
     throw new FetchwrightError('unresolvable-ref', `a $ref could not be resolved: ${err.message.split('\n')[0]}`, {
       file: where || rootSpec.file,
       hint: 'Every file a $ref names must exist inside the docs folder; pass the folder, not one file, for a split spec.',

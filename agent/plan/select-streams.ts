@@ -64,9 +64,23 @@ function pathParams(path: string): string[] {
   return [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!);
 }
 
-/** A required parameter fetchwright can fill without a human: its default, or its only enum value. */
+/** Enum values that widen a filter to every record. */
+const ALL_VALUE = /^(all|any|\*|everything|both)$/i;
+
+/** The enum value of a filter parameter that lets every record through (`state=all`), when the docs offer one. */
+function widestValue(p: Parameter, view: SchemaView): string | undefined {
+  const found = view.resolve(p.schema).enum?.find((v) => typeof v === 'string' && ALL_VALUE.test(v));
+  return typeof found === 'string' ? found : undefined;
+}
+
+/**
+ * A required parameter fetchwright can fill without a human: the enum value that lets every record
+ * through (an inventory wants them all), else its default, else its only enum value.
+ */
 function fixedValue(p: Parameter, view: SchemaView): string | undefined {
   const s = view.resolve(p.schema);
+  const widest = widestValue(p, view);
+  if (widest !== undefined) return widest;
   if (s.default !== undefined && s.default !== null && typeof s.default !== 'object') return String(s.default);
   if (s.enum?.length === 1 && typeof s.enum[0] !== 'object') return String(s.enum[0]);
   return undefined;
@@ -105,7 +119,14 @@ function candidateOf(op: Operation, view: SchemaView, rejections: Rejection[]): 
   }
   const queryVariables: string[] = [];
   for (const p of op.parameters) {
-    if (!p.required || p.in === 'path' || CREDENTIAL_PARAM.test(p.name) || PAGINATION_PARAM.test(p.name)) continue;
+    if (p.in === 'path' || CREDENTIAL_PARAM.test(p.name) || PAGINATION_PARAM.test(p.name)) continue;
+    // An optional filter whose default narrows the list (`state`, default `active`) is widened when the docs offer `all`.
+    if (!p.required) {
+      const widest = p.in === 'query' ? widestValue(p, view) : undefined;
+      const def = view.resolve(p.schema).default;
+      if (widest !== undefined && def !== undefined && String(def) !== widest) query[p.name] = widest;
+      continue;
+    }
     const value = fixedValue(p, view);
     // A required tenant scope in the query (`team_id`, `org_id`) is a variable a human fills in.
     if (value === undefined && p.in === 'query' && TENANT_NAME.test(p.name)) {

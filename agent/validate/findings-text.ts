@@ -3,6 +3,7 @@ import { EVIDENCE_FINDINGS } from './checks/evidence.ts';
 import { MECHANISM_FINDINGS } from './checks/mechanisms.ts';
 import { LIFTED_RUNTIME_FINDINGS, RUN_FINDINGS } from './checks/run-record.ts';
 import { SANDBOX_FINDINGS } from './checks/sandbox.ts';
+import { SINCE_PROOF_FINDINGS } from './checks/since-proof.ts';
 import { RECORD_FINDINGS } from './checks/stream-records.ts';
 import type { Finding, FindingDefinition } from './finding.ts';
 
@@ -19,6 +20,7 @@ export const ALL_FINDINGS: Record<string, FindingDefinition> = {
   ...MECHANISM_FINDINGS,
   ...SANDBOX_FINDINGS,
   ...EVIDENCE_FINDINGS,
+  ...SINCE_PROOF_FINDINGS,
 };
 
 /** One line for a person: `stream: what was found`. An id this build does not know is shown as data. */

@@ -8,6 +8,8 @@ import { resolveBaseUrl } from '../docs-view/server-url.ts';
 import type { ConnectorPlan } from '../plan/connector-plan.ts';
 import { compileFetcher } from '../render/compile-fetcher.ts';
 import { checkEvidence } from './checks/evidence.ts';
+import { checkSinceProof } from './checks/since-proof.ts';
+import { sliceModel } from './model-slice.ts';
 import { expectedStreams } from './expected.ts';
 import type { Scorecard } from './scorecard.ts';
 import { score } from './score.ts';
@@ -31,6 +33,8 @@ export interface ValidationOptions {
   limits?: Partial<typeof VALIDATION_LIMITS>;
   /** Mock size (benchmarks): records per page and per root list. */
   mock?: { pageSize?: number; rootCount?: number };
+  /** The hashes of the proof a connector directory recorded: re-proving it says what changed since. */
+  recorded?: Pick<Scorecard['hashes'], 'fetcher_sha256' | 'api_model_sha256'>;
 }
 
 export const VALIDATION_LIMITS = { memoryMb: 128, cpuMs: 30_000, wallMs: 60_000, maxRecords: 200_000 };
@@ -53,6 +57,7 @@ export function planSha256(plan: ConnectorPlan): string {
 
 export async function validateConnector(options: ValidationOptions): Promise<Scorecard> {
   const { model, plan, fetcherSource, seed } = options;
+  const recorded = options.recorded;
   const mock = createMockVendor(model, { seed, ...options.mock });
   const baseUrl = resolveBaseUrl(plan.base_url, plan.vendor);
   const host = new URL(baseUrl).host;
@@ -99,7 +104,7 @@ export async function validateConnector(options: ValidationOptions): Promise<Sco
     plan,
     expected,
     readings,
-    findings: checkEvidence(plan, model),
+    findings: [...checkEvidence(plan, model), ...(recorded ? checkSinceProof(recorded, { fetcher_sha256: sha256(fetcherSource), api_model_sha256: hashJson(sliceModel(model, plan)) }) : [])],
     result,
     calls: mock.calls,
     secrets: scanSecrets(fetcherSource),
@@ -108,6 +113,7 @@ export async function validateConnector(options: ValidationOptions): Promise<Sco
       mock_data_sha256: hashJson(mockData),
       fetcher_sha256: sha256(fetcherSource),
       plan_sha256: planSha256(plan),
+      api_model_sha256: hashJson(sliceModel(model, plan)),
     },
   });
 }

@@ -29,7 +29,7 @@ export interface ScoreInput {
   secrets: { line: number; kind: string }[];
   /** Findings of checks made before the run (the plan's evidence against the docs). */
   findings?: Finding[];
-  hashes: { seed: number; mock_data_sha256: string; fetcher_sha256: string; plan_sha256: string };
+  hashes: { seed: number; mock_data_sha256: string; fetcher_sha256: string; plan_sha256: string; api_model_sha256: string };
 }
 
 export function score(input: ScoreInput): Scorecard {

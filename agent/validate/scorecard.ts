@@ -71,6 +71,8 @@ export const Scorecard = z.object({
     mock_data_sha256: z.string(),
     fetcher_sha256: z.string(),
     plan_sha256: z.string(),
+    /** The docs the proof read: the connector's slice of the ApiModel (its api-model.json). */
+    api_model_sha256: z.string(),
     scorecard_sha256: z.string(),
   }),
 });

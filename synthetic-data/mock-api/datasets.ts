@@ -12,7 +12,7 @@ import { matchRoute, routeOf, type Route } from './routes.ts';
  */
 
 /** A served record: an object, or a bare id where the docs' list holds ids. */
-export type Row = Record<string, unknown> | string | number;
+export type Row = Record<string, unknown> | string | number | bigint;
 
 /** The value of a record's field (a bare-id record is its own `id`). */
 export function fieldOf(record: Row | undefined, field: string): unknown {
@@ -171,8 +171,9 @@ export class Datasets {
       for (const [name, node] of Object.entries(this.view.properties(reading.items))) {
         const type = this.view.resolve(node).type ?? [];
         const value = fieldOf(record, field);
-        if (!OWNER_FIELD.test(name) || (typeof value !== 'string' && typeof value !== 'number')) continue;
-        if (type.includes('integer') && Number.isInteger(Number(value))) fixed[name] = Number(value);
+        if (!OWNER_FIELD.test(name) || (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'bigint')) continue;
+        if (type.includes('integer') && typeof value === 'bigint') fixed[name] = value;
+        else if (type.includes('integer') && Number.isSafeInteger(Number(value))) fixed[name] = Number(value);
         else if (type.includes('string')) fixed[name] = String(value);
       }
     }

@@ -92,6 +92,24 @@ describe('mock: refuses what a real API refuses', () => {
 });
 
 describe('mock: closer to real servers than the schema', () => {
+  it('64-bit integer keys are served beyond 2^53, exactly', async () => {
+    const mock = await mockOf({ '/users': listOp(arrayOf({ id: { type: 'integer', format: 'int64' }, email: { type: 'string', format: 'email' } })) });
+    const res = await mock.fetch(new Request(`${SERVER}/users`, { headers: { authorization: `Bearer ${mock.credentials.token?.value}` } }));
+    const text = await res.text();
+    const ids = [...text.matchAll(/"id":(\d+)/g)].map((m) => m[1]!);
+    expect(ids.length).toBeGreaterThan(5);
+    for (const id of ids) expect(Number.isSafeInteger(Number(id))).toBe(false);
+    expect(new Set(ids).size).toBe(ids.length);
+    // Read the usual way, they collide: that is what a proof must catch.
+    expect(new Set((JSON.parse(text) as { id: number }[]).map((r) => r.id)).size).toBeLessThan(ids.length);
+  });
+
+  it('a key the docs say is not unique repeats across records', async () => {
+    const mock = await mockOf({ '/groups': listOp(arrayOf({ name: { type: 'string', description: 'The group\'s display name. Names are not unique.' }, members: { type: 'integer' } })) });
+    const rows = (await get(mock, '/groups')).body as { name: string }[];
+    expect(new Set(rows.map((r) => r.name).filter((n) => n !== undefined)).size).toBeLessThanOrEqual(3);
+  });
+
   it('records carry undocumented fields, and date-times come in more than one valid form', async () => {
     const mock = await mockOf({ '/users': listOp(arrayOf({ ...USER, created_at: { type: 'string', format: 'date-time' } })) });
     const rows = (await get(mock, '/users')).body as Record<string, unknown>[];

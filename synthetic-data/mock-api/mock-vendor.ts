@@ -5,7 +5,7 @@ import { SchemaView } from '../../agent/docs-view/schema-view.ts';
 import { authorised, syntheticCredentials, type SyntheticCredential } from './read-auth.ts';
 import { Datasets } from './datasets.ts';
 import type { ListReading } from './read-list.ts';
-import { MOCK_POSITION_PARAM, pageOf } from './page-response.ts';
+import { jsonText, MOCK_POSITION_PARAM, pageOf } from './page-response.ts';
 import { matchRoute, routeOf, type Route } from './routes.ts';
 
 /**
@@ -175,7 +175,7 @@ export function createMockVendor(model: ApiModel, options: MockOptions): MockVen
         return error(503, 'service temporarily unavailable');
       }
       log(request, 200, 'ok', op.id, undocumented);
-      return HttpResponse.json(page.body as never, { headers: page.headers });
+      return new HttpResponse(jsonText(page.body), { headers: { 'content-type': 'application/json', ...page.headers } });
     },
   );
 

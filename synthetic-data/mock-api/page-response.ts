@@ -1,6 +1,6 @@
 import type { SchemaView } from '../../agent/docs-view/schema-view.ts';
 import { generateRecords, seedOf } from '../generate-records.ts';
-import type { Dataset } from './datasets.ts';
+import { fieldOf, type Dataset, type Row } from './datasets.ts';
 import type { BodyField, ListReading } from './read-list.ts';
 
 /**
@@ -56,10 +56,10 @@ function endOf(field: BodyField): '' | null {
 
 /** The id-like value of a record, for keyset paging (`starting_after` = the last record's `id`). */
 function keyOf(record: unknown): string | undefined {
-  if (typeof record === 'string' || typeof record === 'number') return String(record);
+  if (typeof record === 'string' || typeof record === 'number' || typeof record === 'bigint') return String(record);
   if (!record || typeof record !== 'object') return undefined;
   const r = record as Record<string, unknown>;
-  for (const name of ['id', 'uid', 'uuid', 'sid', 'key', 'name']) if (typeof r[name] === 'string' || typeof r[name] === 'number') return String(r[name]);
+  for (const name of ['id', 'uid', 'uuid', 'sid', 'key', 'name']) if (typeof r[name] === 'string' || typeof r[name] === 'number' || typeof r[name] === 'bigint') return String(r[name]);
   return undefined;
 }
 
@@ -130,12 +130,27 @@ function envelope(dataset: Dataset, view: SchemaView): Record<string, unknown> {
   return shell ?? {};
 }
 
+/** JSON text of a body, writing 64-bit integers (BigInt) as exact JSON numbers. */
+export function jsonText(body: unknown): string {
+  return JSON.stringify(body, (_key, v: unknown) => (typeof v === 'bigint' ? `\u0000fwbig:${v}` : v)).replace(/"\\u0000fwbig:(-?\d+)"/g, '$1');
+}
+
+/** Values of a filter that mean "no filter". */
+const ALL_VALUES = /^(all|any|\*|everything|both)$/i;
+
+/** The served records a request's documented filters (or their defaults) let through. */
+function filtered(dataset: Dataset, url: URL): Row[] {
+  const active = dataset.reading.filters.map((f) => ({ name: f.name, value: url.searchParams.get(f.name) ?? f.default })).filter((f): f is { name: string; value: string } => f.value !== undefined && f.value !== '' && !ALL_VALUES.test(f.value));
+  if (!active.length) return dataset.served;
+  return dataset.served.filter((record) => active.every((f) => String(fieldOf(record, f.name)) === f.value));
+}
+
 export function pageOf(dataset: Dataset, req: PageRequest, view: SchemaView): PageResult {
-  const at = position(dataset, req.url, req.pageCap);
+  const { reading } = dataset;
+  const served = filtered(dataset, req.url);
+  const at = position({ ...dataset, served }, req.url, req.pageCap);
   if ('status' in at) return { ok: false, status: at.status, outcome: at.outcome, message: at.message };
   const { start, size } = at;
-  const { reading } = dataset;
-  const served = dataset.served;
   if (start > 0 && start >= served.length && reading.stopSignal) {
     return { ok: false, status: 400, outcome: 'past-end', message: `the list has ${served.length} records: there is no page starting at record ${start + 1} (the response said where the list ends)` };
   }
@@ -143,7 +158,7 @@ export function pageOf(dataset: Dataset, req: PageRequest, view: SchemaView): Pa
   const nextIndex = start + slice.length;
   const more = nextIndex < served.length && slice.length > 0;
   const pages = Math.max(1, Math.ceil(served.length / size));
-  const next = more ? urlAt(dataset, req.url, nextIndex, size) : undefined;
+  const next = more ? urlAt({ ...dataset, served }, req.url, nextIndex, size) : undefined;
   const headers: Record<string, string> = {};
 
   let body: unknown;

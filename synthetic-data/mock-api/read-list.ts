@@ -4,7 +4,10 @@ import {
   LAST_PAGE_FIELD,
   MAXIMUM_IN_PROSE,
   MORE_FIELD,
+  DENIES_LINK_HEADER,
+  GENERAL_WORDS,
   NAMES_LINK_HEADER,
+  SPEAKS_OF_EVERY_LIST,
   NEXT_LINK_FIELD,
   NEXT_POSITION_FIELD,
   NEXT_POSITION_HEADER,
@@ -22,6 +25,7 @@ import {
   TOTAL_HEADER,
   COUNTS_PAGES,
   COUNTS_RECORDS,
+  COUNTS_THIS_PAGE,
 } from './vocabulary.ts';
 
 /**
@@ -86,6 +90,12 @@ export interface ListReading {
   paged: boolean;
   /** The docs give a way to know the list ended: a request past the end is then an error. */
   stopSignal: boolean;
+  /**
+   * Documented filters on a record field: a query parameter named like a field of the records, with a
+   * default or an enum. The server applies the request's value (or the default when the request
+   * gives none) unless it is an "all" value — so a client that sends a narrowing default loses records.
+   */
+  filters: { name: string; default?: string }[];
   /** Every documented query parameter: anything else a client sends is logged as undocumented. */
   documentedQuery: Set<string>;
   /** The status the docs give for a missing or wrong credential (401 unless only 403 is documented). */
@@ -219,6 +229,48 @@ function sizeParam(p: Parameter, view: SchemaView): SizeParam {
   return { name: p.name, ...(max !== undefined && max > 0 ? { max } : {}), ...(def !== undefined ? { default: def } : {}) };
 }
 
+/** Sentences of a text (split at sentence ends and blank lines; Markdown headings are titles, not sentences). */
+function sentences(text: string): string[] {
+  return text
+    .split('\n')
+    .filter((line) => !/^\s{0,3}#{1,6}\s/.test(line))
+    .join('\n')
+    .split(/(?<=[.!?])\s+|\n\s*\n/);
+}
+
+/** Lower-case words of a path's literal segments, singular (`/audit-events/export` → audit, event, export). */
+function pathWords(path: string): Set<string> {
+  return new Set(
+    path
+      .split('/')
+      .filter((s) => s && !s.startsWith('{'))
+      .flatMap((s) => s.replace(/\.json$/i, '').split(/[^A-Za-z0-9]+|(?<=[a-z])(?=[A-Z])/))
+      .map((w) => w.toLowerCase().replace(/s$/, ''))
+      .filter((w) => w.length > 2 && !GENERAL_WORDS.test(w)),
+  );
+}
+
+/**
+ * True when `text` says, in a sentence that does not deny it, that the next page comes in a `Link`
+ * header. With `scope` (docs-wide prose), the sentence must speak of every list (“all list
+ * endpoints”, “the response”…) or of this operation, and name no other endpoint (a word of another
+ * operation's path this one lacks, or a literal `/path` that is not this one): “The audit-event
+ * export pages with a Link header” says nothing about `/members`.
+ */
+function statesLinkHeader(text: string | undefined, scope?: { op: Operation; others: Set<string> }): boolean {
+  if (!text) return false;
+  const own = scope ? pathWords(scope.op.path) : undefined;
+  return sentences(text).some((s) => {
+    if (!NAMES_LINK_HEADER.test(s) || DENIES_LINK_HEADER.test(s)) return false;
+    if (!scope || !own) return true;
+    const paths = [...s.matchAll(/(?:^|[\s`(])(\/[A-Za-z0-9_.{}/-]+)/g)].map((m) => m[1]!);
+    if (paths.some((p) => p !== scope.op.path && !scope.op.path.startsWith(p))) return false;
+    const words = s.split(/[^A-Za-z0-9]+/).map((w) => w.toLowerCase().replace(/s$/, ''));
+    if (words.some((w) => scope.others.has(w) && !own.has(w))) return false;
+    return SPEAKS_OF_EVERY_LIST.test(s.replace(NAMES_LINK_HEADER, '')) || words.some((w) => own.has(w));
+  });
+}
+
 const mentionsName = (text: string | undefined, name: string) =>
   !!text && new RegExp(`(^|[^A-Za-z0-9_-])${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^A-Za-z0-9_-])`, 'i').test(text);
 
@@ -248,11 +300,13 @@ export function readList(op: Operation, view: SchemaView, model: Pick<ApiModel, 
   const headers = op.responses.filter((r) => isSuccess(r.status)).flatMap((r) => r.headers.map((h) => h.name));
   const texts = [op.summary, op.description, ...op.responses.filter((r) => isSuccess(r.status)).map((r) => r.description), ...query.map((p) => p.description)];
   // The Link header: declared, named by this operation's words or the docs' pagination prose, or named for a parameter of the same name elsewhere in these docs.
-  const sameNamedElsewhere = position ? model.operations.some((o) => o.parameters.some((p) => p.in === 'query' && p.name === position.name && NAMES_LINK_HEADER.test(p.description ?? ''))) : false;
+  // Docs-wide prose speaks for this operation only in sentences that name no other endpoint.
+  const sameNamedElsewhere = position ? model.operations.some((o) => o.parameters.some((p) => p.in === 'query' && p.name === position.name && statesLinkHeader(p.description))) : false;
+  const others = new Set(model.operations.flatMap((o) => [...pathWords(o.path)]));
   const link =
     headers.some((h) => h.toLowerCase() === 'link') ||
-    texts.some((t) => !!t && NAMES_LINK_HEADER.test(t)) ||
-    model.prose.some((p) => p.topics.includes('pagination') && NAMES_LINK_HEADER.test(p.text)) ||
+    texts.some((t) => statesLinkHeader(t)) ||
+    model.prose.some((p) => p.topics.includes('pagination') && statesLinkHeader(p.text, { op, others })) ||
     sameNamedElsewhere;
   const positionHeaders = headers.filter((h) => h.toLowerCase() !== 'link' && (NEXT_POSITION_HEADER.test(h) || (position && mentionsName(position.description, h))));
   const positionFields = fields.filter((f) => NEXT_POSITION_FIELD.test(last(f)) && untypedOr(f, 'string', 'integer') && !looksLikeUrl(f.example));
@@ -262,7 +316,8 @@ export function readList(op: Operation, view: SchemaView, model: Pick<ApiModel, 
   const stops = {
     more: fields.filter((f) => MORE_FIELD.test(last(f)) && typed(f, 'boolean')),
     last: fields.filter((f) => LAST_PAGE_FIELD.test(last(f)) && typed(f, 'boolean')),
-    total: fields.filter((f) => (TOTAL_FIELD.test(last(f)) || COUNTS_RECORDS.test(f.node.description ?? '')) && !COUNTS_PAGES.test(f.node.description ?? '') && typed(f, 'integer', 'number')),
+    // A "total" the docs describe as this page's count is not the list's.
+    total: fields.filter((f) => (TOTAL_FIELD.test(last(f)) || COUNTS_RECORDS.test(f.node.description ?? '')) && !COUNTS_PAGES.test(f.node.description ?? '') && !COUNTS_THIS_PAGE.test(f.node.description ?? '') && typed(f, 'integer', 'number')),
     pages: fields.filter((f) => (PAGES_FIELD.test(last(f)) || COUNTS_PAGES.test(f.node.description ?? '')) && typed(f, 'integer', 'number')),
     pageEcho: fields.filter((f) => PAGE_ECHO_FIELD.test(last(f)) && typed(f, 'integer', 'number')),
     totalHeaders: headers.filter((h) => TOTAL_HEADER.test(h)),
@@ -299,6 +354,14 @@ export function readList(op: Operation, view: SchemaView, model: Pick<ApiModel, 
     keyset,
     paged,
     stopSignal,
+    filters: query
+      .filter((p) => p !== size && p !== skip && p !== pageNumber && p !== position && Object.hasOwn(view.properties(records.items), p.name))
+      .flatMap((p) => {
+        const schema = view.resolve(p.schema);
+        const scalar = (v: unknown) => (typeof v === 'string' && v !== '') || typeof v === 'number' || typeof v === 'boolean';
+        if (!(scalar(schema.default) || schema.enum?.length)) return [];
+        return [{ name: p.name, ...(scalar(schema.default) ? { default: String(schema.default) } : {}) }];
+      }),
     documentedQuery: new Set(op.parameters.filter((p) => p.in === 'query').map((p) => p.name)),
     authFailureStatus: statuses.includes('401') ? 401 : statuses.includes('403') ? 403 : 401,
     noContent: statuses.includes('204'),

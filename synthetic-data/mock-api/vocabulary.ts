@@ -31,6 +31,8 @@ export const PAGES_FIELD = /^(pages|total_?pages|page_?count|num_?pages|last_?pa
 export const COUNTS_PAGES = /\b(total )?number of pages\b|\bpage count\b/i;
 /** A number field's description that makes it the count of all records ("Number of users across all pages."). */
 export const COUNTS_RECORDS = /\b(total number of|number of \w+ across all pages|total count of)\b/i;
+/** A number field's description that makes it the count of one page, not of the list ("how many members this page holds"). */
+export const COUNTS_THIS_PAGE = /\b(this|the current|current|each|a single) page\b|\bsize of (this|the|a) page\b|\bon (this|the) page\b|\bin (this|the) page\b|\bnot of the whole\b/i;
 /** Number fields that echo the page number. */
 export const PAGE_ECHO_FIELD = /^(page|current_?page|page_?number)$/i;
 
@@ -43,6 +45,12 @@ export const PAGES_HEADER = /^(x-)?(total-?pages|page-?count)$/i;
 
 /** Prose that names the RFC 8288 `Link` header (or its `next` relation) as where the next page is. */
 export const NAMES_LINK_HEADER = /\blink`?\s+(response\s+)?header|`link`\s+(response\s+)?header|\blink:\s*<|rel\s*=\s*"?next|\bnext`?\s+link\s+relation/i;
+/** A sentence that denies the Link header (“There is no Link header”, “does not return a Link header”). */
+export const DENIES_LINK_HEADER = /\b(no|not|never|without|nor|neither)\s+(a |an |the |any )?`?link`?(\s+response)?\s+headers?\b|`?link`?(\s+response)?\s+headers?\s+(is|are)\s+(not|never)\b|\b(does|do|will|is|are)\s*(not|n't)\s+(\w+\s+){0,2}(a |an |the |any )?`?link`?(\s+response)?\s+headers?/i;
+/** Words by which a sentence of docs-wide prose speaks of every list (“all list endpoints”, “the response”, “results”). */
+export const SPEAKS_OF_EVERY_LIST = /\b(all|every|any|each)\b|\blists?\b|\bendpoints?\b|\bresponses?\b|\brequests?\b|\bresults?\b|\bcollections?\b|\bthe api\b|\bpaginat(ed|ion)\b/i;
+/** Words too general to scope a sentence of prose to one endpoint. */
+export const GENERAL_WORDS = /^(api|apis|v\d+|list|lists|page|pages|pagination|paging|all|every|other|each|endpoint|endpoints|resource|resources|request|requests|response|responses|result|results|item|items|record|records|collection|collections|next|link|header|headers|json|the|a|an|and|or|of|with|in|on|for|to|is|are|by|its|this|that|rest|http|https)$/i;
 /** Prose that makes an index start at 1. */
 export const STARTS_AT_ONE = /\b(1-based|one-based|starts? (at|from|with) 1\b|starting (at|from|with) 1\b|first (page|item|result|record) is 1\b)/i;
 /** Prose that makes an index start at 0. */

@@ -6,7 +6,7 @@ import { valueAt } from './json-path.ts';
 import { addFinding, findingOf, newOutcome, readStream } from './read-stream.ts';
 
 /**
- * template fetchwright/connector@2 — runs the streams in order (parents before children), emits
+ * template fetchwright/connector@3 — runs the streams in order (parents before children), emits
  * identities and relationships as they come, and ends with a `run` record saying, per stream,
  * whether every page was fetched in the shape the plan expects, and if not, the findings why. A
  * child read that fails for one parent is a finding; the other parents are still read. A refused
@@ -37,6 +37,8 @@ export async function runConnector(slots: ConnectorSlots, input: RunInput): Prom
   const keyFields = new Map<string, Set<string>>();
   for (const s of slots.streams) if (s.parent) keyFields.set(s.parent.stream, (keyFields.get(s.parent.stream) ?? new Set()).add(s.parent.from_field));
   const keys = new Map<string, ParentKey[]>();
+  // Parent records with no usable key for a child's path parameter, per `stream.field`: their children cannot be read.
+  const keyless = new Map<string, number>();
   const outcomes = [];
   let fatal: FetcherError | undefined;
   for (const slot of slots.streams) {
@@ -54,11 +56,11 @@ export async function runConnector(slots: ConnectorSlots, input: RunInput): Prom
           if (!wanted) return;
           for (const field of wanted) {
             const value = valueAt(raw, field);
-            if (typeof value === 'string' || typeof value === 'number') {
+            if ((typeof value === 'string' && value !== '') || (typeof value === 'number' && Number.isFinite(value))) {
               const list = keys.get(`${slot.name}.${field}`) ?? [];
               list.push({ value: String(value), id: identity.id });
               keys.set(`${slot.name}.${field}`, list);
-            }
+            } else keyless.set(`${slot.name}.${field}`, (keyless.get(`${slot.name}.${field}`) ?? 0) + 1);
           }
         });
       } catch (e) {
@@ -71,6 +73,8 @@ export async function runConnector(slots: ConnectorSlots, input: RunInput): Prom
     // A child stream is only as complete as the parent list its reads come from.
     const parentOutcome = outcomes.find((o) => o.name === link.stream);
     if (parentOutcome && !parentOutcome.complete) addFinding(outcome, { id: 'parent-incomplete', url: null, args: { parent: link.stream } });
+    const noKey = keyless.get(`${link.stream}.${link.from_field}`);
+    if (noKey) addFinding(outcome, { id: 'parent-key-missing', url: null, args: { count: noKey, parent: link.stream, field: link.from_field } });
     for (const parent of keys.get(`${link.stream}.${link.from_field}`) ?? []) {
       try {
         await readStream(slot, input, slots.vendor, { [link.param]: parent.value }, outcome, (_raw, identity) => {

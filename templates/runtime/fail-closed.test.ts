@@ -92,6 +92,22 @@ describe('paginators: a documented stop field missing is a finding, not a silent
   });
 });
 
+describe('paginators: an empty page does not beat a documented stop signal', () => {
+  it('offset with has-more, and pages with a total', () => {
+    const more = { style: 'offset' as const, offset_param: 'offset', limit_param: 'limit', page_size: 10, first_offset: 0, stop: 'has-more-field' as const, more_path: 'more' };
+    expect(idOf(() => offsetPaginator.next(more, pageCtx('https://h.test/u', { users: [], more: true }, []), {}))).toBe('list-ended-early');
+    expect(offsetPaginator.next(more, pageCtx('https://h.test/u', { users: [], more: false }, []), {})).toBeUndefined();
+    const total = { style: 'page' as const, page_param: 'page', first_page: 1, stop: 'total' as const, total_path: 'data.total' };
+    expect(idOf(() => pagePaginator.next(total, pageCtx('https://h.test/u?page=2', { data: { total: 450 } }, []), { page: 2, seen: 100 }))).toBe('list-ended-early');
+  });
+
+  it('a cursor whose whole container is gone says nothing about the end; an empty one inside it does', () => {
+    const slot = { style: 'cursor' as const, cursor_param: 'cursor', cursor_path: 'response_metadata.next_cursor', stop: 'empty-cursor' as const };
+    expect(idOf(() => cursorPaginator.next(slot, pageCtx('https://h.test/u', { members: [{}] }, [{}]), {}))).toBe('stop-signal-missing');
+    expect(cursorPaginator.next(slot, pageCtx('https://h.test/u', { members: [{}], response_metadata: {} }, [{}]), {})).toBeUndefined();
+  });
+});
+
 describe('runConnector: findings reach the run record', () => {
   const input: RunInput = { base_url: 'https://hub.test', tenant_variables: {}, max_pages_per_stream: 20, max_records: 1000, retry: { max_attempts: 2, base_delay_ms: 0, max_delay_ms: 0 } };
   const users: StreamSlot = {
@@ -127,6 +143,38 @@ describe('runConnector: findings reach the run record', () => {
     await runConnector(slots, input);
     const run = fake.emitted.at(-1) as RunRecord;
     expect(run.streams.map((s) => s.findings.map((f) => f.id))).toEqual([['items-path-not-a-list'], ['parent-incomplete']]);
+  });
+
+  it('64-bit ids stay distinct: the JSON is read without rounding integers beyond 2^53', async () => {
+    const big = ['1254678901234567890', '1254678901234567891', '1254678901234567892'];
+    fake = installFakeHost(() => ({ body: `[${big.map((id) => `{"name": ${id}}`).join(',')}]` }));
+    const run = await runConnector({ ...slots, streams: [users] }, input);
+    expect(run).toMatchObject({ complete: true, streams: [{ records: 3, duplicates_skipped: 0 }] });
+    expect(fake.emitted.filter((r) => (r as { type: string }).type === 'identity').map((r) => (r as { id: string }).id)).toEqual(big);
+  });
+
+  it('two different records with the same id: a finding, not a silent duplicate; the same record twice is a duplicate', async () => {
+    fake = installFakeHost(() => ({ json: [{ name: 'Admins', email: 'a@x.test' }, { name: 'Readers' }, { name: 'Admins', email: 'b@x.test' }, { name: 'Readers' }] }));
+    const withEmail: StreamSlot = { ...users, mapping: { ...users.mapping, email: { path: 'email', transform: 'string' } } };
+    const run = await runConnector({ ...slots, streams: [withEmail] }, input);
+    expect(run.streams[0]).toMatchObject({ complete: false, records: 2, duplicates_skipped: 1 });
+    expect(run.streams[0]!.findings[0]).toMatchObject({ id: 'id-not-unique', args: { count: 1, example: 'Admins' } });
+  });
+
+  it('a parent without a usable key: its children are never read, and the child stream says so', async () => {
+    fake = installFakeHost((url) => (url.endsWith('/users') ? { json: [{ id: 'u1', name: 'ada' }, { id: 'u2', name: { value: 'dave' } }] } : { json: [{ id: `t-${url}` }] }));
+    const byId: StreamSlot = { ...users, mapping: { id: { path: 'id', transform: 'string' } } };
+    const run = await runConnector({ ...slots, streams: [byId, tokens] }, input);
+    expect(run.streams[0]).toMatchObject({ complete: true, records: 2 });
+    expect(run.streams[1]!.findings).toEqual([expect.objectContaining({ id: 'parent-key-missing', args: { count: 1, parent: 'users', field: 'name' } })]);
+    expect(fake.requests).toEqual(['https://hub.test/users', 'https://hub.test/users/ada/tokens']);
+  });
+
+  it('a redirect to another page is not the page asked for', async () => {
+    fake = installFakeHost((url) => ({ json: [{ name: 'ada' }], url: url.replace(/\?.*$/, '') }));
+    const paged: StreamSlot = { ...users, pagination: { style: 'offset', offset_param: 'offset', limit_param: 'limit', page_size: 2, first_offset: 0, stop: 'empty-page' } };
+    const run = await runConnector({ ...slots, streams: [paged] }, input);
+    expect(run.streams[0]!.findings[0]).toMatchObject({ id: 'redirected-elsewhere', args: { to: 'https://hub.test/users' } });
   });
 
   it('the same run against the shape the plan expects is complete', async () => {

@@ -12,7 +12,7 @@ export function installFakeHost(handler: (url: string, headers: Record<string, s
     async fetch(url, init) {
       requests.push(url);
       const r = handler(url, init.headers);
-      return { status: r.status ?? 200, headers: r.headers ?? {}, body: r.body ?? JSON.stringify(r.json ?? null), url };
+      return { status: r.status ?? 200, headers: r.headers ?? {}, body: r.body ?? JSON.stringify(r.json ?? null), url: r.url ?? url };
     },
     emit: (record) => emitted.push(record),
     log: () => undefined,

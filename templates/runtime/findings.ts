@@ -47,6 +47,14 @@ export const RUNTIME_FINDINGS = {
   'pagination-value-invalid': (x: FindingArgs) => `"${a(x, 'path')}" holds ${a(x, 'found')}, not a next position`,
   /** The plan reads one page, but the response says more follow. */
   'more-pages-unread': (x: FindingArgs) => `the response says more pages follow (${a(x, 'signal')}), but the plan reads one page`,
+  /** A list request was redirected to another page (its query changed). */
+  'redirected-elsewhere': (x: FindingArgs) => `the request was redirected to another page (${a(x, 'to')}), not the one asked for`,
+  /** An empty page came back while the documented stop signal says records remain. */
+  'list-ended-early': (x: FindingArgs) => `an empty page came back while ${a(x, 'signal')} says more records follow`,
+  /** Two different records carry the same mapped id: one of them could not be emitted. */
+  'id-not-unique': (x: FindingArgs) => `${a(x, 'count')} records share an id with a different record (e.g. "${a(x, 'example')}" at "${a(x, 'id_path')}"): the id field does not identify a record`,
+  /** Parent records without a usable value at the field a child stream's path parameter takes. */
+  'parent-key-missing': (x: FindingArgs) => `${a(x, 'count')} records of ${a(x, 'parent')} have no usable "${a(x, 'field')}", so their children were never read`,
   /** The next request would repeat one already made, or a page held only records already seen. */
   'pagination-loop': (x: FindingArgs) => `pagination did not advance (${a(x, 'detail')}); stopped instead of looping`,
   'page-cap': (x: FindingArgs) => `stopped at the cap of ${a(x, 'cap')} pages`,

@@ -3,7 +3,7 @@ import { host } from './host.ts';
 import { retryDelay, type RetryPolicy } from './retry.ts';
 
 /**
- * template fetchwright/http@2 — one GET of a JSON page, with retry and error classification. Only
+ * template fetchwright/http@3 — one GET of a JSON page (64-bit integers kept exact), with retry and error classification. Only
  * `200`, `203` and `204` answer a list request; any other status is a finding, never an empty page.
  * A `204` has no body (`body: undefined`); the stream decides whether the docs allow one.
  */
@@ -24,6 +24,42 @@ export interface HttpStats {
 
 const LIST_STATUSES = [200, 203, 204];
 
+/**
+ * JSON.parse, keeping integers beyond 2^53 as their exact digits (a string) instead of rounding
+ * them: 64-bit ids stay distinct. Uses the reviver's source-text access (ES2025 `JSON.parse` with
+ * `context.source`); the reviver runs only when the text holds a run of 16 or more digits.
+ */
+export function parseJson(text: string): unknown {
+  if (!/\d{16}/.test(text)) return JSON.parse(text);
+  return JSON.parse(text, (_key: string, value: unknown, context?: { source?: string }) =>
+    typeof value === 'number' && !Number.isSafeInteger(value) && typeof context?.source === 'string' && /^-?\d+$/.test(context.source) ? context.source : value,
+  );
+}
+
+/** The decoded query parameters of a URL, sorted: how two URLs are compared for the same page. */
+function queryOf(url: string): string {
+  const q = url.indexOf('?');
+  if (q === -1) return '';
+  return url
+    .slice(q + 1)
+    .split('#')[0]!
+    .split('&')
+    .filter(Boolean)
+    .map((pair) => {
+      const [k = '', v = ''] = pair.split('=');
+      const decode = (s: string) => {
+        try {
+          return decodeURIComponent(s.replace(/\+/g, ' '));
+        } catch {
+          return s;
+        }
+      };
+      return `${decode(k)}=${decode(v)}`;
+    })
+    .sort()
+    .join('&');
+}
+
 export async function getJson(url: string, headers: Record<string, string>, policy: RetryPolicy, stats: HttpStats): Promise<Page> {
   for (let attempt = 0; ; attempt++) {
     stats.requests++;
@@ -34,10 +70,12 @@ export async function getJson(url: string, headers: Record<string, string>, poli
       throw new FetcherError('fetch-failed', url, { message: e instanceof Error ? e.message : String(e) });
     }
     if (LIST_STATUSES.includes(res.status)) {
+      // A redirect to another page (its query changed) is not the page asked for: taking it would skip or repeat records.
+      if (res.url && res.url !== url && queryOf(res.url) !== queryOf(url)) throw new FetcherError('redirected-elsewhere', url, { to: res.url });
       if (res.status === 204) return { status: 204, headers: res.headers, body: undefined, url: res.url || url };
       let body: unknown;
       try {
-        body = JSON.parse(res.body);
+        body = parseJson(res.body);
       } catch {
         throw new FetcherError('body-not-json', url, { status: res.status, detail: res.body.trim() === '' ? 'the body is empty' : `it starts ${JSON.stringify(res.body.trim().slice(0, 40))}` });
       }

@@ -4,7 +4,7 @@ import { valueAt } from './json-path.ts';
 import { sha256Hex } from './sha256.ts';
 
 /**
- * template fetchwright/map-record@1 — maps a vendor record into the canonical identity with the
+ * template fetchwright/map-record@2 — maps a vendor record into the canonical identity with the
  * closed set of transforms. Unknown stays `null`, empty stays `[]`. A value of the wrong shape is
  * counted as drift and becomes `null`, never a guess.
  */
@@ -23,7 +23,7 @@ export const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 function asText(v: unknown): string | null {
   if (typeof v === 'string') return v;
-  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
   return null;
 }
 

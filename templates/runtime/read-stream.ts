@@ -11,7 +11,7 @@ import { selectRecords } from './select-records.ts';
 import { fillPath, joinUrl, withQuery } from './url.ts';
 
 /**
- * template fetchwright/list-stream@2 — reads every page of one list operation: request, select the
+ * template fetchwright/list-stream@3 — reads every page of one list operation: request, select the
  * records (failing closed on a page of the wrong shape), map each into the canonical identity,
  * emit it once, ask the paginator for the next page under the loop guards. A child stream is the
  * same read, once per parent record. Anything that stops a read is a finding on the stream.
@@ -37,7 +37,20 @@ export function findingOf(e: unknown, url: string | null): RuntimeFinding {
   return { id: 'fetch-failed', url, args: { message: e instanceof Error ? e.message : String(e) } };
 }
 
-export async function readStream(slot: StreamSlot, input: RunInput, vendor: string, pathParams: Record<string, string>, outcome: StreamOutcome, onRecord: OnRecord, seen: Set<string> = new Set()): Promise<void> {
+/** A 32-bit FNV-1a hash of a record as emitted: tells a record repeated across pages from a different record with the same id. */
+function fingerprint(identity: IdentityRecord): number {
+  const text = JSON.stringify(identity);
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+export async function readStream(slot: StreamSlot, input: RunInput, vendor: string, pathParams: Record<string, string>, outcome: StreamOutcome, onRecord: OnRecord): Promise<void> {
+  // id → fingerprint of the record emitted under it.
+  const seen = new Map<string, number>();
   const fromVariables = Object.fromEntries((slot.query_variables ?? []).map((name) => [name, input.tenant_variables[name]]));
   const base = withQuery(joinUrl(input.base_url, fillPath(slot.path, { ...slot.path_params, ...input.tenant_variables, ...pathParams })), { ...slot.query, ...fromVariables });
   const state: Record<string, number> = {};
@@ -53,18 +66,26 @@ export async function readStream(slot: StreamSlot, input: RunInput, vendor: stri
       const records = selectRecords(page, slot.items_path, empty, url);
       let fresh = 0;
       let withoutId = 0;
+      let clashes = 0;
+      let clash = '';
       for (const raw of records) {
         const identity = mapRecord(raw, slot.mapping, ctx);
         if (!identity) {
           withoutId++;
           continue;
         }
-        // A record repeated across a page boundary is emitted once.
-        if (seen.has(identity.id)) {
-          outcome.duplicates_skipped++;
+        // A record repeated across a page boundary is emitted once; a different record with the same id is a finding.
+        const print = fingerprint(identity);
+        const before = seen.get(identity.id);
+        if (before !== undefined) {
+          if (before === print) outcome.duplicates_skipped++;
+          else {
+            clashes++;
+            clash ||= identity.id;
+          }
           continue;
         }
-        seen.add(identity.id);
+        seen.set(identity.id, print);
         fresh++;
         outcome.records++;
         if (outcome.records > input.max_records) throw new FetcherError('record-cap', url, { cap: input.max_records });
@@ -74,8 +95,9 @@ export async function readStream(slot: StreamSlot, input: RunInput, vendor: stri
         outcome.unidentifiable += withoutId;
         addFinding(outcome, { id: 'record-without-id', url, args: { count: withoutId, id_path: slot.mapping.id?.path ?? null } });
       }
+      if (clashes) addFinding(outcome, { id: 'id-not-unique', url, args: { count: clashes, example: clash.slice(0, 80), id_path: slot.mapping.id?.path ?? null } });
       // A page of nothing but records already seen means the position did not advance.
-      if (records.length > 0 && fresh === 0 && withoutId === 0) throw new FetcherError('pagination-loop', url, { detail: 'the page held only records already seen' });
+      if (records.length > 0 && fresh === 0 && withoutId === 0 && clashes === 0) throw new FetcherError('pagination-loop', url, { detail: 'the page held only records already seen' });
       url = nextUrl(slot.pagination, { page, records, requestUrl: url }, state);
     }
   } finally {

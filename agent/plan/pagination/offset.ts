@@ -1,6 +1,6 @@
 import type { Evidence, Pagination } from '../connector-plan.ts';
 import { fieldEvidence, fieldNamed, mentions, pageSizeOf, paramEvidence, paramNamed, type PaginationSignals } from './signals.ts';
-import { LAST_FIELD, LIMIT_PARAM, MORE_FIELD, OFFSET_PARAM, ONE_BASED, TOTAL_FIELD } from './vocabulary.ts';
+import { LAST_FIELD, LIMIT_PARAM, MORE_FIELD, OFFSET_PARAM, ONE_BASED, THIS_PAGE_COUNT, TOTAL_FIELD } from './vocabulary.ts';
 
 
 /** Pages by record offset and limit (`offset`/`limit`, `startAt`/`maxResults`). */
@@ -15,7 +15,7 @@ export function detectOffset(s: PaginationSignals): Pagination[] {
   if (mentions(offset.description, /paginat|page/i) || mentions(limit.description, /paginat|page/i)) score += 0.15;
   const more = fieldNamed(s, MORE_FIELD, 'boolean');
   const last = more ? undefined : fieldNamed(s, LAST_FIELD, 'boolean');
-  const total = fieldNamed(s, TOTAL_FIELD);
+  const total = s.fields.find((f) => TOTAL_FIELD.test(f.name) && !THIS_PAGE_COUNT.test(f.node.description ?? ''));
   if (more) evidence.push(fieldEvidence(s, more, `paging stops when the body's ${more.path} is false`));
   else if (last) evidence.push(fieldEvidence(s, last, `paging stops when the body's ${last.path} is true`));
   else if (total) evidence.push(fieldEvidence(s, total, `paging stops once the body's ${total.path} records are fetched`));

@@ -1,6 +1,6 @@
 import type { Evidence, Pagination } from '../connector-plan.ts';
 import { fieldEvidence, fieldNamed, mentions, pageSizeOf, paramEvidence, paramNamed, type PaginationSignals } from './signals.ts';
-import { LAST_FIELD, LIMIT_PARAM, MORE_FIELD, PAGES_FIELD, PAGES_PROSE, PAGE_PARAM, TOTAL_FIELD } from './vocabulary.ts';
+import { LAST_FIELD, LIMIT_PARAM, MORE_FIELD, PAGES_FIELD, PAGES_PROSE, PAGE_PARAM, THIS_PAGE_COUNT, TOTAL_FIELD } from './vocabulary.ts';
 
 
 /** Pages by page number (`page` with `page_size`/`per_page`), stopping at the page count when the body gives it. */
@@ -19,7 +19,7 @@ export function detectPageNumber(s: PaginationSignals): Pagination[] {
   const more = pages ? undefined : fieldNamed(s, MORE_FIELD, 'boolean');
   const last = pages || more ? undefined : fieldNamed(s, LAST_FIELD, 'boolean');
   // A total of records: the number of pages is ceil(total / size), counted by the records received.
-  const total = pages || more || last ? undefined : s.fields.find((f) => numeric(f) && TOTAL_FIELD.test(f.name) && !PAGES_PROSE.test(f.node.description ?? ''));
+  const total = pages || more || last ? undefined : s.fields.find((f) => numeric(f) && TOTAL_FIELD.test(f.name) && !PAGES_PROSE.test(f.node.description ?? '') && !THIS_PAGE_COUNT.test(f.node.description ?? ''));
   if (pages) evidence.push(fieldEvidence(s, pages, `paging stops after the page the body's ${pages.path} names`));
   else if (more) evidence.push(fieldEvidence(s, more, `paging stops when the body's ${more.path} is false`));
   else if (last) evidence.push(fieldEvidence(s, last, `paging stops when the body's ${last.path} is true`));

@@ -70,16 +70,26 @@ export function fieldEvidence(s: PaginationSignals, f: BodyField, reasoning: str
   return response ? citeField(s.view, response, f.path.split('.'), reasoning) : reasoned(s.op.source, reasoning);
 }
 
-/** The page size to ask for: the documented maximum (capped at 500), else the default, else 100. */
+/**
+ * The page size to ask for, a positive integer or undefined (send none): the documented maximum (its
+ * `maximum`, else a "max 100" in its description), capped at 500; else its default; else 100 when the
+ * docs say nothing. Each is floored first and must then be at least 1, so a hostile or mistaken
+ * `maximum: 0.5` falls back to the default, and to no page size at all when that is no better. Never throws.
+ */
 export function pageSizeOf(p: Parameter | undefined, view: SchemaView): number | undefined {
   if (!p) return undefined;
   const schema = view.resolve(p.schema);
   const fromText = /max(?:imum)?(?: of| is|:| value is)?\s*(\d{1,5})/i.exec(p.description ?? '');
-  const max = schema.maximum ?? (fromText ? Number(fromText[1]) : undefined);
+  const max = typeof schema.maximum === 'number' ? schema.maximum : fromText ? Number(fromText[1]) : undefined;
   const def = typeof schema.default === 'number' ? schema.default : undefined;
+  if (max === undefined && def === undefined) return 100;
   // The documented maximum fetches fewest pages; stop conditions never rely on a full page.
-  const size = Math.min(max ?? def ?? 100, 500);
-  return size > 0 ? Math.floor(size) : undefined;
+  for (const documented of [max, def]) {
+    if (documented === undefined || Number.isNaN(documented)) continue;
+    const size = Math.floor(Math.min(documented, 500));
+    if (size >= 1) return size;
+  }
+  return undefined;
 }
 
 export function mentions(text: string | undefined, pattern: RegExp): boolean {

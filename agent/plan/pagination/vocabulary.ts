@@ -25,3 +25,5 @@ export const OPAQUE_CURSOR = /\bcursor\b|\bopaque\b|\bnext page\b/i;
 export const CURSOR_HEADER = /^(x-)?(next-?page-?token|next-?cursor|next-?token|continuation-?token|cursor|next-?marker)$/i;
 /** A number field's description that makes it the count of pages ("Total number of pages."). */
 export const PAGES_PROSE = /\bnumber of pages\b|\bpage count\b/i;
+/** A count field's description that makes it one page's count, not the list's total ("how many members this page holds"). */
+export const THIS_PAGE_COUNT = /\b(this|the current|current|each|a single) page\b|\bsize of (this|the|a) page\b|\bon (this|the) page\b|\bin (this|the) page\b|\bnot of the whole\b/i;

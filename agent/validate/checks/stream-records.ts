@@ -17,7 +17,7 @@ export const RECORD_FINDINGS = defineFindings({
   'records-not-canonical': { level: 'error', text: (a) => `${arg(a, 'count')} identity records fail the canonical schema` },
   'records-mismatched': { level: 'error', text: (a) => `${arg(a, 'count')} records are mapped differently from the plan's mapping` },
   'field-unusable': { level: 'error', text: (a) => `${arg(a, 'field')} is mapped from "${arg(a, 'path')}" with ${arg(a, 'transform')}, but none of the ${arg(a, 'present')} seeded values maps — the wrong field or transform` },
-  'id-not-unique': { level: 'error', text: (a) => `the id field "${arg(a, 'id_path')}" is not unique across seeded records (${arg(a, 'collisions')} collisions)` },
+  'seeded-ids-collide': { level: 'error', text: (a) => `the id field "${arg(a, 'id_path')}" is not unique across seeded records (${arg(a, 'collisions')} collisions)` },
   'seeded-without-id': { level: 'error', text: (a) => `${arg(a, 'count')} seeded records have no value at the id field "${arg(a, 'id_path')}"` },
   'list-not-served': { level: 'error', text: (a) => arg(a, 'problem') },
   'stream-not-run': { level: 'error', text: () => 'the fetcher never ran this stream' },
@@ -84,7 +84,7 @@ export function checkStreamRecords(exp: ExpectedStream, records: OutputRecord[],
   }
 
   if (exp.problem) findings.push(found('list-not-served', { problem: exp.problem }));
-  if (exp.collisions) findings.push(found('id-not-unique', { id_path: s.mapping.id?.path ?? null, collisions: exp.collisions }));
+  if (exp.collisions) findings.push(found('seeded-ids-collide', { id_path: s.mapping.id?.path ?? null, collisions: exp.collisions }));
   if (exp.unidentifiable) findings.push(found('seeded-without-id', { id_path: s.mapping.id?.path ?? null, count: exp.unidentifiable }));
   if (missing.length) findings.push(found('records-missing', { missing: missing.length, seeded, unit: s.parent ? 'parent–child pairs' : 'identities' }));
   if (unexpected.length) findings.push(found('records-unexpected', { count: unexpected.length }));

@@ -14,8 +14,12 @@ describe('paginator cursor', () => {
   });
 
   it('stops on an empty, null or missing cursor', () => {
-    for (const body of [{ response_metadata: { next_cursor: '' } }, { response_metadata: { next_cursor: null } }, {}]) {
+    for (const body of [{ response_metadata: { next_cursor: '' } }, { response_metadata: { next_cursor: null } }, { response_metadata: {} }]) {
       expect(p.next(slot, pageCtx('https://x.test/u', body, [{}]), {})).toBeUndefined();
     }
+  });
+
+  it('a page without the cursor\'s container at all is a finding, not the end', () => {
+    expect(() => p.next(slot, pageCtx('https://x.test/u', {}, [{}]), {})).toThrow(expect.objectContaining({ finding: expect.objectContaining({ id: 'stop-signal-missing' }) }));
   });
 });

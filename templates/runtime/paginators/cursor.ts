@@ -1,11 +1,10 @@
 import type { PaginatorOf } from '../../slots/pagination.ts';
-import { valueAt } from '../json-path.ts';
 import { withQuery } from '../url.ts';
-import { positionOf } from './signal.ts';
+import { positionAt, positionOf } from './signal.ts';
 import type { PaginatorBehaviour } from './types.ts';
 
 /**
- * template fetchwright/paginator-cursor@2 — sends the next cursor back until there is none. The
+ * template fetchwright/paginator-cursor@3 — sends the next cursor back until there is none. The
  * cursor comes from a body field (`response_metadata.next_cursor`) or a response header the docs
  * declare (`X-Next-Page-Token`); a cursor that is not a string or number is a finding.
  */
@@ -14,7 +13,7 @@ export const cursorPaginator: PaginatorBehaviour<PaginatorOf<'cursor'>> = {
   next: (p, ctx) => {
     const cursor = p.cursor_header
       ? positionOf(ctx.page.headers[p.cursor_header.toLowerCase()], `header ${p.cursor_header}`, ctx.requestUrl)
-      : positionOf(valueAt(ctx.page.body, p.cursor_path ?? ''), p.cursor_path ?? '', ctx.requestUrl);
+      : positionAt(ctx.page.body, p.cursor_path ?? '', ctx.requestUrl);
     return cursor === undefined ? undefined : withQuery(ctx.requestUrl, { [p.cursor_param]: cursor });
   },
 };

@@ -1,14 +1,13 @@
 import type { PaginatorOf } from '../../slots/pagination.ts';
-import { valueAt } from '../json-path.ts';
 import { resolveUrl, withQuery } from '../url.ts';
-import { positionOf } from './signal.ts';
+import { positionAt } from './signal.ts';
 import type { PaginatorBehaviour } from './types.ts';
 
-/** template fetchwright/paginator-next-url@2 — follows the body's next-page URL (absolute or relative) until it is empty; anything but a string there is a finding. */
+/** template fetchwright/paginator-next-url@3 — follows the body's next-page URL (absolute or relative) until it is empty; anything but a string there is a finding. */
 export const nextUrlPaginator: PaginatorBehaviour<PaginatorOf<'next-url'>> = {
   first: (p, url) => (p.limit_param && p.page_size ? withQuery(url, { [p.limit_param]: p.page_size }) : url),
   next: (p, ctx) => {
-    const next = positionOf(valueAt(ctx.page.body, p.next_path), p.next_path, ctx.requestUrl);
+    const next = positionAt(ctx.page.body, p.next_path, ctx.requestUrl);
     return next === undefined ? undefined : resolveUrl(next, ctx.requestUrl);
   },
 };

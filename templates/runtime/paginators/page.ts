@@ -1,12 +1,14 @@
 import type { PaginatorOf } from '../../slots/pagination.ts';
+import { FetcherError } from '../errors.ts';
 import { withQuery } from '../url.ts';
 import { countAt, flagAt } from './signal.ts';
 import type { PaginatorBehaviour } from './types.ts';
 
 /**
- * template fetchwright/paginator-page@2 — page numbers, stopping at the page count, once `total`
- * records came, on `more` false, `isLast` true, or an empty page. A documented stop field missing
- * from a page is a finding, never a silent stop.
+ * template fetchwright/paginator-page@3 — page numbers, stopping at the page count, once `total`
+ * records came, on `more` false, `isLast` true, or an empty page. Fail closed: a documented stop
+ * field missing from a page is a finding, and so is an empty page while that field says more
+ * records follow — never a silent stop.
  */
 export const pagePaginator: PaginatorBehaviour<PaginatorOf<'page'>> = {
   first: (p, url, state) => {
@@ -15,14 +17,30 @@ export const pagePaginator: PaginatorBehaviour<PaginatorOf<'page'>> = {
     return withQuery(url, { [p.page_param]: p.first_page, ...(p.size_param && p.page_size ? { [p.size_param]: p.page_size } : {}) });
   },
   next: (p, ctx, state) => {
-    if (ctx.records.length === 0) return undefined;
+    const empty = ctx.records.length === 0;
     const page = state.page ?? p.first_page;
     state.seen = (state.seen ?? 0) + ctx.records.length;
     const body = ctx.page.body;
-    if (p.stop === 'page-count' && page - p.first_page + 1 >= countAt(body, p.pages_path ?? 'pages', ctx.requestUrl)) return undefined;
-    if (p.stop === 'total' && state.seen >= countAt(body, p.total_path ?? 'total', ctx.requestUrl)) return undefined;
-    if (p.stop === 'has-more-field' && !flagAt(body, p.more_path ?? 'more', ctx.requestUrl)) return undefined;
-    if (p.stop === 'last-field' && flagAt(body, p.last_path ?? 'isLast', ctx.requestUrl)) return undefined;
+    const url = ctx.requestUrl;
+    if (p.stop === 'empty-page' && empty) return undefined;
+    if (p.stop === 'page-count') {
+      const pages = countAt(body, p.pages_path ?? 'pages', url);
+      if (page - p.first_page + 1 >= pages) return undefined;
+      if (empty) throw new FetcherError('list-ended-early', url, { signal: `a page count of ${pages} (page ${page} was empty)` });
+    }
+    if (p.stop === 'total') {
+      const total = countAt(body, p.total_path ?? 'total', url);
+      if (state.seen >= total) return undefined;
+      if (empty) throw new FetcherError('list-ended-early', url, { signal: `a total of ${total} (${state.seen} came)` });
+    }
+    if (p.stop === 'has-more-field') {
+      if (!flagAt(body, p.more_path ?? 'more', url)) return undefined;
+      if (empty) throw new FetcherError('list-ended-early', url, { signal: `"${p.more_path ?? 'more'}": true` });
+    }
+    if (p.stop === 'last-field') {
+      if (flagAt(body, p.last_path ?? 'isLast', url)) return undefined;
+      if (empty) throw new FetcherError('list-ended-early', url, { signal: `"${p.last_path ?? 'isLast'}": false` });
+    }
     state.page = page + 1;
     return withQuery(ctx.requestUrl, { [p.page_param]: state.page });
   },
