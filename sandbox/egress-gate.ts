@@ -1,13 +1,16 @@
 import { z } from 'zod';
 import { isAllowedHost, parseAllowedHost, type AllowedHost } from './allowed-hosts.ts';
 import { CallOutcome, REDACTED, redactUrl, type CallLogEntry } from './call-log.ts';
+import { SecretScrubber } from './secret-scrubber.ts';
 import type { Violation, ViolationKind } from './violation.ts';
 
 /**
  * The host side of the fetcher's only capability. Every request the isolate makes passes here: the gate
  * refuses what the policy does not allow without sending it, strips credentials the fetcher tried to
  * bring, adds the host's own auth for allowed hosts only, follows redirects only while they stay on
- * allowed hosts, caps response size and request count, and logs every attempt.
+ * allowed hosts, caps response size and request count, and logs every attempt. Nothing it hands back —
+ * a response's headers, body and URL, a refusal's message, the call log, the violations — holds a
+ * credential it injected, in any encoding (see {@link SecretScrubber}): each form is `REDACTED`.
  */
 export const EgressPolicy = z.object({
   allowedHosts: z
@@ -104,6 +107,8 @@ export class EgressGate {
   readonly #fetchImpl: (request: Request) => Promise<Response>;
   readonly #calls: CallLogEntry[] = [];
   readonly #violations: Violation[] = [];
+  /** Every credential the gate has injected in this run, to be kept out of everything it hands back. */
+  readonly #scrubber = new SecretScrubber();
   #attempts = 0;
   #sent = 0;
   #capped = false;
@@ -118,13 +123,14 @@ export class EgressGate {
     this.#fetchImpl = fetchImpl ?? ((request) => globalThis.fetch(request));
   }
 
-  /** Every attempt in `seq` order, refused ones included. */
+  /** Every attempt in `seq` order, refused ones included; no injected credential in any URL. */
   get calls(): CallLogEntry[] {
-    return [...this.#calls].sort((a, b) => a.seq - b.seq);
+    return [...this.#calls].sort((a, b) => a.seq - b.seq).map((c) => ({ ...c, url: this.#scrubber.scrub(c.url) }));
   }
 
+  /** What the fetcher tried that the policy forbids, in `seq` order; no injected credential in any message. */
   get violations(): Violation[] {
-    return [...this.#violations].sort((a, b) => a.seq - b.seq);
+    return [...this.#violations].sort((a, b) => a.seq - b.seq).map((v) => ({ ...v, message: this.#scrubber.scrub(v.message) }));
   }
 
   /** Requests that actually went out (redirect hops included). */
@@ -132,8 +138,30 @@ export class EgressGate {
     return this.#sent;
   }
 
-  /** Never rejects: a refusal or a network failure is a reply the isolate turns into a rejected promise. */
+  /**
+   * Sends one request the fetcher asked for, if the policy allows it. Never rejects: a refusal or a
+   * network failure is a reply (`{ ok: false, code, message }`) the isolate turns into a rejected
+   * promise. Every credential the gate ever injected is scrubbed from the reply — the response's header
+   * names and values, body and URL, or the refusal's message — in every form it can take on the wire.
+   */
   async fetch(request: FetchRequest, signal?: AbortSignal): Promise<FetchReply> {
+    return this.#scrubbed(await this.#fetch(request, signal));
+  }
+
+  #scrubbed(reply: FetchReply): FetchReply {
+    if (this.#scrubber.size === 0) return reply;
+    const scrub = (text: string) => this.#scrubber.scrub(text);
+    if (!reply.ok) return { ...reply, message: scrub(reply.message) };
+    const { status, headers, body, url } = reply.response;
+    const visible: Record<string, string> = {};
+    for (const [name, value] of Object.entries(headers)) {
+      const shown = this.#scrubber.scrubName(name);
+      visible[shown] = shown in visible ? `${visible[shown]}, ${scrub(value)}` : scrub(value);
+    }
+    return { ok: true, response: { status, headers: visible, body: scrub(body), url: scrub(url) } };
+  }
+
+  async #fetch(request: FetchRequest, signal?: AbortSignal): Promise<FetchReply> {
     let url = URL.parse(request.url);
     if (!url) return invalid(`fetch: ${JSON.stringify(request.url.slice(0, 200))} is not an absolute URL`);
     let method = request.method.toUpperCase();
@@ -152,7 +180,6 @@ export class EgressGate {
     url = this.#stripQueryCredentials(this.#stripUrlCredentials(url, seq), seq);
     this.#stripHeaders(headers, url, seq);
 
-    const secrets = new Set<string>();
     for (let hop = 0; ; hop++) {
       const refusal = this.#checkPolicy(url, method, seq);
       if (refusal) return refusal;
@@ -160,7 +187,6 @@ export class EgressGate {
       const sent = await this.#send(url, method, headers, body, seq, signal);
       if (!sent.ok) return sent.reply;
       const { response, startedAt } = sent;
-      for (const secret of sent.secrets) secrets.add(secret);
 
       const location = response.headers.get('location');
       if (REDIRECT_STATUSES.has(response.status) && location !== null) {
@@ -200,10 +226,8 @@ export class EgressGate {
         return refused('network-error', `fetch failed: reading the response from ${redactUrl(url)}: ${read.error}`);
       }
       this.#log(seq, method, url, response.status, 'ok', startedAt, read.bytes);
-      // A server that echoes the injected credential back must not hand it to the fetcher.
-      const scrub = (text: string) => [...secrets].reduce((t, secret) => t.replaceAll(secret, REDACTED), text);
-      const visible = Object.fromEntries(Object.entries(visibleHeaders(response.headers)).map(([n, v]) => [n, scrub(v)]));
-      return { ok: true, response: { status: response.status, headers: visible, body: scrub(read.text), url: url.href } };
+      // A server that echoes the injected credential back must not hand it to the fetcher: `fetch` scrubs this.
+      return { ok: true, response: { status: response.status, headers: visibleHeaders(response.headers), body: read.text, url: url.href } };
     }
   }
 
@@ -254,7 +278,12 @@ export class EgressGate {
     return clean;
   }
 
-  /** Removes a query credential the fetcher set itself: only the host adds those. */
+  /**
+   * Removes a query credential the fetcher set itself: only the host adds those. One exception: a value
+   * that is exactly the scrubbed placeholder (`api_key=REDACTED`) is the host's own credential coming back
+   * in a link the gate scrubbed (a next URL that repeats every query parameter); it is left in place, so
+   * the page is the one the server linked to, and #send puts the injected value there, silently.
+   */
   #stripQueryCredentials(url: URL, seq: number): URL {
     let names: string[] = [];
     try {
@@ -262,7 +291,7 @@ export class EgressGate {
     } catch {
       // #send reports a failing hook
     }
-    const set = names.filter((n) => url.searchParams.has(n));
+    const set = names.filter((n) => url.searchParams.has(n) && !url.searchParams.getAll(n).every((v) => v === REDACTED));
     if (!set.length) return url;
     const clean = new URL(url.href);
     for (const n of set) clean.searchParams.delete(n);
@@ -300,10 +329,9 @@ export class EgressGate {
     body: string | undefined,
     seq: number,
     signal: AbortSignal | undefined,
-  ): Promise<{ ok: true; response: Response; startedAt: number; secrets: string[] } | { ok: false; reply: FetchReply }> {
+  ): Promise<{ ok: true; response: Response; startedAt: number } | { ok: false; reply: FetchReply }> {
     const startedAt = performance.now();
     const headers = new Headers(fetcherHeaders);
-    let secrets: string[];
     let target = url;
     try {
       const auth = this.#authFor(url);
@@ -313,7 +341,7 @@ export class EgressGate {
         target = new URL(url.href);
         for (const [name, value] of Object.entries(query)) target.searchParams.set(name, value);
       }
-      secrets = [...secretsOf(auth), ...Object.values(query).filter((v) => v.length > 0)];
+      this.#scrubber.add(secretsOf(Object.values(auth), Object.values(query)));
     } catch {
       // The hook's own message may quote the secret it failed on: the fetcher gets a fixed one.
       this.#log(seq, method, url, null, 'network-error', startedAt, 0);
@@ -324,11 +352,11 @@ export class EgressGate {
       const request = new Request(target, { method, headers, body: body ?? null, redirect: 'manual', ...(signal ? { signal } : {}) });
       this.#sent += 1;
       const response = await this.#fetchImpl(request);
-      return { ok: true, response, startedAt, secrets };
+      return { ok: true, response, startedAt };
     } catch (e) {
       this.#log(seq, method, url, null, 'network-error', startedAt, 0);
-      let reason = e instanceof Error ? e.message.split('\n')[0]!.slice(0, 200) : 'unknown error';
-      for (const secret of secrets) reason = reason.replaceAll(secret, REDACTED);
+      // Scrubbed before it is cut short, so a secret at the cut cannot survive in part; `fetch` scrubs the reply again.
+      const reason = e instanceof Error ? this.#scrubber.scrub(e.message.split('\n')[0]!.slice(0, 2_000)).slice(0, 200) : 'unknown error';
       return { ok: false, reply: refused('network-error', `fetch failed: ${method} ${redactUrl(url)}: ${reason}`) };
     }
   }
@@ -355,11 +383,22 @@ function invalid(message: string): FetchReply {
   return refused('invalid-request', message);
 }
 
-/** The injected values, and the token part of `Bearer <token>`-style ones: what must never reach the fetcher. */
-function secretsOf(auth: Record<string, string>): string[] {
-  const values = Object.values(auth);
-  const parts = values.flatMap((v) => v.split(/\s+/)).filter((p) => p.length >= 8);
-  return [...new Set([...values.filter((v) => v.length >= 4), ...parts])].sort((a, b) => b.length - a.length);
+/**
+ * What must never reach the fetcher, from the values the host injects: each header value of 4 characters
+ * or more and each query value, the token part of `Bearer <token>`-style values, and for HTTP Basic the
+ * decoded `user:password` and the password. Parts shorter than 8 characters are left out (they would
+ * match ordinary words in a body). Longest first.
+ */
+export function secretsOf(headerValues: string[], queryValues: string[] = []): string[] {
+  const values = [...headerValues.filter((v) => v.length >= 4), ...queryValues.filter((v) => v.length > 0)];
+  const parts = values.flatMap((v) => v.split(/\s+/));
+  for (const v of values) {
+    const basic = /^basic\s+([A-Za-z0-9+/]+=*)\s*$/i.exec(v);
+    if (!basic) continue;
+    const decoded = Buffer.from(basic[1]!, 'base64').toString('utf8');
+    parts.push(decoded, decoded.slice(decoded.indexOf(':') + 1));
+  }
+  return [...new Set([...values, ...parts.filter((p) => p.length >= 8)])].sort((a, b) => b.length - a.length);
 }
 
 function visibleHeaders(headers: Headers): Record<string, string> {
