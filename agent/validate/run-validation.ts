@@ -5,6 +5,8 @@ import { createMockVendor, type MockVendor } from '../../synthetic-data/mock-api
 import { hashJson, sha256 } from '../hash.ts';
 import type { ApiModel } from '../ingest/api-model.ts';
 import { resolveBaseUrl } from '../docs-view/server-url.ts';
+import { FetchwrightError } from '../errors.ts';
+import { unusableBaseUrl } from '../plan/base-url.ts';
 import type { ConnectorPlan } from '../plan/connector-plan.ts';
 import { compileFetcher } from '../render/compile-fetcher.ts';
 import { checkEvidence } from './checks/evidence.ts';
@@ -59,6 +61,8 @@ export async function validateConnector(options: ValidationOptions): Promise<Sco
   const { model, plan, fetcherSource, seed } = options;
   const recorded = options.recorded;
   const mock = createMockVendor(model, { seed, ...options.mock });
+  const unusable = unusableBaseUrl(plan.base_url.url, plan.base_url.variables);
+  if (unusable) throw new FetchwrightError('invalid-connector', `the plan's base URL ${plan.base_url.url} cannot be requested: ${unusable}`, { hint: 'Regenerate the connector from the vendor\'s docs; plan.json was edited or made from a server the docs cannot give.' });
   const baseUrl = resolveBaseUrl(plan.base_url, plan.vendor);
   const host = new URL(baseUrl).host;
   const headerCredentials = plan.auth.credentials.filter((c) => c.in === 'header');
