@@ -26,7 +26,7 @@ export const TEMPLATES: TemplateInfo[] = [
   { id: 'fetchwright/retry', version: 2, file: 'runtime/retry.ts' },
   { id: 'fetchwright/http', version: 3, file: 'runtime/http.ts' },
   { id: 'fetchwright/paginator-types', version: 1, file: 'runtime/paginators/types.ts' },
-  { id: 'fetchwright/paginator-signal', version: 2, file: 'runtime/paginators/signal.ts' },
+  { id: 'fetchwright/paginator-signal', version: 3, file: 'runtime/paginators/signal.ts' },
   { id: 'fetchwright/paginator-link-header', version: 1, file: 'runtime/paginators/link-header.ts' },
   { id: 'fetchwright/paginator-cursor', version: 3, file: 'runtime/paginators/cursor.ts' },
   { id: 'fetchwright/paginator-offset', version: 3, file: 'runtime/paginators/offset.ts' },

@@ -1,7 +1,6 @@
 import type { PaginatorOf } from '../../slots/pagination.ts';
-import { FetcherError } from '../errors.ts';
 import { withQuery } from '../url.ts';
-import { countAt, flagAt } from './signal.ts';
+import { endsList } from './signal.ts';
 import type { PaginatorBehaviour } from './types.ts';
 
 /**
@@ -23,19 +22,7 @@ export const offsetPaginator: PaginatorBehaviour<PaginatorOf<'offset'>> = {
     const body = ctx.page.body;
     const url = ctx.requestUrl;
     if (p.stop === 'empty-page' && empty) return undefined;
-    if (p.stop === 'has-more-field') {
-      if (!flagAt(body, p.more_path ?? 'more', url)) return undefined;
-      if (empty) throw new FetcherError('list-ended-early', url, { signal: `"${p.more_path ?? 'more'}": true` });
-    }
-    if (p.stop === 'last-field') {
-      if (flagAt(body, p.last_path ?? 'isLast', url)) return undefined;
-      if (empty) throw new FetcherError('list-ended-early', url, { signal: `"${p.last_path ?? 'isLast'}": false` });
-    }
-    if (p.stop === 'total') {
-      const total = countAt(body, p.total_path ?? 'total', url);
-      if (state.seen >= total) return undefined;
-      if (empty) throw new FetcherError('list-ended-early', url, { signal: `a total of ${total} (${state.seen} came)` });
-    }
+    if (endsList(p, body, url, empty, state.seen)) return undefined;
     state.offset = (state.offset ?? p.first_offset) + ctx.records.length;
     return withQuery(ctx.requestUrl, { [p.offset_param]: state.offset, [p.limit_param]: p.page_size });
   },

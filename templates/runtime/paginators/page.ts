@@ -1,7 +1,7 @@
 import type { PaginatorOf } from '../../slots/pagination.ts';
 import { FetcherError } from '../errors.ts';
 import { withQuery } from '../url.ts';
-import { countAt, flagAt } from './signal.ts';
+import { countAt, endsList } from './signal.ts';
 import type { PaginatorBehaviour } from './types.ts';
 
 /**
@@ -28,19 +28,7 @@ export const pagePaginator: PaginatorBehaviour<PaginatorOf<'page'>> = {
       if (page - p.first_page + 1 >= pages) return undefined;
       if (empty) throw new FetcherError('list-ended-early', url, { signal: `a page count of ${pages} (page ${page} was empty)` });
     }
-    if (p.stop === 'total') {
-      const total = countAt(body, p.total_path ?? 'total', url);
-      if (state.seen >= total) return undefined;
-      if (empty) throw new FetcherError('list-ended-early', url, { signal: `a total of ${total} (${state.seen} came)` });
-    }
-    if (p.stop === 'has-more-field') {
-      if (!flagAt(body, p.more_path ?? 'more', url)) return undefined;
-      if (empty) throw new FetcherError('list-ended-early', url, { signal: `"${p.more_path ?? 'more'}": true` });
-    }
-    if (p.stop === 'last-field') {
-      if (flagAt(body, p.last_path ?? 'isLast', url)) return undefined;
-      if (empty) throw new FetcherError('list-ended-early', url, { signal: `"${p.last_path ?? 'isLast'}": false` });
-    }
+    if (endsList(p, body, url, empty, state.seen)) return undefined;
     state.page = page + 1;
     return withQuery(ctx.requestUrl, { [p.page_param]: state.page });
   },
