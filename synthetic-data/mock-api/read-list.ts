@@ -7,6 +7,7 @@ import {
   DENIES_LINK_HEADER,
   GENERAL_WORDS,
   NAMES_LINK_HEADER,
+  OMITS_RECORDS,
   SPEAKS_OF_EVERY_LIST,
   NEXT_LINK_FIELD,
   NEXT_POSITION_FIELD,
@@ -102,6 +103,11 @@ export interface ListReading {
   authFailureStatus: number;
   /** The docs allow a 204 No Content for this list. */
   noContent: boolean;
+  /**
+   * Sentences of the operation's own description that say the list leaves some records out. The mock
+   * serves every record (it cannot read which ones a sentence means), so a person must judge them.
+   */
+  omissions: string[];
   /** What the docs describe that the mock cannot serve literally. */
   problems: ReadingProblem[];
 }
@@ -365,6 +371,13 @@ export function readList(op: Operation, view: SchemaView, model: Pick<ApiModel, 
     documentedQuery: new Set(op.parameters.filter((p) => p.in === 'query').map((p) => p.name)),
     authFailureStatus: statuses.includes('401') ? 401 : statuses.includes('403') ? 403 : 401,
     noContent: statuses.includes('204'),
+    omissions: `${op.summary ?? ''}\n${op.description ?? ''}`
+      .split('\n')
+      .map((line) => line.replace(/^[\s>*-]+/, '').replace(/\*\*/g, ''))
+      .flatMap((line) => sentences(line))
+      .map((s) => s.replace(/\s+/g, ' ').trim())
+      .filter((s) => OMITS_RECORDS.test(s))
+      .slice(0, 3),
     problems,
   };
 }

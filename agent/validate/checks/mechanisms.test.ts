@@ -18,7 +18,7 @@ async function setup(paths: object) {
   const mock = createMockVendor(model, { seed: 1 });
   const stream = plan.streams[0]!;
   const reading = mock.readingOf(model.operations.find((o) => o.id === stream.operation_id)!)!;
-  const check = (change: Partial<Stream> = {}) => checkMechanisms({ ...stream, ...change }, reading).map((f) => `${f.id}: ${f.args.mechanism ?? f.args.docs ?? f.args.how ?? ''}`);
+  const check = (change: Partial<Stream> = {}) => checkMechanisms({ ...stream, ...change }, reading).map((f) => `${f.id}: ${f.args.mechanism ?? f.args.docs ?? f.args.how ?? f.args.sentence ?? ''}`);
   return { stream, check };
 }
 
@@ -46,6 +46,13 @@ describe('mechanisms: what the plan relies on against what the docs declare', ()
     expect(check()).toEqual([]);
     expect(check({ pagination: { style: 'none', stop: 'single-page', ...evidence } })).toEqual(['pagination-ignored: the `offset` offset']);
     expect(check({ items_path: 'data' })).toEqual(['items-path-disagrees: items']);
+  });
+
+  it('a list the docs say leaves records out is flagged for a person (a warning: the mock cannot know which)', async () => {
+    const said = await setup({ '/users': listOp(arrayOf(USER), { description: 'Lists users.\n\n> **Note:** This operation omits users that have a status of `DEPROVISIONED`.' }) });
+    expect(said.check()).toEqual(['docs-say-records-omitted: This operation omits users that have a status of `DEPROVISIONED`.']);
+    const silent = await setup({ '/users': listOp(arrayOf(USER), { description: 'Lists every user of the organization.' }) });
+    expect(silent.check()).toEqual([]);
   });
 
   it('two unnamed lists in one body: the docs do not say which holds the records, so the proof cannot pass', async () => {

@@ -18,6 +18,11 @@ export const MECHANISM_FINDINGS = defineFindings({
     text: (a) => `the plan relies on ${arg(a, 'mechanism')}, which the docs do not declare for this operation`,
     hint: 'The plan reads this list\'s paging differently from what the docs declare. If the real API does page that way, its docs are incomplete: build this connector by hand or from a live run\'s observed shapes; never trust a pass on an undeclared mechanism.',
   },
+  'docs-say-records-omitted': {
+    level: 'warning',
+    text: (a) => `the docs say this list leaves records out: “${arg(a, 'sentence')}”`,
+    hint: 'The proof served every record; the real API may not. Check whether the omitted records are identities the inventory needs, and how the docs say to include them.',
+  },
   'pagination-ignored': {
     level: 'error',
     text: (a) => `the plan reads one page, but the docs say this list is paged (${arg(a, 'how')})`,
@@ -83,6 +88,7 @@ export function checkMechanisms(stream: Stream, reading: ListReading): Finding[]
   for (const problem of reading.problems.filter((p) => p.id === 'records-location-ambiguous')) findings.push(findingOf(MECHANISM_FINDINGS, 'records-location-ambiguous', { problem: problem.text }, at));
   if (stream.items_path !== reading.itemsPath) findings.push(findingOf(MECHANISM_FINDINGS, 'items-path-disagrees', { plan: stream.items_path, docs: reading.itemsPath }, at));
   for (const mechanism of undeclared(stream, reading)) findings.push(findingOf(MECHANISM_FINDINGS, 'pagination-mechanism-undeclared', { mechanism }, at));
+  for (const sentence of reading.omissions) findings.push(findingOf(MECHANISM_FINDINGS, 'docs-say-records-omitted', { sentence: sentence.slice(0, 240) }, at));
   if (stream.pagination.style === 'none' && reading.paged) findings.push(findingOf(MECHANISM_FINDINGS, 'pagination-ignored', { how: pagedBy(reading) }, at));
   return findings;
 }
