@@ -50,7 +50,7 @@ describe('mechanisms: what the plan relies on against what the docs declare', ()
 
   it('a list the docs say leaves records out is flagged for a person (a warning: the mock cannot know which)', async () => {
     const said = await setup({ '/users': listOp(arrayOf(USER), { description: 'Lists users.\n\n> **Note:** This operation omits users that have a status of `DEPROVISIONED`.' }) });
-    expect(said.check()).toEqual(['docs-say-records-omitted: This operation omits users that have a status of `DEPROVISIONED`.']);
+    expect(said.check()).toEqual(['docs-say-records-omitted: Note: This operation omits users that have a status of `DEPROVISIONED`.']);
     const silent = await setup({ '/users': listOp(arrayOf(USER), { description: 'Lists every user of the organization.' }) });
     expect(silent.check()).toEqual([]);
   });
