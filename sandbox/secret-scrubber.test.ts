@@ -18,6 +18,11 @@ describe('SecretScrubber', () => {
     ['base64 without padding', Buffer.from(SECRET).toString('base64').replace(/=+$/, '')],
     ['base64url', Buffer.from(SECRET).toString('base64url')],
     ['base64 padding percent-encoded', encodeURIComponent(Buffer.from(SECRET).toString('base64'))],
+    ['a JSON string with every letter and digit \\u-escaped', [...SECRET].map((c) => (/[A-Za-z0-9]/.test(c) ? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}` : c)).join('')],
+    ['a JSON string with a few letters \\u-escaped', SECRET.replace('A', '\\u0041').replace('K', '\\u004b')],
+    ['HTML decimal references of letters', SECRET.replace(/[A-Za-z]/g, (c) => `&#${c.charCodeAt(0)};`)],
+    ['hex of its bytes', Buffer.from(SECRET).toString('hex')],
+    ['hex of its bytes, upper case', Buffer.from(SECRET).toString('hex').toUpperCase()],
   ])('replaces the secret written %s', (_, form) => {
     const s = new SecretScrubber([SECRET]);
     expect(s.scrub(`before ${form} after`)).toBe('before REDACTED after');

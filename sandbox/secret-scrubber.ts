@@ -74,7 +74,9 @@ const MIN_BASE64_PART = 8;
 /** The regular expression source matching `secret` in any of its wire forms. */
 export function patternSource(secret: string): string {
   const forms = [...new Set([secret, ...base64Forms(secret)])].sort((a, b) => b.length - a.length);
-  return forms.map((form) => [...form].map(charPattern).join('')).join('|');
+  // Hex of the secret's bytes, either case.
+  const hex = [...Buffer.from(secret, 'utf8').toString('hex')].map((d) => (/[a-f]/.test(d) ? `[${d}${d.toUpperCase()}]` : d)).join('');
+  return [...forms.map((form) => [...form].map(charPattern).join('')), hex].join('|');
 }
 
 /**
@@ -105,14 +107,15 @@ const NAMED_ENTITIES: Record<string, string[]> = { '&': ['amp'], '<': ['lt'], '>
 
 /** One character of a secret: itself, or any escape of it a server might write. */
 function charPattern(ch: string): string {
-  const alts = [escapeRegExp(ch), Buffer.from(ch, 'utf8').reduce((src, byte) => `${src}%(?:25){0,3}${hexPattern(byte, 2)}`, '')];
+  // JSON string escapes of any character — letters and digits too, which JSON.parse decodes just the same
+  // (a code point past U+FFFF as its surrogate pair).
+  const alts = [escapeRegExp(ch), Buffer.from(ch, 'utf8').reduce((src, byte) => `${src}%(?:25){0,3}${hexPattern(byte, 2)}`, ''), [...Array(ch.length).keys()].map((i) => `\\\\u${hexPattern(ch.charCodeAt(i), 4)}`).join('')];
+  // HTML character references, of letters and digits too.
+  const cp = ch.codePointAt(0)!;
+  alts.push(`&#[xX]0*${hexPattern(cp, 1)};`, `&#0*${cp};`);
   if (!/^[A-Za-z0-9]$/.test(ch)) {
-    const cp = ch.codePointAt(0)!;
-    // JSON string escapes (a code point past U+FFFF as its surrogate pair).
-    alts.push([...Array(ch.length).keys()].map((i) => `\\\\u${hexPattern(ch.charCodeAt(i), 4)}`).join(''));
     if (ch === '/') alts.push('\\\\/');
-    // HTML character references.
-    alts.push(`&#[xX]0*${hexPattern(cp, 1)};`, `&#0*${cp};`, ...(NAMED_ENTITIES[ch] ?? []).map((n) => `&${n};`));
+    alts.push(...(NAMED_ENTITIES[ch] ?? []).map((n) => `&${n};`));
     // application/x-www-form-urlencoded: a space is `+`, and `%2B` once encoded again.
     if (ch === ' ') alts.push('\\+', `%(?:25){0,3}${hexPattern(0x2b, 2)}`);
   }

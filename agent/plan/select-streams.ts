@@ -73,6 +73,17 @@ function widestValue(p: Parameter, view: SchemaView): string | undefined {
   return typeof found === 'string' ? found : undefined;
 }
 
+/** Words for identities a list may leave out by default. */
+const LEFT_OUT_STATES = /\b(deleted|deactivated|suspended|inactive|disabled|archived|removed|deprovisioned|blocked|locked|expired|revoked|invited|pending|guests?|bots?|service[_ ]accounts?)\b/i;
+
+/** An optional boolean flag (`include_suspended`, `show_deleted`), off by default, that adds identities in such a state. */
+function includesLeftOutIdentities(p: Parameter, view: SchemaView): boolean {
+  const s = view.resolve(p.schema);
+  if (!s.type?.includes('boolean') || s.default === true) return false;
+  const m = /^(?:include|show|with|return|list)[_-]?(.+)$/i.exec(p.name);
+  return !!m && LEFT_OUT_STATES.test(`${m[1]!.replace(/[_-]/g, ' ')} ${p.description ?? ''}`);
+}
+
 /**
  * A required parameter fetchwright can fill without a human: the enum value that lets every record
  * through (an inventory wants them all), else its default, else its only enum value.
@@ -120,11 +131,14 @@ function candidateOf(op: Operation, view: SchemaView, rejections: Rejection[]): 
   const queryVariables: string[] = [];
   for (const p of op.parameters) {
     if (p.in === 'path' || CREDENTIAL_PARAM.test(p.name) || PAGINATION_PARAM.test(p.name)) continue;
-    // An optional filter whose default narrows the list (`state`, default `active`) is widened when the docs offer `all`.
+    // An optional filter is widened to every record: its `all` value (whatever the default, stated or implied),
+    // or an include flag for identities in a state a list may leave out (`include_suspended=true`).
     if (!p.required) {
-      const widest = p.in === 'query' ? widestValue(p, view) : undefined;
+      if (p.in !== 'query') continue;
+      const widest = widestValue(p, view);
       const def = view.resolve(p.schema).default;
-      if (widest !== undefined && def !== undefined && String(def) !== widest) query[p.name] = widest;
+      if (widest !== undefined && String(def) !== widest) query[p.name] = widest;
+      else if (includesLeftOutIdentities(p, view)) query[p.name] = 'true';
       continue;
     }
     const value = fixedValue(p, view);

@@ -4,7 +4,7 @@ import type { MockCall } from '../../synthetic-data/mock-api/mock-vendor.ts';
 import type { ListReading } from '../../synthetic-data/mock-api/read-list.ts';
 import { hashJson } from '../hash.ts';
 import type { ConnectorPlan } from '../plan/connector-plan.ts';
-import { checkCalls } from './checks/calls.ts';
+import { authenticated, checkCalls } from './checks/calls.ts';
 import { checkMechanisms } from './checks/mechanisms.ts';
 import { checkRunRecord } from './checks/run-record.ts';
 import { checkSandbox } from './checks/sandbox.ts';
@@ -74,7 +74,7 @@ export function score(input: ScoreInput): Scorecard {
       unavailable: calls.filter((c) => c.outcome === 'fault-503').length,
       retried: streams.reduce((n, s) => n + s.retries, 0),
     },
-    auth_verified: summary.unauthorised === 0 && calls.some((c) => c.outcome === 'ok'),
+    auth_verified: authenticated(calls),
     secrets_in_code: secrets,
     sandbox: {
       ok: result.ok,

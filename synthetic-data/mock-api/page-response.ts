@@ -1,6 +1,7 @@
 import type { SchemaView } from '../../agent/docs-view/schema-view.ts';
 import { generateRecords, seedOf } from '../generate-records.ts';
 import { fieldOf, type Dataset, type Row } from './datasets.ts';
+import { passes } from './read-filters.ts';
 import type { BodyField, ListReading } from './read-list.ts';
 
 /**
@@ -124,10 +125,22 @@ function linkText(field: BodyField, url: URL): string {
   return relative ? `${url.pathname}${url.search}` : url.href;
 }
 
-/** Body fields outside the records that the docs describe: generated once per list, then fixed. */
+/** Top-level envelope fields that report trouble: a successful page carries none. */
+const TROUBLE = /^(error|errors|error_?message|error_?description|fault|failures?|warnings?)$/i;
+const PARTIAL = /^(partial|is_?partial|partial_?results|incomplete|is_?incomplete|incomplete_?results)$/i;
+
+/**
+ * Body fields outside the records that the docs describe: generated once per list, then fixed — as
+ * a successful page has them: `ok` true, no error or warning, nothing partial.
+ */
 function envelope(dataset: Dataset, view: SchemaView): Record<string, unknown> {
-  const [shell] = generateRecords(dataset.reading.body, view, { seed: seedOf(dataset.key, 'envelope'), count: 1, missingRate: 0, nullRate: 0 });
-  return shell ?? {};
+  const [shell = {}] = generateRecords(dataset.reading.body, view, { seed: seedOf(dataset.key, 'envelope'), count: 1, missingRate: 0, nullRate: 0 });
+  for (const [name, value] of Object.entries(shell)) {
+    if (name === 'ok' && typeof value === 'boolean') shell[name] = true;
+    else if (PARTIAL.test(name) && typeof value === 'boolean') shell[name] = false;
+    else if (TROUBLE.test(name)) shell[name] = Array.isArray(value) ? [] : null;
+  }
+  return shell;
 }
 
 /** JSON text of a body, writing 64-bit integers (BigInt) as exact JSON numbers. */
@@ -135,14 +148,10 @@ export function jsonText(body: unknown): string {
   return JSON.stringify(body, (_key, v: unknown) => (typeof v === 'bigint' ? `\u0000fwbig:${v}` : v)).replace(/"\\u0000fwbig:(-?\d+)"/g, '$1');
 }
 
-/** Values of a filter that mean "no filter". */
-const ALL_VALUES = /^(all|any|\*|everything|both)$/i;
-
 /** The served records a request's documented filters (or their defaults) let through. */
 function filtered(dataset: Dataset, url: URL): Row[] {
-  const active = dataset.reading.filters.map((f) => ({ name: f.name, value: url.searchParams.get(f.name) ?? f.default })).filter((f): f is { name: string; value: string } => f.value !== undefined && f.value !== '' && !ALL_VALUES.test(f.value));
-  if (!active.length) return dataset.served;
-  return dataset.served.filter((record) => active.every((f) => String(fieldOf(record, f.name)) === f.value));
+  if (!dataset.reading.filters.length) return dataset.served;
+  return dataset.served.filter((record) => passes(dataset.reading.filters, url.searchParams, (field) => fieldOf(record, field)));
 }
 
 export function pageOf(dataset: Dataset, req: PageRequest, view: SchemaView): PageResult {

@@ -1,5 +1,6 @@
 import type { ApiModel, Operation, Parameter, SchemaNode } from '../../agent/ingest/api-model.ts';
 import { fromExample, type SchemaView } from '../../agent/docs-view/schema-view.ts';
+import { readFilters, type Filter } from './read-filters.ts';
 import {
   LAST_PAGE_FIELD,
   MAXIMUM_IN_PROSE,
@@ -27,6 +28,7 @@ import {
   COUNTS_PAGES,
   COUNTS_RECORDS,
   COUNTS_THIS_PAGE,
+  ECHOES_RESPONSE,
 } from './vocabulary.ts';
 
 /**
@@ -91,12 +93,8 @@ export interface ListReading {
   paged: boolean;
   /** The docs give a way to know the list ended: a request past the end is then an error. */
   stopSignal: boolean;
-  /**
-   * Documented filters on a record field: a query parameter named like a field of the records, with a
-   * default or an enum. The server applies the request's value (or the default when the request
-   * gives none) unless it is an "all" value — so a client that sends a narrowing default loses records.
-   */
-  filters: { name: string; default?: string }[];
+  /** Documented filters (`read-filters.ts`): the server applies them, defaults included. */
+  filters: Filter[];
   /** Every documented query parameter: anything else a client sends is logged as undocumented. */
   documentedQuery: Set<string>;
   /** The status the docs give for a missing or wrong credential (401 unless only 403 is documented). */
@@ -296,13 +294,21 @@ export function readList(op: Operation, view: SchemaView, model: Pick<ApiModel, 
   // Query parameters: documented credentials are not paging parameters.
   const credentialParams = new Set(model.security_schemes.filter((s) => s.type === 'apiKey' && s.in === 'query' && s.name).map((s) => s.name!));
   const query = op.parameters.filter((p) => p.in === 'query' && !credentialParams.has(p.name));
-  const size = query.find((p) => SIZE_PARAM.test(p.name) && !typeOf(view, p.schema ?? {}).includes('boolean'));
-  const skip = query.find((p) => SKIP_PARAM.test(p.name) && p !== size);
-  const pageNumber = query.find((p) => PAGE_NUMBER_PARAM.test(p.name) && p !== size && !typeOf(view, p.schema ?? {}).includes('string'));
-  const position = query.find((p) => POSITION_PARAM.test(p.name) && p !== size) ?? query.find((p) => POSITION_WORDS.test(p.description ?? '') && p !== size && p !== skip && p !== pageNumber);
-
   const itemsPath = records.path;
   const fields = bodyFields(view, body, example, itemsPath);
+  // A parameter named like an offset but typed as a string the response hands back (Airtable's `offset`) is a position token, not a count.
+  const isToken = (p: Parameter) => {
+    const t = typeOf(view, p.schema ?? {});
+    return t.includes('string') && !t.some((x) => x === 'integer' || x === 'number') && (ECHOES_RESPONSE.test(p.description ?? '') || fields.some((f) => last(f) === p.name && typed(f, 'string')));
+  };
+  const size = query.find((p) => SIZE_PARAM.test(p.name) && !typeOf(view, p.schema ?? {}).includes('boolean'));
+  const skip = query.find((p) => SKIP_PARAM.test(p.name) && p !== size && !isToken(p));
+  const pageNumber = query.find((p) => PAGE_NUMBER_PARAM.test(p.name) && p !== size && !typeOf(view, p.schema ?? {}).includes('string'));
+  const position =
+    query.find((p) => POSITION_PARAM.test(p.name) && p !== size) ??
+    query.find((p) => SKIP_PARAM.test(p.name) && isToken(p)) ??
+    query.find((p) => POSITION_WORDS.test(p.description ?? '') && p !== size && p !== skip && p !== pageNumber);
+
   const headers = op.responses.filter((r) => isSuccess(r.status)).flatMap((r) => r.headers.map((h) => h.name));
   const texts = [op.summary, op.description, ...op.responses.filter((r) => isSuccess(r.status)).map((r) => r.description), ...query.map((p) => p.description)];
   // The Link header: declared, named by this operation's words or the docs' pagination prose, or named for a parameter of the same name elsewhere in these docs.
@@ -315,7 +321,8 @@ export function readList(op: Operation, view: SchemaView, model: Pick<ApiModel, 
     model.prose.some((p) => p.topics.includes('pagination') && statesLinkHeader(p.text, { op, others })) ||
     sameNamedElsewhere;
   const positionHeaders = headers.filter((h) => h.toLowerCase() !== 'link' && (NEXT_POSITION_HEADER.test(h) || (position && mentionsName(position.description, h))));
-  const positionFields = fields.filter((f) => NEXT_POSITION_FIELD.test(last(f)) && untypedOr(f, 'string', 'integer') && !looksLikeUrl(f.example));
+  // A body field named like the position parameter hands its next value back (`offset` in, `offset` out).
+  const positionFields = fields.filter((f) => (NEXT_POSITION_FIELD.test(last(f)) || (position && last(f) === position.name)) && untypedOr(f, 'string', 'integer') && !looksLikeUrl(f.example));
   // `next_page_uri`, `links.next`, or HAL's `_links.next.href`.
   const namesNextLink = (f: BodyField) => (last(f).toLowerCase() === 'href' ? /^next$/i.test(parentName(f)) : NEXT_LINK_FIELD.test(last(f)));
   const nextLinks = fields.filter((f) => namesNextLink(f) && untypedOr(f, 'string') && !positionFields.includes(f));
@@ -360,14 +367,7 @@ export function readList(op: Operation, view: SchemaView, model: Pick<ApiModel, 
     keyset,
     paged,
     stopSignal,
-    filters: query
-      .filter((p) => p !== size && p !== skip && p !== pageNumber && p !== position && Object.hasOwn(view.properties(records.items), p.name))
-      .flatMap((p) => {
-        const schema = view.resolve(p.schema);
-        const scalar = (v: unknown) => (typeof v === 'string' && v !== '') || typeof v === 'number' || typeof v === 'boolean';
-        if (!(scalar(schema.default) || schema.enum?.length)) return [];
-        return [{ name: p.name, ...(scalar(schema.default) ? { default: String(schema.default) } : {}) }];
-      }),
+    filters: readFilters(query.filter((p) => p !== size && p !== skip && p !== pageNumber && p !== position), records.items, view),
     documentedQuery: new Set(op.parameters.filter((p) => p.in === 'query').map((p) => p.name)),
     authFailureStatus: statuses.includes('401') ? 401 : statuses.includes('403') ? 403 : 401,
     noContent: statuses.includes('204'),

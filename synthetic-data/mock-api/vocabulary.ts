@@ -49,6 +49,8 @@ export const NAMES_LINK_HEADER = /\blink`?\s+(response\s+)?header|`link`\s+(resp
 export const DENIES_LINK_HEADER = /\b(no|not|never|without|nor|neither)\s+(a |an |the |any )?`?link`?(\s+response)?\s+headers?\b|`?link`?(\s+response)?\s+headers?\s+(is|are)\s+(not|never)\b|\b(does|do|will|is|are)\s*(not|n't)\s+(\w+\s+){0,2}(a |an |the |any )?`?link`?(\s+response)?\s+headers?/i;
 /** A sentence that says a list leaves some records out (“This operation omits users that have a status of DEPROVISIONED”). */
 export const OMITS_RECORDS = /\b(omits?|excludes?|leaves? out|skips?)\b|\b(does|do|will) not (return|include|list)\b|\b(are|is) not (returned|included|listed)\b|\bonly (returns?|lists?|includes?)\b/i;
+/** A parameter's description that says its value comes back from the previous response (a token, not a number the client counts). */
+export const ECHOES_RESPONSE = /\b(of|from) the previous (response|page|call|request)\b|\breturned (by|in) the (previous )?response\b|\bopaque\b|\btoken\b/i;
 /** Words by which a sentence of docs-wide prose speaks of every list (“all list endpoints”, “the response”, “results”). */
 export const SPEAKS_OF_EVERY_LIST = /\b(all|every|any|each)\b|\blists?\b|\bendpoints?\b|\bresponses?\b|\brequests?\b|\bresults?\b|\bcollections?\b|\bthe api\b|\bpaginat(ed|ion)\b/i;
 /** Words too general to scope a sentence of prose to one endpoint. */

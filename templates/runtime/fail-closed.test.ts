@@ -177,6 +177,37 @@ describe('runConnector: findings reach the run record', () => {
     expect(run.streams[0]!.findings[0]).toMatchObject({ id: 'redirected-elsewhere', args: { to: 'https://hub.test/users' } });
   });
 
+  it('one page read, while the response says there are more (a total, a page count, a deep has-more, a HAL next link)', async () => {
+    for (const body of [{ users: [{ name: 'ada' }], total_count: 100 }, { users: [{ name: 'ada' }], meta: { pagination: { has_more: 'true' } } }, { users: [{ name: 'ada' }], _links: { next: { href: '/users?page=2' } } }, { users: [{ name: 'ada' }], totalPages: 3 }]) {
+      fake = installFakeHost(() => ({ json: body }));
+      const run = await runConnector({ ...slots, streams: [{ ...users, items_path: 'users' }] }, input);
+      expect(run.streams[0]!.findings.map((f) => f.id), JSON.stringify(body)).toEqual(['more-pages-unread']);
+      fake.restore();
+    }
+    fake = installFakeHost(() => ({ json: { users: [{ name: 'ada' }], total_count: 1, _links: { self: { href: '/users' } } } }));
+    expect((await runConnector({ ...slots, streams: [{ ...users, items_path: 'users' }] }, input)).complete).toBe(true);
+  });
+
+  it('a page whose body reports an error or a partial list', async () => {
+    for (const body of [{ ok: false, error: 'ratelimited', users: [] }, { users: [{ name: 'ada' }], errors: [{ missing: 5 }] }, { users: [{ name: 'ada' }], incomplete_results: true }]) {
+      fake = installFakeHost(() => ({ json: body }));
+      const run = await runConnector({ ...slots, streams: [{ ...users, items_path: 'users' }] }, input);
+      expect(run.streams[0]!.findings.map((f) => f.id), JSON.stringify(body)).toContain('error-in-body');
+      fake.restore();
+    }
+    fake = installFakeHost(() => ({ json: { ok: true, users: [{ name: 'ada' }], errors: [], error: null } }));
+    expect((await runConnector({ ...slots, streams: [{ ...users, items_path: 'users' }] }, input)).complete).toBe(true);
+  });
+
+  it('a redirect to another list at the same query', async () => {
+    fake = installFakeHost((url) => ({ json: [{ name: 'ada' }], url: url.replace('/users', '/admins') }));
+    const run = await runConnector({ ...slots, streams: [users] }, input);
+    expect(run.streams[0]!.findings[0]).toMatchObject({ id: 'redirected-elsewhere' });
+    fake.restore();
+    fake = installFakeHost((url) => ({ json: [{ name: 'ada' }], url: `${url}/` }));
+    expect((await runConnector({ ...slots, streams: [users] }, input)).complete).toBe(true);
+  });
+
   it('the same run against the shape the plan expects is complete', async () => {
     fake = installFakeHost((url) => (url.endsWith('/users') ? { json: [{ name: 'ada' }] } : { json: [{ id: 't1' }] }));
     const run = await runConnector(slots, input);

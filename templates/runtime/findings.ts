@@ -30,6 +30,8 @@ export const RUNTIME_FINDINGS = {
   'items-path-not-a-list': (x: FindingArgs) => `${x.items_path === '' ? 'the body' : `"${a(x, 'items_path')}"`} holds ${a(x, 'found')} instead of a list of records`,
   /** The list is empty but another list in the same body holds records. */
   'records-elsewhere': (x: FindingArgs) => `${x.items_path === '' ? 'the body' : `"${a(x, 'items_path')}"`} is empty while "${a(x, 'other_path')}" holds ${a(x, 'count')} records`,
+  /** A successful page whose body says something went wrong, or that the list is partial. */
+  'error-in-body': (x: FindingArgs) => `the page says something went wrong beside its list (${a(x, 'signal')}): its records may not be all there are`,
   /** Records without a value at the mapped id field: they cannot be emitted. */
   'record-without-id': (x: FindingArgs) => `${a(x, 'count')} records have no value at the id field "${a(x, 'id_path')}"`,
   /** A status the plan does not expect for a list (a 202, a 204 the docs do not allow, a 3xx, another 4xx). */

@@ -3,7 +3,7 @@ import { host } from './host.ts';
 import { retryDelay, type RetryPolicy } from './retry.ts';
 
 /**
- * template fetchwright/http@3 — one GET of a JSON page (64-bit integers kept exact), with retry and error classification. Only
+ * template fetchwright/http@4 — one GET of a JSON page (64-bit integers kept exact), with retry and error classification. Only
  * `200`, `203` and `204` answer a list request; any other status is a finding, never an empty page.
  * A `204` has no body (`body: undefined`); the stream decides whether the docs allow one.
  */
@@ -34,6 +34,16 @@ export function parseJson(text: string): unknown {
   return JSON.parse(text, (_key: string, value: unknown, context?: { source?: string }) =>
     typeof value === 'number' && !Number.isSafeInteger(value) && typeof context?.source === 'string' && /^-?\d+$/.test(context.source) ? context.source : value,
   );
+}
+
+/** The path of a URL without a trailing slash, decoded: `/v1/users/` and `/v1/users` are the same list. */
+function pathOf(url: string): string {
+  const path = (/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*([^?#]*)/i.exec(url)?.[1] ?? '').replace(/\/+$/, '');
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
 }
 
 /** The decoded query parameters of a URL, sorted: how two URLs are compared for the same page. */
@@ -71,7 +81,7 @@ export async function getJson(url: string, headers: Record<string, string>, poli
     }
     if (LIST_STATUSES.includes(res.status)) {
       // A redirect to another page (its query changed) is not the page asked for: taking it would skip or repeat records.
-      if (res.url && res.url !== url && queryOf(res.url) !== queryOf(url)) throw new FetcherError('redirected-elsewhere', url, { to: res.url });
+      if (res.url && res.url !== url && (queryOf(res.url) !== queryOf(url) || pathOf(res.url) !== pathOf(url))) throw new FetcherError('redirected-elsewhere', url, { to: res.url });
       if (res.status === 204) return { status: 204, headers: res.headers, body: undefined, url: res.url || url };
       let body: unknown;
       try {

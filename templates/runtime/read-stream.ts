@@ -7,11 +7,11 @@ import { host } from './host.ts';
 import { getJson } from './http.ts';
 import { mapRecord } from './map-record.ts';
 import { firstUrl, nextUrl } from './paginators/index.ts';
-import { selectRecords } from './select-records.ts';
+import { selectRecords, troubleIn } from './select-records.ts';
 import { fillPath, joinUrl, withQuery } from './url.ts';
 
 /**
- * template fetchwright/list-stream@3 — reads every page of one list operation: request, select the
+ * template fetchwright/list-stream@4 — reads every page of one list operation: request, select the
  * records (failing closed on a page of the wrong shape), map each into the canonical identity,
  * emit it once, ask the paginator for the next page under the loop guards. A child stream is the
  * same read, once per parent record. Anything that stops a read is a finding on the stream.
@@ -64,6 +64,8 @@ export async function readStream(slot: StreamSlot, input: RunInput, vendor: stri
       guard.admit(url);
       const page = await getJson(url, slot.headers, input.retry, stats);
       const records = selectRecords(page, slot.items_path, empty, url);
+      const trouble = troubleIn(page.body);
+      if (trouble) addFinding(outcome, { id: 'error-in-body', url, args: { signal: trouble } });
       let fresh = 0;
       let withoutId = 0;
       let clashes = 0;

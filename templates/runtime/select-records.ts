@@ -3,7 +3,7 @@ import type { Page } from './http.ts';
 import { valueAt } from './json-path.ts';
 
 /**
- * template fetchwright/select-records@2 — the records of a page, at the stream's items path, or a
+ * template fetchwright/select-records@3 — the records of a page, at the stream's items path, or a
  * finding when the page is not the shape the plan expects. Fail closed: an empty result is
  * accepted only in a shape the plan expects — `[]` at the items path, a `null` list or a 204 where
  * the docs allow one — never because the records were somewhere else.
@@ -42,6 +42,27 @@ function otherRecords(body: unknown, itemsPath: string, prefix = '', depth = 1):
     if (Array.isArray(value) && value.some((v) => v !== null && typeof v === 'object')) return { path, count: value.length };
     const deeper = otherRecords(value, itemsPath, path, depth + 1);
     if (deeper) return deeper;
+  }
+  return undefined;
+}
+
+const TROUBLE_FIELD = /^(error|errors|error_?message|error_?description|fault|failures?)$/i;
+const PARTIAL_FLAG = /^(partial|is_?partial|partial_?results|incomplete|is_?incomplete|incomplete_?results)$/i;
+
+/**
+ * What a successful page's body says went wrong beside its list, or undefined: `"ok": false`, a
+ * non-empty `error`/`errors`, or a `partial`/`incomplete_results` flag that is true. A page that
+ * says so is not a complete page, whatever records it holds.
+ */
+export function troubleIn(body: unknown): string | undefined {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return undefined;
+  for (const [name, value] of Object.entries(body as Record<string, unknown>)) {
+    if (name === 'ok' && value === false) return '"ok": false';
+    if (PARTIAL_FLAG.test(name) && value === true) return `"${name}": true`;
+    if (!TROUBLE_FIELD.test(name) || value === undefined || value === null || value === false || value === '') continue;
+    if (Array.isArray(value) && value.length === 0) continue;
+    if (typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length === 0) continue;
+    return `"${name}": ${JSON.stringify(value).slice(0, 120)}`;
   }
   return undefined;
 }

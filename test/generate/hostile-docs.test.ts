@@ -123,6 +123,52 @@ describe('hostile docs: a filter whose default narrows the list', () => {
   });
 });
 
+describe('hostile docs: filters that leave identities out unless asked', () => {
+  const user = { id: { type: 'string' }, email: { type: 'string', format: 'email' }, status: { type: 'string', enum: ['ACTIVE', 'SUSPENDED', 'DEPROVISIONED'] } };
+
+  it('an include flag, off by default: the plan turns it on, and a plan that does not fails its proof', async () => {
+    const { model, result } = await generated({ '/users': listOp(arrayOf(user), { parameters: [query('include_suspended', { type: 'boolean', default: false }, 'Also return suspended users. By default suspended users are left out.')] }) });
+    expect(result.plan.streams[0]!.query).toEqual({ include_suspended: 'true' });
+    expect(errorIds(result.scorecard)).toEqual([]);
+    const without: ConnectorPlan = { ...result.plan, streams: result.plan.streams.map((s) => ({ ...s, query: {} })) };
+    expect(errorKinds(await prove(model, without))).toContain('records-missing');
+  });
+
+  it('a default given only in words ("when omitted, only active users"): the plan asks for every state', async () => {
+    const { model, result } = await generated({
+      '/users': listOp(arrayOf(user), { parameters: [query('state', { type: 'string', enum: ['active', 'suspended', 'any'] }, 'Filter by state. When omitted, only active users are returned; pass `any` for every user.')] }),
+    });
+    expect(result.plan.streams[0]!.query).toEqual({ state: 'any' });
+    expect(errorIds(result.scorecard)).toEqual([]);
+    const without: ConnectorPlan = { ...result.plan, streams: result.plan.streams.map((s) => ({ ...s, query: {} })) };
+    expect(errorKinds(await prove(model, without))).toContain('records-missing');
+  });
+});
+
+describe('hostile docs: an offset that is a token the response hands back', () => {
+  it('a plan that counts it as a number fails its proof', async () => {
+    const { result } = await generated({
+      '/users': listOp(
+        { type: 'object', properties: { records: arrayOf(member), offset: { type: 'string', description: 'Present when there are more records; pass it as the offset parameter.' } } },
+        { parameters: [query('offset', { type: 'string' }, 'Pass the offset value of the previous response to get the next page.'), query('pageSize', { type: 'integer', maximum: 100 })] },
+      ),
+    });
+    // The planner reads a numeric offset; the docs give a token: the proof says the plan relies on what they do not declare.
+    expect(result.attempts[0]!.findings.map((f) => f.id)).toContain('pagination-mechanism-undeclared');
+    expect(result.scorecard.verdict).toBe('fail');
+  });
+});
+
+describe('hostile docs: an envelope that documents an errors list', () => {
+  it('is served empty on a successful page, so the proof passes, and a page that fills it is a finding at run time', async () => {
+    const { result } = await generated({ '/users': listOp({ type: 'object', properties: { users: arrayOf(member), ok: { type: 'boolean' }, errors: arrayOf({ code: { type: 'string' }, missing: { type: 'integer' } }) } }) });
+    expect(errorIds(result.scorecard)).toEqual([]);
+    const { run } = await runAgainst(result.plan, result.fetcher, () => Response.json({ ok: true, users: [{ id: 'u1', email: 'u1@x.test' }], errors: [{ code: 'shard_unavailable', missing: 5 }] }));
+    expect(run.complete).toBe(false);
+    expect(run.streams[0]!.findings[0]).toMatchObject({ id: 'error-in-body' });
+  });
+});
+
 describe('hostile docs: an id field the docs say is not unique', () => {
   it('fails the proof: records sharing it would be dropped as duplicates', async () => {
     const { result } = await generated({ '/groups': listOp(arrayOf({ name: { type: 'string', description: "The group's display name. Names are not unique." }, member_count: { type: 'integer' } })) });

@@ -59,7 +59,15 @@ export function checkCalls(plan: ConnectorPlan, calls: MockCall[], refusedWrites
   byStream('past-end', 'request-past-end');
   byStream('page-size-too-large', 'page-size-too-large');
   byStream('bad-request', 'bad-page-request');
-  const authVerified = rejected.length === 0 && calls.some((c) => c.outcome === 'ok');
+  const authVerified = authenticated(calls);
   if (!authVerified && !rejected.length) findings.push(findingOf(CALL_FINDINGS, 'auth-never-verified', {}));
   return { findings, summary: { total: calls.length, unplanned, writes, unauthorised: rejected.length, undocumented_params: undocumentedList } };
+}
+
+/** Outcomes the mock gives only after a request passed its credential check. */
+const PAST_AUTH: MockCall['outcome'][] = ['ok', 'bad-request', 'past-end', 'page-size-too-large', 'fault-429', 'fault-503', 'no-such-parent', 'not-a-list'];
+
+/** True when no call was refused by the API's authentication and at least one passed it. */
+export function authenticated(calls: MockCall[]): boolean {
+  return !calls.some((c) => c.outcome === 'unauthorised') && calls.some((c) => PAST_AUTH.includes(c.outcome));
 }
