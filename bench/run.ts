@@ -83,6 +83,8 @@ for (const name of SPECS) {
   const ms = Math.round(performance.now() - t0);
   genRows.push([name, String(ms), verdict, streams]);
 }
+const { rmSync } = await import('node:fs');
+rmSync(outDir, { recursive: true, force: true });
 const gw = genRows[0]!.map((_, i) => Math.max(...genRows.map((r) => r[i]!.length)));
 for (const r of genRows) console.log(r.map((c, i) => (i === 0 ? c.padEnd(gw[i]!) : c.padStart(gw[i]!))).join('  '));
 
