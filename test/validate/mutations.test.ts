@@ -25,9 +25,16 @@ beforeAll(async () => {
   generated = path.join(out, 'jupyterhub');
 }, 60_000);
 
-async function mutated(edit: (source: string) => string): Promise<string> {
+/** A copy of the generated connector. */
+async function copyOf(): Promise<string> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'fetchwright-mutant-'));
   await cp(generated, dir, { recursive: true });
+  return dir;
+}
+
+/** A copy of the generated connector with `fetcher.ts` edited; an edit that changes nothing fails the test. */
+async function mutated(edit: (source: string) => string): Promise<string> {
+  const dir = await copyOf();
   const file = path.join(dir, 'fetcher.ts');
   const before = await readFile(file, 'utf8');
   const after = edit(before);
@@ -54,6 +61,25 @@ describe('validate: a generated connector as it is', () => {
     expect(code).toBe(0);
     expect(card.verdict).toBe('pass');
     expect(await readFile(path.join(generated, 'scorecard.json'), 'utf8')).toBe(before);
+  });
+});
+
+describe('validate: what changed since the recorded proof', () => {
+  it('edited docs (api-model.json) fail the re-proof, even with the plan\'s quotes left intact', async () => {
+    const dir = await copyOf();
+    const file = path.join(dir, 'api-model.json');
+    const model = JSON.parse(await readFile(file, 'utf8')) as { title: string };
+    await writeFile(file, JSON.stringify({ ...model, title: `${model.title} (edited)` }));
+    const { code, card } = await validateCli(dir);
+    expect(code).toBe(9);
+    expect(errorKinds(card)).toEqual(['docs-changed-since-proof']);
+  });
+
+  it('an edited fetcher.ts that still works is re-proved as it is, with a warning', async () => {
+    const dir = await mutated((s) => `${s}// a reviewer's note\n`);
+    const { code, card } = await validateCli(dir);
+    expect(code).toBe(0);
+    expect(card.findings.map((f) => `${f.level}:${f.id}`)).toEqual(['warning:fetcher-changed-since-proof']);
   });
 });
 

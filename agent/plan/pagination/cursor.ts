@@ -22,22 +22,30 @@ export function detectCursor(s: PaginationSignals): Pagination[] {
   for (const param of s.params.filter((p) => CURSOR_PARAM.test(p.name) || (/\bcursor\b/i.test(p.description ?? '') && !LIMIT_PARAM.test(p.name)))) {
     const limit = paramNamed(s, LIMIT_PARAM);
     const pageSize = pageSizeOf(limit, s.view);
+    /** A cursor reading of `param`, its next value read from `from` (a body path or a response header). */
+    const reading = (from: { cursor_path: string } | { cursor_header: string }, evidence: Evidence[], confidence: number): Pagination => ({
+      style: 'cursor',
+      cursor_param: param.name,
+      ...from,
+      ...(limit ? { limit_param: limit.name } : {}),
+      ...(limit && pageSize ? { page_size: pageSize } : {}),
+      stop: 'empty-cursor',
+      evidence,
+      confidence: Math.min(1, confidence),
+    });
     const header = cursorHeaderFor(s, param);
     if (header) {
       const response = s.op.responses.find((r) => r.headers.some((h) => h.name === header.name)) ?? s.op.responses[0];
-      out.push({
-        style: 'cursor',
-        cursor_param: param.name,
-        cursor_header: header.name,
-        ...(limit ? { limit_param: limit.name } : {}),
-        ...(limit && pageSize ? { page_size: pageSize } : {}),
-        stop: 'empty-cursor',
-        evidence: [
+      out.push(
+        reading(
+          { cursor_header: header.name },
+          [
           paramEvidence(param, `${param.name} is the cursor parameter${header.named ? `, its value taken from the ${header.name} header as its description says` : ''}`, header.named ? wordPattern(header.name) : undefined),
           quoted(response?.source ?? s.op.source, header.name, `the response declares the ${header.name} header: it carries the next ${param.name}; paging stops when a page has none`),
-        ],
-        confidence: header.named ? 0.95 : 0.8,
-      });
+          ],
+          header.named ? 0.95 : 0.8,
+        ),
+      );
     }
     const candidates = s.fields.filter((f) => CURSOR_FIELD.test(f.name) && isScalar(f) && !isUrl(f));
     if (!candidates.length) continue;
@@ -51,18 +59,7 @@ export function detectCursor(s: PaginationSignals): Pagination[] {
       paramEvidence(param, `${param.name} is the cursor parameter`, named ? wordPattern(named.name) : /\bcursor\b/i),
       fieldEvidence(s, field, `the body's ${field.path} carries the next ${param.name}${named ? ', as the parameter\'s description says' : same ? ', named like the parameter' : ''}; paging stops when it is empty`),
     ];
-    let score = 0.8;
-    if (named || same) score += 0.15;
-    out.push({
-      style: 'cursor',
-      cursor_param: param.name,
-      cursor_path: field.path,
-      ...(limit ? { limit_param: limit.name } : {}),
-      ...(limit && pageSize ? { page_size: pageSize } : {}),
-      stop: 'empty-cursor',
-      evidence,
-      confidence: Math.min(1, score),
-    });
+    out.push(reading({ cursor_path: field.path }, evidence, named || same ? 0.95 : 0.8));
   }
   return out;
 }
