@@ -1,4 +1,5 @@
-#!/usr/bin/env -S node --disable-warning=ExperimentalWarning
-import { main } from '../agent/cli/main.ts';
-
-process.exitCode = await main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr });
+#!/usr/bin/env node
+// The bin was this file before it became bin/fetchwright.js (plain JavaScript, so that it can check
+// the Node version first). npx keeps bin links in its cache per checkout, and older links point
+// here: this keeps them, and `node bin/fetchwright.ts`, working. Not in the package.
+import './fetchwright.js';

@@ -1,5 +1,6 @@
 import { fork } from 'node:child_process';
 import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SandboxMessage, type HostMessage } from './sandbox-messages.ts';
 
@@ -24,7 +25,8 @@ export interface SandboxProcess {
   kill(): void;
 }
 
-const MAIN = fileURLToPath(new URL('./sandbox-process-main.ts', import.meta.url));
+/** The entry beside this module, with its extension: `.ts` in the checkout, `.js` compiled in the package. */
+const MAIN = fileURLToPath(new URL(`./sandbox-process-main${path.extname(fileURLToPath(import.meta.url))}`, import.meta.url));
 const STDERR_TAIL_CHARS = 4_096;
 
 export function spawnSandboxProcess(onEvent: (event: ProcessEvent) => void): SandboxProcess {

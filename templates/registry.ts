@@ -17,6 +17,7 @@ export interface TemplateInfo {
 }
 
 export const TEMPLATES: TemplateInfo[] = [
+  { id: 'fetchwright/contract', version: 1, file: 'runtime/contract.ts' },
   { id: 'fetchwright/host', version: 1, file: 'runtime/host.ts' },
   { id: 'fetchwright/json-path', version: 1, file: 'runtime/json-path.ts' },
   { id: 'fetchwright/url', version: 1, file: 'runtime/url.ts' },
@@ -27,21 +28,32 @@ export const TEMPLATES: TemplateInfo[] = [
   { id: 'fetchwright/http', version: 4, file: 'runtime/http.ts' },
   { id: 'fetchwright/paginator-types', version: 1, file: 'runtime/paginators/types.ts' },
   { id: 'fetchwright/paginator-signal', version: 3, file: 'runtime/paginators/signal.ts' },
-  { id: 'fetchwright/paginator-link-header', version: 1, file: 'runtime/paginators/link-header.ts' },
-  { id: 'fetchwright/paginator-cursor', version: 3, file: 'runtime/paginators/cursor.ts' },
-  { id: 'fetchwright/paginator-offset', version: 3, file: 'runtime/paginators/offset.ts' },
-  { id: 'fetchwright/paginator-page', version: 3, file: 'runtime/paginators/page.ts' },
-  { id: 'fetchwright/paginator-next-url', version: 3, file: 'runtime/paginators/next-url.ts' },
-  { id: 'fetchwright/paginator-none', version: 3, file: 'runtime/paginators/none.ts' },
-  { id: 'fetchwright/paginators', version: 1, file: 'runtime/paginators/index.ts' },
+  { id: 'fetchwright/paginator-link-header', version: 2, file: 'runtime/paginators/link-header.ts' },
+  { id: 'fetchwright/paginator-cursor', version: 4, file: 'runtime/paginators/cursor.ts' },
+  { id: 'fetchwright/paginator-offset', version: 4, file: 'runtime/paginators/offset.ts' },
+  { id: 'fetchwright/paginator-page', version: 4, file: 'runtime/paginators/page.ts' },
+  { id: 'fetchwright/paginator-next-url', version: 4, file: 'runtime/paginators/next-url.ts' },
+  { id: 'fetchwright/paginator-none', version: 4, file: 'runtime/paginators/none.ts' },
+  { id: 'fetchwright/paginators', version: 2, file: 'runtime/paginators/index.ts' },
   { id: 'fetchwright/guards', version: 2, file: 'runtime/guards.ts' },
   { id: 'fetchwright/select-records', version: 3, file: 'runtime/select-records.ts' },
-  { id: 'fetchwright/map-record', version: 2, file: 'runtime/map-record.ts' },
-  { id: 'fetchwright/list-stream', version: 4, file: 'runtime/read-stream.ts' },
-  { id: 'fetchwright/connector', version: 3, file: 'runtime/connector.ts' },
+  { id: 'fetchwright/map-record', version: 3, file: 'runtime/map-record.ts' },
+  { id: 'fetchwright/list-stream', version: 5, file: 'runtime/read-stream.ts' },
+  { id: 'fetchwright/connector', version: 4, file: 'runtime/connector.ts' },
 ];
 
-export const TEMPLATES_DIR = path.dirname(fileURLToPath(import.meta.url));
+/**
+ * The folder the approved sources are read from (`runtime/…` below it). From the checkout this is
+ * this module's own folder. Compiled, this module is `dist/templates/registry.js` and the sources
+ * ship as TypeScript in the package's `templates/` beside `dist/`: they are read from there, so an
+ * installed package renders and hashes the same bytes as the checkout.
+ */
+export const TEMPLATES_DIR = templatesDir(fileURLToPath(import.meta.url));
+
+function templatesDir(thisFile: string): string {
+  const here = path.dirname(thisFile);
+  return thisFile.endsWith('.js') ? path.resolve(here, '..', '..', 'templates') : here;
+}
 
 export interface LoadedTemplate extends TemplateInfo {
   source: string;
