@@ -3,7 +3,8 @@ import { runFetcher } from '../../sandbox/run-fetcher.ts';
 import type { ConnectorSlots } from '../../templates/slots/connector.ts';
 import { FetchwrightError } from '../errors.ts';
 import { compileFetcher } from './compile-fetcher.ts';
-import { renderFetcher } from './render-fetcher.ts';
+import { parseSlots, renderFetcher } from './render-fetcher.ts';
+import { SLOTS_CLOSING, SLOTS_OPENING, slotsJsonText } from './slots-literal.ts';
 
 const provenance = { vendor: 'acme', plan_sha256: 'a'.repeat(64), docs_sha256: 'b'.repeat(64), api_model_sha256: 'c'.repeat(64) };
 
@@ -40,6 +41,11 @@ const HOSTILE = [
   '\n globalThis.pwned = true; //',
   '\u2028globalThis.pwned = true;',
   '</script><script>globalThis.pwned = true</script>',
+  '`); globalThis.pwned = true; (String.raw`',
+  '${globalThis.pwned = true}',
+  '\\`${globalThis.pwned = true}',
+  '\\u0060); globalThis.pwned = true; //',
+  '\r\n\u2029\ud800 globalThis.pwned = true;',
 ];
 
 describe('render: slot values are data, never code', () => {
@@ -75,6 +81,23 @@ describe('render: slot values are data, never code', () => {
     } catch (e) {
       expect(e).toMatchObject({ code: 'invalid-slot', exitCode: 11 });
     }
+  });
+
+  it('writes the slots as one readable JSON text: one value per line, parsed once, never joined from pieces', () => {
+    const value = slots({ query: { state: 'active', fields: 'id,email' }, mapping: { id: { path: 'id', transform: 'string' }, status: { path: 'state', transform: 'status-map', values: { on: 'active', off: 'suspended' } } } });
+    const { source } = renderFetcher(value, provenance);
+    const lines = source.split('\n');
+    const first = lines.findIndex((l) => l.startsWith(SLOTS_OPENING));
+    const last = lines.findIndex((l, i) => i >= first && l.endsWith(SLOTS_CLOSING));
+    const pretty = JSON.stringify(parseSlots(value), null, 2);
+    expect(last - first + 1).toBe(pretty.split('\n').length);
+    // Plain values need no escape: the block is the pretty-printed JSON, character for character.
+    expect(lines.slice(first, last + 1).join('\n')).toBe(`${SLOTS_OPENING}${pretty}${SLOTS_CLOSING}`);
+    expect(slotsJsonText(parseSlots(value))).toBe(pretty);
+    expect(source.split(SLOTS_OPENING)).toHaveLength(2);
+    expect(source).not.toMatch(/\.join\('\\n'\)/);
+    expect(lines[last + 1]).toBe('');
+    expect(lines.slice(last + 2)).toEqual(['async function run(input: RunInput): Promise<RunRecord> {', '  return runConnector(SLOTS, input);', '}', '']);
   });
 
   it('records every template with its id, version and content hash', () => {

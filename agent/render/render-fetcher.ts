@@ -1,13 +1,23 @@
 import { FetchwrightError } from '../errors.ts';
 import { ConnectorSlots } from '../../templates/slots/connector.ts';
 import { loadTemplates, type LoadedTemplate } from '../../templates/registry.ts';
+import { slotsDeclaration } from './slots-literal.ts';
 
 /**
  * Renders a connector: the approved templates, verbatim except for their `import` lines and
- * `export` keywords, then the slot values as one JSON *string* literal parsed at run time. Nothing
- * from docs or a model is ever written as code — not even as an object literal, where a
- * `__proto__` key would mean something.
+ * `export` keywords, then the slot values as one pretty-printed JSON text parsed at run time
+ * (`slots-literal.ts`). Nothing from docs or a model is ever written as code — not even as an
+ * object literal, where a `__proto__` key would mean something.
+ *
+ * The result is one script that type-checks on its own: every type a template uses is declared by
+ * a template (`fetchwright/contract` holds the slots, the run input and the records), and the host's
+ * capabilities are reached through the typed `host()` of `fetchwright/host`, so no DOM or Node
+ * types are needed: `STANDALONE_TSC` (written in the header) passes in a folder with nothing else,
+ * and with `@types/node` or the DOM library present too.
  */
+
+/** How a reviewer or a connectors repository's CI type-checks a fetcher.ts, written in its header. */
+export const STANDALONE_TSC = 'tsc --strict --noEmit --target es2024 --module nodenext --lib es2024 fetcher.ts';
 
 export interface Provenance {
   vendor: string;
@@ -28,6 +38,10 @@ export function toScriptSection(t: LoadedTemplate): string {
   return kept.join('\n').trim();
 }
 
+/**
+ * `value` checked against the zod `ConnectorSlots` schema (defaults filled in). Throws
+ * FetchwrightError `invalid-slot` (exit 11) naming the first failing path.
+ */
 export function parseSlots(value: unknown): ConnectorSlots {
   const parsed = ConnectorSlots.safeParse(value);
   if (!parsed.success) {
@@ -40,6 +54,11 @@ export function parseSlots(value: unknown): ConnectorSlots {
   return parsed.data;
 }
 
+/**
+ * The fetcher.ts of a connector: provenance header, the approved templates in registry order, the
+ * checked slots as one JSON text, and `run(input)`. Throws what `parseSlots` throws; the templates
+ * are read from disk once per process (`loadTemplates`).
+ */
 export function renderFetcher(slotsValue: unknown, provenance: Provenance): RenderedFetcher {
   const slots = parseSlots(slotsValue);
   const templates = loadTemplates();
@@ -55,16 +74,15 @@ export function renderFetcher(slotsValue: unknown, provenance: Provenance): Rend
     '//',
     '// Every request is a GET. Authentication is added by the host at its egress gate: this file',
     '// holds no credential and cannot see one. Only SLOTS below comes from the plan, and it is data.',
+    '//',
+    '// It type-checks on its own, with no other file and no DOM or Node types:',
+    `//   ${STANDALONE_TSC}`,
   ];
   const sections = templates.map((t) => `// ── ${t.id}@${t.version} ${'─'.repeat(Math.max(2, 80 - t.id.length))}\n${toScriptSection(t)}`);
-  // One JSON string literal per line of the pretty-printed slots: readable, and still only data.
-  const literal = JSON.stringify(slots, null, 2)
-    .split('\n')
-    .map((line) => `  ${JSON.stringify(line)},`)
-    .join('\n');
   const entry = [
-    '// ── slots (data: JSON string literals, joined and parsed at run time) ────────────────────',
-    `const SLOTS: ConnectorSlots = JSON.parse([\n${literal}\n].join('\\n'));`,
+    '// ── slots: the plan\'s values (data: one JSON text, parsed at run time) ──────────────────',
+    '// Inside the JSON, ` and $ are written \\u0060 and \\u0024, so no value can end the text or run.',
+    slotsDeclaration(slots),
     '',
     'async function run(input: RunInput): Promise<RunRecord> {',
     '  return runConnector(SLOTS, input);',

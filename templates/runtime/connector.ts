@@ -1,12 +1,11 @@
-import type { IdentityRecord, RelationshipRecord, RunRecord } from '../canonical.ts';
-import type { ConnectorSlots, ParentSlot, RunInput, StreamSlot } from '../slots/connector.ts';
+import type { ConnectorSlots, IdentityRecord, ParentSlot, RelationshipRecord, RunInput, RunRecord, StreamSlot } from './contract.ts';
 import { FetcherError } from './errors.ts';
 import { host } from './host.ts';
 import { valueAt } from './json-path.ts';
 import { addFinding, findingOf, newOutcome, readStream } from './read-stream.ts';
 
 /**
- * template fetchwright/connector@3 — runs the streams in order (parents before children), emits
+ * template fetchwright/connector@4 — runs the streams in order (parents before children), emits
  * identities and relationships as they come, and ends with a `run` record saying, per stream,
  * whether every page was fetched in the shape the plan expects, and if not, the findings why. A
  * child read that fails for one parent is a finding; the other parents are still read. A refused

@@ -1,10 +1,9 @@
-import type { IdentityRecord } from '../canonical.ts';
-import type { CanonicalField, FieldMappingSlot, MappingSlot } from '../slots/mapping.ts';
+import type { CanonicalField, FieldMappingSlot, IdentityRecord, MappingSlot } from './contract.ts';
 import { valueAt } from './json-path.ts';
 import { sha256Hex } from './sha256.ts';
 
 /**
- * template fetchwright/map-record@2 — maps a vendor record into the canonical identity with the
+ * template fetchwright/map-record@3 — maps a vendor record into the canonical identity with the
  * closed set of transforms. Unknown stays `null`, empty stays `[]`. A value of the wrong shape is
  * counted as drift and becomes `null`, never a guess.
  */

@@ -1,5 +1,4 @@
-import type { IdentityRecord, StreamOutcome } from '../canonical.ts';
-import type { RunInput, StreamSlot } from '../slots/connector.ts';
+import type { IdentityRecord, RunInput, StreamOutcome, StreamSlot } from './contract.ts';
 import { FetcherError } from './errors.ts';
 import { describeFinding, MAX_FINDINGS_PER_STREAM, type RuntimeFinding } from './findings.ts';
 import { PageGuard } from './guards.ts';
@@ -11,7 +10,7 @@ import { selectRecords, troubleIn } from './select-records.ts';
 import { fillPath, joinUrl, withQuery } from './url.ts';
 
 /**
- * template fetchwright/list-stream@4 — reads every page of one list operation: request, select the
+ * template fetchwright/list-stream@5 — reads every page of one list operation: request, select the
  * records (failing closed on a page of the wrong shape), map each into the canonical identity,
  * emit it once, ask the paginator for the next page under the loop guards. A child stream is the
  * same read, once per parent record. Anything that stops a read is a finding on the stream.

@@ -85,8 +85,8 @@ describe('validate: what changed since the recorded proof', () => {
 
 describe('validate: hand-made mutations are caught and named', () => {
   it('a wrong pagination parameter', async () => {
-    // Inside SLOTS the JSON is a string literal, so its quotes are escaped.
-    const dir = await mutated((s) => s.replaceAll('\\"offset_param\\": \\"offset\\"', '\\"offset_param\\": \\"ofset\\"'));
+    // SLOTS is the plan's JSON as it is, one value per line: a reviewer edits it like any JSON.
+    const dir = await mutated((s) => s.replaceAll('"offset_param": "offset"', '"offset_param": "ofset"'));
     const { code, card } = await validateCli(dir);
     expect(code).toBe(9);
     expect(card.findings).toContainEqual(expect.objectContaining({ id: 'undocumented-parameter', stream: 'users', args: expect.objectContaining({ params: ['ofset'] }) }));

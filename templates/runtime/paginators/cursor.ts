@@ -1,10 +1,10 @@
-import type { PaginatorOf } from '../../slots/pagination.ts';
+import type { PaginatorOf } from '../contract.ts';
 import { withQuery } from '../url.ts';
 import { positionAt, positionOf } from './signal.ts';
 import type { PaginatorBehaviour } from './types.ts';
 
 /**
- * template fetchwright/paginator-cursor@3 — sends the next cursor back until there is none. The
+ * template fetchwright/paginator-cursor@4 — sends the next cursor back until there is none. The
  * cursor comes from a body field (`response_metadata.next_cursor`) or a response header the docs
  * declare (`X-Next-Page-Token`); a cursor that is not a string or number is a finding.
  */

@@ -1,4 +1,4 @@
-import type { Paginator } from '../../slots/pagination.ts';
+import type { Paginator } from '../contract.ts';
 import { cursorPaginator } from './cursor.ts';
 import { linkHeaderPaginator } from './link-header.ts';
 import { nextUrlPaginator } from './next-url.ts';
@@ -7,7 +7,7 @@ import { offsetPaginator } from './offset.ts';
 import { pagePaginator } from './page.ts';
 import type { PageContext, PaginatorBehaviour, PaginatorState } from './types.ts';
 
-/** template fetchwright/paginators@1 — the style → behaviour table. */
+/** template fetchwright/paginators@2 — the style → behaviour table. */
 const PAGINATORS = {
   'link-header': linkHeaderPaginator,
   cursor: cursorPaginator,

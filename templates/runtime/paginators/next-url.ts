@@ -1,9 +1,9 @@
-import type { PaginatorOf } from '../../slots/pagination.ts';
+import type { PaginatorOf } from '../contract.ts';
 import { resolveUrl, withQuery } from '../url.ts';
 import { positionAt } from './signal.ts';
 import type { PaginatorBehaviour } from './types.ts';
 
-/** template fetchwright/paginator-next-url@3 — follows the body's next-page URL (absolute or relative) until it is empty; anything but a string there is a finding. */
+/** template fetchwright/paginator-next-url@4 — follows the body's next-page URL (absolute or relative) until it is empty; anything but a string there is a finding. */
 export const nextUrlPaginator: PaginatorBehaviour<PaginatorOf<'next-url'>> = {
   first: (p, url) => (p.limit_param && p.page_size ? withQuery(url, { [p.limit_param]: p.page_size }) : url),
   next: (p, ctx) => {

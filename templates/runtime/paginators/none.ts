@@ -1,10 +1,10 @@
-import type { PaginatorOf } from '../../slots/pagination.ts';
+import type { PaginatorOf } from '../contract.ts';
 import { FetcherError } from '../errors.ts';
 import { linkTarget } from '../url.ts';
 import type { PageContext, PaginatorBehaviour } from './types.ts';
 
 /**
- * template fetchwright/paginator-none@3 — one page. Fail closed: when the response itself says more
+ * template fetchwright/paginator-none@4 — one page. Fail closed: when the response itself says more
  * pages follow — a `Link` header with `rel="next"`, a `has_more`-style flag that is true, a next
  * cursor or next URL that is not empty, a total count above the records it holds, a page count
  * above one — reading one page would lose records, so that is a finding.

@@ -1,10 +1,10 @@
-import type { PaginatorOf } from '../../slots/pagination.ts';
+import type { PaginatorOf } from '../contract.ts';
 import { withQuery } from '../url.ts';
 import { endsList } from './signal.ts';
 import type { PaginatorBehaviour } from './types.ts';
 
 /**
- * template fetchwright/paginator-offset@3 — offset/limit. The offset advances by the records
+ * template fetchwright/paginator-offset@4 — offset/limit. The offset advances by the records
  * actually received, so a server that clamps the page size loses nothing; it stops on an empty
  * page, on `more` false, on `isLast` true, or once `total` records came. Fail closed: a documented
  * stop field missing from a page is a finding, and so is an empty page while that field says more

@@ -1,11 +1,11 @@
-import type { PaginatorOf } from '../../slots/pagination.ts';
+import type { PaginatorOf } from '../contract.ts';
 import { FetcherError } from '../errors.ts';
 import { withQuery } from '../url.ts';
 import { countAt, endsList } from './signal.ts';
 import type { PaginatorBehaviour } from './types.ts';
 
 /**
- * template fetchwright/paginator-page@3 — page numbers, stopping at the page count, once `total`
+ * template fetchwright/paginator-page@4 — page numbers, stopping at the page count, once `total`
  * records came, on `more` false, `isLast` true, or an empty page. Fail closed: a documented stop
  * field missing from a page is a finding, and so is an empty page while that field says more
  * records follow — never a silent stop.
