@@ -2,10 +2,14 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { judgeRow, judgeTarget, TARGETS, type RowJudgement, type TargetJudgement } from './targets.ts';
 
 /**
- * `npm run bench`: figures, not pass/fail. Ingest + plan wall time and peak memory per real vendor
- * description (each in a fresh process), against the target: under 2 s and 300 MB for the largest.
+ * `npm run bench`: figures against targets (bench/targets.ts), judged on every row. Ingest + plan
+ * wall time and peak memory per real vendor description (each in a fresh process): under 2 s and
+ * 300 MB each; generate per description: under 10 s each; sandbox throughput: at least 50,000
+ * mapped records/s. Each judged row says `met` or `not met`, each target gets a summary line over
+ * all its rows, and the run ends with the list of targets. It exits 0 either way: figures to read.
  */
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -28,12 +32,23 @@ interface Figures {
   streams: number;
 }
 
-const rows: string[][] = [['docs', 'size', 'ops', 'streams', 'ingest ms', 'plan ms', 'total ms (median)', 'peak RSS MB']];
-let largest: { name: string; size: number; ms: number; mb: number } | undefined;
+/** Prints a table: the first column left-aligned, the others right-aligned. */
+function printTable(rows: string[][]): void {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  for (const r of rows) console.log(r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '));
+}
+
+/** Every target's summary, for the closing list. */
+const verdicts: TargetJudgement[] = [];
+
+const rows: string[][] = [['docs', 'size', 'ops', 'streams', 'ingest ms', 'plan ms', 'total ms (median)', 'peak RSS MB', 'target']];
+const planJudged: RowJudgement[] = [];
+const planMissing: string[] = [];
 for (const name of SPECS) {
   const p = path.join(docsRoot, name);
   if (!existsSync(p)) {
-    rows.push([name, 'missing', '', '', '', '', '', '']);
+    rows.push([name, 'missing', '', '', '', '', '', '', '—']);
+    planMissing.push(name);
     continue;
   }
   const runs: Figures[] = [];
@@ -44,32 +59,36 @@ for (const name of SPECS) {
   const median = runs[Math.floor(runs.length / 2)]!;
   const peak = Math.max(...runs.map((r) => r.peak_rss_mb));
   const size = sizeOf(p);
-  rows.push([name, `${(size / 1048576).toFixed(1)} MB`, String(median.operations), String(median.streams), String(median.ingest_ms), String(median.plan_ms), String(median.total_ms), String(peak)]);
-  if (!largest || size > largest.size) largest = { name, size, ms: median.total_ms, mb: peak };
+  const judged = judgeRow(TARGETS.plan, name, [median.total_ms, peak]);
+  planJudged.push(judged);
+  rows.push([name, `${(size / 1048576).toFixed(1)} MB`, String(median.operations), String(median.streams), String(median.ingest_ms), String(median.plan_ms), String(median.total_ms), String(peak), judged.verdict]);
 }
 
-const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
 console.log(`ingest + plan, heuristic planner, ${RUNS} runs each, Node ${process.version}\n`);
-for (const r of rows) console.log(r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '));
-if (largest) {
-  const ok = largest.ms < 2000 && largest.mb < 300;
-  console.log(`\nlargest (${largest.name}): ${largest.ms} ms, ${largest.mb} MB peak — target < 2000 ms and < 300 MB: ${ok ? 'met' : 'NOT met'}`);
-}
+printTable(rows);
+const planVerdict = judgeTarget(TARGETS.plan, planJudged, planMissing);
+verdicts.push(planVerdict);
+console.log(`\n${planVerdict.line}`);
 
-// The whole job per spec: plan, render, prove in the sandbox, write (target: under 10 s each).
+// The whole job per spec: plan, render, prove in the sandbox, write.
 console.log('\ngenerate (plan + render + sandbox proof + write), one run each');
-const genRows: string[][] = [['docs', 'wall ms', 'verdict', 'streams']];
+const genRows: string[][] = [['docs', 'wall ms', 'verdict', 'streams', 'target']];
+const genJudged: RowJudgement[] = [];
+const genMissing: string[] = [];
 const { mkdtempSync } = await import('node:fs');
 const { tmpdir } = await import('node:os');
 const outDir = mkdtempSync(path.join(tmpdir(), 'fetchwright-bench-'));
 for (const name of SPECS) {
   const p = path.join(docsRoot, name);
-  if (!existsSync(p)) continue;
+  if (!existsSync(p)) {
+    genMissing.push(name);
+    continue;
+  }
   const t0 = performance.now();
   let verdict = 'error';
   let streams = '';
   try {
-    const out = execFileSync(process.execPath, ['--disable-warning=ExperimentalWarning', path.join(here, '../bin/fetchwright.ts'), 'generate', p, '--out', outDir, '--json'], {
+    const out = execFileSync(process.execPath, ['--disable-warning=ExperimentalWarning', path.join(here, '../bin/fetchwright.js'), 'generate', p, '--out', outDir, '--json'], {
       maxBuffer: 64 << 20,
       env: { ...process.env, FETCHWRIGHT_STATE_DIR: path.join(outDir, 'state') },
       stdio: ['ignore', 'pipe', 'ignore'],
@@ -81,17 +100,32 @@ for (const name of SPECS) {
     // a failing proof exits 9: still a figure
   }
   const ms = Math.round(performance.now() - t0);
-  genRows.push([name, String(ms), verdict, streams]);
+  const judged = judgeRow(TARGETS.generate, name, [ms]);
+  genJudged.push(judged);
+  genRows.push([name, String(ms), verdict, streams, judged.verdict]);
 }
 const { rmSync } = await import('node:fs');
 rmSync(outDir, { recursive: true, force: true });
-const gw = genRows[0]!.map((_, i) => Math.max(...genRows.map((r) => r[i]!.length)));
-for (const r of genRows) console.log(r.map((c, i) => (i === 0 ? c.padEnd(gw[i]!) : c.padStart(gw[i]!))).join('  '));
+printTable(genRows);
+const genVerdict = judgeTarget(TARGETS.generate, genJudged, genMissing);
+verdicts.push(genVerdict);
+console.log(`\n${genVerdict.line}`);
 
 const { benchSandbox } = await import('./sandbox-bench.ts');
-console.log('\nsandbox');
+console.log('\nsandbox (figures only: no target)');
 for (const [k, v] of Object.entries(await benchSandbox())) console.log(`  ${k}: ${v}`);
 
-const { benchThroughput } = await import('./throughput.ts');
+const { benchThroughput, THROUGHPUT_FIGURE } = await import('./throughput.ts');
 console.log('\nthroughput: a generated connector against a 10,000-identity mock');
-for (const [k, v] of Object.entries(await benchThroughput())) console.log(`  ${k}: ${v}`);
+const throughput = await benchThroughput();
+const perSecond = throughput[THROUGHPUT_FIGURE];
+if (typeof perSecond !== 'number') throw new Error(`bench: the throughput bench gave no "${THROUGHPUT_FIGURE}"`);
+const throughputJudged = judgeRow(TARGETS.throughput, 'jupyterhub users, 10,000 identities', [perSecond]);
+for (const [k, v] of Object.entries(throughput)) console.log(`  ${k}: ${v}${k === THROUGHPUT_FIGURE ? ` — ${throughputJudged.verdict}` : ''}`);
+const throughputVerdict = judgeTarget(TARGETS.throughput, [throughputJudged]);
+verdicts.push(throughputVerdict);
+console.log(`\n${throughputVerdict.line}`);
+
+const missed = verdicts.filter((v) => v.verdict === 'not met').length;
+console.log(`\ntargets: ${verdicts.length - missed} of ${verdicts.length} met${missed ? `, ${missed} not met` : ''}`);
+for (const v of verdicts) console.log(`  ${v.verdict.padEnd(7)}  ${v.target}`);

@@ -13,6 +13,9 @@ import { validateConnector } from '../agent/validate/run-validation.ts';
  * paging through a mock seeded with 10,000 identities, 500 a page — fetch over the bridge, egress
  * gate, record selection, mapping, emit, host-side record checks.
  */
+/** The figure the throughput target judges (bench/targets.ts: at least 50,000). */
+export const THROUGHPUT_FIGURE = 'mapped records/s (sandbox wall)';
+
 export async function benchThroughput(count = 10_000): Promise<Record<string, number | string>> {
   const here = path.dirname(fileURLToPath(import.meta.url));
   const model = await ingest(path.join(here, '../examples/jupyterhub'));
@@ -27,7 +30,7 @@ export async function benchThroughput(count = 10_000): Promise<Record<string, nu
   return {
     'identities fetched and mapped': users.fetched,
     'sandbox wall ms (process start-up included)': card.sandbox.wall_ms,
-    'mapped records/s (sandbox wall; target ≥ 50,000)': Math.round((users.fetched / card.sandbox.wall_ms) * 1000),
+    [THROUGHPUT_FIGURE]: Math.round((users.fetched / card.sandbox.wall_ms) * 1000),
     'whole proof ms (incl. synthetic data and scoring)': Math.round(total),
     'peak RSS MB (host)': Math.round(process.resourceUsage().maxRSS / 1024),
   };

@@ -1,5 +1,6 @@
 import { hintLines, summaryLines } from '../validate/findings-text.ts';
 import type { Scorecard } from '../validate/scorecard.ts';
+import { authShort } from '../validate/auth-verdict.ts';
 
 /** One screen: the verdict, why, and a row per stream. */
 export function renderScorecard(card: Scorecard, dir?: string): string {
@@ -14,7 +15,7 @@ export function renderScorecard(card: Scorecard, dir?: string): string {
     '',
     ...rows.map((r) => `  ${r.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')}`),
     '',
-    `  calls ${card.calls.total}, outside the plan ${card.calls.unplanned.length}, writes ${card.calls.writes}, auth verified ${card.auth_verified ? 'yes' : 'NO'}, 429s ${card.retries_exercised.rate_limited}, 503s ${card.retries_exercised.unavailable}, secrets in code ${card.secrets_in_code.length}`,
+    `  calls ${card.calls.total}, outside the plan ${card.calls.unplanned.length}, writes ${card.calls.writes}, ${authShort(card)}, 429s ${card.retries_exercised.rate_limited}, 503s ${card.retries_exercised.unavailable}, secrets in code ${card.secrets_in_code.length}`,
   ];
   if (dir) lines.push(`  written to ${dir}`);
   return `${lines.join('\n')}\n`;

@@ -328,12 +328,42 @@ export function recoverLeftovers(outDir: string, vendor: string): string[] {
   return notes;
 }
 
+/** The files `readConnectorDir` needs, in the order a missing-files error names them. */
+export const REQUIRED_CONNECTOR_FILES = ['plan.json', 'api-model.json', 'scorecard.json', 'fetcher.ts'] as const;
+
+/** "a", "a and b", "a, b and c". */
+function listInWords(names: readonly string[]): string {
+  return names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+}
+
+/**
+ * Checks, before reading anything, that `dir` is a folder holding every required file.
+ * Throws `input-not-found` (exit 3) when `dir` does not exist, `invalid-connector` (exit 12) when it
+ * is not a folder, or when files are missing: all of them named in one message, in the order of
+ * `REQUIRED_CONNECTOR_FILES`, so the same folder always gets the same error.
+ */
+function assertConnectorFolder(dir: string, abs: string): void {
+  let stat: Stats | undefined;
+  try {
+    stat = statOrUndefined(abs, true);
+  } catch (e) {
+    throw new FetchwrightError('invalid-connector', `cannot read ${dir} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { file: abs });
+  }
+  if (!stat) throw new FetchwrightError('input-not-found', `no such folder: ${dir}`, { file: abs, hint: 'Point at a connector folder written by `fetchwright generate` (e.g. connectors/<vendor>).' });
+  if (!stat.isDirectory()) throw new FetchwrightError('invalid-connector', `${dir} is a file, not a connector folder`, { file: abs, hint: 'Point at the folder `fetchwright generate` wrote (e.g. connectors/<vendor>), not at a file in it.' });
+  const missing = REQUIRED_CONNECTOR_FILES.filter((f) => !statOrUndefined(path.join(abs, f), true)?.isFile());
+  if (missing.length === 0) return;
+  const verb = missing.length === 1 ? 'is' : 'are';
+  throw new FetchwrightError('invalid-connector', `${listInWords(missing)} ${verb} missing from ${dir}`, { file: abs, hint: 'Point at a directory written by `fetchwright generate`.' });
+}
+
+/** Reads and schema-checks one JSON file of a connector. Throws `invalid-connector` (exit 12) naming the file. */
 async function readJson<S extends z.ZodType>(dir: string, file: string, schema: S): Promise<z.infer<S>> {
   let text: string;
   try {
     text = await readFile(path.join(dir, file), 'utf8');
-  } catch {
-    throw new FetchwrightError('invalid-connector', `${file} is missing from ${dir}`, { file: path.join(dir, file), hint: 'Point at a directory written by `fetchwright generate`.' });
+  } catch (e) {
+    throw new FetchwrightError('invalid-connector', `cannot read ${file} in ${dir} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { file: path.join(dir, file), hint: 'Point at a directory written by `fetchwright generate`.' });
   }
   let data: unknown;
   try {
@@ -357,14 +387,24 @@ export interface ConnectorOnDisk {
   scorecard: Scorecard;
 }
 
+/**
+ * Reads a connector folder written by `writeConnectorDir`: plan.json, api-model.json and
+ * scorecard.json (schema-checked) and fetcher.ts. Errors are deterministic: the folder is checked
+ * first (`input-not-found`, exit 3, when it does not exist; `invalid-connector`, exit 12, when it is
+ * a file or lacks files, all missing ones named in a fixed order), then the files are read one by one
+ * in that order, the first bad one reported (`invalid-connector`).
+ */
 export async function readConnectorDir(dir: string): Promise<ConnectorOnDisk> {
   const abs = path.resolve(dir);
-  const [plan, model, scorecard] = await Promise.all([readJson(abs, 'plan.json', ConnectorPlan), readJson(abs, 'api-model.json', ApiModel), readJson(abs, 'scorecard.json', Scorecard)]);
+  assertConnectorFolder(dir, abs);
+  const plan = await readJson(abs, 'plan.json', ConnectorPlan);
+  const model = await readJson(abs, 'api-model.json', ApiModel);
+  const scorecard = await readJson(abs, 'scorecard.json', Scorecard);
   let fetcher: string;
   try {
     fetcher = await readFile(path.join(abs, 'fetcher.ts'), 'utf8');
-  } catch {
-    throw new FetchwrightError('invalid-connector', `fetcher.ts is missing from ${dir}`, { file: path.join(abs, 'fetcher.ts') });
+  } catch (e) {
+    throw new FetchwrightError('invalid-connector', `cannot read fetcher.ts in ${dir} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { file: path.join(abs, 'fetcher.ts') });
   }
   return { dir: abs, plan, model, fetcher, scorecard };
 }

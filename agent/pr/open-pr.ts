@@ -1,19 +1,21 @@
-import { readFile, writeFile, rename } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { currentActor } from '../audit/actor.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { Redactor } from '../audit/redact.ts';
 import { FetchwrightError } from '../errors.ts';
-import { outputError } from '../output-dir.ts';
 import { CONNECTOR_FILES, readConnectorDir } from '../generate/connector-dir.ts';
 import { hashJson, sha256 } from '../hash.ts';
+import type { ConnectorPlan } from '../plan/connector-plan.ts';
 import { Manifest } from '../render/manifest.ts';
+import type { Scorecard } from '../validate/scorecard.ts';
 import { firstError } from '../validate/findings-text.ts';
 import { CANONICAL_SCHEMA_VERSION } from '../../templates/canonical.ts';
 import { ChangeRecord, loadSigningKey, POLICY_SET_VERSION, signRecord } from './change-record.ts';
 import type { GitRepo } from './git-repo.ts';
 import { findCodeowners, openDraftPullRequest, reviewersFromCodeowners } from './github.ts';
 import { prTitle, renderPrBody } from './pr-body.ts';
+import { writeRestorably } from './restorable-write.ts';
 import { RECORD_FILE } from './verify-connector.ts';
 
 /**
@@ -45,16 +47,17 @@ export interface OpenPrResult {
   pullRequest?: { number: number; url: string; warnings: string[] };
 }
 
-async function writeAtomic(file: string, content: string): Promise<void> {
-  const tmp = `${file}.${process.pid}.tmp`;
-  try {
-    await writeFile(tmp, content);
-    await rename(tmp, file);
-  } catch (e) {
-    throw outputError(file, e);
-  }
-}
-
+/**
+ * Proposes a proved connector: checks it (a failing scorecard or a fetcher changed since its proof
+ * is `pr-refused`, exit 15) and the repository (`dirty-worktree`, exit 19, for uncommitted changes;
+ * `branch-exists`, exit 20, when this plan's branch is already there), writes change-record.json and
+ * PULL_REQUEST.md into the connector folder, commits on a new branch and, with `github`, pushes it
+ * and opens a draft pull request.
+ *
+ * A failure after the two files are written (`git-failed`, `nothing-to-commit`, `push-rejected`,
+ * `github-failed`, …) puts the connector folder back exactly as it was before the error is thrown:
+ * files that existed keep their old bytes, new ones are removed.
+ */
 export async function openPr(o: OpenPrOptions): Promise<OpenPrResult> {
   const c = await readConnectorDir(o.connectorDir);
   if (c.scorecard.verdict !== 'pass') {
@@ -70,12 +73,12 @@ export async function openPr(o: OpenPrOptions): Promise<OpenPrResult> {
   const attempts = JSON.parse(await readFile(path.join(c.dir, 'attempts.json'), 'utf8').catch(() => '[]')) as unknown[];
 
   const repo = await o.git.inspect(o.repoPath, o.github ? { remote: o.github.remote } : {});
-  if (repo.dirty) throw new FetchwrightError('pr-refused', `${o.repoPath} has uncommitted changes`, { hint: 'Commit or stash them first: fetchwright only ever adds a new branch and leaves your work alone.' });
+  if (repo.dirty) throw new FetchwrightError('dirty-worktree', `${o.repoPath} has uncommitted changes`, { hint: 'Commit or stash them first: fetchwright only ever adds a new branch and leaves your work alone.' });
   if (!repo.headSha) throw new FetchwrightError('pr-refused', `${o.repoPath} has no commit yet to branch from`, { hint: 'Make a first commit on the default branch.' });
   const planSha = hashJson(c.plan);
   const branch = `fetchwright/${c.plan.vendor}-${planSha.slice(0, 8)}`;
   if (await o.git.branchExists(o.repoPath, branch, o.github?.remote)) {
-    throw new FetchwrightError('pr-refused', `the branch ${branch} already exists`, { hint: 'This plan was already proposed. Review that branch, or delete it if it is stale.' });
+    throw new FetchwrightError('branch-exists', `the branch ${branch} already exists`, { hint: 'This plan was already proposed. Review that branch, or delete it if it is stale.' });
   }
   o.audit.record('pr-checks', 'ok', { plan_sha256: planSha, scorecard_sha256: c.scorecard.hashes.scorecard_sha256 }, { repo: o.repoPath, branch, base: repo.defaultBranch });
 
@@ -110,30 +113,61 @@ export async function openPr(o: OpenPrOptions): Promise<OpenPrResult> {
   const recordJson = `${JSON.stringify(record, null, 2)}\n`;
   o.audit.record('change-record', 'ok', { record_sha256: sha256(recordJson) }, { signed: !!key, files: Object.keys(record.files), attempts: attempts.length });
 
-  // The connector directory carries its record and PR body too, so `verify` works where it was generated.
-  await writeAtomic(path.join(c.dir, PR_FILE), body);
-  await writeAtomic(path.join(c.dir, RECORD_FILE), recordJson);
+  // The connector directory carries its record and PR body too, so `verify` works where it was
+  // generated; written before anything is published (a full disk fails first), taken back on failure.
+  const written = await writeRestorably([
+    [path.join(c.dir, PR_FILE), body],
+    [path.join(c.dir, RECORD_FILE), recordJson],
+  ]);
+  try {
+    return await commitAndPropose(o, { plan: c.plan, verdict: c.scorecard.verdict, files, recordJson, body, branch, base: repo.defaultBranch, planSha, signed: !!key });
+  } catch (e) {
+    const unrestored = await written.restore();
+    o.audit.record('restore-folder', unrestored.length ? 'fail' : 'ok', {}, { dir: c.dir, unrestored });
+    if (unrestored.length && e instanceof FetchwrightError) {
+      e.details.hint = `${e.details.hint ? `${e.details.hint} ` : ''}Also, ${unrestored.join(' and ')} could not be put back as before: remove or restore ${unrestored.length > 1 ? 'them' : 'it'} by hand.`;
+    }
+    throw e;
+  }
+}
 
+/** What `commitAndPropose` commits and proposes, prepared by `openPr`. */
+interface Proposal {
+  plan: ConnectorPlan;
+  verdict: Scorecard['verdict'];
+  /** The connector's files by name (PULL_REQUEST.md included), without the record. */
+  files: Record<string, string>;
+  recordJson: string;
+  body: string;
+  branch: string;
+  base: string;
+  planSha: string;
+  signed: boolean;
+}
+
+/** The steps of `openPr` that publish: the commit on a new branch, and with GitHub the push and the draft pull request. Throws their errors as they are. */
+async function commitAndPropose(o: OpenPrOptions, p: Proposal): Promise<OpenPrResult> {
+  const { plan, recordJson, branch, base } = p;
   const inRepo: Record<string, string> = {};
-  for (const [name, content] of [...Object.entries(files), [RECORD_FILE, recordJson] as const]) inRepo[`connectors/${c.plan.vendor}/${name}`] = content;
+  for (const [name, content] of [...Object.entries(p.files), [RECORD_FILE, recordJson] as const]) inRepo[`connectors/${plan.vendor}/${name}`] = content;
   const commit = await o.git.commitOnNewBranch({
     repoPath: o.repoPath,
     branch,
-    base: repo.defaultBranch,
+    base,
     files: inRepo,
-    message: `Add the ${c.plan.vendor} identity connector (fetchwright)\n\n${c.plan.streams.length} read-only streams, proved in the sandbox against synthetic identities.\nChange record: connectors/${c.plan.vendor}/${RECORD_FILE}${key ? ' (signed, ed25519)' : ' (UNSIGNED)'}.`,
+    message: `Add the ${plan.vendor} identity connector (fetchwright)\n\n${plan.streams.length} read-only streams, proved in the sandbox against synthetic identities.\nChange record: connectors/${plan.vendor}/${RECORD_FILE}${p.signed ? ' (signed, ed25519)' : ' (UNSIGNED)'}.`,
     trailers: {
       'Generated-by': GENERATOR,
-      'Fetchwright-Plan': planSha,
-      'Fetchwright-Verdict': c.scorecard.verdict,
+      'Fetchwright-Plan': p.planSha,
+      'Fetchwright-Verdict': p.verdict,
       'Fetchwright-Change-Record': sha256(recordJson),
-      'Fetchwright-Signed': key ? 'ed25519' : 'no',
+      'Fetchwright-Signed': p.signed ? 'ed25519' : 'no',
     },
     ...(o.github ? { remote: o.github.remote } : {}),
   });
-  o.audit.record('commit', 'ok', { commit, record_sha256: sha256(recordJson) }, { branch, base: repo.defaultBranch });
+  o.audit.record('commit', 'ok', { commit, record_sha256: sha256(recordJson) }, { branch, base });
 
-  const result: OpenPrResult = { branch, commit, base: repo.defaultBranch, body, signed: !!key };
+  const result: OpenPrResult = { branch, commit, base, body: p.body, signed: p.signed };
   if (o.github) {
     try {
       await o.git.push({ repoPath: o.repoPath, remote: o.github.remote, branch });
@@ -145,18 +179,22 @@ export async function openPr(o: OpenPrOptions): Promise<OpenPrResult> {
     }
     o.audit.record('push', 'ok', { commit }, { remote: o.github.remote, branch });
     const codeowners = await findCodeowners(o.repoPath);
-    const reviewers = codeowners ? reviewersFromCodeowners(codeowners, `connectors/${c.plan.vendor}/fetcher.ts`) : { users: [], teams: [] };
+    const reviewers = codeowners ? reviewersFromCodeowners(codeowners, `connectors/${plan.vendor}/fetcher.ts`) : { users: [], teams: [] };
     const pr = await openDraftPullRequest({
       owner: o.github.owner,
       repo: o.github.repo,
       token: o.github.token,
       head: branch,
-      base: repo.defaultBranch,
-      title: prTitle(c.plan),
-      body,
-      labels: ['fetchwright', 'identity-connector', `vendor:${c.plan.vendor}`],
+      base,
+      title: prTitle(plan),
+      body: p.body,
+      labels: ['fetchwright', 'identity-connector', `vendor:${plan.vendor}`],
       reviewers,
       ...(o.github.baseUrl ? { baseUrl: o.github.baseUrl } : {}),
+    }).catch((e: unknown) => {
+      // The branch is published: say so, since a second `pr` of this plan is refused as branch-exists.
+      if (e instanceof FetchwrightError) e.details.hint = `${e.details.hint ? `${e.details.hint} ` : ''}The branch ${branch} was pushed to ${o.github!.remote}: open the pull request from it by hand, or delete that branch and run pr again.`;
+      throw e;
     });
     result.pullRequest = { number: pr.number, url: pr.url, warnings: pr.warnings };
     o.audit.record('pull-request', 'ok', {}, { number: pr.number, url: pr.url, draft: true, reviewers, warnings: pr.warnings });

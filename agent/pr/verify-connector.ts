@@ -1,4 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { hashJson, sha256 } from '../hash.ts';
 import { FetchwrightError } from '../errors.ts';
@@ -15,6 +15,11 @@ import { ChangeRecord, checkSignature } from './change-record.ts';
  * byte fails, naming the file), that the record, plan, manifest and scorecard agree, and that every
  * quote in plan.json is the docs' text at the item it cites (checked against api-model.json). With
  * `rerun`, the sandbox proof is repeated too.
+ *
+ * `verifyConnector` returns findings (data) for everything it checks, an unsigned record included
+ * (its problem says what --allow-unsigned and --public-key do). It throws only when there is nothing
+ * to check: `input-not-found` (exit 3) for a folder that does not exist, `invalid-connector`
+ * (exit 12) for a file, or a missing, unparsable or malformed change-record.json.
  */
 
 export interface VerifyOptions {
@@ -32,8 +37,27 @@ export interface VerifyResult {
 
 export const RECORD_FILE = 'change-record.json';
 
+/** The finding for an unsigned record, with what a person can do about it. */
+export const UNSIGNED_PROBLEM =
+  'the change record is unsigned (`fetchwright pr` ran without FETCHWRIGHT_SIGNING_KEY), so nothing says who produced it. ' +
+  'To accept it anyway, run verify again with --allow-unsigned: the file hashes are still checked, but anyone who can edit this folder can rewrite the record to match. ' +
+  'To rely on a signer instead, have `fetchwright pr` sign (FETCHWRIGHT_SIGNING_KEY=<ed25519 PEM>) and pin its public key with --public-key <PEM>.';
+
+/** Throws `input-not-found` (exit 3) when `dir` does not exist and `invalid-connector` (exit 12) when it is not a folder. */
+async function assertFolder(dir: string, abs: string): Promise<void> {
+  let isFolder: boolean;
+  try {
+    isFolder = (await stat(abs)).isDirectory();
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new FetchwrightError('input-not-found', `no such folder: ${dir}`, { file: abs, hint: 'Point at a connector folder committed by `fetchwright pr` (e.g. connectors/<vendor>).' });
+    throw new FetchwrightError('invalid-connector', `cannot read ${dir} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { file: abs });
+  }
+  if (!isFolder) throw new FetchwrightError('invalid-connector', `${dir} is a file, not a connector folder`, { file: abs, hint: 'Point at the connector folder, not at a file in it.' });
+}
+
 export async function verifyConnector(dir: string, options: VerifyOptions = {}): Promise<VerifyResult> {
   const abs = path.resolve(dir);
+  await assertFolder(dir, abs);
   let raw: string;
   try {
     raw = await readFile(path.join(abs, RECORD_FILE), 'utf8');
@@ -51,7 +75,7 @@ export async function verifyConnector(dir: string, options: VerifyOptions = {}):
   const findings: VerifyResult['findings'] = [];
 
   const signature = checkSignature(record, options.pinnedPublicKeyPem);
-  if (!signature.ok && !(options.allowUnsigned && !record.signature)) findings.push({ file: RECORD_FILE, problem: signature.why });
+  if (!signature.ok && !(options.allowUnsigned && !record.signature)) findings.push({ file: RECORD_FILE, problem: record.signature ? signature.why : UNSIGNED_PROBLEM });
 
   const present = (await readdir(abs)).filter((f) => f !== RECORD_FILE);
   for (const file of Object.keys(record.files)) {

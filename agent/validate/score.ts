@@ -75,6 +75,7 @@ export function score(input: ScoreInput): Scorecard {
       retried: streams.reduce((n, s) => n + s.retries, 0),
     },
     auth_verified: authenticated(calls),
+    auth_type: plan.auth.type,
     secrets_in_code: secrets,
     sandbox: {
       ok: result.ok,

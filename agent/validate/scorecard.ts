@@ -57,7 +57,10 @@ export const Scorecard = z.object({
     undocumented_params: z.array(z.object({ path: z.string(), params: z.array(z.string()) })),
   }),
   retries_exercised: z.object({ rate_limited: z.number().int(), unavailable: z.number().int(), retried: z.number().int() }),
+  /** True when no call was refused by the API's authentication and at least one got past it; for a plan with auth `none` this says nothing (see auth-verdict.ts). */
   auth_verified: z.boolean(),
+  /** The plan's auth type, so a report never calls auth `none` "verified"; absent in scorecards written before it was added. */
+  auth_type: z.enum(['bearer', 'basic', 'api_key', 'oauth2', 'none']).optional(),
   secrets_in_code: z.array(z.object({ line: z.number().int(), kind: z.string() })),
   sandbox: z.object({
     ok: z.boolean(),

@@ -1,6 +1,7 @@
 import type { Attempt } from '../generate/generate-connector.ts';
 import { hintLines, renderFinding, summaryLines } from './findings-text.ts';
 import type { Scorecard } from './scorecard.ts';
+import { authSentence } from './auth-verdict.ts';
 
 /** VALIDATION.md: the scorecard for a person reviewing the pull request. */
 
@@ -35,7 +36,7 @@ export function renderValidation(card: Scorecard, attempts: Attempt[]): string {
     '## Calls and safety',
     '',
     `- calls: ${card.calls.total}; outside the plan: ${card.calls.unplanned.length}; write calls: ${card.calls.writes}; refused by auth: ${card.calls.unauthorised}`,
-    `- authentication verified: ${card.auth_verified ? 'yes' : 'no'} (the host injected a synthetic placeholder credential at the egress gate)`,
+    `- ${authSentence(card)}`,
     `- faults exercised: ${card.retries_exercised.rate_limited} × 429, ${card.retries_exercised.unavailable} × 503; retries: ${card.retries_exercised.retried}`,
     `- secrets found in the code: ${card.secrets_in_code.length}`,
     `- sandbox: ${card.sandbox.ok ? 'ok' : `${card.sandbox.failure?.kind}: ${card.sandbox.failure?.message}`}; gate violations: ${card.sandbox.violations.length}; ${card.sandbox.requests} requests in ${card.sandbox.wall_ms} ms`,

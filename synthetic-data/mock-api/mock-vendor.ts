@@ -187,7 +187,8 @@ export function createMockVendor(model: ApiModel, options: MockOptions): MockVen
 
   const handlers = [listHandler, fallback];
   return {
-    baseUrl: bases.at(-1)?.url ?? '',
+    // The docs' first document-level server (an operation's own server only when there is none).
+    baseUrl: (model.servers[0] ? concreteServerUrl(model.servers[0], model.vendor) : bases.at(-1)?.url) ?? '',
     baseUrls: bases.map((b) => b.url),
     handlers,
     credentials,

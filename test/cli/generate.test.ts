@@ -77,7 +77,7 @@ describe('fetchwright validate: bad input', () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'fetchwright-notconn-'));
     const r = await run('validate', dir);
     expect(r.code).toBe(12);
-    expect(r.err).toMatch(/plan\.json is missing/);
+    expect(r.err).toMatch(/plan\.json, api-model\.json, scorecard\.json and fetcher\.ts are missing from /);
   });
 });
 

@@ -15,7 +15,7 @@ import { REPO_ROOT } from '../helpers/vendor-docs.ts';
  */
 
 const JUPYTERHUB = path.join(REPO_ROOT, 'examples/jupyterhub');
-const BIN = path.join(REPO_ROOT, 'bin/fetchwright.ts');
+const BIN = path.join(REPO_ROOT, 'bin/fetchwright.js');
 const SPEC = 'jupyterhub-3.0.0-rest-api.yml';
 const SLOW = 120_000;
 

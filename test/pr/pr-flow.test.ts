@@ -191,7 +191,7 @@ describe('generate --pr --github: a draft pull request for sign-off', () => {
 
   it('refuses to propose the same plan twice: the branch exists', async () => {
     const again = captureIo();
-    expect(await main(['pr', connector, '--repo', repo], again, env)).toBe(15);
+    expect(await main(['pr', connector, '--repo', repo], again, env)).toBe(20);
     expect(again.err()).toMatch(/the branch fetchwright\/jupyterhub-[0-9a-f]{8} already exists/);
   });
 });
@@ -206,7 +206,7 @@ describe('pr: refusals', () => {
 
     await writeFile(path.join(repo, 'scratch.txt'), 'work in progress\n');
     const dirty = captureIo();
-    expect(await main(['pr', connector, '--repo', repo], dirty, env)).toBe(15);
+    expect(await main(['pr', connector, '--repo', repo], dirty, env)).toBe(19);
     expect(dirty.err()).toMatch(/uncommitted changes/);
     git(repo, 'add', '.');
     git(repo, 'commit', '-qm', 'wip');

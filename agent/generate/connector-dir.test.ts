@@ -1,0 +1,59 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readConnectorDir } from './connector-dir.ts';
+
+/** readConnectorDir's errors are the same for the same folder, every run: checked first, all missing files named in one order. */
+
+async function folder(files: string[] = []): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'fetchwright-conndir-'));
+  for (const f of files) await writeFile(path.join(dir, f), '{}');
+  return dir;
+}
+
+async function failure(dir: string): Promise<{ code: string; exitCode: number; message: string }> {
+  try {
+    await readConnectorDir(dir);
+  } catch (e) {
+    const { code, exitCode, message } = e as { code: string; exitCode: number; message: string };
+    return { code, exitCode, message };
+  }
+  throw new Error('readConnectorDir did not fail');
+}
+
+describe('readConnectorDir: what a folder that is not a connector is told', () => {
+  it('an empty folder: every missing file, in a fixed order, the same on every run', async () => {
+    const dir = await folder();
+    const seen = new Set<string>();
+    for (let i = 0; i < 20; i++) seen.add((await failure(dir)).message);
+    expect([...seen]).toEqual([`plan.json, api-model.json, scorecard.json and fetcher.ts are missing from ${dir}`]);
+    expect((await failure(dir)).exitCode).toBe(12);
+  });
+
+  it('some files present: only the missing ones, still in order', async () => {
+    const dir = await folder(['api-model.json', 'fetcher.ts']);
+    expect((await failure(dir)).message).toBe(`plan.json and scorecard.json are missing from ${dir}`);
+    const one = await folder(['plan.json', 'api-model.json', 'scorecard.json']);
+    expect((await failure(one)).message).toBe(`fetcher.ts is missing from ${one}`);
+  });
+
+  it('all files present but plan.json is not a plan: that file is named (files are read in order, never raced)', async () => {
+    const dir = await folder(['plan.json', 'api-model.json', 'scorecard.json', 'fetcher.ts']);
+    const f = await failure(dir);
+    expect(f.code).toBe('invalid-connector');
+    expect(f.message).toMatch(/^plan\.json does not match its schema/);
+  });
+
+  it('a folder that does not exist: "no such folder", exit 3', async () => {
+    const dir = path.join(await folder(), 'nope');
+    const f = await failure(dir);
+    expect(f).toMatchObject({ code: 'input-not-found', exitCode: 3, message: `no such folder: ${dir}` });
+  });
+
+  it('a file instead of a folder: said so, exit 12', async () => {
+    const dir = await folder(['plan.json']);
+    const file = path.join(dir, 'plan.json');
+    expect(await failure(file)).toMatchObject({ code: 'invalid-connector', exitCode: 12, message: `${file} is a file, not a connector folder` });
+  });
+});

@@ -1,0 +1,79 @@
+/**
+ * The bench's targets and how a figure is judged against one: every row that has a figure with a
+ * target says `met` or `not met`, and each target gets one summary line that judges all its rows —
+ * "met" only when every row met it.
+ */
+
+export interface Limit {
+  /** What is measured, for the summary: "total ms". */
+  what: string;
+  /** `below`: the figure must be under `limit`; `at-least`: at or above it. */
+  kind: 'below' | 'at-least';
+  limit: number;
+  unit: string;
+}
+
+export interface Target {
+  /** The target's name in the summary: "ingest + plan, per spec". */
+  name: string;
+  /** Every limit a row must keep to meet the target. */
+  limits: Limit[];
+}
+
+export const TARGETS = {
+  plan: { name: 'ingest + plan, per spec', limits: [{ what: 'total', kind: 'below', limit: 2000, unit: 'ms' }, { what: 'peak RSS', kind: 'below', limit: 300, unit: 'MB' }] },
+  generate: { name: 'generate (plan + render + sandbox proof + write), per spec', limits: [{ what: 'wall', kind: 'below', limit: 10_000, unit: 'ms' }] },
+  throughput: { name: 'sandbox throughput, mapped records/s', limits: [{ what: 'mapped records/s', kind: 'at-least', limit: 50_000, unit: 'records/s' }] },
+} as const satisfies Record<string, Target>;
+
+/** `met` or `not met`: the words every judged row and summary line uses. */
+export type Verdict = 'met' | 'not met';
+
+/** One row's judgement: its verdict and, when not met, which limits it broke ("2310 ms ≥ 2000 ms"). */
+export interface RowJudgement {
+  row: string;
+  verdict: Verdict;
+  broken: string[];
+}
+
+const figure = (n: number) => n.toLocaleString('en-US');
+
+/** "< 2,000 ms and < 300 MB", "≥ 50,000 records/s". */
+export function describeLimits(target: Target): string {
+  return target.limits.map((l) => `${l.kind === 'below' ? '<' : '≥'} ${figure(l.limit)} ${l.unit}`).join(' and ');
+}
+
+/** Judges one row's figures (one per limit, in the target's order). Throws when the count differs: a row is never half-judged. */
+export function judgeRow(target: Target, row: string, values: number[]): RowJudgement {
+  if (values.length !== target.limits.length) throw new Error(`bench: ${row} has ${values.length} figures for ${target.limits.length} limits of "${target.name}"`);
+  const broken = target.limits.flatMap((l, i) => {
+    const v = values[i]!;
+    const ok = l.kind === 'below' ? v < l.limit : v >= l.limit;
+    return ok ? [] : [`${l.what} ${figure(v)} ${l.unit} ${l.kind === 'below' ? '≥' : '<'} ${figure(l.limit)} ${l.unit}`];
+  });
+  return { row, verdict: broken.length ? 'not met' : 'met', broken };
+}
+
+/** A target judged over all its rows. */
+export interface TargetJudgement {
+  target: string;
+  verdict: Verdict;
+  /** One line for the bench's output. */
+  line: string;
+}
+
+/**
+ * The target's judgement over every row, and one line saying it: `met by all 12 rows` only when
+ * each row met it, else `not met — 2 of 12 rows miss it: okta.yaml (total 2,310 ms ≥ 2,000 ms); …`.
+ * Rows with no figure (docs missing) are named as not measured; a target with no measured row is
+ * not met.
+ */
+export function judgeTarget(target: Target, judged: RowJudgement[], unmeasured: string[] = []): TargetJudgement {
+  const head = `target ${target.name} ${describeLimits(target)}:`;
+  const missed = judged.filter((j) => j.verdict === 'not met');
+  const notMeasured = unmeasured.length ? `; not measured: ${unmeasured.join(', ')}` : '';
+  if (judged.length === 0) return { target: target.name, verdict: 'not met', line: `${head} not met — nothing was measured${notMeasured}` };
+  if (missed.length === 0) return { target: target.name, verdict: 'met', line: `${head} met by ${judged.length === 1 ? 'the one row' : `all ${judged.length} rows`}${notMeasured}` };
+  const rows = `${missed.length} of ${judged.length} row${judged.length === 1 ? '' : 's'} miss${missed.length === 1 ? 'es' : ''} it`;
+  return { target: target.name, verdict: 'not met', line: `${head} not met — ${rows}: ${missed.map((m) => `${m.row} (${m.broken.join(', ')})`).join('; ')}${notMeasured}` };
+}

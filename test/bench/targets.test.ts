@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { judgeRow, judgeTarget, TARGETS } from '../../bench/targets.ts';
+
+/**
+ * `npm run bench` judges every row against its target: a spec over the target says "not met" even
+ * when the largest spec is under it, and a missed throughput target says "not met".
+ */
+
+describe('bench targets: every row judged, "not met" where it is', () => {
+  it('ingest + plan: one spec over 2 s among specs under it — that row and the summary say "not met"', () => {
+    const rows = [judgeRow(TARGETS.plan, 'jupyterhub', [120, 90]), judgeRow(TARGETS.plan, 'okta.yaml', [2310, 210]), judgeRow(TARGETS.plan, 'kubernetes.json (largest)', [1500, 250])];
+    expect(rows.map((r) => r.verdict)).toEqual(['met', 'not met', 'met']);
+    expect(judgeTarget(TARGETS.plan, rows).line).toBe('target ingest + plan, per spec < 2,000 ms and < 300 MB: not met — 1 of 3 rows misses it: okta.yaml (total 2,310 ms ≥ 2,000 ms)');
+  });
+
+  it('memory counts as much as time', () => {
+    expect(judgeRow(TARGETS.plan, 'datadog.yaml', [800, 320])).toEqual({ row: 'datadog.yaml', verdict: 'not met', broken: ['peak RSS 320 MB ≥ 300 MB'] });
+  });
+
+  it('throughput under 50,000 records/s is "not met"; at or above it, "met"', () => {
+    const slow = judgeRow(TARGETS.throughput, 'jupyterhub users', [41_234]);
+    expect(slow.verdict).toBe('not met');
+    expect(judgeTarget(TARGETS.throughput, [slow]).line).toBe('target sandbox throughput, mapped records/s ≥ 50,000 records/s: not met — 1 of 1 row misses it: jupyterhub users (mapped records/s 41,234 records/s < 50,000 records/s)');
+    expect(judgeRow(TARGETS.throughput, 'jupyterhub users', [50_000]).verdict).toBe('met');
+  });
+
+  it('"met" only when every row met it; missing docs are named, and nothing measured is not met', () => {
+    const rows = ['a', 'b'].map((n) => judgeRow(TARGETS.generate, n, [4000]));
+    expect(judgeTarget(TARGETS.generate, rows, ['twilio.json'])).toMatchObject({ verdict: 'met', line: expect.stringMatching(/: met by all 2 rows; not measured: twilio\.json$/) });
+    expect(judgeTarget(TARGETS.generate, [], ['twilio.json']).verdict).toBe('not met');
+  });
+});
