@@ -2,38 +2,49 @@
  * Errors are data (like zod issues): a literal `code`, a message a person can act on, and typed
  * details. Every expected failure is a FetchwrightError; the CLI's one top-level catch maps it to
  * its exit code. Anything else is an internal error and says so.
+ *
+ * EXIT_CODES is the one table of exit codes: the code uses `EXIT.<name>`, `fetchwright --help`
+ * lists it, and the README's list is checked against it by a test (test/cli/exit-codes.test.ts).
  */
 
-export const EXIT = {
-  ok: 0,
-  internal: 1,
-  usage: 2,
-  inputNotFound: 3,
-  unreadableDocs: 4,
-  notASpec: 5,
-  unresolvableRef: 6,
-  noIdentities: 7,
-  refusedByAssessment: 8,
-  validationFailed: 9,
-  outputUnwritable: 10,
-  invalidSlot: 11,
-  invalidConnector: 12,
-  auditUnwritable: 13,
-  signingKey: 14,
-  prRefused: 15,
-  verifyFailed: 16,
-  notAGitRepo: 17,
-  gitFailed: 18,
-  dirtyWorktree: 19,
-  branchExists: 20,
-  nothingToCommit: 21,
-  pushRejected: 22,
-  githubFailed: 23,
-  /** A plan quotes text its docs do not hold at the cited place: a planner bug, or a model's invention. */
-  evidenceNotInDocs: 24,
-  /** The connector folder holds files fetchwright does not write there; `--force` replaces it anyway. */
-  connectorDirHasUserFiles: 25,
-} as const;
+export const EXIT_CODES = {
+  ok: { code: 0, meaning: 'ok' },
+  internal: { code: 1, meaning: 'internal error: a bug in fetchwright, please report it' },
+  usage: { code: 2, meaning: 'usage: an unknown command or option, or an option value out of range' },
+  inputNotFound: { code: 3, meaning: 'not found: the docs, connector folder or repository named does not exist, or holds nothing to read' },
+  unreadableDocs: { code: 4, meaning: 'unreadable docs: broken JSON or YAML (with line and column), nesting too deep, a server URL no request can be sent to' },
+  notASpec: { code: 5, meaning: 'not an OpenAPI 3.x or Swagger 2.0 description' },
+  unresolvableRef: { code: 6, meaning: 'a $ref that points at nothing, or outside the docs folder' },
+  noIdentities: { code: 7, meaning: 'no operation in the docs lists identities' },
+  refusedByAssessment: { code: 8, meaning: 'manual build recommended: the docs are too thin to generate from (--force overrides)' },
+  validationFailed: { code: 9, meaning: 'the sandbox proof failed' },
+  outputUnwritable: { code: 10, meaning: 'the output file or folder cannot be written' },
+  invalidSlot: { code: 11, meaning: 'a template slot fails its schema: the plan asks for what no approved template can express' },
+  invalidConnector: { code: 12, meaning: 'not a connector folder written by fetchwright generate, or one of its files is damaged' },
+  auditUnwritable: { code: 13, meaning: 'the audit log cannot be written' },
+  signingKey: { code: 14, meaning: 'the signing key (FETCHWRIGHT_SIGNING_KEY) cannot be used' },
+  prRefused: { code: 15, meaning: 'pull request refused: a failing scorecard, a fetcher changed since its proof, no commit to branch from, no GITHUB_TOKEN' },
+  verifyFailed: { code: 16, meaning: 'verify failed: a signature or a hash does not match the change record' },
+  notAGitRepo: { code: 17, meaning: '--repo is not inside a git working tree' },
+  gitFailed: { code: 18, meaning: 'a git command failed' },
+  dirtyWorktree: { code: 19, meaning: 'the repository has uncommitted changes (commit or stash them first)' },
+  branchExists: { code: 20, meaning: 'the branch for this plan already exists (it was proposed before)' },
+  nothingToCommit: { code: 21, meaning: 'nothing to commit: the repository already holds this connector' },
+  pushRejected: { code: 22, meaning: 'the push was rejected (fetchwright never forces a push)' },
+  githubFailed: { code: 23, meaning: 'GitHub refused the pull request' },
+  evidenceNotInDocs: { code: 24, meaning: 'a plan quotes text its docs do not hold (from the heuristic planner, a bug: please report it)' },
+  connectorDirHasUserFiles: { code: 25, meaning: 'the connector folder holds files fetchwright did not write (--force replaces it anyway)' },
+  severalApis: { code: 26, meaning: 'the docs folder describes several different APIs: point at one vendor\'s docs' },
+  nodeTooOld: { code: 27, meaning: 'Node is older than 24: install Node 24 or newer' },
+  interrupted: { code: 130, meaning: 'interrupted by Ctrl-C (SIGINT): the line on stderr says what is on disk; nothing is left half-written' },
+  pipeClosed: { code: 141, meaning: 'the reader of the output closed the pipe (e.g. | head): output stopped early' },
+  terminated: { code: 143, meaning: 'terminated by SIGTERM: as for 130' },
+} as const satisfies Record<string, { code: number; meaning: string }>;
+
+export type ExitName = keyof typeof EXIT_CODES;
+
+/** Exit codes by name: `EXIT.usage === 2`. */
+export const EXIT = Object.fromEntries(Object.entries(EXIT_CODES).map(([name, v]) => [name, v.code])) as { readonly [K in ExitName]: (typeof EXIT_CODES)[K]['code'] };
 
 export type ErrorCode =
   | 'usage'
@@ -60,7 +71,8 @@ export type ErrorCode =
   | 'push-rejected'
   | 'github-failed'
   | 'evidence-not-in-docs'
-  | 'connector-dir-has-user-files';
+  | 'connector-dir-has-user-files'
+  | 'several-apis';
 
 const EXIT_BY_CODE: Record<ErrorCode, number> = {
   usage: EXIT.usage,
@@ -88,7 +100,13 @@ const EXIT_BY_CODE: Record<ErrorCode, number> = {
   'github-failed': EXIT.githubFailed,
   'evidence-not-in-docs': EXIT.evidenceNotInDocs,
   'connector-dir-has-user-files': EXIT.connectorDirHasUserFiles,
+  'several-apis': EXIT.severalApis,
 };
+
+/** Every error code, each with the exit code it ends a run with. */
+export function errorCodes(): [ErrorCode, number][] {
+  return Object.entries(EXIT_BY_CODE) as [ErrorCode, number][];
+}
 
 export interface ErrorDetails {
   /** The file the problem is in, as the user named it. */

@@ -1,91 +1,75 @@
-import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { z } from 'zod';
+import { constants } from 'node:os';
+import { CommanderError } from 'commander';
 import { AuditLog, stateDir } from '../audit/audit-log.ts';
 import { redactorFromEnv, type Redactor } from '../audit/redact.ts';
-import { EXIT, FetchwrightError, isFetchwrightError } from '../errors.ts';
+import { EXIT, isFetchwrightError } from '../errors.ts';
+import { packageVersion } from '../package-info.ts';
+import type { CommandModule, CommandSpec } from './command-table.ts';
 import type { Io } from './io.ts';
+import { buildProgram } from './program.ts';
 
-/** What every command gets besides its options: the audit log of this run and the redactor. */
+/**
+ * The whole CLI, callable in-process: commander parses the arguments from the command table
+ * (agent/cli/command-table.ts), one module per command runs (loaded lazily), and every error maps
+ * to an exit code in one place (the EXIT_CODES table in agent/errors.ts).
+ */
+
+/** What every command gets besides its options. */
 export interface Context {
+  /** The audit log of this run: one line per step. */
   audit: AuditLog;
   redactor: Redactor;
   env: NodeJS.ProcessEnv;
+  /** What Ctrl-C / SIGTERM does while the command runs. */
+  interrupts: Interrupts;
 }
 
 /**
- * The whole CLI, callable in-process: parse arguments, dispatch to one module per command (loaded
- * lazily), and map every error to an exit code in one place.
+ * While a command runs, SIGINT and SIGTERM end it at once with the shell's code (130, 143), one
+ * line on stderr saying what is on disk (`describe`), and the audit log's closing line. A command
+ * that is stopped by a signal as its normal end (`mock`) sets `stop` instead.
  */
-
-export interface Command {
-  usage: string;
-  summary: string;
-  args: NonNullable<ParseArgsConfig['options']>;
-  run(values: Record<string, unknown>, positionals: string[], io: Io, ctx: Context): Promise<number>;
+export interface Interrupts {
+  /** What is on disk if the run stops now; default: nothing was written. */
+  describe: () => string;
+  /** When set, a signal calls this instead of ending the process. */
+  stop?: (signal: NodeJS.Signals) => void;
 }
 
-const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
-  plan: () => import('../commands/plan.ts'),
-  generate: () => import('../commands/generate.ts'),
-  validate: () => import('../commands/validate.ts'),
-  mock: () => import('../commands/mock.ts'),
-  pr: () => import('../commands/pr.ts'),
-  verify: () => import('../commands/verify.ts'),
-};
-
-const HELP = `fetchwright — writes read-only identity connectors from a vendor's API docs
-
-usage: fetchwright <command> [options]
-
-commands:
-  plan <docs>              which identity streams a connector would fetch, how it would authenticate and page, and why
-  generate <docs>          render the connector from approved templates and prove it in the sandbox
-  validate <connector-dir> re-run the sandbox proof of a connector on disk, as it is now
-  mock <docs> --port N     serve the synthetic mock of the vendor API on 127.0.0.1 to explore
-  pr <connector-dir> --repo PATH   commit the connector with a signed change record on a new branch; draft PR with --github
-  verify <connector-dir>   check the signature and every hash of a connector's change record
-
-Run "fetchwright <command> --help" for a command's options.
-`;
-
+/**
+ * Runs `fetchwright <argv>`: help and `--version` on stdout (exit 0), usage errors on stderr
+ * (exit 2), a command's own exit code, a FetchwrightError's code, or 1 for a bug.
+ */
 export async function main(argv: string[], io: Io, env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const [name, ...rest] = argv;
-  if (!name || name === '--help' || name === '-h' || name === 'help') {
-    io.stdout.write(HELP);
-    return name ? EXIT.ok : EXIT.usage;
-  }
-  const load = COMMANDS[name];
-  if (!load) {
-    io.stderr.write(`error[usage]: unknown command "${name}"\n\n${HELP}`);
-    return EXIT.usage;
-  }
   const redactor = redactorFromEnv(env);
+  let code: number = EXIT.ok;
   let audit: AuditLog | undefined;
-  try {
-    const { command } = await load();
-    if (rest.includes('--help') || rest.includes('-h')) {
-      io.stdout.write(`usage: ${command.usage}\n\n${command.summary}\n`);
-      return EXIT.ok;
-    }
-    let parsed;
+  const runCommand = async (spec: CommandSpec, args: string[], opts: Record<string, unknown>) => {
+    const interrupts: Interrupts = { describe: () => 'nothing was written' };
+    audit = new AuditLog({ dir: stateDir(env), command: spec.name, redactor });
+    audit.record('start', 'ok', {}, { argv });
+    const release = onSignals(io, audit, interrupts);
     try {
-      parsed = parseArgs({ args: rest, options: command.args, allowPositionals: true, strict: true });
-    } catch (e) {
-      throw new FetchwrightError('usage', (e as Error).message, { hint: `usage: ${command.usage}` });
+      await testPause(env, 'started', io);
+      const module = (await spec.load()) as CommandModule;
+      code = await module.run(args, opts, io, { audit, redactor, env, interrupts });
+    } finally {
+      release();
     }
-    audit = new AuditLog({ dir: stateDir(env), command: name, redactor });
-    audit.record('start', 'ok', {}, { argv: rest });
-    const code = await command.run(parsed.values, parsed.positionals, io, { audit, redactor, env });
     audit.record('end', code === EXIT.ok ? 'ok' : 'fail', {}, { exit_code: code });
+  };
+  try {
+    await buildProgram(io, packageVersion(), runCommand, (t) => redactor.text(t)).parseAsync(argv, { from: 'user' });
     return code;
   } catch (e) {
-    const code = report(e, io, redactor);
+    if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    const failed = report(e, io, redactor);
     try {
-      audit?.record('end', isFetchwrightError(e) ? 'refused' : 'error', {}, { exit_code: code, error: isFetchwrightError(e) ? { code: e.code, message: e.message } : String((e as Error)?.message ?? e) });
+      audit?.record('end', isFetchwrightError(e) ? 'refused' : 'error', {}, { exit_code: failed, error: isFetchwrightError(e) ? { code: e.code, message: e.message } : String((e as Error)?.message ?? e) });
     } catch {
       // the audit log itself failed: the error above already says so or says more
     }
-    return code;
+    return failed;
   }
 }
 
@@ -94,12 +78,44 @@ function report(e: unknown, io: Io, redactor: Redactor): number {
     io.stderr.write(`${redactor.text(e.render())}\n`);
     return e.exitCode;
   }
-  if (e instanceof z.ZodError) {
-    io.stderr.write(redactor.text(`error[usage]: ${e.issues.map((i) => `${i.path.join('.') || 'options'}: ${i.message}`).join('; ')}\n`));
-    return EXIT.usage;
-  }
   const err = e as Error;
   io.stderr.write(redactor.text(`internal error: ${err?.message ?? String(e)}\nThis is a bug in fetchwright, not in your input. Set FETCHWRIGHT_DEBUG=1 for the stack trace.\n`));
   if (process.env.FETCHWRIGHT_DEBUG) io.stderr.write(redactor.text(`${err?.stack ?? ''}\n`));
   return EXIT.internal;
+}
+
+/** Installs the SIGINT/SIGTERM handlers of `interrupts`; returns their removal. */
+function onSignals(io: Io, audit: AuditLog, interrupts: Interrupts): () => void {
+  const handler = (signal: NodeJS.Signals) => {
+    if (interrupts.stop) return interrupts.stop(signal);
+    const code = 128 + (constants.signals[signal] ?? 0);
+    io.stderr.write(`interrupted by ${signal}: ${interrupts.describe()}\n`);
+    try {
+      audit.record('end', 'fail', {}, { exit_code: code, interrupted_by: signal });
+    } catch {
+      // exiting anyway: the line above says what happened
+    }
+    process.exit(code);
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return () => {
+    process.off('SIGINT', handler);
+    process.off('SIGTERM', handler);
+  };
+}
+
+/** How long a test pause holds the run (a test interrupts it long before). */
+const TEST_PAUSE_MS = 30_000;
+
+/**
+ * A hold point for tests, like git's GIT_TEST_* variables: with FETCHWRIGHT_TEST_PAUSE=<point> the
+ * run waits there, so a test can send a signal at that exact moment. `started`: after the audit
+ * log's first line; `generate` adds `proved` (after the proof, before the write) and `written`.
+ * Unset in normal use.
+ */
+export async function testPause(env: NodeJS.ProcessEnv, point: string, io: Io): Promise<void> {
+  if (env.FETCHWRIGHT_TEST_PAUSE !== point) return;
+  io.stderr.write(`paused at ${point} (FETCHWRIGHT_TEST_PAUSE)\n`);
+  await new Promise((resolve) => setTimeout(resolve, TEST_PAUSE_MS));
 }

@@ -1,93 +1,77 @@
 import { existsSync } from 'node:fs';
-import { constants } from 'node:os';
-import { z } from 'zod';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { Io } from '../cli/io.ts';
-import type { Command } from '../cli/main.ts';
+import { testPause, type Context } from '../cli/main.ts';
 import { renderScorecard } from '../cli/render-scorecard.ts';
-import { EXIT } from '../errors.ts';
+import { EXIT, FetchwrightError } from '../errors.ts';
 import { checkConnectorTarget, connectorPaths, writeConnectorDir, type WrittenConnector } from '../generate/connector-dir.ts';
 import { generateConnector, type GeneratedConnector } from '../generate/generate-connector.ts';
 import { ingest } from '../ingest/ingest.ts';
 import { hashJson } from '../hash.ts';
+import { checkOutputFolder } from '../output-dir.ts';
 import { planHeuristically } from '../plan/heuristic-planner.ts';
-import { PR_ARGS, PrOptions, runPr } from './pr.ts';
+import { checkPrInputs, prJson, printPr, proposeConnector, type PrOptions } from './pr.ts';
 
-export const GenerateOptions = z.object({
-  docs: z.string().min(1),
-  out: z.string().min(1).default('connectors'),
-  seed: z.coerce.number().int().min(0).max(2 ** 31 - 1).default(1),
-  json: z.boolean().default(false),
-  force: z.boolean().default(false),
-  maxAttempts: z.coerce.number().int().min(1).max(10).default(3),
-  vendor: z.string().regex(/^[a-z0-9][a-z0-9-]*$/).optional(),
-  pr: z.boolean().default(false),
-});
+/** `fetchwright generate`'s options, as commander parses them (agent/cli/command-table.ts). */
+export interface GenerateOptions extends Partial<PrOptions> {
+  out: string;
+  seed: number;
+  json?: boolean;
+  force?: boolean;
+  maxAttempts: number;
+  vendor?: string;
+  pr?: boolean;
+}
 
-type Options = z.infer<typeof GenerateOptions>;
+type Options = GenerateOptions & { docs: string };
 
-export const command: Command = {
-  usage: 'fetchwright generate <docs> [--out DIR] [--seed N] [--json] [--force] [--max-attempts N] [--pr --repo PATH [--github owner/repo]]',
-  summary:
-    'Plans a connector from the docs, renders it from approved templates, and proves it in an isolated-vm\n' +
-    'sandbox against a mock of the vendor API seeded with synthetic identities. Writes DIR/<vendor>/\n' +
-    '(fetcher.ts, plan.json, manifest.json, scorecard.json, VALIDATION.md, api-model.json, attempts.json).\n' +
-    'Exits 0 when every seeded identity came back exactly once and correctly mapped, 9 when not.\n\n' +
-    'Regenerating keeps what was proved: when DIR/<vendor>/ holds a passing connector and the new proof\n' +
-    'fails, the passing one stays and the failing one is written to DIR/<vendor>.failed/ (exit 9); a new\n' +
-    'passing connector replaces the old one and removes DIR/<vendor>.failed/. Ctrl-C or SIGTERM leaves\n' +
-    'the old connector or the new one whole (exit 130 or 143). A folder holding files fetchwright does not\n' +
-    'write there is refused before any work (exit 25) unless --force.\n\n' +
-    '  --out DIR          where to write (default: connectors)\n' +
-    '  --seed N           seed for the synthetic identities (default 1)\n' +
-    '  --json             print {vendor, dir, verdict, kept_previous, failed_dir, scorecard, attempts} as JSON on stdout\n' +
-    '                     (dir is where this run\'s connector is; kept_previous: a passing one was kept)\n' +
-    '  --force            two things: generate even when the assessment recommends a manual build, and\n' +
-    '                     replace DIR/<vendor>/ even when it holds files fetchwright did not write (deleted)\n' +
-    '  --max-attempts N   how many pagination hypotheses to try when the proof fails (default 3)\n' +
-    '  --pr --repo PATH   then do what `fetchwright pr` does (see its --help), in one go',
-  args: {
-    out: { type: 'string' },
-    seed: { type: 'string' },
-    json: { type: 'boolean' },
-    force: { type: 'boolean' },
-    'max-attempts': { type: 'string' },
-    vendor: { type: 'string' },
-    pr: { type: 'boolean' },
-    repo: PR_ARGS.repo,
-    github: PR_ARGS.github,
-    remote: PR_ARGS.remote,
-    'requested-by': PR_ARGS['requested-by'],
-    'github-api': PR_ARGS['github-api'],
-  },
-  async run(values, positionals, io, ctx) {
-    const { audit } = ctx;
-    if (positionals.length !== 1) {
-      io.stderr.write(`error[usage]: generate takes exactly one <docs> path\n  usage: ${command.usage}\n`);
-      return EXIT.usage;
-    }
-    const opts = GenerateOptions.parse({ ...values, maxAttempts: values['max-attempts'], docs: positionals[0] });
-    // Checked before any work, so a missing --repo is a usage error, not a surprise after the proof.
-    const prOpts = opts.pr ? PrOptions.parse({ dir: '.', repo: values.repo, github: values.github, remote: values.remote, requestedBy: values['requested-by'], githubApi: values['github-api'], json: opts.json }) : undefined;
-    const progress: Progress = {};
-    const release = exitCleanlyOnSignal(io, audit, () => interruptedState(opts.out, progress));
-    let written: WrittenConnector;
-    let result: GeneratedConnector;
-    try {
-      result = await planAndProve(opts, io, audit, progress);
-      await testPause(ctx.env, 'proved', io);
-      // Synchronous: a signal is handled before it or after it, never in the middle of the swap.
-      written = writeConnectorDir(opts.out, result, { force: opts.force });
-      progress.written = written;
-      reportWrite(written, result, opts, io, audit);
-      await testPause(ctx.env, 'written', io);
-    } finally {
-      release();
-    }
-    if (result.scorecard.verdict !== 'pass') return EXIT.validationFailed;
-    return prOpts ? runPr({ ...prOpts, dir: written.dir }, io, ctx) : EXIT.ok;
-  },
-};
+/**
+ * `fetchwright generate <docs>`: plan, render and prove; write DIR/<vendor>/ safely (see
+ * agent/generate/connector-dir.ts); with --pr, propose it. 0 on pass, 9 on a failed proof.
+ */
+export async function run([docs]: string[], generateOpts: GenerateOptions, io: Io, ctx: Context): Promise<number> {
+  const { audit } = ctx;
+  const opts: Options = { ...generateOpts, docs: docs! };
+  // Checked before any work: a missing --repo or an --out that cannot be written is reported now, not after the proof.
+  const prOpts = opts.pr ? prOptionsOf(opts) : undefined;
+  if (prOpts) checkPrInputs(prOpts, ctx.env);
+  checkOutputFolder(opts.out);
+  const progress: Progress = {};
+  ctx.interrupts.describe = () => `${interruptedState(opts.out, progress)}; no staging or backup folder is left`;
+  const result = await planAndProve(opts, io, audit, progress);
+  await testPause(ctx.env, 'proved', io);
+  // Synchronous: a signal is handled before it or after it, never in the middle of the swap.
+  const written = writeConnectorDir(opts.out, result, { force: !!opts.force });
+  progress.written = written;
+  reportWrite(written, result, opts, io, audit);
+  await testPause(ctx.env, 'written', io);
+  if (result.scorecard.verdict !== 'pass') {
+    if (opts.json) io.stdout.write(`${JSON.stringify({ ...generateJson(written, result), ...(opts.pr ? { pr: null } : {}) }, null, 2)}\n`);
+    return EXIT.validationFailed;
+  }
+  if (!prOpts) {
+    if (opts.json) io.stdout.write(`${JSON.stringify(generateJson(written, result), null, 2)}\n`);
+    return EXIT.ok;
+  }
+  ctx.interrupts.describe = () => `${interruptedState(opts.out, progress)}; the pull request was not finished (its temporary worktree is removed by git worktree prune)`;
+  const pr = await proposeConnector(written.dir, prOpts, ctx);
+  if (opts.json) io.stdout.write(`${JSON.stringify({ ...generateJson(written, result), pr: prJson(pr) }, null, 2)}\n`);
+  else printPr(pr, prOpts.repo, io);
+  return EXIT.ok;
+}
+
+/** The --pr options, or a usage error naming what is missing. */
+function prOptionsOf(opts: Options): PrOptions {
+  if (!opts.repo) {
+    throw new FetchwrightError('usage', '--pr needs --repo PATH: the git working tree of your team\'s connectors repository', { hint: 'e.g. fetchwright generate docs/ --pr --repo ~/src/connectors' });
+  }
+  return { repo: opts.repo, remote: opts.remote ?? 'origin', ...(opts.github ? { github: opts.github } : {}), ...(opts.requestedBy ? { requestedBy: opts.requestedBy } : {}), ...(opts.githubApi ? { githubApi: opts.githubApi } : {}), json: !!opts.json };
+}
+
+/** generate's JSON contract: `{vendor, dir, verdict, kept_previous, failed_dir, scorecard, attempts}`. */
+function generateJson(w: WrittenConnector, result: GeneratedConnector): Record<string, unknown> {
+  return { vendor: result.plan.vendor, dir: w.dir, verdict: result.scorecard.verdict, kept_previous: w.keptPrevious, failed_dir: w.failedDir ?? null, scorecard: result.scorecard, attempts: result.attempts };
+}
 
 /**
  * ingest → plan → refuse an output this run could not write (exit 10) or could only write by deleting
@@ -100,11 +84,11 @@ async function planAndProve(opts: Options, io: Io, audit: AuditLog, progress: Pr
   const plan = planHeuristically(model);
   progress.vendor = plan.vendor;
   audit.record('plan', 'ok', { api_model_sha256: plan.api_model_sha256, plan_sha256: hashJson(plan) }, { planner: plan.planner.kind, streams: plan.streams.map((s) => s.name), verdict: plan.assessment.verdict, forced: opts.force });
-  checkConnectorTarget(opts.out, plan.vendor, { force: opts.force });
+  checkConnectorTarget(opts.out, plan.vendor, { force: !!opts.force });
   return generateConnector(model, plan, {
     seed: opts.seed,
     maxAttempts: opts.maxAttempts,
-    force: opts.force,
+    force: !!opts.force,
     onLog: (line) => io.stderr.write(`${line}\n`),
     onAttempt: (a) => audit.record(`attempt-${a.attempt}`, a.verdict === 'pass' ? 'ok' : 'fail', { scorecard_sha256: a.scorecard_sha256 }, { changes: a.changes, findings: a.findings.slice(0, 5).map((f) => ({ id: f.id, stream: f.stream })), seed: opts.seed }),
   });
@@ -121,10 +105,7 @@ function reportWrite(w: WrittenConnector, result: GeneratedConnector, opts: Opti
   for (const note of w.notes) io.stderr.write(`${note}\n`);
   const kept = keptLine(w);
   if (kept) io.stderr.write(`${kept}\n`);
-  if (opts.json && !opts.pr) {
-    const out = { vendor: result.plan.vendor, dir: w.dir, verdict: result.scorecard.verdict, kept_previous: w.keptPrevious, failed_dir: w.failedDir ?? null, scorecard: result.scorecard, attempts: result.attempts };
-    io.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
-  } else if (!opts.json) io.stdout.write(renderScorecard(result.scorecard, w.dir) + (kept ? `  ${kept}\n` : ''));
+  if (!opts.json) io.stdout.write(renderScorecard(result.scorecard, w.dir) + (kept ? `  ${kept}\n` : ''));
 }
 
 /** How far a run got, for the line an interruption prints. */
@@ -141,42 +122,4 @@ function interruptedState(outDir: string, p: Progress): string {
   if (!p.vendor) return 'nothing was written';
   const { target } = connectorPaths(outDir, p.vendor);
   return existsSync(target) ? `nothing was written: ${target} holds the previous connector, unchanged` : `nothing was written (${target} does not exist)`;
-}
-
-/**
- * Until `release()` is called, SIGINT and SIGTERM end the run at once with the shell's code for
- * them (130, 143), one line on stderr saying what is on disk (`describe`), and an audit entry.
- * Safe because the only write on disk is synchronous; the sandbox process exits with its parent.
- */
-function exitCleanlyOnSignal(io: Io, audit: AuditLog, describe: () => string): () => void {
-  const handler = (signal: NodeJS.Signals) => {
-    const code = 128 + (constants.signals[signal] ?? 0);
-    io.stderr.write(`interrupted by ${signal}: ${describe()}; no staging or backup folder is left\n`);
-    try {
-      audit.record('end', 'fail', {}, { exit_code: code, interrupted_by: signal });
-    } catch {
-      // exiting anyway: the line above says what happened
-    }
-    process.exit(code);
-  };
-  process.on('SIGINT', handler);
-  process.on('SIGTERM', handler);
-  return () => {
-    process.off('SIGINT', handler);
-    process.off('SIGTERM', handler);
-  };
-}
-
-/** How long a test pause holds the run (a test interrupts it long before). */
-const TEST_PAUSE_MS = 30_000;
-
-/**
- * A hold point for tests, like git's GIT_TEST_* variables: with FETCHWRIGHT_TEST_PAUSE=<point>
- * (`proved`: after the proof, before the write; `written`: after the write) the run waits there, so
- * a test can send a signal at that exact moment. Unset in normal use.
- */
-async function testPause(env: NodeJS.ProcessEnv, point: 'proved' | 'written', io: Io): Promise<void> {
-  if (env.FETCHWRIGHT_TEST_PAUSE !== point) return;
-  io.stderr.write(`paused at ${point} (FETCHWRIGHT_TEST_PAUSE)\n`);
-  await new Promise((resolve) => setTimeout(resolve, TEST_PAUSE_MS));
 }

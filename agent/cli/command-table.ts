@@ -1,0 +1,151 @@
+import { Argument, Option } from 'commander';
+import type { Io } from './io.ts';
+import type { Context } from './main.ts';
+import { docsPath, httpUrl, nonEmpty, ownerRepo, remoteName, vendorName, wholeNumber } from './option-values.ts';
+
+/**
+ * The CLI's surface in one table: every command, its arguments and options with their help, and
+ * where its implementation lives (loaded only when that command runs, so `--help` and a usage error
+ * stay fast). agent/cli/program.ts turns this table into a commander program.
+ */
+
+/** What a command's implementation exports. `opts` are commander's parsed options, camelCased. */
+export interface CommandModule<O = Record<string, unknown>> {
+  run(args: string[], opts: O, io: Io, ctx: Context): Promise<number>;
+}
+
+export interface CommandSpec {
+  name: string;
+  arguments: Argument[];
+  /** One line, in the list of commands. */
+  summary: string;
+  /** Paragraphs shown by `fetchwright <command> --help` above the options. */
+  description: string;
+  options: () => Option[];
+  load(): Promise<CommandModule<never>>;
+}
+
+const SEED_MAX = 2 ** 31 - 1;
+
+const seed = (fallback?: number) => {
+  const o = new Option('--seed <n>', 'seed for the synthetic identities').argParser(wholeNumber(0, SEED_MAX));
+  return fallback === undefined ? o : o.default(fallback);
+};
+const json = (what: string) => new Option('--json', what);
+const vendor = () => new Option('--vendor <name>', 'the vendor\'s short name, when the docs\' title does not give it (names the folder and branch)').argParser(vendorName);
+const docs = () => new Argument('<docs>', 'an OpenAPI 3.x / Swagger 2.0 file, or a folder of one API\'s split specs and Markdown pages').argParser(docsPath);
+const connectorDir = () => new Argument('<connector-dir>', 'a folder written by fetchwright generate (e.g. connectors/okta)').argParser(nonEmpty);
+
+/** The options `pr` and `generate --pr` share; `repo` is required by `pr` itself. */
+export function prOptions(repoRequired: boolean): Option[] {
+  const repo = new Option('--repo <path>', 'the git working tree of your team\'s connectors repository').argParser(nonEmpty);
+  return [
+    repoRequired ? repo.makeOptionMandatory() : repo,
+    new Option('--github <owner/repo>', 'push the branch and open a draft pull request there (needs a human-provided GITHUB_TOKEN)').argParser(ownerRepo),
+    new Option('--remote <name>', 'the git remote to push to').argParser(remoteName).default('origin'),
+    new Option('--requested-by <who>', 'who asked for this connector, for the change record (default: your git identity)').argParser(nonEmpty),
+    new Option('--github-api <url>', 'the GitHub API base URL, for GitHub Enterprise Server').argParser(httpUrl),
+  ];
+}
+
+export const COMMANDS: CommandSpec[] = [
+  {
+    name: 'plan',
+    arguments: [docs()],
+    summary: 'which identity streams a connector would fetch, how it would authenticate and page, and why',
+    description:
+      'Reads an OpenAPI 3.x / Swagger 2.0 description (a file, or a folder of one API\'s split specs and\n' +
+      'Markdown pages) and prints which identity streams a connector would fetch, how it authenticates and\n' +
+      'pages, and the docs\' words each decision rests on. Changes nothing on disk unless --out.',
+    options: () => [
+      json('print the plan as JSON on stdout (the machine contract: agent/plan/connector-plan.ts)'),
+      new Option('--out <file>', 'also write the plan as JSON to FILE (written whole or not at all)').argParser(nonEmpty),
+      new Option('--verbose', 'also show each stream\'s field mapping and every evidence quote in full'),
+      vendor(),
+    ],
+    load: () => import('../commands/plan.ts'),
+  },
+  {
+    name: 'generate',
+    arguments: [docs()],
+    summary: 'render the connector from approved templates and prove it in the sandbox',
+    description:
+      'Plans a connector from the docs, renders it from approved templates, and proves it in an isolated-vm\n' +
+      'sandbox against a mock of the vendor API seeded with synthetic identities. Writes DIR/<vendor>/\n' +
+      '(fetcher.ts, plan.json, manifest.json, scorecard.json, VALIDATION.md, api-model.json, attempts.json).\n' +
+      'Exits 0 when every seeded identity came back exactly once and correctly mapped, 9 when not.\n\n' +
+      'Regenerating keeps what was proved: when DIR/<vendor>/ holds a passing connector and the new proof\n' +
+      'fails, the passing one stays and the failing one is written to DIR/<vendor>.failed/ (exit 9); a new\n' +
+      'passing connector replaces the old one and removes DIR/<vendor>.failed/. Ctrl-C or SIGTERM leaves\n' +
+      'the old connector or the new one whole (exit 130 or 143). A folder holding files fetchwright does not\n' +
+      'write there is refused before any work (exit 25) unless --force.\n\n' +
+      'With --pr it then does what `fetchwright pr` does (see `fetchwright pr --help`).',
+    options: () => [
+      new Option('--out <dir>', 'where to write the connector folder').argParser(nonEmpty).default('connectors'),
+      seed(1),
+      json('print {vendor, dir, verdict, kept_previous, failed_dir, scorecard, attempts} as JSON on stdout (with --pr, also pr: {branch, commit, base, body, signed, pull_request})'),
+      new Option('--force', 'generate even when the assessment recommends a manual build, and replace DIR/<vendor>/ even when it holds files fetchwright did not write (they are deleted)'),
+      new Option('--max-attempts <n>', 'how many pagination readings to try when the proof fails').argParser(wholeNumber(1, 10)).default(3),
+      vendor(),
+      new Option('--pr', 'then commit it on a new branch of --repo and propose it, as `fetchwright pr` does'),
+      ...prOptions(false),
+    ],
+    load: () => import('../commands/generate.ts'),
+  },
+  {
+    name: 'validate',
+    arguments: [connectorDir()],
+    summary: 're-run the sandbox proof of a connector on disk, as it is now',
+    description:
+      'Re-runs the sandbox proof of a connector on disk, as it is now: its fetcher.ts against the mock built\n' +
+      'from its api-model.json, with the seed its scorecard recorded (or --seed). Changes nothing on disk.\n' +
+      'Exits 0 on pass, 9 on fail, naming the cause.',
+    options: () => [seed(), json('print the scorecard as JSON on stdout')],
+    load: () => import('../commands/validate.ts'),
+  },
+  {
+    name: 'mock',
+    arguments: [docs()],
+    summary: 'serve the synthetic mock of the vendor API on 127.0.0.1 to explore',
+    description:
+      'Serves the same synthetic mock of the vendor API that validation uses, on 127.0.0.1:N, until\n' +
+      'interrupted, and prints one line per request. It prints the synthetic placeholder credentials to\n' +
+      'send (never real ones). Like in validation, the first request to each list answers 429 and a later\n' +
+      'page 503; --no-faults turns that off.',
+    options: () => [
+      new Option('--port <n>', 'the port on 127.0.0.1 to listen on (0: any free port)').argParser(wholeNumber(0, 65535)).makeOptionMandatory(),
+      seed(1),
+      new Option('--no-faults', 'answer without the 429 and 503 faults'),
+    ],
+    load: () => import('../commands/mock.ts'),
+  },
+  {
+    name: 'pr',
+    arguments: [connectorDir()],
+    summary: 'commit a proved connector with a signed change record on a new branch; a draft PR with --github',
+    description:
+      'Commits a proved connector to a new branch fetchwright/<vendor>-<hash> of the repository at --repo, under\n' +
+      'connectors/<vendor>/, with a change record signed by FETCHWRIGHT_SIGNING_KEY (ed25519 PEM) and the PR\n' +
+      'body in PULL_REQUEST.md. Never touches the default branch, never merges, never force-pushes. With\n' +
+      '--github and a human-provided GITHUB_TOKEN it pushes the branch to --remote and opens a draft pull\n' +
+      'request; without it, the body is printed. A failed pr leaves the connector folder as it was.',
+    options: () => [...prOptions(true), json('print {branch, commit, base, body, signed, pull_request} as JSON on stdout')],
+    load: () => import('../commands/pr.ts'),
+  },
+  {
+    name: 'verify',
+    arguments: [connectorDir()],
+    summary: 'check the signature and every hash of a connector\'s change record',
+    description:
+      'Checks a connector against its change record: the ed25519 signature (pinned to --public-key when given),\n' +
+      'the sha256 of every file — a change to any byte fails, naming the file — and that plan, manifest and\n' +
+      'scorecard agree with the record. Exits 0 when all holds, 16 when not.',
+    options: () => [
+      new Option('--rerun', 'also repeat the sandbox proof'),
+      new Option('--public-key <pem>', 'the signer\'s ed25519 public key (PEM file): the signature must be by this key').argParser(nonEmpty),
+      new Option('--allow-unsigned', 'accept a change record without a signature (the hashes are still checked)'),
+      json('print the result as JSON on stdout'),
+    ],
+    load: () => import('../commands/verify.ts'),
+  },
+];

@@ -1,0 +1,63 @@
+import { InvalidArgumentError } from 'commander';
+
+/**
+ * Parsers for option and argument values, in commander's `argParser` form: each returns the parsed
+ * value or throws `InvalidArgumentError` with a sentence saying what the value must be. The CLI
+ * reports it as `error[usage]: option '--port <n>' argument 'abc' is invalid. <sentence>` (exit 2).
+ */
+
+/** A whole number in [min, max], written in decimal digits only (no `1e3`, `0x10`, `  5`). */
+export function wholeNumber(min: number, max: number): (value: string) => number {
+  return (value) => {
+    const n = /^\d{1,16}$/.test(value) ? Number(value) : Number.NaN;
+    if (!Number.isSafeInteger(n) || n < min || n > max) throw new InvalidArgumentError(`It takes a whole number from ${min} to ${max}.`);
+    return n;
+  };
+}
+
+/** A vendor's short name: lower-case letters, digits and dashes, starting with a letter or digit (it names a folder and a branch). */
+export function vendorName(value: string): string {
+  if (!/^[a-z0-9][a-z0-9-]{0,63}$/.test(value)) throw new InvalidArgumentError('A vendor name is 1–64 lower-case letters, digits and dashes, starting with a letter or digit (e.g. okta, google-workspace).');
+  return value;
+}
+
+/** `owner/repo` as GitHub spells repositories. */
+export function ownerRepo(value: string): string {
+  if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(value)) throw new InvalidArgumentError('It takes the GitHub repository as owner/repo, e.g. acme/connectors.');
+  return value;
+}
+
+/** A git remote's name (`origin`). */
+export function remoteName(value: string): string {
+  if (!/^[A-Za-z0-9_.-]+$/.test(value) || value.startsWith('-')) throw new InvalidArgumentError('It takes the name of a git remote, e.g. origin.');
+  return value;
+}
+
+/** An http(s) URL (the GitHub API base for GitHub Enterprise Server). */
+export function httpUrl(value: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) throw new InvalidArgumentError('It takes an http(s) URL, e.g. https://github.example.com/api/v3.');
+  return value;
+}
+
+/** Text that is not empty (a name, a path). */
+export function nonEmpty(value: string): string {
+  if (!value.trim()) throw new InvalidArgumentError('It cannot be empty.');
+  return value;
+}
+
+/**
+ * A path to local docs. A URL is refused with what to do instead: fetchwright reads a file or a
+ * folder and never fetches docs itself (yet).
+ */
+export function docsPath(value: string): string {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {
+    throw new InvalidArgumentError('fetchwright reads docs from a local file or folder, not a URL (not supported yet). Download the description first, e.g. curl -fLo api.yaml <URL>, and give its path.');
+  }
+  return nonEmpty(value);
+}

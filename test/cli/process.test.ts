@@ -1,0 +1,78 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { REPO_ROOT, vendorDoc } from '../helpers/vendor-docs.ts';
+
+/**
+ * The CLI as a process, the way a shell runs it: Ctrl-C says it was interrupted and closes the
+ * audit log, and a reader that closes the pipe (`| head`) ends the run quietly.
+ */
+
+const BIN = path.join(REPO_ROOT, 'bin/fetchwright.js');
+const EXAMPLE = path.join(REPO_ROOT, 'examples/jupyterhub');
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  auditSteps: { step: string; details?: Record<string, unknown> }[];
+}
+
+interface Spawned {
+  env?: Record<string, string>;
+  /** Once stdout or stderr matches, send this signal. */
+  when?: RegExp;
+  act?: NodeJS.Signals;
+}
+
+function cli(args: string[], o: Spawned = {}): Promise<Run> {
+  const state = mkdtempSync(path.join(os.tmpdir(), 'fetchwright-process-'));
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: REPO_ROOT, env: { ...process.env, FETCHWRIGHT_STATE_DIR: state, ...o.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  let done = false;
+  const watch = () => {
+    if (done || !o.when || !o.when.test(stdout + stderr)) return;
+    done = true;
+    child.kill(o.act);
+  };
+  child.stdout.setEncoding('utf8').on('data', (s: string) => ((stdout += s), watch()));
+  child.stderr.setEncoding('utf8').on('data', (s: string) => ((stderr += s), watch()));
+  const guard = setTimeout(() => child.kill('SIGKILL'), 50_000);
+  return new Promise((resolve) => {
+    child.on('close', (code) => {
+      clearTimeout(guard);
+      const file = path.join(state, 'audit.jsonl');
+      const auditSteps = existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Run['auditSteps'][number]) : [];
+      resolve({ code, stdout, stderr, auditSteps });
+    });
+  });
+}
+
+describe('Ctrl-C and SIGTERM', () => {
+  for (const [signal, exit] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+    it(`${signal} during plan: one line saying so, exit ${exit}, and the audit log's closing line`, async () => {
+      const r = await cli(['plan', EXAMPLE, '--out', path.join(os.tmpdir(), 'never-written.json')], { env: { FETCHWRIGHT_TEST_PAUSE: 'started' }, when: /paused at started/, act: signal });
+      expect(r.code).toBe(exit);
+      expect(r.stderr).toContain(`interrupted by ${signal}: nothing was written`);
+      expect(r.stderr).not.toMatch(/\n\s+at .*:\d+:\d+/);
+      const last = r.auditSteps.at(-1)!;
+      expect(last.step).toBe('end');
+      expect(last.details).toMatchObject({ exit_code: exit, interrupted_by: signal });
+    }, 60_000);
+  }
+});
+
+describe('a closed pipe', () => {
+  it('plan --json | head -c 10: a quiet exit 141, no stack trace', async () => {
+    // Through a real shell pipe, as a person types it; PIPESTATUS[0] is fetchwright's own exit code.
+    const script = `"$0" "$1" plan "$2" --json | head -c 10 >/dev/null; echo "exit=\${PIPESTATUS[0]}" >&2`;
+    const child = spawn('bash', ['-c', script, process.execPath, BIN, vendorDoc('okta.yaml')], { cwd: REPO_ROOT, env: { ...process.env, FETCHWRIGHT_STATE_DIR: mkdtempSync(path.join(os.tmpdir(), 'fetchwright-pipe-')) }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
+    await new Promise((resolve) => child.on('close', resolve));
+    expect(stderr.trim()).toBe('exit=141');
+  }, 60_000);
+});
