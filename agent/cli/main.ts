@@ -6,6 +6,7 @@ import { EXIT, isFetchwrightError } from '../errors.ts';
 import { packageVersion } from '../package-info.ts';
 import type { CommandModule, CommandSpec } from './command-table.ts';
 import type { Io } from './io.ts';
+import { testPause } from '../test-pause.ts';
 import { buildProgram } from './program.ts';
 
 /**
@@ -34,6 +35,8 @@ export interface Interrupts {
   describe: () => string;
   /** When set, a signal calls this instead of ending the process. */
   stop?: (signal: NodeJS.Signals) => void;
+  /** When set, runs (synchronously) before the process ends on a signal: puts back what a step wrote. */
+  cleanup?: () => void;
 }
 
 /**
@@ -50,7 +53,7 @@ export async function main(argv: string[], io: Io, env: NodeJS.ProcessEnv = proc
     audit.record('start', 'ok', {}, { argv });
     const release = onSignals(io, audit, interrupts);
     try {
-      await testPause(env, 'started', io);
+      await testPause(env, 'started', io.stderr);
       const module = (await spec.load()) as CommandModule;
       code = await module.run(args, opts, io, { audit, redactor, env, interrupts });
     } finally {
@@ -89,6 +92,11 @@ function onSignals(io: Io, audit: AuditLog, interrupts: Interrupts): () => void 
   const handler = (signal: NodeJS.Signals) => {
     if (interrupts.stop) return interrupts.stop(signal);
     const code = 128 + (constants.signals[signal] ?? 0);
+    try {
+      interrupts.cleanup?.();
+    } catch {
+      // exiting anyway; describe() says what is on disk
+    }
     io.stderr.write(`interrupted by ${signal}: ${interrupts.describe()}\n`);
     try {
       audit.record('end', 'fail', {}, { exit_code: code, interrupted_by: signal });
@@ -103,19 +111,4 @@ function onSignals(io: Io, audit: AuditLog, interrupts: Interrupts): () => void 
     process.off('SIGINT', handler);
     process.off('SIGTERM', handler);
   };
-}
-
-/** How long a test pause holds the run (a test interrupts it long before). */
-const TEST_PAUSE_MS = 30_000;
-
-/**
- * A hold point for tests, like git's GIT_TEST_* variables: with FETCHWRIGHT_TEST_PAUSE=<point> the
- * run waits there, so a test can send a signal at that exact moment. `started`: after the audit
- * log's first line; `generate` adds `proved` (after the proof, before the write) and `written`.
- * Unset in normal use.
- */
-export async function testPause(env: NodeJS.ProcessEnv, point: string, io: Io): Promise<void> {
-  if (env.FETCHWRIGHT_TEST_PAUSE !== point) return;
-  io.stderr.write(`paused at ${point} (FETCHWRIGHT_TEST_PAUSE)\n`);
-  await new Promise((resolve) => setTimeout(resolve, TEST_PAUSE_MS));
 }

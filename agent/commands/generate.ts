@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { Io } from '../cli/io.ts';
-import { testPause, type Context } from '../cli/main.ts';
+import type { Context } from '../cli/main.ts';
+import { testPause } from '../test-pause.ts';
 import { renderScorecard } from '../cli/render-scorecard.ts';
 import { EXIT, FetchwrightError } from '../errors.ts';
 import { checkConnectorTarget, connectorPaths, writeConnectorDir, type WrittenConnector } from '../generate/connector-dir.ts';
@@ -39,12 +40,12 @@ export async function run([docs]: string[], generateOpts: GenerateOptions, io: I
   const progress: Progress = {};
   ctx.interrupts.describe = () => `${interruptedState(opts.out, progress)}; no staging or backup folder is left`;
   const result = await planAndProve(opts, io, audit, progress);
-  await testPause(ctx.env, 'proved', io);
+  await testPause(ctx.env, 'proved', io.stderr);
   // Synchronous: a signal is handled before it or after it, never in the middle of the swap.
   const written = writeConnectorDir(opts.out, result, { force: !!opts.force });
   progress.written = written;
   reportWrite(written, result, opts, io, audit);
-  await testPause(ctx.env, 'written', io);
+  await testPause(ctx.env, 'written', io.stderr);
   if (result.scorecard.verdict !== 'pass') {
     if (opts.json) io.stdout.write(`${JSON.stringify({ ...generateJson(written, result), ...(opts.pr ? { pr: null } : {}) }, null, 2)}\n`);
     return EXIT.validationFailed;
@@ -53,7 +54,7 @@ export async function run([docs]: string[], generateOpts: GenerateOptions, io: I
     if (opts.json) io.stdout.write(`${JSON.stringify(generateJson(written, result), null, 2)}\n`);
     return EXIT.ok;
   }
-  ctx.interrupts.describe = () => `${interruptedState(opts.out, progress)}; the pull request was not finished (its temporary worktree is removed by git worktree prune)`;
+  ctx.interrupts.describe = () => `${interruptedState(opts.out, progress)}; the pull request was not finished and the connector folder is as the proof left it`;
   const pr = await proposeConnector(written.dir, prOpts, ctx);
   if (opts.json) io.stdout.write(`${JSON.stringify({ ...generateJson(written, result), pr: prJson(pr) }, null, 2)}\n`);
   else printPr(pr, prOpts.repo, io);

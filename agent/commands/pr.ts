@@ -47,6 +47,7 @@ export async function proposeConnector(dir: string, opts: PrOptions, ctx: Contex
     git: gitCli,
     audit: ctx.audit,
     redactor: ctx.redactor,
+    interrupts: ctx.interrupts,
   });
 }
 
@@ -70,6 +71,7 @@ export function prJson(result: OpenPrResult): Record<string, unknown> {
 
 /** `fetchwright pr <connector-dir> --repo PATH`. */
 export async function run([dir]: string[], opts: PrOptions, io: Io, ctx: Context): Promise<number> {
+  ctx.interrupts.describe = () => `the connector folder ${dir} is as it was; no pull request was opened (a branch already pushed stays: review or delete it)`;
   const result = await proposeConnector(dir!, opts, ctx);
   if (opts.json) {
     io.stdout.write(`${JSON.stringify(prJson(result), null, 2)}\n`);

@@ -16,6 +16,7 @@ import type { GitRepo } from './git-repo.ts';
 import { findCodeowners, openDraftPullRequest, reviewersFromCodeowners } from './github.ts';
 import { prTitle, renderPrBody } from './pr-body.ts';
 import { writeRestorably } from './restorable-write.ts';
+import { testPause } from '../test-pause.ts';
 import { RECORD_FILE } from './verify-connector.ts';
 
 /**
@@ -36,6 +37,11 @@ export interface OpenPrOptions {
   git: GitRepo;
   audit: AuditLog;
   redactor: Redactor;
+  /**
+   * The CLI's interrupt hooks: while change-record.json and PULL_REQUEST.md are in the connector
+   * folder and the pr is not done, `cleanup` puts the folder back if a signal ends the run.
+   */
+  interrupts?: { cleanup?: () => void };
 }
 
 export interface OpenPrResult {
@@ -119,7 +125,9 @@ export async function openPr(o: OpenPrOptions): Promise<OpenPrResult> {
     [path.join(c.dir, PR_FILE), body],
     [path.join(c.dir, RECORD_FILE), recordJson],
   ]);
+  if (o.interrupts) o.interrupts.cleanup = () => void written.restoreSync();
   try {
+    await testPause(o.env, 'pr-written', process.stderr);
     return await commitAndPropose(o, { plan: c.plan, verdict: c.scorecard.verdict, files, recordJson, body, branch, base: repo.defaultBranch, planSha, signed: !!key });
   } catch (e) {
     const unrestored = await written.restore();
@@ -128,6 +136,8 @@ export async function openPr(o: OpenPrOptions): Promise<OpenPrResult> {
       e.details.hint = `${e.details.hint ? `${e.details.hint} ` : ''}Also, ${unrestored.join(' and ')} could not be put back as before: remove or restore ${unrestored.length > 1 ? 'them' : 'it'} by hand.`;
     }
     throw e;
+  } finally {
+    if (o.interrupts) delete o.interrupts.cleanup;
   }
 }
 

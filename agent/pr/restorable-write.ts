@@ -1,3 +1,4 @@
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { outputError } from '../output-dir.ts';
 
@@ -15,6 +16,8 @@ export interface RestorableWrite {
    * being reported); returns the files it could not restore, for a note to the user.
    */
   restore(): Promise<string[]>;
+  /** The same, synchronously: for a signal handler that exits right after (Ctrl-C during a pr). */
+  restoreSync(): string[];
 }
 
 /** A file's bytes, or null when it did not exist. Any other read error is thrown. */
@@ -62,6 +65,24 @@ export async function writeRestorably(files: [file: string, content: string][]):
     written.length = 0;
     return failed;
   };
+  const restoreSync = (): string[] => {
+    const failed: string[] = [];
+    for (const file of written.reverse()) {
+      const old = before.get(file);
+      try {
+        if (old === null || old === undefined) rmSync(file, { force: true });
+        else {
+          const tmp = `${file}.${process.pid}.tmp`;
+          writeFileSync(tmp, old);
+          renameSync(tmp, file);
+        }
+      } catch {
+        failed.push(file);
+      }
+    }
+    written.length = 0;
+    return failed;
+  };
   try {
     for (const [file, content] of files) {
       written.push(file);
@@ -71,5 +92,5 @@ export async function writeRestorably(files: [file: string, content: string][]):
     await restore();
     throw e;
   }
-  return { restore };
+  return { restore, restoreSync };
 }

@@ -1,8 +1,10 @@
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { captureIo } from '../../agent/cli/io.ts';
+import { main } from '../../agent/cli/main.ts';
 import { REPO_ROOT, vendorDoc } from '../helpers/vendor-docs.ts';
 
 /**
@@ -63,6 +65,28 @@ describe('Ctrl-C and SIGTERM', () => {
       expect(last.details).toMatchObject({ exit_code: exit, interrupted_by: signal });
     }, 60_000);
   }
+});
+
+describe('Ctrl-C during pr', () => {
+  it('after the change record is written and before the commit: the connector folder is put back as it was, exit 130', async () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'fetchwright-pr-sigint-'));
+    const out = path.join(root, 'out');
+    const io = captureIo();
+    expect(await main(['generate', EXAMPLE, '--out', out], io, { ...process.env, FETCHWRIGHT_STATE_DIR: path.join(root, 'state') }), io.err()).toBe(0);
+    const connector = path.join(out, 'jupyterhub');
+    const before = readdirSync(connector).sort();
+    const repo = path.join(root, 'repo');
+    execFileSync('git', ['init', '-q', '-b', 'main', repo]);
+    const git = (...a: string[]) => execFileSync('git', ['-c', 'user.name=T', '-c', 'user.email=t@example.test', ...a], { cwd: repo, encoding: 'utf8' });
+    writeFileSync(path.join(repo, 'README.md'), '# r\n');
+    git('add', '.');
+    git('commit', '-qm', 'init');
+    const r = await cli(['pr', connector, '--repo', repo], { env: { FETCHWRIGHT_TEST_PAUSE: 'pr-written', FETCHWRIGHT_SIGNING_KEY: '', GIT_AUTHOR_NAME: 'T', GIT_AUTHOR_EMAIL: 't@example.test', GIT_COMMITTER_NAME: 'T', GIT_COMMITTER_EMAIL: 't@example.test' }, when: /paused at pr-written/, act: 'SIGINT' });
+    expect(r.code, r.stderr).toBe(130);
+    expect(r.stderr).toContain(`interrupted by SIGINT: the connector folder ${connector} is as it was`);
+    expect(readdirSync(connector).sort()).toEqual(before);
+    expect(before).not.toContain('change-record.json');
+  }, 60_000);
 });
 
 describe('a closed pipe', () => {
