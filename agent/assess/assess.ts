@@ -3,6 +3,7 @@ import type { Assessment, AuthPlan, Evidence, Stream } from '../plan/connector-p
 import { excerpt, quoted, reasoned } from '../plan/evidence.ts';
 import { successResponse } from '../plan/response-body.ts';
 import { privilegeOf } from './privilege.ts';
+import { count } from '../english.ts';
 
 /**
  * Are the docs good enough to generate from, and how much privilege does the connector need? Five
@@ -60,7 +61,7 @@ export function assess({ model, streams, auth }: AssessInput): Assessment {
   const schemas = check(
     'response-schemas',
     documented.length / n,
-    `${documented.length} of ${streams.length} identity operations document their response schema${documented.length < streams.length ? '; the rest are known only from examples' : ''}`,
+    `${documented.length} of ${count(streams.length, 'identity operation')} ${documented.length === 1 ? 'documents' : 'document'} their response schema${documented.length < streams.length ? '; the rest are known only from examples' : ''}`,
     documented.map((s) => reasoned(successResponse(s.op)?.source ?? s.op.source, `${s.name}: the success response of GET ${s.op.path} documents its schema`)),
   );
 
@@ -84,7 +85,7 @@ export function assess({ model, streams, auth }: AssessInput): Assessment {
   const errors = check(
     'errors',
     Math.min(1, withErrors.length / n + (errorProse.length ? 0.5 : 0)),
-    `${withErrors.length} of ${streams.length} operations document error responses${errorProse.length ? '; the docs describe errors in prose' : ''}`,
+    `${withErrors.length} of ${count(streams.length, 'operation')} ${withErrors.length === 1 ? 'documents' : 'document'} error responses${errorProse.length ? '; the docs describe errors in prose' : ''}`,
     [...withErrors.slice(0, 3).map(errorEvidence), ...errorProse.slice(0, 2).map((p) => quoted(p.source, excerpt(p.text, ERROR_WORDS), 'the docs describe errors in prose'))],
   );
 
@@ -95,7 +96,7 @@ export function assess({ model, streams, auth }: AssessInput): Assessment {
   const rate = check(
     'rate-limits',
     rateOps.length || rateProse.length ? 1 : 0,
-    rateOps.length || rateProse.length ? `rate limiting is documented (${rateOps.length} operations with 429 or rate-limit headers${rateProse.length ? ', and in prose' : ''})` : 'the docs say nothing about rate limits; the connector falls back to generic 429 handling',
+    rateOps.length || rateProse.length ? `rate limiting is documented (${count(rateOps.length, 'operation')} with 429 or rate-limit headers${rateProse.length ? ', and in prose' : ''})` : 'the docs say nothing about rate limits; the connector falls back to generic 429 handling',
     [...cited.slice(0, 2).map(rateEvidence), ...rateProse.slice(0, 2).map((p) => quoted(p.source, excerpt(p.text, RATE_WORDS), 'the docs describe rate limits in prose'))],
   );
 

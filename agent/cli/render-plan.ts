@@ -1,81 +1,358 @@
-import type { ConnectorPlan, Evidence, Pagination, Stream } from '../plan/connector-plan.ts';
+import type { DocumentReport } from '../ingest/document-report.ts';
+import type { AuthPlan, ConnectorPlan, Evidence, FieldMapping, Pagination, Stream } from '../plan/connector-plan.ts';
+import { count, listInWords } from '../english.ts';
+import { MAX_WIDTH, table, terminalSafe, truncate, wrap, wrapItems } from './text-layout.ts';
 
 /**
- * The plan for a person: one screen of decisions, then the evidence behind each — the planner's
- * reasoning on one line, and under it where the docs say so, in their own words when quoted.
+ * The plan for a person, in a terminal of {@link MAX_WIDTH} columns: the decisions first (base URL,
+ * auth, assessment, one table row per stream with a legend), then each stream in detail — where its
+ * records are, how it pages and when it stops, its scopes, its field mapping — with the evidence
+ * behind each decision (the planner's reasoning, then the place in the docs and their own words),
+ * and last the documents read and skipped. Docs text is printed as data: control characters and
+ * bidi overrides are neutralised. `--json` (the plan itself) holds every value in full; here, long
+ * quotes are cut (with `…`) unless `verbose`.
  */
+
+export interface RenderPlanOptions {
+  /** Every field mapping line, every piece of evidence, quotes in full, the pagination alternatives, every document. */
+  verbose?: boolean;
+  /** What ingest did with each file (`ingestWithReport`): listed at the end, counted at the top. */
+  documents?: DocumentReport[];
+  /** Columns to fit; {@link MAX_WIDTH} by default. */
+  width?: number;
+}
+
+const LABEL = 12;
+const DETAIL_LABEL = 10;
+/** Evidence items shown per stream, and wrapped quote lines per item, unless verbose. */
+const EVIDENCE_SHOWN = 4;
+const QUOTE_LINES = 2;
+/** Spec documents listed at the end unless verbose; skipped ones are always all listed. */
+const SPECS_LISTED = 10;
 
 function pct(n: number): string {
   return `${Math.round(n * 100)}%`;
 }
 
+/** The paging style in a word or two, for the table. */
+export function pagingStyle(p: Pagination): string {
+  switch (p.style) {
+    case 'link-header':
+      return 'Link header';
+    case 'cursor':
+      return 'cursor';
+    case 'offset':
+      return 'offset';
+    case 'page':
+      return 'page number';
+    case 'next-url':
+      return 'next URL';
+    case 'none':
+      return 'one page';
+  }
+}
+
+function pageSize(param: string | undefined, size: number | undefined): string {
+  return param && size ? `; ${param}=${size} a page` : '';
+}
+
+/** How the next page is asked for, in a sentence. */
 export function describePagination(p: Pagination): string {
   switch (p.style) {
     case 'link-header':
-      return `Link header rel=${p.rel}${p.cursor_param ? ` (carries ${p.cursor_param})` : ''}`;
+      return `follows the URL in the Link header with rel="${p.rel}"${p.cursor_param ? ` (it carries ${p.cursor_param})` : ''}${pageSize(p.limit_param, p.page_size)}`;
     case 'cursor':
-      return `cursor ${p.cursor_param} ← ${p.cursor_header ? `header ${p.cursor_header}` : p.cursor_path}`;
+      return `sends ${p.cursor_param}=<next cursor>, read from ${p.cursor_header ? `the ${p.cursor_header} response header` : `the body's ${p.cursor_path}`}${pageSize(p.limit_param, p.page_size)}`;
     case 'offset':
-      return `offset ${p.offset_param}/${p.limit_param}=${p.page_size}, stop: ${p.stop === 'has-more-field' ? `${p.more_path} false` : p.stop === 'last-field' ? `${p.last_path} true` : p.stop === 'total' ? `${p.total_path} reached` : 'empty page'}`;
+      return `${p.offset_param} from ${p.first_offset}, advanced by the records received; ${p.limit_param}=${p.page_size} a page`;
     case 'page':
-      return `page ${p.page_param}${p.size_param ? `/${p.size_param}` : ''} from ${p.first_page}, stop: ${p.stop === 'page-count' ? `${p.pages_path}` : p.stop === 'total' ? `${p.total_path} reached` : p.stop === 'has-more-field' ? `${p.more_path} false` : p.stop === 'last-field' ? `${p.last_path} true` : 'empty page'}`;
+      return `${p.page_param}=${p.first_page}, ${p.first_page + 1}, …${pageSize(p.size_param, p.page_size)}`;
     case 'next-url':
-      return `next URL ${p.next_path}${p.relative ? ' (relative)' : ''}`;
+      return `follows the URL in the body's ${p.next_path}${p.relative ? ' (a path on the API host)' : ''}${pageSize(p.limit_param, p.page_size)}`;
     case 'none':
-      return 'none (one page)';
+      return 'one request: the planner found no paging in the docs for this operation';
   }
 }
 
-function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+/** When paging stops, in a sentence. */
+export function describeStop(p: Pagination): string {
+  switch (p.style) {
+    case 'link-header':
+      return `when a response has no Link with rel="${p.rel}"`;
+    case 'cursor':
+      return 'when the next cursor is absent, null or empty';
+    case 'next-url':
+      return `when the body's ${p.next_path} is absent, null or empty`;
+    case 'none':
+      return 'after the one page; a response that says more pages follow is a finding';
+    case 'offset':
+    case 'page':
+      switch (p.stop) {
+        case 'has-more-field':
+          return `when the body's ${p.more_path ?? 'more'} is false`;
+        case 'last-field':
+          return `when the body's ${p.last_path ?? 'isLast'} is true`;
+        case 'total':
+          return `once as many records came as the body's ${p.total_path ?? 'total'} says`;
+        case 'page-count':
+          return `after as many pages as the body's ${p.pages_path ?? 'pages'} says`;
+        case 'empty-page':
+          return 'at the first page with no records';
+      }
+  }
 }
 
-function streamRow(s: Stream): string[] {
+const AUTH_TYPE: Record<AuthPlan['type'], string> = {
+  bearer: 'a bearer token',
+  basic: 'HTTP basic credentials',
+  api_key: 'an API key',
+  oauth2: 'an OAuth 2.0 access token',
+  none: 'none: the docs ask for no credential',
+};
+
+const AUTH_TYPES: Record<AuthPlan['type'], string> = {
+  bearer: 'bearer tokens',
+  basic: 'sets of HTTP basic credentials',
+  api_key: 'API keys',
+  oauth2: 'OAuth 2.0 access tokens',
+  none: 'no credentials',
+};
+
+function placement(c: AuthPlan['credentials'][number]): string {
+  const where = c.in === 'header' ? `the ${c.name} header` : c.in === 'query' ? `the ${c.name} query parameter` : `the ${c.name} cookie`;
+  return `in ${where}${c.prefix ? ` as "${c.prefix}<credential>"` : ''}`;
+}
+
+/** The auth decision in a sentence: what credential, where it is sent, and with which prefix. */
+export function describeAuth(a: AuthPlan): string {
+  if (a.type === 'none' || !a.credentials.length) return AUTH_TYPE[a.type];
+  const what = a.credentials.length > 1 ? `${a.credentials.length} ${AUTH_TYPES[a.type]}` : AUTH_TYPE[a.type];
+  return `${what}, sent ${listInWords(a.credentials.map(placement))}`;
+}
+
+const TRANSFORM: Record<string, string> = {
+  'iso-datetime': 'read as an ISO date-time',
+  'unix-seconds': 'read as Unix seconds',
+  'unix-millis': 'read as Unix milliseconds',
+  'bool-true-is-deprovisioned': 'true means deprovisioned',
+  'bool-true-is-suspended': 'true means suspended',
+  'bool-true-is-active': 'true means active',
+  'string-list': 'a list of strings',
+  'split-space': 'split at spaces into a list',
+  'first-string': 'its first string',
+  'sha256-fingerprint': 'kept as a sha256 fingerprint (the value is secret)',
+};
+
+function describeMapping(m: FieldMapping): string {
+  if (m.path === null) return 'no documented field: left empty (null)';
+  const values = m.values ? `: ${Object.entries(m.values).map(([k, v]) => `${k} → ${v}`).join(', ')}` : '';
+  const how = m.transform === 'status-map' || m.transform === 'string' ? '' : `, ${TRANSFORM[m.transform] ?? m.transform}`;
+  return `← ${m.path}${how}${values}${m.confidence < 1 ? ` (${pct(m.confidence)})` : ''}`;
+}
+
+const FLAG_WHY = { admin: 'admin power', 'admin-read': 'read-only, but needs an admin context', write: 'write power' } as const;
+
+const RELATION = { member_of: 'member_of', has_role: 'has_role', owns: 'owns', granted_to: 'granted_to' } as const;
+
+class Lines {
+  readonly out: string[] = [];
+  readonly width: number;
+  constructor(width: number) {
+    this.width = width;
+  }
+
+  /** A label and its text, wrapped under the text's column. */
+  field(label: string, text: string, labelWidth: number, indent = ''): void {
+    const head = `${indent}${label.padEnd(labelWidth)}`;
+    this.out.push(...wrap(text, this.width, ' '.repeat(head.length), head));
+  }
+
+  /** A label and items, wrapped between items. */
+  items(label: string, items: readonly string[], separator: string, labelWidth: number, indent = ''): void {
+    const head = `${indent}${label.padEnd(labelWidth)}`;
+    this.out.push(...wrapItems(items, separator, this.width, ' '.repeat(head.length), head));
+  }
+
+  /** Plain text wrapped with an indent. */
+  text(text: string, indent = '', first = indent): void {
+    this.out.push(...wrap(text, this.width, indent, first));
+  }
+
+  blank(): void {
+    if (this.out.length && this.out[this.out.length - 1] !== '') this.out.push('');
+  }
+}
+
+/** The planner's reasoning (a `·` bullet), then where in the docs and their words, quotes cut unless verbose. */
+function evidence(l: Lines, e: Evidence, indent: string, verbose: boolean): void {
+  l.text(terminalSafe(e.reasoning), `${indent}  `, `${indent}· `);
+  const where = terminalSafe(`${e.source.file}${e.source.pointer ? `#${e.source.pointer}` : ''}`);
+  const at = `${indent}    `;
+  const more = `${at}  `;
+  if (e.quote === undefined) {
+    l.text(where, more, at);
+    return;
+  }
+  const quote = `“${terminalSafe(e.quote)}”`;
+  const oneLine = wrap(`${where}: ${quote}`, l.width, more, at);
+  if (oneLine.length === 1) {
+    l.out.push(oneLine[0]!);
+    return;
+  }
+  l.text(where, more, at);
+  const quoteLines = wrap(quote, l.width, more);
+  if (verbose || quoteLines.length <= QUOTE_LINES) l.out.push(...quoteLines);
+  else {
+    const kept = quoteLines.slice(0, QUOTE_LINES);
+    kept[QUOTE_LINES - 1] = truncate(`${kept[QUOTE_LINES - 1]!} …`, l.width);
+    l.out.push(...kept);
+  }
+}
+
+function recordsAt(s: Stream): string {
+  return s.items_path || '(body)';
+}
+
+function requestValues(s: Stream): string[] {
   return [
-    s.name,
-    s.kind,
-    `GET ${s.path}`,
-    s.items_path || '(body)',
-    describePagination(s.pagination),
-    s.parent ? `${s.parent.stream}.${s.parent.from_field} → {${s.parent.param}}` : '',
-    pct(s.confidence),
-  ];
+    ...Object.entries(s.path_params).map(([k, v]) => `{${k}}=${v}`),
+    ...Object.entries(s.query).map(([k, v]) => `query ${k}=${v}`),
+    ...s.query_variables.map((q) => `query ${q} from the tenant variable ${q}`),
+    ...Object.entries(s.headers).map(([k, v]) => `header ${k}: ${v}`),
+  ].map((t) => terminalSafe(t));
 }
 
-/** The planner's reasoning, then the docs' place and words: two lines, indented under a decision. */
-function why(e: Evidence): string[] {
-  const where = `${e.source.file}${e.source.pointer ? `#${e.source.pointer}` : ''}`;
-  const quote = e.quote === undefined ? '' : `: “${e.quote.replace(/\s+/g, ' ').slice(0, 160)}”`;
-  return [`    ${e.reasoning.replace(/\s+/g, ' ')}`, `      ${where}${quote}`];
-}
-
-/** The plan as text for a terminal: decisions first, then the evidence behind each stream and the auth. */
-export function renderPlan(plan: ConnectorPlan): string {
-  const a = plan.auth;
-  const creds = a.credentials.map((c) => `${c.in} ${c.name}: ${c.prefix ? `"${c.prefix}"` : ''}<credential>`).join(' + ');
-  const lines = [
-    `vendor     ${plan.vendor}`,
-    `base URL   ${plan.base_url.url}${Object.keys(plan.base_url.variables).length ? `  (fill in: ${Object.entries(plan.base_url.variables).map(([k, v]) => (v ? `${k}=${v}` : k)).join(', ')})` : ''}`,
-    ...(Object.keys(plan.tenant_variables).length ? [`tenant     ${Object.keys(plan.tenant_variables).map((n) => `{${n}}`).join(', ')} — path variables a human fills in`] : []),
-    `auth       ${a.type}${creds ? ` — ${creds}` : ''}  [${pct(a.confidence)}]`,
-    `assessment ${plan.assessment.score}/100 — ${plan.assessment.verdict === 'generate' ? 'ready to generate' : 'MANUAL BUILD RECOMMENDED'}`,
-    ...plan.assessment.reasons.map((r) => `           · ${r}`),
-    '',
-    table([['stream', 'kind', 'operation', 'records', 'pagination', 'parent', 'conf'], ...plan.streams.map(streamRow)]),
-    '',
-    'least privilege:',
-    ...plan.assessment.privilege.map(
-      (p) => `  ${p.stream}: ${p.least_scopes.length ? p.least_scopes.join(', ') : '(the docs name no scope)'}${p.flagged.length ? `  ⚠ ${p.flagged.map((f) => `${f.scope} (${f.why})`).join(', ')}` : ''}`,
-    ),
-    '',
-    'why:',
-  ];
-  for (const s of plan.streams) {
-    lines.push(`  ${s.name}`);
-    for (const e of [...s.evidence, ...s.pagination.evidence].slice(0, 4)) lines.push(...why(e));
+function streamDetail(l: Lines, plan: ConnectorPlan, s: Stream, verbose: boolean): void {
+  const field = (label: string, text: string) => l.field(label, text, DETAIL_LABEL, '  ');
+  l.text(`${s.name}: GET ${terminalSafe(s.path)}, ${s.kind} records (confidence ${pct(s.confidence)})`, '    ', '');
+  const empty = [s.empty.no_content ? 'a 204 No Content' : '', s.empty.null_items ? 'a null list' : ''].filter(Boolean);
+  field('records', `${s.items_path ? `the array at "${terminalSafe(s.items_path)}" in the response body` : 'the response body is the array of records'}${empty.length ? `; ${listInWords(empty)} means none` : ''}`);
+  field('paging', terminalSafe(describePagination(s.pagination)));
+  field('stops', terminalSafe(describeStop(s.pagination)));
+  if (s.parent) {
+    field('parent', `each ${s.parent.stream} record's ${terminalSafe(s.parent.from_field)} fills {${terminalSafe(s.parent.param)}}; relationship: ${s.parent.parent_is === 'from' ? `${s.parent.stream} ${RELATION[s.parent.relation]} ${s.name}` : `${s.name} ${RELATION[s.parent.relation]} ${s.parent.stream}`}`);
   }
-  lines.push('  auth');
-  for (const e of a.evidence.slice(0, 3)) lines.push(...why(e));
-  return `${lines.join('\n')}\n`;
+  const fixed = requestValues(s);
+  if (fixed.length) field('request', fixed.join(' · '));
+  const privilege = plan.assessment.privilege.find((p) => p.stream === s.name);
+  if (privilege) {
+    if (privilege.least_scopes.length) l.items('scopes', privilege.least_scopes.map(terminalSafe), ', ', DETAIL_LABEL, '  ');
+    else field('scopes', 'the docs name no scope');
+    const flags = privilege.flagged.map((f) => `${terminalSafe(f.scope)} (${FLAG_WHY[f.why]})`);
+    if (flags.length) l.items('⚠ flagged', flags, ', ', DETAIL_LABEL, '  ');
+  }
+  const mapped = Object.entries(s.mapping);
+  if (verbose) {
+    const nameWidth = Math.max(...mapped.map(([k]) => k.length), 0) + 2;
+    mapped.forEach(([k, m], i) => {
+      const head = `  ${(i === 0 ? 'mapping' : '').padEnd(DETAIL_LABEL)}${k.padEnd(nameWidth)}`;
+      l.text(terminalSafe(describeMapping(m)), ' '.repeat(head.length + 2), head);
+    });
+    if (s.pagination_alternatives.length) field('fallback', `if the proof fails, the planner tries: ${s.pagination_alternatives.map((p) => `${pagingStyle(p)} (${terminalSafe(describePagination(p))})`).join('; ')}`);
+  } else {
+    const known = mapped.filter(([, m]) => m.path !== null).map(([k, m]) => `${k} ← ${terminalSafe(m.path!)}`);
+    const unknown = mapped.length - known.length;
+    l.items('mapping', [...(known.length ? known : ['no field maps']), ...(unknown ? [`${count(unknown, 'more field', 'more fields')} left empty (--verbose)`] : [])], ' · ', DETAIL_LABEL, '  ');
+  }
+  const all = [...s.evidence, ...s.pagination.evidence];
+  const shown = verbose ? all : all.slice(0, EVIDENCE_SHOWN);
+  l.out.push('  why');
+  for (const e of shown) evidence(l, e, '    ', verbose);
+  if (shown.length < all.length) l.out.push(`    (${count(all.length - shown.length, 'more reason')}: --verbose)`);
 }
+
+function documentsSummary(docs: DocumentReport[]): string {
+  const n = (use: DocumentReport['use']) => docs.filter((d) => d.use === use).length;
+  const read = [
+    n('spec') ? count(n('spec'), 'spec') : '',
+    n('ref-target') ? count(n('ref-target'), 'file used through $ref', 'files used through $ref') : '',
+    n('prose') ? count(n('prose'), 'Markdown page') : '',
+  ].filter(Boolean);
+  const specs = docs.filter((d) => d.use === 'spec');
+  const only = docs.length === 1 && specs.length === 1 ? ` (${specs[0]!.file})` : '';
+  return `${listInWords(read) || 'nothing'} read${only}${n('skipped') ? `, ${n('skipped')} skipped` : ''}${only ? '' : '; listed at the end'}`;
+}
+
+const USE_LABEL: Record<DocumentReport['use'], string> = { spec: 'spec', 'ref-target': '$ref', prose: 'prose', skipped: 'skipped' };
+
+function documentList(l: Lines, docs: DocumentReport[], verbose: boolean): void {
+  const skipped = docs.filter((d) => d.use === 'skipped').length;
+  l.out.push(`documents (${docs.length - skipped} read, ${skipped} skipped):`);
+  l.text('spec: a description the plan is built from · $ref: read for the components a spec points at · prose: a page read for what it says of auth, paging, errors and rate limits', '    ', '  ');
+  const specs = docs.filter((d) => d.use === 'spec');
+  const hidden = verbose || specs.length <= SPECS_LISTED ? new Set<DocumentReport>() : new Set(specs.slice(SPECS_LISTED));
+  const shown = docs.filter((d) => !hidden.has(d));
+  const fileWidth = Math.min(48, Math.max(...shown.map((d) => d.file.length)));
+  for (const d of shown) {
+    const title = d.title !== undefined ? `"${terminalSafe(d.title)}", ` : '';
+    const file = terminalSafe(d.file);
+    const head = `  ${USE_LABEL[d.use].padEnd(8)}${file.padEnd(fileWidth)}  `;
+    if (file.length <= fileWidth) l.out.push(...wrap(`${title}${terminalSafe(d.note)}`, l.width, ' '.repeat(head.length), head));
+    else {
+      l.text(file, `  ${' '.repeat(10)}`, `  ${USE_LABEL[d.use].padEnd(8)}`);
+      l.text(`${title}${terminalSafe(d.note)}`, ' '.repeat(12 + fileWidth), ' '.repeat(12 + fileWidth));
+    }
+  }
+  if (hidden.size) l.out.push(`  (${count(hidden.size, 'more spec')}: --verbose)`);
+}
+
+/**
+ * The plan as text for a terminal, every line at most `options.width` (120) columns: decisions, a
+ * legend, each stream's records, paging, stop condition, scopes and mapping with their evidence, the
+ * auth evidence, and (given `options.documents`) the documents read and skipped. `verbose` adds
+ * every mapping line, all evidence with quotes whole, the pagination alternatives and every document.
+ */
+export function renderPlan(plan: ConnectorPlan, options: RenderPlanOptions = {}): string {
+  const verbose = options.verbose ?? false;
+  const l = new Lines(options.width ?? MAX_WIDTH);
+  const head = (label: string, text: string) => l.field(label, text, LABEL);
+
+  head('vendor', plan.vendor);
+  head('base URL', terminalSafe(plan.base_url.url));
+  const fill = Object.entries(plan.base_url.variables).map(([k, v]) => `{${terminalSafe(k)}}${v ? ` (the docs' default: ${terminalSafe(v)})` : ''}`);
+  if (fill.length) head('', `fill in ${listInWords(fill)}`);
+  const tenant = Object.entries(plan.tenant_variables);
+  if (tenant.length) {
+    head('tenant', `${listInWords(tenant.map(([n]) => `{${terminalSafe(n)}}`))}: ${tenant.length === 1 ? 'a value' : 'values'} a human fills in for the tenant`);
+    if (verbose) for (const [n, what] of tenant) head('', `{${terminalSafe(n)}}: ${terminalSafe(what)}`);
+  }
+  l.items('auth', [terminalSafe(describeAuth(plan.auth)), `(confidence ${pct(plan.auth.confidence)})`], ' ', LABEL);
+  head('assessment', `${plan.assessment.score}/100: ${plan.assessment.verdict === 'generate' ? 'ready to generate' : 'MANUAL BUILD RECOMMENDED'}`);
+  for (const r of plan.assessment.reasons) l.text(terminalSafe(r), ' '.repeat(LABEL + 2), `${' '.repeat(LABEL)}· `);
+  if (options.documents) head('documents', documentsSummary(options.documents));
+  l.blank();
+
+  const withParent = plan.streams.some((s) => s.parent);
+  l.out.push(count(plan.streams.length, 'stream'));
+  const header = ['stream', 'kind', 'GET path', 'records', 'paging', ...(withParent ? ['for each'] : []), 'conf'];
+  const rows = plan.streams.map((s) => [s.name, s.kind, terminalSafe(s.path), terminalSafe(recordsAt(s)), pagingStyle(s.pagination), ...(withParent ? [s.parent ? `${s.parent.stream}.${terminalSafe(s.parent.from_field)}` : ''] : []), pct(s.confidence)]);
+  l.out.push(...table([header, ...rows], { width: l.width, flexible: withParent ? [2, 3, 5, 0] : [2, 3, 0] }));
+  l.blank();
+  const legend = [
+    'kind: what the records are',
+    'records: the field of the response body that holds the list; (body) when the body itself is the list',
+    'paging: how the next page is asked for (how, and when it stops, is under each stream below)',
+    ...(withParent ? ['for each: the parent stream and field whose values fill the path\'s {placeholder}'] : []),
+    'conf: how sure the planner is of the stream, from the evidence it found; generate\'s proof checks it',
+  ];
+  for (const item of legend) l.text(item, '    ', '  ');
+  l.blank();
+
+  for (const s of plan.streams) {
+    streamDetail(l, plan, s, verbose);
+    l.blank();
+  }
+
+  l.out.push(`auth: ${plan.auth.type}${verbose && plan.auth.scheme_keys.length ? ` (${plan.auth.scheme_keys.length === 1 ? 'scheme' : 'schemes'} ${plan.auth.scheme_keys.map(terminalSafe).join(', ')})` : ''}`);
+  l.out.push('  why');
+  const authEvidence = verbose ? plan.auth.evidence : plan.auth.evidence.slice(0, 3);
+  for (const e of authEvidence) evidence(l, e, '    ', verbose);
+  if (authEvidence.length < plan.auth.evidence.length) l.out.push(`    (${count(plan.auth.evidence.length - authEvidence.length, 'more reason')}: --verbose)`);
+
+  if (options.documents?.length) {
+    l.blank();
+    documentList(l, options.documents, verbose);
+  }
+  return `${l.out.join('\n')}\n`;
+}
+

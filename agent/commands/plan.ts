@@ -4,7 +4,7 @@ import { renderPlan } from '../cli/render-plan.ts';
 import { writeFileAtomic } from '../cli/write-file.ts';
 import { EXIT } from '../errors.ts';
 import { hashJson } from '../hash.ts';
-import { ingest } from '../ingest/ingest.ts';
+import { ingestWithReport } from '../ingest/ingest.ts';
 import { checkOutputFile } from '../output-dir.ts';
 import { planHeuristically } from '../plan/heuristic-planner.ts';
 
@@ -19,13 +19,13 @@ export interface PlanOptions {
 /** `fetchwright plan <docs>`: prints the plan (a table, or `--json`), and writes it to `--out`. */
 export async function run([docs]: string[], opts: PlanOptions, io: Io, { audit }: Context): Promise<number> {
   if (opts.out) checkOutputFile(opts.out);
-  const model = await ingest(docs!, opts.vendor ? { vendor: opts.vendor } : {});
+  const { model, documents } = await ingestWithReport(docs!, opts.vendor ? { vendor: opts.vendor } : {});
   audit.record('ingest', 'ok', { docs_sha256: model.docs_sha256 }, { docs, operations: model.operations.length });
   const plan = planHeuristically(model);
   audit.record('plan', 'ok', { api_model_sha256: plan.api_model_sha256, plan_sha256: hashJson(plan) }, { planner: plan.planner.kind, streams: plan.streams.map((s) => s.name), verdict: plan.assessment.verdict });
   const json = `${JSON.stringify(plan, null, 2)}\n`;
   if (opts.out) await writeFileAtomic(opts.out, json);
-  io.stdout.write(opts.json ? json : renderPlan(plan));
+  io.stdout.write(opts.json ? json : renderPlan(plan, { verbose: !!opts.verbose, documents }));
   if (opts.out) io.stderr.write(`plan written to ${opts.out}\n`);
   return EXIT.ok;
 }

@@ -3,6 +3,7 @@ import type { Io } from '../cli/io.ts';
 import type { Context } from '../cli/main.ts';
 import { EXIT, FetchwrightError } from '../errors.ts';
 import { verifyConnector } from '../pr/verify-connector.ts';
+import { count } from '../english.ts';
 
 /** `fetchwright verify`'s options, as commander parses them (agent/cli/command-table.ts). */
 export interface VerifyOptions {
@@ -23,7 +24,7 @@ export async function run([dir]: string[], opts: VerifyOptions, io: Io, { audit 
   const result = await verifyConnector(dir!, { ...(pinned ? { pinnedPublicKeyPem: pinned } : {}), allowUnsigned: !!opts.allowUnsigned, rerun: !!opts.rerun });
   audit.record('verify', result.ok ? 'ok' : 'fail', {}, { dir, signer: result.signer, findings: result.findings, rerun: !!opts.rerun });
   if (opts.json) io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-  else if (result.ok) io.stdout.write(`verified: ${result.checked.length} files match the change record${result.signer ? `, signed by ${result.signer}` : ' (unsigned, allowed)'}${opts.rerun ? '; the sandbox proof passes again' : ''}\n`);
+  else if (result.ok) io.stdout.write(`verified: ${count(result.checked.length, 'file')} ${result.checked.length === 1 ? 'matches' : 'match'} the change record${result.signer ? `, signed by ${result.signer}` : ' (unsigned, allowed)'}${opts.rerun ? '; the sandbox proof passes again' : ''}\n`);
   else io.stdout.write(`NOT verified:\n${result.findings.map((f) => `  ${f.file}: ${f.problem}`).join('\n')}\n`);
   return result.ok ? EXIT.ok : EXIT.verifyFailed;
 }

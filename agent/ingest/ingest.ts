@@ -1,12 +1,17 @@
 import { createHash } from 'node:crypto';
+import path from 'node:path';
 import { FetchwrightError } from '../errors.ts';
+import { groupByApi, severalApis } from './api-groups.ts';
 import type { ApiModel, NamedSchema, Operation, Prose, SecurityScheme, Server } from './api-model.ts';
+import { documentReport, type DocumentReport } from './document-report.ts';
 import { extractProse } from './prose.ts';
-import { isStackOverflow, readDocs, specVersionOf, tooDeep, type RawDocument } from './read-docs.ts';
+import { isStackOverflow, readDocs, specVersionOf, tooDeep, type RawDocument, type SkippedFile } from './read-docs.ts';
 import { readSpec, type SpecParts } from './read-spec.ts';
 import { createRefResolver } from './ref-resolver.ts';
 import { SchemaReader } from './schema-reader.ts';
 import { vendorName } from './vendor-name.ts';
+
+export type { DocumentReport, DocumentUse } from './document-report.ts';
 
 export interface IngestOptions {
   /** Overrides the vendor name derived from the docs' titles. */
@@ -18,30 +23,58 @@ function hasPaths(data: unknown): boolean {
   return !!paths && typeof paths === 'object' && Object.keys(paths).length > 0;
 }
 
-/**
- * docs (a file, or a folder of specs and pages) → ApiModel. Every spec that describes paths is a
- * root; a folder of split specs becomes one model.
- */
+/** The `not-a-spec` error for docs with no description to plan from, naming what was found instead. */
+function noSpec(input: string, documents: RawDocument[], skipped: SkippedFile[]): FetchwrightError {
+  const only = documents.length === 1 && !skipped.length ? documents[0] : undefined;
+  const found = [
+    ...documents.map((d) => `${d.file} (${d.kind === 'spec' ? (specVersionOf(d.data) ? 'a description without paths' : 'components only') : d.kind === 'html' ? 'an HTML page' : 'a Markdown page'})`),
+    ...skipped.map((s) => `${s.file} (${s.why})`),
+  ];
+  return new FetchwrightError(
+    'not-a-spec',
+    only
+      ? only.kind === 'spec'
+        ? `${only.file} is not an OpenAPI 3.x or Swagger 2.0 description with paths (no "openapi: 3.x" or "swagger: \"2.0\"" field, or no paths)`
+        : `${only.file} is ${only.kind === 'html' ? 'an HTML' : 'a Markdown'} page; fetchwright plans from an OpenAPI or Swagger description, and reads pages only as supporting prose beside one`
+      : `no OpenAPI 3.x or Swagger 2.0 description with paths found under ${input}${found.length ? `; it holds ${found.slice(0, 5).join(', ')}${found.length > 5 ? `, and ${found.length - 5} more` : ''}` : ''}`,
+    { file: only?.file ?? input, hint: 'Point fetchwright at the vendor\'s OpenAPI (3.0/3.1) or Swagger 2.0 file, or a folder that holds it.' },
+  );
+}
+
+/** docs → ApiModel; see {@link ingestWithReport}. */
 export async function ingest(input: string, options: IngestOptions = {}): Promise<ApiModel> {
-  const { root, documents } = await readDocs(input);
+  return (await ingestWithReport(input, options)).model;
+}
+
+/**
+ * docs (a file, or a folder of specs and pages) → the ApiModel, and a report of what was done with
+ * every file under the docs path ({@link DocumentReport}: read as a spec, used through `$ref`, read as
+ * prose, or skipped and why), which is kept out of the model so the model's hash does not depend on
+ * how it is reported.
+ *
+ * Every spec that describes paths is a root; a folder of split specs becomes one model. A folder
+ * whose roots describe several APIs (different servers, or no tie between them: see
+ * `api-groups.ts`) is refused with the list of APIs found.
+ *
+ * Throws FetchwrightError: `input-not-found` (no such path, or a folder with nothing to read),
+ * `unreadable-docs` (syntax, size, nesting), `several-apis` (a folder of several APIs),
+ * `not-a-spec` (no OpenAPI 3.x or Swagger 2.0 description with paths), `unresolvable-ref` /
+ * `ref-outside-docs` (a bad `$ref`).
+ */
+export async function ingestWithReport(input: string, options: IngestOptions = {}): Promise<{ model: ApiModel; documents: DocumentReport[] }> {
+  const { root, documents, skipped } = await readDocs(input);
   const specs = documents.filter((d): d is RawDocument & { data: Record<string, unknown> } => d.kind === 'spec' && !!specVersionOf(d.data));
   const roots = specs.filter((d) => hasPaths(d.data));
-  if (!roots.length) {
-    const only = documents.length === 1 ? documents[0] : undefined;
-    throw new FetchwrightError(
-      'not-a-spec',
-      only
-        ? only.kind === 'spec'
-          ? `${only.file} is not an OpenAPI 3.x or Swagger 2.0 description with paths (no "openapi: 3.x" or "swagger: \"2.0\"" field, or no paths)`
-          : `${only.file} is a ${only.kind} page; fetchwright plans from an OpenAPI or Swagger description, and reads pages only as supporting prose beside one`
-        : `no OpenAPI 3.x or Swagger 2.0 description with paths found under ${input}`,
-      { file: only?.file ?? input, hint: 'Point fetchwright at the vendor\'s OpenAPI (3.0/3.1) or Swagger 2.0 file, or a folder that holds it.' },
-    );
+  if (!roots.length) throw noSpec(input, documents, skipped);
+  if (roots.length > 1) {
+    const apis = groupByApi(roots, documents);
+    if (apis.length > 1) throw severalApis(input, apis);
   }
 
   const parts: (SpecParts & { file: string })[] = [];
   const schemas: Record<string, NamedSchema> = Object.create(null) as Record<string, NamedSchema>;
   const fileHashes = new Map<string, string>(documents.map((d) => [d.absPath, d.sha256]));
+  const usedBy = new Map<string, string[]>();
   for (const spec of roots) {
     const resolver = await createRefResolver({ absPath: spec.absPath, file: spec.file, data: spec.data }, root);
     const reader = new SchemaReader(resolver, root);
@@ -54,7 +87,11 @@ export async function ingest(input: string, options: IngestOptions = {}): Promis
       throw e;
     }
     Object.assign(schemas, reader.schemas);
-    for (const [abs, sha] of resolver.filesRead()) if (sha && !fileHashes.has(abs)) fileHashes.set(abs, sha);
+    for (const [abs, sha] of resolver.filesRead()) {
+      if (sha && !fileHashes.has(abs)) fileHashes.set(abs, sha);
+      const file = path.relative(root, abs);
+      usedBy.set(file, [...(usedBy.get(file) ?? []), spec.file]);
+    }
   }
 
   const operations: Operation[] = [];
@@ -77,8 +114,12 @@ export async function ingest(input: string, options: IngestOptions = {}): Promis
   for (const scheme of securitySchemes) {
     if (scheme.description) prose.push({ topics: ['auth'], text: scheme.description, source: scheme.source });
   }
+  const proseTopics = new Map<string, string[][]>();
   for (const doc of documents) {
-    if (doc.kind === 'markdown') prose.push(...extractProse(doc.text, { file: doc.file, pointer: '' }, true));
+    if (doc.kind !== 'markdown') continue;
+    const sections = extractProse(doc.text, { file: doc.file, pointer: '' }, true);
+    prose.push(...sections);
+    proseTopics.set(doc.file, sections.map((p) => p.topics));
   }
 
   const documentsRead = documents
@@ -88,7 +129,7 @@ export async function ingest(input: string, options: IngestOptions = {}): Promis
   for (const [abs, sha] of [...fileHashes].sort(([a], [b]) => a.localeCompare(b))) docsHash.update(`${abs.slice(root.length)}\0${sha}\n`);
 
   const first = parts[0]!;
-  return {
+  const model: ApiModel = {
     title: first.title,
     vendor: options.vendor ?? vendorName(parts.map((p) => p.title)),
     ...(first.api_version ? { api_version: first.api_version } : {}),
@@ -102,6 +143,8 @@ export async function ingest(input: string, options: IngestOptions = {}): Promis
     schemas,
     prose,
   };
+  const report = documentReport({ documents, skipped, roots: new Set(roots.map((r) => r.absPath)), usedBy, proseTopics });
+  return { model, documents: report };
 }
 
 function dedupe<T>(items: T[], key: (t: T) => string): T[] {

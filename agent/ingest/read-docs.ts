@@ -17,10 +17,19 @@ export interface RawDocument {
   data?: unknown;
 }
 
+/** A file (or folder) under the docs that was not read, and why, in words for the user. */
+export interface SkippedFile {
+  /** Path relative to the docs root; a folder ends with `/`. */
+  file: string;
+  why: string;
+}
+
 export interface DocsInput {
   /** Directory that bounds every file read, including `$ref` targets. */
   root: string;
   documents: RawDocument[];
+  /** What the folder holds that was not read: hidden entries, other file types, stray YAML/JSON. */
+  skipped: SkippedFile[];
 }
 
 const SPEC_EXT = /\.(json|ya?ml)$/i;
@@ -224,34 +233,64 @@ async function readDocument(absPath: string, root: string): Promise<RawDocument>
   return { absPath, file, kind, text, sha256: sha256(buf) };
 }
 
-async function listFiles(dir: string): Promise<string[]> {
-  const out: string[] = [];
+/** Skipped entries kept for the report; past this many, one line counts the rest. */
+const MAX_SKIPPED_LISTED = 1_000;
+
+/**
+ * Every documentation file under `dir` (JSON, YAML, Markdown, HTML), sorted, and what else the
+ * folder holds with why it is not read: hidden entries and `node_modules` (not searched), symbolic
+ * links (not followed), other file types. Throws `unreadable-docs` past {@link MAX_DIR_FILES} files.
+ */
+async function listFiles(dir: string): Promise<{ files: string[]; skipped: SkippedFile[] }> {
+  const files: string[] = [];
+  const skipped: SkippedFile[] = [];
+  let unlisted = 0;
+  const skip = (abs: string, folder: boolean, why: string): void => {
+    if (skipped.length < MAX_SKIPPED_LISTED) skipped.push({ file: `${path.relative(dir, abs)}${folder ? '/' : ''}`, why });
+    else unlisted++;
+  };
   const walk = async (d: string): Promise<void> => {
     const entries = await readdir(d, { withFileTypes: true });
     entries.sort((a, b) => a.name.localeCompare(b.name));
     for (const entry of entries) {
-      if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
       const abs = path.join(d, entry.name);
-      if (entry.isDirectory()) await walk(abs);
-      else if (entry.isFile() && (SPEC_EXT.test(entry.name) || MARKDOWN_EXT.test(entry.name) || HTML_EXT.test(entry.name))) {
-        out.push(abs);
-        if (out.length > MAX_DIR_FILES) {
+      const folder = entry.isDirectory();
+      if (entry.name.startsWith('.')) {
+        skip(abs, folder, folder ? 'hidden folder, not searched' : 'hidden file');
+        continue;
+      }
+      if (entry.name === 'node_modules' && folder) {
+        skip(abs, true, 'node_modules folder, not searched');
+        continue;
+      }
+      if (folder) await walk(abs);
+      else if (entry.isSymbolicLink()) skip(abs, false, 'symbolic link, not followed');
+      else if (!entry.isFile()) skip(abs, false, 'not a regular file');
+      else if (SPEC_EXT.test(entry.name) || MARKDOWN_EXT.test(entry.name) || HTML_EXT.test(entry.name)) {
+        files.push(abs);
+        if (files.length > MAX_DIR_FILES) {
           throw new FetchwrightError('unreadable-docs', `${dir} holds more than ${MAX_DIR_FILES} documentation files`, {
             file: dir,
             hint: 'Point fetchwright at the folder of one vendor\'s docs.',
           });
         }
-      }
+      } else skip(abs, false, 'not JSON, YAML or Markdown');
     }
   };
   await walk(dir);
-  return out;
+  if (unlisted) skipped.push({ file: '…', why: `${unlisted.toLocaleString('en')} more ${unlisted === 1 ? 'entry' : 'entries'} skipped, not listed` });
+  return { files, skipped };
 }
 
 /**
  * Finds and parses the documents under `input`: one file, or a folder of specs (split specs with
  * cross-file `$ref`s) and Markdown/HTML pages. Specs that describe no paths (shared component
- * files) are kept for `$ref` resolution but are not roots.
+ * files) are kept for `$ref` resolution but are not roots. In a folder, `skipped` says what else is
+ * there and why it is not read (hidden, another file type, YAML/JSON that is not a spec).
+ *
+ * Throws `input-not-found` (exit 3) when `input` does not exist or is a folder with no JSON, YAML or
+ * Markdown file in it; `unreadable-docs` (exit 4) for a file over {@link MAX_DOC_BYTES}, a broken
+ * file that declares itself a spec, or too many files.
  */
 export async function readDocs(input: string): Promise<DocsInput> {
   const absInput = path.resolve(input);
@@ -265,7 +304,14 @@ export async function readDocs(input: string): Promise<DocsInput> {
     });
   }
   if (info.isDirectory()) {
-    const files = await listFiles(absInput);
+    const { files, skipped } = await listFiles(absInput);
+    if (!files.length) {
+      const other = skipped.length ? ` (it holds ${skipped.length === 1 ? 'one other entry' : `${skipped.length} other entries`}: ${skipped.slice(0, 3).map((s) => `${s.file}, ${s.why}`).join('; ')}${skipped.length > 3 ? '; …' : ''})` : ' (it is empty)';
+      throw new FetchwrightError('input-not-found', `nothing to read in ${input}: the folder holds no JSON, YAML or Markdown files${other}`, {
+        file: input,
+        hint: 'Give the path of the vendor\'s OpenAPI/Swagger file (JSON or YAML), or of the folder that holds it.',
+      });
+    }
     const documents: RawDocument[] = [];
     for (const f of files) {
       const doc = await readDocument(f, absInput);
@@ -275,22 +321,27 @@ export async function readDocs(input: string): Promise<DocsInput> {
         } catch (e) {
           // A broken file that is a spec by its own word is an error; stray YAML (CI config) is skipped.
           if (/^\s*["']?(openapi|swagger)["']?\s*:/m.test(doc.text)) throw e;
+          skipped.push({ file: doc.file, why: `not valid ${/\.json$/i.test(doc.file) ? 'JSON' : 'YAML'}, and it does not say it is an OpenAPI or Swagger description` });
           continue;
         }
-        if (!specVersionOf(doc.data) && !isComponentLibrary(doc.data)) continue;
+        if (!specVersionOf(doc.data) && !isComponentLibrary(doc.data)) {
+          skipped.push({ file: doc.file, why: `${/\.json$/i.test(doc.file) ? 'JSON' : 'YAML'} that is neither an OpenAPI/Swagger description nor a file of components` });
+          continue;
+        }
       }
       documents.push(doc);
     }
-    return { root: absInput, documents };
+    skipped.sort((a, b) => Number(a.file === '…') - Number(b.file === '…') || a.file.localeCompare(b.file));
+    return { root: absInput, documents, skipped };
   }
   const root = path.dirname(absInput);
   const doc = await readDocument(absInput, root);
   if (doc.kind === 'spec') doc.data = parseStructured(doc.text, doc.file);
-  return { root, documents: [doc] };
+  return { root, documents: [doc], skipped: [] };
 }
 
 /** A YAML/JSON file that only holds reusable components (e.g. a split spec's `common.yaml`). */
-function isComponentLibrary(data: unknown): boolean {
+export function isComponentLibrary(data: unknown): boolean {
   if (!data || typeof data !== 'object' || Array.isArray(data)) return false;
   const d = data as Record<string, unknown>;
   return typeof d.components === 'object' || typeof d.definitions === 'object';

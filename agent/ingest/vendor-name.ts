@@ -10,7 +10,8 @@ const GENERIC = new Set([
   'and', 'service', 'services', 'platform', 'endpoints', 'v', 'version',
 ]);
 
-function words(title: string): string[] {
+/** A title's significant words, lower-cased: generic words ("API", "Admin", "v2"…) dropped. */
+export function titleWords(title: string): string[] {
   return title
     .replace(/['’]s\b/g, '')
     .split(/[^A-Za-z0-9]+/)
@@ -19,7 +20,7 @@ function words(title: string): string[] {
 }
 
 export function vendorName(titles: string[]): string {
-  const lists = titles.map(words).filter((l) => l.length);
+  const lists = titles.map(titleWords).filter((l) => l.length);
   if (!lists.length) return 'vendor';
   const first = lists[0]!;
   let common = 0;

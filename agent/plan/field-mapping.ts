@@ -1,6 +1,7 @@
 import type { SchemaNode } from '../ingest/api-model.ts';
 import type { CanonicalField, Evidence, FieldMapping, IdentityKind, Mapping, Transform } from './connector-plan.ts';
 import type { Field, SchemaView } from '../docs-view/schema-view.ts';
+import { withArticle } from '../english.ts';
 
 /**
  * Maps a record's fields into the canonical identity: for each canonical field, the best-named
@@ -112,7 +113,7 @@ export function mapFields(view: SchemaView, items: SchemaNode, kind: IdentityKin
   const used = new Set<string>();
   for (const canonical of Object.keys(RULES) as CanonicalField[]) {
     if (canonical === 'owner_id' && (kind === 'human' || kind === 'group' || kind === 'role')) {
-      mapping.owner_id = { path: null, transform: 'string', confidence: 0.9, evidence: [cite(undefined, `a ${kind} has no owner`)] };
+      mapping.owner_id = { path: null, transform: 'string', confidence: 0.9, evidence: [cite(undefined, `${withArticle(kind)} has no owner`)] };
       continue;
     }
     let best: { f: Field; node: SchemaNode; score: number } | undefined;

@@ -6,6 +6,7 @@ import { classifyNoun, collectionNoun, endsInParameter, isExcludedPath, isPlural
 import { findItems, type ItemsLocation } from './items-path.ts';
 import { responseBody } from './response-body.ts';
 import type { SchemaView } from '../docs-view/schema-view.ts';
+import { withArticle } from '../english.ts';
 
 /**
  * Which operations enumerate identities. A candidate is a GET whose last path segment names an
@@ -303,7 +304,7 @@ export function selectStreams(model: ApiModel, view: SchemaView): Selection {
       ...c,
       name,
       parent: { stream: parent.name, param, from_field: fromField(param, parent), ...link },
-      evidence: [...c.evidence, parentEvidence(c.op, param, `path parameter {${param}} is a ${singular(parent.name)} from GET ${parent.op.path}, filled from its ${fromField(param, parent)}`)],
+      evidence: [...c.evidence, parentEvidence(c.op, param, `path parameter {${param}} is ${withArticle(singular(parent.name))} from GET ${parent.op.path}, filled from its ${fromField(param, parent)}`)],
     });
   }
   return { roots, children, rejections };

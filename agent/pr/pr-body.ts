@@ -4,6 +4,7 @@ import type { Scorecard } from '../validate/scorecard.ts';
 import { summaryLines } from '../validate/findings-text.ts';
 import { authSentence } from '../validate/auth-verdict.ts';
 import { streamTable } from '../validate/validation-report.ts';
+import { count, withArticle } from '../english.ts';
 
 /**
  * The pull request a human must approve: what the connector reads, the proof, the assessment and
@@ -21,7 +22,7 @@ export interface PrBodyInput {
 }
 
 export function prTitle(plan: ConnectorPlan): string {
-  return `fetchwright: read-only ${plan.vendor} identity connector (${plan.streams.length} streams)`;
+  return `fetchwright: read-only ${plan.vendor} identity connector (${count(plan.streams.length, 'stream')})`;
 }
 
 /** One piece of evidence for a reviewer: the planner's reasoning, then where the docs say it, in their words when quoted. */
@@ -43,7 +44,7 @@ export function renderPrBody(input: PrBodyInput): string {
     ...(input.signed ? [] : ['> ⚠ **The change record is unsigned**: no `FETCHWRIGHT_SIGNING_KEY` was provided. `fetchwright verify` can check the hashes but not who produced them.', '']),
     '### What it reads (GET only)',
     '',
-    ...plan.streams.map((s) => `- \`${s.name}\` (${s.kind}): \`GET ${s.path}\`${s.parent ? ` for each \`${s.parent.stream}\` record` : ''}, paged by ${s.pagination.style}`),
+    ...plan.streams.map((s) => `- \`${s.name}\` (${s.kind}): \`GET ${s.path}\`${s.parent ? ` for each \`${s.parent.stream}\` record` : ''}, ${pagingInWords(s.pagination.style)}`),
     '',
     `Hosts: ${manifest.hosts.map((h) => `\`${h}\``).join(', ')} — the egress gate allows nothing else.`,
     '',
@@ -63,7 +64,7 @@ export function renderPrBody(input: PrBodyInput): string {
     '### Credentials to provision (a human does this; fetchwright never creates or sees one)',
     '',
     ...manifest.credentials.flatMap((c) => [
-      `- [ ] A ${c.type} credential for the \`${c.scheme}\` scheme, sent as ${c.in} \`${c.name}\`${c.prefix ? ` with the prefix \`${c.prefix.trimEnd()}\`` : ''}, with the least scopes: ${c.least_scopes.length ? c.least_scopes.map((s) => `\`${s}\``).join(', ') : 'none named by the docs — grant read-only access'}`,
+      `- [ ] ${capitalized(withArticle(credentialInWords(c.type)))} for the \`${c.scheme}\` scheme, sent as ${c.in} \`${c.name}\`${c.prefix ? ` with the prefix \`${c.prefix.trimEnd()}\`` : ''}, with the least scopes: ${c.least_scopes.length ? c.least_scopes.map((s) => `\`${s}\``).join(', ') : 'none named by the docs — grant read-only access'}`,
       ...c.evidence.slice(0, 3).map((e) => `  - ${cite(e)}`),
     ]),
     ...(manifest.credentials.length ? [] : ['- [ ] The docs name no authentication scheme: confirm how this API authenticates before use.']),
@@ -79,4 +80,19 @@ export function renderPrBody(input: PrBodyInput): string {
     'Files: `fetcher.ts` (approved templates + the plan as data), `plan.json`, `manifest.json`, `scorecard.json`, `VALIDATION.md`, `api-model.json`, `attempts.json`, `change-record.json`, `PULL_REQUEST.md`.',
   ];
   return `${lines.join('\n')}\n`;
+}
+
+/** How a stream pages, as a clause: "one page, no paging", "paged by offset". */
+function pagingInWords(style: string): string {
+  return style === 'none' ? 'one page (no paging)' : `paged by ${style}`;
+}
+
+/** The credential a human provides, in words: "API key credential", "OAuth 2.0 token". */
+function credentialInWords(type: string): string {
+  const words: Record<string, string> = { api_key: 'API key', bearer: 'bearer token', basic: 'username and password (HTTP Basic)', oauth2: 'OAuth 2.0 access token' };
+  return words[type] ?? `${type} credential`;
+}
+
+function capitalized(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
 }

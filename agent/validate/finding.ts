@@ -1,3 +1,4 @@
+import { count } from '../english.ts';
 import { z } from 'zod';
 import { Source } from '../ingest/api-model.ts';
 
@@ -52,4 +53,10 @@ export function arg(args: FindingArgs, key: string): string {
 /** True when the verdict of these findings is "pass". */
 export function passes(findings: Finding[]): boolean {
   return !findings.some((f) => f.level === 'error');
+}
+
+/** The finding's `count` argument with its noun, singular for one: `counted({count: 1}, 'call')` → "1 call". */
+export function counted(args: FindingArgs, noun: string): string {
+  const n = Number(arg(args, 'count'));
+  return Number.isFinite(n) ? count(n, noun) : `${arg(args, 'count')} ${noun}s`;
 }

@@ -1,5 +1,5 @@
 /**
- * template fetchwright/findings@1 — what a run found wrong, as data: a stable kebab-case id, the
+ * template fetchwright/findings@2 — what a run found wrong, as data: a stable kebab-case id, the
  * URL it happened at and its arguments. Every finding makes its stream incomplete: a consumer may
  * treat a missing identity as deprovisioned only after a complete run, so a response that is not
  * the shape the plan expects is never read as an empty page. The text is rendered from the id, in
@@ -19,6 +19,8 @@ export interface RuntimeFinding {
 export const MAX_FINDINGS_PER_STREAM = 20;
 
 const a = (args: FindingArgs, key: string): string => String(args[key] ?? '?');
+/** The `count` argument with "record" or "records". */
+const records = (args: FindingArgs): string => `${a(args, 'count')} ${args.count === 1 ? 'record' : 'records'}`;
 
 /** Every runtime finding: its id and how it reads. */
 export const RUNTIME_FINDINGS = {
@@ -29,11 +31,11 @@ export const RUNTIME_FINDINGS = {
   /** The records' path holds an object, a map keyed by name, or a scalar instead of a list. */
   'items-path-not-a-list': (x: FindingArgs) => `${x.items_path === '' ? 'the body' : `"${a(x, 'items_path')}"`} holds ${a(x, 'found')} instead of a list of records`,
   /** The list is empty but another list in the same body holds records. */
-  'records-elsewhere': (x: FindingArgs) => `${x.items_path === '' ? 'the body' : `"${a(x, 'items_path')}"`} is empty while "${a(x, 'other_path')}" holds ${a(x, 'count')} records`,
+  'records-elsewhere': (x: FindingArgs) => `${x.items_path === '' ? 'the body' : `"${a(x, 'items_path')}"`} is empty while "${a(x, 'other_path')}" holds ${records(x)}`,
   /** A successful page whose body says something went wrong, or that the list is partial. */
   'error-in-body': (x: FindingArgs) => `the page says something went wrong beside its list (${a(x, 'signal')}): its records may not be all there are`,
   /** Records without a value at the mapped id field: they cannot be emitted. */
-  'record-without-id': (x: FindingArgs) => `${a(x, 'count')} records have no value at the id field "${a(x, 'id_path')}"`,
+  'record-without-id': (x: FindingArgs) => `${records(x)} ${x.count === 1 ? 'has' : 'have'} no value at the id field "${a(x, 'id_path')}"`,
   /** A status the plan does not expect for a list (a 202, a 204 the docs do not allow, a 3xx, another 4xx). */
   'unexpected-status': (x: FindingArgs) => `unexpected status ${a(x, 'status')}: ${a(x, 'message')}`,
   /** 401/403: the credential was refused; the whole run stops. */
@@ -54,9 +56,9 @@ export const RUNTIME_FINDINGS = {
   /** An empty page came back while the documented stop signal says records remain. */
   'list-ended-early': (x: FindingArgs) => `an empty page came back while ${a(x, 'signal')} says more records follow`,
   /** Two different records carry the same mapped id: one of them could not be emitted. */
-  'id-not-unique': (x: FindingArgs) => `${a(x, 'count')} records share an id with a different record (e.g. "${a(x, 'example')}" at "${a(x, 'id_path')}"): the id field does not identify a record`,
+  'id-not-unique': (x: FindingArgs) => `${records(x)} ${x.count === 1 ? 'shares' : 'share'} an id with a different record (e.g. "${a(x, 'example')}" at "${a(x, 'id_path')}"): the id field does not identify a record`,
   /** Parent records without a usable value at the field a child stream's path parameter takes. */
-  'parent-key-missing': (x: FindingArgs) => `${a(x, 'count')} records of ${a(x, 'parent')} have no usable "${a(x, 'field')}", so their children were never read`,
+  'parent-key-missing': (x: FindingArgs) => `${records(x)} of ${a(x, 'parent')} ${x.count === 1 ? 'has' : 'have'} no usable "${a(x, 'field')}", so their children were never read`,
   /** The next request would repeat one already made, or a page held only records already seen. */
   'pagination-loop': (x: FindingArgs) => `pagination did not advance (${a(x, 'detail')}); stopped instead of looping`,
   'page-cap': (x: FindingArgs) => `stopped at the cap of ${a(x, 'cap')} pages`,

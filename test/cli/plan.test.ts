@@ -36,9 +36,9 @@ describe('fetchwright plan', () => {
   it('prints a readable table with the decisions and their evidence by default', async () => {
     const { code, out } = await run('plan', EXAMPLE);
     expect(code).toBe(0);
-    expect(out).toMatch(/auth\s+api_key — header Authorization: "token "<credential>/);
-    expect(out).toMatch(/user_tokens\s+token\s+GET \/users\/\{name\}\/tokens/);
-    expect(out).toContain('why:');
+    expect(out).toMatch(/auth\s+an API key, sent in the Authorization header as "token <credential>"/);
+    expect(out).toMatch(/user_tokens\s+token\s+\/users\/\{name\}\/tokens/);
+    expect(out).toMatch(/^ {2}why\n {4}· GET \/users lists users/m);
   });
 
   it('--out writes the same plan to a file', async () => {

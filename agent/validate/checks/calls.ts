@@ -1,23 +1,23 @@
 import type { MockCall } from '../../../synthetic-data/mock-api/mock-vendor.ts';
 import type { ConnectorPlan } from '../../plan/connector-plan.ts';
-import { arg, defineFindings, findingOf, type Finding } from '../finding.ts';
+import { arg, counted, defineFindings, findingOf, type Finding } from '../finding.ts';
 import type { Scorecard } from '../scorecard.ts';
 
 /** What the mock saw: calls outside the plan, writes, refused credentials, undocumented parameters, requests past the documented end. */
 
 export const CALL_FINDINGS = defineFindings({
-  'calls-unplanned': { level: 'error', text: (a) => `${arg(a, 'count')} call(s) outside the plan, e.g. ${arg(a, 'method')} ${arg(a, 'path')} (${arg(a, 'why')})` },
-  'write-attempted': { level: 'error', text: (a) => `${arg(a, 'count')} write call(s) attempted: connectors are read-only` },
+  'calls-unplanned': { level: 'error', text: (a) => `${counted(a, 'call')} outside the plan, e.g. ${arg(a, 'method')} ${arg(a, 'path')} (${arg(a, 'why')})` },
+  'write-attempted': { level: 'error', text: (a) => `${counted(a, 'write call')} attempted: connectors are read-only` },
   'credential-rejected': {
     level: 'error',
     text: (a) =>
       a.plan_auth === 'none'
-        ? `the plan sends no credential, but the API refused ${arg(a, 'count')} call(s) (${arg(a, 'status')}): the docs require one`
-        : `${arg(a, 'count')} call(s) were refused by the API's authentication (${arg(a, 'status')}): the credential is not sent the way the docs say`,
+        ? `the plan sends no credential, but the API refused ${counted(a, 'call')} (${arg(a, 'status')}): the docs require one`
+        : `${counted(a, 'call')} ${arg(a, 'count') === '1' ? 'was' : 'were'} refused by the API's authentication (${arg(a, 'status')}): the credential is not sent the way the docs say`,
     hint: 'Compare the plan\'s auth (`fetchwright plan`) with the docs\' security schemes and their samples (header name, prefix such as `Bearer ` or `SSWS `); docs that describe auth only in prose need a hand-checked plan.',
   },
   'undocumented-parameter': { level: 'error', text: (a) => `${arg(a, 'path')} was called with ${(Array.isArray(a.params) ? a.params : []).map((p) => `"${p}"`).join(', ')}, which the docs do not describe` },
-  'request-past-end': { level: 'error', text: (a) => `${arg(a, 'count')} request(s) asked for a page past the end of the list (${arg(a, 'example')}) although the responses said where it ends`, hint: 'The plan\'s stop condition ignores the end signal the docs give (a total, a page count, a has-more flag): see the stream\'s pagination in `fetchwright plan`.' },
+  'request-past-end': { level: 'error', text: (a) => `${counted(a, 'request')} asked for a page past the end of the list (${arg(a, 'example')}) although the responses said where it ends`, hint: 'The plan\'s stop condition ignores the end signal the docs give (a total, a page count, a has-more flag): see the stream\'s pagination in `fetchwright plan`.' },
   'page-size-too-large': { level: 'error', text: (a) => `asked for more records per page than the docs allow (${arg(a, 'example')})` },
   'bad-page-request': { level: 'error', text: (a) => `the API refused a page request: ${arg(a, 'example')}` },
   'auth-never-verified': { level: 'error', text: () => 'authentication was never verified: no call succeeded' },

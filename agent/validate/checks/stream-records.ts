@@ -2,7 +2,7 @@ import { IdentityRecord, type OutputRecord, RelationshipRecord } from '../../../
 import { CanonicalField } from '../../../templates/slots/mapping.ts';
 import { canonicalJson } from '../../hash.ts';
 import { pairKey, unusable, type ExpectedStream } from '../expected.ts';
-import { arg, defineFindings, findingOf, type Finding } from '../finding.ts';
+import { arg, counted, defineFindings, findingOf, type Finding } from '../finding.ts';
 import type { StreamScore } from '../scorecard.ts';
 
 /**
@@ -12,10 +12,10 @@ import type { StreamScore } from '../scorecard.ts';
 
 export const RECORD_FINDINGS = defineFindings({
   'records-missing': { level: 'error', text: (a) => `${arg(a, 'missing')} of ${arg(a, 'seeded')} seeded ${arg(a, 'unit')} never came back`, hint: 'See the stream\'s other findings for why (paging, records location, auth); the examples in scorecard.json name the missing ids.' },
-  'records-unexpected': { level: 'error', text: (a) => `${arg(a, 'count')} records came back that were never seeded` },
-  'records-duplicated': { level: 'error', text: (a) => `${arg(a, 'count')} duplicate records in the output` },
-  'records-not-canonical': { level: 'error', text: (a) => `${arg(a, 'count')} identity records fail the canonical schema` },
-  'records-mismatched': { level: 'error', text: (a) => `${arg(a, 'count')} records are mapped differently from the plan's mapping` },
+  'records-unexpected': { level: 'error', text: (a) => `${counted(a, 'record')} came back that ${arg(a, 'count') === '1' ? 'was' : 'were'} never seeded` },
+  'records-duplicated': { level: 'error', text: (a) => `${counted(a, 'duplicate record')} in the output` },
+  'records-not-canonical': { level: 'error', text: (a) => `${counted(a, 'identity record')} ${arg(a, 'count') === '1' ? 'fails' : 'fail'} the canonical schema` },
+  'records-mismatched': { level: 'error', text: (a) => `${counted(a, 'record')} ${arg(a, 'count') === '1' ? 'is' : 'are'} mapped differently from the plan's mapping` },
   'field-unusable': { level: 'error', text: (a) => `${arg(a, 'field')} is mapped from "${arg(a, 'path')}" with ${arg(a, 'transform')}, but none of the ${arg(a, 'present')} seeded values maps — the wrong field or transform` },
   'seeded-ids-collide': { level: 'error', text: (a) => `the id field "${arg(a, 'id_path')}" is not unique across seeded records (${arg(a, 'collisions')} collisions)` },
   'seeded-without-id': { level: 'error', text: (a) => `${arg(a, 'count')} seeded records have no value at the id field "${arg(a, 'id_path')}"` },

@@ -4,7 +4,7 @@ import { linkTarget } from '../url.ts';
 import type { PageContext, PaginatorBehaviour } from './types.ts';
 
 /**
- * template fetchwright/paginator-none@4 — one page. Fail closed: when the response itself says more
+ * template fetchwright/paginator-none@5 — one page. Fail closed: when the response itself says more
  * pages follow — a `Link` header with `rel="next"`, a `has_more`-style flag that is true, a next
  * cursor or next URL that is not empty, a total count above the records it holds, a page count
  * above one — reading one page would lose records, so that is a finding.
@@ -25,7 +25,7 @@ const count = (v: unknown) => (typeof v === 'number' ? v : typeof v === 'string'
 export function morePagesSignal(ctx: PageContext): string | undefined {
   if (linkTarget(ctx.page.headers.link, 'next')) return 'a Link header with rel="next"';
   for (const [name, value] of Object.entries(ctx.page.headers)) {
-    if (TOTAL_HEADER.test(name) && count(value) > ctx.records.length) return `a ${name} header of ${value}, above the ${ctx.records.length} records read`;
+    if (TOTAL_HEADER.test(name) && count(value) > ctx.records.length) return `a ${name} header of ${value}, above the ${readSoFar(ctx.records.length)}`;
   }
   const scan = (node: unknown, prefix: string, depth: number): string | undefined => {
     if (!node || typeof node !== 'object' || Array.isArray(node) || depth > 3) return undefined;
@@ -37,7 +37,7 @@ export function morePagesSignal(ctx: PageContext): string | undefined {
         const href = value && typeof value === 'object' ? (value as Record<string, unknown>).href : value;
         if ((typeof href === 'string' && href !== '') || (typeof href === 'number' && Number.isFinite(href))) return `a next position in "${path}"`;
       }
-      if (TOTAL_COUNT.test(name) && count(value) > ctx.records.length) return `"${path}": ${count(value)}, above the ${ctx.records.length} records read`;
+      if (TOTAL_COUNT.test(name) && count(value) > ctx.records.length) return `"${path}": ${count(value)}, above the ${readSoFar(ctx.records.length)}`;
       if (PAGE_COUNT.test(name) && count(value) > 1) return `"${path}": ${count(value)} pages`;
       const deeper = scan(value, path, depth + 1);
       if (deeper) return deeper;
@@ -55,3 +55,8 @@ export const nonePaginator: PaginatorBehaviour<PaginatorOf<'none'>> = {
     return undefined;
   },
 };
+
+/** "1 record read", "3 records read". */
+function readSoFar(n: number): string {
+  return `${n} ${n === 1 ? 'record' : 'records'} read`;
+}
