@@ -1,4 +1,4 @@
-import { accessSync, constants as fsConstants, existsSync, mkdirSync, statSync } from 'node:fs';
+import { accessSync, constants as fsConstants, existsSync, mkdirSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { FetchwrightError } from './errors.ts';
 
@@ -73,4 +73,41 @@ export function checkOutputFile(file: string, flag = '--out'): void {
     throw new FetchwrightError('output-unwritable', `${flag} ${file} is a folder; give the path of a file to write`, { file, hint: `e.g. ${flag} ${path.join(file, 'plan.json')}` });
   }
   checkCreatableUnder(path.dirname(path.resolve(file)), 'output file', flag);
+}
+
+/** `p` with symbolic links resolved as far as it exists (the rest appended): where a write would really land. */
+export function realPathOf(p: string): string {
+  const abs = path.resolve(p);
+  const rest: string[] = [];
+  let current = abs;
+  for (;;) {
+    try {
+      return path.join(realpathSync(current), ...rest);
+    } catch {
+      const parent = path.dirname(current);
+      if (parent === current) return abs;
+      rest.unshift(path.basename(current));
+      current = parent;
+    }
+  }
+}
+
+/** True when `inner` is `outer` or lies inside it, after resolving symbolic links. */
+export function isWithin(inner: string, outer: string): boolean {
+  const rel = path.relative(realPathOf(outer), realPathOf(inner));
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+/**
+ * Refuses (usage, exit 2) an output inside the docs it was made from — the docs folder, or the docs
+ * file itself: the next run would read the connector's own files (VALIDATION.md, plan.json) as the
+ * vendor's docs, or the plan would overwrite the spec.
+ */
+export function checkOutputOutsideDocs(out: string, docs: string, flag = '--out'): void {
+  const docsIsFolder = statSync(docs, { throwIfNoEntry: false })?.isDirectory() ?? false;
+  if (docsIsFolder ? isWithin(out, docs) : realPathOf(out) === realPathOf(docs)) {
+    throw new FetchwrightError('usage', `${flag} ${out} is ${docsIsFolder ? 'inside the docs folder' : 'the docs file'} ${docs}`, {
+      hint: docsIsFolder ? 'Write the output elsewhere: a later run would read its files as the vendor\'s docs.' : 'Give another file: the plan would overwrite the docs it was made from.',
+    });
+  }
 }

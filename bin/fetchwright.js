@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { cliModulePath, EXIT_NODE_TOO_OLD, EXIT_PIPE_CLOSED, hideExperimentalWarnings, nodeTooOldMessage } from './preflight.js';
+import { cliLoadFailure, cliModulePath, EXIT_NODE_TOO_OLD, EXIT_PIPE_CLOSED, hideExperimentalWarnings, nodeTooOldMessage } from './preflight.js';
 
 const tooOld = nodeTooOldMessage(process.versions.node, process.execPath);
 if (tooOld !== undefined) {
@@ -18,10 +18,22 @@ if (tooOld !== undefined) {
     if (e.code === 'EPIPE') process.exit(EXIT_PIPE_CLOSED);
     throw e;
   });
+  // Nobody reads the progress any more (`2>&1 | head -1` closed it): the work goes on, and the
+  // audit log still records it; only the lines for people are lost.
+  process.stderr.on('error', (/** @type {NodeJS.ErrnoException} */ e) => {
+    if (e.code !== 'EPIPE') throw e;
+  });
   const cli = cliModulePath(path.dirname(fileURLToPath(import.meta.url)), existsSync);
   import(pathToFileURL(cli).href)
     .then((/** @type {typeof import('../agent/cli/main.ts')} */ m) => m.main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr }))
-    .then((/** @type {number} */ code) => {
-      process.exitCode = code;
-    });
+    .then(
+      (/** @type {number} */ code) => {
+        process.exitCode = code;
+      },
+      (/** @type {Error} */ e) => {
+        // Only a broken install or checkout gets here: the CLI's own errors are handled inside main().
+        process.stderr.write(cliLoadFailure(cli, e));
+        process.exitCode = 1;
+      },
+    );
 }

@@ -59,3 +59,20 @@ export function hideExperimentalWarnings() {
     process.stderr.write(`(node:${process.pid}) ${warning.name}: ${warning.message}\n`);
   });
 }
+
+/**
+ * The message when the CLI's module cannot be loaded (a package installed without `dist/`, a
+ * checkout without `npm ci`): what failed, and what to do; never a raw stack trace.
+ *
+ * @param {string} cli the module that was imported
+ * @param {Error} error
+ * @returns {string}
+ */
+export function cliLoadFailure(cli, error) {
+  const code = /** @type {{ code?: string }} */ (error).code;
+  return (
+    `error[internal]: fetchwright's CLI could not be loaded from ${cli}${code ? ` (${code})` : ''}: ${error && error.message ? error.message.split('\n')[0] : String(error)}\n` +
+    '  hint: in a checkout, run `npm ci`; an installed package is missing its compiled files: install it again from a tarball made by `npm pack`. Set FETCHWRIGHT_DEBUG=1 for the stack trace.\n' +
+    (process.env.FETCHWRIGHT_DEBUG && error && error.stack ? `${error.stack}\n` : '')
+  );
+}

@@ -8,6 +8,7 @@ import type { CommandModule, CommandSpec } from './command-table.ts';
 import type { Io } from './io.ts';
 import { testPause } from '../test-pause.ts';
 import { buildProgram } from './program.ts';
+import { safeIo } from './safe-io.ts';
 
 /**
  * The whole CLI, callable in-process: commander parses the arguments from the command table
@@ -43,7 +44,9 @@ export interface Interrupts {
  * Runs `fetchwright <argv>`: help and `--version` on stdout (exit 0), usage errors on stderr
  * (exit 2), a command's own exit code, a FetchwrightError's code, or 1 for a bug.
  */
-export async function main(argv: string[], io: Io, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function main(argv: string[], rawIo: Io, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  // Docs, responses and file names are hostile: nothing reaches a terminal as a control sequence.
+  const io = safeIo(rawIo);
   const redactor = redactorFromEnv(env);
   let code: number = EXIT.ok;
   let audit: AuditLog | undefined;

@@ -45,9 +45,13 @@ export function httpUrl(value: string): string {
   return value;
 }
 
-/** Text that is not empty (a name, a path). */
+/**
+ * Text that is not empty and does not look like an option (a name, a path): `--out --json` is a
+ * forgotten value, not a file named `--json` (write `./--json` for that).
+ */
 export function nonEmpty(value: string): string {
   if (!value.trim()) throw new InvalidArgumentError('It cannot be empty.');
+  if (value.startsWith('-')) throw new InvalidArgumentError(`It looks like an option, not a value: was the value forgotten? (For a file whose name starts with "-", write ./${value}.)`);
   return value;
 }
 

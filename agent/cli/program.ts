@@ -49,7 +49,18 @@ export function buildProgram(io: Io, version: string, action: Action, redact: (t
     .showSuggestionAfterError(true)
     .exitOverride()
     .addHelpText('after', `\nRun "fetchwright <command> --help" for a command's options.\n${exitCodesHelp()}`);
-  program.helpCommand('help [command]', 'print the help of a command');
+  // Our own `help [command]`: commander's prints the root help on stderr, silently, for an unknown name.
+  program.helpCommand(false);
+  program
+    .command('help [command]')
+    .description('print the help of a command')
+    .action((name: string | undefined) => {
+      if (!name || name === 'help') return program.outputHelp();
+      const cmd = program.commands.find((c) => c.name() === name);
+      if (cmd) return cmd.outputHelp();
+      const near = closest(name, COMMANDS.map((c) => c.name));
+      program.error(`error: unknown command '${name}'${near ? `\n(Did you mean ${near}?)` : ''}`, { code: 'commander.unknownCommand', exitCode: 2 });
+    });
   for (const spec of COMMANDS) {
     const cmd = program
       .command(spec.name)
@@ -74,4 +85,25 @@ export function buildProgram(io: Io, version: string, action: Action, redact: (t
 export function exitCodesMarkdown(): string {
   const rows = Object.values(EXIT_CODES).map(({ code, meaning }) => `| ${code} | ${meaning.replaceAll('|', '\\|')} |`);
   return ['| exit | meaning |', '|---:|---|', ...rows].join('\n');
+}
+
+/** The candidate within edit distance 2 of `word` (the nearest), for "did you mean"; undefined when none is near. */
+function closest(word: string, candidates: string[]): string | undefined {
+  let best: { name: string; d: number } | undefined;
+  for (const name of candidates) {
+    const d = editDistance(word, name);
+    if (d <= 2 && (!best || d < best.d)) best = { name, d };
+  }
+  return best?.name;
+}
+
+/** Levenshtein distance (insert, delete, substitute), for short words. */
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = row;
+  }
+  return prev[b.length]!;
 }

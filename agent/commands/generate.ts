@@ -9,8 +9,9 @@ import { checkConnectorTarget, connectorPaths, writeConnectorDir, type WrittenCo
 import { generateConnector, type GeneratedConnector } from '../generate/generate-connector.ts';
 import { ingest } from '../ingest/ingest.ts';
 import { hashJson } from '../hash.ts';
-import { checkOutputFolder } from '../output-dir.ts';
+import { checkOutputFolder, checkOutputOutsideDocs, isWithin } from '../output-dir.ts';
 import { planHeuristically } from '../plan/heuristic-planner.ts';
+import { gitCli } from '../pr/git-repo.ts';
 import { checkPrInputs, prJson, printPr, proposeConnector, type PrOptions } from './pr.ts';
 
 /** `fetchwright generate`'s options, as commander parses them (agent/cli/command-table.ts). */
@@ -35,8 +36,9 @@ export async function run([docs]: string[], generateOpts: GenerateOptions, io: I
   const opts: Options = { ...generateOpts, docs: docs! };
   // Checked before any work: a missing --repo or an --out that cannot be written is reported now, not after the proof.
   const prOpts = opts.pr ? prOptionsOf(opts) : undefined;
-  if (prOpts) checkPrInputs(prOpts, ctx.env);
   checkOutputFolder(opts.out);
+  checkOutputOutsideDocs(opts.out, opts.docs);
+  if (prOpts) await checkRepoBeforeWork(prOpts, opts.out, ctx.env);
   const progress: Progress = {};
   ctx.interrupts.describe = () => `${interruptedState(opts.out, progress)}; no staging or backup folder is left`;
   const result = await planAndProve(opts, io, audit, progress);
@@ -59,6 +61,22 @@ export async function run([docs]: string[], generateOpts: GenerateOptions, io: I
   if (opts.json) io.stdout.write(`${JSON.stringify({ ...generateJson(written, result), pr: prJson(pr) }, null, 2)}\n`);
   else printPr(pr, prOpts.repo, io);
   return EXIT.ok;
+}
+
+/**
+ * generate --pr: what `pr` would refuse after the proof is refused before it — a missing --repo, no
+ * token for --github, an --out inside the repository (its files would be uncommitted changes there),
+ * a repository that is not a git working tree or has uncommitted changes.
+ */
+async function checkRepoBeforeWork(prOpts: PrOptions, out: string, env: NodeJS.ProcessEnv): Promise<void> {
+  checkPrInputs(prOpts, env);
+  if (isWithin(out, prOpts.repo)) {
+    throw new FetchwrightError('usage', `--out ${out} is inside --repo ${prOpts.repo}`, {
+      hint: 'Write the connector outside the repository (e.g. --out /tmp/connectors): pr commits it onto a new branch there itself, and files left in the working tree would block it as uncommitted changes.',
+    });
+  }
+  const repo = await gitCli.inspect(prOpts.repo, prOpts.github ? { remote: prOpts.remote } : {});
+  if (repo.dirty) throw new FetchwrightError('dirty-worktree', `${prOpts.repo} has uncommitted changes`, { hint: 'Commit or stash them first: fetchwright only ever adds a new branch and leaves your work alone.' });
 }
 
 /** The --pr options, or a usage error naming what is missing. */

@@ -4,7 +4,9 @@ import { formatServedRequest, serveMock } from '../../synthetic-data/mock-api/se
 import type { Io } from '../cli/io.ts';
 import type { Context } from '../cli/main.ts';
 import { EXIT, FetchwrightError } from '../errors.ts';
+import type { ApiModel } from '../ingest/api-model.ts';
 import { ingest } from '../ingest/ingest.ts';
+import { unusableBaseUrl } from '../plan/base-url.ts';
 
 /** `fetchwright mock`'s options, as commander parses them (agent/cli/command-table.ts). */
 export interface MockOptions {
@@ -17,7 +19,7 @@ export interface MockOptions {
 /** `fetchwright mock <docs> --port N`: serves the mock on 127.0.0.1 until Ctrl-C or SIGTERM (then exit 0). */
 export async function run([docs]: string[], opts: MockOptions, io: Io, { audit, interrupts }: Context): Promise<number> {
   const model = await ingest(docs!);
-  const mock = createMockVendor(model, { seed: opts.seed, faults: opts.faults });
+  const mock = buildMock(model, opts);
   const served = await serveMock(mock, opts.port, { onRequest: (r) => io.stderr.write(`${formatServedRequest(r)}\n`) }).catch((e: NodeJS.ErrnoException) => {
     throw new FetchwrightError('usage', `cannot listen on 127.0.0.1:${opts.port}${e.code ? ` (${e.code})` : ''}`, { hint: e.code === 'EADDRINUSE' ? 'That port is taken: choose another with --port (0 picks a free one).' : 'Choose another --port.' });
   });
@@ -37,4 +39,24 @@ export async function run([docs]: string[], opts: MockOptions, io: Io, { audit, 
   await served.close();
   io.stderr.write(`stopped by ${signal}: served ${mock.calls.length} request${mock.calls.length === 1 ? '' : 's'}\n`);
   return EXIT.ok;
+}
+
+/**
+ * The mock of these docs, or exit 4 (as `plan` gives) when the server it stands in for is not a URL
+ * a request can be sent to (a bad default, a port out of range, credentials in it).
+ */
+function buildMock(model: ApiModel, opts: MockOptions): ReturnType<typeof createMockVendor> {
+  const refuse = (problem: string) =>
+    new FetchwrightError('unreadable-docs', `the mock cannot stand in for these docs' server: ${problem}`, { hint: 'Fix the server URL (and its variables\' defaults) in the docs: it must be an absolute http(s) URL with a host.' });
+  let mock: ReturnType<typeof createMockVendor>;
+  try {
+    mock = createMockVendor(model, { seed: opts.seed, faults: opts.faults });
+  } catch (e) {
+    if (e instanceof FetchwrightError) throw e;
+    const first = model.servers[0];
+    throw refuse(`${first ? `${JSON.stringify(first.url.replace(/\/\/[^/@]*@/, '//'))} with its defaults filled in` : 'its URL'} is not a URL (${(e as Error).message})`);
+  }
+  const problem = unusableBaseUrl(mock.baseUrl, {});
+  if (problem) throw refuse(`${JSON.stringify(mock.baseUrl.replace(/\/\/[^/@]*@/, '//'))} — ${problem}`);
+  return mock;
 }

@@ -5,7 +5,7 @@ import { writeFileAtomic } from '../cli/write-file.ts';
 import { EXIT } from '../errors.ts';
 import { hashJson } from '../hash.ts';
 import { ingestWithReport } from '../ingest/ingest.ts';
-import { checkOutputFile } from '../output-dir.ts';
+import { checkOutputFile, checkOutputOutsideDocs } from '../output-dir.ts';
 import { planHeuristically } from '../plan/heuristic-planner.ts';
 
 /** `fetchwright plan`'s options, as commander parses them (agent/cli/command-table.ts). */
@@ -18,7 +18,10 @@ export interface PlanOptions {
 
 /** `fetchwright plan <docs>`: prints the plan (a table, or `--json`), and writes it to `--out`. */
 export async function run([docs]: string[], opts: PlanOptions, io: Io, { audit }: Context): Promise<number> {
-  if (opts.out) checkOutputFile(opts.out);
+  if (opts.out) {
+    checkOutputFile(opts.out);
+    checkOutputOutsideDocs(opts.out, docs!);
+  }
   const { model, documents } = await ingestWithReport(docs!, opts.vendor ? { vendor: opts.vendor } : {});
   audit.record('ingest', 'ok', { docs_sha256: model.docs_sha256 }, { docs, operations: model.operations.length });
   const plan = planHeuristically(model);

@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -100,3 +100,34 @@ describe('a closed pipe', () => {
     expect(stderr.trim()).toBe('exit=141');
   }, 60_000);
 });
+
+describe('a broken install', () => {
+  it('a package without its compiled files: one message naming what is missing and what to do, exit 1, no stack trace', async () => {
+    const bin = path.join(mkdtempSync(path.join(os.tmpdir(), 'fetchwright-broken-')), 'node_modules', 'fetchwright', 'bin');
+    mkdirSync(bin, { recursive: true });
+    for (const f of ['fetchwright.js', 'preflight.js']) copyFileSync(path.join(REPO_ROOT, 'bin', f), path.join(bin, f));
+    const child = spawn(process.execPath, [path.join(bin, 'fetchwright.js'), '--version'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^error\[internal\]: fetchwright's CLI could not be loaded from .*dist\/agent\/cli\/main\.js \(ERR_MODULE_NOT_FOUND\)/);
+    expect(stderr).toMatch(/hint: .*npm pack/);
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('a closed stderr', () => {
+  it('generate 2>&1 | head -1: the connector is still written whole', async () => {
+    const out = mkdtempSync(path.join(os.tmpdir(), 'fetchwright-stderr-'));
+    const script = `"$0" "$1" generate "$2" --out "$3" 2>&1 | head -1 >/dev/null; echo "exit=\${PIPESTATUS[0]}" >&2`;
+    const child = spawn('bash', ['-c', script, process.execPath, BIN, EXAMPLE, out], { cwd: REPO_ROOT, env: { ...process.env, FETCHWRIGHT_STATE_DIR: mkdtempSync(path.join(os.tmpdir(), 'fetchwright-stderr-state-')) }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+    await new Promise((resolve) => child.on('close', resolve));
+    // 141: the pipe closed under the last lines of output, after the connector was written.
+    expect(stderr.trim()).toBe('exit=141');
+    expect(readdirSync(path.join(out, 'jupyterhub'))).toContain('scorecard.json');
+  }, 60_000);
+});
+

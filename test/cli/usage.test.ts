@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -87,6 +88,8 @@ describe('usage errors: stderr, exit 2, nothing on stdout, no audit entry', () =
     ['--vendor with capitals', ['plan', EXAMPLE, '--vendor', 'Okta'], /lower-case letters, digits and dashes/],
     ['--github without owner/', ['pr', 'x', '--repo', '.', '--github', 'connectors'], /owner\/repo/],
     ['docs given as a URL', ['plan', 'https://example.com/openapi.yaml'], /not a URL \(not supported yet\)\. Download the description first/],
+    ['an option where a value belongs', ['plan', EXAMPLE, '--out', '--json'], /'--out <file>' argument '--json' is invalid\. It looks like an option, not a value/],
+    ['help for a command that does not exist', ['help', 'genrate'], /unknown command 'genrate'/],
     ['generate --pr without --repo', ['generate', EXAMPLE, '--pr'], /--pr needs --repo PATH/],
   ];
   for (const [what, argv, message] of cases) {
@@ -154,5 +157,51 @@ describe('inputs and outputs that cannot work are refused before any work', () =
     const r = await run('verify', path.join(dir, 'c'), '--public-key', path.join(dir, 'nope.pem'));
     expect(r.code).toBe(3);
     expect(r.err).toMatch(/--public-key .*nope\.pem cannot be read/);
+  });
+
+  it('an --out inside the docs folder, or the docs file itself: exit 2 before any work, the docs untouched', async () => {
+    const docs = path.join(tmp(), 'docs');
+    cpSync(EXAMPLE, docs, { recursive: true });
+    const g = await run('generate', docs, '--out', path.join(docs, 'connectors'));
+    expect(g.code).toBe(2);
+    expect(g.err).toMatch(/--out .* is inside the docs folder/);
+    expect(existsSync(path.join(docs, 'connectors'))).toBe(false);
+    expect(g.audit.map((e) => e.step)).not.toContain('ingest');
+    const spec = path.join(docs, 'jupyterhub-3.0.0-rest-api.yml');
+    const before = readFileSync(spec, 'utf8');
+    const p = await run('plan', spec, '--out', spec);
+    expect(p.code).toBe(2);
+    expect(p.err).toMatch(/is the docs file/);
+    expect(readFileSync(spec, 'utf8')).toBe(before);
+  });
+
+  it('generate --pr: an --out inside --repo (exit 2) or a dirty --repo (exit 19) is refused before the proof', async () => {
+    const repo = path.join(tmp(), 'connectors-repo');
+    const git = (...a: string[]) => execFileSync('git', ['-c', 'user.name=T', '-c', 'user.email=t@example.test', ...a], { cwd: repo });
+    execFileSync('git', ['init', '-q', '-b', 'main', repo]);
+    writeFileSync(path.join(repo, 'README.md'), '# r\n');
+    git('add', '.');
+    git('commit', '-qm', 'init');
+    const inside = await run('generate', EXAMPLE, '--out', path.join(repo, 'connectors'), '--pr', '--repo', repo);
+    expect(inside.code).toBe(2);
+    expect(inside.err).toMatch(/--out .* is inside --repo/);
+    expect(inside.audit.map((e) => e.step)).not.toContain('ingest');
+    writeFileSync(path.join(repo, 'README.md'), '# edited\n');
+    const dirty = await run('generate', EXAMPLE, '--out', tmp(), '--pr', '--repo', repo);
+    expect(dirty.code).toBe(19);
+    expect(dirty.err).toMatch(/has uncommitted changes/);
+    expect(dirty.audit.map((e) => e.step)).not.toContain('ingest');
+  });
+
+  it('mock on docs whose server is not a usable URL: exit 4 naming it, as plan does (not an internal error)', async () => {
+    for (const [url, message] of [['https://{h}/v1', /"https:\/\/\{h\}\/v1" with its defaults filled in is not a URL/], ['https://user:pw@x.test/v1', /user name or password/]] as const) {
+      const file = path.join(tmp(), 'api.json');
+      writeFileSync(file, JSON.stringify({ openapi: '3.0.0', info: { title: 'T', version: '1' }, servers: [{ url, variables: { h: { default: 'a b' } } }], paths: { '/users': { get: { responses: { '200': { description: 'ok', content: { 'application/json': { schema: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' } } } } } } } } } } } }));
+      const r = await run('mock', file, '--port', '0');
+      expect(r.code, r.err).toBe(4);
+      expect(r.err).toMatch(message);
+      expect(r.err).not.toContain('pw@');
+      expectHumanError(r.err);
+    }
   });
 });
