@@ -1,4 +1,4 @@
-import { accessSync, constants as fsConstants, existsSync, mkdirSync, realpathSync, statSync } from 'node:fs';
+import { accessSync, constants as fsConstants, existsSync, lstatSync, mkdirSync, readlinkSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { FetchwrightError } from './errors.ts';
 
@@ -39,8 +39,8 @@ function nearestExisting(p: string): { path: string; isDir: boolean } {
   }
 }
 
-function checkCreatableUnder(target: string, what: string, flag: string): void {
-  const near = nearestExisting(target);
+function checkCreatableUnder(target: string, what: string, flag: string, folder = target): void {
+  const near = nearestExisting(folder);
   if (!near.isDir) {
     throw new FetchwrightError('output-unwritable', `cannot write ${what} ${target}: ${near.path} is a file, not a folder`, { file: target, hint: `Give ${flag} a path under a folder.` });
   }
@@ -64,15 +64,58 @@ export function checkOutputFolder(dir: string, flag = '--out'): void {
 }
 
 /**
- * Refuses, before any work, an output file this run could not write: a path that is a folder, or
- * one whose folder cannot be created or written. Throws FetchwrightError 'output-unwritable' (exit 10).
+ * Refuses, before any work and again when writing, an output file this run could not write or
+ * should not replace: a path that is a folder; one that exists and is not a regular file (a
+ * symbolic link, device, named pipe or socket: the file is written by renaming a new one into
+ * place, which would replace the link or the device itself, so, as `generate` does for a linked
+ * connector folder, it is refused rather than followed); or one whose folder cannot be created or
+ * written. A link among the folders above the file is fine. Throws FetchwrightError
+ * 'output-unwritable' (exit 10) with a message naming what is there.
  */
 export function checkOutputFile(file: string, flag = '--out'): void {
-  const st = statSync(file, { throwIfNoEntry: false });
+  let st: ReturnType<typeof lstatSync>;
+  try {
+    st = lstatSync(file, { throwIfNoEntry: false });
+  } catch (e) {
+    // ENOTDIR: a folder on the way is a file; said plainly below.
+    if ((e as NodeJS.ErrnoException).code !== 'ENOTDIR') throw outputError(file, e);
+    st = undefined;
+  }
   if (st?.isDirectory()) {
     throw new FetchwrightError('output-unwritable', `${flag} ${file} is a folder; give the path of a file to write`, { file, hint: `e.g. ${flag} ${path.join(file, 'plan.json')}` });
   }
-  checkCreatableUnder(path.dirname(path.resolve(file)), 'output file', flag);
+  if (st?.isSymbolicLink()) {
+    let target = '';
+    try {
+      target = readlinkSync(file);
+    } catch {
+      // named without its target, then
+    }
+    const resolved = target ? path.resolve(path.dirname(path.resolve(file)), target) : '';
+    // Name the file it points to as the way out only when that is a regular file or nothing yet
+    // (not for /dev/stdout, whose link ends at the terminal or a pipe).
+    let end: ReturnType<typeof statSync>;
+    try {
+      end = statSync(file, { throwIfNoEntry: false });
+    } catch {
+      end = undefined;
+    }
+    const writable = resolved && (!end || end.isFile());
+    throw new FetchwrightError('output-unwritable', `${flag} ${file} is a symbolic link${target ? ` to ${target}` : ''}, not a regular file: writing it would replace the link`, {
+      file,
+      hint: writable
+        ? `Give ${flag} the file itself (${flag} ${resolved}), or a new path.`
+        : `Give ${flag} the path of a regular file (it is created if missing); for standard output or a pipe, use --json and your shell's redirection instead.`,
+    });
+  }
+  if (st && !st.isFile()) {
+    const what = st.isCharacterDevice() || st.isBlockDevice() ? 'a device' : st.isFIFO() ? 'a named pipe' : st.isSocket() ? 'a socket' : 'a special file';
+    throw new FetchwrightError('output-unwritable', `${flag} ${file} is ${what}, not a regular file: writing it would replace it`, {
+      file,
+      hint: `Give ${flag} the path of a regular file (it is created if missing); for standard output or a pipe, use --json and your shell's redirection instead.`,
+    });
+  }
+  checkCreatableUnder(file, 'output file', flag, path.dirname(path.resolve(file)));
 }
 
 /** `p` with symbolic links resolved as far as it exists (the rest appended): where a write would really land. */

@@ -32,7 +32,7 @@ const seed = (fallback?: number) => {
   return fallback === undefined ? o : o.default(fallback);
 };
 const json = (what: string) => new Option('--json', what);
-const vendor = () => new Option('--vendor <name>', 'the vendor\'s short name, when the docs\' title does not give it (names the folder and branch)').argParser(vendorName);
+const vendor = () => new Option('--vendor <name>', 'the vendor\'s short name, when the docs\' title does not give it (generate names the connector folder and the PR branch after it)').argParser(vendorName);
 const docs = () => new Argument('<docs>', 'an OpenAPI 3.x / Swagger 2.0 file, or a folder of one API\'s split specs and Markdown pages').argParser(docsPath);
 const connectorDir = () => new Argument('<connector-dir>', 'a folder written by fetchwright generate (e.g. connectors/okta)').argParser(nonEmpty);
 
@@ -113,7 +113,7 @@ export const COMMANDS: CommandSpec[] = [
       'send (never real ones). Like in validation, the first request to each list answers 429 and a later\n' +
       'page 503; --no-faults turns that off.',
     options: () => [
-      new Option('--port <n>', 'the port on 127.0.0.1 to listen on (0: any free port)').argParser(wholeNumber(0, 65535)).makeOptionMandatory(),
+      new Option('--port <n>', 'required: the port on 127.0.0.1 to listen on (0: any free port)').argParser(wholeNumber(0, 65535)).makeOptionMandatory(),
       seed(1),
       new Option('--no-faults', 'answer without the 429 and 503 faults'),
     ],

@@ -106,6 +106,12 @@ function onSignals(io: Io, audit: AuditLog, interrupts: Interrupts): () => void 
     } catch {
       // exiting anyway: the line above says what happened
     }
+    // End as the signal ends a process, so the shell sees 128+n and knows why: our handlers off,
+    // the signal raised again with its default action. That kills at once, with no exit-time
+    // teardown for a native add-on's thread to block (a rare hang seen with process.exit here).
+    process.removeAllListeners('SIGINT');
+    process.removeAllListeners('SIGTERM');
+    process.kill(process.pid, signal);
     process.exit(code);
   };
   process.on('SIGINT', handler);

@@ -61,7 +61,7 @@ export function nonEmpty(value: string): string {
  */
 export function docsPath(value: string): string {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {
-    throw new InvalidArgumentError('fetchwright reads docs from a local file or folder, not a URL (not supported yet). Download the description first, e.g. curl -fLo api.yaml <URL>, and give its path.');
+    throw new InvalidArgumentError('a URL: docs are read from a local file or folder (URLs are not supported yet). Download it first: curl -fLo api.yaml <URL>');
   }
   return nonEmpty(value);
 }

@@ -37,7 +37,7 @@ export function buildProgram(io: Io, version: string, action: Action, redact: (t
   const output = (hint: string): OutputConfiguration => ({
     writeOut: (s) => io.stdout.write(s),
     writeErr: (s) => io.stderr.write(s),
-    outputError: (s, write) => write(redact(`${s.replace(/^error: /, 'error[usage]: ').trimEnd()}\n  hint: ${hint}\n`)),
+    outputError: (s, write) => write(redact(`${usageMessage(s)}\n  hint: ${hint}\n`)),
     getOutHelpWidth: () => HELP_WIDTH,
     getErrHelpWidth: () => HELP_WIDTH,
   });
@@ -106,4 +106,16 @@ function editDistance(a: string, b: string): number {
     prev = row;
   }
   return prev[b.length]!;
+}
+
+/**
+ * commander's error text in fetchwright's form (an error stays one line, to grep and to copy; the
+ * terminal wraps it): `error[usage]: …`, its own wording made plain, the suggestion on a line of its own.
+ */
+function usageMessage(commanderText: string): string {
+  return commanderText
+    .trimEnd()
+    .replace(/^error: /, 'error[usage]: ')
+    .replace(/command-argument value '(.*)' is invalid for argument '(.*?)'\. /s, (_, value: string, name: string) => `<${name}> '${value}': `)
+    .replace(/\n\(Did you mean (.*)\?\)$/, '\n  did you mean $1?');
 }

@@ -1,3 +1,4 @@
+import { fitLines } from './fit-lines.ts';
 import { hintLines, summaryLines } from '../validate/findings-text.ts';
 import type { Scorecard } from '../validate/scorecard.ts';
 import { authShort } from '../validate/auth-verdict.ts';
@@ -18,5 +19,5 @@ export function renderScorecard(card: Scorecard, dir?: string): string {
     `  calls ${card.calls.total}, outside the plan ${card.calls.unplanned.length}, writes ${card.calls.writes}, ${authShort(card)}, 429s ${card.retries_exercised.rate_limited}, 503s ${card.retries_exercised.unavailable}, secrets in code ${card.secrets_in_code.length}`,
   ];
   if (dir) lines.push(`  written to ${dir}`);
-  return `${lines.join('\n')}\n`;
+  return fitLines(`${lines.join('\n')}\n`);
 }

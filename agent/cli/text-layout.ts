@@ -36,14 +36,16 @@ function isWide(cp: number): boolean {
   );
 }
 
+/** Columns one code point takes: combining marks and zero-width joiners none, East Asian wide characters two. */
+function codePointWidth(cp: number): number {
+  if ((cp >= 0x300 && cp <= 0x36f) || cp === 0x200b || cp === 0xfe0f) return 0;
+  return isWide(cp) ? 2 : 1;
+}
+
 /** Columns `text` takes in a terminal: East Asian wide characters take two, combining marks none. */
 export function displayWidth(text: string): number {
   let width = 0;
-  for (const ch of text) {
-    const cp = ch.codePointAt(0)!;
-    if ((cp >= 0x300 && cp <= 0x36f) || cp === 0x200b || cp === 0xfe0f) continue;
-    width += isWide(cp) ? 2 : 1;
-  }
+  for (const ch of text) width += codePointWidth(ch.codePointAt(0)!);
   return width;
 }
 
@@ -54,15 +56,16 @@ export function padEnd(text: string, width: number): string {
 
 /** The longest prefix of `text` that fits in `width` columns. */
 function fitPrefix(text: string, width: number): string {
-  let out = '';
+  let end = 0;
   let used = 0;
-  for (const ch of text) {
-    const w = displayWidth(ch);
+  while (end < text.length) {
+    const cp = text.codePointAt(end)!;
+    const w = codePointWidth(cp);
     if (used + w > width) break;
-    out += ch;
     used += w;
+    end += cp > 0xffff ? 2 : 1;
   }
-  return out;
+  return text.slice(0, end);
 }
 
 /** `text` cut to `width` columns with a trailing `…` when it does not fit. */
@@ -71,86 +74,144 @@ export function truncate(text: string, width: number): string {
   return `${fitPrefix(text, Math.max(0, width - 1))}…`;
 }
 
+/** The characters a long word is broken after when there is no `/` to break after. */
+const SECOND_CHOICE = new Set(['.', '&', '?', ',', '=', '-', '_', '~'].map((c) => c.codePointAt(0)!));
+const SLASH = 0x2f;
+
 /**
- * Splits one unbroken word into pieces of at most `width` columns, preferring to break after a `/`
- * (then after `. & ? , = - _ ~`) in the last two thirds of a piece.
+ * Splits one unbroken word into pieces, the first of at most `firstWidth` columns and the others of
+ * at most `width`, preferring to break after a `/` (then after `. & ? , = - _ ~`) in the last two
+ * thirds of a piece. A piece holds at least one character, so a wide character given one column
+ * overflows it; with two columns or more every piece fits.
+ *
+ * Linear in the word's length: each piece is scanned once from its start, and a piece cut at a
+ * break character keeps at least a third of what was scanned, so no character is scanned more than
+ * three times.
  */
-function breakWord(word: string, width: number): string[] {
+function breakWord(word: string, width: number, firstWidth = width): string[] {
   const pieces: string[] = [];
-  let rest = word;
-  while (displayWidth(rest) > width) {
-    const head = fitPrefix(rest, width);
-    const from = Math.floor(head.length / 3);
-    const after = (chars: string): number => {
-      for (let i = head.length - 1; i >= from; i--) if (chars.includes(head[i]!)) return i + 1;
-      return -1;
-    };
-    let cut = after('/');
-    if (cut === -1) cut = after('.&?,=-_~');
-    if (cut <= 0) cut = Math.max(1, head.length);
-    pieces.push(rest.slice(0, cut));
-    rest = rest.slice(cut);
+  let start = 0;
+  while (start < word.length) {
+    const room = pieces.length ? width : firstWidth;
+    // The longest run from `start` that fits, and the last break characters in it.
+    let end = start;
+    let used = 0;
+    let afterSlash = -1;
+    let afterOther = -1;
+    while (end < word.length) {
+      const cp = word.codePointAt(end)!;
+      const w = codePointWidth(cp);
+      if (used + w > room) break;
+      used += w;
+      end += cp > 0xffff ? 2 : 1;
+      if (cp === SLASH) afterSlash = end;
+      else if (SECOND_CHOICE.has(cp)) afterOther = end;
+    }
+    if (end === word.length) {
+      pieces.push(word.slice(start));
+      break;
+    }
+    // A break must leave the piece at least a third of the run (counted in UTF-16 units, as slices are).
+    const from = start + Math.floor((end - start) / 3);
+    let cut = afterSlash > from ? afterSlash : afterOther > from ? afterOther : end;
+    if (cut === start) cut = start + (word.codePointAt(start)! > 0xffff ? 2 : 1);
+    pieces.push(word.slice(start, cut));
+    start = cut;
   }
-  if (rest) pieces.push(rest);
   return pieces;
+}
+
+/** Content columns a line keeps whatever its indent: eight, or the whole width when that is less. */
+const MIN_ROOM = 8;
+
+/** `indent` cut so that at least `MIN_ROOM` columns (or the whole `width`) are left for text after it. */
+function fitIndent(indent: string, width: number): string {
+  const most = Math.max(0, width - Math.min(MIN_ROOM, width));
+  return displayWidth(indent) <= most ? indent : fitPrefix(indent, most);
 }
 
 /**
  * `text` wrapped at spaces to lines of at most `width` columns (first line `firstIndent` before it,
- * the others `indent`); words longer than a line are broken. Returns the lines, indents included.
+ * the others `indent`); words longer than a line are broken, each piece sized for the line it goes
+ * on. An indent that would leave fewer than eight columns for text is cut so that every line fits
+ * (a line of one wide character in a width of one column is the only exception). Linear in the
+ * length of `text`. Returns the lines, indents included, without trailing spaces.
  */
 export function wrap(text: string, width: number, indent = '', firstIndent = indent): string[] {
+  const next = fitIndent(indent, width);
+  const nextWidth = displayWidth(next);
   const lines: string[] = [];
-  let line = firstIndent;
-  let lineIndent = firstIndent;
-  const room = (ind: string) => Math.max(8, width - displayWidth(ind));
-  for (const word of text.split(' ').filter(Boolean)) {
-    const sep = line === lineIndent ? '' : ' ';
-    if (displayWidth(line) + displayWidth(sep) + displayWidth(word) <= width) {
-      line += sep + word;
+  let line = fitIndent(firstIndent, width);
+  let used = displayWidth(line);
+  let empty = true;
+  const newLine = () => {
+    lines.push(line);
+    line = next;
+    used = nextWidth;
+    empty = true;
+  };
+  for (const word of text.split(' ')) {
+    if (!word) continue;
+    const w = displayWidth(word);
+    const sep = empty ? 0 : 1;
+    if (used + sep + w <= width) {
+      line += (empty ? '' : ' ') + word;
+      used += sep + w;
+      empty = false;
       continue;
     }
-    if (line !== lineIndent) {
-      lines.push(line);
-      line = indent;
-      lineIndent = indent;
-    }
-    const pieces = breakWord(word, room(lineIndent));
+    if (!empty) newLine();
+    const pieces = breakWord(word, width - nextWidth, width - used);
     for (const piece of pieces.slice(0, -1)) {
-      lines.push(line + piece);
-      line = indent;
-      lineIndent = indent;
+      line += piece;
+      newLine();
     }
-    line += pieces[pieces.length - 1] ?? '';
+    const last = pieces[pieces.length - 1] ?? '';
+    line += last;
+    used += displayWidth(last);
+    empty = false;
   }
-  if (line !== lineIndent || !lines.length) lines.push(line);
+  if (!empty || !lines.length) lines.push(line);
   return lines.map((l) => l.trimEnd());
 }
 
 /**
  * Items joined by `separator`, wrapped so that a line breaks between items rather than inside one
- * (an item longer than a line is wrapped on its own). Returns the lines, indents included.
+ * (an item longer than a line is wrapped on its own). A line that ends with a separator (trailing
+ * spaces dropped) fits `width` with it, and indents are cut as in `wrap`, so every line fits when
+ * `width` leaves two columns beside the separator. Returns the lines, indents included.
  */
 export function wrapItems(items: readonly string[], separator: string, width: number, indent = '', firstIndent = indent): string[] {
+  const tail = separator.trimEnd();
+  const tailWidth = displayWidth(tail);
+  const next = fitIndent(indent, width);
   const lines: string[] = [];
-  let line = firstIndent;
-  let lineIndent = firstIndent;
-  for (const item of items) {
-    const sep = line === lineIndent ? '' : separator;
-    if (displayWidth(line) + displayWidth(sep) + displayWidth(item) <= width) {
+  let line = fitIndent(firstIndent, width);
+  let used = displayWidth(line);
+  let empty = true;
+  items.forEach((item, i) => {
+    // Room for the separator a later item would add at the end of this line.
+    const reserve = i < items.length - 1 ? tailWidth : 0;
+    const sep = empty ? '' : separator;
+    const w = displayWidth(sep) + displayWidth(item);
+    if (used + w + reserve <= width) {
       line += sep + item;
-      continue;
+      used += w;
+      empty = false;
+      return;
     }
-    if (line !== lineIndent) {
-      lines.push(`${line}${separator}`.trimEnd());
-      line = indent;
-      lineIndent = indent;
+    if (!empty) {
+      lines.push(`${line}${tail}`);
+      line = next;
+      used = displayWidth(next);
     }
-    const wrapped = wrap(item, width, indent, line);
+    const wrapped = wrap(item, Math.max(1, width - reserve), next, line);
     lines.push(...wrapped.slice(0, -1));
-    line = wrapped[wrapped.length - 1] ?? indent;
-  }
-  if (line !== lineIndent || !lines.length) lines.push(line);
+    line = wrapped[wrapped.length - 1] ?? next;
+    used = displayWidth(line);
+    empty = false;
+  });
+  if (!empty || !lines.length) lines.push(line);
   return lines.map((l) => l.trimEnd());
 }
 
@@ -167,6 +228,31 @@ export interface TableOptions {
 const MIN_FLEXIBLE = 10;
 
 /**
+ * Takes `over` columns from the flexible columns of `widths` (in place), as if one column at a time
+ * from the widest (the earlier in `flexible` on a tie) until `over` are taken or every flexible
+ * column is down to MIN_FLEXIBLE; done in steps of whole rounds so a very wide cell costs no more
+ * than a narrow one.
+ */
+function narrow(widths: number[], flexible: readonly number[], over: number): void {
+  while (over > 0) {
+    const open = flexible.filter((i) => widths[i]! > MIN_FLEXIBLE);
+    if (!open.length) return;
+    const top = Math.max(...open.map((i) => widths[i]!));
+    const tied = open.filter((i) => widths[i] === top);
+    const below = Math.max(MIN_FLEXIBLE, ...open.map((i) => widths[i]!).filter((w) => w < top));
+    const rounds = Math.min(Math.floor(over / tied.length), top - below);
+    if (rounds > 0) {
+      for (const i of tied) widths[i]! -= rounds;
+      over -= rounds * tied.length;
+    } else {
+      // Fewer columns to take than are tied for widest: the first ones in `flexible` give one each.
+      for (const i of tied.slice(0, over)) widths[i]!--;
+      return;
+    }
+  }
+}
+
+/**
  * Rows (the first is the header) as aligned columns two spaces apart, never wider than
  * `options.width` (unless the fixed columns alone are): the widest flexible column is narrowed, one
  * column at a time, and its cells wrap onto more lines.
@@ -176,12 +262,7 @@ export function table(rows: string[][], options: TableOptions): string[] {
   const cols = rows[0]!.length;
   const widths = Array.from({ length: cols }, (_, i) => Math.max(...rows.map((r) => displayWidth(r[i] ?? ''))));
   const total = () => displayWidth(indent) + widths.reduce((a, b) => a + b, 0) + 2 * (cols - 1);
-  // Until the table fits, the widest flexible column gives up one column at a time.
-  for (let over = total() - options.width; over > 0; over--) {
-    const widest = options.flexible.filter((i) => widths[i]! > MIN_FLEXIBLE).sort((a, b) => widths[b]! - widths[a]! || options.flexible.indexOf(a) - options.flexible.indexOf(b))[0];
-    if (widest === undefined) break;
-    widths[widest]!--;
-  }
+  narrow(widths, options.flexible, total() - options.width);
   const out: string[] = [];
   for (const row of rows) {
     const cells = row.map((c, i) => (options.flexible.includes(i) ? breakWord(c, widths[i]!) : [c]));

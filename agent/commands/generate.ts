@@ -4,14 +4,17 @@ import type { Io } from '../cli/io.ts';
 import type { Context } from '../cli/main.ts';
 import { testPause } from '../test-pause.ts';
 import { renderScorecard } from '../cli/render-scorecard.ts';
-import { EXIT, FetchwrightError } from '../errors.ts';
+import { EXIT, FetchwrightError, isFetchwrightError } from '../errors.ts';
 import { checkConnectorTarget, connectorPaths, writeConnectorDir, type WrittenConnector } from '../generate/connector-dir.ts';
 import { generateConnector, type GeneratedConnector } from '../generate/generate-connector.ts';
 import { ingest } from '../ingest/ingest.ts';
 import { hashJson } from '../hash.ts';
 import { checkOutputFolder, checkOutputOutsideDocs, isWithin } from '../output-dir.ts';
 import { planHeuristically } from '../plan/heuristic-planner.ts';
+import { branchFor } from '../pr/branch-name.ts';
+import { loadSigningKey } from '../pr/change-record.ts';
 import { gitCli } from '../pr/git-repo.ts';
+import type { ConnectorPlan } from '../plan/connector-plan.ts';
 import { checkPrInputs, prJson, printPr, proposeConnector, type PrOptions } from './pr.ts';
 
 /** `fetchwright generate`'s options, as commander parses them (agent/cli/command-table.ts). */
@@ -35,13 +38,13 @@ export async function run([docs]: string[], generateOpts: GenerateOptions, io: I
   const { audit } = ctx;
   const opts: Options = { ...generateOpts, docs: docs! };
   // Checked before any work: a missing --repo or an --out that cannot be written is reported now, not after the proof.
-  const prOpts = opts.pr ? prOptionsOf(opts) : undefined;
+  const prOpts = prOptionsOf(opts);
   checkOutputFolder(opts.out);
   checkOutputOutsideDocs(opts.out, opts.docs);
   if (prOpts) await checkRepoBeforeWork(prOpts, opts.out, ctx.env);
   const progress: Progress = {};
   ctx.interrupts.describe = () => `${interruptedState(opts.out, progress)}; no staging or backup folder is left`;
-  const result = await planAndProve(opts, io, audit, progress);
+  const result = await planAndProve(opts, io, audit, progress, prOpts);
   await testPause(ctx.env, 'proved', io.stderr);
   // Synchronous: a signal is handled before it or after it, never in the middle of the swap.
   const written = writeConnectorDir(opts.out, result, { force: !!opts.force });
@@ -57,7 +60,14 @@ export async function run([docs]: string[], generateOpts: GenerateOptions, io: I
     return EXIT.ok;
   }
   ctx.interrupts.describe = () => `${interruptedState(opts.out, progress)}; the pull request was not finished and the connector folder is as the proof left it`;
-  const pr = await proposeConnector(written.dir, prOpts, ctx);
+  let pr: Awaited<ReturnType<typeof proposeConnector>>;
+  try {
+    pr = await proposeConnector(written.dir, prOpts, ctx);
+  } catch (e) {
+    // The connector is written and proved: a script still gets what generate made, and why the pr failed.
+    if (opts.json && isFetchwrightError(e)) io.stdout.write(`${JSON.stringify({ ...generateJson(written, result), pr: null, pr_error: { code: e.code, exit_code: e.exitCode, message: e.message } }, null, 2)}\n`);
+    throw e;
+  }
   if (opts.json) io.stdout.write(`${JSON.stringify({ ...generateJson(written, result), pr: prJson(pr) }, null, 2)}\n`);
   else printPr(pr, prOpts.repo, io);
   return EXIT.ok;
@@ -77,10 +87,28 @@ async function checkRepoBeforeWork(prOpts: PrOptions, out: string, env: NodeJS.P
   }
   const repo = await gitCli.inspect(prOpts.repo, prOpts.github ? { remote: prOpts.remote } : {});
   if (repo.dirty) throw new FetchwrightError('dirty-worktree', `${prOpts.repo} has uncommitted changes`, { hint: 'Commit or stash them first: fetchwright only ever adds a new branch and leaves your work alone.' });
+  if (!repo.headSha) throw new FetchwrightError('pr-refused', `${prOpts.repo} has no commit yet to branch from`, { hint: 'Make a first commit on the default branch.' });
+  loadSigningKey(env); // a key that cannot be used fails now (exit 14), not after the proof
 }
 
-/** The --pr options, or a usage error naming what is missing. */
-function prOptionsOf(opts: Options): PrOptions {
+/** generate --pr, once the plan is known: a branch this plan was already proposed on is refused before the proof (exit 20). */
+async function checkBranchBeforeProof(prOpts: PrOptions, plan: ConnectorPlan): Promise<void> {
+  const branch = branchFor(plan);
+  if (await gitCli.branchExists(prOpts.repo, branch, prOpts.github ? prOpts.remote : undefined)) {
+    throw new FetchwrightError('branch-exists', `the branch ${branch} already exists`, { hint: 'This plan was already proposed. Review that branch, or delete it if it is stale.' });
+  }
+}
+
+/** The options that only mean something with --pr (commander's names → the flags a user typed). */
+const PR_ONLY = { repo: '--repo', github: '--github', requestedBy: '--requested-by', githubApi: '--github-api' } as const;
+
+/** The --pr options, or a usage error naming what is missing; without --pr, a usage error for any PR-only option given. */
+function prOptionsOf(opts: Options): PrOptions | undefined {
+  if (!opts.pr) {
+    const given = (Object.keys(PR_ONLY) as (keyof typeof PR_ONLY)[]).filter((k) => opts[k] !== undefined).map((k) => PR_ONLY[k]);
+    if (given.length) throw new FetchwrightError('usage', `${given.join(', ')} ${given.length === 1 ? 'means' : 'mean'} something only with --pr`, { hint: 'Add --pr to propose the connector, or leave them out.' });
+    return undefined;
+  }
   if (!opts.repo) {
     throw new FetchwrightError('usage', '--pr needs --repo PATH: the git working tree of your team\'s connectors repository', { hint: 'e.g. fetchwright generate docs/ --pr --repo ~/src/connectors' });
   }
@@ -97,13 +125,14 @@ function generateJson(w: WrittenConnector, result: GeneratedConnector): Record<s
  * a user's files (exit 25), before the proof → prove. Records each step in the audit log and the
  * vendor in `progress` once known. Throws what those steps throw.
  */
-async function planAndProve(opts: Options, io: Io, audit: AuditLog, progress: Progress): Promise<GeneratedConnector> {
+async function planAndProve(opts: Options, io: Io, audit: AuditLog, progress: Progress, prOpts?: PrOptions): Promise<GeneratedConnector> {
   const model = await ingest(opts.docs, opts.vendor ? { vendor: opts.vendor } : {});
   audit.record('ingest', 'ok', { docs_sha256: model.docs_sha256 }, { docs: opts.docs, operations: model.operations.length });
   const plan = planHeuristically(model);
   progress.vendor = plan.vendor;
   audit.record('plan', 'ok', { api_model_sha256: plan.api_model_sha256, plan_sha256: hashJson(plan) }, { planner: plan.planner.kind, streams: plan.streams.map((s) => s.name), verdict: plan.assessment.verdict, forced: opts.force });
   checkConnectorTarget(opts.out, plan.vendor, { force: !!opts.force });
+  if (prOpts) await checkBranchBeforeProof(prOpts, plan);
   return generateConnector(model, plan, {
     seed: opts.seed,
     maxAttempts: opts.maxAttempts,

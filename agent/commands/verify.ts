@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Io } from '../cli/io.ts';
+import { fitLines } from '../cli/fit-lines.ts';
 import type { Context } from '../cli/main.ts';
 import { EXIT, FetchwrightError } from '../errors.ts';
 import { verifyConnector } from '../pr/verify-connector.ts';
@@ -25,6 +26,6 @@ export async function run([dir]: string[], opts: VerifyOptions, io: Io, { audit 
   audit.record('verify', result.ok ? 'ok' : 'fail', {}, { dir, signer: result.signer, findings: result.findings, rerun: !!opts.rerun });
   if (opts.json) io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   else if (result.ok) io.stdout.write(`verified: ${count(result.checked.length, 'file')} ${result.checked.length === 1 ? 'matches' : 'match'} the change record${result.signer ? `, signed by ${result.signer}` : ' (unsigned, allowed)'}${opts.rerun ? '; the sandbox proof passes again' : ''}\n`);
-  else io.stdout.write(`NOT verified:\n${result.findings.map((f) => `  ${f.file}: ${f.problem}`).join('\n')}\n`);
+  else io.stdout.write(fitLines(`NOT verified:\n${result.findings.map((f) => `  - ${f.file}: ${f.problem}`).join('\n')}\n`));
   return result.ok ? EXIT.ok : EXIT.verifyFailed;
 }

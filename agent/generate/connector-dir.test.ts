@@ -12,12 +12,12 @@ async function folder(files: string[] = []): Promise<string> {
   return dir;
 }
 
-async function failure(dir: string): Promise<{ code: string; exitCode: number; message: string }> {
+async function failure(dir: string): Promise<{ code: string; exitCode: number; message: string; hint?: string }> {
   try {
     await readConnectorDir(dir);
   } catch (e) {
-    const { code, exitCode, message } = e as { code: string; exitCode: number; message: string };
-    return { code, exitCode, message };
+    const { code, exitCode, message, details } = e as { code: string; exitCode: number; message: string; details: { hint?: string } };
+    return { code, exitCode, message, ...(details.hint ? { hint: details.hint } : {}) };
   }
   throw new Error('readConnectorDir did not fail');
 }
@@ -42,7 +42,8 @@ describe('readConnectorDir: what a folder that is not a connector is told', () =
     const dir = await folder(['plan.json', 'api-model.json', 'scorecard.json', 'fetcher.ts']);
     const f = await failure(dir);
     expect(f.code).toBe('invalid-connector');
-    expect(f.message).toMatch(/^plan\.json does not match its schema/);
+    expect(f.message).toMatch(/^plan\.json is not as fetchwright wrote it: at /);
+    expect(f.hint).toMatch(/Regenerate the connector/);
   });
 
   it('a folder that does not exist: "no such folder", exit 3', async () => {

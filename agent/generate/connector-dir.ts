@@ -374,7 +374,7 @@ async function readJson<S extends z.ZodType>(dir: string, file: string, schema: 
   const parsed = schema.safeParse(data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new FetchwrightError('invalid-connector', `${file} does not match its schema at ${issue.path.join('.') || '(root)'}: ${issue.message}`, { file: path.join(dir, file) });
+    throw new FetchwrightError('invalid-connector', `${file} is not as fetchwright wrote it: at ${issue.path.join('.') || '(root)'}, ${issue.message}`, { file: path.join(dir, file), hint: 'It was edited by hand or damaged. Regenerate the connector (fetchwright generate), or restore the file from the connectors repository.' });
   }
   return parsed.data;
 }

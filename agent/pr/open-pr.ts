@@ -15,8 +15,9 @@ import { ChangeRecord, loadSigningKey, POLICY_SET_VERSION, signRecord } from './
 import type { GitRepo } from './git-repo.ts';
 import { findCodeowners, openDraftPullRequest, reviewersFromCodeowners } from './github.ts';
 import { prTitle, renderPrBody } from './pr-body.ts';
-import { writeRestorably } from './restorable-write.ts';
+import { prepareRestorableWrite, type RestorableWrite } from './restorable-write.ts';
 import { testPause } from '../test-pause.ts';
+import { branchFor } from './branch-name.ts';
 import { RECORD_FILE } from './verify-connector.ts';
 
 /**
@@ -38,10 +39,11 @@ export interface OpenPrOptions {
   audit: AuditLog;
   redactor: Redactor;
   /**
-   * The CLI's interrupt hooks: while change-record.json and PULL_REQUEST.md are in the connector
-   * folder and the pr is not done, `cleanup` puts the folder back if a signal ends the run.
+   * The CLI's interrupt hooks (agent/cli/main.ts): from just before change-record.json and
+   * PULL_REQUEST.md are written until the pr is done, `cleanup` puts the connector folder back if a
+   * signal ends the run; when it cannot, it changes `describe` to say which files are not as before.
    */
-  interrupts?: { cleanup?: () => void };
+  interrupts?: { cleanup?: () => void; describe?: () => string };
 }
 
 export interface OpenPrResult {
@@ -60,9 +62,11 @@ export interface OpenPrResult {
  * PULL_REQUEST.md into the connector folder, commits on a new branch and, with `github`, pushes it
  * and opens a draft pull request.
  *
- * A failure after the two files are written (`git-failed`, `nothing-to-commit`, `push-rejected`,
- * `github-failed`, …) puts the connector folder back exactly as it was before the error is thrown:
- * files that existed keep their old bytes, new ones are removed.
+ * A PULL_REQUEST.md or change-record.json that is a symbolic link, folder, pipe or device is
+ * `output-unwritable` (exit 10) before anything is written. A failure once the writing has begun
+ * (`output-unwritable`, `git-failed`, `nothing-to-commit`, `push-rejected`, `github-failed`, …), or a
+ * signal, puts the connector folder back exactly as it was before the error is thrown: files that
+ * existed keep their old bytes and mode, new ones and temporary files are removed.
  */
 export async function openPr(o: OpenPrOptions): Promise<OpenPrResult> {
   const c = await readConnectorDir(o.connectorDir);
@@ -82,7 +86,7 @@ export async function openPr(o: OpenPrOptions): Promise<OpenPrResult> {
   if (repo.dirty) throw new FetchwrightError('dirty-worktree', `${o.repoPath} has uncommitted changes`, { hint: 'Commit or stash them first: fetchwright only ever adds a new branch and leaves your work alone.' });
   if (!repo.headSha) throw new FetchwrightError('pr-refused', `${o.repoPath} has no commit yet to branch from`, { hint: 'Make a first commit on the default branch.' });
   const planSha = hashJson(c.plan);
-  const branch = `fetchwright/${c.plan.vendor}-${planSha.slice(0, 8)}`;
+  const branch = branchFor(c.plan);
   if (await o.git.branchExists(o.repoPath, branch, o.github?.remote)) {
     throw new FetchwrightError('branch-exists', `the branch ${branch} already exists`, { hint: 'This plan was already proposed. Review that branch, or delete it if it is stale.' });
   }
@@ -121,12 +125,16 @@ export async function openPr(o: OpenPrOptions): Promise<OpenPrResult> {
 
   // The connector directory carries its record and PR body too, so `verify` works where it was
   // generated; written before anything is published (a full disk fails first), taken back on failure.
-  const written = await writeRestorably([
-    [path.join(c.dir, PR_FILE), body],
-    [path.join(c.dir, RECORD_FILE), recordJson],
-  ]);
-  if (o.interrupts) o.interrupts.cleanup = () => void written.restoreSync();
+  // The way back is registered before the first byte is written, so a signal at any point after
+  // (the writes are synchronous; the pauses and the publishing are not) leaves the folder as it was.
+  const prFile = path.join(c.dir, PR_FILE);
+  const recordFile = path.join(c.dir, RECORD_FILE);
+  const written = prepareRestorableWrite([prFile, recordFile]);
+  if (o.interrupts) o.interrupts.cleanup = () => restoreOnSignal(o, c.dir, written);
   try {
+    written.write(prFile, body);
+    await testPause(o.env, 'pr-half-written', process.stderr);
+    written.write(recordFile, recordJson);
     await testPause(o.env, 'pr-written', process.stderr);
     return await commitAndPropose(o, { plan: c.plan, verdict: c.scorecard.verdict, files, recordJson, body, branch, base: repo.defaultBranch, planSha, signed: !!key });
   } catch (e) {
@@ -138,6 +146,19 @@ export async function openPr(o: OpenPrOptions): Promise<OpenPrResult> {
     throw e;
   } finally {
     if (o.interrupts) delete o.interrupts.cleanup;
+  }
+}
+
+/** The signal handler's way back (synchronous): the folder restored, the audit told, and `describe` corrected when a file could not be put back. */
+function restoreOnSignal(o: OpenPrOptions, dir: string, written: RestorableWrite): void {
+  const unrestored = written.restoreSync();
+  try {
+    o.audit.record('restore-folder', unrestored.length ? 'fail' : 'ok', {}, { dir, unrestored, on: 'signal' });
+  } catch {
+    // exiting anyway: the line describe() prints says what is on disk
+  }
+  if (unrestored.length && o.interrupts) {
+    o.interrupts.describe = () => `${unrestored.join(' and ')} could not be put back as before (remove or restore ${unrestored.length > 1 ? 'them' : 'it'} by hand); no pull request was opened`;
   }
 }
 

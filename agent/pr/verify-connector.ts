@@ -70,7 +70,10 @@ export async function verifyConnector(dir: string, options: VerifyOptions = {}):
   } catch (e) {
     throw new FetchwrightError('invalid-connector', `${RECORD_FILE} is not valid JSON: ${(e as Error).message}`, { file: path.join(abs, RECORD_FILE) });
   }
-  if (!parsed.success) throw new FetchwrightError('invalid-connector', `${RECORD_FILE} does not match its schema at ${parsed.error.issues[0]!.path.join('.')}`, { file: path.join(abs, RECORD_FILE) });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new FetchwrightError('invalid-connector', `${RECORD_FILE} is not a change record fetchwright wrote: at ${issue.path.join('.') || '(root)'}, ${issue.message}`, { file: path.join(abs, RECORD_FILE), hint: 'It was edited by hand or damaged: a change record is only ever written by fetchwright pr. Treat this connector as unverified; restore the file from the branch it was proposed on.' });
+  }
   const record = parsed.data;
   const findings: VerifyResult['findings'] = [];
 

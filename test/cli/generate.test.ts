@@ -38,6 +38,8 @@ describe('fetchwright generate', () => {
     const r = await run('generate', path.join(REPO_ROOT, 'examples/jupyterhub'), '--out', out, '--seed', '7');
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/jupyterhub: PASS/);
+    // One screen that fits a terminal: no line over 100 columns.
+    expect(r.out.split('\n').filter((l) => l.length > 100)).toEqual([]);
     expect(r.out.split('\n').length).toBeLessThan(30);
     expect((await readdir(path.join(out, 'jupyterhub'))).sort()).toEqual(['VALIDATION.md', 'api-model.json', 'attempts.json', 'fetcher.ts', 'manifest.json', 'plan.json', 'scorecard.json']);
     expect(r.err).toMatch(/attempt 1: pass/);

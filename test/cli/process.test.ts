@@ -5,6 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { captureIo } from '../../agent/cli/io.ts';
 import { main } from '../../agent/cli/main.ts';
+import { shellStatus } from '../helpers/exit-status.ts';
 import { REPO_ROOT, vendorDoc } from '../helpers/vendor-docs.ts';
 
 /**
@@ -44,7 +45,8 @@ function cli(args: string[], o: Spawned = {}): Promise<Run> {
   child.stderr.setEncoding('utf8').on('data', (s: string) => ((stderr += s), watch()));
   const guard = setTimeout(() => child.kill('SIGKILL'), 50_000);
   return new Promise((resolve) => {
-    child.on('close', (code) => {
+    child.on('close', (exitCode, signal) => {
+      const code = shellStatus(exitCode, signal);
       clearTimeout(guard);
       const file = path.join(state, 'audit.jsonl');
       const auditSteps = existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Run['auditSteps'][number]) : [];

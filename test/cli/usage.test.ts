@@ -75,8 +75,8 @@ describe('help and version', () => {
 
 describe('usage errors: stderr, exit 2, nothing on stdout, no audit entry', () => {
   const cases: [string, string[], RegExp][] = [
-    ['a mistyped command', ['genrate', EXAMPLE], /unknown command 'genrate'\n\(Did you mean generate\?\)/],
-    ['a mistyped flag', ['plan', EXAMPLE, '--jsn'], /unknown option '--jsn'\n\(Did you mean --json\?\)/],
+    ['a mistyped command', ['genrate', EXAMPLE], /unknown command 'genrate'\n  did you mean generate\?/],
+    ['a mistyped flag', ['plan', EXAMPLE, '--jsn'], /unknown option '--jsn'\n  did you mean --json\?/],
     ['an unknown flag', ['validate', 'x', '--bogus'], /unknown option '--bogus'[\s\S]*hint: run "fetchwright validate --help"/],
     ['a missing argument', ['plan'], /missing required argument 'docs'/],
     ['an extra argument', ['plan', EXAMPLE, 'more'], /too many arguments for 'plan'/],
@@ -87,7 +87,7 @@ describe('usage errors: stderr, exit 2, nothing on stdout, no audit entry', () =
     ['--seed 1e3', ['generate', EXAMPLE, '--seed', '1e3'], /'--seed <n>' argument '1e3' is invalid/],
     ['--vendor with capitals', ['plan', EXAMPLE, '--vendor', 'Okta'], /lower-case letters, digits and dashes/],
     ['--github without owner/', ['pr', 'x', '--repo', '.', '--github', 'connectors'], /owner\/repo/],
-    ['docs given as a URL', ['plan', 'https://example.com/openapi.yaml'], /not a URL \(not supported yet\)\. Download the description first/],
+    ['docs given as a URL', ['plan', 'https://example.com/openapi.yaml'], /<docs> 'https:\/\/example\.com\/openapi\.yaml': a URL: docs are read from a local file or folder \(URLs are not supported yet\)\. Download it first/],
     ['an option where a value belongs', ['plan', EXAMPLE, '--out', '--json'], /'--out <file>' argument '--json' is invalid\. It looks like an option, not a value/],
     ['help for a command that does not exist', ['help', 'genrate'], /unknown command 'genrate'/],
     ['generate --pr without --repo', ['generate', EXAMPLE, '--pr'], /--pr needs --repo PATH/],
@@ -125,6 +125,15 @@ describe('inputs and outputs that cannot work are refused before any work', () =
     expect(r.code).toBe(10);
     expect(r.err).toMatch(/is a file, not a folder/);
     expect(r.audit.map((e) => e.step)).not.toContain('ingest');
+  });
+
+  it('plan --out under a file: exit 10 naming the file asked for and the file in the way', async () => {
+    const dir = tmp();
+    writeFileSync(path.join(dir, 'afile'), '');
+    const r = await run('plan', EXAMPLE, '--out', path.join(dir, 'afile', 'plan.json'));
+    expect(r.code).toBe(10);
+    expect(r.err).toContain(`cannot write output file ${path.join(dir, 'afile', 'plan.json')}: ${path.join(dir, 'afile')} is a file, not a folder`);
+    expect(r.err).not.toMatch(/ENOTDIR/);
   });
 
   it('plan --out naming a folder: exit 10, nothing on stdout', async () => {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
 import { CONNECTOR_FILES } from '../../agent/generate/connector-dir.ts';
+import { shellStatus } from '../helpers/exit-status.ts';
 import { REPO_ROOT } from '../helpers/vendor-docs.ts';
 
 /**
@@ -69,7 +70,7 @@ function cli(args: string[], options: { env?: Record<string, string>; interrupt?
   return new Promise((resolve) => {
     child.on('close', (code, signal) => {
       clearTimeout(guard);
-      resolve({ code, signal, stdout, stderr });
+      resolve({ code: shellStatus(code, signal), signal, stdout, stderr });
     });
   });
 }

@@ -159,7 +159,7 @@ describe('generate --pr --github: a draft pull request for sign-off', () => {
     try {
       const v = captureIo();
       expect(await main(['verify', connector], v, env)).toBe(16);
-      expect(v.out()).toContain(`plan.json: quotes text the docs do not hold: ${cited.source.file}#${cited.source.pointer}: “${edited}”`);
+      expect(v.out().replace(/\s+/g, ' ')).toContain(`plan.json: quotes text the docs do not hold: ${cited.source.file}#${cited.source.pointer}: “${edited}”`.replace(/\s+/g, ' '));
     } finally {
       await writeFile(file, original);
     }

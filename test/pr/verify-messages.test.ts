@@ -66,7 +66,8 @@ describe('verify: an unsigned change record', () => {
     expect(await main(['generate', path.join(REPO_ROOT, 'examples/jupyterhub'), '--out', out, '--pr', '--repo', repo], gen, env), gen.err()).toBe(0);
     const v = captureIo();
     expect(await main(['verify', path.join(out, 'jupyterhub')], v, env)).toBe(16);
-    const said = v.out() + v.err();
+    // The screen is wrapped to 100 columns: read it as one text.
+    const said = (v.out() + v.err()).replace(/\s+/g, ' ');
     expect(said).toMatch(/change-record\.json: the change record is unsigned/);
     expect(said).toMatch(/--allow-unsigned: the file hashes are still checked, but anyone who can edit this folder can rewrite the record/);
     expect(said).toMatch(/--public-key/);
