@@ -1,8 +1,9 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readConnectorDir } from './connector-dir.ts';
+import { readConnectorDir, userFiles } from './connector-dir.ts';
 
 /** readConnectorDir's errors are the same for the same folder, every run: checked first, all missing files named in one order. */
 
@@ -56,5 +57,16 @@ describe('readConnectorDir: what a folder that is not a connector is told', () =
     const dir = await folder(['plan.json']);
     const file = path.join(dir, 'plan.json');
     expect(await failure(file)).toMatchObject({ code: 'invalid-connector', exitCode: 12, message: `${file} is a file, not a connector folder` });
+  });
+});
+
+describe('userFiles: a pr\'s temporary files', () => {
+  it('a dead pr\'s change-record.json.<pid>.tmp is fetchwright\'s leftover; a live one\'s, and any other name, are not ignored', async () => {
+    const dir = await folder(['plan.json']);
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
+    await writeFile(path.join(dir, `change-record.json.${dead}.tmp`), '{');
+    await writeFile(path.join(dir, `PULL_REQUEST.md.${process.pid}.tmp`), '#');
+    await writeFile(path.join(dir, `notes.${dead}.tmp`), 'mine');
+    expect(userFiles(dir)).toEqual([`PULL_REQUEST.md.${process.pid}.tmp`, `notes.${dead}.tmp`].sort());
   });
 });

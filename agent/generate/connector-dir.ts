@@ -82,7 +82,15 @@ export function userFiles(dir: string): string[] {
   } catch (e) {
     throw outputError(dir, e);
   }
-  return names.filter((n) => !OURS.has(n)).sort();
+  return names.filter((n) => !OURS.has(n) && !isDeadPrTemp(dir, n)).sort();
+}
+
+/** A pr's temporary file (`change-record.json.<pid>.tmp`) whose process is gone (SIGKILL mid-write): fetchwright's own leftover, not a user's file. */
+function isDeadPrTemp(dir: string, name: string): boolean {
+  const m = /^(?:change-record\.json|PULL_REQUEST\.md)\.(\d+)\.tmp$/.exec(name);
+  if (!m) return false;
+  const made = statOrUndefined(path.join(dir, name))?.mtimeMs ?? Date.now();
+  return !ownerMayBeAlive(Number(m[1]), made);
 }
 
 /**
