@@ -32,7 +32,12 @@ export async function run([docs]: string[], opts: MockOptions, io: Io, { audit, 
   io.stdout.write('synthetic credentials (placeholders, accepted only by this mock):\n');
   // As the mock reads the docs (its own reading, not the planner's): every documented way to present each credential.
   for (const scheme of schemesOf(model)) {
-    for (const p of presentationsOf(scheme, model)) io.stdout.write(`  ${scheme.key}: ${p.in} ${p.name}: ${p.prefix}${mock.credentials[scheme.key]?.value}\n`);
+    for (const p of presentationsOf(scheme, model)) {
+      const value = mock.credentials[scheme.key]?.value ?? '';
+      io.stdout.write(`  ${scheme.key}: ${p.in} ${p.name}: ${p.prefix}${value}\n`);
+      // HTTP Basic (RFC 7617): the pair the base64 stands for, for curl -u.
+      if (/^basic\s/i.test(p.prefix)) io.stdout.write(`    (curl -u '${Buffer.from(value, 'base64').toString('utf8')}')\n`);
+    }
   }
   io.stdout.write(`${opts.faults ? 'faults on: the first request to each list answers 429 (Retry-After: 1), a later page 503 — --no-faults to turn them off' : 'faults off'}\npress Ctrl-C to stop; each request is logged on stderr\n`);
   const signal = await stopped;

@@ -69,6 +69,17 @@ describe('Ctrl-C and SIGTERM', () => {
   }
 });
 
+describe('mock', () => {
+  it('Ctrl-C is its normal stop (exit 0); an HTTP Basic credential is also shown as the user:password pair for curl -u', async () => {
+    const r = await cli(['mock', vendorDoc('twilio.json'), '--port', '0'], { when: /press Ctrl-C to stop/, act: 'SIGINT' });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('stopped by SIGINT: served 0 requests');
+    const basic = /Authorization: Basic (\S+)\n\s+\(curl -u '([^']+)'\)/.exec(r.stdout);
+    expect(basic, r.stdout).not.toBeNull();
+    expect(Buffer.from(basic![1]!, 'base64').toString('utf8')).toBe(basic![2]);
+  }, 60_000);
+});
+
 describe('Ctrl-C during pr', () => {
   it('after the change record is written and before the commit: the connector folder is put back as it was, exit 130', async () => {
     const root = mkdtempSync(path.join(os.tmpdir(), 'fetchwright-pr-sigint-'));
