@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -7,6 +7,7 @@ import { captureIo } from '../../agent/cli/io.ts';
 import { main } from '../../agent/cli/main.ts';
 import { branchFor } from '../../agent/pr/branch-name.ts';
 import { REPO_ROOT } from '../helpers/vendor-docs.ts';
+import { connectorsRepo } from '../helpers/git-repo.ts';
 
 /**
  * `generate --pr` (issue 8): `--json` keeps generate's fields and adds the PR's, also when the pr
@@ -16,23 +17,7 @@ import { REPO_ROOT } from '../helpers/vendor-docs.ts';
 const EXAMPLE = path.join(REPO_ROOT, 'examples/jupyterhub');
 
 function freshRepo(root: string, opts: { remoteHook?: string } = {}): string {
-  const repo = path.join(root, 'connectors');
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, encoding: 'utf8' }).trim();
-  execFileSync('git', ['init', '-q', '-b', 'main', repo]);
-  git('config', 'user.name', 'Grace Hopper');
-  git('config', 'user.email', 'grace@example.test');
-  writeFileSync(path.join(repo, 'README.md'), '# connectors\n');
-  git('add', '.');
-  git('commit', '-qm', 'init');
-  if (opts.remoteHook) {
-    const bare = path.join(root, 'remote.git');
-    execFileSync('git', ['init', '-q', '--bare', '-b', 'main', bare]);
-    git('remote', 'add', 'origin', bare);
-    git('push', '-q', 'origin', 'main');
-    writeFileSync(path.join(bare, 'hooks', 'pre-receive'), opts.remoteHook);
-    chmodSync(path.join(bare, 'hooks', 'pre-receive'), 0o755);
-  }
-  return repo;
+  return connectorsRepo({ prefix: `${path.basename(root)}-repo-`, ...(opts.remoteHook ? { preReceive: opts.remoteHook } : {}) }).repo;
 }
 
 async function run(root: string, argv: string[], env: Record<string, string> = {}) {

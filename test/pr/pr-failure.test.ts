@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { chmod, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -8,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureIo } from '../../agent/cli/io.ts';
 import { main } from '../../agent/cli/main.ts';
 import { REPO_ROOT } from '../helpers/vendor-docs.ts';
+import { connectorsRepo, git } from '../helpers/git-repo.ts';
 
 /**
  * A `pr` that fails after it has written change-record.json and PULL_REQUEST.md into the connector
@@ -18,24 +18,9 @@ import { REPO_ROOT } from '../helpers/vendor-docs.ts';
 
 const TOKEN = 'ghp_FAKEfetchwrightTOKEN0123456789abcdef';
 
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } }).trim();
-}
-
 async function repoWithRemote(): Promise<{ repo: string; bare: string }> {
-  const root = await mkdtemp(path.join(os.tmpdir(), 'fetchwright-prfail-'));
-  const bare = path.join(root, 'remote.git');
-  const repo = path.join(root, 'connectors');
-  execFileSync('git', ['init', '-q', '--bare', '-b', 'main', bare]);
-  execFileSync('git', ['init', '-q', '-b', 'main', repo]);
-  git(repo, 'config', 'user.name', 'Grace Hopper');
-  git(repo, 'config', 'user.email', 'grace@example.test');
-  await writeFile(path.join(repo, 'README.md'), '# our connectors\n');
-  git(repo, 'add', '.');
-  git(repo, 'commit', '-qm', 'init');
-  git(repo, 'remote', 'add', 'origin', bare);
-  git(repo, 'push', '-q', 'origin', 'main');
-  return { repo, bare };
+  const { repo, bare } = connectorsRepo({ remote: true, prefix: 'fetchwright-prfail-' });
+  return { repo, bare: bare! };
 }
 
 /** Every file of a folder, name → bytes (as hex, for a readable diff). */

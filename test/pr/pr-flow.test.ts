@@ -10,6 +10,7 @@ import { captureIo } from '../../agent/cli/io.ts';
 import { main } from '../../agent/cli/main.ts';
 import { ChangeRecord } from '../../agent/pr/change-record.ts';
 import { REPO_ROOT, vendorDoc } from '../helpers/vendor-docs.ts';
+import { connectorsRepo, git } from '../helpers/git-repo.ts';
 
 /**
  * `generate … --pr --repo R [--github owner/repo]` as a team would run it: a real git repository
@@ -40,25 +41,10 @@ beforeAll(() => server.listen({ onUnhandledFrame: 'error' }));
 afterEach(() => server.resetHandlers());
 afterAll(() => server.close());
 
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } }).trim();
-}
-
 async function repoWithRemote(): Promise<{ repo: string; bare: string }> {
-  const root = await mkdtemp(path.join(os.tmpdir(), 'fetchwright-pr-'));
-  const bare = path.join(root, 'remote.git');
-  const repo = path.join(root, 'connectors');
-  execFileSync('git', ['init', '-q', '--bare', '-b', 'main', bare]);
-  execFileSync('git', ['init', '-q', '-b', 'main', repo]);
-  git(repo, 'config', 'user.name', 'Grace Hopper');
-  git(repo, 'config', 'user.email', 'grace@example.test');
-  await writeFile(path.join(repo, 'README.md'), '# our connectors\n');
-  await writeFile(path.join(repo, 'CODEOWNERS'), '* @acme/identity\nconnectors/ @acme/iam-reviewers @octo\n');
-  git(repo, 'add', '.');
-  git(repo, 'commit', '-qm', 'init');
-  git(repo, 'remote', 'add', 'origin', bare);
-  git(repo, 'push', '-q', 'origin', 'main');
-  return { repo, bare };
+  const files = { 'README.md': '# our connectors\n', CODEOWNERS: '* @acme/identity\nconnectors/ @acme/iam-reviewers @octo\n' };
+  const { repo, bare } = connectorsRepo({ files, remote: true, prefix: 'fetchwright-pr-' });
+  return { repo, bare: bare! };
 }
 
 async function signingKey(): Promise<{ file: string; publicFile: string }> {

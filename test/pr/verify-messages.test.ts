@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -6,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { captureIo } from '../../agent/cli/io.ts';
 import { main } from '../../agent/cli/main.ts';
 import { REPO_ROOT } from '../helpers/vendor-docs.ts';
+import { connectorsRepo } from '../helpers/git-repo.ts';
 
 /**
  * What `verify` and the reports tell a person: an unsigned record's refusal names --allow-unsigned
@@ -13,19 +13,8 @@ import { REPO_ROOT } from '../helpers/vendor-docs.ts';
  * reported as "auth verified: yes".
  */
 
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', args, { cwd, encoding: 'utf8' }).trim();
-}
-
 async function freshRepo(): Promise<string> {
-  const repo = await mkdtemp(path.join(os.tmpdir(), 'fetchwright-verifymsg-repo-'));
-  git(repo, 'init', '-q', '-b', 'main');
-  git(repo, 'config', 'user.name', 'Grace Hopper');
-  git(repo, 'config', 'user.email', 'grace@example.test');
-  await writeFile(path.join(repo, 'README.md'), '# connectors\n');
-  git(repo, 'add', '.');
-  git(repo, 'commit', '-qm', 'init');
-  return repo;
+  return connectorsRepo({ prefix: 'fetchwright-verifymsg-repo-' }).repo;
 }
 
 /** Docs with a user list and no security scheme at all: the plan's auth is `none`. */
