@@ -2,6 +2,10 @@ import { statSync } from 'node:fs';
 import type { Io } from '../cli/io.ts';
 import type { Context } from '../cli/main.ts';
 import { EXIT, FetchwrightError } from '../errors.ts';
+import { isWithin } from '../output-dir.ts';
+import type { ConnectorPlan } from '../plan/connector-plan.ts';
+import { branchFor } from '../pr/branch-name.ts';
+import { loadSigningKey } from '../pr/change-record.ts';
 import { gitCli } from '../pr/git-repo.ts';
 import { openPr, type OpenPrResult } from '../pr/open-pr.ts';
 
@@ -78,4 +82,46 @@ export async function run([dir]: string[], opts: PrOptions, io: Io, ctx: Context
     if (!result.signed) io.stderr.write('note: the change record is UNSIGNED (set FETCHWRIGHT_SIGNING_KEY to an ed25519 PEM to sign it)\n');
   } else printPr(result, opts.repo, io);
   return EXIT.ok;
+}
+
+/** The options that only mean something with --pr (commander's names → the flags a user typed). */
+const PR_ONLY = { repo: '--repo', github: '--github', requestedBy: '--requested-by', githubApi: '--github-api' } as const;
+
+/** The --pr options, or a usage error naming what is missing; without --pr, a usage error for any PR-only option given. */
+export function prOptionsOf(opts: Partial<PrOptions> & { pr?: boolean; json?: boolean }): PrOptions | undefined {
+  if (!opts.pr) {
+    const given = (Object.keys(PR_ONLY) as (keyof typeof PR_ONLY)[]).filter((k) => opts[k] !== undefined).map((k) => PR_ONLY[k]);
+    if (given.length) throw new FetchwrightError('usage', `${given.join(', ')} ${given.length === 1 ? 'means' : 'mean'} something only with --pr`, { hint: 'Add --pr to propose the connector, or leave them out.' });
+    return undefined;
+  }
+  if (!opts.repo) {
+    throw new FetchwrightError('usage', '--pr needs --repo PATH: the git working tree of your team\'s connectors repository', { hint: 'e.g. fetchwright generate docs/ --pr --repo ~/src/connectors' });
+  }
+  return { repo: opts.repo, remote: opts.remote ?? 'origin', ...(opts.github ? { github: opts.github } : {}), ...(opts.requestedBy ? { requestedBy: opts.requestedBy } : {}), ...(opts.githubApi ? { githubApi: opts.githubApi } : {}), json: !!opts.json };
+}
+
+/**
+ * generate --pr: what `pr` would refuse after the proof is refused before it — a missing --repo, no
+ * token for --github, an --out inside the repository (its files would be uncommitted changes there),
+ * a repository that is not a git working tree or has uncommitted changes.
+ */
+export async function checkRepoBeforeWork(prOpts: PrOptions, out: string, env: NodeJS.ProcessEnv): Promise<void> {
+  checkPrInputs(prOpts, env);
+  if (isWithin(out, prOpts.repo)) {
+    throw new FetchwrightError('usage', `--out ${out} is inside --repo ${prOpts.repo}`, {
+      hint: 'Write the connector outside the repository (e.g. --out /tmp/connectors): pr commits it onto a new branch there itself, and files left in the working tree would block it as uncommitted changes.',
+    });
+  }
+  const repo = await gitCli.inspect(prOpts.repo, prOpts.github ? { remote: prOpts.remote } : {});
+  if (repo.dirty) throw new FetchwrightError('dirty-worktree', `${prOpts.repo} has uncommitted changes`, { hint: 'Commit or stash them first: fetchwright only ever adds a new branch and leaves your work alone.' });
+  if (!repo.headSha) throw new FetchwrightError('pr-refused', `${prOpts.repo} has no commit yet to branch from`, { hint: 'Make a first commit on the default branch.' });
+  loadSigningKey(env); // a key that cannot be used fails now (exit 14), not after the proof
+}
+
+/** generate --pr, once the plan is known: a branch this plan was already proposed on is refused before the proof (exit 20). */
+export async function checkBranchBeforeProof(prOpts: PrOptions, plan: ConnectorPlan): Promise<void> {
+  const branch = branchFor(plan);
+  if (await gitCli.branchExists(prOpts.repo, branch, prOpts.github ? prOpts.remote : undefined)) {
+    throw new FetchwrightError('branch-exists', `the branch ${branch} already exists`, { hint: 'This plan was already proposed. Review that branch, or delete it if it is stale.' });
+  }
 }
