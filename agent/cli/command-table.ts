@@ -42,7 +42,7 @@ export function prOptions(repoRequired: boolean): Option[] {
   return [
     repoRequired ? repo.makeOptionMandatory() : repo,
     new Option('--github <owner/repo>', 'push the branch and open a draft pull request there (needs a human-provided GITHUB_TOKEN)').argParser(ownerRepo),
-    new Option('--remote <name>', 'the git remote to push to').argParser(remoteName).default('origin'),
+    repoRequired ? new Option('--remote <name>', 'the git remote to push to').argParser(remoteName).default('origin') : new Option('--remote <name>', 'the git remote to push to (default: "origin")').argParser(remoteName),
     new Option('--requested-by <who>', 'who asked for this connector, for the change record (default: your git identity)').argParser(nonEmpty),
     new Option('--github-api <url>', 'the GitHub API base URL, for GitHub Enterprise Server').argParser(httpUrl),
   ];

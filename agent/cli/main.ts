@@ -16,6 +16,9 @@ import { safeIo } from './safe-io.ts';
  * to an exit code in one place (the EXIT_CODES table in agent/errors.ts).
  */
 
+/** How long a finished command waits for a signal sent during its synchronous work to arrive (ms). */
+const SIGNAL_POLL_MS = 20;
+
 /** What every command gets besides its options. */
 export interface Context {
   /** The audit log of this run: one line per step. */
@@ -54,15 +57,19 @@ export async function main(argv: string[], rawIo: Io, env: NodeJS.ProcessEnv = p
     const interrupts: Interrupts = { describe: () => 'nothing was written' };
     audit = new AuditLog({ dir: stateDir(env), command: spec.name, redactor });
     audit.record('start', 'ok', {}, { argv });
-    const release = onSignals(io, audit, interrupts);
+    const release = holdSignals(io, audit, interrupts);
     try {
       await testPause(env, 'started', io.stderr);
       const module = (await spec.load()) as CommandModule;
       code = await module.run(args, opts, io, { audit, redactor, env, interrupts });
+      // A signal that came during synchronous work (a plan of a large spec) is delivered now, to this
+      // command's handler: one poll of the event loop, which a bare setImmediate does not always give.
+      await new Promise((resolve) => setTimeout(resolve, SIGNAL_POLL_MS));
+      audit.record('end', code === EXIT.ok ? 'ok' : 'fail', {}, { exit_code: code });
     } finally {
-      release();
+      release(code);
     }
-    audit.record('end', code === EXIT.ok ? 'ok' : 'fail', {}, { exit_code: code });
+    await testPause(env, 'finished', io.stderr);
   };
   try {
     await buildProgram(io, packageVersion(), runCommand, (t) => redactor.text(t)).parseAsync(argv, { from: 'user' });
@@ -70,6 +77,7 @@ export async function main(argv: string[], rawIo: Io, env: NodeJS.ProcessEnv = p
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
     const failed = report(e, io, redactor);
+    if (signals.finishedWith !== undefined) signals.finishedWith = failed;
     try {
       audit?.record('end', isFetchwrightError(e) ? 'refused' : 'error', {}, { exit_code: failed, error: isFetchwrightError(e) ? { code: e.code, message: e.message } : String((e as Error)?.message ?? e) });
     } catch {
@@ -90,9 +98,37 @@ function report(e: unknown, io: Io, redactor: Redactor): number {
   return EXIT.internal;
 }
 
-/** Installs the SIGINT/SIGTERM handlers of `interrupts`; returns their removal. */
-function onSignals(io: Io, audit: AuditLog, interrupts: Interrupts): () => void {
-  const handler = (signal: NodeJS.Signals) => {
+/**
+ * Signals go to one dispatcher, installed once per process: while a command runs, to its handler;
+ * once it has finished, a signal ends the process with the command's own exit code at once (the
+ * work is done and reported: Ctrl-C then must not turn a success into 130); before any command,
+ * the signal's default action.
+ */
+const signals: { installed: boolean; active?: (signal: NodeJS.Signals) => void; finishedWith?: number } = { installed: false };
+
+function dispatch(signal: NodeJS.Signals): void {
+  if (signals.active) return signals.active(signal);
+  if (signals.finishedWith !== undefined) process.exit(signals.finishedWith);
+  raiseDefault(signal);
+}
+
+/** Ends the process the way `signal` ends one, so the shell sees 128+n: our handlers off, the signal raised again. */
+function raiseDefault(signal: NodeJS.Signals): void {
+  process.removeListener('SIGINT', dispatch);
+  process.removeListener('SIGTERM', dispatch);
+  process.kill(process.pid, signal);
+  process.exit(128 + (constants.signals[signal] ?? 0));
+}
+
+/** Routes SIGINT/SIGTERM to `interrupts` while a command runs; returns the release, given the command's exit code. */
+function holdSignals(io: Io, audit: AuditLog, interrupts: Interrupts): (code: number) => void {
+  if (!signals.installed) {
+    signals.installed = true;
+    process.on('SIGINT', dispatch);
+    process.on('SIGTERM', dispatch);
+  }
+  signals.finishedWith = undefined;
+  signals.active = (signal: NodeJS.Signals) => {
     if (interrupts.stop) return interrupts.stop(signal);
     const code = 128 + (constants.signals[signal] ?? 0);
     try {
@@ -106,18 +142,12 @@ function onSignals(io: Io, audit: AuditLog, interrupts: Interrupts): () => void 
     } catch {
       // exiting anyway: the line above says what happened
     }
-    // End as the signal ends a process, so the shell sees 128+n and knows why: our handlers off,
-    // the signal raised again with its default action. That kills at once, with no exit-time
-    // teardown for a native add-on's thread to block (a rare hang seen with process.exit here).
-    process.removeAllListeners('SIGINT');
-    process.removeAllListeners('SIGTERM');
-    process.kill(process.pid, signal);
-    process.exit(code);
+    // Killed at once by the default action: no exit-time teardown for a native add-on's thread to
+    // block (a rare hang seen with process.exit here).
+    raiseDefault(signal);
   };
-  process.on('SIGINT', handler);
-  process.on('SIGTERM', handler);
-  return () => {
-    process.off('SIGINT', handler);
-    process.off('SIGTERM', handler);
+  return (code) => {
+    signals.active = undefined;
+    signals.finishedWith = code;
   };
 }

@@ -116,6 +116,6 @@ function usageMessage(commanderText: string): string {
   return commanderText
     .trimEnd()
     .replace(/^error: /, 'error[usage]: ')
-    .replace(/command-argument value '(.*)' is invalid for argument '(.*?)'\. /s, (_, value: string, name: string) => `<${name}> '${value}': `)
+    .replace(/command-argument value '(.*)' is invalid for argument '(.*?)'\. (.)/s, (_, value: string, name: string, first: string) => `<${name}> '${value}': ${first.toLowerCase()}`)
     .replace(/\n\(Did you mean (.*)\?\)$/, '\n  did you mean $1?');
 }

@@ -17,7 +17,7 @@ export interface PlanOptions {
 }
 
 /** `fetchwright plan <docs>`: prints the plan (a table, or `--json`), and writes it to `--out`. */
-export async function run([docs]: string[], opts: PlanOptions, io: Io, { audit }: Context): Promise<number> {
+export async function run([docs]: string[], opts: PlanOptions, io: Io, { audit, interrupts }: Context): Promise<number> {
   if (opts.out) {
     checkOutputFile(opts.out);
     checkOutputOutsideDocs(opts.out, docs!);
@@ -27,8 +27,12 @@ export async function run([docs]: string[], opts: PlanOptions, io: Io, { audit }
   const plan = planHeuristically(model);
   audit.record('plan', 'ok', { api_model_sha256: plan.api_model_sha256, plan_sha256: hashJson(plan) }, { planner: plan.planner.kind, streams: plan.streams.map((s) => s.name), verdict: plan.assessment.verdict });
   const json = `${JSON.stringify(plan, null, 2)}\n`;
-  if (opts.out) await writeFileAtomic(opts.out, json);
+  if (opts.out) {
+    await writeFileAtomic(opts.out, json);
+    interrupts.describe = () => `the plan was written whole to ${opts.out}`;
+  }
   io.stdout.write(opts.json ? json : renderPlan(plan, { verbose: !!opts.verbose, documents }));
+  if (!opts.out) interrupts.describe = () => 'the plan was printed in full; nothing was written';
   if (opts.out) io.stderr.write(`plan written to ${opts.out}\n`);
   return EXIT.ok;
 }

@@ -6,7 +6,7 @@ import { isWithin } from '../output-dir.ts';
 import type { ConnectorPlan } from '../plan/connector-plan.ts';
 import { branchFor } from '../pr/branch-name.ts';
 import { loadSigningKey } from '../pr/change-record.ts';
-import { gitCli } from '../pr/git-repo.ts';
+import { gitCli, remoteExists } from '../pr/git-repo.ts';
 import { openPr, type OpenPrResult } from '../pr/open-pr.ts';
 
 /** The options `pr` and `generate --pr` share, as commander parses them (agent/cli/command-table.ts). */
@@ -85,7 +85,7 @@ export async function run([dir]: string[], opts: PrOptions, io: Io, ctx: Context
 }
 
 /** The options that only mean something with --pr (commander's names → the flags a user typed). */
-const PR_ONLY = { repo: '--repo', github: '--github', requestedBy: '--requested-by', githubApi: '--github-api' } as const;
+const PR_ONLY = { repo: '--repo', github: '--github', remote: '--remote', requestedBy: '--requested-by', githubApi: '--github-api' } as const;
 
 /** The --pr options, or a usage error naming what is missing; without --pr, a usage error for any PR-only option given. */
 export function prOptionsOf(opts: Partial<PrOptions> & { pr?: boolean; json?: boolean }): PrOptions | undefined {
@@ -116,6 +116,9 @@ export async function checkRepoBeforeWork(prOpts: PrOptions, out: string, env: N
   if (repo.dirty) throw new FetchwrightError('dirty-worktree', `${prOpts.repo} has uncommitted changes`, { hint: 'Commit or stash them first: fetchwright only ever adds a new branch and leaves your work alone.' });
   if (!repo.headSha) throw new FetchwrightError('pr-refused', `${prOpts.repo} has no commit yet to branch from`, { hint: 'Make a first commit on the default branch.' });
   loadSigningKey(env); // a key that cannot be used fails now (exit 14), not after the proof
+  if (prOpts.github && !(await remoteExists(prOpts.repo, prOpts.remote))) {
+    throw new FetchwrightError('git-failed', `${prOpts.repo} has no remote named ${prOpts.remote} to push to`, { hint: `Add it (git -C ${prOpts.repo} remote add ${prOpts.remote} <url>) or name another with --remote.` });
+  }
 }
 
 /** generate --pr, once the plan is known: a branch this plan was already proposed on is refused before the proof (exit 20). */

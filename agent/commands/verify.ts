@@ -25,7 +25,7 @@ export async function run([dir]: string[], opts: VerifyOptions, io: Io, { audit 
   const result = await verifyConnector(dir!, { ...(pinned ? { pinnedPublicKeyPem: pinned } : {}), allowUnsigned: !!opts.allowUnsigned, rerun: !!opts.rerun });
   audit.record('verify', result.ok ? 'ok' : 'fail', {}, { dir, signer: result.signer, findings: result.findings, rerun: !!opts.rerun });
   if (opts.json) io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-  else if (result.ok) io.stdout.write(`verified: ${count(result.checked.length, 'file')} ${result.checked.length === 1 ? 'matches' : 'match'} the change record${result.signer ? `, signed by ${result.signer}` : ' (unsigned, allowed)'}${opts.rerun ? '; the sandbox proof passes again' : ''}\n`);
+  else if (result.ok) io.stdout.write(fitLines(`verified: ${count(result.checked.length, 'file')} ${result.checked.length === 1 ? 'matches' : 'match'} the change record${result.signer ? `, signed by ${result.signer}${opts.publicKey ? ' (the pinned key)' : ' (a key the record names itself: give --public-key to require yours)'}` : ' (unsigned, allowed)'}${opts.rerun ? '; the sandbox proof passes again' : ''}\n`));
   else io.stdout.write(fitLines(`NOT verified:\n${result.findings.map((f) => `  - ${f.file}: ${f.problem}`).join('\n')}\n`));
   return result.ok ? EXIT.ok : EXIT.verifyFailed;
 }

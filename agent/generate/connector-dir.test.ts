@@ -43,7 +43,7 @@ describe('readConnectorDir: what a folder that is not a connector is told', () =
     const dir = await folder(['plan.json', 'api-model.json', 'scorecard.json', 'fetcher.ts']);
     const f = await failure(dir);
     expect(f.code).toBe('invalid-connector');
-    expect(f.message).toMatch(/^plan\.json is not as fetchwright wrote it: at /);
+    expect(f.message).toBe('plan.json is not as fetchwright wrote it: schema_version is missing (it must be 1)');
     expect(f.hint).toMatch(/Regenerate the connector/);
   });
 

@@ -9,6 +9,7 @@ import { ConnectorPlan } from '../plan/connector-plan.ts';
 import { renderValidation } from '../validate/validation-report.ts';
 import { Scorecard } from '../validate/scorecard.ts';
 import type { GeneratedConnector } from './generate-connector.ts';
+import { describeIssue, valueAt } from '../schema-issue.ts';
 
 /**
  * A connector on disk: `DIR/<vendor>/` with fetcher.ts, plan.json, manifest.json, scorecard.json,
@@ -366,6 +367,9 @@ function assertConnectorFolder(dir: string, abs: string): void {
 }
 
 /** Reads and schema-checks one JSON file of a connector. Throws `invalid-connector` (exit 12) naming the file. */
+/** What to do about a connector file that is not as fetchwright wrote it. */
+const DAMAGED_HINT = 'It was edited by hand or damaged. Regenerate the connector (fetchwright generate), or restore the file from the connectors repository.';
+
 async function readJson<S extends z.ZodType>(dir: string, file: string, schema: S): Promise<z.infer<S>> {
   let text: string;
   try {
@@ -377,12 +381,12 @@ async function readJson<S extends z.ZodType>(dir: string, file: string, schema: 
   try {
     data = JSON.parse(text);
   } catch (e) {
-    throw new FetchwrightError('invalid-connector', `${file} is not valid JSON: ${(e as Error).message}`, { file: path.join(dir, file) });
+    throw new FetchwrightError('invalid-connector', `${file} is not valid JSON: ${(e as Error).message}`, { file: path.join(dir, file), hint: DAMAGED_HINT });
   }
   const parsed = schema.safeParse(data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new FetchwrightError('invalid-connector', `${file} is not as fetchwright wrote it: at ${issue.path.join('.') || '(root)'}, ${issue.message}`, { file: path.join(dir, file), hint: 'It was edited by hand or damaged. Regenerate the connector (fetchwright generate), or restore the file from the connectors repository.' });
+    throw new FetchwrightError('invalid-connector', `${file} is not as fetchwright wrote it: ${describeIssue(issue, valueAt(data, issue.path))}`, { file: path.join(dir, file), hint: DAMAGED_HINT });
   }
   return parsed.data;
 }

@@ -177,6 +177,12 @@ export async function branchExists(repoPath: string, branch: string, remote?: st
   return remote !== undefined && (await refExists(repoPath, `refs/remotes/${remote}/${branch}`));
 }
 
+/** Whether `remote` is a configured remote of the repository (`git remote get-url`). */
+export async function remoteExists(repoPath: string, remote: string): Promise<boolean> {
+  await assertWorkTree(repoPath);
+  return (await run(repoPath, ['remote', 'get-url', remote])).ok;
+}
+
 const TRAILER_KEY = /^[A-Za-z0-9][A-Za-z0-9-]*$/;
 
 /** The message, a blank line, then one `Key: value` line per trailer. */
@@ -224,7 +230,7 @@ export async function commitOnNewBranch(req: CommitOnNewBranch): Promise<string>
   if (await branchExists(repoPath, branch, req.remote)) {
     const where = (await refExists(repoPath, `refs/heads/${branch}`)) ? 'locally' : `on ${redactUrlCredentials(req.remote ?? '')}`;
     throw new FetchwrightError('branch-exists', `branch ${branch} already exists ${where}`, {
-      hint: `fetchwright never rewrites a branch: choose another branch name, or delete ${branch} yourself if it is no longer needed.`,
+      hint: `fetchwright never rewrites a branch, and a plan always proposes on the same one: review ${branch}, or delete it yourself if it is no longer needed.`,
     });
   }
   const resolved = await run(repoPath, ['rev-parse', '--verify', '--quiet', `${base}^{commit}`]);
@@ -298,15 +304,20 @@ export async function push(req: Push): Promise<void> {
   const out = `${r.stdout}\n${r.stderr}`;
   if (/\[rejected\]|non-fast-forward|fetch first|\[remote rejected\]/.test(out)) {
     throw new FetchwrightError('push-rejected', redactUrlCredentials(`${shown} refused branch ${branch}: ${pushReason(out)}`), {
-      hint: `The branch ${branch} on ${shown} has commits this one does not, or the remote does not accept it. fetchwright never force-pushes: choose another branch name.`,
+      hint: `The branch ${branch} on ${shown} has commits this one does not, or the remote does not accept it. fetchwright never force-pushes. Read the remote's message above; if the branch there is stale, delete it on the remote (git push ${shown} --delete ${branch}) and run pr again.`,
     });
   }
   throw gitFailed(`push ${branch} to ${shown}`, r.stderr, 'Check the remote URL and that your git credentials can push to it (no prompt is shown).');
 }
 
 function pushReason(out: string): string {
-  const line = out.split('\n').find((l) => /^!\s|\[rejected\]|\[remote rejected\]/.test(l.trim()));
-  return (line ?? 'the push was rejected').trim().replace(/^!\s*/, '');
+  const lines = out.split('\n').map((l) => l.trim());
+  const status = lines.find((l) => /^!\s|\[rejected\]|\[remote rejected\]/.test(l));
+  // `!<tab>refs/heads/a:refs/heads/a<tab>[remote rejected] (pre-receive hook declined)` → the bracket and its reason.
+  const reason = status ? (/\[([^\]]+)\]\s*(.*)$/.exec(status)?.slice(1).join(' ').trim() ?? status.replace(/^!\s*/, '')) : 'the push was rejected';
+  // What the remote itself said (a hook's message): `remote: pushes are frozen today`.
+  const said = lines.filter((l) => l.startsWith('remote:')).map((l) => l.slice('remote:'.length).trim()).filter(Boolean);
+  return said.length ? `${reason}; the remote said: ${said.slice(0, 5).join(' / ')}` : reason;
 }
 
 /** The adapter as one value. */

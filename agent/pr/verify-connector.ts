@@ -9,6 +9,7 @@ import { Manifest } from '../render/manifest.ts';
 import { firstError } from '../validate/findings-text.ts';
 import { validateConnector } from '../validate/run-validation.ts';
 import { ChangeRecord, checkSignature } from './change-record.ts';
+import { describeIssue, valueAt } from '../schema-issue.ts';
 
 /**
  * Checks a connector against its change record: the signature, the hash of every file (any changed
@@ -72,10 +73,14 @@ export async function verifyConnector(dir: string, options: VerifyOptions = {}):
   }
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new FetchwrightError('invalid-connector', `${RECORD_FILE} is not a change record fetchwright wrote: at ${issue.path.join('.') || '(root)'}, ${issue.message}`, { file: path.join(abs, RECORD_FILE), hint: 'It was edited by hand or damaged: a change record is only ever written by fetchwright pr. Treat this connector as unverified; restore the file from the branch it was proposed on.' });
+    throw new FetchwrightError('invalid-connector', `${RECORD_FILE} is not a change record fetchwright wrote: ${describeIssue(issue, valueAt(JSON.parse(raw), issue.path))}`, { file: path.join(abs, RECORD_FILE), hint: 'It was edited by hand or damaged: a change record is only ever written by fetchwright pr. Treat this connector as unverified; restore the file from the branch it was proposed on.' });
   }
   const record = parsed.data;
   const findings: VerifyResult['findings'] = [];
+
+  // The signature covers the record as fetchwright reads it: a field it would drop was never signed.
+  const unsigned = fieldsNotIn(JSON.parse(raw) as unknown, record);
+  if (unsigned.length) findings.push({ file: RECORD_FILE, problem: `holds ${unsigned.length === 1 ? 'a field' : 'fields'} no signature covers (${unsigned.slice(0, 5).join(', ')}): it was edited after it was written` });
 
   const signature = checkSignature(record, options.pinnedPublicKeyPem);
   if (!signature.ok && !(options.allowUnsigned && !record.signature)) findings.push({ file: RECORD_FILE, problem: record.signature ? signature.why : UNSIGNED_PROBLEM });
@@ -116,4 +121,17 @@ export async function verifyConnector(dir: string, options: VerifyOptions = {}):
     }
   }
   return { ok: findings.length === 0, signer: signature.ok ? signature.signer : null, findings, checked: Object.keys(record.files) };
+}
+
+/** The paths (`a.b`) in `raw` that `parsed` (the schema's reading of it) does not hold. */
+function fieldsNotIn(raw: unknown, parsed: unknown, at = ''): string[] {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return [];
+  const kept = parsed && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : {};
+  const out: string[] = [];
+  for (const [key, value] of Object.entries(raw)) {
+    const p = at ? `${at}.${key}` : key;
+    if (!Object.prototype.hasOwnProperty.call(kept, key)) out.push(p);
+    else out.push(...fieldsNotIn(value, kept[key], p));
+  }
+  return out;
 }

@@ -87,9 +87,18 @@ describe('generate --pr refuses before the proof what pr would refuse after it',
     expect(r.steps).not.toContain('ingest');
   });
 
+  it('--github with a --remote the repository does not have: exit 18 before any work', async () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'fetchwright-gen-pr-remote-'));
+    const repo = freshRepo(root);
+    const r = await run(root, ['generate', EXAMPLE, '--out', path.join(root, 'out'), '--pr', '--repo', repo, '--github', 'acme/connectors'], { GITHUB_TOKEN: 'ghp_FAKEfetchwrightTOKEN0123456789abcdef' });
+    expect(r.code, r.err).toBe(18);
+    expect(r.err).toMatch(/has no remote named origin to push to/);
+    expect(r.steps).not.toContain('ingest');
+  });
+
   it('--repo or --github without --pr: a usage error, not silently ignored', async () => {
     const root = mkdtempSync(path.join(os.tmpdir(), 'fetchwright-gen-pr-only-'));
-    for (const extra of [['--repo', root], ['--github', 'acme/connectors']]) {
+    for (const extra of [['--repo', root], ['--github', 'acme/connectors'], ['--remote', 'upstream']]) {
       const r = await run(root, ['generate', EXAMPLE, '--out', path.join(root, 'out'), ...extra]);
       expect(r.code).toBe(2);
       expect(r.err).toMatch(new RegExp(`${extra[0]} means something only with --pr`));

@@ -40,6 +40,15 @@ describe('fetchwright generate', () => {
     expect(r.out).toMatch(/jupyterhub: PASS/);
     // One screen that fits a terminal: no line over 100 columns.
     expect(r.out.split('\n').filter((l) => l.length > 100)).toEqual([]);
+    // The table keeps its columns: every row has the header's ten, right-aligned under it.
+    const lines = r.out.split('\n');
+    const header = lines.findIndex((l) => /^ {2}stream +kind +seeded/.test(l));
+    const rows = lines.slice(header, lines.indexOf('', header));
+    expect(rows.length).toBe(5);
+    for (const row of rows) {
+      expect(row.trim().split(/ {2,}/)).toHaveLength(10);
+      expect(row.length).toBe(rows[0]!.length);
+    }
     expect(r.out.split('\n').length).toBeLessThan(30);
     expect((await readdir(path.join(out, 'jupyterhub'))).sort()).toEqual(['VALIDATION.md', 'api-model.json', 'attempts.json', 'fetcher.ts', 'manifest.json', 'plan.json', 'scorecard.json']);
     expect(r.err).toMatch(/attempt 1: pass/);

@@ -27,6 +27,8 @@ interface Spawned {
   env?: Record<string, string>;
   /** Once stdout or stderr matches, send this signal. */
   when?: RegExp;
+  /** Or send it this long after the start. */
+  afterMs?: number;
   act?: NodeJS.Signals;
 }
 
@@ -41,6 +43,7 @@ function cli(args: string[], o: Spawned = {}): Promise<Run> {
     done = true;
     child.kill(o.act);
   };
+  if (o.afterMs !== undefined) setTimeout(() => child.kill(o.act), o.afterMs);
   child.stdout.setEncoding('utf8').on('data', (s: string) => ((stdout += s), watch()));
   child.stderr.setEncoding('utf8').on('data', (s: string) => ((stderr += s), watch()));
   const guard = setTimeout(() => child.kill('SIGKILL'), 50_000);
@@ -67,6 +70,23 @@ describe('Ctrl-C and SIGTERM', () => {
       expect(last.details).toMatchObject({ exit_code: exit, interrupted_by: signal });
     }, 60_000);
   }
+});
+
+describe('Ctrl-C around the work', () => {
+  it('during a long synchronous plan: delivered when the work yields — exit 130 and the line saying so', async () => {
+    const r = await cli(['plan', vendorDoc('digitalocean.yaml')], { afterMs: 400, act: 'SIGINT' });
+    expect(r.code, r.stderr).toBe(130);
+    expect(r.stderr).toMatch(/interrupted by SIGINT: /);
+    expect(r.auditSteps.at(-1)?.details).toMatchObject({ interrupted_by: 'SIGINT' });
+  }, 60_000);
+
+  it('after the command has finished: the command\'s own exit code, no "interrupted" line', async () => {
+    const r = await cli(['plan', EXAMPLE, '--json'], { env: { FETCHWRIGHT_TEST_PAUSE: 'finished' }, when: /paused at finished/, act: 'SIGINT' });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).not.toMatch(/interrupted/);
+    expect(JSON.parse(r.stdout).vendor).toBe('jupyterhub');
+    expect(r.auditSteps.at(-1)).toMatchObject({ step: 'end', details: { exit_code: 0 } });
+  }, 60_000);
 });
 
 describe('mock', () => {

@@ -68,6 +68,9 @@ describe('a failed pr leaves the connector folder as it was', () => {
     const code = await main(['pr', connector, '--repo', repo, '--github', 'acme/connectors', '--github-api', githubUrl], io, { ...process.env, GITHUB_TOKEN: TOKEN });
     expect(code, io.err()).toBe(22);
     expect(io.err()).toMatch(/error\[push-rejected\]/);
+    // The remote's own words, and a hint that can be followed (no option names a branch).
+    expect(io.err()).toMatch(/refused branch fetchwright\/jupyterhub-[0-9a-f]{8}: remote rejected \(pre-receive hook declined\); the remote said: pushes are frozen today/);
+    expect(io.err()).not.toMatch(/choose another branch name/);
     expect(await snapshot(connector)).toEqual(before);
     expect(git(repo, 'branch', '--list', 'fetchwright/*')).toBe('');
   });

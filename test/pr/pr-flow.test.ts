@@ -120,6 +120,19 @@ describe('generate --pr --github: a draft pull request for sign-off', () => {
     expect(v.out()).toMatch(/verified: 8 files match the change record, signed by ed25519/);
   });
 
+  it('a field added to the signed change record fails verify: the signature never covered it', async () => {
+    const file = path.join(connector, 'change-record.json');
+    const original = await readFile(file, 'utf8');
+    await writeFile(file, JSON.stringify({ ...JSON.parse(original), approved_by: 'mallory' }, null, 2));
+    try {
+      const v = captureIo();
+      expect(await main(['verify', connector, '--public-key', key.publicFile], v, env)).toBe(16);
+      expect(v.out().replace(/\s+/g, ' ')).toMatch(/change-record\.json: holds a field no signature covers \(approved_by\)/);
+    } finally {
+      await writeFile(file, original);
+    }
+  });
+
   it('a flipped byte in fetcher.ts fails verify, naming the file', async () => {
     const file = path.join(connector, 'fetcher.ts');
     const original = await readFile(file);
