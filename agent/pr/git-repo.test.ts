@@ -192,7 +192,7 @@ describe('commitOnNewBranch', () => {
     const e = await rejection(commitOnNewBranch({ repoPath: repo, branch: 'fetchwright/okta', base: 'main', files: FILES, message: 'm', trailers: {} }));
     expect(e.code).toBe('branch-exists');
     expect(e.message).toContain('fetchwright/okta');
-    expect(e.details.hint).toMatch(/another branch name/);
+    expect(e.details.hint).toMatch(/never rewrites a branch[\s\S]*delete it yourself/);
     expect(git(repo, 'for-each-ref', '--format=%(refname) %(objectname)')).toBe(before);
   });
 
