@@ -3,6 +3,7 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { judgeRow, judgeTarget, TARGETS, type RowJudgement, type TargetJudgement } from './targets.ts';
+import { fitLines } from '../agent/cli/fit-lines.ts';
 
 /**
  * `npm run bench`: figures against targets (bench/targets.ts), judged on every row. Ingest + plan
@@ -68,7 +69,7 @@ console.log(`ingest + plan, heuristic planner, ${RUNS} runs each, Node ${process
 printTable(rows);
 const planVerdict = judgeTarget(TARGETS.plan, planJudged, planMissing);
 verdicts.push(planVerdict);
-console.log(`\n${planVerdict.line}`);
+console.log(`\n${fitLines(planVerdict.line, 120)}`);
 
 // The whole job per spec: plan, render, prove in the sandbox, write.
 console.log('\ngenerate (plan + render + sandbox proof + write), one run each');
@@ -109,7 +110,7 @@ rmSync(outDir, { recursive: true, force: true });
 printTable(genRows);
 const genVerdict = judgeTarget(TARGETS.generate, genJudged, genMissing);
 verdicts.push(genVerdict);
-console.log(`\n${genVerdict.line}`);
+console.log(`\n${fitLines(genVerdict.line, 120)}`);
 
 const { benchSandbox } = await import('./sandbox-bench.ts');
 console.log('\nsandbox (figures only: no target)');
@@ -124,7 +125,7 @@ const throughputJudged = judgeRow(TARGETS.throughput, 'jupyterhub users, 10,000 
 for (const [k, v] of Object.entries(throughput)) console.log(`  ${k}: ${v}${k === THROUGHPUT_FIGURE ? ` — ${throughputJudged.verdict}` : ''}`);
 const throughputVerdict = judgeTarget(TARGETS.throughput, [throughputJudged]);
 verdicts.push(throughputVerdict);
-console.log(`\n${throughputVerdict.line}`);
+console.log(`\n${fitLines(throughputVerdict.line, 120)}`);
 
 const missed = verdicts.filter((v) => v.verdict === 'not met').length;
 console.log(`\ntargets: ${verdicts.length - missed} of ${verdicts.length} met${missed ? `, ${missed} not met` : ''}`);
