@@ -36,6 +36,8 @@ export const EXIT_CODES = {
   connectorDirHasUserFiles: { code: 25, meaning: 'the connector folder holds files fetchwright did not write (--force replaces it anyway)' },
   severalApis: { code: 26, meaning: 'the docs folder describes several different APIs: point at one vendor\'s docs' },
   nodeTooOld: { code: 27, meaning: 'Node is older than 24: install Node 24 or newer' },
+  runIncomplete: { code: 28, meaning: 'run: a stream did not see its whole list (the report says why); a missing identity must not be taken as deprovisioned' },
+  authRefused: { code: 29, meaning: 'run: the API refused the credential (401/403)' },
   interrupted: { code: 130, meaning: 'interrupted by Ctrl-C (SIGINT): the line on stderr says what is on disk; nothing is left half-written (for mock, Ctrl-C is its normal stop: exit 0)' },
   pipeClosed: { code: 141, meaning: 'the reader of the output closed the pipe (e.g. | head): output stopped early' },
   terminated: { code: 143, meaning: 'terminated by SIGTERM: as for 130' },

@@ -1,7 +1,7 @@
 import { Argument, Option } from 'commander';
 import type { Io } from './io.ts';
 import type { Context } from './main.ts';
-import { docsPath, httpUrl, nonEmpty, ownerRepo, remoteName, vendorName, wholeNumber } from './option-values.ts';
+import { collect, docsPath, httpUrl, nonEmpty, ownerRepo, remoteName, vendorName, wholeNumber } from './option-values.ts';
 
 /**
  * The CLI's surface in one table: every command, its arguments and options with their help, and
@@ -131,6 +131,26 @@ export const COMMANDS: CommandSpec[] = [
       'request; without it, the body is printed. A failed pr leaves the connector folder as it was.',
     options: () => [...prOptions(true), json('print {branch, commit, base, body, signed, pull_request} as JSON on stdout')],
     load: () => import('../commands/pr.ts'),
+  },
+  {
+    name: 'run',
+    arguments: [connectorDir()],
+    summary: 'run a proved connector against the live API, with a credential you provide',
+    description:
+      'Runs a proved connector against the live API — test it against a non-production endpoint first — in\n' +
+      'the same sandbox and egress gate as the proof. The credential is read from the environment variable\n' +
+      'you name and added at the gate for the base URL\'s exact origin only; it never enters the connector,\n' +
+      'the records, the report or the logs. https, or plain http to a loopback test server only.\n' +
+      'Exits 0 when every stream saw its whole list, 28 when one did not, 29 when the credential was refused.',
+    options: () => [
+      new Option('--credential-env <var>', 'required: the environment variable holding the credential (scheme=VAR for each of several schemes)').argParser(collect(nonEmpty)).makeOptionMandatory(),
+      new Option('--base-url <url>', 'the API\'s base URL (default: the plan\'s, placeholders from --tenant)').argParser(nonEmpty),
+      new Option('--tenant <name=value>', 'a value for a {placeholder} of the base URL or the paths (repeatable)').argParser(collect(nonEmpty)),
+      new Option('--out <file>', 'write the records as JSON lines (written whole when the run ends)').argParser(nonEmpty),
+      new Option('--report <file>', 'write the run report as JSON').argParser(nonEmpty),
+      json('print the run report as JSON on stdout'),
+    ],
+    load: () => import('../commands/run.ts'),
   },
   {
     name: 'verify',

@@ -65,3 +65,8 @@ export function docsPath(value: string): string {
   }
   return nonEmpty(value);
 }
+
+/** A repeatable option: each value parsed by `parse` and collected in order. */
+export function collect(parse: (value: string) => string): (value: string, previous: string[] | undefined) => string[] {
+  return (value, previous) => [...(previous ?? []), parse(value)];
+}

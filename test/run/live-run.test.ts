@@ -1,0 +1,134 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { captureIo } from '../../agent/cli/io.ts';
+import { main } from '../../agent/cli/main.ts';
+import { REPO_ROOT } from '../helpers/vendor-docs.ts';
+
+/**
+ * `fetchwright run` (issue 9, first step): a proved connector against a live HTTP server on
+ * loopback, with a credential from the environment. Every identity comes back once, the
+ * credential reaches the server and nothing else, and an incomplete or refused run says so with
+ * its own exit code.
+ */
+
+const TOKEN = 'fw-live-test-token-7c1d2e9a4b';
+const root = mkdtempSync(path.join(os.tmpdir(), 'fetchwright-live-'));
+const connector = path.join(root, 'connectors', 'jupyterhub');
+const USERS = Array.from({ length: 150 }, (_, i) => ({ name: `user${i}`, kind: 'user', admin: i === 0, roles: ['user'], groups: [], created: '2024-01-01T00:00:00Z', last_activity: null, servers: {} }));
+const GROUPS = [{ name: 'staff', kind: 'group', users: ['user1'], roles: [] }];
+const SERVICES = [{ name: 'announcer', kind: 'service', admin: false, roles: [], url: null, prefix: '/services/announcer/', command: null, pid: 0, info: {} }];
+const tokensOf = (user: string) => [{ id: `a${user}`, kind: 'api_token', user, scopes: ['read:users'], roles: [], note: 'cli', created: '2024-01-01T00:00:00Z', last_activity: null, expires_at: null, oauth_client: 'JupyterHub' }];
+
+interface Seen {
+  auth: (string | undefined)[];
+  methods: string[];
+}
+
+/** A JupyterHub-like API on 127.0.0.1: token auth, offset/limit paging; `servicesAsMap` answers /services as JupyterHub 3.0 really does. */
+async function hub(opts: { servicesAsMap?: boolean } = {}): Promise<{ url: string; seen: Seen; server: Server }> {
+  const seen: Seen = { auth: [], methods: [] };
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    seen.auth.push(req.headers.authorization);
+    seen.methods.push(req.method ?? '');
+    const url = new URL(req.url ?? '/', 'http://x');
+    const send = (status: number, body: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body));
+    };
+    if (req.headers.authorization !== `token ${TOKEN}`) return send(403, { status: 403, message: 'Forbidden' });
+    const offset = Number(url.searchParams.get('offset') ?? 0);
+    const limit = Number(url.searchParams.get('limit') ?? 200);
+    const page = <T>(all: T[]) => all.slice(offset, offset + limit);
+    const p = url.pathname.replace(/^\/hub\/api/, '');
+    if (p === '/users') return send(200, page(USERS));
+    if (p === '/groups') return send(200, page(GROUPS));
+    if (p === '/services') return send(200, opts.servicesAsMap ? Object.fromEntries(SERVICES.map((s) => [s.name, s])) : SERVICES);
+    const tokens = /^\/users\/([^/]+)\/tokens$/.exec(p);
+    if (tokens) return send(200, tokensOf(decodeURIComponent(tokens[1]!)));
+    send(404, { status: 404, message: 'Not Found' });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hub/api`, seen, server };
+}
+
+const servers: Server[] = [];
+afterAll(async () => {
+  for (const s of servers) await new Promise((resolve) => s.close(resolve));
+});
+
+beforeAll(async () => {
+  const io = captureIo();
+  const code = await main(['generate', path.join(REPO_ROOT, 'examples/jupyterhub'), '--out', path.join(root, 'connectors')], io, { ...process.env, FETCHWRIGHT_STATE_DIR: path.join(root, 'state') });
+  if (code !== 0) throw new Error(`generate failed: ${io.err()}`);
+}, 120_000);
+
+async function live(args: string[], env: Record<string, string> = {}) {
+  const io = captureIo();
+  const code = await main(['run', connector, ...args], io, { ...process.env, FETCHWRIGHT_STATE_DIR: path.join(root, 'state'), HUB_API_TOKEN: TOKEN, ...env });
+  return { code, out: io.out(), err: io.err() };
+}
+
+describe('fetchwright run against a live server', () => {
+  it('every identity once, only GETs, the credential sent to the server and written nowhere', async () => {
+    const h = await hub();
+    servers.push(h.server);
+    const out = path.join(root, 'records.jsonl');
+    const report = path.join(root, 'report.json');
+    const r = await live(['--base-url', h.url, '--credential-env', 'HUB_API_TOKEN', '--out', out, '--report', report]);
+    expect(r.code, r.err + r.out).toBe(0);
+    expect(r.out).toMatch(/jupyterhub: COMPLETE — live run against http:\/\/127\.0\.0\.1:\d+\/hub\/api/);
+    const records = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; kind?: string; id?: string });
+    const ids = (kind: string) => records.filter((x) => x.type === 'identity' && x.kind === kind).map((x) => x.id);
+    expect(new Set(ids('human'))).toEqual(new Set(USERS.map((u) => u.name)));
+    expect(ids('human')).toHaveLength(USERS.length);
+    expect(ids('group')).toEqual(['staff']);
+    expect(ids('service_account')).toEqual(['announcer']);
+    expect(ids('token')).toHaveLength(USERS.length);
+    expect(new Set(h.seen.methods)).toEqual(new Set(['GET']));
+    expect(h.seen.auth.every((a) => a === `token ${TOKEN}`)).toBe(true);
+    // The credential is nowhere but on the wire.
+    const written = [readFileSync(out, 'utf8'), readFileSync(report, 'utf8'), r.out, r.err, readFileSync(path.join(root, 'state', 'audit.jsonl'), 'utf8')];
+    for (const text of written) expect(text).not.toContain(TOKEN);
+    expect(JSON.parse(readFileSync(report, 'utf8'))).toMatchObject({ complete: true, auth_refused: false });
+    expect(readdirSync(root).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+  }, 60_000);
+
+  it('a list in another shape than the docs (services as a map): incomplete, exit 28, saying why', async () => {
+    const h = await hub({ servicesAsMap: true });
+    servers.push(h.server);
+    const r = await live(['--base-url', h.url, '--credential-env', 'HUB_API_TOKEN', '--json']);
+    expect(r.code, r.err).toBe(28);
+    const report = JSON.parse(r.out) as { complete: boolean; streams: { name: string; complete: boolean; findings: { id: string }[] }[] };
+    expect(report.complete).toBe(false);
+    const services = report.streams.find((s) => s.name === 'services')!;
+    expect(services.complete).toBe(false);
+    expect(services.findings.map((f) => f.id)).toContain('items-path-not-a-list');
+    expect(report.streams.find((s) => s.name === 'users')!.complete).toBe(true);
+  }, 60_000);
+
+  it('a credential the API refuses: exit 29', async () => {
+    const h = await hub();
+    servers.push(h.server);
+    const r = await live(['--base-url', h.url, '--credential-env', 'HUB_API_TOKEN'], { HUB_API_TOKEN: 'fw-wrong-token-0000000000' });
+    expect(r.code, r.out + r.err).toBe(29);
+    expect(r.out).toMatch(/AUTH REFUSED/);
+  }, 60_000);
+
+  it('refused before any request: plain http to a non-loopback host, a missing credential variable, no --credential-env', async () => {
+    const h = await hub();
+    servers.push(h.server);
+    const http = await live(['--base-url', 'http://hub.example.test/hub/api', '--credential-env', 'HUB_API_TOKEN']);
+    expect(http.code).toBe(2);
+    expect(http.err).toMatch(/plain http is allowed only to a loopback test server/);
+    const unset = await live(['--base-url', h.url, '--credential-env', 'NO_SUCH_VAR_FW']);
+    expect(unset.code).toBe(2);
+    expect(unset.err).toMatch(/the environment variable NO_SUCH_VAR_FW is not set/);
+    expect((await live(['--base-url', h.url])).code).toBe(2);
+    expect(h.seen.methods).toEqual([]);
+    expect(existsSync(path.join(root, 'never.jsonl'))).toBe(false);
+  }, 60_000);
+});
