@@ -31,7 +31,7 @@ export async function run([dir]: string[], opts: RunOptions, io: Io, ctx: Contex
   // The credential is redacted from everything this run prints or records, whatever its variable's name.
   const redactor = ctx.redactor.with(Object.values(credentials));
   ctx.interrupts.describe = () => `nothing was written${opts.out ? ` (${opts.out} is written only when the run ends)` : ''}`;
-  const report = await runLive({ dir: dir!, ...(opts.baseUrl ? { baseUrl: opts.baseUrl } : {}), credentials, tenant, ...(opts.out ? { outFile: opts.out } : {}), onLog: (line) => io.stderr.write(`${redactor.text(line)}\n`) });
+  const report = await runLive({ dir: dir!, ...(opts.baseUrl ? { baseUrl: opts.baseUrl } : {}), credentials, tenant, ...(opts.out ? { outFile: opts.out } : {}), onLog: (line) => io.stderr.write(`${redactor.text(line)}\n`), onCleanup: (cleanup) => (cleanup ? (ctx.interrupts.cleanup = cleanup) : delete ctx.interrupts.cleanup) });
   const safe = redactor.value(report);
   ctx.audit.record('run', safe.complete ? 'ok' : 'fail', {}, { dir, base_url: safe.base_url, complete: safe.complete, streams: safe.streams.map((s) => ({ name: s.name, complete: s.complete, records: s.records })), calls: safe.calls });
   if (opts.report) await writeFileAtomic(opts.report, `${JSON.stringify(safe, null, 2)}\n`, '--report');

@@ -31,6 +31,8 @@ export interface LiveRunOptions {
   /** Where the records go, as JSON lines (written whole: a temporary file renamed at the end). */
   outFile?: string;
   onLog?: (line: string) => void;
+  /** Given the synchronous removal of the temporary records file, for a signal handler (Ctrl-C). */
+  onCleanup?: (cleanup: (() => void) | undefined) => void;
 }
 
 export interface LiveRunReport {
@@ -65,6 +67,7 @@ export async function runLive(o: LiveRunOptions): Promise<LiveRunReport> {
 
   const origin = base.origin;
   const sink = o.outFile ? openSink(o.outFile) : undefined;
+  o.onCleanup?.(sink ? () => sink.abandon() : undefined);
   const byKind: Record<string, number> = {};
   let run: RunRecord | undefined;
   const input: RunInput = { base_url: base.href.replace(/\/$/, ''), tenant_variables: tenantVariables, max_pages_per_stream: 10_000, max_records: LIVE_LIMITS.maxRecords, retry: { max_attempts: 5, base_delay_ms: 500, max_delay_ms: 30_000 } };
@@ -98,11 +101,13 @@ export async function runLive(o: LiveRunOptions): Promise<LiveRunReport> {
     });
   } catch (e) {
     sink?.abandon();
+    o.onCleanup?.(undefined);
     throw e;
   }
   const streams = (run?.streams ?? []).map((s) => ({ name: s.name, kind: c.plan.streams.find((p) => p.name === s.name)?.kind ?? '?', complete: s.complete, records: s.records, pages: s.pages, requests: s.requests, retries: s.retries, error: s.error, findings: s.findings }));
   const complete = result.ok && !!run?.complete && streams.length === c.plan.streams.length && streams.every((s) => s.complete);
   sink?.finish();
+  o.onCleanup?.(undefined);
   return {
     vendor: c.plan.vendor,
     base_url: input.base_url,

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -6,6 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureIo } from '../../agent/cli/io.ts';
 import { main } from '../../agent/cli/main.ts';
+import { shellStatus } from '../helpers/exit-status.ts';
 import { REPO_ROOT } from '../helpers/vendor-docs.ts';
 
 /**
@@ -29,7 +31,7 @@ interface Seen {
 }
 
 /** A JupyterHub-like API on 127.0.0.1: token auth, offset/limit paging; `servicesAsMap` answers /services as JupyterHub 3.0 really does. */
-async function hub(opts: { servicesAsMap?: boolean } = {}): Promise<{ url: string; seen: Seen; server: Server }> {
+async function hub(opts: { servicesAsMap?: boolean; stallOn?: string; onStall?: () => void } = {}): Promise<{ url: string; seen: Seen; server: Server }> {
   const seen: Seen = { auth: [], methods: [] };
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     seen.auth.push(req.headers.authorization);
@@ -44,6 +46,7 @@ async function hub(opts: { servicesAsMap?: boolean } = {}): Promise<{ url: strin
     const limit = Number(url.searchParams.get('limit') ?? 200);
     const page = <T>(all: T[]) => all.slice(offset, offset + limit);
     const p = url.pathname.replace(/^\/hub\/api/, '');
+    if (p === opts.stallOn) return void opts.onStall?.();
     if (p === '/users') return send(200, page(USERS));
     if (p === '/groups') return send(200, page(GROUPS));
     if (p === '/services') return send(200, opts.servicesAsMap ? Object.fromEntries(SERVICES.map((s) => [s.name, s])) : SERVICES);
@@ -130,5 +133,25 @@ describe('fetchwright run against a live server', () => {
     expect((await live(['--base-url', h.url])).code).toBe(2);
     expect(h.seen.methods).toEqual([]);
     expect(existsSync(path.join(root, 'never.jsonl'))).toBe(false);
+  }, 60_000);
+
+  it('Ctrl-C mid-run: exit 130, and no records file, whole or partial, is left', async () => {
+    const outDir = mkdtempSync(path.join(root, 'interrupted-'));
+    let stalled: () => void = () => undefined;
+    const reached = new Promise<void>((resolve) => (stalled = resolve));
+    const h = await hub({ stallOn: '/groups', onStall: () => stalled() });
+    servers.push(h.server);
+    const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin/fetchwright.js'), 'run', connector, '--base-url', h.url, '--credential-env', 'HUB_API_TOKEN', '--out', path.join(outDir, 'records.jsonl')], {
+      env: { ...process.env, FETCHWRIGHT_STATE_DIR: path.join(root, 'state'), HUB_API_TOKEN: TOKEN },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+    await reached;
+    child.kill('SIGINT');
+    const status = await new Promise<number | null>((resolve) => child.on('close', (code, signal) => resolve(shellStatus(code, signal))));
+    expect(status, stderr).toBe(130);
+    expect(stderr).toMatch(/interrupted by SIGINT: nothing was written/);
+    expect(readdirSync(outDir)).toEqual([]);
   }, 60_000);
 });
