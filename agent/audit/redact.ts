@@ -35,9 +35,18 @@ export class Redactor {
     return out;
   }
 
-  /** A JSON value with every string redacted (keys included). */
+  /**
+   * A JSON value with every string redacted (keys included), one string at a time: a pattern never
+   * spans two strings or the JSON between them, and a replacement never splits an escape sequence.
+   */
   value<T>(input: T): T {
-    return JSON.parse(this.text(JSON.stringify(input))) as T;
+    const walk = (v: unknown): unknown => {
+      if (typeof v === 'string') return this.text(v);
+      if (Array.isArray(v)) return v.map(walk);
+      if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [this.text(k), walk(x)]));
+      return v;
+    };
+    return walk(JSON.parse(JSON.stringify(input))) as T;
   }
 }
 

@@ -3,7 +3,7 @@ import type { Context } from '../cli/main.ts';
 import { writeFileAtomic } from '../cli/write-file.ts';
 import { count } from '../english.ts';
 import { EXIT, FetchwrightError } from '../errors.ts';
-import { checkOutputFile } from '../output-dir.ts';
+import { checkOutputFile, isWithin, realPathOf } from '../output-dir.ts';
 import { runLive, type LiveRunReport } from '../run/live-run.ts';
 
 /** `fetchwright run`'s options, as commander parses them (agent/cli/command-table.ts). */
@@ -24,8 +24,12 @@ export interface RunOptions {
  * the API refused the credential.
  */
 export async function run([dir]: string[], opts: RunOptions, io: Io, ctx: Context): Promise<number> {
-  if (opts.out) checkOutputFile(opts.out);
-  if (opts.report) checkOutputFile(opts.report, '--report');
+  for (const [flag, file] of [['--out', opts.out], ['--report', opts.report]] as const) {
+    if (!file) continue;
+    checkOutputFile(file, flag);
+    if (isWithin(file, dir!)) throw new FetchwrightError('usage', `${flag} ${file} is inside the connector folder ${dir}`, { hint: 'Write it elsewhere: the connector folder holds only what its proof and change record cover.' });
+  }
+  if (opts.out && opts.report && realPathOf(opts.out) === realPathOf(opts.report)) throw new FetchwrightError('usage', '--out and --report name the same file', { hint: 'Give each its own file.' });
   const credentials = credentialsFrom(opts.credentialEnv, ctx.env);
   const tenant = pairs(opts.tenant ?? [], '--tenant');
   // The credential is redacted from everything this run prints or records, whatever its variable's name.

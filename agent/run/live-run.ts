@@ -8,6 +8,7 @@ import { OutputRecord, type RunRecord } from '../../templates/canonical.ts';
 import type { RunInput } from '../../templates/runtime/contract.ts';
 import { FetchwrightError } from '../errors.ts';
 import { readConnectorDir } from '../generate/connector-dir.ts';
+import { ensureDir } from '../output-dir.ts';
 import { sha256 } from '../hash.ts';
 import type { ConnectorPlan } from '../plan/connector-plan.ts';
 import { compileFetcher } from '../render/compile-fetcher.ts';
@@ -50,6 +51,9 @@ export interface LiveRunReport {
   out: string | null;
 }
 
+/** How long one request may take, connection to last byte (ms): a server that never answers fails the request, not the run's clock. */
+const REQUEST_TIMEOUT_MS = 60_000;
+
 /** Limits of a live run: as validation's, with the time a real API needs. */
 export const LIVE_LIMITS = { memoryMb: 128, cpuMs: 120_000, wallMs: 30 * 60_000, maxRecords: 1_000_000 };
 
@@ -85,7 +89,7 @@ export async function runLive(o: LiveRunOptions): Promise<LiveRunReport> {
         // The credential goes only to the exact origin (scheme, host, port) of the base URL.
         injectAuth: (url) => (url.origin === origin ? headers : {}),
         injectQuery: (url) => (url.origin === origin ? query : {}),
-        fetchImpl: (request) => (new URL(request.url).origin === origin ? fetch(request, { redirect: 'manual' }) : Promise.reject(new Error(`refused: ${new URL(request.url).origin} is not the run's origin ${origin}`))),
+        fetchImpl: (request) => (new URL(request.url).origin === origin ? fetch(request, { redirect: 'manual', signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) }) : Promise.reject(new Error(`refused: ${new URL(request.url).origin} is not the run's origin ${origin}`))),
       },
       onRecord: (record) => {
         const parsed = OutputRecord.safeParse(record);
@@ -121,6 +125,9 @@ export async function runLive(o: LiveRunOptions): Promise<LiveRunReport> {
   };
 }
 
+/** Shorter credentials are refused: the scrubbers cannot tell them from ordinary text. */
+const MIN_CREDENTIAL_LENGTH = 8;
+
 /** Loopback hosts, where plain http is allowed (a test server on this machine). */
 function isLoopback(hostname: string): boolean {
   const h = hostname.replace(/^\[|\]$/g, '');
@@ -149,6 +156,7 @@ export function liveBaseUrl(plan: ConnectorPlan, override: string | undefined, t
   } catch {
     throw new FetchwrightError('usage', `--base-url ${text} is not a URL`, { hint: 'e.g. --base-url https://hub.example.com/hub/api' });
   }
+  if (url.search || url.hash) throw new FetchwrightError('usage', `the base URL ${url.origin}${url.pathname} must have no query or fragment`, { hint: 'The connector appends each list\'s path to the base URL: give it without ?… or #….' });
   if (url.username || url.password) throw new FetchwrightError('usage', 'the base URL holds a user name or password', { hint: 'Give the credential with --credential-env, never in the URL.' });
   if (url.protocol === 'http:' && !isLoopback(url.hostname)) throw new FetchwrightError('usage', `plain http is allowed only to a loopback test server, not ${url.host}`, { hint: 'Use https:// for a real API: the credential never travels unencrypted.' });
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new FetchwrightError('usage', `the base URL must be https (or http to a loopback test server), not ${url.protocol}`);
@@ -175,6 +183,9 @@ function credentialPlacement(plan: ConnectorPlan, credentials: Record<string, st
   for (const cred of plan.auth.credentials) {
     // `--credential-env VAR` (key `*`) names the credential of a plan with one scheme.
     const secret = credentials[cred.scheme] ?? (schemes.size === 1 ? credentials['*'] : undefined);
+    if (secret !== undefined && secret.length < MIN_CREDENTIAL_LENGTH) {
+      throw new FetchwrightError('usage', `the credential for the ${cred.scheme} scheme is shorter than ${MIN_CREDENTIAL_LENGTH} characters`, { hint: 'A value that short cannot be told apart from ordinary text, so it could not be kept out of the records and logs: use a real token.' });
+    }
     if (secret === undefined) throw new FetchwrightError('usage', `no credential given for the ${cred.scheme} scheme`, { hint: `Give --credential-env ${plan.auth.credentials.length > 1 ? `${cred.scheme}=` : ''}VAR, naming an environment variable that holds it.` });
     const value = /^basic\s/i.test(cred.prefix) && secret.includes(':') ? Buffer.from(secret, 'utf8').toString('base64') : secret;
     (cred.in === 'query' ? query : headers)[cred.name] = `${cred.prefix}${value}`;
@@ -184,6 +195,7 @@ function credentialPlacement(plan: ConnectorPlan, credentials: Record<string, st
 
 /** Records as JSON lines into a temporary file beside `file`, renamed into place at the end (or removed). */
 function openSink(file: string): { write: (line: string) => void; finish: () => void; abandon: () => void } {
+  ensureDir(path.dirname(path.resolve(file)));
   const tmp = `${path.resolve(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   const fd = openSync(tmp, 'wx', 0o600);
   let open = true;

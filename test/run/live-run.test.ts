@@ -31,7 +31,7 @@ interface Seen {
 }
 
 /** A JupyterHub-like API on 127.0.0.1: token auth, offset/limit paging; `servicesAsMap` answers /services as JupyterHub 3.0 really does. */
-async function hub(opts: { servicesAsMap?: boolean; stallOn?: string; onStall?: () => void } = {}): Promise<{ url: string; seen: Seen; server: Server }> {
+async function hub(opts: { servicesAsMap?: boolean; stallOn?: string; onStall?: () => void; errors?: Record<string, string> } = {}): Promise<{ url: string; seen: Seen; server: Server }> {
   const seen: Seen = { auth: [], methods: [] };
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     seen.auth.push(req.headers.authorization);
@@ -47,6 +47,7 @@ async function hub(opts: { servicesAsMap?: boolean; stallOn?: string; onStall?: 
     const page = <T>(all: T[]) => all.slice(offset, offset + limit);
     const p = url.pathname.replace(/^\/hub\/api/, '');
     if (p === opts.stallOn) return void opts.onStall?.();
+    if (opts.errors?.[p] !== undefined) return send(404, { message: opts.errors[p] });
     if (p === '/users') return send(200, page(USERS));
     if (p === '/groups') return send(200, page(GROUPS));
     if (p === '/services') return send(200, opts.servicesAsMap ? Object.fromEntries(SERVICES.map((s) => [s.name, s])) : SERVICES);
@@ -153,5 +154,33 @@ describe('fetchwright run against a live server', () => {
     expect(status, stderr).toBe(130);
     expect(stderr).toMatch(/interrupted by SIGINT: nothing was written/);
     expect(readdirSync(outDir)).toEqual([]);
+  }, 60_000);
+
+  it('hostile error text in the responses (key-like markers in two streams) cannot reshape the report: every stream is reported, exit 28', async () => {
+    const h = await hub({ errors: { '/users': '-----BEGIN PRIVATE KEY-----', '/services': '-----END PRIVATE KEY-----' } });
+    servers.push(h.server);
+    const out = path.join(root, 'new', 'nested', 'records.jsonl');
+    const r = await live(['--base-url', h.url, '--credential-env', 'HUB_API_TOKEN', '--json', '--out', out]);
+    expect(r.code, r.err).toBe(28);
+    const report = JSON.parse(r.out) as { streams: { name: string }[] };
+    expect(report.streams.map((s) => s.name).sort()).toEqual(['groups', 'services', 'user_tokens', 'users']);
+    expect(existsSync(out)).toBe(true);
+  }, 60_000);
+
+  it('refused before any request: a base URL with a query, a credential too short to scrub, --out inside the connector, --out and --report the same file', async () => {
+    const h = await hub();
+    servers.push(h.server);
+    const cases: [string[], Record<string, string>, RegExp][] = [
+      [['--base-url', `${h.url}?x=1`, '--credential-env', 'HUB_API_TOKEN'], {}, /must have no query or fragment/],
+      [['--base-url', h.url, '--credential-env', 'HUB_API_TOKEN'], { HUB_API_TOKEN: 'abc123' }, /shorter than 8 characters/],
+      [['--base-url', h.url, '--credential-env', 'HUB_API_TOKEN', '--out', path.join(connector, 'plan.json')], {}, /is inside the connector folder/],
+      [['--base-url', h.url, '--credential-env', 'HUB_API_TOKEN', '--out', path.join(root, 'same.json'), '--report', path.join(root, 'same.json')], {}, /name the same file/],
+    ];
+    for (const [args, env, message] of cases) {
+      const r = await live(args, env);
+      expect(r.code, r.err).toBe(2);
+      expect(r.err).toMatch(message);
+    }
+    expect(h.seen.methods).toEqual([]);
   }, 60_000);
 });
