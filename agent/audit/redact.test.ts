@@ -8,9 +8,11 @@ describe('Redactor.value', () => {
     expect(new Redactor([]).value(value)).toEqual(value);
   });
 
-  it('a secret right after an escape sequence is replaced without breaking the JSON', () => {
-    const secret = 'bcdef0123456789abcdef';
-    const value = { message: `\u001a${secret}`, [`key-${secret}`]: 1 };
-    expect(new Redactor([secret]).value(value)).toEqual({ message: '\u001a[REDACTED]', 'key-[REDACTED]': 1 });
+  it('a secret whose first character completes a JSON escape (\\u001a + the rest) does not break the value', () => {
+    const secret = 'abcdef0123456789abcdef';
+    // The server echoed U+001A followed by the credential without its first character: as JSON text
+    // that reads `\u001abcdef…`, the whole credential, straddling the escape.
+    const value = { message: `\u001a${secret.slice(1)}`, [`key-${secret}`]: 1 };
+    expect(new Redactor([secret]).value(value)).toEqual({ message: `\u001a${secret.slice(1)}`, 'key-[REDACTED]': 1 });
   });
 });

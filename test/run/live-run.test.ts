@@ -31,7 +31,7 @@ interface Seen {
 }
 
 /** A JupyterHub-like API on 127.0.0.1: token auth, offset/limit paging; `servicesAsMap` answers /services as JupyterHub 3.0 really does. */
-async function hub(opts: { servicesAsMap?: boolean; stallOn?: string; onStall?: () => void; errors?: Record<string, string> } = {}): Promise<{ url: string; seen: Seen; server: Server }> {
+async function hub(opts: { servicesAsMap?: boolean; stallOn?: string; onStall?: () => void; errors?: Record<string, string>; redirects?: Record<string, string> } = {}): Promise<{ url: string; seen: Seen; server: Server }> {
   const seen: Seen = { auth: [], methods: [] };
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     seen.auth.push(req.headers.authorization);
@@ -48,6 +48,10 @@ async function hub(opts: { servicesAsMap?: boolean; stallOn?: string; onStall?: 
     const p = url.pathname.replace(/^\/hub\/api/, '');
     if (p === opts.stallOn) return void opts.onStall?.();
     if (opts.errors?.[p] !== undefined) return send(404, { message: opts.errors[p] });
+    if (opts.redirects?.[p] !== undefined) {
+      res.writeHead(302, { location: opts.redirects[p] });
+      return void res.end();
+    }
     if (p === '/users') return send(200, page(USERS));
     if (p === '/groups') return send(200, page(GROUPS));
     if (p === '/services') return send(200, opts.servicesAsMap ? Object.fromEntries(SERVICES.map((s) => [s.name, s])) : SERVICES);
@@ -182,5 +186,18 @@ describe('fetchwright run against a live server', () => {
       expect(r.err).toMatch(message);
     }
     expect(h.seen.methods).toEqual([]);
+  }, 60_000);
+
+  it('a redirect to another port on the same host: not followed, the credential never reaches it, the stream incomplete', async () => {
+    const other = await hub();
+    servers.push(other.server);
+    const h = await hub({ redirects: { '/groups': `${other.url}/groups` } });
+    servers.push(h.server);
+    const r = await live(['--base-url', h.url, '--credential-env', 'HUB_API_TOKEN', '--json']);
+    expect(r.code, r.err).toBe(28);
+    expect(other.seen.auth).toEqual([]);
+    const report = JSON.parse(r.out) as { streams: { name: string; complete: boolean }[] };
+    expect(report.streams.find((s) => s.name === 'groups')!.complete).toBe(false);
+    expect(report.streams.find((s) => s.name === 'users')!.complete).toBe(true);
   }, 60_000);
 });
