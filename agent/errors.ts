@@ -38,6 +38,7 @@ export const EXIT_CODES = {
   nodeTooOld: { code: 27, meaning: 'Node is older than 24: install Node 24 or newer' },
   runIncomplete: { code: 28, meaning: 'run: a stream did not see its whole list (the report says why); a missing identity must not be taken as deprovisioned' },
   authRefused: { code: 29, meaning: 'run: the API refused the credential (401/403)' },
+  runDrift: { code: 30, meaning: 'run: the live API answered in a shape the connector does not read (drift, classified in the report); regenerate with --observed' },
   interrupted: { code: 130, meaning: 'interrupted by Ctrl-C (SIGINT): the line on stderr says what is on disk; nothing is left half-written (for mock, Ctrl-C is its normal stop: exit 0)' },
   pipeClosed: { code: 141, meaning: 'the reader of the output closed the pipe (e.g. | head): output stopped early' },
   terminated: { code: 143, meaning: 'terminated by SIGTERM: as for 130' },
