@@ -75,7 +75,9 @@ export type ErrorCode =
   | 'github-failed'
   | 'evidence-not-in-docs'
   | 'connector-dir-has-user-files'
-  | 'several-apis';
+  | 'several-apis'
+  | 'auth-refused'
+  | 'token-endpoint-failed';
 
 const EXIT_BY_CODE: Record<ErrorCode, number> = {
   usage: EXIT.usage,
@@ -104,6 +106,9 @@ const EXIT_BY_CODE: Record<ErrorCode, number> = {
   'evidence-not-in-docs': EXIT.evidenceNotInDocs,
   'connector-dir-has-user-files': EXIT.connectorDirHasUserFiles,
   'several-apis': EXIT.severalApis,
+  // run: the OAuth 2 token endpoint refused the client (RFC 6749 §5.2), or could not issue a usable token.
+  'auth-refused': EXIT.authRefused,
+  'token-endpoint-failed': EXIT.runIncomplete,
 };
 
 /** Every error code, each with the exit code it ends a run with. */

@@ -9,8 +9,10 @@ import { fitLines } from '../agent/cli/fit-lines.ts';
  * `npm run bench`: figures against targets (bench/targets.ts), judged on every row. Ingest + plan
  * wall time and peak memory per real vendor description (each in a fresh process): under 2 s and
  * 300 MB each; generate per description: under 10 s each; sandbox throughput: at least 50,000
- * mapped records/s. Each judged row says `met` or `not met`, each target gets a summary line over
- * all its rows, and the run ends with the list of targets. It exits 0 either way: figures to read.
+ * mapped records/s; a live run's host memory: flat in the number of records (200,000 against
+ * 20,000, bench/live-run-bench.ts), with the live run's throughput as a figure. Each judged row says
+ * `met` or `not met`, each target gets a summary line over all its rows, and the run ends with the
+ * list of targets. It exits 0 either way: figures to read.
  */
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -126,6 +128,22 @@ for (const [k, v] of Object.entries(throughput)) console.log(`  ${k}: ${v}${k ==
 const throughputVerdict = judgeTarget(TARGETS.throughput, [throughputJudged]);
 verdicts.push(throughputVerdict);
 console.log(`\n${fitLines(throughputVerdict.line, 120)}`);
+
+const { benchLiveRun } = await import('./live-run-bench.ts');
+console.log('\nlive run: runLive (fetchwright run) against a JupyterHub-like server on 127.0.0.1, each run in a process of its own');
+const live = await benchLiveRun();
+const lt = live.throughput;
+console.log(`  throughput (figure only: no target), ${lt.identities.toLocaleString('en-US')} identities (${lt.records_by_kind.human} users with a token each, groups, services):`);
+console.log(`    records written: ${lt.records} (identities and owns relationships), wall ms: ${lt.wall_ms} (sandbox start-up and every request included)`);
+console.log(`    records/s: ${lt.records_per_s}, identities/s: ${lt.identities_per_s}, host peak RSS MB: ${lt.peak_rss_mb}`);
+const { small, large } = live.memory;
+const memoryJudged = judgeRow(TARGETS.liveMemory, `${large.records.toLocaleString('en-US')} against ${small.records.toLocaleString('en-US')} records`, [live.memory.ratio]);
+console.log(`  host memory, ${small.records.toLocaleString('en-US')} records: peak RSS ${small.peak_rss_mb} MB (${small.rss_before_mb} MB before the run), peak heap ${small.peak_heap_used_mb} MB, left after GC ${small.heap_after_gc_mb ?? '?'} MB`);
+console.log(`  host memory, ${large.records.toLocaleString('en-US')} records (${live.memory.records_mb} MB of JSON lines): peak RSS ${large.peak_rss_mb} MB (${large.rss_before_mb} MB before the run), peak heap ${large.peak_heap_used_mb} MB, left after GC ${large.heap_after_gc_mb ?? '?'} MB`);
+console.log(`  peak RSS ratio ${live.memory.ratio} × — ${memoryJudged.verdict}`);
+const memoryVerdict = judgeTarget(TARGETS.liveMemory, [memoryJudged]);
+verdicts.push(memoryVerdict);
+console.log(`\n${fitLines(memoryVerdict.line, 120)}`);
 
 const missed = verdicts.filter((v) => v.verdict === 'not met').length;
 console.log(`\ntargets: ${verdicts.length - missed} of ${verdicts.length} met${missed ? `, ${missed} not met` : ''}`);

@@ -24,6 +24,13 @@ export const TARGETS = {
   plan: { name: 'ingest + plan, per spec', limits: [{ what: 'total', kind: 'below', limit: 2000, unit: 'ms' }, { what: 'peak RSS', kind: 'below', limit: 300, unit: 'MB' }] },
   generate: { name: 'generate (plan + render + sandbox proof + write), per spec', limits: [{ what: 'wall', kind: 'below', limit: 10_000, unit: 'ms' }] },
   throughput: { name: 'sandbox throughput, mapped records/s', limits: [{ what: 'mapped records/s', kind: 'at-least', limit: 50_000, unit: 'records/s' }] },
+  /**
+   * Issue 9's "flat memory": a live run whose fetcher emits ~200,000 records peaks under 1.5 × the
+   * resident memory of one that emits ~20,000. A host that kept or queued the records would grow with
+   * them (the larger run's records are ~100 MB as JSON lines, several times that as objects); one that
+   * streams them grows only by what garbage collection lets pile up between collections.
+   */
+  liveMemory: { name: 'live run host memory, flat in the number of records', limits: [{ what: 'peak RSS, 200k records ÷ 20k records', kind: 'below', limit: 1.5, unit: '×' }] },
 } as const satisfies Record<string, Target>;
 
 /** `met` or `not met`: the words every judged row and summary line uses. */

@@ -8,9 +8,11 @@ import type { Violation, ViolationKind } from './violation.ts';
  * The host side of the fetcher's only capability. Every request the isolate makes passes here: the gate
  * refuses what the policy does not allow without sending it, strips credentials the fetcher tried to
  * bring, adds the host's own auth for allowed hosts only, follows redirects only while they stay on
- * allowed hosts, caps response size and request count, and logs every attempt. Nothing it hands back —
- * a response's headers, body and URL, a refusal's message, the call log, the violations — holds a
- * credential it injected, in any encoding (see {@link SecretScrubber}): each form is `REDACTED`.
+ * allowed hosts, caps response size and request count, and logs every attempt. A host credential that
+ * expires is renewed through `prepareAuth` before a request and `renewAuth` after a 401 (one retry).
+ * Nothing it hands back — a response's headers, body and URL, a refusal's message, the call log, the
+ * violations — holds a credential it injected, in any encoding (see {@link SecretScrubber}): each form
+ * is `REDACTED`, a credential renewed mid-run included (it is learnt as it is injected).
  */
 export const EgressPolicy = z.object({
   allowedHosts: z
@@ -43,6 +45,20 @@ export interface EgressAdapters {
   injectQuery?: (url: URL) => Record<string, string>;
   /** Sends one request; defaults to the global fetch. */
   fetchImpl?: (request: Request) => Promise<Response>;
+  /**
+   * Awaited before the host's auth is added to each request (and redirect hop) to an allowed host:
+   * where a credential that expires (an OAuth 2 access token) is renewed before it is used. A
+   * rejection fails that request as a network error with a fixed message (its own may quote a secret).
+   */
+  prepareAuth?: (url: URL) => Promise<void>;
+  /**
+   * Called when an allowed host answers 401 to a request that carried the host's auth (`sent`: the
+   * header and query values the gate injected into it). Resolving true says the credential was
+   * renewed (an expired or revoked token: RFC 6750 §3.1 `invalid_token`); the gate then sends that
+   * request once more with the auth injected anew, and the fetcher sees only the second answer. Both
+   * attempts are in the call log. False or a rejection hands the 401 to the fetcher.
+   */
+  renewAuth?: (url: URL, sent: string[]) => Promise<boolean>;
 }
 export type EgressGateOptions = z.input<typeof EgressPolicy> & EgressAdapters;
 
@@ -105,6 +121,8 @@ export class EgressGate {
   readonly #injectAuth: (url: URL) => Record<string, string>;
   readonly #injectQuery: (url: URL) => Record<string, string>;
   readonly #fetchImpl: (request: Request) => Promise<Response>;
+  readonly #prepareAuth: ((url: URL) => Promise<void>) | undefined;
+  readonly #renewAuth: ((url: URL, sent: string[]) => Promise<boolean>) | undefined;
   readonly #calls: CallLogEntry[] = [];
   readonly #violations: Violation[] = [];
   /** Every credential the gate has injected in this run, to be kept out of everything it hands back. */
@@ -114,13 +132,15 @@ export class EgressGate {
   #capped = false;
 
   constructor(options: EgressGateOptions) {
-    const { injectAuth, injectQuery, fetchImpl, ...policy } = options;
+    const { injectAuth, injectQuery, fetchImpl, prepareAuth, renewAuth, ...policy } = options;
     this.#policy = EgressPolicy.parse(policy);
     this.#hosts = this.#policy.allowedHosts.map((h) => parseAllowedHost(h)!);
     this.#methods = new Set(this.#policy.allowedMethods.map((m) => m.toUpperCase()));
     this.#injectAuth = injectAuth ?? (() => ({}));
     this.#injectQuery = injectQuery ?? (() => ({}));
     this.#fetchImpl = fetchImpl ?? ((request) => globalThis.fetch(request));
+    this.#prepareAuth = prepareAuth;
+    this.#renewAuth = renewAuth;
   }
 
   /** Every attempt in `seq` order, refused ones included; no injected credential in any URL. */
@@ -180,6 +200,7 @@ export class EgressGate {
     url = this.#stripQueryCredentials(this.#stripUrlCredentials(url, seq), seq);
     this.#stripHeaders(headers, url, seq);
 
+    let renewed = false;
     for (let hop = 0; ; hop++) {
       const refusal = this.#checkPolicy(url, method, seq);
       if (refusal) return refusal;
@@ -187,6 +208,18 @@ export class EgressGate {
       const sent = await this.#send(url, method, headers, body, seq, signal);
       if (!sent.ok) return sent.reply;
       const { response, startedAt } = sent;
+
+      // A 401 to the host's own credential: renewed once (the token expired or was revoked), the request sent again.
+      if (response.status === 401 && !renewed && sent.injected.length && (await this.#renew(url, sent.injected))) {
+        renewed = true;
+        await response.body?.cancel().catch(() => {});
+        this.#log(seq, method, url, response.status, 'ok', startedAt, 0);
+        const nextSeq = this.#nextSeq();
+        if (nextSeq === undefined) return this.#refusedAfterCap();
+        seq = nextSeq;
+        hop -= 1; // a renewal is not a redirect hop
+        continue;
+      }
 
       const location = response.headers.get('location');
       if (REDIRECT_STATUSES.has(response.status) && location !== null) {
@@ -329,11 +362,13 @@ export class EgressGate {
     body: string | undefined,
     seq: number,
     signal: AbortSignal | undefined,
-  ): Promise<{ ok: true; response: Response; startedAt: number } | { ok: false; reply: FetchReply }> {
+  ): Promise<{ ok: true; response: Response; startedAt: number; injected: string[] } | { ok: false; reply: FetchReply }> {
     const startedAt = performance.now();
     const headers = new Headers(fetcherHeaders);
     let target = url;
+    let injected: string[];
     try {
+      await this.#prepareAuth?.(new URL(url.href));
       const auth = this.#authFor(url);
       for (const [name, value] of Object.entries(auth)) headers.set(name, value);
       const query = this.#injectQuery(new URL(url.href));
@@ -342,6 +377,7 @@ export class EgressGate {
         for (const [name, value] of Object.entries(query)) target.searchParams.set(name, value);
       }
       this.#scrubber.add(secretsOf(Object.values(auth), Object.values(query)));
+      injected = [...Object.values(auth), ...Object.values(query)];
     } catch {
       // The hook's own message may quote the secret it failed on: the fetcher gets a fixed one.
       this.#log(seq, method, url, null, 'network-error', startedAt, 0);
@@ -352,12 +388,22 @@ export class EgressGate {
       const request = new Request(target, { method, headers, body: body ?? null, redirect: 'manual', ...(signal ? { signal } : {}) });
       this.#sent += 1;
       const response = await this.#fetchImpl(request);
-      return { ok: true, response, startedAt };
+      return { ok: true, response, startedAt, injected };
     } catch (e) {
       this.#log(seq, method, url, null, 'network-error', startedAt, 0);
       // Scrubbed before it is cut short, so a secret at the cut cannot survive in part; `fetch` scrubs the reply again.
       const reason = e instanceof Error ? this.#scrubber.scrub(e.message.split('\n')[0]!.slice(0, 2_000)).slice(0, 200) : 'unknown error';
       return { ok: false, reply: refused('network-error', `fetch failed: ${method} ${redactUrl(url)}: ${reason}`) };
+    }
+  }
+
+  /** Whether the host renewed the credential a 401 refused; a failing hook renews nothing. */
+  async #renew(url: URL, sent: string[]): Promise<boolean> {
+    if (!this.#renewAuth) return false;
+    try {
+      return (await this.#renewAuth(new URL(url.href), sent)) === true;
+    } catch {
+      return false;
     }
   }
 

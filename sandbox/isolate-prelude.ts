@@ -131,49 +131,61 @@ export function prelude(
     return out;
   };
 
+  /** InvalidRecord for a value JSON cannot hold (`value` is not a string, boolean, finite number, null or object). */
+  const notJson = (value: unknown, parts: (string | number)[]): InvalidRecord => {
+    switch (typeof value) {
+      case 'number':
+        return new InvalidRecord(`${pathOf(parts)} is ${Str(value)}; JSON has no NaN or Infinity`);
+      case 'undefined':
+        return new InvalidRecord(`${pathOf(parts)} is undefined; use null for an unknown value`);
+      case 'bigint':
+        return new InvalidRecord(`${pathOf(parts)} is a BigInt; emit it as a string`);
+      default:
+        return new InvalidRecord(`${pathOf(parts)} is a ${typeof value}; records hold plain JSON data only`);
+    }
+  };
+
+  /** InvalidRecord for a property that threw when read. */
+  const threw = (parts: (string | number)[], key: string | number, e: unknown): InvalidRecord => {
+    parts[parts.length] = key;
+    return new InvalidRecord(`${pathOf(parts)} threw when read: ${describeError(e)}`);
+  };
+
   /**
    * A fresh copy made of null-prototype objects and arrays, or InvalidRecord naming the first
    * offending path. `parts` is the path as segments (pushed and popped), so the common case of a valid
-   * record builds no strings.
+   * record builds no strings. Each property is read once, by index over `keys()`, so what is copied is
+   * what was checked (a getter or a Proxy cannot answer differently to a second read).
    */
   const toPlain = (value: unknown, parts: (string | number)[], depth: number, ancestors: object[]): unknown => {
-    switch (typeof value) {
-      case 'string':
-      case 'boolean':
-        return value;
-      case 'number':
-        if (isFinite(value)) return value;
-        throw new InvalidRecord(`${pathOf(parts)} is ${Str(value)}; JSON has no NaN or Infinity`);
-      case 'undefined':
-        throw new InvalidRecord(`${pathOf(parts)} is undefined; use null for an unknown value`);
-      case 'bigint':
-        throw new InvalidRecord(`${pathOf(parts)} is a BigInt; emit it as a string`);
-      case 'symbol':
-      case 'function':
-        throw new InvalidRecord(`${pathOf(parts)} is a ${typeof value}; records hold plain JSON data only`);
-    }
+    const type = typeof value;
+    if (type === 'string' || type === 'boolean' || (type === 'number' && isFinite(value as number))) return value;
+    if (type !== 'object') throw notJson(value, parts);
     if (value === null) return null;
-    const obj = value as object;
+    const obj = value as Record<string | number, unknown>;
     for (let i = 0; i < ancestors.length; i++) if (ancestors[i] === obj) throw new InvalidRecord(`${pathOf(parts)} refers back to itself (a cycle)`);
     if (depth >= limits.maxDepth) throw new InvalidRecord(`${pathOf(parts)} is nested more than ${limits.maxDepth} levels deep`);
     ancestors[ancestors.length] = obj;
-    const read = (key: string | number): unknown => {
-      try {
-        return (obj as Record<string | number, unknown>)[key];
-      } catch (e) {
-        parts[parts.length] = key;
-        throw new InvalidRecord(`${pathOf(parts)} threw when read: ${describeError(e)}`);
-      }
-    };
+    const next = depth + 1;
     let out: unknown;
     if (isArray(obj)) {
       const length = obj.length;
       if (length > limits.maxRecordBytes) throw new InvalidRecord(`${pathOf(parts)} has ${length} elements, more than fit in ${limits.maxRecordBytes} bytes`);
       const arr: unknown[] = [];
       for (let i = 0; i < length; i++) {
-        const item = read(i);
+        let item: unknown;
+        try {
+          item = obj[i];
+        } catch (e) {
+          throw threw(parts, i, e);
+        }
+        const itemType = typeof item;
+        if (itemType === 'string' || itemType === 'boolean' || item === null || (itemType === 'number' && isFinite(item as number))) {
+          arr[i] = item;
+          continue;
+        }
         parts[parts.length] = i;
-        arr[i] = toPlain(item, parts, depth + 1, ancestors);
+        arr[i] = toPlain(item, parts, next, ancestors);
         parts.length -= 1;
       }
       out = arr;
@@ -183,11 +195,23 @@ export function prelude(
         throw new InvalidRecord(`${pathOf(parts)} is ${typeName(obj)}${hint(obj)}; records hold plain objects, arrays, strings, numbers, booleans and null`);
       }
       const copy = create(null) as Record<string, unknown>;
-      for (const key of keys(obj)) {
+      const names = keys(obj);
+      for (let k = 0; k < names.length; k++) {
+        const key = names[k]!;
         if (key === '__proto__') throw new InvalidRecord(`${pathOf(parts)} has a "__proto__" key`);
-        const item = read(key);
+        let item: unknown;
+        try {
+          item = obj[key];
+        } catch (e) {
+          throw threw(parts, key, e);
+        }
+        const itemType = typeof item;
+        if (itemType === 'string' || itemType === 'boolean' || item === null || (itemType === 'number' && isFinite(item as number))) {
+          copy[key] = item;
+          continue;
+        }
         parts[parts.length] = key;
-        copy[key] = toPlain(item, parts, depth + 1, ancestors);
+        copy[key] = toPlain(item, parts, next, ancestors);
         parts.length -= 1;
       }
       out = copy;
@@ -218,14 +242,19 @@ export function prelude(
   };
 
   let emitted = 0;
-  // Records leave in batches: one crossing per EMIT_BATCH records, and always before the fetcher
-  // waits on the host (fetch, sleep) or ends, so they still stream out page by page.
+  // Records leave in batches: one crossing per EMIT_BATCH records or EMIT_BATCH_CHARS of JSON,
+  // whichever comes first (so a batch stays small however large the records), and always before the
+  // fetcher waits on the host (fetch, sleep) or ends, so they still stream out page by page.
   const EMIT_BATCH = 512;
+  const EMIT_BATCH_CHARS = 1 << 20;
   const batch: string[] = [];
+  let batchChars = 0;
   const flush = (): void => {
     if (!batch.length) return;
-    hostEmit(batch.join('\n'));
+    const text = batch.join('\n');
     batch.length = 0;
+    batchChars = 0;
+    hostEmit(text);
   };
   const emit = (record: unknown): void => {
     if (failed) throw new TypeErr('emit: the run has already failed');
@@ -246,7 +275,8 @@ export function prelude(
     if (bytes > limits.maxRecordBytes) breach('invalid-record', `record #${n} is ${bytes} bytes as JSON, more than maxRecordBytes (${limits.maxRecordBytes})`);
     emitted = n;
     batch[batch.length] = json;
-    if (batch.length >= EMIT_BATCH) flush();
+    batchChars += json.length;
+    if (batch.length >= EMIT_BATCH || batchChars >= EMIT_BATCH_CHARS) flush();
   };
 
   let logged = 0;

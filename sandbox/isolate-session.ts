@@ -11,7 +11,8 @@ import type { ProcessLimits, SandboxEnd } from './sandbox-messages.ts';
  *
  * The fetch callback is fire-and-forget (the isolate does not wait for the host to take the request;
  * the answer comes back through `settle`), which halves the cost of a bridged call; emit and log are
- * synchronous, so a record is with the host before `emit` returns.
+ * synchronous, and a batch of records is handed to the port before the call that flushed it returns
+ * (the port may block while the host is behind: that is the run's flow control).
  *
  * CPU: every entry into the isolate (the top-level script, `run`, each fetch settling and the
  * continuation it wakes) gets the CPU budget still left as its timeout, and a watchdog on the
@@ -24,8 +25,8 @@ const FLUSH_TIMEOUT_MS = 250;
 export interface SessionPort {
   /** The fetcher called fetch(); answer with `session.settle(id, reply)`. */
   fetch(id: number, request: unknown): void;
-  /** A batch of records, each as JSON text, already checked by the prelude. */
-  records(json: string[]): void;
+  /** A batch of records as JSON texts joined by newlines (JSON text holds no raw newline), already checked by the prelude. May block until the host takes it. */
+  records(batch: string): void;
   log(message: string): void;
 }
 
@@ -165,7 +166,7 @@ export function startSession(init: SessionInit): Session {
             // Records cross in batches, one JSON text per line (JSON text never holds a raw newline).
             // A batch only ever holds records emitted before a failure (the prelude refuses any after),
             // so it is delivered even when it arrives after the run was finished.
-            if (typeof batch === 'string') port.records(batch.split('\n'));
+            if (typeof batch === 'string' && batch !== '') port.records(batch);
           }),
           new ivm.Callback((kind: unknown, message: unknown) => {
             if (kind === 'invalid-record') finish('invalid-record', String(message).slice(0, limits.maxMessageChars));

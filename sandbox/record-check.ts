@@ -8,7 +8,8 @@ import type { FetchedRecord } from './result.ts';
 export type RecordCheck = { ok: true; record: FetchedRecord } | { ok: false; message: string };
 
 export function checkRecord(json: string, maxBytes: number, maxDepth: number): RecordCheck {
-  const bytes = Buffer.byteLength(json, 'utf8');
+  // A UTF-16 unit is at most 3 UTF-8 bytes: count exactly only when the record could be too large.
+  const bytes = json.length * 3 <= maxBytes ? 0 : Buffer.byteLength(json, 'utf8');
   if (bytes > maxBytes) return { ok: false, message: `a record is ${bytes} bytes as JSON, more than maxRecordBytes (${maxBytes})` };
   let value: unknown;
   try {
@@ -17,14 +18,19 @@ export function checkRecord(json: string, maxBytes: number, maxDepth: number): R
     return { ok: false, message: 'a record arrived that is not valid JSON' };
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return { ok: false, message: 'a record must be a JSON object' };
-  // Iterative, so a hostile nesting cannot overflow the host's stack.
-  const stack: Array<[unknown, number]> = [[value, 1]];
-  while (stack.length > 0) {
-    const [node, depth] = stack.pop()!;
-    if (node === null || typeof node !== 'object') continue;
+  // Iterative, so a hostile nesting cannot overflow the host's stack; objects and arrays only go on it.
+  const nodes: object[] = [value];
+  const depths: number[] = [1];
+  while (nodes.length > 0) {
+    const node = nodes.pop()!;
+    const depth = depths.pop()!;
     if (depth > maxDepth) return { ok: false, message: `a record is nested more than ${maxDepth} levels deep` };
-    if (Object.hasOwn(node, '__proto__')) return { ok: false, message: 'a record has a "__proto__" key' };
-    for (const child of Object.values(node)) stack.push([child, depth + 1]);
+    if (!Array.isArray(node) && Object.hasOwn(node, '__proto__')) return { ok: false, message: 'a record has a "__proto__" key' };
+    for (const child of Object.values(node)) {
+      if (child === null || typeof child !== 'object') continue;
+      nodes.push(child as object);
+      depths.push(depth + 1);
+    }
   }
   return { ok: true, record: value as FetchedRecord };
 }

@@ -41,11 +41,16 @@ export const RunStats = z.object({
   heapBytes: z.number().int().nonnegative().optional(),
   /** Requests that went out through the gate, redirect hops included. */
   requests: z.number().int().nonnegative(),
+  /** Records the host received and accepted, in `records` or not (`keepRecords: false` keeps none). */
+  records: z.number().int().nonnegative(),
 });
 export type RunStats = z.infer<typeof RunStats>;
 
 const common = {
-  /** In emission order; on failure, the ones emitted before it. */
+  /**
+   * In emission order; on failure, the ones emitted before it. Empty when the run was started with
+   * `keepRecords: false` (records then went only to `onRecord`, and `stats.records` counts them).
+   */
   records: z.array(FetchedRecord),
   calls: z.array(CallLogEntry),
   violations: z.array(Violation),

@@ -3,7 +3,7 @@ import { EgressGate, FetchRequest, type EgressGateOptions, type FetchReply } fro
 import { MAX_MESSAGE_CHARS, MAX_RECORD_DEPTH, SandboxLimits } from './limits.ts';
 import { checkRecord } from './record-check.ts';
 import type { Failure, FailureKind, FetchedRecord, RunResult } from './result.ts';
-import type { SandboxEnd } from './sandbox-messages.ts';
+import type { SandboxEnd, SandboxMessage } from './sandbox-messages.ts';
 import { spawnSandboxProcess, type ProcessEvent, type ProcessExit } from './sandbox-process.ts';
 import type { Violation } from './violation.ts';
 
@@ -22,6 +22,13 @@ export interface RunFetcherOptions {
   egress: EgressGateOptions;
   /** Called for each record as it is emitted, in order. */
   onRecord?: (record: FetchedRecord, index: number) => void;
+  /**
+   * Keep every record in `RunResult.records` (default true: validation scores them). false: records
+   * go only to `onRecord` and the host holds none of them — its memory stays bounded whatever the
+   * number or size of the records (`stats.records` still counts them). A slow `onRecord` slows the
+   * fetcher down rather than queueing records anywhere (`record-lines.ts`).
+   */
+  keepRecords?: boolean;
   onLog?: (line: string) => void;
   /** The name stack traces and error messages give the source. */
   filename?: string;
@@ -44,10 +51,25 @@ export async function runFetcher(options: RunFetcherOptions): Promise<RunResult>
   const sleepScale = options.sleepScale ?? 1;
   if (!(sleepScale >= 0 && Number.isFinite(sleepScale))) throw new TypeError('runFetcher: sleepScale must be a finite number ≥ 0');
 
+  const keepRecords = options.keepRecords ?? true;
   const startedAt = performance.now();
   const records: FetchedRecord[] = [];
+  let received = 0;
+  /** Fetches that arrived before the records emitted ahead of them, in arrival order. */
+  const waiting: Extract<SandboxMessage, { type: 'fetch' }>[] = [];
+  /** Set once a record was refused: the run is failing, and nothing after that record counts. */
+  let recordsRefused = false;
   const logs: string[] = [];
-  const requests = new AbortController();
+  // One controller per request in flight, not one signal shared by all: every Request made with a
+  // signal adds an abort listener to it, which a long-lived shared signal would collect by the
+  // thousand (each addition walking the list: quadratic over a long live run).
+  const inFlight = new Set<AbortController>();
+  let requestsAborted = false;
+  const abortRequests = (): void => {
+    requestsAborted = true;
+    for (const controller of inFlight) controller.abort();
+    inFlight.clear();
+  };
   let startupMs = 0;
   let hostFailure: Failure | undefined;
   let end: SandboxEnd | undefined;
@@ -60,7 +82,7 @@ export async function runFetcher(options: RunFetcherOptions): Promise<RunResult>
   const stop = (kind: FailureKind, message: string): void => {
     if (over()) return;
     hostFailure = { kind, message };
-    requests.abort();
+    abortRequests();
     proc.send({ type: 'abort', kind, message });
     killTimer ??= setTimeout(() => proc.kill(), EXIT_GRACE_MS);
   };
@@ -74,11 +96,24 @@ export async function runFetcher(options: RunFetcherOptions): Promise<RunResult>
     }
   };
 
+  const refuseRecords = (message: string): void => {
+    recordsRefused = true;
+    if (end === undefined) return stop('invalid-record', message);
+    // The end overtook the record on the other channel: the refusal still fails the run.
+    hostFailure ??= { kind: 'invalid-record', message };
+  };
+
   const onFetch = (id: number, raw: unknown): void => {
     const parsed = FetchRequest.safeParse(raw);
-    const replied = parsed.success
-      ? gate.fetch(parsed.data, requests.signal)
-      : Promise.resolve<FetchReply>({ ok: false, code: 'invalid-request', message: `fetch: ${parsed.error.issues[0]?.message ?? 'invalid request'}` });
+    let replied: Promise<FetchReply>;
+    if (parsed.success) {
+      const controller = new AbortController();
+      if (requestsAborted) controller.abort();
+      else inFlight.add(controller);
+      replied = gate.fetch(parsed.data, controller.signal).finally(() => inFlight.delete(controller));
+    } else {
+      replied = Promise.resolve<FetchReply>({ ok: false, code: 'invalid-request', message: `fetch: ${parsed.error.issues[0]?.message ?? 'invalid request'}` });
+    }
     void replied.then((reply) => {
       if (over()) return;
       proc.send({ type: 'fetch-reply', id, reply });
@@ -111,20 +146,35 @@ export async function runFetcher(options: RunFetcherOptions): Promise<RunResult>
         });
         return;
       case 'fetch':
-        if (!over()) onFetch(event.id, event.request);
+        // Records cross on another channel: a fetch waits for the records emitted before it, so the
+        // caller sees them in the order the fetcher produced them (a count that never arrives leaves
+        // the request unanswered until the run's deadline).
+        if (over()) return;
+        if (event.after <= received) onFetch(event.id, event.request);
+        else waiting.push(event);
         return;
       case 'records': {
-        // Records emitted before a stop still count (they arrive before the end): only the end closes the stream.
+        // Records come on their own pipe, read to its end: those emitted before a stop (or before the
+        // end, which may overtake them on the IPC channel) still count, until one is refused.
+        const onRecord = options.onRecord;
         for (const json of event.json) {
-          if (end !== undefined) return;
-          if (records.length >= limits.maxRecords) return stop('invalid-record', `more than ${limits.maxRecords} records emitted (maxRecords)`);
+          if (recordsRefused) return;
+          if (received >= limits.maxRecords) return refuseRecords(`more than ${limits.maxRecords} records emitted (maxRecords)`);
           const checked = checkRecord(json, limits.maxRecordBytes, MAX_RECORD_DEPTH);
-          if (!checked.ok) return stop('invalid-record', `record #${records.length + 1}: ${checked.message}`);
-          records.push(checked.record);
-          if (options.onRecord) callHost(() => options.onRecord!(checked.record, records.length - 1));
+          if (!checked.ok) return refuseRecords(`record #${received + 1}: ${checked.message}`);
+          const index = received++;
+          if (keepRecords) records.push(checked.record);
+          if (onRecord) callHost(() => onRecord(checked.record, index));
+        }
+        while (waiting.length > 0 && waiting[0]!.after <= received && !over()) {
+          const next = waiting.shift()!;
+          onFetch(next.id, next.request);
         }
         return;
       }
+      case 'record-too-long':
+        if (!recordsRefused) refuseRecords(`record #${received + 1} is more than ${limits.maxRecordBytes} bytes as JSON (maxRecordBytes)`);
+        return;
       case 'log': {
         if (over() || logs.length >= limits.maxLogLines) return;
         const line = event.message.slice(0, MAX_MESSAGE_CHARS);
@@ -135,7 +185,7 @@ export async function runFetcher(options: RunFetcherOptions): Promise<RunResult>
       case 'end':
         if (end) return;
         end = event;
-        requests.abort();
+        abortRequests();
         killTimer ??= setTimeout(() => proc.kill(), EXIT_GRACE_MS);
         return;
       case 'malformed':
@@ -145,12 +195,15 @@ export async function runFetcher(options: RunFetcherOptions): Promise<RunResult>
     }
   };
 
-  const proc = spawnSandboxProcess(onEvent);
+  const proc = spawnSandboxProcess(onEvent, { maxRecordChars: limits.maxRecordBytes });
+  // Node loads its fetch implementation on first use (tens of ms): do it while the sandbox process
+  // boots, rather than on the fetcher's first request.
+  void [globalThis.Request, globalThis.Response, globalThis.Headers];
   const wallTimer = setTimeout(() => stop('wall-timeout', `the run passed its ${limits.wallMs} ms wall-clock deadline`), limits.wallMs);
   const exit = await proc.exited;
   clearTimeout(wallTimer);
   clearTimeout(killTimer);
-  requests.abort();
+  abortRequests();
   if (hostError) throw hostError.error;
 
   const violations = gate.violations;
@@ -166,6 +219,7 @@ export async function runFetcher(options: RunFetcherOptions): Promise<RunResult>
       startupMs: Math.round(startupMs),
       ...(end?.heapBytes === undefined ? {} : { heapBytes: end.heapBytes }),
       requests: gate.requestsSent,
+      records: received,
     },
   };
   return failure ? { ok: false, failure, ...common } : { ok: true, ...common };

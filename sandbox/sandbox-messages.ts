@@ -5,7 +5,9 @@ import { FailureKind } from './result.ts';
 /**
  * The IPC protocol between the host (`run-fetcher.ts`) and the sandbox process
  * (`sandbox-process-main.ts`). The host parses every message it receives: the sandbox process runs
- * untrusted code, so what it sends is data to check, like anything else crossing an edge.
+ * untrusted code, so what it sends is data to check, like anything else crossing an edge. Records
+ * do not cross here but on a pipe of their own, with flow control (`record-lines.ts`); the host
+ * parses and checks each one (`record-check.ts`).
  */
 
 /** Limits the sandbox process enforces itself (the wall clock and the egress policy stay with the host). */
@@ -30,9 +32,8 @@ const text = z.string().max(1_000_000);
 
 export const SandboxMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready') }),
-  z.object({ type: z.literal('fetch'), id: z.number().int().positive(), request: z.unknown() }),
-  /** A batch of records, each as JSON text; the host parses and checks each (`record-check.ts`). */
-  z.object({ type: z.literal('records'), json: z.array(z.string()) }),
+  /** `after`: records the sandbox process had written to the records pipe when the fetcher asked; the host reads them first. */
+  z.object({ type: z.literal('fetch'), id: z.number().int().positive(), request: z.unknown(), after: z.number().int().nonnegative() }),
   z.object({ type: z.literal('log'), message: text }),
   z.object({
     type: z.literal('end'),

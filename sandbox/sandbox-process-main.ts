@@ -1,4 +1,6 @@
+import { writeSync } from 'node:fs';
 import { startSession, type Session } from './isolate-session.ts';
+import { RECORDS_FD } from './record-lines.ts';
 import type { HostMessage, SandboxMessage } from './sandbox-messages.ts';
 
 /**
@@ -10,6 +12,10 @@ import type { HostMessage, SandboxMessage } from './sandbox-messages.ts';
  *
  * It stays light: no zod, no egress code. It answers to one host and exits when the run ends or the
  * host goes away.
+ *
+ * Records go to the host on the records pipe (`record-lines.ts`) with a blocking write: while the
+ * host is behind, the write waits, and with it the fetcher's `emit` (a synchronous call into this
+ * process) — so this process never holds more than the batch in hand.
  */
 
 /** Resident memory allowed beyond start-up: isolated-vm's cap can be overshot 2-3x by a determined allocator. */
@@ -24,6 +30,34 @@ function send(message: SandboxMessage, then?: () => void): void {
 
 let session: Session | undefined;
 
+/** Set once the records pipe refused a write (the host closed it): later batches are dropped, the host is ending the run. */
+let recordsClosed = false;
+/** Records written to the pipe so far: each fetch says how many came before it, so the host keeps the order. */
+let recordsWritten = 0;
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/** Writes one batch of records (JSON texts joined by newlines) and its final newline, blocking until the pipe takes it all. */
+function writeRecords(batch: string): void {
+  if (recordsClosed) return;
+  for (let nl = batch.indexOf('\n'); nl !== -1; nl = batch.indexOf('\n', nl + 1)) recordsWritten++;
+  recordsWritten++;
+  const bytes = Buffer.from(`${batch}\n`, 'utf8');
+  let at = 0;
+  while (at < bytes.length) {
+    try {
+      at += writeSync(RECORDS_FD, bytes, at, bytes.length - at);
+    } catch (error) {
+      // A pipe left non-blocking answers EAGAIN when full: wait a little and try again.
+      if ((error as NodeJS.ErrnoException).code === 'EAGAIN') {
+        Atomics.wait(pause, 0, 0, 1);
+        continue;
+      }
+      recordsClosed = true;
+      return;
+    }
+  }
+}
+
 function begin(message: Extract<HostMessage, { type: 'start' }>): void {
   const baselineMb = process.memoryUsage.rss() / 2 ** 20;
   const rssLimitMb = baselineMb + message.limits.memoryMb * RSS_HEADROOM_FACTOR + RSS_HEADROOM_MB;
@@ -33,8 +67,8 @@ function begin(message: Extract<HostMessage, { type: 'start' }>): void {
     filename: message.filename,
     limits: message.limits,
     port: {
-      fetch: (id, request) => send({ type: 'fetch', id, request }),
-      records: (json) => send({ type: 'records', json }),
+      fetch: (id, request) => send({ type: 'fetch', id, request, after: recordsWritten }),
+      records: writeRecords,
       log: (line) => send({ type: 'log', message: line }),
     },
   });

@@ -1,12 +1,16 @@
 import { fork } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { LineSplitter, RECORDS_FD } from './record-lines.ts';
 import { SandboxMessage, type HostMessage } from './sandbox-messages.ts';
 
 /**
  * The host's handle on one sandbox process (`sandbox-process-main.ts`): fork it, talk to it, and
- * kill it. Messages from it are parsed here; a malformed one is reported, not trusted.
+ * kill it. Messages from it are parsed here; a malformed one is reported, not trusted. Records come
+ * on their own pipe (`record-lines.ts`), read as it fills and cut into lines: the host holds at most
+ * one chunk of it and one unfinished line, however fast the fetcher emits.
  */
 
 export interface ProcessExit {
@@ -16,7 +20,18 @@ export interface ProcessExit {
   stderrTail: string;
 }
 
-export type ProcessEvent = SandboxMessage | { type: 'malformed'; detail: string };
+export type ProcessEvent =
+  | SandboxMessage
+  | { type: 'malformed'; detail: string }
+  /** Records as JSON texts, in emission order, as the records pipe delivered them. */
+  | { type: 'records'; json: string[] }
+  /** A line on the records pipe outgrew `maxRecordChars`; nothing after it is delivered. */
+  | { type: 'record-too-long'; chars: number };
+
+export interface SpawnOptions {
+  /** The longest line the records pipe may carry (a record's UTF-8 size is at least its length). */
+  maxRecordChars: number;
+}
 
 export interface SandboxProcess {
   send(message: HostMessage): void;
@@ -29,14 +44,25 @@ export interface SandboxProcess {
 const MAIN = fileURLToPath(new URL(`./sandbox-process-main${path.extname(fileURLToPath(import.meta.url))}`, import.meta.url));
 const STDERR_TAIL_CHARS = 4_096;
 
-export function spawnSandboxProcess(onEvent: (event: ProcessEvent) => void): SandboxProcess {
+export function spawnSandboxProcess(onEvent: (event: ProcessEvent) => void, options: SpawnOptions): SandboxProcess {
   const child = fork(MAIN, [], {
     execArgv: ['--no-node-snapshot'],
     env: {},
     cwd: tmpdir(),
-    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    // fd 3 is IPC; fd RECORDS_FD (4) is the records pipe.
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc', 'pipe'],
     serialization: 'json',
   });
+  const records = child.stdio[RECORDS_FD] as Readable | null | undefined;
+  const lines = new LineSplitter(options.maxRecordChars);
+  records?.setEncoding('utf8');
+  // Read to the end whatever the host makes of the records: a sandbox process blocked on a full pipe would never exit.
+  records?.on('data', (chunk: string) => {
+    const { lines: json, tooLong } = lines.push(chunk);
+    if (json.length) onEvent({ type: 'records', json });
+    if (tooLong !== undefined) onEvent({ type: 'record-too-long', chars: tooLong });
+  });
+  records?.on('error', () => {});
   let stderrTail = '';
   child.stderr?.setEncoding('utf8');
   child.stderr?.on('data', (chunk: string) => {

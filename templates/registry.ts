@@ -17,12 +17,12 @@ export interface TemplateInfo {
 }
 
 export const TEMPLATES: TemplateInfo[] = [
-  { id: 'fetchwright/contract', version: 1, file: 'runtime/contract.ts' },
+  { id: 'fetchwright/contract', version: 2, file: 'runtime/contract.ts' },
   { id: 'fetchwright/host', version: 1, file: 'runtime/host.ts' },
   { id: 'fetchwright/json-path', version: 1, file: 'runtime/json-path.ts' },
   { id: 'fetchwright/url', version: 1, file: 'runtime/url.ts' },
   { id: 'fetchwright/sha256', version: 1, file: 'runtime/sha256.ts' },
-  { id: 'fetchwright/findings', version: 2, file: 'runtime/findings.ts' },
+  { id: 'fetchwright/findings', version: 3, file: 'runtime/findings.ts' },
   { id: 'fetchwright/errors', version: 2, file: 'runtime/errors.ts' },
   { id: 'fetchwright/retry', version: 2, file: 'runtime/retry.ts' },
   { id: 'fetchwright/http', version: 4, file: 'runtime/http.ts' },
@@ -36,9 +36,9 @@ export const TEMPLATES: TemplateInfo[] = [
   { id: 'fetchwright/paginator-none', version: 5, file: 'runtime/paginators/none.ts' },
   { id: 'fetchwright/paginators', version: 2, file: 'runtime/paginators/index.ts' },
   { id: 'fetchwright/guards', version: 2, file: 'runtime/guards.ts' },
-  { id: 'fetchwright/select-records', version: 3, file: 'runtime/select-records.ts' },
+  { id: 'fetchwright/select-records', version: 4, file: 'runtime/select-records.ts' },
   { id: 'fetchwright/map-record', version: 3, file: 'runtime/map-record.ts' },
-  { id: 'fetchwright/list-stream', version: 5, file: 'runtime/read-stream.ts' },
+  { id: 'fetchwright/list-stream', version: 6, file: 'runtime/read-stream.ts' },
   { id: 'fetchwright/connector', version: 4, file: 'runtime/connector.ts' },
 ];
 

@@ -2,7 +2,7 @@ import type { ApiModel, Operation } from '../ingest/api-model.ts';
 import type { Assessment, AuthPlan, Evidence, Stream } from '../plan/connector-plan.ts';
 import { excerpt, quoted, reasoned } from '../plan/evidence.ts';
 import { successResponse } from '../plan/response-body.ts';
-import { privilegeOf } from './privilege.ts';
+import { privilegeOf, recordFieldsRead } from './privilege.ts';
 import { count } from '../english.ts';
 
 /**
@@ -18,7 +18,8 @@ type Check = Assessment['checks'][number];
 
 export interface AssessInput {
   model: ApiModel;
-  streams: (Pick<Stream, 'name' | 'pagination'> & { op: Operation; documented: boolean })[];
+  /** `mapping` and `parent` say which record fields the connector reads: the least scopes follow from them. */
+  streams: (Pick<Stream, 'name' | 'pagination'> & Partial<Pick<Stream, 'mapping' | 'parent'>> & { op: Operation; documented: boolean })[];
   auth: AuthPlan;
 }
 
@@ -102,7 +103,7 @@ export function assess({ model, streams, auth }: AssessInput): Assessment {
 
   const checks = [schemas, pagination, authCheck, errors, rate];
   const score = Math.round(checks.reduce((sum, c) => sum + c.score * WEIGHTS[c.id], 0));
-  const privilege = streams.map((s) => privilegeOf({ name: s.name, op: s.op }, model));
+  const privilege = streams.map((s) => privilegeOf({ name: s.name, op: s.op, ...(s.mapping ? { fields: recordFieldsRead({ name: s.name, mapping: s.mapping }, streams.map((x) => ({ parent: x.parent ?? null }))) } : {}) }, model));
   const adminOnly = privilege.filter((p) => p.least_scopes.length > 0 && p.least_scopes.every((s) => p.flagged.some((f) => f.scope === s && f.why === 'admin')));
 
   const reasons: string[] = [];

@@ -1,12 +1,16 @@
 import type { ApiModel, Operation } from '../ingest/api-model.ts';
 import { requirementsOf } from '../plan/detect-auth.ts';
-import type { Assessment, Evidence } from '../plan/connector-plan.ts';
+import type { Assessment, Evidence, ParentLink } from '../plan/connector-plan.ts';
 import { quoted, reasoned } from '../plan/evidence.ts';
+import { collectionNoun } from '../plan/identity-kinds.ts';
+import { fieldScopeConvention, listingScopeFor, wordsOf, type FieldScopeConvention, type ListingScope } from './scope-conventions.ts';
 
 /**
  * The least privilege each chosen operation needs, as the docs state it: OAuth 2 scopes from the
  * security requirement, scopes named in parameter prose ("Requires scope: `users:read`"), or a
- * documented role/permission extension. Admin and write powers are flagged.
+ * documented role/permission extension, and what the docs' scope conventions add or leave out
+ * (scope-conventions.ts): the scope that lists the resource, and only the field scopes that grant
+ * the fields the connector reads. Admin and write powers are flagged.
  */
 
 type Finding = Assessment['privilege'][number];
@@ -72,11 +76,81 @@ function namesOneOf(e: Evidence, scopes: string[]): boolean {
   return scopes.some((s) => e.quote === s || !!e.quote?.includes(`\`${s}\``));
 }
 
+/** A requirement scope's evidence, its reasoning saying why the scope is not asked for when the field rule left it out. */
+function explainLeftOut(e: Evidence, leftOut: Map<string, string>, op: Operation): Evidence {
+  const why = e.quote === undefined ? undefined : leftOut.get(e.quote);
+  return why ? { ...e, reasoning: `${op.id} lists ${e.quote} among the scopes that give access; not asked for: ${why}` } : e;
+}
+
+/**
+ * The top-level record fields a stream's connector reads: its mapping's paths (first segment) and
+ * the fields its child streams are filled from. Sorted, unique.
+ */
+export function recordFieldsRead(stream: { name: string; mapping: Partial<Record<string, { path: string | null }>> }, streams: { parent: Pick<ParentLink, 'stream' | 'from_field'> | null }[]): string[] {
+  const fields = Object.values(stream.mapping).flatMap((m) => (m?.path ? [m.path.split('.')[0]!] : []));
+  for (const s of streams) if (s.parent?.stream === stream.name) fields.push(s.parent.from_field.split('.')[0]!);
+  return [...new Set(fields)].sort();
+}
+
+/**
+ * Which of an operation's read scopes grant the fields the connector reads, under the docs' rule
+ * that sub-resource scopes choose fields. A scope `<verb><sep>…` is read by its words beside the
+ * verb and the resource: none left is the resource's whole model (`read:users`); else the words
+ * name a field (`read:users:activity` → `last_activity`, `read:roles:users` → `roles`). Fields the
+ * listing scope already includes need nothing more. A field no scope names needs the whole-model
+ * scope (with the field scopes chosen, whichever reading the server has); `undefined` when there is
+ * none, so the caller keeps every read scope. `leftOut` says, per scope not chosen, why.
+ */
+function scopesForFields(
+  candidates: string[],
+  resource: string,
+  rule: FieldScopeConvention,
+  fields: string[],
+  listing: ListingScope | undefined,
+): { chosen: string[]; leftOut: Map<string, string> } | undefined {
+  const noun = wordsOf(resource).join(' ');
+  const verbWord = `${rule.verb}${rule.separator}`.toLowerCase();
+  const read = candidates.filter((s) => s.toLowerCase().startsWith(verbWord));
+  const named = read.map((scope) => {
+    const rest = scope.slice(verbWord.length).split(rule.separator).filter((w) => wordsOf(w).join(' ') !== noun);
+    return { scope, rest: rest.join(rule.separator), words: wordsOf(rest.join(' ')) };
+  });
+  const whole = named.filter((n) => !n.words.length).map((n) => n.scope);
+  const names = (words: string[], field: string) => words.length > 0 && words.every((w) => wordsOf(field).includes(w));
+  const included = (field: string) => !!listing && wordsOf(field).length > 0 && wordsOf(field).every((w) => listing.includes.includes(w));
+  const chosen = new Set<string>();
+  let unnamed = false;
+  for (const field of fields.filter((f) => !included(f))) {
+    const scope = named.find((n) => names(n.words, field));
+    if (scope) chosen.add(scope.scope);
+    else unnamed = true;
+  }
+  if (unnamed) {
+    if (!whole.length) return undefined;
+    whole.forEach((s) => chosen.add(s));
+  }
+  const leftOut = new Map<string, string>();
+  for (const scope of candidates.filter((s) => !chosen.has(s))) {
+    const n = named.find((x) => x.scope === scope);
+    const field = n && fields.find((f) => names(n.words, f));
+    leftOut.set(
+      scope,
+      !n ? `${scope} is an alternative the fields read do not need`
+        : !n.words.length ? `${scope} grants the whole model; the scopes asked for grant every field read`
+          : field && listing && included(field) ? `${field} comes with ${listing.scope}`
+            : field ? `${field} is granted by ${named.find((x) => chosen.has(x.scope) && names(x.words, field))?.scope ?? 'another scope asked for'}`
+              : `${scope} grants ${n.rest}, which the connector does not read`,
+    );
+  }
+  return { chosen: read.filter((s) => chosen.has(s)), leftOut };
+}
+
 /**
  * The least scopes one stream's operation needs, the admin/write scopes the docs attach to it, and
- * the evidence for each — the least scopes' first. Never throws.
+ * the evidence for each — the least scopes' first. `fields` are the record fields the connector
+ * reads (recordFieldsRead); without them no read scope is left out. Never throws.
  */
-export function privilegeOf(stream: { name: string; op: Operation }, model: Pick<ApiModel, 'security' | 'security_schemes'>): Finding {
+export function privilegeOf(stream: { name: string; op: Operation; fields?: string[] }, model: Pick<ApiModel, 'security' | 'security_schemes' | 'prose'>): Finding {
   const op = stream.op;
   const evidence: Evidence[] = [];
   const all: string[] = [];
@@ -99,7 +173,31 @@ export function privilegeOf(stream: { name: string; op: Operation }, model: Pick
   // Least: the plain read scopes when the docs offer them beside stronger ones; else admin reads.
   const unflagged = scopes.filter((s) => !classifyScope(s));
   const adminReads = scopes.filter((s) => classifyScope(s) === 'admin-read');
-  const least = unflagged.length ? unflagged : adminReads.length ? adminReads : scopes;
+  let least = unflagged.length ? unflagged : adminReads.length ? adminReads : scopes;
+  const first: Evidence[] = [];
+
+  // The docs' scope conventions: the scope that lists this resource (a listing needs it even where
+  // the operation's requirement does not name it), and the field scopes the mapped fields need.
+  const resource = collectionNoun(op.path);
+  const schemeKeys = new Set(requirementsOf(op, model).flatMap((req) => req.map((r) => r.scheme)));
+  const schemes = model.security_schemes.filter((s) => schemeKeys.has(s.key) && s.scopes.length);
+  const found = resource ? listingScopeFor(resource, schemes, model.prose) : undefined;
+  const listing = found && !classifyScope(found.scope) ? found : undefined;
+  const rule = fieldScopeConvention(model.prose);
+  let leftOut = new Map<string, string>();
+  if (resource && rule && stream.fields && least === unflagged) {
+    const narrowed = scopesForFields(least, resource, rule, stream.fields, listing);
+    if (narrowed && (narrowed.chosen.length || listing)) {
+      least = narrowed.chosen;
+      leftOut = narrowed.leftOut;
+      const granted = narrowed.chosen.length ? `, which ${narrowed.chosen.join(', ')} grant` : `, which ${listing?.scope} includes`;
+      first.push({ ...rule.evidence, reasoning: `${rule.evidence.reasoning}; ${stream.name} reads ${stream.fields.join(', ')}${granted}` });
+    }
+  }
+  if (listing) {
+    least = [listing.scope, ...least.filter((s) => s !== listing.scope)];
+    first.unshift(...listing.evidence);
+  }
   return {
     stream: stream.name,
     operation_id: op.id,
@@ -108,7 +206,7 @@ export function privilegeOf(stream: { name: string; op: Operation }, model: Pick
       const why = classifyScope(s);
       return why ? [{ scope: s, why }] : [];
     }),
-    // The least scopes' evidence first: that is what a human provisions.
-    evidence: [...evidence.filter((e) => namesOneOf(e, least)), ...evidence.filter((e) => !namesOneOf(e, least))],
+    // The least scopes' evidence first: that is what a human provisions; then why the others are not asked for.
+    evidence: [...first, ...evidence.filter((e) => namesOneOf(e, least)), ...evidence.filter((e) => !namesOneOf(e, least)).map((e) => explainLeftOut(e, leftOut, op))],
   };
 }

@@ -35,6 +35,7 @@ const json = (what: string) => new Option('--json', what);
 const vendor = () => new Option('--vendor <name>', 'the vendor\'s short name, when the docs\' title does not give it (generate names the connector folder and the PR branch after it)').argParser(vendorName);
 const docs = () => new Argument('<docs>', 'an OpenAPI 3.x / Swagger 2.0 file, or a folder of one API\'s split specs and Markdown pages').argParser(docsPath);
 const connectorDir = () => new Argument('<connector-dir>', 'a folder written by fetchwright generate (e.g. connectors/okta)').argParser(nonEmpty);
+const observed = () => new Option('--observed <file>', 'the shapes a live run observed (`fetchwright run --observe`): evidence stronger than the docs where they disagree').argParser(nonEmpty);
 
 /** The options `pr` and `generate --pr` share; `repo` is required by `pr` itself. */
 export function prOptions(repoRequired: boolean): Option[] {
@@ -62,6 +63,7 @@ export const COMMANDS: CommandSpec[] = [
       new Option('--out <file>', 'also write the plan as JSON to FILE (written whole or not at all)').argParser(nonEmpty),
       new Option('--verbose', 'also show each stream\'s field mapping and every evidence quote in full'),
       vendor(),
+      observed(),
     ],
     load: () => import('../commands/plan.ts'),
   },
@@ -87,6 +89,7 @@ export const COMMANDS: CommandSpec[] = [
       new Option('--force', 'generate even when the assessment recommends a manual build, and replace DIR/<vendor>/ even when it holds files fetchwright did not write (they are deleted)'),
       new Option('--max-attempts <n>', 'how many pagination readings to try when the proof fails').argParser(wholeNumber(1, 10)).default(3),
       vendor(),
+      observed(),
       new Option('--pr', 'then commit it on a new branch of --repo and propose it, as `fetchwright pr` does'),
       ...prOptions(false),
     ],
@@ -140,14 +143,27 @@ export const COMMANDS: CommandSpec[] = [
       'Runs a proved connector against the live API — test it against a non-production endpoint first — in\n' +
       'the same sandbox and egress gate as the proof. The credential is read from the environment variable\n' +
       'you name and added at the gate for the base URL\'s exact origin only; it never enters the connector,\n' +
-      'the records, the report or the logs. https, or plain http to a loopback test server only.\n' +
-      'Exits 0 when every stream saw its whole list, 28 when one did not, 29 when the credential was refused.',
+      'the records, the report or the logs. https, or plain http to a loopback test server only.\n\n' +
+      'OAuth 2.0 client credentials (RFC 6749 §4.4): with --client-id-env and --client-secret-env the host\n' +
+      'obtains the access token at the docs\' token URL (or --token-url), renews it before it expires and\n' +
+      'once when the API answers 401, and injects it like any credential. The client secret goes to the token\n' +
+      'endpoint only; a docs\' token URL on another domain than the API\'s is refused unless given as --token-url.\n' +
+      'The report names every difference between the answers and what the connector reads (drift), breaking\n' +
+      'or not; --observe writes the shapes the API answered with, no value kept, for generate --observed.\n' +
+      'Exits 0 when every stream saw its whole list, 29 when the credential (or the OAuth 2.0 client) was\n' +
+      'refused, else 30 when the API answered in a shape the connector does not read, else 28 when a stream\n' +
+      'did not see its whole list.',
     options: () => [
-      new Option('--credential-env <var>', 'required: the environment variable holding the credential (scheme=VAR for each of several schemes)').argParser(collect(nonEmpty)).makeOptionMandatory(),
+      new Option('--credential-env <var>', 'the environment variable holding the credential (scheme=VAR for each of several schemes)').argParser(collect(nonEmpty)),
+      new Option('--client-id-env <var>', 'OAuth 2.0 client credentials: the environment variable holding the client id').argParser(nonEmpty),
+      new Option('--client-secret-env <var>', 'OAuth 2.0 client credentials: the environment variable holding the client secret').argParser(nonEmpty),
+      new Option('--token-url <url>', 'the token endpoint, instead of the docs\' token URL (needed when that is on another domain)').argParser(nonEmpty),
+      new Option('--client-auth <how>', 'how the client authenticates at the token endpoint: basic (HTTP Basic, the default) or post (in the form body)').choices(['basic', 'post']),
       new Option('--base-url <url>', 'the API\'s base URL (default: the plan\'s, placeholders from --tenant)').argParser(nonEmpty),
       new Option('--tenant <name=value>', 'a value for a {placeholder} of the base URL or the paths (repeatable)').argParser(collect(nonEmpty)),
       new Option('--out <file>', 'write the records as JSON lines (written whole when the run ends)').argParser(nonEmpty),
       new Option('--report <file>', 'write the run report as JSON').argParser(nonEmpty),
+      new Option('--observe <file>', 'write the shapes the API answered with, no value kept (for generate --observed), complete run or not').argParser(nonEmpty),
       json('print the run report as JSON on stdout'),
     ],
     load: () => import('../commands/run.ts'),

@@ -1,7 +1,8 @@
 /** Where a command writes: stdout is the machine contract (`--json`), stderr is for people. */
 export interface Io {
   stdout: { write(chunk: string): unknown };
-  stderr: { write(chunk: string): unknown };
+  /** `isTTY`: a person is watching (progress lines are written only then). */
+  stderr: { write(chunk: string): unknown; isTTY?: boolean };
 }
 
 /** An Io that collects output, for running the CLI in-process (tests, other tools). */

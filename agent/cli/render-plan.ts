@@ -1,5 +1,6 @@
 import type { DocumentReport } from '../ingest/document-report.ts';
 import type { AuthPlan, ConnectorPlan, Evidence, FieldMapping, Pagination, Stream } from '../plan/connector-plan.ts';
+import { isAbsoluteUrl } from '../plan/client-credentials.ts';
 import { count, listInWords } from '../english.ts';
 import { MAX_WIDTH, table, terminalSafe, truncate, wrap, wrapItems } from './text-layout.ts';
 
@@ -123,11 +124,18 @@ function placement(c: AuthPlan['credentials'][number]): string {
   return `in ${where}${c.prefix ? ` as "${c.prefix}<credential>"` : ''}`;
 }
 
-/** The auth decision in a sentence: what credential, where it is sent, and with which prefix. */
+/**
+ * The auth decision in a sentence: what credential, where it is sent, and with which prefix; for the
+ * OAuth 2.0 client credentials grant, where the host obtains the token and with which scopes.
+ */
 export function describeAuth(a: AuthPlan): string {
   if (a.type === 'none' || !a.credentials.length) return AUTH_TYPE[a.type];
   const what = a.credentials.length > 1 ? `${a.credentials.length} ${AUTH_TYPES[a.type]}` : AUTH_TYPE[a.type];
-  return `${what}, sent ${listInWords(a.credentials.map(placement))}`;
+  const cc = a.client_credentials;
+  const obtained = cc
+    ? `; the host obtains it with the client credentials grant from ${cc.token_url}${isAbsoluteUrl(cc.token_url) ? '' : ' (relative to the base URL)'}, ${cc.scopes.length ? `scopes ${cc.scopes.join(' ')}` : 'no scope asked'}`
+    : '';
+  return `${what}, sent ${listInWords(a.credentials.map(placement))}${obtained}`;
 }
 
 const TRANSFORM: Record<string, string> = {
@@ -210,7 +218,16 @@ function evidence(l: Lines, e: Evidence, indent: string, verbose: boolean): void
 }
 
 function recordsAt(s: Stream): string {
-  return s.items_path || '(body)';
+  return `${s.items_path || '(body)'}${s.items_container === 'map' ? ' (map)' : ''}`;
+}
+
+/** Where a stream's records are, in a sentence: an array, or the values of a map keyed by data. */
+function recordsSentence(s: Stream): string {
+  if (s.items_container === 'map') {
+    const keyed = s.map_key_field ? `keyed by the records' ${terminalSafe(s.map_key_field)} (a record without it gets its key there)` : 'keyed by data';
+    return `${s.items_path ? `the values of the map at "${terminalSafe(s.items_path)}" in the response body` : 'the values of the response body, a map'}, ${keyed}`;
+  }
+  return s.items_path ? `the array at "${terminalSafe(s.items_path)}" in the response body` : 'the response body is the array of records';
 }
 
 function requestValues(s: Stream): string[] {
@@ -226,7 +243,7 @@ function streamDetail(l: Lines, plan: ConnectorPlan, s: Stream, verbose: boolean
   const field = (label: string, text: string) => l.field(label, text, DETAIL_LABEL, '  ');
   l.text(`${s.name}: GET ${terminalSafe(s.path)}, ${s.kind} records (confidence ${pct(s.confidence)})`, '    ', '');
   const empty = [s.empty.no_content ? 'a 204 No Content' : '', s.empty.null_items ? 'a null list' : ''].filter(Boolean);
-  field('records', `${s.items_path ? `the array at "${terminalSafe(s.items_path)}" in the response body` : 'the response body is the array of records'}${empty.length ? `; ${listInWords(empty)} means none` : ''}`);
+  field('records', `${recordsSentence(s)}${empty.length ? `; ${listInWords(empty)} means none` : ''}`);
   field('paging', terminalSafe(describePagination(s.pagination)));
   field('stops', terminalSafe(describeStop(s.pagination)));
   if (s.parent) {
@@ -320,6 +337,7 @@ export function renderPlan(plan: ConnectorPlan, options: RenderPlanOptions = {})
   head('assessment', `${plan.assessment.score}/100: ${plan.assessment.verdict === 'generate' ? 'ready to generate' : 'MANUAL BUILD RECOMMENDED'}`);
   for (const r of plan.assessment.reasons) l.text(terminalSafe(r), ' '.repeat(LABEL + 2), `${' '.repeat(LABEL)}· `);
   if (options.documents) head('documents', documentsSummary(options.documents));
+  if (plan.observed_sha256) head('observed', `shapes a live run observed (sha256 ${terminalSafe(plan.observed_sha256.slice(0, 16))}…) outrank the docs where they disagree`);
   l.blank();
 
   const withParent = plan.streams.some((s) => s.parent);
@@ -331,6 +349,7 @@ export function renderPlan(plan: ConnectorPlan, options: RenderPlanOptions = {})
   const legend = [
     'kind: what the records are',
     'records: the field of the response body that holds the list; (body) when the body itself is the list',
+    ...(plan.streams.some((s) => s.items_container === 'map') ? ['(map): the records are the values of an object keyed by data, not a list'] : []),
     'paging: how the next page is asked for (how, and when it stops, is under each stream below)',
     ...(withParent ? ['for each: the parent stream and field whose values fill the path\'s {placeholder}'] : []),
     'conf: how sure the planner is of the stream, from the evidence it found; generate\'s proof checks it',

@@ -7,7 +7,9 @@ import { renderScorecard } from '../cli/render-scorecard.ts';
 import { EXIT, isFetchwrightError } from '../errors.ts';
 import { checkConnectorTarget, connectorPaths, writeConnectorDir, type WrittenConnector } from '../generate/connector-dir.ts';
 import { generateConnector, type GeneratedConnector } from '../generate/generate-connector.ts';
-import { ingest } from '../ingest/ingest.ts';
+import { ingestWithReport } from '../ingest/ingest.ts';
+import { readObservedShapes } from '../observed/read-observed-shapes.ts';
+import { observedNotes } from './observed-notes.ts';
 import { hashJson } from '../hash.ts';
 import { checkOutputFolder, checkOutputOutsideDocs } from '../output-dir.ts';
 import { planHeuristically } from '../plan/heuristic-planner.ts';
@@ -22,6 +24,8 @@ export interface GenerateOptions extends Partial<PrOptions> {
   maxAttempts: number;
   vendor?: string;
   pr?: boolean;
+  /** The shapes file a live run wrote (`run --observe`): evidence stronger than the docs. */
+  observed?: string;
 }
 
 type Options = GenerateOptions & { docs: string };
@@ -84,8 +88,10 @@ function generateJson(w: WrittenConnector, result: GeneratedConnector): Record<s
  * vendor in `progress` once known. Throws what those steps throw.
  */
 async function planAndProve(opts: Options, io: Io, audit: AuditLog, progress: Progress, prOpts?: PrOptions): Promise<GeneratedConnector> {
-  const model = await ingest(opts.docs, opts.vendor ? { vendor: opts.vendor } : {});
-  audit.record('ingest', 'ok', { docs_sha256: model.docs_sha256 }, { docs: opts.docs, operations: model.operations.length });
+  const observed = opts.observed ? readObservedShapes(opts.observed) : undefined;
+  const { model, observed: overlay } = await ingestWithReport(opts.docs, { ...(opts.vendor ? { vendor: opts.vendor } : {}), ...(observed ? { observed } : {}) });
+  audit.record('ingest', 'ok', { docs_sha256: model.docs_sha256, ...(observed ? { observed_sha256: observed.sha256 } : {}) }, { docs: opts.docs, operations: model.operations.length, ...(observed ? { observed: opts.observed, observed_at: observed.shapes.observed_at, observed_operations: overlay?.applied.length ?? 0 } : {}) });
+  for (const note of observedNotes(overlay)) io.stderr.write(`${note}\n`);
   const plan = planHeuristically(model);
   progress.vendor = plan.vendor;
   audit.record('plan', 'ok', { api_model_sha256: plan.api_model_sha256, plan_sha256: hashJson(plan) }, { planner: plan.planner.kind, streams: plan.streams.map((s) => s.name), verdict: plan.assessment.verdict, forced: opts.force });

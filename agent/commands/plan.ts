@@ -5,6 +5,8 @@ import { writeFileAtomic } from '../cli/write-file.ts';
 import { EXIT } from '../errors.ts';
 import { hashJson } from '../hash.ts';
 import { ingestWithReport } from '../ingest/ingest.ts';
+import { readObservedShapes } from '../observed/read-observed-shapes.ts';
+import { observedNotes } from './observed-notes.ts';
 import { checkOutputFile, checkOutputOutsideDocs } from '../output-dir.ts';
 import { planHeuristically } from '../plan/heuristic-planner.ts';
 
@@ -14,6 +16,8 @@ export interface PlanOptions {
   out?: string;
   verbose?: boolean;
   vendor?: string;
+  /** The shapes file a live run wrote (`run --observe`): evidence stronger than the docs. */
+  observed?: string;
 }
 
 /** `fetchwright plan <docs>`: prints the plan (a table, or `--json`), and writes it to `--out`. */
@@ -22,8 +26,10 @@ export async function run([docs]: string[], opts: PlanOptions, io: Io, { audit, 
     checkOutputFile(opts.out);
     checkOutputOutsideDocs(opts.out, docs!);
   }
-  const { model, documents } = await ingestWithReport(docs!, opts.vendor ? { vendor: opts.vendor } : {});
-  audit.record('ingest', 'ok', { docs_sha256: model.docs_sha256 }, { docs, operations: model.operations.length });
+  const observed = opts.observed ? readObservedShapes(opts.observed) : undefined;
+  const { model, documents, observed: overlay } = await ingestWithReport(docs!, { ...(opts.vendor ? { vendor: opts.vendor } : {}), ...(observed ? { observed } : {}) });
+  audit.record('ingest', 'ok', { docs_sha256: model.docs_sha256, ...(observed ? { observed_sha256: observed.sha256 } : {}) }, { docs, operations: model.operations.length, ...(observed ? { observed: opts.observed, observed_at: observed.shapes.observed_at, observed_operations: overlay?.applied.length ?? 0 } : {}) });
+  for (const note of observedNotes(overlay)) io.stderr.write(`${note}\n`);
   const plan = planHeuristically(model);
   audit.record('plan', 'ok', { api_model_sha256: plan.api_model_sha256, plan_sha256: hashJson(plan) }, { planner: plan.planner.kind, streams: plan.streams.map((s) => s.name), verdict: plan.assessment.verdict });
   const json = `${JSON.stringify(plan, null, 2)}\n`;

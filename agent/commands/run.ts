@@ -5,42 +5,96 @@ import { count } from '../english.ts';
 import { EXIT, FetchwrightError } from '../errors.ts';
 import { checkOutputFile, isWithin, realPathOf } from '../output-dir.ts';
 import { runLive, type LiveRunReport } from '../run/live-run.ts';
+import type { ObservedShapes } from '../observed/observed-shapes.ts';
+import type { ClientCredentialsInput } from '../run/oauth2-client-credentials.ts';
 
 /** `fetchwright run`'s options, as commander parses them (agent/cli/command-table.ts). */
 export interface RunOptions {
   baseUrl?: string;
   /** `VAR`, or `scheme=VAR` per security scheme (repeatable). */
-  credentialEnv: string[];
+  credentialEnv?: string[];
+  /** OAuth 2.0 client credentials (RFC 6749 §4.4): the variables holding the client id and secret. */
+  clientIdEnv?: string;
+  clientSecretEnv?: string;
+  /** The token endpoint, instead of the docs' token URL. */
+  tokenUrl?: string;
+  /** How the client authenticates at the token endpoint (RFC 6749 §2.3.1). */
+  clientAuth?: 'basic' | 'post';
   /** `name=value` (repeatable). */
   tenant?: string[];
   out?: string;
   report?: string;
+  /** Where to write what the run observed of the API, no value kept (`fetchwright/observed-shapes@1`). */
+  observe?: string;
   json?: boolean;
 }
 
 /**
  * `fetchwright run <connector-dir>`: the connector against the live API, with a credential a human
- * provides in an environment variable. 0 when every stream is complete, 28 when one is not, 29 when
- * the API refused the credential.
+ * provides in an environment variable — or an OAuth 2.0 client, for which the host obtains the access
+ * token (client credentials grant). Exit 29 when the API refused the credential, else 30 when it
+ * answered in a shape the connector does not read (breaking drift), else 28 when a stream is
+ * incomplete, else 0. `--observe FILE` writes the shapes seen, complete run or not.
  */
 export async function run([dir]: string[], opts: RunOptions, io: Io, ctx: Context): Promise<number> {
-  for (const [flag, file] of [['--out', opts.out], ['--report', opts.report]] as const) {
+  for (const [flag, file] of [['--out', opts.out], ['--report', opts.report], ['--observe', opts.observe]] as const) {
     if (!file) continue;
     checkOutputFile(file, flag);
     if (isWithin(file, dir!)) throw new FetchwrightError('usage', `${flag} ${file} is inside the connector folder ${dir}`, { hint: 'Write it elsewhere: the connector folder holds only what its proof and change record cover.' });
   }
-  if (opts.out && opts.report && realPathOf(opts.out) === realPathOf(opts.report)) throw new FetchwrightError('usage', '--out and --report name the same file', { hint: 'Give each its own file.' });
-  const credentials = credentialsFrom(opts.credentialEnv, ctx.env);
+  const files = ([['--out', opts.out], ['--report', opts.report], ['--observe', opts.observe]] as const).filter(([, f]) => f);
+  for (const [i, [flag, file]] of files.entries()) {
+    const same = files.slice(i + 1).find(([, other]) => realPathOf(other!) === realPathOf(file!));
+    if (same) throw new FetchwrightError('usage', `${flag} and ${same[0]} name the same file`, { hint: 'Give each its own file.' });
+  }
+  const credentials = credentialsFrom(opts.credentialEnv ?? [], ctx.env);
+  const clientCredentials = clientCredentialsFrom(opts, ctx.env);
   const tenant = pairs(opts.tenant ?? [], '--tenant');
   // The credential is redacted from everything this run prints or records, whatever its variable's name.
-  const redactor = ctx.redactor.with(Object.values(credentials));
+  // So are the client secret and every access token the run obtains, as soon as it is known (onSecret).
+  let redactor = ctx.redactor.with([...Object.values(credentials), ...(clientCredentials ? [clientCredentials.clientSecret] : [])]);
   ctx.interrupts.describe = () => `nothing was written${opts.out ? ` (${opts.out} is written only when the run ends)` : ''}`;
-  const report = await runLive({ dir: dir!, ...(opts.baseUrl ? { baseUrl: opts.baseUrl } : {}), credentials, tenant, ...(opts.out ? { outFile: opts.out } : {}), onLog: (line) => io.stderr.write(`${redactor.text(line)}\n`), onCleanup: (cleanup) => (cleanup ? (ctx.interrupts.cleanup = cleanup) : delete ctx.interrupts.cleanup) });
+  let shapes: ObservedShapes | undefined;
+  const report = await runLive({ dir: dir!, onShapes: (s) => (shapes = s), ...(opts.baseUrl ? { baseUrl: opts.baseUrl } : {}), credentials, ...(clientCredentials ? { clientCredentials } : {}), onSecret: (secret) => (redactor = redactor.with([secret])), tenant, ...(opts.out ? { outFile: opts.out } : {}), onLog: (line) => io.stderr.write(`${redactor.text(line)}\n`), ...(io.stderr.isTTY ? { onProgress: (stream: string, n: number, done: boolean) => io.stderr.write(`${redactor.text(stream)}: ${count(n, 'record')}${done ? '' : ' so far…'}\n`) } : {}), onCleanup: (cleanup) => (cleanup ? (ctx.interrupts.cleanup = cleanup) : delete ctx.interrupts.cleanup) });
   const safe = redactor.value(report);
-  ctx.audit.record('run', safe.complete ? 'ok' : 'fail', {}, { dir, base_url: safe.base_url, complete: safe.complete, streams: safe.streams.map((s) => ({ name: s.name, complete: s.complete, records: s.records })), calls: safe.calls });
+  const breaking = safe.drift.filter((d) => d.severity === 'breaking').length;
+  ctx.audit.record('run', safe.complete && !breaking ? 'ok' : 'fail', {}, { dir, base_url: safe.base_url, complete: safe.complete, streams: safe.streams.map((s) => ({ name: s.name, complete: s.complete, records: s.records })), calls: safe.calls, drift: { breaking, other: safe.drift.length - breaking + safe.drift_omitted }, calls_outside_plan: safe.calls_outside_plan.total, observe: opts.observe ?? null });
+  // The shapes hold no value; redacted all the same, in case a server echoed the credential as a field name.
+  if (opts.observe && shapes) await writeFileAtomic(opts.observe, `${JSON.stringify(redactor.value(shapes), null, 2)}\n`, '--observe');
   if (opts.report) await writeFileAtomic(opts.report, `${JSON.stringify(safe, null, 2)}\n`, '--report');
-  io.stdout.write(opts.json ? `${JSON.stringify(safe, null, 2)}\n` : renderReport(safe));
-  return safe.complete ? EXIT.ok : safe.auth_refused ? EXIT.authRefused : EXIT.runIncomplete;
+  io.stdout.write(opts.json ? `${JSON.stringify(safe, null, 2)}\n` : renderReport(safe, opts.observe));
+  return runExit(safe);
+}
+
+/** 29 when the credential was refused, else 30 for breaking drift, else 28 for an incomplete stream, else 0. */
+export function runExit(r: Pick<LiveRunReport, 'auth_refused' | 'drift' | 'complete'>): number {
+  if (r.auth_refused) return EXIT.authRefused;
+  if (r.drift.some((d) => d.severity === 'breaking')) return EXIT.runDrift;
+  return r.complete ? EXIT.ok : EXIT.runIncomplete;
+}
+
+/**
+ * The OAuth 2.0 client from `--client-id-env` and `--client-secret-env` (both, or neither), with
+ * `--token-url` and `--client-auth`, which need them. Usage errors for a missing or empty variable.
+ */
+function clientCredentialsFrom(opts: RunOptions, env: NodeJS.ProcessEnv): ClientCredentialsInput | undefined {
+  if (!opts.clientIdEnv && !opts.clientSecretEnv) {
+    const stray = opts.tokenUrl ? '--token-url' : opts.clientAuth ? '--client-auth' : undefined;
+    if (stray) throw new FetchwrightError('usage', `${stray} is for the OAuth 2.0 client credentials grant`, { hint: 'Give --client-id-env and --client-secret-env with it.' });
+    return undefined;
+  }
+  if (!opts.clientIdEnv || !opts.clientSecretEnv) throw new FetchwrightError('usage', `${opts.clientIdEnv ? '--client-secret-env' : '--client-id-env'} is missing: the client credentials grant needs both the client id and the secret`, { hint: 'Give --client-id-env VAR and --client-secret-env VAR.' });
+  const read = (flag: string, name: string) => {
+    const value = env[name];
+    if (!value) throw new FetchwrightError('usage', `${flag} ${name}: the environment variable ${name} is ${value === undefined ? 'not set' : 'empty'}`, { hint: `Export the OAuth 2.0 client a human registered for this API (it is never written anywhere).` });
+    return value;
+  };
+  return {
+    clientId: read('--client-id-env', opts.clientIdEnv),
+    clientSecret: read('--client-secret-env', opts.clientSecretEnv),
+    ...(opts.tokenUrl ? { tokenUrl: opts.tokenUrl } : {}),
+    clientAuth: opts.clientAuth ?? 'basic',
+  };
 }
 
 /** `VAR` (the plan's one scheme) or `scheme=VAR` → scheme key → the variable's value. Usage errors for a missing or empty variable. */
@@ -65,11 +119,37 @@ function pairs(specs: string[], flag: string): Record<string, string> {
   return out;
 }
 
-function renderReport(r: LiveRunReport): string {
-  const lines = [`${r.vendor}: ${r.complete ? 'COMPLETE' : r.auth_refused ? 'AUTH REFUSED' : 'INCOMPLETE'} — live run against ${r.base_url}`];
-  for (const s of r.streams) lines.push(`  ${s.complete ? '✓' : '✗'} ${s.name} (${s.kind}): ${count(s.records, 'record')}, ${count(s.pages, 'page')}${s.error ? ` — ${s.error}` : ''}`);
-  if (r.failure) lines.push(`  the run stopped early: ${r.failure}`);
-  lines.push(`  calls ${r.calls.total}, refused by the gate ${r.calls.refused_by_gate}${r.out ? `; records in ${r.out}` : ''}`);
+/** Drift entries of each severity printed one per line; the rest are counted. */
+const DRIFT_LINES = 20;
+
+/** One line whatever the text holds (a field name, a server's message). */
+const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
+
+function renderReport(r: LiveRunReport, observe: string | undefined): string {
+  const breaking = r.drift.filter((d) => d.severity === 'breaking');
+  const state = r.auth_refused ? 'AUTH REFUSED' : breaking.length ? `DRIFT (${r.complete ? 'complete' : 'incomplete'})` : r.complete ? 'COMPLETE' : 'INCOMPLETE';
+  const lines = [`${r.vendor}: ${state} — live run against ${r.base_url}`];
+  for (const s of r.streams) {
+    const waits = [s.retries ? count(s.retries, 'retry', 'retries') : '', s.waited_ms ? `waited ${(s.waited_ms / 1000).toFixed(1)} s` : ''].filter(Boolean).join(', ');
+    lines.push(`  ${s.complete ? '✓' : '✗'} ${s.name} (${s.kind}): ${count(s.records, 'record')}, ${count(s.pages, 'page')}${waits ? `, ${waits}` : ''}${s.error ? ` — ${oneLine(s.error)}` : ''}`);
+  }
+  if (r.failure) lines.push(`  the run stopped early: ${oneLine(r.failure)}`);
+  lines.push(`  calls ${r.calls.total}, refused by the gate ${r.calls.refused_by_gate}, outside the plan ${r.calls_outside_plan.total}${r.out ? `; records in ${r.out}` : ''}`);
+  for (const c of r.calls_outside_plan.calls.slice(0, 5)) lines.push(`    outside the plan: ${c.method} ${oneLine(c.path)}${c.count > 1 ? ` (${c.count}×)` : ''}`);
+  if (breaking.length) {
+    lines.push(`  ${count(breaking.length, 'breaking difference')} from what the connector reads:`);
+    for (const d of breaking.slice(0, DRIFT_LINES)) lines.push(`    ${d.class} ${d.operation} ${d.path}: ${oneLine(d.text)}`);
+    if (breaking.length > DRIFT_LINES) lines.push(`    … and ${breaking.length - DRIFT_LINES} more (--report or --json lists them)`);
+  }
+  const minor = r.drift.length - breaking.length + r.drift_omitted;
+  if (minor) lines.push(`  ${count(minor, 'other difference')} from the docs (additive or read through: --report or --json lists them)`);
+  if (breaking.length) {
+    lines.push(observe ? `  regenerate with the observed shapes: fetchwright generate <docs> --observed ${observe}, then run again` : '  run again with --observe shapes.json, then regenerate: fetchwright generate <docs> --observed shapes.json');
+  }
+  for (const d of r.deprecations) {
+    const parts = [d.deprecation ? `deprecated${d.deprecation === 'true' ? '' : ` ${oneLine(d.deprecation)}`}` : '', d.sunset ? `sunset ${oneLine(d.sunset)}` : '', ...d.links.map((l) => `${l.rel} notice ${oneLine(l.url)}`)].filter(Boolean);
+    lines.push(`  ${d.operation}: ${parts.join('; ')}`);
+  }
   if (!r.complete) lines.push('  a consumer must not treat a missing identity as deprovisioned after an incomplete run');
   return `${lines.join('\n')}\n`;
 }

@@ -7,7 +7,8 @@ import type { ApiModel, Operation, Parameter, Response, SchemaNode, SecuritySche
  *
  * An item's texts are its own strings and property names, the enum/example/default values and
  * property names of its inline schemas, a response's examples and its headers' names and
- * descriptions. A `$ref` is never followed into another item: text that lives in a named schema is
+ * descriptions; a security scheme's client credentials flow is an item of its own (its token URL and
+ * scopes). A `$ref` is never followed into another item: text that lives in a named schema is
  * quoted from that schema, cited at that schema's source.
  */
 
@@ -138,6 +139,9 @@ function indexTexts(model: ApiModel): Map<string, string[]> {
   const files = new Set(model.documents.map((d) => d.file));
   for (const s of model.servers) add(s.source, (out) => serverTexts(s, out));
   for (const s of model.security_schemes) add(s.source, (out) => schemeTexts(s, out));
+  for (const { client_credentials: flow } of model.security_schemes) {
+    if (flow) add(flow.source, (out) => out.push(flow.token_url, ...flow.scopes.flatMap((x) => [x.name, ...(x.description ? [x.description] : [])])));
+  }
   for (const op of model.operations) {
     add(op.source, (out) => operationTexts(op, files, out));
     for (const s of op.servers ?? []) add(s.source, (out) => serverTexts(s, out));

@@ -27,6 +27,8 @@ export interface Declaration {
 
 /** A step of `SchemaView.declaration` that goes into an array's items rather than a property. */
 export const ITEMS = '[]';
+/** A step of `SchemaView.declaration` that goes into a map's values (`additionalProperties`) rather than a property. */
+export const VALUES = '{}';
 
 const MAX_FOLD_DEPTH = 12;
 
@@ -102,7 +104,7 @@ export class SchemaView {
   }
 
   /**
-   * Where the field at `steps` (property names, or `ITEMS` for an array's items) is declared,
+   * Where the field at `steps` (property names, `ITEMS` for an array's items, `VALUES` for a map's values) is declared,
    * starting from `node` as written: the same refs and combinators `resolve` folds, in the same
    * order (own properties first, then `allOf`/`oneOf`/`anyOf` parts, first wins), so the answer is
    * the declaration `resolve` reads. `undefined` when the documented schema has no such field (it
@@ -129,9 +131,8 @@ export class SchemaView {
       const target = this.model.schemas[node.ref];
       return target ? this.declaredStep({ node: target.schema, declaredIn: target }, step, depth + 1) : undefined;
     }
-    if (step === ITEMS ? node.items : node.properties && Object.hasOwn(node.properties, step)) {
-      return { node: step === ITEMS ? node.items! : node.properties![step]!, ...(declaredIn ? { declaredIn } : {}) };
-    }
+    const next = step === ITEMS ? node.items : step === VALUES ? node.additionalProperties : node.properties && Object.hasOwn(node.properties, step) ? node.properties[step] : undefined;
+    if (next) return { node: next, ...(declaredIn ? { declaredIn } : {}) };
     for (const part of [...(node.allOf ?? []), ...(node.oneOf ?? []), ...(node.anyOf ?? [])]) {
       const found = this.declaredStep({ node: part, ...(declaredIn ? { declaredIn } : {}) }, step, depth + 1);
       if (found) return found;

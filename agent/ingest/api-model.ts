@@ -31,6 +31,11 @@ export const SchemaNode = z.object({
   minimum: z.number().optional(),
   maximum: z.number().optional(),
   readOnly: z.boolean().optional(),
+  /**
+   * `x-map-key`: for an object keyed by data (`additionalProperties` holds each record), the record
+   * field whose value is the entry's key (`name`), as the docs or a live run's observed shapes say.
+   */
+  map_key: z.string().optional(),
   get properties(): z.ZodOptional<z.ZodRecord<z.ZodString, typeof SchemaNode>> {
     return z.record(z.string(), SchemaNode).optional();
   },
@@ -81,6 +86,20 @@ export const SecurityScheme = z.object({
   description: z.string().optional(),
   flows: z.array(z.string()),
   scopes: z.array(z.object({ name: z.string(), description: z.string().optional() })),
+  /**
+   * The OAuth 2.0 client credentials grant (RFC 6749 §4.4) when the scheme offers it: OpenAPI 3's
+   * `flows.clientCredentials`, Swagger 2.0's `flow: application`. `token_url` is the docs' text as
+   * written — absolute, or relative to the API's server (OpenAPI 3.1: relative URLs resolve against
+   * the Server Object's URL; agent/plan/client-credentials.ts resolves it). `scopes` are that flow's
+   * own (Swagger 2.0 has one flow per scheme: the scheme's). `source` is the flow object.
+   */
+  client_credentials: z
+    .object({
+      token_url: z.string(),
+      scopes: z.array(z.object({ name: z.string(), description: z.string().optional() })),
+      source: Source,
+    })
+    .optional(),
   source: Source,
 });
 export type SecurityScheme = z.infer<typeof SecurityScheme>;
@@ -114,6 +133,11 @@ export const Response = z.object({
   examples: z.array(z.unknown()),
   headers: z.array(ResponseHeader),
   source: Source,
+  /**
+   * True for a response a live run observed (`generate --observed`): its schema is the observed
+   * shape, its `source` the shapes file and the JSON pointer of the observation. Absent for the docs' own.
+   */
+  observed: z.boolean().optional(),
 });
 export type Response = z.infer<typeof Response>;
 
@@ -173,5 +197,10 @@ export const ApiModel = z.object({
   operations: z.array(Operation),
   schemas: z.record(z.string(), NamedSchema),
   prose: z.array(Prose),
+  /**
+   * The observed shapes laid over the docs (`generate --observed`), when given: the file's name (as
+   * observed responses' `source.file` names it), its sha256, and when the live run saw them.
+   */
+  observed: z.object({ file: z.string(), sha256: z.string(), observed_at: z.string(), operations: z.number().int().min(0) }).optional(),
 });
 export type ApiModel = z.infer<typeof ApiModel>;

@@ -4,6 +4,8 @@ import { FetchwrightError } from '../errors.ts';
 import { groupByApi, severalApis } from './api-groups.ts';
 import type { ApiModel, NamedSchema, Operation, Prose, SecurityScheme, Server } from './api-model.ts';
 import { documentReport, type DocumentReport } from './document-report.ts';
+import type { ObservedInput } from '../observed/read-observed-shapes.ts';
+import { overlayObserved, type OverlayReport } from './observed-overlay.ts';
 import { extractProse } from './prose.ts';
 import { isStackOverflow, readDocs, specVersionOf, tooDeep, type RawDocument, type SkippedFile } from './read-docs.ts';
 import { readSpec, type SpecParts } from './read-spec.ts';
@@ -12,10 +14,13 @@ import { SchemaReader } from './schema-reader.ts';
 import { vendorName } from './vendor-name.ts';
 
 export type { DocumentReport, DocumentUse } from './document-report.ts';
+export type { OverlayReport } from './observed-overlay.ts';
 
 export interface IngestOptions {
   /** Overrides the vendor name derived from the docs' titles. */
   vendor?: string;
+  /** What a live run observed (`readObservedShapes`): laid over the docs as stronger evidence (`observed-overlay.ts`). */
+  observed?: ObservedInput;
 }
 
 function hasPaths(data: unknown): boolean {
@@ -56,12 +61,15 @@ export async function ingest(input: string, options: IngestOptions = {}): Promis
  * whose roots describe several APIs (different servers, or no tie between them: see
  * `api-groups.ts`) is refused with the list of APIs found.
  *
+ * With `options.observed`, the shapes a live run observed are laid over the docs' operations
+ * (`observed-overlay.ts`), and `observed` says what was applied and what matched no operation.
+ *
  * Throws FetchwrightError: `input-not-found` (no such path, or a folder with nothing to read),
  * `unreadable-docs` (syntax, size, nesting), `several-apis` (a folder of several APIs),
  * `not-a-spec` (no OpenAPI 3.x or Swagger 2.0 description with paths), `unresolvable-ref` /
- * `ref-outside-docs` (a bad `$ref`).
+ * `ref-outside-docs` (a bad `$ref`), `usage` (observed shapes of another vendor).
  */
-export async function ingestWithReport(input: string, options: IngestOptions = {}): Promise<{ model: ApiModel; documents: DocumentReport[] }> {
+export async function ingestWithReport(input: string, options: IngestOptions = {}): Promise<{ model: ApiModel; documents: DocumentReport[]; observed?: OverlayReport }> {
   const { root, documents, skipped } = await readDocs(input);
   const specs = documents.filter((d): d is RawDocument & { data: Record<string, unknown> } => d.kind === 'spec' && !!specVersionOf(d.data));
   const roots = specs.filter((d) => hasPaths(d.data));
@@ -144,7 +152,9 @@ export async function ingestWithReport(input: string, options: IngestOptions = {
     prose,
   };
   const report = documentReport({ documents, skipped, roots: new Set(roots.map((r) => r.absPath)), usedBy, proseTopics });
-  return { model, documents: report };
+  if (!options.observed) return { model, documents: report };
+  const overlaid = overlayObserved(model, options.observed);
+  return { model: overlaid.model, documents: report, observed: overlaid.report };
 }
 
 function dedupe<T>(items: T[], key: (t: T) => string): T[] {

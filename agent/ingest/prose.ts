@@ -10,7 +10,8 @@ const TOPIC_PATTERNS: Record<ProseTopic, RegExp> = {
   pagination: /paginat|next page|page size|page_size|per_page|\bcursor\b|link header|\bnext_?(page|url|link)\b|\boffset\b.*\blimit\b|\blimit\b.*\boffset\b/i,
   rate_limit: /rate[ -]?limit|throttl|\b429\b|too many requests|retry-after|x-ratelimit/i,
   errors: /\berror (code|response|object|format|message)s?\b|\bstatus codes?\b|\b(4\d\d|5\d\d)\b/i,
-  auth: /authori[sz]ation|authenticat|api[ _-]?(key|token)|\bbearer\b|\boauth|access token|\bcredentials?\b/i,
+  // Scopes and permissions are authorisation: their conventions say what a credential must hold.
+  auth: /authori[sz]ation|authenticat|api[ _-]?(key|token)|\bbearer\b|\boauth|access token|\bcredentials?\b|\bscopes?\b|\bpermissions?\b/i,
 };
 const MAX_SECTION = 6_000;
 

@@ -103,13 +103,19 @@ function readSecuritySchemes(ctx: SpecContext): SecurityScheme[] {
     if (!['apiKey', 'http', 'oauth2', 'openIdConnect', 'mutualTLS'].includes(type)) return [];
     const flows: string[] = [];
     const scopes = new Map<string, string | undefined>();
+    let clientCredentials: SecurityScheme['client_credentials'];
     if (ctx.swagger2) {
       if (str(s.flow)) flows.push(str(s.flow)!);
       for (const [name, d] of Object.entries(obj(s.scopes) ?? {})) scopes.set(name, boundedText(d));
+      // Swagger 2.0 names the client credentials grant `application`; its one flow's scopes are the scheme's.
+      if (type === 'oauth2' && s.flow === 'application') clientCredentials = clientCredentialsFlow(s, scopes, sourceOf(ctx, absPath, pointer));
     } else {
       for (const [flowName, flow] of Object.entries(obj(s.flows) ?? {})) {
         flows.push(flowName);
-        for (const [name, d] of Object.entries(obj(obj(flow)?.scopes) ?? {})) scopes.set(name, boundedText(d));
+        const flowScopes = new Map<string, string | undefined>();
+        for (const [name, d] of Object.entries(obj(obj(flow)?.scopes) ?? {})) flowScopes.set(name, boundedText(d));
+        for (const [name, d] of flowScopes) scopes.set(name, d);
+        if (type === 'oauth2' && flowName === 'clientCredentials' && obj(flow)) clientCredentials = clientCredentialsFlow(obj(flow)!, flowScopes, sourceOf(ctx, absPath, joinPointer(pointer, 'flows', flowName)));
       }
     }
     const inValue = str(s.in);
@@ -124,10 +130,24 @@ function readSecuritySchemes(ctx: SpecContext): SecurityScheme[] {
         ...(boundedText(s.description) ? { description: boundedText(s.description) } : {}),
         flows,
         scopes: [...scopes].map(([name, description]) => ({ name, ...(description ? { description } : {}) })),
+        ...(clientCredentials ? { client_credentials: clientCredentials } : {}),
         source: sourceOf(ctx, absPath, pointer),
       },
     ];
   });
+}
+
+/** Longest token URL kept: a URL, not a document. */
+const MAX_TOKEN_URL = 2_048;
+
+/**
+ * The client credentials flow's token URL as the docs write it, with the flow's scopes; undefined
+ * when the flow gives no usable `tokenUrl` (missing, not a string, blank or too long).
+ */
+function clientCredentialsFlow(flow: Obj, scopes: Map<string, string | undefined>, source: Source): SecurityScheme['client_credentials'] {
+  const tokenUrl = str(flow.tokenUrl)?.trim();
+  if (!tokenUrl || tokenUrl.length > MAX_TOKEN_URL) return undefined;
+  return { token_url: tokenUrl, scopes: [...scopes].map(([name, description]) => ({ name, ...(description ? { description } : {}) })), source };
 }
 
 export function readSecurity(raw: unknown): SecurityRequirement[] | undefined {

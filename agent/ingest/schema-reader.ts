@@ -101,6 +101,9 @@ export class SchemaReader {
     }
     if (s.additionalProperties && typeof s.additionalProperties === 'object') {
       node.additionalProperties = this.read(s.additionalProperties, absPath, joinPointer(pointer, 'additionalProperties'));
+      // An object keyed by data: the record field each key equals (a live run's observed shapes write it).
+      const mapKey = s['x-map-key'];
+      if (typeof mapKey === 'string' && mapKey && mapKey.length <= 200) node.map_key = mapKey;
     }
     for (const combinator of ['allOf', 'oneOf', 'anyOf'] as const) {
       const list = s[combinator];

@@ -53,6 +53,19 @@ export const AuthPlan = z.object({
   /** Every credential the host must inject, all at once (e.g. Datadog's two key headers). */
   credentials: z.array(AuthHeader),
   scheme_keys: z.array(z.string()),
+  /**
+   * The OAuth 2.0 client credentials grant (RFC 6749 §4.4), when the chosen scheme offers it: the
+   * host (never the fetcher) obtains the access token at `token_url` — the docs' text, absolute or
+   * relative to the base URL — asking for `scopes` (the least scopes of the chosen streams that the
+   * flow offers), and injects it as `scheme`'s credential. Absent in plans written before it existed.
+   */
+  client_credentials: z
+    .object({
+      scheme: z.string(),
+      token_url: z.string(),
+      scopes: z.array(z.string()),
+    })
+    .optional(),
   ...decided,
 });
 export type AuthPlan = z.infer<typeof AuthPlan>;
@@ -93,6 +106,14 @@ export const Stream = z.object({
   kind: IdentityKind,
   /** Dotted path of the records array in the response body; `''` when the body is the array. */
   items_path: z.string(),
+  /**
+   * `map`: the records are the values of an object keyed by data at `items_path` (JupyterHub's
+   * `/services`, keyed by service name); absent: a list. Set only for a map, so a plan of lists is
+   * what it was before maps were read.
+   */
+  items_container: z.enum(['array', 'map']).optional(),
+  /** For a map: the record field each key equals, which the key fills when a record lacks it; null: the key is not kept. */
+  map_key_field: z.string().min(1).max(200).nullable().optional(),
   /** The empty answers the docs allow besides `[]` (a 204, a `null` list): anything else empty fails closed at run time. */
   empty: z.object({ no_content: z.boolean(), null_items: z.boolean() }).default({ no_content: false, null_items: false }),
   pagination: Pagination,
@@ -150,6 +171,11 @@ export const ConnectorPlan = z.object({
   planner: z.object({ kind: z.enum(['heuristic', 'llm']), model: z.string().optional(), prompt_sha256: z.string().optional() }),
   api_model_sha256: z.string(),
   docs_sha256: z.string(),
+  /**
+   * sha256 of the shapes file a live run wrote (`generate --observed`), when the plan rests on
+   * observation too; absent for a plan made from the docs alone.
+   */
+  observed_sha256: z.string().optional(),
   base_url: z.object({
     url: z.string(),
     /** Placeholders in the URL a human fills in (e.g. `yourOktaDomain`), with the docs' default. */

@@ -1,5 +1,5 @@
 import { normaliseWhitespace } from '../docs-view/quote-check.ts';
-import { ITEMS, type SchemaView } from '../docs-view/schema-view.ts';
+import { ITEMS, VALUES, type SchemaView } from '../docs-view/schema-view.ts';
 import type { Response, Source } from '../ingest/api-model.ts';
 import type { Evidence } from './connector-plan.ts';
 
@@ -70,11 +70,11 @@ export function reasoned(source: Source, reasoning: string): Evidence {
 
 /**
  * Evidence for a field of a response body, `steps` deep (property names, `ITEMS` for an array's
- * items): its description when it has one, else its name, cited at the item that declares it — the
+ * items, `VALUES` for a map's values): its description when it has one, else its name, cited at the item that declares it — the
  * named schema it was reached through, else the response (whose inline schema or examples hold it).
  */
 export function fieldEvidence(view: SchemaView, response: Response, steps: string[], reasoning: string): Evidence {
-  const name = [...steps].reverse().find((s) => s !== ITEMS);
+  const name = [...steps].reverse().find((s) => s !== ITEMS && s !== VALUES);
   const decl = view.declaration(response.schema, steps);
   if (!decl) return quoted(response.source, name, reasoning);
   const at = decl.declaredIn?.source ?? response.source;
@@ -84,7 +84,10 @@ export function fieldEvidence(view: SchemaView, response: Response, steps: strin
   return quoted(at, name, reasoning);
 }
 
-/** The steps from a response body to a field of its records: `data` + items + `profile.email`. */
-export function recordSteps(itemsPath: string, fieldPath: string): string[] {
-  return [...(itemsPath ? itemsPath.split('.') : []), ITEMS, ...fieldPath.split('.')];
+/**
+ * The steps from a response body to a field of its records: `data` + items + `profile.email`; for
+ * records that are a map's values (`container` `map`), `data` + values + `profile.email`.
+ */
+export function recordSteps(itemsPath: string, fieldPath: string, container: 'array' | 'map' = 'array'): string[] {
+  return [...(itemsPath ? itemsPath.split('.') : []), container === 'map' ? VALUES : ITEMS, ...fieldPath.split('.')];
 }

@@ -39,8 +39,10 @@ const RULES: Record<CanonicalField, Rule[]> = {
     { names: /^(owner_?id|user_?id|owner|created_?by|creator_?id|account_?sid|user|service_?account_?id|principal_?id)$/i, score: 0.9, when: (_, n) => !n.type || n.type.some((t) => t === 'string' || t === 'integer') },
     { names: /^(owner|user|created_?by)\.id$/i, score: 0.8 },
   ],
+  // The permissions a credential or identity was granted. Not `roles`: a role is an identity of its
+  // own (kind `role`), linked by a `has_role` relationship — its name is not a scope.
   scopes: [
-    { names: /^(scopes?|permissions|roles|granted_?scopes|privileges|oauth_?scopes)$/i, score: 1 },
+    { names: /^(scopes?|permissions|granted_?scopes|privileges|oauth_?scopes)$/i, score: 1 },
   ],
   created_at: [
     { names: /^(created_?at|created|creation_?date|date_?created|created_?on|created_?time|create_?time|creation_?time|metadata\.creation_?timestamp|creation_?timestamp|issued_?at)$/i, score: 1, when: isDateLike },
@@ -95,28 +97,41 @@ function transformFor(field: CanonicalField, f: Field, node: SchemaNode): { tran
   }
 }
 
+/** Words by which docs retire a field: a deprecated field loses to any candidate that is not. */
+const DEPRECATED = /\bdeprecated\b|\bno longer (used|supported|set|returned)\b|\bobsolete\b/i;
+
 /**
  * Evidence for a mapping decision: `field` is the record field's dotted path (cited where the docs
- * declare it), `undefined` when the decision rests on no field at all.
+ * declare it), `undefined` when the decision rests on no field at all. One piece of evidence, or
+ * several (what a live run observed, and the docs' words for the same field).
  */
-export type FieldCiter = (field: string | undefined, reasoning: string) => Evidence;
+export type FieldCiter = (field: string | undefined, reasoning: string) => Evidence | Evidence[];
+
+/**
+ * The docs' own description of a record field (dotted path), when the records' schema is not the
+ * docs' own — a live run's observed shape — so that what the docs say of a field (that it is
+ * deprecated) still counts.
+ */
+export type DocsWords = (field: string) => string | undefined;
 
 const uncited: FieldCiter = (field, reasoning) => ({ source: { file: '', pointer: '' }, ...(field ? { quote: field.split('.').pop()! } : {}), reasoning });
 
 /**
  * The canonical mapping of records whose schema is `items`, with each decision's evidence from
- * `cite` (the caller knows where the records' schema lives in the docs). Never throws.
+ * `cite` (the caller knows where the records' schema lives in the docs). A field its description
+ * — or, through `docsWords`, the docs — calls deprecated loses to any candidate that is not
+ * (a token's deprecated `roles` never beats its `scopes`). Never throws.
  */
-export function mapFields(view: SchemaView, items: SchemaNode, kind: IdentityKind, cite: FieldCiter = uncited): { mapping: Mapping; fieldNames: string[] } {
+export function mapFields(view: SchemaView, items: SchemaNode, kind: IdentityKind, cite: FieldCiter = uncited, docsWords?: DocsWords): { mapping: Mapping; fieldNames: string[] } {
   const fields = view.fields(items, 2);
   const mapping: Partial<Mapping> = {};
   const used = new Set<string>();
   for (const canonical of Object.keys(RULES) as CanonicalField[]) {
     if (canonical === 'owner_id' && (kind === 'human' || kind === 'group' || kind === 'role')) {
-      mapping.owner_id = { path: null, transform: 'string', confidence: 0.9, evidence: [cite(undefined, `${withArticle(kind)} has no owner`)] };
+      mapping.owner_id = { path: null, transform: 'string', confidence: 0.9, evidence: [cite(undefined, `${withArticle(kind)} has no owner`)].flat() };
       continue;
     }
-    let best: { f: Field; node: SchemaNode; score: number } | undefined;
+    let best: { f: Field; node: SchemaNode; score: number; deprecated: boolean } | undefined;
     for (const rule of RULES[canonical]) {
       for (const f of fields) {
         if (used.has(f.path) && canonical !== 'display_name') continue;
@@ -126,18 +141,20 @@ export function mapFields(view: SchemaView, items: SchemaNode, kind: IdentityKin
         if (view.isObject(node) && !view.isArray(node)) continue;
         if (rule.when && !rule.when(f, node)) continue;
         if (canonical !== 'id' && SECRET_FIELD.test(f.name)) continue;
-        // A direct field beats a nested one with the same score.
-        const score = rule.score - (f.path.includes('.') && !rule.names.test(f.path) ? 0.1 : 0);
-        if (!best || score > best.score) best = { f, node, score };
+        const deprecated = DEPRECATED.test(node.description ?? '') || DEPRECATED.test(docsWords?.(f.path) ?? '');
+        // A direct field beats a nested one with the same score; any field beats a deprecated one.
+        const score = rule.score - (f.path.includes('.') && !rule.names.test(f.path) ? 0.1 : 0) - (deprecated ? 0.5 : 0);
+        if (!best || score > best.score) best = { f, node, score, deprecated };
       }
-      if (best) break;
+      // A deprecated best is kept only when no later, weaker rule finds a field that is not.
+      if (best && !best.deprecated) break;
     }
     if (canonical === 'email' && !best) {
       const byFormat = fields.find((f) => view.resolve(f.node).format === 'email');
-      if (byFormat) best = { f: byFormat, node: view.resolve(byFormat.node), score: 0.9 };
+      if (byFormat) best = { f: byFormat, node: view.resolve(byFormat.node), score: 0.9, deprecated: false };
     }
     if (!best) {
-      mapping[canonical] = { path: null, transform: 'string', confidence: fields.length ? 0.7 : 0.3, evidence: [cite(undefined, `no documented field maps to ${canonical}: unknown (null)`)] };
+      mapping[canonical] = { path: null, transform: 'string', confidence: fields.length ? 0.7 : 0.3, evidence: [cite(undefined, `no documented field maps to ${canonical}: unknown (null)`)].flat() };
       continue;
     }
     if (canonical === 'id') used.add(best.f.path);
@@ -147,7 +164,7 @@ export function mapFields(view: SchemaView, items: SchemaNode, kind: IdentityKin
       path: best.f.path,
       ...slot,
       confidence: Math.round(best.score * 100) / 100,
-      evidence: [cite(best.f.path, `${canonical} ← ${best.f.path}${words ? ` (${words})` : ''}, as ${slot.transform}`)],
+      evidence: [cite(best.f.path, `${canonical} ← ${best.f.path}${words ? ` (${words})` : ''}, as ${slot.transform}${best.deprecated ? ', though the docs call it deprecated' : ''}`)].flat(),
     };
   }
   return { mapping: mapping as Mapping, fieldNames: fields.map((f) => f.name) };

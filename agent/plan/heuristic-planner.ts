@@ -4,6 +4,7 @@ import type { ApiModel } from '../ingest/api-model.ts';
 import { hashJson } from '../hash.ts';
 import { chooseBaseUrl } from './base-url.ts';
 import type { ConnectorPlan, Stream } from './connector-plan.ts';
+import { withClientCredentials } from './client-credentials.ts';
 import { detectAuth } from './detect-auth.ts';
 import { detectPagination } from './pagination/detect.ts';
 import { collectSignals } from './pagination/signals.ts';
@@ -43,6 +44,8 @@ export function planHeuristically(model: ApiModel): ConnectorPlan {
       path: c.op.path,
       kind: c.kind,
       items_path: c.items.path,
+      // Only a map says so: a plan of lists is what it was before maps were read.
+      ...(c.items.container === 'map' ? { items_container: 'map' as const, map_key_field: c.items.mapKey } : {}),
       // The empty answers the docs allow: a documented 204, a list the schema lets be null.
       empty: { no_content: c.op.responses.some((r) => r.status === '204'), null_items: view.resolve(view.at(c.body, c.items.path)).nullable === true },
       pagination: best,
@@ -104,8 +107,10 @@ export function planHeuristically(model: ApiModel): ConnectorPlan {
     planner: { kind: 'heuristic' },
     api_model_sha256: hashJson(model),
     docs_sha256: model.docs_sha256,
+    ...(model.observed ? { observed_sha256: model.observed.sha256 } : {}),
     base_url: baseUrl,
-    auth,
+    // The client credentials grant asks for the manifest's least scopes (agent/render/manifest.ts).
+    auth: withClientCredentials(auth, model, assessment.privilege.flatMap((p) => p.least_scopes)),
     tenant_variables: tenantVariables,
     streams,
     methods: ['GET'],

@@ -3,16 +3,46 @@ import type { SchemaView } from '../docs-view/schema-view.ts';
 
 /**
  * Where the records are in a list response: the body itself (a bare array), or an array property
- * such as `data`, `members`, `items`, `ssh_keys`, possibly one level down (`_embedded.users`).
+ * such as `data`, `members`, `items`, `ssh_keys`, possibly one level down (`_embedded.users`). A
+ * list may also be a map — an object keyed by data whose values are the records (JupyterHub's
+ * `/services`, keyed by service name): an object schema with no fields of its own whose
+ * `additionalProperties` is a record that looks like an identity (it has an identifier, or the
+ * field the docs say each key equals).
  */
 
 export interface ItemsLocation {
-  /** Dotted path; `''` when the body is the array. */
+  /** Dotted path; `''` when the body is the array (or the map). */
   path: string;
+  /** One record's schema: the array's items, or the map's values. */
   items: SchemaNode;
-  /** Why this array: `body-is-array`, `named-after-noun`, `generic-wrapper`, `only-array`. */
-  reason: 'body-is-array' | 'named-after-noun' | 'generic-wrapper' | 'only-array';
+  /** Why here: `body-is-array`, `body-is-map`, `named-after-noun`, `generic-wrapper`, `only-array`. */
+  reason: 'body-is-array' | 'body-is-map' | 'named-after-noun' | 'generic-wrapper' | 'only-array';
   confidence: number;
+  /** `array`: the records are a list; `map`: they are the values of an object keyed by data. */
+  container: 'array' | 'map';
+  /** For a map: the record field each key equals (`x-map-key`), when the docs or a live run say; else null. */
+  mapKey: string | null;
+}
+
+/** Fields that identify a record: what makes a map's values identities rather than settings or labels. */
+const IDENTIFYING = /^(id|uid|uuid|guid|sid|key|name|login|username|user_?name|email|slug|handle)$|_(id|uuid|key)$/i;
+/** camelCase identifiers (`userId`, `accountUuid`). */
+const IDENTIFYING_CAMEL = /[a-z](Id|ID|Uuid|UUID|Key)$/;
+
+/**
+ * The records of `node` when it is a map of records: an object with no fields of its own whose
+ * `additionalProperties` is an object with fields, one of them identifying (or the declared key).
+ */
+export function mapOfRecords(view: SchemaView, node: SchemaNode | undefined): { items: SchemaNode; mapKey: string | null } | undefined {
+  const r = view.resolve(node);
+  if (!r.additionalProperties || Object.keys(r.properties ?? {}).length || view.isArray(r)) return undefined;
+  const values = view.resolve(r.additionalProperties);
+  if (view.isArray(values)) return undefined;
+  const fields = Object.keys(values.properties ?? {});
+  if (!fields.length) return undefined;
+  const mapKey = r.map_key && fields.includes(r.map_key) ? r.map_key : null;
+  if (!mapKey && !fields.some((f) => IDENTIFYING.test(f) || IDENTIFYING_CAMEL.test(f))) return undefined;
+  return { items: r.additionalProperties, mapKey };
 }
 
 const GENERIC = /^(data|items|results|records|value|values|entries|elements|list|resources|objects|rows|content|collection|hits|nodes)$/i;
@@ -25,16 +55,21 @@ function singular(s: string): string {
 export function findItems(view: SchemaView, body: SchemaNode, noun: string | undefined): ItemsLocation | undefined {
   if (view.isArray(body)) {
     const items = view.items(body) ?? {};
-    return { path: '', items, reason: 'body-is-array', confidence: 0.95 };
+    return { path: '', items, reason: 'body-is-array', confidence: 0.95, container: 'array', mapKey: null };
   }
-  const candidates: { path: string; name: string; items: SchemaNode }[] = [];
+  const bodyMap = mapOfRecords(view, body);
+  if (bodyMap) return { path: '', items: bodyMap.items, reason: 'body-is-map', confidence: 0.85, container: 'map', mapKey: bodyMap.mapKey };
+  type Found = { path: string; name: string; items: SchemaNode; container: 'array' | 'map'; mapKey: string | null };
+  const candidates: Found[] = [];
   const visit = (node: SchemaNode, prefix: string, depth: number) => {
     for (const [name, child] of Object.entries(view.properties(node))) {
       const path = prefix ? `${prefix}.${name}` : name;
       if (view.isArray(child)) {
         const items = view.items(child) ?? {};
         const scalarItems = view.resolve(items).type?.every((t) => ['string', 'integer', 'number', 'boolean'].includes(t));
-        if (!NOT_RECORDS.test(name) && !scalarItems) candidates.push({ path, name, items });
+        if (!NOT_RECORDS.test(name) && !scalarItems) candidates.push({ path, name, items, container: 'array', mapKey: null });
+      } else if (mapOfRecords(view, child)) {
+        if (!NOT_RECORDS.test(name)) candidates.push({ path, name, container: 'map', ...mapOfRecords(view, child)! });
       } else if (depth < 2 && view.isObject(child)) {
         visit(child, path, depth + 1);
       }
@@ -49,10 +84,11 @@ export function findItems(view: SchemaView, body: SchemaNode, noun: string | und
         return n === nounSingular || n.replace(/_/g, '') === nounSingular.replace(/_/g, '') || nounSingular.endsWith(n) || n.endsWith(nounSingular);
       })
     : undefined;
-  if (named) return { path: named.path, items: named.items, reason: 'named-after-noun', confidence: 0.9 };
+  const at = (c: Found, reason: ItemsLocation['reason'], confidence: number): ItemsLocation => ({ path: c.path, items: c.items, reason, confidence, container: c.container, mapKey: c.mapKey });
+  if (named) return at(named, 'named-after-noun', 0.9);
   const topLevel = candidates.filter((c) => !c.path.includes('.'));
   const generic = topLevel.find((c) => GENERIC.test(c.name)) ?? candidates.find((c) => GENERIC.test(c.name));
-  if (generic) return { path: generic.path, items: generic.items, reason: 'generic-wrapper', confidence: 0.8 };
-  if (candidates.length === 1) return { path: candidates[0]!.path, items: candidates[0]!.items, reason: 'only-array', confidence: 0.6 };
+  if (generic) return at(generic, 'generic-wrapper', 0.8);
+  if (candidates.length === 1) return at(candidates[0]!, 'only-array', 0.6);
   return undefined;
 }

@@ -1,10 +1,10 @@
-import type { ApiModel, Operation, Parameter, SchemaNode } from '../ingest/api-model.ts';
+import type { ApiModel, Operation, Parameter, Response, SchemaNode } from '../ingest/api-model.ts';
 import type { Evidence, IdentityKind, Mapping, ParentLink, Relation } from './connector-plan.ts';
 import { excerpt, fieldEvidence, quoted, reasoned, recordSteps } from './evidence.ts';
-import { mapFields } from './field-mapping.ts';
+import { mapFields, type FieldCiter } from './field-mapping.ts';
 import { classifyNoun, collectionNoun, endsInParameter, isExcludedPath, isPlural, looksLikeInfrastructure, refineKind } from './identity-kinds.ts';
 import { findItems, type ItemsLocation } from './items-path.ts';
-import { responseBody } from './response-body.ts';
+import { responseBody, type ResponseBody } from './response-body.ts';
 import type { SchemaView } from '../docs-view/schema-view.ts';
 import { withArticle } from '../english.ts';
 
@@ -21,6 +21,8 @@ export interface Candidate {
   kind: IdentityKind;
   nounWeight: number;
   items: ItemsLocation;
+  /** Where the docs put the records — `items`, unless a live run observed them elsewhere: the stream is named after it, so observation does not rename a stream. */
+  namedBy: ItemsLocation;
   itemSchema: SchemaNode;
   body: SchemaNode;
   example: unknown;
@@ -109,7 +111,7 @@ function candidateOf(op: Operation, view: SchemaView, rejections: Rejection[]): 
   const items = findItems(view, body.schema, noun);
   if (!items) return undefined;
   // A singular noun (`/user`) is a list only when its records are plainly the body or named after it.
-  if (!isPlural(noun) && items.reason !== 'body-is-array' && items.reason !== 'named-after-noun') return undefined;
+  if (!isPlural(noun) && items.reason !== 'body-is-array' && items.reason !== 'body-is-map' && items.reason !== 'named-after-noun') return undefined;
   const itemSchema = view.resolve(items.items);
   const topFields = Object.keys(view.properties(itemSchema));
   const cls = classifyNoun(noun, topFields);
@@ -156,9 +158,9 @@ function candidateOf(op: Operation, view: SchemaView, rejections: Rejection[]): 
     else if (p.in === 'header') headers[p.name] = value;
   }
   const kind = refineKind(cls.kind, topFields);
-  const { mapping, fieldNames } = mapFields(view, itemSchema, kind, (field, reasoning) =>
-    field === undefined ? reasoned(body.response.source, reasoning) : fieldEvidence(view, body.response, recordSteps(items.path, field), reasoning),
-  );
+  // A live run's observation stands in front of the docs' own response: the docs' reading of the same records, for their words.
+  const docs = body.response.observed ? documentedRecords(op, view, noun) : undefined;
+  const { mapping, fieldNames } = mapFields(view, itemSchema, kind, fieldCiter(view, body, items, docs), docs ? (field) => view.resolve(view.at(docs.items.items, field)).description : undefined);
   if (!mapping.id?.path) {
     rejections.push({ operation_id: op.id, reason: `lists ${noun} but no field of its records looks like an identifier` });
     return undefined;
@@ -169,6 +171,7 @@ function candidateOf(op: Operation, view: SchemaView, rejections: Rejection[]): 
     kind,
     nounWeight: cls.weight,
     items,
+    namedBy: docs?.items ?? items,
     itemSchema,
     body: body.schema,
     example: body.example,
@@ -181,15 +184,71 @@ function candidateOf(op: Operation, view: SchemaView, rejections: Rejection[]): 
     headers,
     evidence: [
       quoted(op.source, excerpt(op.summary ?? op.description ?? op.path), `GET ${op.path} lists ${noun}: ${kind} records`),
-      items.path
-        ? fieldEvidence(view, body.response, items.path.split('.'), `the records are the array at "${items.path}", ${RECORDS_BECAUSE[items.reason]}`)
-        : reasoned(body.response.source, `the success response's body is the array of records${body.documented ? '' : ' (shown by the docs\' example)'}`),
+      ...recordsEvidence(view, body, items, docs),
     ],
+  };
+}
+
+/** The docs' own success response of an operation a live run observed, and where the docs put its records. */
+interface DocumentedRecords {
+  response: Response;
+  items: ItemsLocation;
+}
+
+function documentedRecords(op: Operation, view: SchemaView, noun: string): DocumentedRecords | undefined {
+  const response = op.responses.find((r) => !r.observed && /^2(\d\d|XX)$/i.test(r.status) && (r.schema || r.examples.length));
+  const body = response && responseBody({ ...op, responses: [response] }, view);
+  const items = body && findItems(view, body.schema, noun);
+  return response && items ? { response, items } : undefined;
+}
+
+const OBSERVED = 'observed in a live run';
+
+/** Where the records are, in words: `the array at "data"`, `the values of the map at "" keyed by name`. */
+function recordsWhere(items: ItemsLocation): string {
+  if (items.container === 'map') return `the values of ${items.path ? `the map at "${items.path}"` : 'the body, a map'} keyed by ${items.mapKey ? `their ${items.mapKey}` : 'data'}`;
+  return items.path ? `the array at "${items.path}"` : 'the body, an array';
+}
+
+/**
+ * Where the records are, cited: the field that holds them (its docs' words, or its name), or the
+ * response itself when the body is the list; for an observed response, that it was observed, and
+ * where the docs put them when that differs (the observation is the stronger evidence).
+ */
+function recordsEvidence(view: SchemaView, body: ResponseBody, items: ItemsLocation, docs: DocumentedRecords | undefined): Evidence[] {
+  const observed = !!body.response.observed;
+  const why = items.container === 'map' ? 'each value a record' : RECORDS_BECAUSE[items.reason];
+  const out: Evidence[] = [
+    items.path
+      ? fieldEvidence(view, body.response, items.path.split('.'), `the records are ${recordsWhere(items)}, ${why}${observed ? `, ${OBSERVED}` : ''}`)
+      : items.container === 'map'
+        ? reasoned(body.response.source, `the success response's body is a map keyed by ${items.mapKey ? `the records' ${items.mapKey}` : 'data'}: its values are the records${observed ? `, ${OBSERVED}` : ''}`)
+        : reasoned(body.response.source, `the success response's body is the array of records${observed ? `, ${OBSERVED}` : body.documented ? '' : ' (shown by the docs\' example)'}`),
+  ];
+  if (docs && (docs.items.path !== items.path || docs.items.container !== items.container)) {
+    out.push(reasoned(docs.response.source, `the docs put the records in ${recordsWhere(docs.items)}; a live run observed ${recordsWhere(items)}, which the plan follows`));
+  }
+  return out;
+}
+
+/**
+ * Evidence for a mapped field: where the records' schema declares it; for an observed response,
+ * that the field was observed in a live run, and the docs' own words for it when they declare it.
+ */
+function fieldCiter(view: SchemaView, body: ResponseBody, items: ItemsLocation, docs: DocumentedRecords | undefined): FieldCiter {
+  return (field, reasoning) => {
+    if (field === undefined) return reasoned(body.response.source, reasoning);
+    if (!body.response.observed) return fieldEvidence(view, body.response, recordSteps(items.path, field, items.container), reasoning);
+    const out = [fieldEvidence(view, body.response, recordSteps(items.path, field, items.container), `${reasoning}; ${field} ${OBSERVED}`)];
+    const steps = docs && recordSteps(docs.items.path, field, docs.items.container);
+    if (docs && steps && view.declaration(docs.response.schema, steps)) out.push(fieldEvidence(view, docs.response, steps, `the docs' words for ${field}`));
+    return out;
   };
 }
 
 const RECORDS_BECAUSE: Record<ItemsLocation['reason'], string> = {
   'body-is-array': 'the body itself',
+  'body-is-map': 'the body itself, a map keyed by data',
   'named-after-noun': 'named after the collection',
   'generic-wrapper': 'the usual name of a list wrapper',
   'only-array': 'the only array of records in the body',
@@ -271,7 +330,7 @@ export function selectStreams(model: ApiModel, view: SchemaView): Selection {
     return name;
   };
   // A stream is named after its records: the array's own name when it names them (`api_keys` for `/api_key`).
-  const baseName = (c: Candidate) => streamName(c.items.reason === 'named-after-noun' ? c.items.path.split('.').pop()! : c.noun);
+  const baseName = (c: Candidate) => streamName(c.namedBy.reason === 'named-after-noun' ? c.namedBy.path.split('.').pop()! : c.noun);
   const qualifierOf = (c: Candidate) => c.op.path.split('/').filter((s) => s && !s.includes('{')).slice(-2, -1)[0] ?? '';
   // Where the docs list a kind per tenant (`/orgs/{org}/members`), an unscoped list of the same kind
   // (`/users`) is a global directory beyond the tenant: inventory the tenant's, not the world's.

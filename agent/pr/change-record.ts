@@ -6,8 +6,8 @@ import { FetchwrightError } from '../errors.ts';
 
 /**
  * change-record.json: why this connector exists and what it was made from — who asked, which
- * identity ran the agent, the hashes of the docs, ApiModel, plan, templates, scorecard and of every
- * file beside it — signed with ed25519 by a key the operator provides. `verify` recomputes it all.
+ * identity ran the agent, the hashes of the docs (and of the shapes a live run observed, when the
+ * plan rests on them), ApiModel, plan, templates, scorecard and of every file beside it — signed with ed25519 by a key the operator provides. `verify` recomputes it all.
  */
 
 export const POLICY_SET_VERSION = 'fetchwright-policy/1';
@@ -29,6 +29,8 @@ export const ChangeRecord = z.object({
   created_at: z.string(),
   generator: z.string(),
   docs_sha256: z.string(),
+  /** sha256 of the shapes file a live run wrote, when the plan rests on observation too (`generate --observed`). */
+  observed_sha256: z.string().optional(),
   api_model_sha256: z.string(),
   plan_sha256: z.string(),
   templates: z.array(z.object({ id: z.string(), version: z.number().int(), sha256: z.string() })),

@@ -108,6 +108,7 @@ export async function openPr(o: OpenPrOptions): Promise<OpenPrResult> {
     created_at: new Date().toISOString(),
     generator: GENERATOR,
     docs_sha256: c.plan.docs_sha256,
+    ...(c.plan.observed_sha256 ? { observed_sha256: c.plan.observed_sha256 } : {}),
     api_model_sha256: c.plan.api_model_sha256,
     plan_sha256: planSha,
     templates: manifest.templates,

@@ -106,6 +106,7 @@ export async function verifyConnector(dir: string, options: VerifyOptions = {}):
     if (connector) {
       if (hashJson(connector.plan) !== record.plan_sha256) findings.push({ file: 'plan.json', problem: 'its hash is not the plan hash the record names' });
       if (connector.plan.docs_sha256 !== record.docs_sha256) findings.push({ file: 'plan.json', problem: 'planned from other docs than the record names' });
+      if ((connector.plan.observed_sha256 ?? null) !== (record.observed_sha256 ?? null)) findings.push({ file: 'plan.json', problem: 'planned from other observed shapes than the record names' });
       for (const p of checkQuotes(connector.plan, connector.model)) findings.push({ file: 'plan.json', problem: `quotes text the docs do not hold: ${describeQuoteProblem(p)}` });
       const { hashes, ...body } = connector.scorecard;
       const { scorecard_sha256, ...inputs } = hashes;

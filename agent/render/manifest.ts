@@ -42,8 +42,13 @@ export type Manifest = z.infer<typeof Manifest>;
 export function buildManifest(plan: ConnectorPlan, templates: Manifest['templates'], planSha: string): Manifest {
   const least = [...new Set(plan.assessment.privilege.flatMap((p) => p.least_scopes))];
   const flagged = plan.assessment.privilege.flatMap((p) => p.flagged).filter((f, i, all) => all.findIndex((x) => x.scope === f.scope) === i);
-  // Each stream's first (least-scope) evidence, so every stream's scopes are cited.
-  const privilegeEvidence = plan.assessment.privilege.flatMap((p) => p.evidence.slice(0, 2)).slice(0, 6);
+  // Every least scope cited once: the docs' text that names it where an operation requires it, else
+  // the evidence whose reasoning names it (a listing scope, cited by its description); when no
+  // scope is cited so, each stream's first two. Evidence for a scope left out is never a citation.
+  const all = plan.assessment.privilege.flatMap((p) => p.evidence.filter((e) => !/; not asked for: /.test(e.reasoning) && !p.flagged.some((f) => f.scope === e.quote)));
+  const mentions = (e: Evidence, scope: string) => e.reasoning.split(/[\s,;()]+/).includes(scope);
+  const perScope = least.flatMap((s) => all.find((e) => e.quote === s) ?? all.find((e) => mentions(e, s)) ?? []).filter((e, i, list) => list.indexOf(e) === i);
+  const privilegeEvidence = (perScope.length ? perScope : plan.assessment.privilege.flatMap((p) => p.evidence.slice(0, 2))).slice(0, 10);
   // A credential's evidence is what names its scheme or its header, in the docs' words or the planner's.
   const names = (e: Evidence, c: { scheme: string; name: string }) => [e.quote, e.reasoning].some((t) => !!t && (t.includes(c.scheme) || t.includes(c.name)));
   const host = plan.base_url.url.replace(/^[a-z]+:\/\//i, '').split('/')[0]!;
@@ -62,7 +67,7 @@ export function buildManifest(plan: ConnectorPlan, templates: Manifest['template
       prefix: c.prefix,
       least_scopes: least,
       flagged_scopes: flagged,
-      evidence: [...plan.auth.evidence.filter((e) => names(e, c)), ...privilegeEvidence].slice(0, 8),
+      evidence: [...plan.auth.evidence.filter((e) => names(e, c)).slice(0, 2), ...privilegeEvidence],
     })),
     streams: plan.streams.map((s) => ({ name: s.name, kind: s.kind, method: 'GET' as const, path: s.path })),
     templates,

@@ -18,6 +18,8 @@ export function slotsFromPlan(plan: ConnectorPlan): ConnectorSlots {
         query_variables: s.query_variables,
         headers: s.headers,
         items_path: s.items_path,
+        // Only a map says so: a plan of lists renders the slots it rendered before maps were read.
+        ...(s.items_container === 'map' ? { items_container: 'map' as const, map_key_field: s.map_key_field ?? null } : {}),
         empty: s.empty,
         pagination,
         mapping: Object.fromEntries(Object.entries(s.mapping).map(([field, m]) => [field, { path: m.path, transform: m.transform, ...(m.values ? { values: m.values } : {}) }])),

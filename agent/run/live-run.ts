@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import { isIP } from 'node:net';
 import { runFetcher } from '../../sandbox/run-fetcher.ts';
 import type { RunResult } from '../../sandbox/result.ts';
 import { OutputRecord, type RunRecord } from '../../templates/canonical.ts';
@@ -12,6 +11,12 @@ import { ensureDir } from '../output-dir.ts';
 import { sha256 } from '../hash.ts';
 import type { ConnectorPlan } from '../plan/connector-plan.ts';
 import { compileFetcher } from '../render/compile-fetcher.ts';
+import { isLoopback } from './loopback.ts';
+import { startClientCredentials, type ClientCredentialsInput } from './oauth2-client-credentials.ts';
+import { readFile } from 'node:fs/promises';
+import type { ObservedShapes } from '../observed/observed-shapes.ts';
+import { classifyDrift, type DriftEntry } from './drift.ts';
+import { ResponseObserver, type DeprecationSeen, type OutsidePlanCall } from './observe-responses.ts';
 
 /**
  * A live run of a proved connector: the same isolate, egress gate and limits as validation; the
@@ -27,13 +32,24 @@ export interface LiveRunOptions {
   baseUrl?: string;
   /** The credential for each of the plan's security schemes, by scheme key. */
   credentials: Record<string, string>;
+  /** OAuth 2.0 client credentials: the host obtains and renews the access token (oauth2-client-credentials.ts). */
+  clientCredentials?: ClientCredentialsInput;
+  /** Called with each secret the run obtains (an access token) before it is used: the caller redacts it. */
+  onSecret?: (secret: string) => void;
   /** Values for the plan's `{placeholders}`: base-URL variables and tenant path variables. */
   tenant: Record<string, string>;
   /** Where the records go, as JSON lines (written whole: a temporary file renamed at the end). */
   outFile?: string;
   onLog?: (line: string) => void;
+  /**
+   * Identity records received so far by stream, called as they arrive (at most every PROGRESS_MS per stream)
+   * and once more with `done` when the stream's last record came (the next stream began, or the run ended).
+   */
+  onProgress?: (stream: string, records: number, done: boolean) => void;
   /** Given the synchronous removal of the temporary records file, for a signal handler (Ctrl-C). */
   onCleanup?: (cleanup: (() => void) | undefined) => void;
+  /** Given what the run observed of the API, no value kept (`run --observe`), whether the run was complete or not. */
+  onShapes?: (shapes: ObservedShapes) => void;
 }
 
 export interface LiveRunReport {
@@ -43,13 +59,24 @@ export interface LiveRunReport {
   complete: boolean;
   /** A stream was refused by the API's authentication (401/403). */
   auth_refused: boolean;
-  streams: { name: string; kind: string; complete: boolean; records: number; pages: number; requests: number; retries: number; error: string | null; findings: RunRecord['streams'][number]['findings'] }[];
+  streams: { name: string; kind: string; complete: boolean; records: number; pages: number; requests: number; retries: number; waited_ms: number; error: string | null; findings: RunRecord['streams'][number]['findings'] }[];
   records_by_kind: Record<string, number>;
   calls: { total: number; refused_by_gate: number };
   /** Why the sandbox stopped the run early, when it did. */
   failure: string | null;
   out: string | null;
+  /** How the answers differ from what the connector expects (agent/run/drift.ts), breaking first; never a value. */
+  drift: DriftEntry[];
+  /** Additive and info drift entries past the report's cap. */
+  drift_omitted: number;
+  /** Requests sent to no stream's path (a next link elsewhere on the API): how many, and the first distinct ones. */
+  calls_outside_plan: { total: number; calls: OutsidePlanCall[] };
+  /** Operations that answered with `Sunset` (RFC 8594) or `Deprecation` (RFC 9745) headers or links. */
+  deprecations: DeprecationSeen[];
 }
+
+/** Largest response body a live run reads (the egress gate's cap, which the observation shares). */
+const LIVE_MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
 
 /** How long one request may take, connection to last byte (ms): a server that never answers fails the request, not the run's clock. */
 const REQUEST_TIMEOUT_MS = 60_000;
@@ -57,7 +84,11 @@ const REQUEST_TIMEOUT_MS = 60_000;
 /** Limits of a live run: as validation's, with the time a real API needs. */
 export const LIVE_LIMITS = { memoryMb: 128, cpuMs: 120_000, wallMs: 30 * 60_000, maxRecords: 1_000_000 };
 
-/** Runs the connector in `dir` against the live API. Throws FetchwrightError for what cannot be run (exit 2, 12). */
+/**
+ * Runs the connector in `dir` against the live API. Throws FetchwrightError for what cannot be run
+ * (exit 2, 12), and with client credentials for a token endpoint that refuses the client (29) or
+ * issues no usable token (28).
+ */
 export async function runLive(o: LiveRunOptions): Promise<LiveRunReport> {
   const c = await readConnectorDir(o.dir);
   if (c.scorecard.verdict !== 'pass' || c.scorecard.hashes.fetcher_sha256 !== sha256(c.fetcher)) {
@@ -65,16 +96,21 @@ export async function runLive(o: LiveRunOptions): Promise<LiveRunReport> {
   }
   const base = liveBaseUrl(c.plan, o.baseUrl, o.tenant);
   const tenantVariables = tenantValues(c.plan, o.tenant);
-  const { headers, query } = credentialPlacement(c.plan, o.credentials);
+  const oauth = o.clientCredentials ? await startClientCredentials({ plan: c.plan, base, tenant: o.tenant, input: o.clientCredentials, ...(o.onSecret ? { onSecret: o.onSecret } : {}), ...(o.onLog ? { onLog: o.onLog } : {}) }) : undefined;
+  const { headers, query } = credentialPlacement(c.plan, o.credentials, oauth?.scheme);
   const compiled = compileFetcher(c.fetcher);
   if (!compiled.ok) throw new FetchwrightError('invalid-connector', `fetcher.ts cannot be compiled: ${compiled.message}`, { file: path.join(c.dir, 'fetcher.ts') });
 
   const origin = base.origin;
+  // The shapes file names the plan the run read (its bytes, as `pr` hashes them).
+  const planSha256 = sha256(await readFile(path.join(c.dir, 'plan.json')));
   const sink = o.outFile ? openSink(o.outFile) : undefined;
   o.onCleanup?.(sink ? () => sink.abandon() : undefined);
   const byKind: Record<string, number> = {};
+  const progress = o.onProgress ? streamProgress(o.onProgress) : undefined;
   let run: RunRecord | undefined;
   const input: RunInput = { base_url: base.href.replace(/\/$/, ''), tenant_variables: tenantVariables, max_pages_per_stream: 10_000, max_records: LIVE_LIMITS.maxRecords, retry: { max_attempts: 5, base_delay_ms: 500, max_delay_ms: 30_000 } };
+  const observer = new ResponseObserver({ plan: c.plan, model: c.model, baseUrl: input.base_url, maxResponseBytes: LIVE_MAX_RESPONSE_BYTES });
   let result: RunResult;
   try {
     result = await runFetcher({
@@ -82,14 +118,20 @@ export async function runLive(o: LiveRunOptions): Promise<LiveRunReport> {
       filename: 'fetcher.ts',
       input,
       limits: LIVE_LIMITS,
+      // Records go to the sink as they arrive; the host keeps none (bounded memory whatever the count).
+      keepRecords: false,
       egress: {
         allowedHosts: [base.host],
         allowedMethods: ['GET'],
         maxRequests: 100_000,
+        maxResponseBytes: LIVE_MAX_RESPONSE_BYTES,
         // The credential goes only to the exact origin (scheme, host, port) of the base URL.
-        injectAuth: (url) => (url.origin === origin ? headers : {}),
-        injectQuery: (url) => (url.origin === origin ? query : {}),
-        fetchImpl: (request) => (new URL(request.url).origin === origin ? fetch(request, { redirect: 'manual', signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) }) : Promise.reject(new Error(`refused: ${new URL(request.url).origin} is not the run's origin ${origin}`))),
+        injectAuth: (url) => (url.origin === origin ? { ...headers, ...oauth?.auth().headers } : {}),
+        injectQuery: (url) => (url.origin === origin ? { ...query, ...oauth?.auth().query } : {}),
+        // The access token is renewed before it expires, and once when the API answers 401 (the gate then retries that request).
+        ...(oauth ? { prepareAuth: (url: URL) => (url.origin === origin ? oauth.session.fresh() : Promise.resolve()), renewAuth: (url: URL, sent: string[]) => (url.origin === origin ? oauth.session.renewAfterUnauthorized(sent) : Promise.resolve(false)) } : {}),
+        // Every answer passes the observer (shapes, no value) on its way to the gate.
+        fetchImpl: (request) => (new URL(request.url).origin === origin ? fetch(request, { redirect: 'manual', signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) }).then((response) => observer.observe(request, response)) : Promise.reject(new Error(`refused: ${new URL(request.url).origin} is not the run's origin ${origin}`))),
       },
       onRecord: (record) => {
         const parsed = OutputRecord.safeParse(record);
@@ -97,6 +139,7 @@ export async function runLive(o: LiveRunOptions): Promise<LiveRunReport> {
           run = parsed.data;
           return;
         }
+        if (parsed.success && parsed.data.type === 'identity') progress?.record(parsed.data.source.stream);
         const kind = parsed.success && parsed.data.type === 'identity' ? parsed.data.kind : parsed.success ? parsed.data.type : 'not-canonical';
         byKind[kind] = (byKind[kind] ?? 0) + 1;
         sink?.write(`${JSON.stringify(record)}\n`);
@@ -108,32 +151,35 @@ export async function runLive(o: LiveRunOptions): Promise<LiveRunReport> {
     o.onCleanup?.(undefined);
     throw e;
   }
-  const streams = (run?.streams ?? []).map((s) => ({ name: s.name, kind: c.plan.streams.find((p) => p.name === s.name)?.kind ?? '?', complete: s.complete, records: s.records, pages: s.pages, requests: s.requests, retries: s.retries, error: s.error, findings: s.findings }));
+  const shapes = observer.shapes({ plan_sha256: planSha256, observed_at: new Date().toISOString() });
+  o.onShapes?.(shapes);
+  const drift = classifyDrift(c.plan, c.model, shapes.operations);
+  // A stream whose records were not where the plan reads them is never complete, whatever the fetcher said.
+  const listDrift = new Set(drift.entries.filter((d) => d.severity === 'breaking' && (d.class === 'list-shape-changed' || d.class === 'items-path-missing')).map((d) => d.stream));
+  const streams = (run?.streams ?? []).map((s) => ({ name: s.name, kind: c.plan.streams.find((p) => p.name === s.name)?.kind ?? '?', complete: s.complete && !listDrift.has(s.name), records: s.records, pages: s.pages, requests: s.requests, retries: s.retries, waited_ms: s.waited_ms, error: s.error, findings: s.findings }));
   const complete = result.ok && !!run?.complete && streams.length === c.plan.streams.length && streams.every((s) => s.complete);
+  progress?.end();
   sink?.finish();
   o.onCleanup?.(undefined);
   return {
     vendor: c.plan.vendor,
     base_url: input.base_url,
     complete,
-    auth_refused: streams.some((s) => s.findings.some((f) => f.id === 'auth-refused')),
+    auth_refused: streams.some((s) => s.findings.some((f) => f.id === 'auth-refused')) || oauth?.session.refusal !== undefined,
     streams,
     records_by_kind: byKind,
     calls: { total: result.calls.length, refused_by_gate: result.violations.length },
     failure: result.ok ? (run ? null : 'the fetcher ended without its run record: completeness unknown') : `${result.failure.kind}: ${result.failure.message}`,
     out: o.outFile ?? null,
+    drift: drift.entries,
+    drift_omitted: drift.omitted,
+    calls_outside_plan: observer.outsidePlan(),
+    deprecations: observer.deprecations(),
   };
 }
 
 /** Shorter credentials are refused: the scrubbers cannot tell them from ordinary text. */
 const MIN_CREDENTIAL_LENGTH = 8;
-
-/** Loopback hosts, where plain http is allowed (a test server on this machine). */
-function isLoopback(hostname: string): boolean {
-  const h = hostname.replace(/^\[|\]$/g, '');
-  if (h === 'localhost' || h === '::1') return true;
-  return isIP(h) === 4 && h.startsWith('127.');
-}
 
 /**
  * The base URL of a live run: `--base-url`, or the plan's with its `{placeholders}` filled from
@@ -174,19 +220,23 @@ function tenantValues(plan: ConnectorPlan, tenant: Record<string, string>): Reco
 /**
  * Where each credential goes, as the plan's auth says (header with its prefix, or a query parameter),
  * by scheme key (`*`: the one scheme of a plan that has one). HTTP Basic's `user:password` is encoded
- * (RFC 7617). A plan without auth sends nothing.
+ * (RFC 7617). A plan without auth sends nothing. `tokenScheme`'s credential is the OAuth 2 access token
+ * the host obtains, left out here: it is placed per request, as it is renewed.
  */
-function credentialPlacement(plan: ConnectorPlan, credentials: Record<string, string>): { headers: Record<string, string>; query: Record<string, string> } {
+function credentialPlacement(plan: ConnectorPlan, credentials: Record<string, string>, tokenScheme?: string): { headers: Record<string, string>; query: Record<string, string> } {
   const headers: Record<string, string> = {};
   const query: Record<string, string> = {};
   const schemes = new Set(plan.auth.credentials.map((c) => c.scheme));
   for (const cred of plan.auth.credentials) {
+    // The OAuth 2 access token the host obtains is placed per request (it is renewed).
+    if (cred.scheme === tokenScheme) continue;
     // `--credential-env VAR` (key `*`) names the credential of a plan with one scheme.
     const secret = credentials[cred.scheme] ?? (schemes.size === 1 ? credentials['*'] : undefined);
     if (secret !== undefined && secret.length < MIN_CREDENTIAL_LENGTH) {
       throw new FetchwrightError('usage', `the credential for the ${cred.scheme} scheme is shorter than ${MIN_CREDENTIAL_LENGTH} characters`, { hint: 'A value that short cannot be told apart from ordinary text, so it could not be kept out of the records and logs: use a real token.' });
     }
-    if (secret === undefined) throw new FetchwrightError('usage', `no credential given for the ${cred.scheme} scheme`, { hint: `Give --credential-env ${plan.auth.credentials.length > 1 ? `${cred.scheme}=` : ''}VAR, naming an environment variable that holds it.` });
+    const viaClient = plan.auth.client_credentials?.scheme === cred.scheme ? ' (or --client-id-env and --client-secret-env: the host then obtains the token at the docs\' token URL)' : '';
+    if (secret === undefined) throw new FetchwrightError('usage', `no credential given for the ${cred.scheme} scheme`, { hint: `Give --credential-env ${plan.auth.credentials.length > 1 ? `${cred.scheme}=` : ''}VAR, naming an environment variable that holds it${viaClient}.` });
     const value = /^basic\s/i.test(cred.prefix) && secret.includes(':') ? Buffer.from(secret, 'utf8').toString('base64') : secret;
     (cred.in === 'query' ? query : headers)[cred.name] = `${cred.prefix}${value}`;
   }
@@ -213,5 +263,35 @@ function openSink(file: string): { write: (line: string) => void; finish: () => 
       close();
       rmSync(tmp, { force: true });
     },
+  };
+}
+
+/** Least time between two progress calls for one stream (ms). */
+const PROGRESS_MS = 2_000;
+
+/** Counts records per stream in arrival order (streams run one after another) and reports them, throttled. */
+function streamProgress(report: (stream: string, records: number, done: boolean) => void): { record: (stream: string) => void; end: () => void } {
+  let current: string | undefined;
+  let records = 0;
+  let last = 0;
+  const finish = () => {
+    if (current !== undefined) report(current, records, true);
+  };
+  return {
+    record(stream) {
+      if (stream !== current) {
+        finish();
+        current = stream;
+        records = 0;
+        last = performance.now();
+      }
+      records++;
+      const now = performance.now();
+      if (now - last >= PROGRESS_MS) {
+        last = now;
+        report(stream, records, false);
+      }
+    },
+    end: finish,
   };
 }

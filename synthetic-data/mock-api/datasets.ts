@@ -185,6 +185,9 @@ export class Datasets {
     const itemType = this.view.resolve(reading.items).type ?? [];
     const scalar = itemType.length > 0 && itemType.every((t) => ['string', 'integer', 'number'].includes(t));
     const unique: Row[] = scalar ? generateScalars(reading.items, this.view, { seed, count }) : generateRecords(reading.items, this.view, { seed, count, fixed, extraFields: true });
+    // A map is keyed by its records' key field: every record carries one (an entry's key is never blank).
+    const mapKey = reading.container === 'map' ? reading.mapKey : undefined;
+    if (mapKey) unique.forEach((r, i) => typeof r === 'object' && (r[mapKey] === undefined || r[mapKey] === null) && (r[mapKey] = `${mapKey}-${i}`));
     const p = this.pageSize;
     // A record repeated across the first page boundary, where the docs say the list is paged.
     const served = reading.paged && unique.length > p ? [...unique.slice(0, p), unique[p - 1]!, ...unique.slice(p)] : unique;

@@ -63,6 +63,10 @@ export interface ListReading {
   op: Operation;
   /** Dotted path of the records in the body; `''` when the body is the list. */
   itemsPath: string;
+  /** `array`: the records are a list; `map`: they are the values of an object keyed by data (served so). */
+  container: 'array' | 'map';
+  /** For a map: the record field each key is (the docs' `x-map-key`, else the record's id-like field); undefined: keys are positions. */
+  mapKey?: string;
   /** One record's schema. */
   items: SchemaNode;
   /** The body schema the mock fills: the documented schema, with fields only the example shows folded in. */
@@ -153,14 +157,43 @@ function exampleAt(example: unknown, path: string): unknown {
 const typeOf = (view: SchemaView, node: SchemaNode) => view.resolve(node).type ?? [];
 const isScalarType = (t: string) => ['string', 'integer', 'number', 'boolean'].includes(t);
 
-/** Arrays in a body, to depth 3: the places records could be. */
-function arraysIn(view: SchemaView, node: SchemaNode, prefix = '', depth = 1, out: { path: string; items: SchemaNode; objects: boolean }[] = []) {
+/** A place records could be: a list, or a map whose values are records. */
+interface RecordsPlace {
+  path: string;
+  items: SchemaNode;
+  objects: boolean;
+  container: 'array' | 'map';
+  mapKey?: string;
+}
+
+/** Fields a map of records is keyed by when the docs do not say (`x-map-key`), in the order they are tried. */
+const MAP_KEY_FIELDS = ['id', 'uid', 'uuid', 'key', 'name'];
+
+/**
+ * A map of records, literally: an object with no fields of its own whose `additionalProperties`
+ * is an object with fields. Keyed by the field the docs name (`x-map-key`), else by an id-like field.
+ */
+function recordMap(view: SchemaView, node: SchemaNode): Omit<RecordsPlace, 'path'> | undefined {
+  const map = view.resolve(node);
+  if (!map.additionalProperties || Object.keys(map.properties ?? {}).length) return undefined;
+  const values = view.resolve(map.additionalProperties);
+  const fields = Object.keys(values.properties ?? {});
+  if (view.isArray(values) || !fields.length) return undefined;
+  const mapKey = map.map_key && fields.includes(map.map_key) ? map.map_key : MAP_KEY_FIELDS.find((f) => fields.includes(f));
+  return { items: map.additionalProperties, objects: true, container: 'map', ...(mapKey ? { mapKey } : {}) };
+}
+
+/** Lists (and maps of records) in a body, to depth 3: the places records could be. */
+function arraysIn(view: SchemaView, node: SchemaNode, prefix = '', depth = 1, out: RecordsPlace[] = []) {
   for (const [name, child] of Object.entries(view.properties(node))) {
     const path = prefix ? `${prefix}.${name}` : name;
+    const map = view.isArray(child) ? undefined : recordMap(view, child);
     if (view.isArray(child)) {
       const items = view.items(child) ?? {};
       const t = typeOf(view, items);
-      out.push({ path, items, objects: !(t.length && t.every(isScalarType)) });
+      out.push({ path, items, objects: !(t.length && t.every(isScalarType)), container: 'array' });
+    } else if (map) {
+      out.push({ path, ...map });
     } else if (depth < 3 && view.isObject(child)) {
       arraysIn(view, child, path, depth + 1, out);
     }
@@ -175,12 +208,15 @@ function lastWord(path: string): string {
 }
 
 /**
- * Where the records are. A body that is an array is the list; otherwise the one array of objects in
- * the body, or — when there are several — the one named exactly after the path's last word. Anything
- * else cannot be read literally.
+ * Where the records are. A body that is an array is the list, a body that is a map of records (an
+ * object keyed by data, each value a record) is the map; otherwise the one array of objects (or map
+ * of records) in the body, or — when there are several — the one named exactly after the path's
+ * last word. Anything else cannot be read literally.
  */
-function locateRecords(view: SchemaView, body: SchemaNode, op: Operation): { path: string; items: SchemaNode; problem?: string } | undefined {
-  if (view.isArray(body)) return { path: '', items: view.items(body) ?? {} };
+function locateRecords(view: SchemaView, body: SchemaNode, op: Operation): (RecordsPlace & { problem?: string }) | undefined {
+  if (view.isArray(body)) return { path: '', items: view.items(body) ?? {}, objects: true, container: 'array' };
+  const map = recordMap(view, body);
+  if (map) return { path: '', ...map };
   // Related resources, errors and links beside a list are never its records (JSON:API's `included`).
   const arrays = arraysIn(view, body).filter((a) => !/^(included|errors|warnings|messages|links|_links)$/i.test(a.path.split('.').at(-1)!));
   if (!arrays.length) return undefined;
@@ -353,6 +389,8 @@ export function readList(op: Operation, view: SchemaView, model: Pick<ApiModel, 
   return {
     op,
     itemsPath,
+    container: records.container,
+    ...(records.mapKey ? { mapKey: records.mapKey } : {}),
     items: records.items,
     body,
     example,

@@ -1,7 +1,7 @@
 import type { RuntimeFinding } from './findings.ts';
 
 /**
- * template fetchwright/contract@1 — the types every other template is written against, as plain
+ * template fetchwright/contract@2 — the types every other template is written against, as plain
  * TypeScript: the slots a plan fills (`ConnectorSlots`), what the host passes to `run(input)`
  * (`RunInput`) and the records a run emits (`IdentityRecord`, `RelationshipRecord`, `RunRecord`).
  * Types only: nothing here runs, so a rendered fetcher type-checks on its own with no other file.
@@ -179,6 +179,10 @@ export interface StreamSlot {
   /** Fixed, non-secret headers. Credentials are never slots: the host injects them. */
   headers: Record<string, string>;
   items_path: string;
+  /** `map`: the records are the values of an object keyed by data at `items_path`; absent: a list. */
+  items_container?: 'array' | 'map';
+  /** For a map: the record field the entry's key fills when a record lacks it; null or absent: the key is not kept. */
+  map_key_field?: string | null;
   /** The empty answers the docs allow besides `[]`: a 204 No Content, a `null` list. */
   empty: { no_content: boolean; null_items: boolean };
   pagination: Paginator;

@@ -1,5 +1,5 @@
 /**
- * template fetchwright/findings@2 — what a run found wrong, as data: a stable kebab-case id, the
+ * template fetchwright/findings@3 — what a run found wrong, as data: a stable kebab-case id, the
  * URL it happened at and its arguments. Every finding makes its stream incomplete: a consumer may
  * treat a missing identity as deprovisioned only after a complete run, so a response that is not
  * the shape the plan expects is never read as an empty page. The text is rendered from the id, in
@@ -27,9 +27,14 @@ export const RUNTIME_FINDINGS = {
   /** A 2xx body that is not JSON (or is empty where a list was expected). */
   'body-not-json': (x: FindingArgs) => `the ${a(x, 'status')} response is not JSON${x.detail ? ` (${a(x, 'detail')})` : ''}`,
   /** The records' path is absent from the body, or `null` where the docs do not allow a null list. */
-  'items-path-missing': (x: FindingArgs) => `the response has no ${x.items_path === '' ? 'list as its body' : `list at "${a(x, 'items_path')}"`} (found ${a(x, 'found')})`,
+  'items-path-missing': (x: FindingArgs) => {
+    const what = x.container === 'map' ? 'map' : 'list';
+    return `the response has no ${x.items_path === '' ? `${what} as its body` : `${what} at "${a(x, 'items_path')}"`} (found ${a(x, 'found')})`;
+  },
   /** The records' path holds an object, a map keyed by name, or a scalar instead of a list. */
   'items-path-not-a-list': (x: FindingArgs) => `${x.items_path === '' ? 'the body' : `"${a(x, 'items_path')}"`} holds ${a(x, 'found')} instead of a list of records`,
+  /** The plan reads the records as a map's values, but the records' path holds a list, a scalar, or an object whose values are not all records. */
+  'items-path-not-a-map': (x: FindingArgs) => `${x.items_path === '' ? 'the body' : `"${a(x, 'items_path')}"`} holds ${a(x, 'found')} instead of a map of records keyed by ${x.key_field ? `their "${a(x, 'key_field')}"` : 'data'}`,
   /** The list is empty but another list in the same body holds records. */
   'records-elsewhere': (x: FindingArgs) => `${x.items_path === '' ? 'the body' : `"${a(x, 'items_path')}"`} is empty while "${a(x, 'other_path')}" holds ${records(x)}`,
   /** A successful page whose body says something went wrong, or that the list is partial. */

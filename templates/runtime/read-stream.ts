@@ -10,7 +10,7 @@ import { selectRecords, troubleIn } from './select-records.ts';
 import { fillPath, joinUrl, withQuery } from './url.ts';
 
 /**
- * template fetchwright/list-stream@5 — reads every page of one list operation: request, select the
+ * template fetchwright/list-stream@6 — reads every page of one list operation: request, select the
  * records (failing closed on a page of the wrong shape), map each into the canonical identity,
  * emit it once, ask the paginator for the next page under the loop guards. A child stream is the
  * same read, once per parent record. Anything that stops a read is a finding on the stream.
@@ -62,7 +62,7 @@ export async function readStream(slot: StreamSlot, input: RunInput, vendor: stri
     while (url !== undefined) {
       guard.admit(url);
       const page = await getJson(url, slot.headers, input.retry, stats);
-      const records = selectRecords(page, slot.items_path, empty, url);
+      const records = selectRecords(page, slot.items_path, empty, url, slot.items_container ?? 'array', slot.map_key_field ?? null);
       const trouble = troubleIn(page.body);
       if (trouble) addFinding(outcome, { id: 'error-in-body', url, args: { signal: trouble } });
       let fresh = 0;

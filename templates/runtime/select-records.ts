@@ -3,10 +3,15 @@ import type { Page } from './http.ts';
 import { valueAt } from './json-path.ts';
 
 /**
- * template fetchwright/select-records@3 — the records of a page, at the stream's items path, or a
+ * template fetchwright/select-records@4 — the records of a page, at the stream's items path, or a
  * finding when the page is not the shape the plan expects. Fail closed: an empty result is
- * accepted only in a shape the plan expects — `[]` at the items path, a `null` list or a 204 where
- * the docs allow one — never because the records were somewhere else.
+ * accepted only in a shape the plan expects — `[]` (or `{}` for a map) at the items path, a `null`
+ * list or a 204 where the docs allow one — never because the records were somewhere else.
+ *
+ * Records may be a list, or the values of a map keyed by data (`{"svc-a": {…}, "svc-b": {…}}`,
+ * JupyterHub's `/services`) where the plan says so: then the records are the map's values in key
+ * order, and a record that lacks the plan's key field gets the entry's key there. A list where a
+ * map is planned, or a map where a list is planned, is a finding.
  */
 
 export interface EmptyShapes {
@@ -67,12 +72,55 @@ export function troubleIn(body: unknown): string | undefined {
   return undefined;
 }
 
-export function selectRecords(page: Page, itemsPath: string, empty: EmptyShapes, url: string): unknown[] {
+/** Whether a value is a JSON object (not an array, not null). */
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/**
+ * The records of a map keyed by data: its values in key order (code-unit order, so a run's output
+ * does not depend on the order the server wrote the keys in), each a record; a record without
+ * `keyField` (absent or null) gets its entry's key there. Throws `items-path-not-a-map` when a value
+ * is not a record.
+ */
+function mapValues(map: Record<string, unknown>, keyField: string | null, itemsPath: string, url: string): unknown[] {
+  const keys = Object.keys(map).sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+  const records: unknown[] = [];
+  for (const key of keys) {
+    const value = map[key];
+    // An entry's key is data: it is never put in a finding.
+    if (!isObject(value)) throw new FetcherError('items-path-not-a-map', url, { items_path: itemsPath, key_field: keyField, found: `an object whose values are not all records (one is ${describe(value)})` });
+    const own = keyField === null ? undefined : Object.hasOwn(value, keyField) ? value[keyField] : undefined;
+    if (keyField === null || (own !== undefined && own !== null)) records.push(value);
+    else records.push({ ...value, [keyField]: key });
+  }
+  return records;
+}
+
+/**
+ * The records of one page: at `itemsPath` (dotted; `''` is the body), a list — or, with `container`
+ * `map`, the values of an object keyed by data, `mapKeyField` filled from each key where a record
+ * lacks it. Throws a FetcherError (finding) for a page not in the planned shape: `unexpected-status`
+ * (a 204 the docs do not allow), `items-path-missing`, `items-path-not-a-list`,
+ * `items-path-not-a-map`, `records-elsewhere` (an empty list beside another list of records).
+ */
+export function selectRecords(page: Page, itemsPath: string, empty: EmptyShapes, url: string, container: 'array' | 'map' = 'array', mapKeyField: string | null = null): unknown[] {
   if (page.status === 204) {
     if (empty.no_content) return [];
     throw new FetcherError('unexpected-status', url, { status: 204, message: 'No Content, which the docs do not give for this list' });
   }
   const found = valueAt(page.body, itemsPath);
+  if (container === 'map') {
+    if (isObject(found)) {
+      const records = mapValues(found, mapKeyField, itemsPath, url);
+      const other = records.length === 0 ? otherRecords(page.body, itemsPath) : undefined;
+      if (other) throw new FetcherError('records-elsewhere', url, { items_path: itemsPath, other_path: other.path, count: other.count });
+      return records;
+    }
+    if (found === null && empty.null_items) return [];
+    if (found === undefined || found === null) throw new FetcherError('items-path-missing', url, { items_path: itemsPath, container, found: found === null ? 'null' : describe(page.body) });
+    throw new FetcherError('items-path-not-a-map', url, { items_path: itemsPath, key_field: mapKeyField, found: describe(found) });
+  }
   if (Array.isArray(found)) {
     if (found.length === 0) {
       const other = otherRecords(page.body, itemsPath);

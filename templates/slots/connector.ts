@@ -36,6 +36,10 @@ export const StreamSlot = z.object({
     z.string(),
   ),
   items_path: z.string(),
+  /** `map`: the records are the values of an object keyed by data at `items_path` (JupyterHub's `/services`); absent: a list. */
+  items_container: z.enum(['array', 'map']).optional(),
+  /** For a map: the record field the entry's key fills when a record lacks it (`name`); null or absent: the key is not kept. */
+  map_key_field: z.string().min(1).max(200).nullable().optional(),
   /** The empty answers the docs allow besides `[]`: a 204 No Content, a `null` list. Anything else empty is a finding. */
   empty: z.object({ no_content: z.boolean(), null_items: z.boolean() }).default({ no_content: false, null_items: false }),
   pagination: Paginator,
@@ -57,6 +61,7 @@ export const ConnectorSlots = z
       if (names.has(s.name)) ctx.addIssue({ code: 'custom', path: ['streams', i, 'name'], message: `stream name ${s.name} is used twice` });
       if (s.parent && !names.has(s.parent.stream)) ctx.addIssue({ code: 'custom', path: ['streams', i, 'parent'], message: `parent ${s.parent.stream} must come before ${s.name}` });
       if (s.parent && !s.path.includes(`{${s.parent.param}}`)) ctx.addIssue({ code: 'custom', path: ['streams', i, 'parent', 'param'], message: `path ${s.path} has no {${s.parent.param}}` });
+      if (s.map_key_field && s.items_container !== 'map') ctx.addIssue({ code: 'custom', path: ['streams', i, 'map_key_field'], message: 'a map key field belongs to records that are the values of a map (items_container "map")' });
       if (s.pagination.style === 'cursor' && (s.pagination.cursor_path === undefined) === (s.pagination.cursor_header === undefined)) {
         ctx.addIssue({ code: 'custom', path: ['streams', i, 'pagination'], message: 'a cursor comes from exactly one place: cursor_path (the body) or cursor_header' });
       }

@@ -24,6 +24,14 @@ describe('bench targets: every row judged, "not met" where it is', () => {
     expect(judgeRow(TARGETS.throughput, 'jupyterhub users', [50_000]).verdict).toBe('met');
   });
 
+  it('live-run memory: a 200k-record run peaking at 1.5 × the 20k-record run or more is "not met"; under it, "met"', () => {
+    const growing = judgeRow(TARGETS.liveMemory, '201,010 against 20,110 records', [2.4]);
+    expect(growing).toEqual({ row: '201,010 against 20,110 records', verdict: 'not met', broken: ['peak RSS, 200k records ÷ 20k records 2.4 × ≥ 1.5 ×'] });
+    expect(judgeTarget(TARGETS.liveMemory, [growing]).line).toBe('target live run host memory, flat in the number of records < 1.5 ×: not met — 1 of 1 row misses it: 201,010 against 20,110 records (peak RSS, 200k records ÷ 20k records 2.4 × ≥ 1.5 ×)');
+    expect(judgeRow(TARGETS.liveMemory, 'flat', [1.5]).verdict).toBe('not met');
+    expect(judgeRow(TARGETS.liveMemory, 'flat', [1.12]).verdict).toBe('met');
+  });
+
   it('"met" only when every row met it; missing docs are named, and nothing measured is not met', () => {
     const rows = ['a', 'b'].map((n) => judgeRow(TARGETS.generate, n, [4000]));
     expect(judgeTarget(TARGETS.generate, rows, ['twilio.json'])).toMatchObject({ verdict: 'met', line: expect.stringMatching(/: met by all 2 rows; not measured: twilio\.json$/) });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { recordFieldsRead } from '../../agent/assess/privilege.ts';
 import { planOf, streamAt } from '../helpers/vendor-docs.ts';
 
 describe('plan: JupyterHub 3.0 (OpenAPI 3.0.3 and its Markdown docs)', async () => {
@@ -26,11 +27,17 @@ describe('plan: JupyterHub 3.0 (OpenAPI 3.0.3 and its Markdown docs)', async () 
     expect(tokens.required_scopes).toEqual(['read:tokens']);
   });
 
-  it('flags the admin scopes the docs attach to listing users, and keeps the read ones as least', () => {
+  it('flags the admin scopes the docs attach to listing users, and asks for the listing scope and the field scopes the mapping reads', () => {
     const users = plan.assessment.privilege.find((p) => p.stream === 'users')!;
-    expect(users.least_scopes).toContain('read:users');
     expect(users.least_scopes.some((s) => s.startsWith('admin:'))).toBe(false);
     expect(users.flagged.map((f) => f.scope)).toContain('admin:auth_state');
+    // The server refuses a list without `list:users` (which includes names); each other field needs its own field scope.
+    const fieldScopes: Record<string, string> = { last_activity: 'read:users:activity', roles: 'read:roles:users', groups: 'read:users:groups' };
+    const fields = recordFieldsRead(streamAt(plan, '/users'), plan.streams);
+    expect(fields.filter((f) => f !== 'name' && !(f in fieldScopes))).toEqual([]);
+    expect(users.least_scopes[0]).toBe('list:users');
+    expect([...users.least_scopes].sort()).toEqual(['list:users', ...Object.entries(fieldScopes).filter(([f]) => fields.includes(f)).map(([, s]) => s)].sort());
+    for (const name of ['groups', 'services']) expect(plan.assessment.privilege.find((p) => p.stream === name)!.least_scopes[0]).toBe(`list:${name}`);
   });
 
   it('makes the relative server a host a human fills in', () => {

@@ -86,7 +86,7 @@ describe('generate --pr --github: a draft pull request for sign-off', () => {
     const create = sent.find((s) => s.url.endsWith('/pulls'))!;
     expect(create.body).toMatchObject({ draft: true, base: 'main', head: expect.stringMatching(/^fetchwright\/jupyterhub-[0-9a-f]{8}$/), title: expect.stringContaining('jupyterhub') });
     const body = (create.body as { body: string }).body;
-    for (const section of ['### Sandbox proof: PASS', '### Assessment', '### Credentials to provision', '- [ ] An API key for the `token` scheme', '`read:users`']) expect(body).toContain(section);
+    for (const section of ['### Sandbox proof: PASS', '### Assessment', '### Credentials to provision', '- [ ] An API key for the `token` scheme', '`list:users`']) expect(body).toContain(section);
     expect(sent.every((s) => s.auth === `token ${TOKEN}` || s.auth === `bearer ${TOKEN}` || s.auth === `Bearer ${TOKEN}`)).toBe(true);
     expect(JSON.stringify(sent.map((s) => ({ url: s.url, body: s.body })))).not.toContain(TOKEN);
     expect(sent.find((s) => s.url.endsWith('/labels'))!.body).toMatchObject({ labels: expect.arrayContaining(['fetchwright', 'vendor:jupyterhub']) });

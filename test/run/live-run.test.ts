@@ -74,10 +74,13 @@ beforeAll(async () => {
   if (code !== 0) throw new Error(`generate failed: ${io.err()}`);
 }, 120_000);
 
-async function live(args: string[], env: Record<string, string> = {}) {
-  const io = captureIo();
+async function live(args: string[], env: Record<string, string> = {}, terminal = false) {
+  const captured = captureIo();
+  // A person at a terminal: progress lines go to stderr only then.
+  const io = terminal ? { ...captured, stderr: { write: captured.stderr.write, isTTY: true } } : captured;
+  const { out, err } = captured;
   const code = await main(['run', connector, ...args], io, { ...process.env, FETCHWRIGHT_STATE_DIR: path.join(root, 'state'), HUB_API_TOKEN: TOKEN, ...env });
-  return { code, out: io.out(), err: io.err() };
+  return { code, out: out(), err: err() };
 }
 
 describe('fetchwright run against a live server', () => {
@@ -105,13 +108,25 @@ describe('fetchwright run against a live server', () => {
     expect(readdirSync(root).filter((n) => n.endsWith('.tmp'))).toEqual([]);
   }, 60_000);
 
-  it('a list in another shape than the docs (services as a map): incomplete, exit 28, saying why', async () => {
+  it('on a terminal, a progress line per stream with its record count; none when stderr is not a terminal', async () => {
+    const h = await hub();
+    servers.push(h.server);
+    const args = ['--base-url', h.url, '--credential-env', 'HUB_API_TOKEN'];
+    const watched = await live(args, {}, true);
+    expect(watched.code, watched.err).toBe(0);
+    expect(watched.err.split('\n').filter((l) => /^\w+: [\d,]+ records?$/.test(l))).toEqual(['users: 150 records', 'groups: 1 record', 'services: 1 record', 'user_tokens: 150 records']);
+    const piped = await live(args);
+    expect(piped.err).not.toMatch(/^users: /m);
+  }, 60_000);
+
+  it('a list in another shape than the docs (services as a map): incomplete, the drift named, exit 30', async () => {
     const h = await hub({ servicesAsMap: true });
     servers.push(h.server);
     const r = await live(['--base-url', h.url, '--credential-env', 'HUB_API_TOKEN', '--json']);
-    expect(r.code, r.err).toBe(28);
-    const report = JSON.parse(r.out) as { complete: boolean; streams: { name: string; complete: boolean; findings: { id: string }[] }[] };
+    expect(r.code, r.err).toBe(30);
+    const report = JSON.parse(r.out) as { complete: boolean; streams: { name: string; complete: boolean; findings: { id: string }[] }[]; drift: { class: string; severity: string; stream: string }[] };
     expect(report.complete).toBe(false);
+    expect(report.drift.filter((d) => d.severity === 'breaking').map((d) => [d.class, d.stream])).toEqual([['list-shape-changed', 'services']]);
     const services = report.streams.find((s) => s.name === 'services')!;
     expect(services.complete).toBe(false);
     expect(services.findings.map((f) => f.id)).toContain('items-path-not-a-list');

@@ -4,7 +4,7 @@ import { arg, defineFindings, findingOf, type Finding } from '../finding.ts';
 
 /**
  * The plan's reading of a list against the mock's own, literal reading of the same docs: where the
- * records are, and every mechanism the plan's pagination relies on — a `Link` header, a cursor in a
+ * records are (and whether they are a list or a map's values), and every mechanism the plan's pagination relies on — a `Link` header, a cursor in a
  * response field or header, a next URL, a stop field, the offset or page parameter. What the plan
  * relies on and the docs do not declare fails the proof by name, instead of passing against a mock
  * that happened to serve it.
@@ -12,6 +12,11 @@ import { arg, defineFindings, findingOf, type Finding } from '../finding.ts';
 
 export const MECHANISM_FINDINGS = defineFindings({
   'items-path-disagrees': { level: 'error', text: (a) => `the plan reads the records at ${a.plan === '' ? 'the body' : `"${arg(a, 'plan')}"`}, but the docs put them at ${a.docs === '' ? 'the body' : `"${arg(a, 'docs')}"`}` },
+  'items-container-disagrees': {
+    level: 'error',
+    text: (a) => `the plan reads the records as ${arg(a, 'plan')}, but the docs (as the mock reads them) give ${arg(a, 'docs')}`,
+    hint: 'The planner and the mock read the shape of this list differently: one of the two readings is wrong, so a pass would prove nothing. Check the response schema (an array, or an object keyed by data with each record in additionalProperties).',
+  },
   'records-location-ambiguous': { level: 'error', text: (a) => `${arg(a, 'problem')}: the mock cannot tell where the records are, so the proof cannot pass on the plan's guess` },
   'pagination-mechanism-undeclared': {
     level: 'error',
@@ -82,11 +87,17 @@ function pagedBy(r: ListReading): string {
   return ways.join(', ') || 'a next position in the response';
 }
 
+function containerWords(container: 'array' | 'map'): string {
+  return container === 'map' ? 'the values of a map keyed by data' : 'a list';
+}
+
 export function checkMechanisms(stream: Stream, reading: ListReading): Finding[] {
   const findings: Finding[] = [];
   const at = { stream: stream.name };
   for (const problem of reading.problems.filter((p) => p.id === 'records-location-ambiguous')) findings.push(findingOf(MECHANISM_FINDINGS, 'records-location-ambiguous', { problem: problem.text }, at));
   if (stream.items_path !== reading.itemsPath) findings.push(findingOf(MECHANISM_FINDINGS, 'items-path-disagrees', { plan: stream.items_path, docs: reading.itemsPath }, at));
+  const planned = stream.items_container ?? 'array';
+  if (planned !== reading.container) findings.push(findingOf(MECHANISM_FINDINGS, 'items-container-disagrees', { plan: containerWords(planned), docs: containerWords(reading.container) }, at));
   for (const mechanism of undeclared(stream, reading)) findings.push(findingOf(MECHANISM_FINDINGS, 'pagination-mechanism-undeclared', { mechanism }, at));
   for (const sentence of reading.omissions) findings.push(findingOf(MECHANISM_FINDINGS, 'docs-say-records-omitted', { sentence: sentence.slice(0, 240) }, at));
   if (stream.pagination.style === 'none' && reading.paged) findings.push(findingOf(MECHANISM_FINDINGS, 'pagination-ignored', { how: pagedBy(reading) }, at));

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { describeAuth } from '../cli/render-plan.ts';
+import { checkQuotes } from '../docs-view/quote-check.ts';
+import { arrayOf, listOp, modelOf, openapi, USER } from '../../test/helpers/spec.ts';
+import { withClientCredentials } from './client-credentials.ts';
+import { planHeuristically } from './heuristic-planner.ts';
+
+/** The plan records the client credentials grant when the chosen scheme offers it, quoting the docs' tokenUrl. */
+
+const oauthSpec = (flows: object, scopes: string[] = ['users:read']) => openapi({ '/users': listOp(arrayOf(USER), { security: [{ oauth: scopes }] }) }, { components: { securitySchemes: { oauth: { type: 'oauth2', flows } } } });
+
+describe('withClientCredentials', () => {
+  it('an oauth2 scheme with a clientCredentials flow: the token URL, the least scopes the flow offers, the tokenUrl quoted', async () => {
+    const model = await modelOf(oauthSpec({ clientCredentials: { tokenUrl: 'https://login.example.test/oauth/token', scopes: { 'users:read': 'Read', 'users:write': 'Write' } } }));
+    const plan = planHeuristically(model);
+    expect(plan.auth.client_credentials).toEqual({ scheme: 'oauth', token_url: 'https://login.example.test/oauth/token', scopes: ['users:read'] });
+    const cited = plan.auth.evidence.find((e) => e.quote === 'https://login.example.test/oauth/token');
+    expect(cited?.source.pointer).toBe('/components/securitySchemes/oauth/flows/clientCredentials');
+    expect(checkQuotes(plan, model)).toEqual([]);
+    expect(describeAuth(plan.auth)).toMatch(/the host obtains it with the client credentials grant from https:\/\/login\.example\.test\/oauth\/token, scopes users:read/);
+  });
+
+  it('asks only for scopes the flow offers: a least scope of another flow is left out, and said so', async () => {
+    const model = await modelOf(
+      oauthSpec({ authorizationCode: { authorizationUrl: 'https://login.example.test/a', tokenUrl: 'https://login.example.test/t', scopes: { 'users:read': 'Read' } }, clientCredentials: { tokenUrl: '/token', scopes: { 'directory:read': 'Read' } } }, ['users:read']),
+    );
+    const auth = withClientCredentials(planHeuristically(model).auth, model, ['users:read']);
+    expect(auth.client_credentials?.scopes).toEqual([]);
+    expect(auth.evidence.some((e) => /users:read is not offered by this flow/.test(e.reasoning))).toBe(true);
+  });
+
+  it('no client credentials when the flow is another grant, or the chosen scheme is not oauth2', async () => {
+    const code = await modelOf(oauthSpec({ authorizationCode: { authorizationUrl: 'https://login.example.test/a', tokenUrl: 'https://login.example.test/t', scopes: { 'users:read': 'Read' } } }));
+    expect(planHeuristically(code).auth.client_credentials).toBeUndefined();
+    const keyFirst = await modelOf(
+      openapi({ '/users': listOp(arrayOf(USER)) }, {
+        components: { securitySchemes: { key: { type: 'apiKey', in: 'header', name: 'X-Api-Key' }, oauth: { type: 'oauth2', flows: { clientCredentials: { tokenUrl: '/token', scopes: {} } } } } },
+        security: [{ key: [] }, { oauth: [] }],
+      }),
+    );
+    const auth = planHeuristically(keyFirst).auth;
+    expect(auth.type).toBe('api_key');
+    expect(auth.client_credentials).toBeUndefined();
+  });
+});

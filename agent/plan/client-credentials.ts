@@ -1,0 +1,43 @@
+import type { ApiModel } from '../ingest/api-model.ts';
+import type { AuthPlan } from './connector-plan.ts';
+import { quoted } from './evidence.ts';
+
+/**
+ * The OAuth 2.0 client credentials grant (RFC 6749 §4.4) in the plan: when the chosen credential is
+ * an `oauth2` scheme whose docs give a client credentials flow (OpenAPI 3 `flows.clientCredentials`,
+ * Swagger 2.0 `flow: application`), the plan records its token URL and the scopes to ask for, so the
+ * host can obtain the access token at run time (agent/run/oauth2-client-credentials.ts). The fetcher
+ * never sees any of it.
+ */
+
+/**
+ * `auth` with `client_credentials` set and the flow's `tokenUrl` quoted in its evidence, when one of
+ * its credentials is an oauth2 scheme offering the client credentials grant; `auth` unchanged
+ * otherwise. `leastScopes` are the manifest's least scopes for the chosen streams
+ * (agent/assess/privilege.ts); the scopes asked for are those the flow itself offers (a scope of
+ * another flow cannot be granted to this one). Never throws.
+ */
+export function withClientCredentials(auth: AuthPlan, model: Pick<ApiModel, 'security_schemes'>, leastScopes: string[]): AuthPlan {
+  const schemes = new Map(model.security_schemes.map((s) => [s.key, s]));
+  const scheme = auth.credentials.map((c) => schemes.get(c.scheme)).find((s) => s?.type === 'oauth2' && s.client_credentials);
+  const flow = scheme?.client_credentials;
+  if (!scheme || !flow) return auth;
+  const offered = new Set(flow.scopes.map((s) => s.name));
+  const scopes = [...new Set(leastScopes)].filter((s) => offered.has(s));
+  const missing = [...new Set(leastScopes)].filter((s) => !offered.has(s));
+  const relative = !isAbsoluteUrl(flow.token_url);
+  const why =
+    `the ${scheme.key} scheme offers the OAuth 2.0 client credentials grant: the host obtains the access token at this token URL` +
+    `${relative ? ', relative to the base URL' : ''}, asking for ${scopes.length ? `the scopes ${scopes.join(', ')}` : 'no scope (the server\'s default)'}` +
+    `${missing.length ? `; ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} not offered by this flow` : ''}`;
+  return {
+    ...auth,
+    client_credentials: { scheme: scheme.key, token_url: flow.token_url, scopes },
+    evidence: [...auth.evidence, quoted(flow.source, flow.token_url, why)],
+  };
+}
+
+/** True for a URL with a scheme (`https://…`, `{scheme}://…`); a network-path (`//host/…`) or path reference is relative. */
+export function isAbsoluteUrl(url: string): boolean {
+  return /^(?:[a-z][a-z0-9+.-]*|\{[^}]*\}):/i.test(url);
+}
