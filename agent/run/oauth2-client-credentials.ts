@@ -1,3 +1,4 @@
+import { readCapped } from '../../sandbox/egress-gate.ts';
 import { hostIdentity } from '../ingest/host-identity.ts';
 import { FetchwrightError } from '../errors.ts';
 import type { AuthHeader, ConnectorPlan } from '../plan/connector-plan.ts';
@@ -174,8 +175,9 @@ export async function requestToken(o: TokenRequestOptions): Promise<IssuedToken>
       throw fail('token-endpoint-failed', `answered ${response.status}, a redirect: not followed (the client secret goes only to the token URL given)`, 'Give the endpoint\'s final URL with --token-url.');
     }
     const read = await readCapped(response, MAX_TOKEN_RESPONSE_BYTES);
-    if (read === undefined) throw fail('token-endpoint-failed', `answered with more than ${MAX_TOKEN_RESPONSE_BYTES} bytes: not read`);
-    text = read;
+    if (read.tooLarge) throw fail('token-endpoint-failed', `answered with more than ${MAX_TOKEN_RESPONSE_BYTES} bytes: not read`);
+    if (read.error !== undefined) throw fail('token-endpoint-failed', `answer broke off: ${read.error}`);
+    text = read.text;
   } catch (e) {
     if (e instanceof FetchwrightError) throw e;
     const cause = e instanceof Error && e.cause instanceof Error ? ` (${e.cause.message})` : '';
@@ -380,26 +382,3 @@ function parseObject(text: string): Record<string, unknown> | undefined {
   }
 }
 
-/** The body as UTF-8, or undefined when it is longer than `max` bytes (never buffering much more). */
-async function readCapped(response: Response, max: number): Promise<string | undefined> {
-  const declared = Number(response.headers.get('content-length') ?? '');
-  if (Number.isFinite(declared) && declared > max) {
-    await response.body?.cancel().catch(() => {});
-    return undefined;
-  }
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let bytes = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    bytes += value.byteLength;
-    if (bytes > max) {
-      await reader.cancel().catch(() => {});
-      return undefined;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}

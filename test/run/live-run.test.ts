@@ -7,6 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureIo } from '../../agent/cli/io.ts';
 import { main } from '../../agent/cli/main.ts';
+import { generateExampleConnector } from '../helpers/example-connector.ts';
 import { shellStatus } from '../helpers/exit-status.ts';
 import { REPO_ROOT } from '../helpers/vendor-docs.ts';
 
@@ -69,9 +70,7 @@ afterAll(async () => {
 });
 
 beforeAll(async () => {
-  const io = captureIo();
-  const code = await main(['generate', path.join(REPO_ROOT, 'examples/jupyterhub'), '--out', path.join(root, 'connectors')], io, { ...process.env, FETCHWRIGHT_STATE_DIR: path.join(root, 'state') });
-  if (code !== 0) throw new Error(`generate failed: ${io.err()}`);
+  await generateExampleConnector(root);
 }, 120_000);
 
 async function live(args: string[], env: Record<string, string> = {}, terminal = false) {

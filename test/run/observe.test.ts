@@ -8,6 +8,7 @@ import { captureIo } from '../../agent/cli/io.ts';
 import { main } from '../../agent/cli/main.ts';
 import { ObservedShapes } from '../../agent/observed/observed-shapes.ts';
 import type { LiveRunReport } from '../../agent/run/live-run.ts';
+import { generateExampleConnector } from '../helpers/example-connector.ts';
 import { REPO_ROOT } from '../helpers/vendor-docs.ts';
 
 /**
@@ -109,9 +110,7 @@ afterAll(async () => {
 });
 
 beforeAll(async () => {
-  const io = captureIo();
-  const code = await main(['generate', path.join(REPO_ROOT, 'examples/jupyterhub'), '--out', path.join(root, 'connectors')], io, { ...process.env, FETCHWRIGHT_STATE_DIR: path.join(root, 'state') });
-  if (code !== 0) throw new Error(`generate failed: ${io.err()}`);
+  await generateExampleConnector(root);
 }, 120_000);
 
 async function live(args: string[]) {
