@@ -453,10 +453,10 @@ function visibleHeaders(headers: Headers): Record<string, string> {
   return out;
 }
 
-type CappedRead = { tooLarge: false; text: string; bytes: number; error?: string } | { tooLarge: true; bytes: number };
+export type CappedRead = { tooLarge: false; text: string; bytes: number; error?: string } | { tooLarge: true; bytes: number };
 
-/** Reads the body as UTF-8, never buffering more than `max` bytes (plus the one chunk that crossed it). */
-async function readCapped(response: Response, max: number): Promise<CappedRead> {
+/** Reads the body as UTF-8, never buffering more than `max` bytes (plus the one chunk that crossed it). Used by the gate and by the host's own token requests. */
+export async function readCapped(response: Response, max: number): Promise<CappedRead> {
   const declared = Number(response.headers.get('content-length') ?? '');
   if (Number.isFinite(declared) && declared > max) {
     await response.body?.cancel().catch(() => {});
