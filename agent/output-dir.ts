@@ -1,6 +1,7 @@
-import { accessSync, constants as fsConstants, existsSync, lstatSync, mkdirSync, readlinkSync, realpathSync, statSync } from 'node:fs';
+import { accessSync, closeSync, constants as fsConstants, existsSync, lstatSync, mkdirSync, openSync, readlinkSync, realpathSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { FetchwrightError } from './errors.ts';
+import { withArticle } from './english.ts';
 
 /**
  * mkdir -p, one component at a time: Node's recursive mkdir can spin forever (under /proc, for
@@ -46,8 +47,13 @@ function checkCreatableUnder(target: string, what: string, flag: string, folder 
   }
   try {
     accessSync(near.path, fsConstants.W_OK);
+    // Permission bits are not the whole story (root passes them; /proc, a read-only mount or a full
+    // quota refuses anyway): create and remove a file there, so the refusal comes before any work.
+    const probe = path.join(near.path, `.fetchwright-probe-${process.pid}-${Math.random().toString(36).slice(2)}`);
+    closeSync(openSync(probe, 'wx', 0o600));
+    rmSync(probe, { force: true });
   } catch {
-    throw new FetchwrightError('output-unwritable', `cannot write ${what} ${target}: ${near.path} is not writable by you`, { file: target, hint: `Choose a ${what} you can write to (${flag}).` });
+    throw new FetchwrightError('output-unwritable', `cannot write ${what} ${target}: ${near.path} is not writable by you`, { file: target, hint: `Choose ${withArticle(what)} you can write to (${flag}).` });
   }
 }
 
@@ -72,7 +78,7 @@ export function checkOutputFolder(dir: string, flag = '--out'): void {
  * written. A link among the folders above the file is fine. Throws FetchwrightError
  * 'output-unwritable' (exit 10) with a message naming what is there.
  */
-export function checkOutputFile(file: string, flag = '--out'): void {
+export function checkOutputFile(file: string, flag = '--out', example = 'plan.json'): void {
   let st: ReturnType<typeof lstatSync>;
   try {
     st = lstatSync(file, { throwIfNoEntry: false });
@@ -82,7 +88,7 @@ export function checkOutputFile(file: string, flag = '--out'): void {
     st = undefined;
   }
   if (st?.isDirectory()) {
-    throw new FetchwrightError('output-unwritable', `${flag} ${file} is a folder; give the path of a file to write`, { file, hint: `e.g. ${flag} ${path.join(file, 'plan.json')}` });
+    throw new FetchwrightError('output-unwritable', `${flag} ${file} is a folder; give the path of a file to write`, { file, hint: `e.g. ${flag} ${path.join(file, example)}` });
   }
   if (st?.isSymbolicLink()) {
     let target = '';

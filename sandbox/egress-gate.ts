@@ -392,8 +392,11 @@ export class EgressGate {
     } catch (e) {
       this.#log(seq, method, url, null, 'network-error', startedAt, 0);
       // Scrubbed before it is cut short, so a secret at the cut cannot survive in part; `fetch` scrubs the reply again.
-      const reason = e instanceof Error ? this.#scrubber.scrub(e.message.split('\n')[0]!.slice(0, 2_000)).slice(0, 200) : 'unknown error';
-      return { ok: false, reply: refused('network-error', `fetch failed: ${method} ${redactUrl(url)}: ${reason}`) };
+      // undici says only "fetch failed"; the cause says why (connect ECONNREFUSED 127.0.0.1:1, a certificate error, a timeout).
+      const cause = e instanceof Error && e.cause instanceof Error ? ` (${e.cause.message})` : '';
+      const reason = e instanceof Error ? this.#scrubber.scrub(`${e.message}${cause}`.split('\n')[0]!.slice(0, 2_000)).slice(0, 200) : 'unknown error';
+      // The URL is not repeated here: the fetcher's finding names it.
+      return { ok: false, reply: refused('network-error', /^fetch failed/i.test(reason) ? reason : `fetch failed: ${reason}`) };
     }
   }
 

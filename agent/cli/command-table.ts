@@ -114,9 +114,11 @@ export const COMMANDS: CommandSpec[] = [
       'Serves the same synthetic mock of the vendor API that validation uses, on 127.0.0.1:N, until\n' +
       'interrupted, and prints one line per request. It prints the synthetic placeholder credentials to\n' +
       'send (never real ones). Like in validation, the first request to each list answers 429 and a later\n' +
-      'page 503; --no-faults turns that off.',
+      'page 503; --no-faults turns that off. With --observed it serves the shapes a live run observed, as\n' +
+      'generate --observed proves against.',
     options: () => [
       new Option('--port <n>', 'required: the port on 127.0.0.1 to listen on (0: any free port)').argParser(wholeNumber(0, 65535)).makeOptionMandatory(),
+      observed(),
       seed(1),
       new Option('--no-faults', 'answer without the 429 and 503 faults'),
     ],

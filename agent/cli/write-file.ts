@@ -9,13 +9,13 @@ import { checkOutputFile, ensureDir, outputError } from '../output-dir.ts';
  * a symbolic link, device, pipe or folder put there since is refused rather than replaced.
  * Throws `output-unwritable` (exit 10), naming `flag` in the message.
  */
-export async function writeFileAtomic(file: string, content: string, flag = '--out'): Promise<void> {
+export async function writeFileAtomic(file: string, content: string, flag = '--out', mode = 0o644): Promise<void> {
   checkOutputFile(file, flag);
   const abs = path.resolve(file);
   const tmp = `${abs}.${process.pid}.${Date.now()}.tmp`;
   try {
     ensureDir(path.dirname(abs));
-    await writeFile(tmp, content, { flag: 'wx' });
+    await writeFile(tmp, content, { flag: 'wx', mode });
     // The write took time: check once more just before the rename that would replace what is there.
     checkOutputFile(file, flag);
     await rename(tmp, abs);

@@ -6,6 +6,7 @@ import type { Context } from '../cli/main.ts';
 import { EXIT, FetchwrightError } from '../errors.ts';
 import type { ApiModel } from '../ingest/api-model.ts';
 import { ingest } from '../ingest/ingest.ts';
+import { readObservedShapes } from '../observed/read-observed-shapes.ts';
 import { unusableBaseUrl } from '../plan/base-url.ts';
 
 /** `fetchwright mock`'s options, as commander parses them (agent/cli/command-table.ts). */
@@ -14,11 +15,14 @@ export interface MockOptions {
   seed: number;
   /** false with --no-faults. */
   faults: boolean;
+  /** A shapes file from `run --observe`: served over the docs, as `generate --observed` proves against. */
+  observed?: string;
 }
 
 /** `fetchwright mock <docs> --port N`: serves the mock on 127.0.0.1 until Ctrl-C or SIGTERM (then exit 0). */
 export async function run([docs]: string[], opts: MockOptions, io: Io, { audit, interrupts }: Context): Promise<number> {
-  const model = await ingest(docs!);
+  const observed = opts.observed ? readObservedShapes(opts.observed) : undefined;
+  const model = await ingest(docs!, observed ? { observed } : {});
   const mock = buildMock(model, opts);
   const served = await serveMock(mock, opts.port, { onRequest: (r) => io.stderr.write(`${formatServedRequest(r)}\n`) }).catch((e: NodeJS.ErrnoException) => {
     throw new FetchwrightError('usage', `cannot listen on 127.0.0.1:${opts.port}${e.code ? ` (${e.code})` : ''}`, { hint: e.code === 'EADDRINUSE' ? 'That port is taken: choose another with --port (0 picks a free one).' : 'Choose another --port.' });
@@ -26,7 +30,7 @@ export async function run([docs]: string[], opts: MockOptions, io: Io, { audit, 
   const stopped = new Promise<NodeJS.Signals>((resolve) => {
     interrupts.stop = resolve;
   });
-  audit.record('serve', 'ok', { docs_sha256: model.docs_sha256 }, { url: served.url, seed: opts.seed });
+  audit.record('serve', 'ok', { docs_sha256: model.docs_sha256, ...(observed ? { observed_sha256: observed.sha256 } : {}) }, { url: served.url, seed: opts.seed });
   const base = new URL(mock.baseUrl);
   io.stdout.write(`mock of ${model.vendor} at ${served.url}${base.pathname === '/' ? '' : base.pathname} (standing in for ${mock.baseUrl})\n`);
   io.stdout.write('synthetic credentials (placeholders, accepted only by this mock):\n');

@@ -37,9 +37,9 @@ export interface RunOptions {
  * incomplete, else 0. `--observe FILE` writes the shapes seen, complete run or not.
  */
 export async function run([dir]: string[], opts: RunOptions, io: Io, ctx: Context): Promise<number> {
-  for (const [flag, file] of [['--out', opts.out], ['--report', opts.report], ['--observe', opts.observe]] as const) {
+  for (const [flag, file, example] of [['--out', opts.out, 'records.jsonl'], ['--report', opts.report, 'run-report.json'], ['--observe', opts.observe, 'shapes.json']] as const) {
     if (!file) continue;
-    checkOutputFile(file, flag);
+    checkOutputFile(file, flag, example);
     if (isWithin(file, dir!)) throw new FetchwrightError('usage', `${flag} ${file} is inside the connector folder ${dir}`, { hint: 'Write it elsewhere: the connector folder holds only what its proof and change record cover.' });
   }
   const files = ([['--out', opts.out], ['--report', opts.report], ['--observe', opts.observe]] as const).filter(([, f]) => f);
@@ -61,7 +61,8 @@ export async function run([dir]: string[], opts: RunOptions, io: Io, ctx: Contex
   ctx.audit.record('run', safe.complete && !breaking ? 'ok' : 'fail', {}, { dir, base_url: safe.base_url, complete: safe.complete, streams: safe.streams.map((s) => ({ name: s.name, complete: s.complete, records: s.records })), calls: safe.calls, drift: { breaking, other: safe.drift.length - breaking + safe.drift_omitted }, calls_outside_plan: safe.calls_outside_plan.total, observe: opts.observe ?? null });
   // The shapes hold no value; redacted all the same, in case a server echoed the credential as a field name.
   if (opts.observe && shapes) await writeFileAtomic(opts.observe, `${JSON.stringify(redactor.value(shapes), null, 2)}\n`, '--observe');
-  if (opts.report) await writeFileAtomic(opts.report, `${JSON.stringify(safe, null, 2)}\n`, '--report');
+  // The report names accounts (in URLs, findings): readable by its owner only, like the records.
+  if (opts.report) await writeFileAtomic(opts.report, `${JSON.stringify(safe, null, 2)}\n`, '--report', 0o600);
   io.stdout.write(opts.json ? `${JSON.stringify(safe, null, 2)}\n` : renderReport(safe, opts.observe));
   return runExit(safe);
 }
@@ -122,6 +123,9 @@ function pairs(specs: string[], flag: string): Record<string, string> {
 /** Drift entries of each severity printed one per line; the rest are counted. */
 const DRIFT_LINES = 20;
 
+/** A server's message (an HTML error page…) cut to what fits a line; --report keeps it whole. */
+const clip = (text: string, max = 240) => (text.length > max ? `${text.slice(0, max)}… (--report has it whole)` : text);
+
 /** One line whatever the text holds (a field name, a server's message). */
 const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
 
@@ -131,10 +135,15 @@ function renderReport(r: LiveRunReport, observe: string | undefined): string {
   const lines = [`${r.vendor}: ${state} — live run against ${r.base_url}`];
   for (const s of r.streams) {
     const waits = [s.retries ? count(s.retries, 'retry', 'retries') : '', s.waited_ms ? `waited ${(s.waited_ms / 1000).toFixed(1)} s` : ''].filter(Boolean).join(', ');
-    lines.push(`  ${s.complete ? '✓' : '✗'} ${s.name} (${s.kind}): ${count(s.records, 'record')}, ${count(s.pages, 'page')}${waits ? `, ${waits}` : ''}${s.error ? ` — ${oneLine(s.error)}` : ''}`);
+    lines.push(`  ${s.complete ? '✓' : '✗'} ${s.name} (${s.kind}): ${count(s.records, 'record')}, ${count(s.pages, 'page')}${waits ? `, ${waits}` : ''}${s.error ? ` — ${clip(oneLine(s.error))}` : ''}`);
+  }
+  // Every list answered 404: the base URL most likely lacks the API's path.
+  const notFound = r.streams.filter((s) => s.findings.some((f) => f.args.status === 404));
+  if (r.streams.length && notFound.length === r.streams.filter((s) => s.pages > 0).length && notFound.length) {
+    lines.push(`  every list answered 404 Not Found: does the base URL ${r.base_url} include the API's path? (--base-url replaces the plan's whole URL, path too)`);
   }
   if (r.failure) lines.push(`  the run stopped early: ${oneLine(r.failure)}`);
-  lines.push(`  calls ${r.calls.total}, refused by the gate ${r.calls.refused_by_gate}, outside the plan ${r.calls_outside_plan.total}${r.out ? `; records in ${r.out}` : ''}`);
+  lines.push(`  calls ${r.calls.total}, refused by the gate ${r.calls.refused_by_gate}, outside the plan ${r.calls_outside_plan.total}; ${r.out ? `records in ${r.out}` : 'the records were not kept (--out FILE writes them)'}`);
   for (const c of r.calls_outside_plan.calls.slice(0, 5)) lines.push(`    outside the plan: ${c.method} ${oneLine(c.path)}${c.count > 1 ? ` (${c.count}×)` : ''}`);
   if (breaking.length) {
     lines.push(`  ${count(breaking.length, 'breaking difference')} from what the connector reads:`);

@@ -12,6 +12,7 @@ import { sha256 } from '../hash.ts';
 import type { ConnectorPlan } from '../plan/connector-plan.ts';
 import { compileFetcher } from '../render/compile-fetcher.ts';
 import { isLoopback } from './loopback.ts';
+import { assertProvedConnector } from './proved-connector.ts';
 import { startClientCredentials, type ClientCredentialsInput } from './oauth2-client-credentials.ts';
 import { readFile } from 'node:fs/promises';
 import type { ObservedShapes } from '../observed/observed-shapes.ts';
@@ -91,9 +92,7 @@ export const LIVE_LIMITS = { memoryMb: 128, cpuMs: 120_000, wallMs: 30 * 60_000,
  */
 export async function runLive(o: LiveRunOptions): Promise<LiveRunReport> {
   const c = await readConnectorDir(o.dir);
-  if (c.scorecard.verdict !== 'pass' || c.scorecard.hashes.fetcher_sha256 !== sha256(c.fetcher)) {
-    throw new FetchwrightError('invalid-connector', `${c.dir}/fetcher.ts is not the code a passing proof proved`, { file: path.join(c.dir, 'fetcher.ts'), hint: 'Only proved code runs against a live API: run fetchwright validate, or regenerate.' });
-  }
+  assertProvedConnector(c);
   const base = liveBaseUrl(c.plan, o.baseUrl, o.tenant);
   const tenantVariables = tenantValues(c.plan, o.tenant);
   const oauth = o.clientCredentials ? await startClientCredentials({ plan: c.plan, base, tenant: o.tenant, input: o.clientCredentials, ...(o.onSecret ? { onSecret: o.onSecret } : {}), ...(o.onLog ? { onLog: o.onLog } : {}) }) : undefined;
@@ -212,6 +211,13 @@ export function liveBaseUrl(plan: ConnectorPlan, override: string | undefined, t
 /** The plan's tenant path variables, every one given with --tenant. */
 function tenantValues(plan: ConnectorPlan, tenant: Record<string, string>): Record<string, string> {
   const names = Object.keys(plan.tenant_variables);
+  // A name the connector has no {placeholder} for is a typo that would otherwise pass unnoticed.
+  const placeholders = (text: string | undefined) => [...(text ?? '').matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!);
+  const known = new Set([...names, ...placeholders(plan.base_url.url), ...placeholders(plan.auth.client_credentials?.token_url)]);
+  const unknown = Object.keys(tenant).filter((n) => !known.has(n));
+  if (unknown.length) {
+    throw new FetchwrightError('usage', `--tenant ${unknown.join(', ')}: the connector has no {${unknown[0]}} placeholder`, { hint: known.size ? `Its placeholders: ${[...known].map((k) => `{${k}}`).join(', ')}.` : 'This connector has no placeholders: leave --tenant out.' });
+  }
   const missing = names.filter((n) => !tenant[n]);
   if (missing.length) throw new FetchwrightError('usage', `the connector's paths need ${missing.map((m) => `{${m}}`).join(', ')}`, { hint: `Give ${missing.map((m) => `--tenant ${m}=VALUE`).join(' ')}.` });
   return Object.fromEntries(names.map((n) => [n, tenant[n]!]));

@@ -123,6 +123,16 @@ describe('requestToken (RFC 6749 §4.4.2, §5.1, §5.2)', () => {
     expect(err.message).not.toContain('\n');
   });
 
+  it('a URL that is no token endpoint (404, 405 with an error body) is token-endpoint-failed, not a refused client', async () => {
+    for (const status of [404, 405]) {
+      const s = await serve((_req, _body, res) => json(res, status, { error: 'POST is not allowed' }));
+      const e = (await requestToken({ endpoint: s.url, clientId: 'id', clientSecret: SECRET, clientAuth: 'basic', scopes: [] }).then(() => undefined, (x: unknown) => x)) as FetchwrightError;
+      expect(e.code, String(status)).toBe('token-endpoint-failed');
+      expect(e.message).toContain(`answered HTTP ${status}`);
+      expect(e.details.hint).toMatch(/not a token endpoint/);
+    }
+  });
+
   it('refuses a token type other than Bearer, a missing access_token, and a token too short to redact', async () => {
     for (const [body, why] of [
       [{ access_token: 'fw-unit-token-0002', token_type: 'mac' }, /only Bearer tokens/],

@@ -181,16 +181,17 @@ export async function requestToken(o: TokenRequestOptions): Promise<IssuedToken>
   } catch (e) {
     if (e instanceof FetchwrightError) throw e;
     const cause = e instanceof Error && e.cause instanceof Error ? ` (${e.cause.message})` : '';
-    throw fail('token-endpoint-failed', `could not be reached: ${e instanceof Error ? e.message : String(e)}${cause}`);
+    throw fail('token-endpoint-failed', `could not be reached: ${e instanceof Error ? e.message : String(e)}${cause}`, 'No stream was read. Check the token URL (--token-url) and that this machine can reach it.');
   }
   const json = parseObject(text);
-  if (typeof json?.error === 'string' || response.status === 401 || response.status === 403) {
+  // RFC 6749 §5.2 refusals come as 400 (or 401) with an `error`; a 404 or 405 means no token endpoint is there.
+  if ((typeof json?.error === 'string' && response.status >= 400 && response.status < 500 && response.status !== 404 && response.status !== 405) || response.status === 401 || response.status === 403) {
     // RFC 6749 §5.2: error, error_description (hostile text: one line, scrubbed, bounded).
     const error = typeof json?.error === 'string' ? json.error : `HTTP ${response.status}`;
     const description = typeof json?.error_description === 'string' ? `: ${json.error_description}` : '';
     throw fail('auth-refused', `refused the client: ${error}${description}`, 'Check the client id and secret, and that the client may use the client credentials grant with these scopes.');
   }
-  if (response.status !== 200 || !json) throw fail('token-endpoint-failed', `answered HTTP ${response.status}${json ? '' : ' without a JSON object'}`);
+  if (response.status !== 200 || !json) throw fail('token-endpoint-failed', `answered HTTP ${response.status}${json ? '' : ' without a JSON object'}`, response.status === 404 || response.status === 405 ? 'That URL is not a token endpoint: give the vendor\'s with --token-url.' : undefined);
   const token = json.access_token;
   if (typeof token !== 'string' || !token) throw fail('token-endpoint-failed', 'issued no access_token');
   // (Never quoted, and too short to scrub: it would match ordinary words of the message.)

@@ -100,6 +100,43 @@ describe('mock', () => {
   }, 60_000);
 });
 
+describe('mock --observed', () => {
+  /** Starts `fetchwright mock` on a free port, GETs `apiPath` with the mock's placeholder token, stops it. */
+  async function served(args: string[], apiPath: string): Promise<unknown> {
+    const child = spawn(process.execPath, [BIN, 'mock', vendorDoc('jupyterhub'), '--port', '0', '--no-faults', ...args], { cwd: REPO_ROOT, env: { ...process.env, FETCHWRIGHT_STATE_DIR: mkdtempSync(path.join(os.tmpdir(), 'fetchwright-mock-')) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('close', resolve));
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        child.stdout.on('data', (d: Buffer) => {
+          stdout += d.toString();
+          const m = /mock of \S+ at (http:\/\/127\.0\.0\.1:\d+\S*)/.exec(stdout);
+          if (m && /press Ctrl-C to stop/.test(stdout + stderr)) resolve(m[1]!);
+        });
+        void exited.then(() => reject(new Error(`mock ended: ${stderr}`)));
+      });
+      const token = /Authorization: (token \S+)/.exec(stdout)![1]!;
+      const response = await fetch(`${url}${apiPath}`, { headers: { authorization: token } });
+      expect(response.status, stderr).toBe(200);
+      return await response.json();
+    } finally {
+      child.kill('SIGINT');
+      await exited;
+    }
+  }
+
+  it('serves the shapes a live run observed (services as a map keyed by name), as the proof of generate --observed does; without it, the docs\' array', async () => {
+    const shapes = path.join(REPO_ROOT, 'test/fixtures/observed/jupyterhub-3.0.0.shapes.json');
+    const observed = (await served(['--observed', shapes], '/services')) as Record<string, { name: string }>;
+    expect(Array.isArray(observed)).toBe(false);
+    expect(Object.keys(observed).length).toBeGreaterThan(0);
+    for (const [key, record] of Object.entries(observed)) expect(record.name).toBe(key);
+    expect(Array.isArray(await served([], '/services'))).toBe(true);
+  }, 60_000);
+});
+
 describe('Ctrl-C during pr', () => {
   it('after the change record is written and before the commit: the connector folder is put back as it was, exit 130', async () => {
     const root = mkdtempSync(path.join(os.tmpdir(), 'fetchwright-pr-sigint-'));

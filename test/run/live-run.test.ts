@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -10,6 +10,7 @@ import { main } from '../../agent/cli/main.ts';
 import { generateExampleConnector } from '../helpers/example-connector.ts';
 import { shellStatus } from '../helpers/exit-status.ts';
 import { REPO_ROOT } from '../helpers/vendor-docs.ts';
+import { sha256 } from '../../agent/hash.ts';
 
 /**
  * `fetchwright run` (issue 9, first step): a proved connector against a live HTTP server on
@@ -118,6 +119,60 @@ describe('fetchwright run against a live server', () => {
     expect(piped.err).not.toMatch(/^users: /m);
   }, 60_000);
 
+  it('a connector edited since its proof is refused before any request (exit 12): plan.json sending the credential elsewhere, api-model.json, a fetcher.ts re-hashed into the scorecard', async () => {
+    const h = await hub();
+    servers.push(h.server);
+    const edits: Record<string, (dir: string) => void> = {
+      // The plan decides where the credential goes: an edited one could put it in a query string the server logs.
+      'plan.json': (dir) => {
+        const plan = JSON.parse(readFileSync(path.join(dir, 'plan.json'), 'utf8')) as { auth: { credentials: { in: string; name: string }[] } };
+        plan.auth.credentials[0] = { ...plan.auth.credentials[0]!, in: 'query', name: 'leak' };
+        writeFileSync(path.join(dir, 'plan.json'), JSON.stringify(plan, null, 2));
+      },
+      'api-model.json': (dir) => {
+        const model = JSON.parse(readFileSync(path.join(dir, 'api-model.json'), 'utf8')) as { title?: string };
+        model.title = `${model.title ?? ''} (edited)`;
+        writeFileSync(path.join(dir, 'api-model.json'), JSON.stringify(model, null, 2));
+      },
+      'fetcher.ts': (dir) => {
+        const file = path.join(dir, 'fetcher.ts');
+        const edited = `${readFileSync(file, 'utf8')}\n// edited\n`;
+        writeFileSync(file, edited);
+        const card = JSON.parse(readFileSync(path.join(dir, 'scorecard.json'), 'utf8')) as { hashes: { fetcher_sha256: string } };
+        card.hashes.fetcher_sha256 = sha256(edited);
+        writeFileSync(path.join(dir, 'scorecard.json'), JSON.stringify(card, null, 2));
+      },
+    };
+    for (const [file, edit] of Object.entries(edits)) {
+      const copy = path.join(root, `edited-${file}`, 'jupyterhub');
+      cpSync(connector, copy, { recursive: true });
+      edit(copy);
+      const io = captureIo();
+      const before = h.seen.methods.length;
+      const code = await main(['run', copy, '--base-url', h.url, '--credential-env', 'HUB_API_TOKEN'], io, { ...process.env, FETCHWRIGHT_STATE_DIR: path.join(root, 'state'), HUB_API_TOKEN: TOKEN });
+      expect(code, `${file}: ${io.err()}`).toBe(12);
+      expect(io.err()).toMatch({ 'plan.json': /plan\.json is not the plan the proof proved/, 'api-model.json': /api-model\.json is not the docs the proof read/, 'fetcher.ts': /fetcher\.ts is not what this fetchwright's approved templates render/ }[file]!);
+      expect(h.seen.methods.length, `${file}: a request was sent`).toBe(before);
+    }
+    // The unedited copy runs: the refusals are the edits'.
+    const io = captureIo();
+    const pristine = path.join(root, 'pristine', 'jupyterhub');
+    cpSync(connector, pristine, { recursive: true });
+    expect(await main(['run', pristine, '--base-url', h.url, '--credential-env', 'HUB_API_TOKEN'], io, { ...process.env, FETCHWRIGHT_STATE_DIR: path.join(root, 'state'), HUB_API_TOKEN: TOKEN }), io.err()).toBe(0);
+  }, 60_000);
+
+  it('a base URL without the API\'s path: every list 404, and the report says what to check; without --out it says the records were not kept', async () => {
+    const h = await hub();
+    servers.push(h.server);
+    const r = await live(['--base-url', h.url.replace(/\/hub\/api$/, '/api'), '--credential-env', 'HUB_API_TOKEN']);
+    expect(r.code, r.err).toBe(28);
+    expect(r.out).toMatch(/every list answered 404 Not Found: does the base URL http:\/\/127\.0\.0\.1:\d+\/api include the API's path\?/);
+    expect(r.out).toContain('the records were not kept (--out FILE writes them)');
+    const right = await live(['--base-url', h.url, '--credential-env', 'HUB_API_TOKEN']);
+    expect(right.code).toBe(0);
+    expect(right.out).not.toContain('404');
+  }, 60_000);
+
   it('a list in another shape than the docs (services as a map): incomplete, the drift named, exit 30', async () => {
     const h = await hub({ servicesAsMap: true });
     servers.push(h.server);
@@ -185,7 +240,7 @@ describe('fetchwright run against a live server', () => {
     expect(existsSync(out)).toBe(true);
   }, 60_000);
 
-  it('refused before any request: a base URL with a query, a credential too short to scrub, --out inside the connector, --out and --report the same file', async () => {
+  it('refused before any request: a base URL with a query, a credential too short to scrub, --out inside the connector, --out and --report the same file, an unknown --tenant name, a --report that cannot be written', async () => {
     const h = await hub();
     servers.push(h.server);
     const cases: [string[], Record<string, string>, RegExp][] = [
@@ -193,10 +248,12 @@ describe('fetchwright run against a live server', () => {
       [['--base-url', h.url, '--credential-env', 'HUB_API_TOKEN'], { HUB_API_TOKEN: 'abc123' }, /shorter than 8 characters/],
       [['--base-url', h.url, '--credential-env', 'HUB_API_TOKEN', '--out', path.join(connector, 'plan.json')], {}, /is inside the connector folder/],
       [['--base-url', h.url, '--credential-env', 'HUB_API_TOKEN', '--out', path.join(root, 'same.json'), '--report', path.join(root, 'same.json')], {}, /name the same file/],
+      [['--base-url', h.url, '--credential-env', 'HUB_API_TOKEN', '--tenant', 'hots=example.com'], {}, /--tenant hots: the connector has no \{hots\} placeholder/],
+      [['--base-url', h.url, '--credential-env', 'HUB_API_TOKEN', '--report', '/proc/run-report.json'], {}, /cannot write output file \/proc\/run-report\.json/],
     ];
     for (const [args, env, message] of cases) {
       const r = await live(args, env);
-      expect(r.code, r.err).toBe(2);
+      expect(r.code, r.err).toBe(message.source.includes('proc') ? 10 : 2);
       expect(r.err).toMatch(message);
     }
     expect(h.seen.methods).toEqual([]);
