@@ -210,6 +210,17 @@ describe('EgressGate', () => {
     expect(reply).toMatchObject({ ok: true, response: { body: '{"you_sent":"REDACTED"}', headers: { 'x-echo': 'REDACTED' } } });
   });
 
+  it('scrubs a secret the host holds but never sends (an OAuth 2 client secret) when a server echoes it', async () => {
+    const clientSecret = 'fw-client-secret-9d8c7b6a';
+    const net = fakeNetwork(() => new Response(JSON.stringify({ leaked: clientSecret, encoded: Buffer.from(clientSecret).toString('base64') })));
+    const held = await gateWith(net, { secrets: [clientSecret] }).fetch(get('https://api.vendor.test/users'));
+    expect(JSON.stringify(held)).not.toContain(clientSecret);
+    expect(held).toMatchObject({ ok: true, response: { body: '{"leaked":"REDACTED","encoded":"REDACTED"}' } });
+    // Without being told, the gate cannot know it: the option is what scrubs it.
+    const untold = await gateWith(net).fetch(get('https://api.vendor.test/users'));
+    expect(JSON.stringify(untold)).toContain(clientSecret);
+  });
+
   it('reports a network failure as network-error, which is not a violation', async () => {
     const net = fakeNetwork(() => {
       throw new TypeError('fetch failed', { cause: new Error('connect ECONNREFUSED 127.0.0.1:1') });

@@ -59,6 +59,8 @@ export interface EgressAdapters {
    * attempts are in the call log. False or a rejection hands the 401 to the fetcher.
    */
   renewAuth?: (url: URL, sent: string[]) => Promise<boolean>;
+  /** Secrets the host holds but never injects (an OAuth 2 client secret): scrubbed from everything the gate hands back, like the injected ones. */
+  secrets?: string[];
 }
 export type EgressGateOptions = z.input<typeof EgressPolicy> & EgressAdapters;
 
@@ -127,12 +129,15 @@ export class EgressGate {
   readonly #violations: Violation[] = [];
   /** Every credential the gate has injected in this run, to be kept out of everything it hands back. */
   readonly #scrubber = new SecretScrubber();
+  /** The injected values the scrubber last learnt (as JSON): the same values again add nothing. */
+  #learnt = '';
   #attempts = 0;
   #sent = 0;
   #capped = false;
 
   constructor(options: EgressGateOptions) {
-    const { injectAuth, injectQuery, fetchImpl, prepareAuth, renewAuth, ...policy } = options;
+    const { injectAuth, injectQuery, fetchImpl, prepareAuth, renewAuth, secrets, ...policy } = options;
+    if (secrets?.length) this.#scrubber.add(secrets);
     this.#policy = EgressPolicy.parse(policy);
     this.#hosts = this.#policy.allowedHosts.map((h) => parseAllowedHost(h)!);
     this.#methods = new Set(this.#policy.allowedMethods.map((m) => m.toUpperCase()));
@@ -276,8 +281,9 @@ export class EgressGate {
   }
 
   #checkPolicy(url: URL, method: string, seq: number): FetchReply | undefined {
-    const shown = redactUrl(url);
+    // Only a refusal shows the URL: it is redacted then, not for every request that passes.
     if (seq > this.#policy.maxRequests) {
+      const shown = redactUrl(url);
       // The first refusal past the cap is logged; later attempts are refused silently, so the log stays bounded.
       this.#capped = true;
       this.#log(seq, method, url, null, 'request-cap', undefined, 0);
@@ -285,16 +291,19 @@ export class EgressGate {
       return this.#refusedAfterCap();
     }
     if (!isHttp(url)) {
+      const shown = redactUrl(url);
       this.#log(seq, method, url, null, 'refused-scheme', undefined, 0);
       this.#violate('refused-scheme', seq, `${method} ${shown}: only http and https may be fetched`);
       return refused('refused-scheme', `egress refused: ${url.protocol} URLs cannot be fetched (${shown})`);
     }
     if (!isAllowedHost(url, this.#hosts)) {
+      const shown = redactUrl(url);
       this.#log(seq, method, url, null, 'refused-host', undefined, 0);
       this.#violate('refused-host', seq, `${method} ${shown}: ${url.host} is not an allowed host`);
       return refused('refused-host', `egress refused: ${url.host} is not an allowed host (allowed: ${this.#policy.allowedHosts.join(', ') || 'none'})`);
     }
     if (!this.#methods.has(method)) {
+      const shown = redactUrl(url);
       this.#log(seq, method, url, null, 'refused-method', undefined, 0);
       this.#violate('refused-method', seq, `${method} ${shown}: method not allowed`);
       return refused('refused-method', `egress refused: ${method} is not an allowed method (allowed: ${[...this.#methods].join(', ')})`);
@@ -376,8 +385,13 @@ export class EgressGate {
         target = new URL(url.href);
         for (const [name, value] of Object.entries(query)) target.searchParams.set(name, value);
       }
-      this.#scrubber.add(secretsOf(Object.values(auth), Object.values(query)));
       injected = [...Object.values(auth), ...Object.values(query)];
+      // The scrubber only ever gains secrets: the values of the request before need not be learnt again.
+      const key = JSON.stringify([Object.values(auth), Object.values(query)]);
+      if (key !== this.#learnt) {
+        this.#scrubber.add(secretsOf(Object.values(auth), Object.values(query)));
+        this.#learnt = key;
+      }
     } catch {
       // The hook's own message may quote the secret it failed on: the fetcher gets a fixed one.
       this.#log(seq, method, url, null, 'network-error', startedAt, 0);

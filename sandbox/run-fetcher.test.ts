@@ -210,6 +210,12 @@ describe('runFetcher: the host names what the fetcher tried', () => {
     expect(result.records).toEqual([{ id: 'ok' }]);
   });
 
+  it('a toJSON the fetcher gives Object.prototype does not reach the copy a record is written from', async () => {
+    const result = await run(`async function run() { Object.prototype.toJSON = function () { return 'replaced'; }; emit({ id: 'u1', source: { stream: 'users' } }); }`);
+    expect(result.ok).toBe(true);
+    expect(result.records).toEqual([{ id: 'u1', source: { stream: 'users' } }]);
+  });
+
   it('more records than maxRecords → invalid-record, keeping the first maxRecords', async () => {
     const result = await run(`async function run() { for (let i = 0; i < 100; i++) emit({ i }); }`, { limits: { maxRecords: 10 } });
     expect(failureOf(result)).toMatchObject({ kind: 'invalid-record', message: expect.stringContaining('more than 10 records') });

@@ -15,6 +15,10 @@ import { REDACTED } from './call-log.ts';
  * fixed whatever bytes come before or after it (the secret base64-encoded inside a larger value, such as
  * `user:secret` or a JSON cursor). Secrets are replaced longest first, so one that contains another is
  * replaced whole.
+ *
+ * Most text holds no secret, and most holds none of the escapes either: then a secret could only be
+ * there as one of its forms nearly as it is (a space as `+`) or as hex, and a quick search for those
+ * (`anchorSource`) decides whether the full pattern needs to run at all. The result is the same.
  */
 export class SecretScrubber {
   readonly #secrets = new Set<string>();
@@ -22,6 +26,9 @@ export class SecretScrubber {
   #patterns: RegExp[] = [];
   /** The same, ignoring case: for header names, which HTTP lower-cases. */
   #namePatterns: RegExp[] = [];
+  /** Per pattern, what any match holds when the text has no escape in it (`anchorsOf`); and ignoring case. */
+  #anchors: Anchor[] = [];
+  #nameAnchors: Anchor[] = [];
 
   constructor(secrets: Iterable<string> = []) {
     this.add(secrets);
@@ -36,9 +43,12 @@ export class SecretScrubber {
       added = true;
     }
     if (added) {
-      const sources = [...this.#secrets].sort((a, b) => b.length - a.length || (a < b ? -1 : 1)).map(patternSource);
+      const sorted = [...this.#secrets].sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
+      const sources = sorted.map(patternSource);
       this.#patterns = sources.map((src) => new RegExp(src, 'g'));
       this.#namePatterns = sources.map((src) => new RegExp(src, 'gi'));
+      this.#anchors = sorted.map(anchorsOf);
+      this.#nameAnchors = sorted.map((secret) => new RegExp(anchorSource(secret), 'i'));
     }
     return this;
   }
@@ -50,22 +60,73 @@ export class SecretScrubber {
 
   /** `text` with every form of every secret replaced by `REDACTED`. Linear in the text's length. */
   scrub(text: string): string {
-    return replaceAll(text, this.#patterns);
+    return replaceAll(text, this.#patterns, this.#anchors, ESCAPES);
   }
 
   /** A header name with any secret in it replaced, matched ignoring case (names arrive lower-cased). */
   scrubName(name: string): string {
-    return replaceAll(name, this.#namePatterns);
+    return replaceAll(name, this.#namePatterns, this.#nameAnchors, ESCAPES_IGNORING_CASE);
   }
 }
 
-function replaceAll(text: string, patterns: RegExp[]): string {
+/**
+ * The escapes `charPattern` lets stand for a character of a secret, each by how it starts: a percent
+ * escape, JSON's `\uXXXX` and `\/`, an HTML character reference or named entity. (`+` for a space is
+ * the one substitution left without them; `anchorSource` allows for it.)
+ */
+const ESCAPES = /%|\\[u/]|&#|&(?:amp|lt|gt|quot|apos|sol|plus|equals);/;
+const ESCAPES_IGNORING_CASE = new RegExp(ESCAPES.source, 'i');
+
+/**
+ * Each pattern replaced in turn, longest secret first. A pattern runs only when the text holds an
+ * escape (`escapes`) or its anchor: with neither, it has no match, so skipping it changes nothing.
+ */
+function replaceAll(text: string, patterns: RegExp[], anchors: Anchor[], escapes: RegExp): string {
   let out = text;
-  for (const re of patterns) {
+  let escaped = escapes.test(out);
+  for (let i = 0; i < patterns.length; i++) {
+    if (!escaped && !anchors[i]!.test(out)) continue;
+    const re = patterns[i]!;
     re.lastIndex = 0;
-    out = out.replace(re, REDACTED);
+    const next = out.replace(re, REDACTED);
+    if (next !== out) {
+      out = next;
+      escaped = escapes.test(out);
+    }
   }
   return out;
+}
+
+/** A quick test a text passes whenever a pattern could match it (and, rarely, when it cannot). */
+interface Anchor {
+  test(text: string): boolean;
+}
+
+/**
+ * What every match of `patternSource(secret)` holds in a text with no escape in it (`ESCAPES`): one of
+ * the forms' longest stretches without a space (a space may have become `+`; the other characters can
+ * only be themselves), or the hex of its bytes in either case.
+ */
+function anchorRuns(secret: string): string[] {
+  const forms = [...new Set([secret, ...base64Forms(secret)])];
+  return [...new Set(forms.map((form) => form.split(' ').reduce((longest, part) => (part.length > longest.length ? part : longest), '')))];
+}
+
+/** `anchorRuns` and the hex as one regular expression source: for header names, matched ignoring case as their pattern is. */
+export function anchorSource(secret: string): string {
+  return [...anchorRuns(secret).map(escapeRegExp), hexSource(secret)].join('|');
+}
+
+/** The same test for bodies, case as it is: a plain substring search per stretch (faster than any pattern), then the hex. */
+function anchorsOf(secret: string): Anchor {
+  const runs = anchorRuns(secret);
+  const hex = new RegExp(hexSource(secret));
+  return { test: (text) => runs.some((run) => text.includes(run)) || hex.test(text) };
+}
+
+/** The hex of a secret's UTF-8 bytes, matching either case. */
+function hexSource(secret: string): string {
+  return [...Buffer.from(secret, 'utf8').toString('hex')].map((d) => (/[a-f]/.test(d) ? `[${d}${d.toUpperCase()}]` : d)).join('');
 }
 
 /** Shortest base64 run matched on its own: shorter fixed parts could occur by chance. */
@@ -74,9 +135,7 @@ const MIN_BASE64_PART = 8;
 /** The regular expression source matching `secret` in any of its wire forms. */
 export function patternSource(secret: string): string {
   const forms = [...new Set([secret, ...base64Forms(secret)])].sort((a, b) => b.length - a.length);
-  // Hex of the secret's bytes, either case.
-  const hex = [...Buffer.from(secret, 'utf8').toString('hex')].map((d) => (/[a-f]/.test(d) ? `[${d}${d.toUpperCase()}]` : d)).join('');
-  return [...forms.map((form) => [...form].map(charPattern).join('')), hex].join('|');
+  return [...forms.map((form) => [...form].map(charPattern).join('')), hexSource(secret)].join('|');
 }
 
 /**

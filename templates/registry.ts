@@ -25,7 +25,7 @@ export const TEMPLATES: TemplateInfo[] = [
   { id: 'fetchwright/findings', version: 3, file: 'runtime/findings.ts' },
   { id: 'fetchwright/errors', version: 2, file: 'runtime/errors.ts' },
   { id: 'fetchwright/retry', version: 2, file: 'runtime/retry.ts' },
-  { id: 'fetchwright/http', version: 4, file: 'runtime/http.ts' },
+  { id: 'fetchwright/http', version: 5, file: 'runtime/http.ts' },
   { id: 'fetchwright/paginator-types', version: 1, file: 'runtime/paginators/types.ts' },
   { id: 'fetchwright/paginator-signal', version: 3, file: 'runtime/paginators/signal.ts' },
   { id: 'fetchwright/paginator-link-header', version: 2, file: 'runtime/paginators/link-header.ts' },
@@ -37,8 +37,8 @@ export const TEMPLATES: TemplateInfo[] = [
   { id: 'fetchwright/paginators', version: 2, file: 'runtime/paginators/index.ts' },
   { id: 'fetchwright/guards', version: 2, file: 'runtime/guards.ts' },
   { id: 'fetchwright/select-records', version: 4, file: 'runtime/select-records.ts' },
-  { id: 'fetchwright/map-record', version: 3, file: 'runtime/map-record.ts' },
-  { id: 'fetchwright/list-stream', version: 6, file: 'runtime/read-stream.ts' },
+  { id: 'fetchwright/map-record', version: 4, file: 'runtime/map-record.ts' },
+  { id: 'fetchwright/list-stream', version: 7, file: 'runtime/read-stream.ts' },
   { id: 'fetchwright/connector', version: 4, file: 'runtime/connector.ts' },
 ];
 

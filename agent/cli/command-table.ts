@@ -149,7 +149,7 @@ export const COMMANDS: CommandSpec[] = [
       'OAuth 2.0 client credentials (RFC 6749 §4.4): with --client-id-env and --client-secret-env the host\n' +
       'obtains the access token at the docs\' token URL (or --token-url), renews it before it expires and\n' +
       'once when the API answers 401, and injects it like any credential. The client secret goes to the token\n' +
-      'endpoint only; a docs\' token URL on another domain than the API\'s is refused unless given as --token-url.\n' +
+      'endpoint only; a docs\' token URL on another origin than the API\'s is refused unless given as --token-url.\n' +
       'The report names every difference between the answers and what the connector reads (drift), breaking\n' +
       'or not; --observe writes the shapes the API answered with, no value kept, for generate --observed.\n' +
       'Exits 0 when every stream saw its whole list, 29 when the credential (or the OAuth 2.0 client) was\n' +
@@ -159,7 +159,7 @@ export const COMMANDS: CommandSpec[] = [
       new Option('--credential-env <var>', 'the environment variable holding the credential (scheme=VAR for each of several schemes)').argParser(collect(nonEmpty)),
       new Option('--client-id-env <var>', 'OAuth 2.0 client credentials: the environment variable holding the client id').argParser(nonEmpty),
       new Option('--client-secret-env <var>', 'OAuth 2.0 client credentials: the environment variable holding the client secret').argParser(nonEmpty),
-      new Option('--token-url <url>', 'the token endpoint, instead of the docs\' token URL (needed when that is on another domain)').argParser(nonEmpty),
+      new Option('--token-url <url>', 'the token endpoint, instead of the docs\' token URL (needed when that is on another origin than the API)').argParser(nonEmpty),
       new Option('--client-auth <how>', 'how the client authenticates at the token endpoint: basic (HTTP Basic, the default) or post (in the form body)').choices(['basic', 'post']),
       new Option('--base-url <url>', 'the API\'s base URL (default: the plan\'s, placeholders from --tenant)').argParser(nonEmpty),
       new Option('--tenant <name=value>', 'a value for a {placeholder} of the base URL or the paths (repeatable)').argParser(collect(nonEmpty)),

@@ -86,7 +86,8 @@ function clientCredentialsFrom(opts: RunOptions, env: NodeJS.ProcessEnv): Client
   }
   if (!opts.clientIdEnv || !opts.clientSecretEnv) throw new FetchwrightError('usage', `${opts.clientIdEnv ? '--client-secret-env' : '--client-id-env'} is missing: the client credentials grant needs both the client id and the secret`, { hint: 'Give --client-id-env VAR and --client-secret-env VAR.' });
   const read = (flag: string, name: string) => {
-    const value = env[name];
+    // A value read from a file often ends in a newline: what goes on the wire (and is redacted) is the value without it (RFC 9110 §5.5 trims it anyway).
+    const value = env[name]?.trim();
     if (!value) throw new FetchwrightError('usage', `${flag} ${name}: the environment variable ${name} is ${value === undefined ? 'not set' : 'empty'}`, { hint: `Export the OAuth 2.0 client a human registered for this API (it is never written anywhere).` });
     return value;
   };
@@ -103,7 +104,8 @@ function credentialsFrom(specs: string[], env: NodeJS.ProcessEnv): Record<string
   const out: Record<string, string> = {};
   for (const spec of specs) {
     const [scheme, name] = spec.includes('=') ? (spec.split('=', 2) as [string, string]) : ['*', spec];
-    const value = env[name];
+    // A value read from a file often ends in a newline: what goes on the wire (and is redacted) is the value without it (RFC 9110 §5.5 trims it anyway).
+    const value = env[name]?.trim();
     if (!value) throw new FetchwrightError('usage', `--credential-env ${name}: the environment variable ${name} is ${value === undefined ? 'not set' : 'empty'}`, { hint: `Export the credential a human provisioned for this API as ${name} (it is never written anywhere).` });
     out[scheme] = value;
   }

@@ -13,6 +13,19 @@ import { z } from 'zod';
  * `{ "type": "object", "additionalProperties": <record shape> }`, its keys dropped, with
  * `x-map-key` naming the record field that always equalled the key, when one did.
  *
+ * Which names are kept (agent/run/shape-of.ts): a property name the docs declare at its place; an
+ * undocumented one only in the form of an identifier (ASCII letters, digits, `_`, `$`, `@`; at most
+ * 64 characters) and, below the body's top level (in a list's items or a map's values: records and
+ * their sub-objects), only when at least 2 of the objects merged at that place had it (a field of the
+ * record type recurs, a key that is data varies per record). Every other key, any
+ * name with the form of data, and any name holding a secret of the run, is folded into
+ * `additionalProperties` (its value's shape kept, the name dropped). Header names are kept only in
+ * the form of a header name (`[a-z][a-z0-9-]*`, at most 64 characters), media types only as a
+ * `type/subtype` pair of tokens (else `unrecognised`), neither when it holds a secret.
+ *
+ * Observation is a sample: an operation's `bodies_observed`, when present, says that only that many
+ * of its responses had their bodies read into the shapes (the rest: status and header names).
+ *
  * The file is untrusted input when read back (a person may have edited it): `readObservedShapes`
  * parses it with this schema, bounded in depth and size.
  */
@@ -31,6 +44,8 @@ export type ObservedFormat = z.infer<typeof ObservedFormat>;
 export const MAX_SHAPE_DEPTH = 32;
 /** Most properties kept per object shape. */
 export const MAX_SHAPE_PROPERTIES = 1_000;
+/** Most property names one shapes file holds, all operations together (a live run never writes more; `readObservedShapes` refuses more). */
+export const MAX_OBSERVED_PROPERTIES = 20_000;
 
 export interface ObservedSchema {
   /** One type, or every type seen (`["string", "null"]`: nullability seen). Absent: nothing seen (an empty list's items). */
@@ -87,6 +102,8 @@ export const ObservedOperation = z
     stream: z.string().max(200),
     /** One entry per status code seen. */
     responses: z.array(ObservedResponse),
+    /** Present when observation was sampled: how many of the responses had their bodies read into `body` (the rest gave status and header names only). */
+    bodies_observed: z.number().int().nonnegative().optional(),
   })
   .strict();
 export type ObservedOperation = z.infer<typeof ObservedOperation>;

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FetchwrightError } from '../errors.ts';
+import { MAX_OBSERVED_PROPERTIES, MAX_SHAPE_PROPERTIES } from './observed-shapes.ts';
 import { MAX_SHAPES_BYTES, readObservedShapes } from './read-observed-shapes.ts';
 
 /**
@@ -77,4 +78,36 @@ describe('readObservedShapes', () => {
     ((nested.operations as { responses: { body: unknown }[] }[])[0]!.responses[0]!).body = body;
     expect(errorOf(write('deep.json', nested)).message).toMatch(/nested more than \d+ levels deep/);
   });
+
+  it('more property names than a live run writes (in all, or in one object): refused with the bound, before the schema is applied', () => {
+    type Body = { items: { properties: Record<string, unknown> } };
+    const bodyOf = (f: Record<string, unknown>) => (f.operations as { responses: { body: Body }[] }[])[0]!.responses[0]!.body;
+    const wide = fixture();
+    const had = Object.keys(bodyOf(wide).items.properties).length;
+    for (let i = 0; i < MAX_SHAPE_PROPERTIES + 1 - had; i++) bodyOf(wide).items.properties[`f${i}`] = { type: 'string' };
+    const e = errorOf(write('wide.json', wide));
+    expect([e.code, e.exitCode]).toEqual(['unreadable-docs', 4]);
+    expect(e.message).toMatch(new RegExp(`holds an object with ${MAX_SHAPE_PROPERTIES + 1} properties, over the ${MAX_SHAPE_PROPERTIES} limit: more than any live run writes$`));
+    // Many objects, each within the bound, past the bound in all.
+    const many = fixture();
+    const groups = Math.ceil(MAX_OBSERVED_PROPERTIES / MAX_SHAPE_PROPERTIES) + 1;
+    for (let g = 0; g < groups; g++) bodyOf(many).items.properties[`g${g}`] = { type: 'object', properties: Object.fromEntries(Array.from({ length: MAX_SHAPE_PROPERTIES - 1 }, (_, i) => [`f${i}`, { type: 'string' }])) };
+    expect(errorOf(write('many.json', many)).message).toMatch(new RegExp(`holds \\d+ property names, over the ${MAX_OBSERVED_PROPERTIES} limit`));
+  });
+
+  it('field names are held in null-prototype objects: a field named constructor or toString is a field', () => {
+    const f = fixture();
+    Object.assign(bodyOfFirst(f).items.properties, { constructor: { type: 'string' }, toString: { type: 'integer' } });
+    const shapes = readObservedShapes(write('builtin.json', f)).shapes;
+    const props = shapes.operations[0]!.responses[0]!.body!.items!.properties!;
+    expect(Object.getPrototypeOf(props)).toBeNull();
+    expect(props.constructor).toEqual({ type: 'string' });
+    expect(props.toString).toEqual({ type: 'integer' });
+    expect(Object.hasOwn(props, 'hasOwnProperty')).toBe(false);
+    expect(props.hasOwnProperty).toBeUndefined();
+  });
 });
+
+function bodyOfFirst(f: Record<string, unknown>): { items: { properties: Record<string, unknown> } } {
+  return (f.operations as { responses: { body: { items: { properties: Record<string, unknown> } } }[] }[])[0]!.responses[0]!.body;
+}

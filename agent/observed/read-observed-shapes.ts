@@ -3,13 +3,14 @@ import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { FetchwrightError } from '../errors.ts';
 import { describeIssue, valueAt } from '../schema-issue.ts';
-import { OBSERVED_SHAPES_FORMAT, ObservedShapes, MAX_SHAPE_DEPTH } from './observed-shapes.ts';
+import { MAX_OBSERVED_PROPERTIES, MAX_SHAPE_DEPTH, MAX_SHAPE_PROPERTIES, OBSERVED_SHAPES_FORMAT, ObservedShapes, type ObservedSchema } from './observed-shapes.ts';
 
 /**
  * Reads a shapes file a live run wrote (`fetchwright run --observe`) for `generate --observed`.
  * The file is untrusted input — a person may have edited it, or named the wrong file — so it is
- * bounded in size and nesting before it is parsed, and parsed with the `observed-shapes@1` schema,
- * which admits no key it does not name.
+ * bounded in size, nesting and property names before it is parsed, and parsed with the
+ * `observed-shapes@1` schema, which admits no key it does not name. What it returns holds field
+ * names in null-prototype objects (a field named `constructor` is a field, not `Object`'s).
  */
 
 /** A shapes file larger than this is refused: shapes hold no values, so a real one is far smaller. */
@@ -27,18 +28,43 @@ export interface ObservedInput {
 
 const HINT = 'Pass the file `fetchwright run --observe shapes.json` wrote, unedited.';
 
-/** How deep a parsed JSON value nests (arrays and objects), counted without recursion; stops past `limit`. */
-function nesting(value: unknown, limit: number): number {
+/**
+ * How deep a parsed JSON value nests (arrays and objects), how many names its `properties` objects
+ * hold in all, and the most one holds; counted without recursion, stopping past `limit` levels.
+ */
+function measure(value: unknown, limit: number): { depth: number; properties: number; widest: number } {
   let deepest = 0;
-  const stack: [unknown, number][] = [[value, 1]];
+  let properties = 0;
+  let widest = 0;
+  const stack: [unknown, number, boolean][] = [[value, 1, false]];
   while (stack.length) {
-    const [node, depth] = stack.pop()!;
+    const [node, depth, isProperties] = stack.pop()!;
     if (!node || typeof node !== 'object') continue;
     deepest = Math.max(deepest, depth);
-    if (deepest > limit) return deepest;
-    for (const child of Object.values(node as Record<string, unknown>)) stack.push([child, depth + 1]);
+    if (deepest > limit) break;
+    const keys = Object.keys(node);
+    if (isProperties && !Array.isArray(node)) {
+      properties += keys.length;
+      widest = Math.max(widest, keys.length);
+    }
+    for (const k of keys) stack.push([(node as Record<string, unknown>)[k], depth + 1, !isProperties && !Array.isArray(node) && k === 'properties']);
   }
-  return deepest;
+  return { depth: deepest, properties, widest };
+}
+
+/** Gives every `properties` of a parsed shape a null prototype (in place). */
+function nullPrototypes(schema: ObservedSchema | null, depth = 0): void {
+  if (!schema || depth > MAX_SHAPE_DEPTH + 2) return;
+  if (schema.properties) {
+    const names: Record<string, ObservedSchema> = Object.create(null) as Record<string, ObservedSchema>;
+    for (const name of Object.keys(schema.properties)) {
+      names[name] = schema.properties[name]!;
+      nullPrototypes(names[name], depth + 1);
+    }
+    schema.properties = names;
+  }
+  if (schema.items) nullPrototypes(schema.items, depth + 1);
+  if (schema.additionalProperties) nullPrototypes(schema.additionalProperties, depth + 1);
 }
 
 /**
@@ -46,8 +72,10 @@ function nesting(value: unknown, limit: number): number {
  * every key and type, at most {@link MAX_SHAPES_BYTES} bytes.
  *
  * Throws FetchwrightError `input-not-found` (exit 3) when there is no such file (or it is a folder),
- * and `unreadable-docs` (exit 4) when it cannot be read, is too large or nested too deep, is not
- * JSON, or is not a shapes file — the first schema problem named in plain words (path, what is
+ * and `unreadable-docs` (exit 4) when it cannot be read, is too large or nested too deep, holds
+ * more than {@link MAX_OBSERVED_PROPERTIES} property names in all or more than
+ * {@link MAX_SHAPE_PROPERTIES} in one object (a live run never writes more), is not JSON, or is
+ * not a shapes file — the first schema problem named in plain words (path, what is
  * there, what belongs).
  */
 export function readObservedShapes(file: string): ObservedInput {
@@ -79,8 +107,13 @@ export function readObservedShapes(file: string): ObservedInput {
   } catch (e) {
     throw new FetchwrightError('unreadable-docs', `the shapes file ${file} is not JSON: ${(e as Error).message}`, { file, hint: HINT });
   }
-  if (nesting(data, MAX_JSON_NESTING) > MAX_JSON_NESTING) {
+  const measured = measure(data, MAX_JSON_NESTING);
+  if (measured.depth > MAX_JSON_NESTING) {
     throw new FetchwrightError('unreadable-docs', `the shapes file ${file} is nested more than ${MAX_JSON_NESTING} levels deep, deeper than any shape a live run writes`, { file, hint: HINT });
+  }
+  if (measured.properties > MAX_OBSERVED_PROPERTIES || measured.widest > MAX_SHAPE_PROPERTIES) {
+    const what = measured.widest > MAX_SHAPE_PROPERTIES ? `an object with ${measured.widest} properties, over the ${MAX_SHAPE_PROPERTIES} limit` : `${measured.properties} property names, over the ${MAX_OBSERVED_PROPERTIES} limit`;
+    throw new FetchwrightError('unreadable-docs', `the shapes file ${file} holds ${what}: more than any live run writes`, { file, hint: HINT });
   }
   const format = data && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, unknown>).format : undefined;
   if (format !== OBSERVED_SHAPES_FORMAT) {
@@ -96,5 +129,6 @@ export function readObservedShapes(file: string): ObservedInput {
       hint: HINT,
     });
   }
+  for (const op of parsed.data.operations) for (const r of op.responses) nullPrototypes(r.body);
   return { shapes: parsed.data, file: path.basename(file), sha256: createHash('sha256').update(bytes).digest('hex') };
 }

@@ -3,7 +3,9 @@
  * resource may stop answering), `Deprecation` (RFC 9745: a structured-field date `@<epoch
  * seconds>`; the drafts before it used `true` or an HTTP-date), and `Link` entries with
  * `rel="sunset"` or `rel="deprecation"` (both RFCs) pointing at a human-readable notice.
- * Header values are untrusted: the text kept is bounded and stripped of control characters.
+ * Header values are untrusted: the text kept is bounded and stripped of control characters. A
+ * server may reflect the credential in them: the observer (observe-responses.ts) writes a value or
+ * link holding any form of a secret of the run as `REDACTED`.
  */
 
 export interface RetirementNotice {

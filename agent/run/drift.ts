@@ -99,18 +99,28 @@ function findRecords(s: ObservedSchema, prefix: string, depth = 1): { path: stri
   return undefined;
 }
 
-/** The shape at a dotted record path, `unknown` when a map's values may hold it, or undefined when no record had it. */
-function shapeAt(s: ObservedSchema, dotted: string): ObservedSchema | 'unknown' | undefined {
-  let cur: ObservedSchema = s;
+/** The shape of the field `name` of an object shape (its own property: never one of `Object.prototype`'s), or undefined. */
+function propertyOf(s: ObservedSchema | undefined, name: string): ObservedSchema | undefined {
+  return s?.properties && Object.hasOwn(s.properties, name) ? s.properties[name] : undefined;
+}
+
+/**
+ * The shape at a dotted record path, or undefined when no record had it. A field is there only when
+ * the records' `properties` name it: `additionalProperties` holds what was folded (keys that were
+ * data, names seen once), which says nothing of the field the mapping reads.
+ */
+function shapeAt(s: ObservedSchema, dotted: string): ObservedSchema | undefined {
+  let cur: ObservedSchema | undefined = s;
   for (const step of dotted.split('.')) {
-    const next = cur.properties?.[step];
-    if (next) {
-      cur = next;
-      continue;
-    }
-    return cur.additionalProperties ? 'unknown' : undefined;
+    cur = propertyOf(cur, step);
+    if (!cur) return undefined;
   }
   return cur;
+}
+
+/** Whether the stream reads a map whose records get `field` from their key when they lack it (templates/runtime/select-records.ts). */
+function filledFromKey(stream: Stream, found: { jsonPath: string }, field: string): boolean {
+  return stream.items_container === 'map' && !!stream.map_key_field && stream.map_key_field === field && found.jsonPath.endsWith('.*');
 }
 
 /** Classifies the drift of every stream the run observed. `omitted`: additive/info entries past the cap. */
@@ -168,7 +178,7 @@ export function classifyDrift(plan: ConnectorPlan, model: Pick<ApiModel, 'operat
       else reads.set(m.path, { fields: [field], transform: m.transform });
     }
     for (const [p, r] of reads) {
-      if (shapeAt(found.records, p) !== undefined) continue;
+      if (shapeAt(found.records, p) !== undefined || filledFromKey(stream, found, p)) continue;
       push({ class: 'mapped-field-missing', severity: 'breaking', path: `${found.jsonPath}.${p}`, expected: `a field read into ${r.fields.join(', ')} (${r.transform})`, observed: 'absent from every record seen', text: `${stream.name}: no record had \`${p}\`, which the mapping reads into ${r.fields.join(', ')}` });
     }
   }
@@ -177,7 +187,7 @@ export function classifyDrift(plan: ConnectorPlan, model: Pick<ApiModel, 'operat
     if (!child.parent) continue;
     const parent = plan.streams.find((s) => s.name === child.parent!.stream);
     const found = parent && recordsOf.get(parent.name);
-    if (!parent || !found || !typesOf(found.records).includes('object') || shapeAt(found.records, child.parent.from_field) !== undefined) continue;
+    if (!parent || !found || !typesOf(found.records).includes('object') || shapeAt(found.records, child.parent.from_field) !== undefined || filledFromKey(parent, found, child.parent.from_field)) continue;
     const f = child.parent.from_field;
     entries.push({ class: 'mapped-field-missing', severity: 'breaking', stream: parent.name, operation: `GET ${parent.path}`, path: `${found.jsonPath}.${f}`, expected: `a field that fills {${child.parent.param}} of ${child.name}`, observed: 'absent from every record seen', text: `${parent.name}: no record had \`${f}\`, which ${child.name} needs for {${child.parent.param}}` });
   }
@@ -209,7 +219,7 @@ function locateRecords(stream: Stream, body: ObservedSchema, docsRoot: SchemaNod
   for (const [i, step] of steps.entries()) {
     // Wrapper fields the docs do not give (a `_pagination` beside the list) are additive.
     compareWrapper(view, docsRoot ? view.at(docsRoot, steps.slice(0, i).join('.')) : undefined, cur, at, step, push);
-    const next = cur.properties?.[step];
+    const next = propertyOf(cur, step);
     if (!next) {
       const elsewhere = findRecords(body, '$');
       push({
@@ -269,7 +279,7 @@ function compareWrapper(view: SchemaView, docs: SchemaNode | undefined, obs: Obs
   if (!Object.keys(declared).length) return;
   for (const name of Object.keys(obs.properties ?? {})) {
     if (name === skip || Object.hasOwn(declared, name)) continue;
-    push({ class: 'field-undocumented', severity: 'additive', path: `${at}.${name}`, expected: 'absent (not in the docs)', observed: describeShape(obs.properties![name]), text: `the body has \`${name}\`, which the docs do not give` });
+    push({ class: 'field-undocumented', severity: 'additive', path: `${at}.${name}`, expected: 'absent (not in the docs)', observed: describeShape(propertyOf(obs, name)), text: `the body has \`${name}\`, which the docs do not give` });
   }
 }
 

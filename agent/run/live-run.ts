@@ -95,7 +95,9 @@ export async function runLive(o: LiveRunOptions): Promise<LiveRunReport> {
   assertProvedConnector(c);
   const base = liveBaseUrl(c.plan, o.baseUrl, o.tenant);
   const tenantVariables = tenantValues(c.plan, o.tenant);
-  const oauth = o.clientCredentials ? await startClientCredentials({ plan: c.plan, base, tenant: o.tenant, input: o.clientCredentials, ...(o.onSecret ? { onSecret: o.onSecret } : {}), ...(o.onLog ? { onLog: o.onLog } : {}) }) : undefined;
+  // The observer sees raw answers (before the gate's scrubber): it is told every secret, each access token as it is obtained.
+  const observer = new ResponseObserver({ plan: c.plan, model: c.model, baseUrl: base.href.replace(/\/$/, ''), maxResponseBytes: LIVE_MAX_RESPONSE_BYTES, secrets: [...Object.values(o.credentials), ...(o.clientCredentials ? [o.clientCredentials.clientSecret] : [])] });
+  const oauth = o.clientCredentials ? await startClientCredentials({ plan: c.plan, base, tenant: o.tenant, input: o.clientCredentials, onSecret: (secret: string) => (observer.addSecret(secret), o.onSecret?.(secret)), ...(o.onLog ? { onLog: o.onLog } : {}) }) : undefined;
   const { headers, query } = credentialPlacement(c.plan, o.credentials, oauth?.scheme);
   const compiled = compileFetcher(c.fetcher);
   if (!compiled.ok) throw new FetchwrightError('invalid-connector', `fetcher.ts cannot be compiled: ${compiled.message}`, { file: path.join(c.dir, 'fetcher.ts') });
@@ -109,7 +111,6 @@ export async function runLive(o: LiveRunOptions): Promise<LiveRunReport> {
   const progress = o.onProgress ? streamProgress(o.onProgress) : undefined;
   let run: RunRecord | undefined;
   const input: RunInput = { base_url: base.href.replace(/\/$/, ''), tenant_variables: tenantVariables, max_pages_per_stream: 10_000, max_records: LIVE_LIMITS.maxRecords, retry: { max_attempts: 5, base_delay_ms: 500, max_delay_ms: 30_000 } };
-  const observer = new ResponseObserver({ plan: c.plan, model: c.model, baseUrl: input.base_url, maxResponseBytes: LIVE_MAX_RESPONSE_BYTES });
   let result: RunResult;
   try {
     result = await runFetcher({
@@ -124,6 +125,8 @@ export async function runLive(o: LiveRunOptions): Promise<LiveRunReport> {
         allowedMethods: ['GET'],
         maxRequests: 100_000,
         maxResponseBytes: LIVE_MAX_RESPONSE_BYTES,
+        // Never sent to the API, but a server that has it could echo it: kept out of what the fetcher sees.
+        ...(o.clientCredentials ? { secrets: [o.clientCredentials.clientSecret] } : {}),
         // The credential goes only to the exact origin (scheme, host, port) of the base URL.
         injectAuth: (url) => (url.origin === origin ? { ...headers, ...oauth?.auth().headers } : {}),
         injectQuery: (url) => (url.origin === origin ? { ...query, ...oauth?.auth().query } : {}),

@@ -65,19 +65,24 @@ describe('tokenEndpoint: where the client secret may go', () => {
     expect(tokenEndpoint(planWith('oauth/token'), new URL('https://api.acme.test/v1/'), undefined, {}).href).toBe('https://api.acme.test/v1/oauth/token');
   });
 
-  it('a docs token URL on the API\'s registrable domain is accepted; on another party\'s, refused unless the human gives it', () => {
-    expect(tokenEndpoint(planWith('https://login.acme.test/oauth2/token'), base, undefined, {}).href).toBe('https://login.acme.test/oauth2/token');
-    const e = refusal(() => tokenEndpoint(planWith('https://login.evil-idp.test/oauth2/token'), base, undefined, {}));
-    expect(e.code).toBe('usage');
-    expect(e.message).toMatch(/not on the API's host or domain/);
-    expect(e.details.hint).toMatch(/--token-url/);
+  it('a docs token URL on the API\'s own origin is accepted; anywhere else — another tenant of a shared domain, a sibling host, another port — refused unless the human gives it', () => {
+    expect(tokenEndpoint(planWith('https://api.acme.test/oauth2/token'), base, undefined, {}).href).toBe('https://api.acme.test/oauth2/token');
+    const tenant = new URL('https://acme.okta.com/api/v1');
+    expect(tokenEndpoint(planWith('https://acme.okta.com/oauth2/v1/token'), tenant, undefined, {}).href).toBe('https://acme.okta.com/oauth2/v1/token');
+    for (const [elsewhere, api] of [['https://attacker.okta.com/oauth2/v1/token', tenant], ['https://login.acme.test/oauth2/token', base], ['https://api.acme.test:8444/oauth2/token', base], ['https://login.evil-idp.test/oauth2/token', base]] as const) {
+      const e = refusal(() => tokenEndpoint(planWith(elsewhere), api, undefined, {}));
+      expect(e.code, elsewhere).toBe('usage');
+      expect(e.message).toMatch(/is not on the API's origin/);
+      expect(e.details.hint).toMatch(/--token-url/);
+    }
     expect(tokenEndpoint(planWith('https://login.evil-idp.test/oauth2/token'), base, 'https://login.other.test/token', {}).href).toBe('https://login.other.test/token');
   });
 
-  it('a loopback API takes a docs token URL on the same loopback host only', () => {
+  it('a loopback API takes a docs token URL on its own origin only', () => {
     const loop = new URL('http://127.0.0.1:8080/v1');
-    expect(tokenEndpoint(planWith('http://127.0.0.1:9999/token'), loop, undefined, {}).port).toBe('9999');
-    expect(refusal(() => tokenEndpoint(planWith('https://login.acme.test/token'), loop, undefined, {})).message).toMatch(/not on the API's host/);
+    expect(tokenEndpoint(planWith('http://127.0.0.1:8080/token'), loop, undefined, {}).port).toBe('8080');
+    expect(refusal(() => tokenEndpoint(planWith('http://127.0.0.1:9999/token'), loop, undefined, {})).message).toMatch(/not on the API's origin/);
+    expect(refusal(() => tokenEndpoint(planWith('https://login.acme.test/token'), loop, undefined, {})).message).toMatch(/not on the API's origin/);
   });
 
   it('refuses plain http to a non-loopback host, another scheme, user info and a fragment, from the docs or the human', () => {

@@ -1,5 +1,4 @@
 import { readCapped } from '../../sandbox/egress-gate.ts';
-import { hostIdentity } from '../ingest/host-identity.ts';
 import { FetchwrightError } from '../errors.ts';
 import type { AuthHeader, ConnectorPlan } from '../plan/connector-plan.ts';
 import { SecretScrubber } from '../../sandbox/secret-scrubber.ts';
@@ -13,9 +12,10 @@ import { isLoopback } from './loopback.ts';
  * - The token URL is `--token-url`, or the docs' (the plan's `auth.client_credentials.token_url`,
  *   placeholders filled like the base URL's, a relative one resolved against the live base URL). It
  *   must be https, or http to a loopback test server; it holds no user name, password or fragment
- *   (RFC 6749 §3.2). Docs are hostile: a docs' token URL on another host than the API's, whose
- *   registrable domain (agent/ingest/host-identity.ts) is not the API's either, is refused — only a
- *   human can send the client secret to another party, with `--token-url`.
+ *   (RFC 6749 §3.2). Docs are hostile: a docs' token URL on another origin than the API's (scheme,
+ *   host and port: RFC 6454) is refused — a registrable domain is not one party (`acme.okta.com` and
+ *   `attacker.okta.com` are two tenants), so only a human can send the client secret to another
+ *   host, with `--token-url`.
  * - The request (RFC 6749 §4.4.2): `POST` `application/x-www-form-urlencoded` with
  *   `grant_type=client_credentials` and `scope` (the plan's scopes, space-separated, when there are
  *   any). The client authenticates with HTTP Basic, id and secret each form-urlencoded first
@@ -95,19 +95,12 @@ export function tokenEndpoint(plan: ConnectorPlan, base: URL, override: string |
   if (url.protocol === 'http:' && !isLoopback(url.hostname)) throw new FetchwrightError('usage', `${flag}: plain http is allowed only to a loopback test server, not ${url.host}`, { hint: 'Use the https:// token endpoint: the client secret never travels unencrypted.' });
   if (url.username || url.password) throw new FetchwrightError('usage', `${flag} holds a user name or password`, { hint: 'Give the client with --client-id-env and --client-secret-env, never in the URL.' });
   if (url.hash) throw new FetchwrightError('usage', `${flag} ${url.origin}${url.pathname} has a fragment`, { hint: 'A token endpoint URL has no #fragment (RFC 6749 §3.2).' });
-  if (override === undefined && !sameParty(url, base)) {
-    throw new FetchwrightError('usage', `the docs' token URL ${url.origin}${url.pathname} is not on the API's host or domain (${base.host}): the client secret is not sent there on the docs' word`, {
+  if (override === undefined && url.origin !== base.origin) {
+    throw new FetchwrightError('usage', `the docs' token URL ${url.origin}${url.pathname} is not on the API's origin (${base.origin}): the client secret is not sent elsewhere on the docs' word`, {
       hint: 'If it is the vendor\'s real token endpoint, give it yourself with --token-url URL.',
     });
   }
   return url;
-}
-
-/** The same host, or the same registrable domain (a loopback or private host is only ever its own party). */
-function sameParty(a: URL, b: URL): boolean {
-  if (a.hostname === b.hostname) return true;
-  const ia = hostIdentity(a.href);
-  return ia !== undefined && ia === hostIdentity(b.href);
 }
 
 /** application/x-www-form-urlencoded of one value (RFC 6749 Appendix B): what §2.3.1 encodes before base64. */

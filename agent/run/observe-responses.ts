@@ -1,10 +1,11 @@
 import { SchemaView } from '../docs-view/schema-view.ts';
 import type { ApiModel, Operation } from '../ingest/api-model.ts';
-import { OBSERVED_SHAPES_FORMAT, type ObservedOperation, type ObservedSchema, type ObservedShapes } from '../observed/observed-shapes.ts';
+import { MAX_OBSERVED_PROPERTIES, OBSERVED_SHAPES_FORMAT, type ObservedOperation, type ObservedShapes } from '../observed/observed-shapes.ts';
 import type { ConnectorPlan } from '../plan/connector-plan.ts';
+import { SecretScrubber } from '../../sandbox/secret-scrubber.ts';
 import { retirementNotice, type RetirementNotice } from './deprecation-headers.ts';
 import { declaredShape, docsResponse, operationOf, responseSchema } from './docs-response.ts';
-import { countNodes, mergeInto, shapeOf, type ShapeBudget } from './shape-of.ts';
+import { MAX_SHAPE_NODES, ShapeAccumulator, ShapeBudget } from './shape-of.ts';
 
 /**
  * The host side of a live run's learning: every response the API sends passes here on its way to
@@ -14,6 +15,19 @@ import { countNodes, mergeInto, shapeOf, type ShapeBudget } from './shape-of.ts'
  * with no value kept (agent/run/shape-of.ts). A response to no stream's path is a call outside
  * the plan: counted, its method and path (never its query) kept for the report only.
  * `Sunset`/`Deprecation` headers and their `Link` relations are kept per operation for the report.
+ *
+ * The observer sees the raw responses, before the egress gate's scrubber: it is given the run's
+ * secrets (the credentials the host injects, and each access token as it is obtained: `addSecret`)
+ * and writes no name or value holding any form of one (percent-, hex-, base64-, HTML-encoded, in
+ * any case: sandbox/secret-scrubber.ts) — such a field name is folded into `additionalProperties`,
+ * such a header name left out, such a media type written `unrecognised`, such a retirement value or
+ * link `REDACTED`. Header names are kept only in the form of a header name (`HEADER_NAME`), media
+ * types only as a `type/subtype` pair of tokens.
+ *
+ * Observation is a sample: the first `MAX_OBSERVED_BODIES` bodies of each operation are read into
+ * its shape, the rest give their status and header names only (the operation's `bodies_observed`
+ * then says how many were read); every shape is bounded by `MAX_SHAPE_NODES`, and all of a run's
+ * together by `MAX_OBSERVED_NODES`.
  */
 
 /** A call no plan stream makes, as the report shows it. */
@@ -39,14 +53,31 @@ const MAX_LISTED = 20;
 const MAX_HEADER_NAMES = 200;
 /** Statuses whose responses have no body (Fetch: a null body status). */
 const NULL_BODY = new Set([101, 103, 204, 205, 304]);
+/** Bodies per operation read into its shape; later responses give their status and header names only. */
+export const MAX_OBSERVED_BODIES = 50;
+/**
+ * Places all of one run's shapes hold together (each status's shape holds at most `MAX_SHAPE_NODES`):
+ * the file then has at most this many property names, which `readObservedShapes` admits.
+ */
+export const MAX_OBSERVED_NODES = MAX_OBSERVED_PROPERTIES;
+/** A header name kept in the shapes (RFC 9110 field names, lower-case, as names are, not as data is). */
+export const HEADER_NAME = /^[a-z][a-z0-9-]{0,63}$/;
+/** A media type kept: `type/subtype`, each an RFC 9110 token (RFC 6838 §4.2: at most 127 characters). */
+const MEDIA_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$/;
+/** The media type written for one that is not a `type/subtype` pair, or holds a secret. */
+export const UNRECOGNISED_MEDIA_TYPE = 'unrecognised';
+/** Shortest secret looked for (as the egress gate's `secretsOf`: shorter parts would match ordinary words). */
+const MIN_SECRET = 8;
+/** A retirement value or link that held a secret. */
+const REDACTED = 'REDACTED';
 
 interface StatusAcc {
   status: number;
+  /** As `mediaType` reads the first response's Content-Type (checked when written). */
   content_type: string | null;
   header_names: Set<string>;
   count: number;
-  body: ObservedSchema | null;
-  budget: ShapeBudget;
+  body: ShapeAccumulator;
 }
 
 interface OperationAcc {
@@ -56,6 +87,11 @@ interface OperationAcc {
   pattern: RegExp;
   literals: number;
   statuses: Map<number, StatusAcc>;
+  /** Responses seen, and those whose body was read (at most `MAX_OBSERVED_BODIES`). */
+  responses: number;
+  bodies: number;
+  /** A response was not read because `MAX_OBSERVED_BODIES` were. */
+  sampled: boolean;
 }
 
 /** `/users/{name}/tokens` → a pattern over a URL path (each `{x}` one non-empty segment; a trailing `/` allowed). */
@@ -71,6 +107,12 @@ export function mediaType(value: string | null): string | null {
   return type ? type.slice(0, 200) : null;
 }
 
+/** The media type as the shapes file holds it: a `type/subtype` pair of tokens, else `unrecognised`; null when absent. */
+export function observedMediaType(value: string | null): string | null {
+  const type = mediaType(value);
+  return type === null || MEDIA_TYPE.test(type) ? type : UNRECOGNISED_MEDIA_TYPE;
+}
+
 export class ResponseObserver {
   readonly #operations: OperationAcc[] = [];
   readonly #view: SchemaView;
@@ -80,22 +122,43 @@ export class ResponseObserver {
   readonly #deprecations = new Map<string, DeprecationSeen>();
   readonly #maxBytes: number;
   readonly #plan: ConnectorPlan;
+  readonly #scrubber = new SecretScrubber();
+  readonly #budget = new ShapeBudget(MAX_OBSERVED_NODES);
 
   /**
    * `baseUrl`: the run's base URL (its path is stripped from each URL before matching);
-   * `maxResponseBytes`: the egress gate's cap — a body larger than it is handed on, not observed.
+   * `maxResponseBytes`: the egress gate's cap — a body larger than it is handed on, not observed;
+   * `secrets`: the values the host injects (credentials, the access token): no name or value
+   * holding one, in any encoding or case, is kept.
    */
-  constructor(o: { plan: ConnectorPlan; model: Pick<ApiModel, 'operations' | 'schemas'>; baseUrl: string; maxResponseBytes: number }) {
+  constructor(o: { plan: ConnectorPlan; model: Pick<ApiModel, 'operations' | 'schemas'>; baseUrl: string; maxResponseBytes: number; secrets?: Iterable<string> }) {
     this.#plan = o.plan;
+    for (const secret of o.secrets ?? []) this.addSecret(secret);
     this.#view = new SchemaView(o.model);
     this.#basePath = new URL(o.baseUrl).pathname.replace(/\/+$/, '');
     this.#maxBytes = o.maxResponseBytes;
     for (const s of o.plan.streams) {
       if (this.#operations.some((a) => a.path === s.path)) continue;
-      this.#operations.push({ path: s.path, stream: s.name, op: operationOf(o.model, s), pattern: templatePattern(s.path), literals: s.path.split('/').filter((x) => x && !x.startsWith('{')).length, statuses: new Map() });
+      this.#operations.push({ path: s.path, stream: s.name, op: operationOf(o.model, s), pattern: templatePattern(s.path), literals: s.path.split('/').filter((x) => x && !x.startsWith('{')).length, statuses: new Map(), responses: 0, bodies: 0, sampled: false });
     }
     // The most literal template first: `/users/me` before `/users/{id}`.
     this.#operations.sort((a, b) => b.literals - a.literals);
+  }
+
+  /**
+   * Adds a secret the run obtained (an access token, renewed): applied to everything written after.
+   * For `user:password` (HTTP Basic, RFC 7617) the password alone is a secret too. Values shorter
+   * than `MIN_SECRET` characters are ignored (they would match ordinary names).
+   */
+  addSecret(secret: string): void {
+    const colon = secret.indexOf(':');
+    const password = colon >= 0 ? secret.slice(colon + 1) : '';
+    this.#scrubber.add([secret, password].filter((s) => s.length >= MIN_SECRET));
+  }
+
+  /** Whether a name or value holds a secret of the run, in any form, compared ignoring case. */
+  #holdsSecret(text: string): boolean {
+    return this.#scrubber.size > 0 && this.#scrubber.scrubName(text) !== text;
   }
 
   /** The operation a request URL's path belongs to, or undefined (outside the plan). */
@@ -123,10 +186,14 @@ export class ResponseObserver {
       return response;
     }
     this.#noteRetirement(acc, response.headers);
-    if (NULL_BODY.has(response.status) || !response.body) {
+    acc.responses++;
+    if (NULL_BODY.has(response.status) || !response.body || acc.bodies >= MAX_OBSERVED_BODIES) {
+      // A sample is enough: past the cap, the body is handed on untouched.
+      if (acc.bodies >= MAX_OBSERVED_BODIES && response.body && !NULL_BODY.has(response.status)) acc.sampled = true;
       this.#record(acc, response, undefined);
       return response;
     }
+    acc.bodies++;
     let tapped: Response;
     try {
       tapped = new Response(this.#tap(response.body, (text) => this.#record(acc, response, text)), { status: response.status, statusText: response.statusText, headers: response.headers });
@@ -192,11 +259,15 @@ export class ResponseObserver {
   #record(acc: OperationAcc, response: Response, text: string | undefined): void {
     let s = acc.statuses.get(response.status);
     if (!s) {
-      s = { status: response.status, content_type: mediaType(response.headers.get('content-type')), header_names: new Set(), count: 0, body: null, budget: { nodes: 0 } };
+      s = { status: response.status, content_type: mediaType(response.headers.get('content-type')), header_names: new Set(), count: 0, body: new ShapeAccumulator(new ShapeBudget(MAX_SHAPE_NODES, this.#budget)) };
       acc.statuses.set(response.status, s);
     }
     s.count++;
-    for (const name of response.headers.keys()) if (s.header_names.size < MAX_HEADER_NAMES) s.header_names.add(name.toLowerCase());
+    for (const name of response.headers.keys()) {
+      if (s.header_names.size >= MAX_HEADER_NAMES) break;
+      const lower = name.toLowerCase();
+      if (HEADER_NAME.test(lower)) s.header_names.add(lower);
+    }
     if (text === undefined || text.trim() === '') return;
     let value: unknown;
     try {
@@ -205,16 +276,12 @@ export class ResponseObserver {
       return;
     }
     const schema = responseSchema(docsResponse(acc.op, response.status));
-    const shape = shapeOf(value, declaredShape(this.#view, schema?.node));
-    if (s.body) mergeInto(s.body, shape, s.budget);
-    else {
-      s.body = shape;
-      s.budget.nodes = countNodes(shape);
-    }
+    s.body.add(value, declaredShape(this.#view, schema?.node));
   }
 
   /** Every operation the plan's streams called, with what was seen of it (no value kept). */
   operations(): ObservedOperation[] {
+    const hidden = (name: string) => this.#holdsSecret(name);
     return this.#operations
       .filter((o) => o.statuses.size)
       .sort((a, b) => this.#plan.streams.findIndex((s) => s.path === a.path) - this.#plan.streams.findIndex((s) => s.path === b.path))
@@ -222,7 +289,17 @@ export class ResponseObserver {
         method: 'GET' as const,
         path: o.path,
         stream: o.stream,
-        responses: [...o.statuses.values()].sort((a, b) => a.status - b.status).map((s) => ({ status: s.status, content_type: s.content_type, header_names: [...s.header_names].sort(), count: s.count, body: s.body })),
+        responses: [...o.statuses.values()].sort((a, b) => a.status - b.status).map((s) => {
+          const type = observedMediaType(s.content_type);
+          return {
+            status: s.status,
+            content_type: type !== null && hidden(type) ? UNRECOGNISED_MEDIA_TYPE : type,
+            header_names: [...s.header_names].filter((n) => !hidden(n)).sort(),
+            count: s.count,
+            body: s.body.count ? s.body.shape(hidden) : null,
+          };
+        }),
+        ...(o.sampled ? { bodies_observed: o.bodies } : {}),
       }));
   }
 
@@ -233,11 +310,12 @@ export class ResponseObserver {
 
   /** Calls to no stream's path: how many, and the first distinct ones. */
   outsidePlan(): { total: number; calls: OutsidePlanCall[] } {
-    return { total: this.#outsideTotal, calls: [...this.#outside.values()] };
+    return { total: this.#outsideTotal, calls: [...this.#outside.values()].map((c) => ({ ...c, path: this.#holdsSecret(c.path) ? REDACTED : c.path })) };
   }
 
-  /** Operations that answered with `Sunset`, `Deprecation` or a sunset/deprecation link. */
+  /** Operations that answered with `Sunset`, `Deprecation` or a sunset/deprecation link; a value or link holding a secret is `REDACTED`. */
   deprecations(): DeprecationSeen[] {
-    return [...this.#deprecations.values()];
+    const clean = (v: string | null) => (v !== null && this.#holdsSecret(v) ? REDACTED : v);
+    return [...this.#deprecations.values()].map((d) => ({ ...d, sunset: clean(d.sunset), deprecation: clean(d.deprecation), links: d.links.map((l) => ({ rel: l.rel, url: clean(l.url)! })) }));
   }
 }

@@ -1,6 +1,7 @@
 import type { ApiModel, Operation } from '../../agent/ingest/api-model.ts';
 import type { SchemaView } from '../../agent/docs-view/schema-view.ts';
 import { generateRecords, generateScalars, seedOf } from '../generate-records.ts';
+import { recordBytes } from './json-text.ts';
 import { readList, type ListReading } from './read-list.ts';
 import { matchRoute, routeOf, type Route } from './routes.ts';
 
@@ -191,6 +192,8 @@ export class Datasets {
     const p = this.pageSize;
     // A record repeated across the first page boundary, where the docs say the list is paged.
     const served = reading.paged && unique.length > p ? [...unique.slice(0, p), unique[p - 1]!, ...unique.slice(p)] : unique;
+    // Each record's JSON is made now, with the data, so a request only joins the records of its page.
+    for (const record of unique) recordBytes(record);
     // Faults on every root list and on the first parent's (long) child list: a 429 first, a 503 on a later page.
     return { key, reading, unique, served, pending: { rateLimit: long, unavailable: long }, ...(parent ? { parent } : {}) };
   }

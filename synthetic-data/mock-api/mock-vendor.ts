@@ -2,10 +2,10 @@ import { getResponse, http, HttpResponse, type RequestHandler } from 'msw';
 import type { ApiModel, Operation } from '../../agent/ingest/api-model.ts';
 import { concreteServerUrl } from '../../agent/docs-view/server-url.ts';
 import { SchemaView } from '../../agent/docs-view/schema-view.ts';
-import { authorised, syntheticCredentials, type SyntheticCredential } from './read-auth.ts';
+import { authoriser, syntheticCredentials, type SyntheticCredential } from './read-auth.ts';
 import { Datasets } from './datasets.ts';
 import type { ListReading } from './read-list.ts';
-import { jsonText, MOCK_POSITION_PARAM, pageOf } from './page-response.ts';
+import { MOCK_POSITION_PARAM, pageOf } from './page-response.ts';
 import { matchRoute, routeOf, type Route } from './routes.ts';
 
 /**
@@ -118,6 +118,7 @@ export function createMockVendor(model: ApiModel, options: MockOptions): MockVen
   const view = new SchemaView(model);
   const datasets = new Datasets(model, view, { seed: options.seed, ...(options.pageSize ? { pageSize: options.pageSize } : {}), ...(options.rootCount ? { rootCount: options.rootCount } : {}) });
   const credentials = syntheticCredentials(model, options.seed);
+  const authorised = authoriser(model, credentials);
   const bases = basesOf(model);
   const routes: Route[] = model.operations.filter((op) => op.method === 'get').map(routeOf);
   const calls: MockCall[] = [];
@@ -144,7 +145,7 @@ export function createMockVendor(model: ApiModel, options: MockOptions): MockVen
       const { match } = routed;
       const op = match.route.op;
       const reading = datasets.readingOf(op);
-      if (!authorised(op, model, credentials, { headers: request.headers, query: url.searchParams })) {
+      if (!authorised(op, { headers: request.headers, query: url.searchParams })) {
         const status = reading?.authFailureStatus ?? 401;
         log(request, status, 'unauthorised', op.id);
         return error(status, 'missing or invalid credential: send the credential the docs describe for this operation');
@@ -175,7 +176,7 @@ export function createMockVendor(model: ApiModel, options: MockOptions): MockVen
         return error(503, 'service temporarily unavailable');
       }
       log(request, 200, 'ok', op.id, undocumented);
-      return new HttpResponse(jsonText(page.body), { headers: { 'content-type': 'application/json', ...page.headers } });
+      return new HttpResponse(page.bytes, { headers: { 'content-type': 'application/json', ...page.headers } });
     },
   );
 

@@ -1,6 +1,7 @@
 import type { SchemaView } from '../../agent/docs-view/schema-view.ts';
 import { generateRecords, seedOf } from '../generate-records.ts';
 import { fieldOf, type Dataset, type Row } from './datasets.ts';
+import { pageBytes } from './json-text.ts';
 import { passes } from './read-filters.ts';
 import type { BodyField, ListReading } from './read-list.ts';
 
@@ -23,7 +24,8 @@ export interface PageRequest {
 }
 
 export type PageResult =
-  | { ok: true; body: unknown; headers: Record<string, string>; start: number }
+  /** `bytes`: the body as UTF-8 JSON (`jsonText(body)`), built from the records' own bytes (`json-text.ts`). */
+  | { ok: true; body: unknown; bytes: Uint8Array; headers: Record<string, string>; start: number }
   | { ok: false; status: number; outcome: 'past-end' | 'page-size-too-large' | 'bad-request'; message: string };
 
 const CURSOR_PREFIX = 'fwc_';
@@ -157,18 +159,6 @@ function asMap(records: Row[], keyField: string | undefined, start: number): Rec
   return map;
 }
 
-/** JSON text of a body, writing 64-bit integers (BigInt) as exact JSON numbers. */
-export function jsonText(body: unknown): string {
-  // Most bodies hold no BigInt: the plain stringify is several times faster than one with a replacer,
-  // and throws a TypeError on the first BigInt, which sends the body down the exact path.
-  try {
-    return JSON.stringify(body);
-  } catch (e) {
-    if (!(e instanceof TypeError)) throw e;
-  }
-  return JSON.stringify(body, (_key, v: unknown) => (typeof v === 'bigint' ? `\u0000fwbig:${v}` : v)).replace(/"\\u0000fwbig:(-?\d+)"/g, '$1');
-}
-
 /** The served records a request's documented filters (or their defaults) let through. */
 function filtered(dataset: Dataset, url: URL): Row[] {
   if (!dataset.reading.filters.length) return dataset.served;
@@ -216,5 +206,5 @@ export function pageOf(dataset: Dataset, req: PageRequest, view: SchemaView): Pa
   for (const h of reading.carriers.headers) if (more) headers[h.toLowerCase()] = reading.keyset ? (keyOf(slice.at(-1)) ?? encodeCursor(nextIndex)) : encodeCursor(nextIndex);
   for (const h of reading.stops.totalHeaders) headers[h.toLowerCase()] = String(served.length);
   for (const h of reading.stops.pagesHeaders) headers[h.toLowerCase()] = String(pages);
-  return { ok: true, body, headers, start };
+  return { ok: true, body, bytes: pageBytes(body, records, reading.itemsPath), headers, start };
 }

@@ -152,12 +152,42 @@ export function authorised(
   credentials: Record<string, SyntheticCredential>,
   request: { headers: Headers; query: URLSearchParams },
 ): boolean {
+  return authoriser(model, credentials)(op, request);
+}
+
+/**
+ * `authorised` for one model and its credentials, reading the docs once: each operation's accepted
+ * alternatives, as presentations to look for, are worked out on its first request and kept.
+ */
+export function authoriser(
+  model: Pick<ApiModel, 'security' | 'security_schemes' | 'prose'>,
+  credentials: Record<string, SyntheticCredential>,
+): (op: Operation, request: { headers: Headers; query: URLSearchParams }) => boolean {
   const schemes = new Map(schemesOf(model).map((s) => [s.key, s]));
-  return alternativesFor(op, model).some((alternative) =>
-    alternative.every((r) => {
-      const scheme = schemes.get(r.scheme);
-      const credential = credentials[r.scheme];
-      return !!scheme && !!credential && presentationsOf(scheme, model).some((p) => presented(p, credential, request));
-    }),
-  );
+  const presentations = new Map<SecurityScheme, Presentation[]>();
+  const presentationsFor = (scheme: SecurityScheme) => {
+    let found = presentations.get(scheme);
+    if (!found) presentations.set(scheme, (found = presentationsOf(scheme, model)));
+    return found;
+  };
+  /** Per operation: its accepted alternatives, each requirement with the presentations of its scheme (none: an undeclared scheme). */
+  const accepted = new Map<Operation, { scheme: string; presentations: Presentation[] | undefined }[][]>();
+  return (op, request) => {
+    let alternatives = accepted.get(op);
+    if (!alternatives) {
+      alternatives = alternativesFor(op, model).map((alternative) =>
+        alternative.map((r) => {
+          const scheme = schemes.get(r.scheme);
+          return { scheme: r.scheme, presentations: scheme && presentationsFor(scheme) };
+        }),
+      );
+      accepted.set(op, alternatives);
+    }
+    return alternatives.some((alternative) =>
+      alternative.every((r) => {
+        const credential = credentials[r.scheme];
+        return !!r.presentations && !!credential && r.presentations.some((p) => presented(p, credential, request));
+      }),
+    );
+  };
 }

@@ -161,6 +161,22 @@ describe('runConnector: findings reach the run record', () => {
     expect(run.streams[0]!.findings[0]).toMatchObject({ id: 'id-not-unique', args: { count: 1, example: 'Admins' } });
   });
 
+  it('a record under a repeated id that differs in any one field is a finding, however small the difference', async () => {
+    const mapping = { ...users.mapping, display_name: { path: 'display', transform: 'string' }, scopes: { path: 'scopes', transform: 'string-list' }, last_used_at: { path: 'seen', transform: 'iso-datetime' } } as const;
+    const base = { name: 'ada', display: 'Ada', scopes: ['read', 'write'], seen: '2024-01-02T03:04:05Z' };
+    const pairs = [{ display: 'Adb' }, { display: '' }, { display: null }, { scopes: ['readwrite'] }, { scopes: ['rea', 'dwrite'] }, { scopes: ['read', 'write', ''] }, { scopes: null }, { seen: '2024-01-02T03:04:06Z' }].map((other) => [base, { ...base, ...other }]);
+    // An empty name and none at all are different records too.
+    pairs.push([{ ...base, display: '' }, { ...base, display: null }]);
+    for (const [first, second] of pairs) {
+      fake = installFakeHost(() => ({ json: [first, second] }));
+      const run = await runConnector({ ...slots, streams: [{ ...users, mapping }] }, input);
+      expect(run.streams[0]!.findings.map((f) => f.id), JSON.stringify(second)).toEqual(['id-not-unique']);
+      fake.restore();
+    }
+    fake = installFakeHost(() => ({ json: [base, { ...base }] }));
+    expect((await runConnector({ ...slots, streams: [{ ...users, mapping }] }, input)).streams[0]).toMatchObject({ complete: true, records: 1, duplicates_skipped: 1 });
+  });
+
   it('a parent without a usable key: its children are never read, and the child stream says so', async () => {
     fake = installFakeHost((url) => (url.endsWith('/users') ? { json: [{ id: 'u1', name: 'ada' }, { id: 'u2', name: { value: 'dave' } }] } : { json: [{ id: `t-${url}` }] }));
     const byId: StreamSlot = { ...users, mapping: { id: { path: 'id', transform: 'string' } } };

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { installFakeHost } from './fake-host.fixture.ts';
-import { getJson } from './http.ts';
+import { getJson, holdsLongDigitRun, parseJson } from './http.ts';
 import { DEFAULT_RETRY, retryDelay } from './retry.ts';
 
 let fake: ReturnType<typeof installFakeHost> | undefined;
@@ -61,6 +61,25 @@ describe('template retry + http', () => {
       await expect(getJson('https://api.test/users', {}, DEFAULT_RETRY, { requests: 0, retries: 0, waited_ms: 0 })).rejects.toMatchObject({ finding: { id: 'body-not-json' } });
       fake.restore();
     }
+  });
+
+  it('finds a run of 16 digits wherever /\\d{16}/ does, and nowhere else', () => {
+    for (const text of ['', '1'.repeat(15), '1'.repeat(16), `x${'2'.repeat(16)}`, `${'3'.repeat(16)}x`, `${'4'.repeat(15)}x${'5'.repeat(15)}`, `${'6'.repeat(10)}x${'7'.repeat(17)}`, `x${'8'.repeat(15)}x${'9'.repeat(16)}y`, '१२३४५६७८९०१२३४५६']) {
+      expect(holdsLongDigitRun(text), text).toBe(/\d{16}/.test(text));
+    }
+    let seed = 3;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
+    for (let i = 0; i < 20_000; i++) {
+      const digitShare = (next() % 100) / 100;
+      let text = '';
+      for (let n = next() % 90; n > 0; n--) text += next() % 1000 < digitShare * 1000 ? String(next() % 10) : ':"-.,e'[next() % 6];
+      expect(holdsLongDigitRun(text), text).toBe(/\d{16}/.test(text));
+    }
+  });
+
+  it('keeps integers beyond 2^53 exact, and parses everything else as JSON.parse does', () => {
+    expect(parseJson('{"id":9007199254740993,"n":12,"t":"2024-01-02T03:04:05.123456Z"}')).toEqual({ id: '9007199254740993', n: 12, t: '2024-01-02T03:04:05.123456Z' });
+    expect(parseJson('[1.5,-3,"1234567890123456789"]')).toEqual([1.5, -3, '1234567890123456789']);
   });
 
   it('gives up after the bounded number of attempts', async () => {

@@ -3,7 +3,7 @@ import { host } from './host.ts';
 import { retryDelay, type RetryPolicy } from './retry.ts';
 
 /**
- * template fetchwright/http@4 — one GET of a JSON page (64-bit integers kept exact), with retry and error classification. Only
+ * template fetchwright/http@5 — one GET of a JSON page (64-bit integers kept exact), with retry and error classification. Only
  * `200`, `203` and `204` answer a list request; any other status is a finding, never an empty page.
  * A `204` has no body (`body: undefined`); the stream decides whether the docs allow one.
  */
@@ -24,13 +24,37 @@ export interface HttpStats {
 
 const LIST_STATUSES = [200, 203, 204];
 
+/** The fewest digits an integer beyond 2^53 (9007199254740992) is written with. */
+const UNSAFE_DIGITS = 16;
+
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+
+/**
+ * Whether `text` holds UNSAFE_DIGITS or more ASCII digits in a row (`/\d{16}/`, without the
+ * regular expression's look at every position): it reads every 16th character — any such run holds
+ * one — and around the digits it finds there, so each character at most twice.
+ */
+export function holdsLongDigitRun(text: string): boolean {
+  for (let i = UNSAFE_DIGITS - 1; i < text.length; i += UNSAFE_DIGITS) {
+    if (!isDigit(text.charCodeAt(i))) continue;
+    let start = i;
+    while (start > 0 && isDigit(text.charCodeAt(start - 1))) start--;
+    let end = i;
+    while (end + 1 < text.length && isDigit(text.charCodeAt(end + 1))) end++;
+    if (end - start + 1 >= UNSAFE_DIGITS) return true;
+    // A longer run starts past end + 1 (not a digit), so it holds the character 16 after `end`: look there next.
+    i = end;
+  }
+  return false;
+}
+
 /**
  * JSON.parse, keeping integers beyond 2^53 as their exact digits (a string) instead of rounding
  * them: 64-bit ids stay distinct. Uses the reviver's source-text access (ES2025 `JSON.parse` with
  * `context.source`); the reviver runs only when the text holds a run of 16 or more digits.
  */
 export function parseJson(text: string): unknown {
-  if (!/\d{16}/.test(text)) return JSON.parse(text);
+  if (!holdsLongDigitRun(text)) return JSON.parse(text);
   return JSON.parse(text, (_key: string, value: unknown, context?: { source?: string }) =>
     typeof value === 'number' && !Number.isSafeInteger(value) && typeof context?.source === 'string' && /^-?\d+$/.test(context.source) ? context.source : value,
   );

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { IdentityRecord } from '../canonical.ts';
-import { applyTransform, mapRecord, type MapContext } from './map-record.ts';
+import { applyTransform, isoString, mapRecord, type MapContext } from './map-record.ts';
 
 const ctx = (): MapContext => ({ vendor: 'acme', kind: 'human', stream: 'users', operation: 'listUsers', drift: {} });
 
@@ -35,6 +35,15 @@ describe('template map-record', () => {
     expect(applyTransform({ path: 't', transform: 'unix-millis' }, { t: 1700000000000 })).toBe('2023-11-14T22:13:20.000Z');
     expect(applyTransform({ path: 'deleted', transform: 'bool-true-is-deprovisioned' }, { deleted: true })).toBe('deprovisioned');
     expect(applyTransform({ path: 'disabled', transform: 'bool-true-is-suspended' }, { disabled: false })).toBe('active');
+  });
+
+  it('writes times exactly as Date.toISOString does, whatever the instant', () => {
+    const edges = [0, -0, 1.9, -1.9, 951_782_400_000, -2_203_891_200_000, 13_574_563_200_000, -62_167_219_200_000, -62_167_219_200_001, 253_402_300_799_999, 253_402_300_800_000, 8.64e15, -8.64e15];
+    let seed = 11;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const random = Array.from({ length: 20_000 }, () => Math.round((next() * 2 - 1) * 260_000_000_000_000) / (next() < 0.1 ? 7 : 1));
+    for (const ms of [...edges, ...random]) expect(isoString(ms), String(ms)).toBe(new Date(ms).toISOString());
+    expect(() => isoString(8.64e15 + 1)).toThrow(RangeError);
   });
 
   it('fingerprints a secret-valued identifier instead of copying it', () => {

@@ -7,7 +7,7 @@ import type { ObservedOperation, ObservedResponse } from '../../agent/observed/o
 import type { ConnectorPlan } from '../../agent/plan/connector-plan.ts';
 import { declaredShape, docsResponse, operationOf, responseSchema } from '../../agent/run/docs-response.ts';
 import { classifyDrift, type DriftEntry } from '../../agent/run/drift.ts';
-import { shapeOf } from '../../agent/run/shape-of.ts';
+import { ShapeAccumulator, shapeOf } from '../../agent/run/shape-of.ts';
 import { planOf, VENDOR_DOCS } from '../helpers/vendor-docs.ts';
 
 /**
@@ -27,11 +27,17 @@ beforeAll(async () => {
 
 /** The observed operation of `streamPath` answering `body` (shaped as the live run shapes it, the docs guiding map detection). */
 function observed(streamPath: string, body: unknown, more: Partial<ObservedResponse> = {}): ObservedOperation {
+  return observedAll(streamPath, body === undefined ? [] : [body], more);
+}
+
+/** The same for several responses (pages, or one call per parent record), merged as the live run merges them. */
+function observedAll(streamPath: string, bodies: unknown[], more: Partial<ObservedResponse> = {}): ObservedOperation {
   const stream = plan.streams.find((s) => s.path === streamPath)!;
   const status = more.status ?? 200;
   const schema = responseSchema(docsResponse(operationOf(model, stream), status));
-  const shape = body === undefined ? null : shapeOf(body, declaredShape(new SchemaView(model), schema?.node));
-  return { method: 'GET', path: streamPath, stream: stream.name, responses: [{ status, content_type: 'application/json', header_names: ['content-type'], count: 1, body: shape, ...more }] };
+  const acc = new ShapeAccumulator();
+  for (const body of bodies) acc.add(body, declaredShape(new SchemaView(model), schema?.node));
+  return { method: 'GET', path: streamPath, stream: stream.name, responses: [{ status, content_type: 'application/json', header_names: ['content-type'], count: Math.max(1, bodies.length), body: bodies.length ? acc.shape() : null, ...more }] };
 }
 
 const USER = { name: 'zq-alice', admin: false, roles: ['user'], groups: [], server: 'x', pending: 'spawn', last_activity: '2024-01-01T00:00:00Z', servers: [], auth_state: {} };
@@ -45,7 +51,7 @@ describe('classifyDrift', () => {
   });
 
   it('real JupyterHub 3.0.0: /services as a map and tokens wrapped in api_tokens are breaking; extra fields additive; undocumented nulls info', () => {
-    const d = classifyDrift(plan, model, [observed('/users', real('users.json')), observed('/services', real('services.json')), observed('/users/{name}/tokens', real('tokens-alice.json'))]);
+    const d = classifyDrift(plan, model, [observed('/users', real('users.json')), observed('/services', real('services.json')), observedAll('/users/{name}/tokens', ['alice', 'bob', 'carol'].map((u) => real(`tokens-${u}.json`)))]);
     expect(classes(d.entries, 'breaking')).toEqual(['list-shape-changed services $', 'list-shape-changed user_tokens $']);
     const services = d.entries.find((e) => e.stream === 'services')!;
     expect(services).toMatchObject({ operation: 'GET /services', expected: 'a list', observed: 'a map of records keyed by their `name`' });
@@ -83,6 +89,29 @@ describe('classifyDrift', () => {
     expect(d.entries[1]!.text).toMatch(/user_tokens needs for \{name\}/);
     // Seen in some records only: not missing.
     expect(classes(classifyDrift(plan, model, [observed('/users', [nameless, USER])]).entries, 'breaking')).toEqual([]);
+  });
+
+  it('a mapped field absent from the records is missing, whatever names were folded beside it (data keys, names seen once)', () => {
+    const { created: _, last_activity: __, ...bare } = TOKEN;
+    // Every record has a key that is data: folded into additionalProperties, which says nothing of `created`.
+    const tokens = [0, 1, 2].map((i) => ({ ...bare, id: `a${i}`, [`zq key ${i}`]: 1, [`zq_once_${i}`]: 'x' }));
+    const d = classifyDrift(plan, model, [observed('/users/{name}/tokens', tokens)]);
+    expect(d.entries.find((e) => e.stream === 'user_tokens' && e.path === '$[*]' + '.created')).toMatchObject({ class: 'mapped-field-missing', severity: 'breaking' });
+    expect(classes(d.entries, 'breaking')).toEqual(expect.arrayContaining(['mapped-field-missing user_tokens $[*].created']));
+    expect(JSON.stringify(d)).not.toContain('zq');
+    // A map stream's key field, absent from its records, is filled from the keys: not missing.
+    const mapPlan: ConnectorPlan = { ...plan, streams: plan.streams.map((s) => (s.path === '/services' ? { ...s, items_container: 'map' as const, map_key_field: 'name' } : s)) };
+    const services = Object.fromEntries(Object.entries(real('services.json') as Record<string, Record<string, unknown>>).map(([k, { name: _n, ...v }]) => [k, v]));
+    expect(classes(classifyDrift(mapPlan, model, [observed('/services', services)]).entries, 'breaking')).toEqual([]);
+    expect(classes(classifyDrift(plan, model, [observed('/services', Object.values(services))]).entries, 'breaking')).toContain('mapped-field-missing services $[*].name');
+  });
+
+  it('a mapped field named as a property of Object.prototype is looked up as the records\' own field', () => {
+    const odd: ConnectorPlan = { ...plan, streams: plan.streams.map((s) => (s.path === '/users' ? { ...s, mapping: { ...s.mapping, display_name: { ...s.mapping.display_name!, path: 'constructor' } } } : s)) };
+    // Shapes as a file holds them once parsed: properties in plain objects.
+    const parsed = JSON.parse(JSON.stringify(observed('/users', [USER, { ...USER, name: 'zq-bob' }]))) as ObservedOperation;
+    const d = classifyDrift(odd, model, [parsed]);
+    expect(classes(d.entries, 'breaking')).toEqual(['mapped-field-missing users $[*].constructor']);
   });
 
   it('a type change is breaking when a mapped transform cannot read the new type, info otherwise; a null id is breaking, a null elsewhere info', () => {

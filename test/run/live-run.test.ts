@@ -187,6 +187,16 @@ describe('fetchwright run against a live server', () => {
     expect(report.streams.find((s) => s.name === 'users')!.complete).toBe(true);
   }, 60_000);
 
+  it('a credential read from a file with its newline: the newline is not part of it (sent and redacted without it)', async () => {
+    const h = await hub();
+    servers.push(h.server);
+    const out = path.join(root, 'newline.jsonl');
+    const r = await live(['--base-url', h.url, '--credential-env', 'HUB_API_TOKEN', '--out', out], { HUB_API_TOKEN: `${TOKEN}\n` });
+    expect(r.code, r.err + r.out).toBe(0);
+    expect(h.seen.auth.every((a) => a === `token ${TOKEN}`)).toBe(true);
+    for (const text of [r.out, r.err, readFileSync(out, 'utf8')]) expect(text).not.toContain(TOKEN);
+  }, 60_000);
+
   it('a credential the API refuses: exit 29', async () => {
     const h = await hub();
     servers.push(h.server);

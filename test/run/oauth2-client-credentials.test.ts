@@ -1,5 +1,5 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -111,7 +111,8 @@ async function listen(server: Server): Promise<number> {
 }
 
 beforeAll(async () => {
-  const tokenServer = createServer((req, res) => {
+  // The token endpoint on the API's own origin (as the docs' token URL must be to get the secret without --token-url).
+  const tokenEndpoint = (req: IncomingMessage, res: ServerResponse) => {
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString('utf8')));
     req.on('end', () => {
@@ -126,11 +127,11 @@ beforeAll(async () => {
       tokens.issued.set(token, Date.now() + life * 1000);
       res.end(JSON.stringify({ access_token: token, token_type: 'bearer', expires_in: life, scope: SCOPES }));
     });
-  });
-  tokenUrl = `http://127.0.0.1:${await listen(tokenServer)}/oauth/token`;
+  };
 
   let answered = 0;
   const apiServer = createServer((req, res) => {
+    if (req.method === 'POST' && req.url === '/oauth/token') return tokenEndpoint(req, res);
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://x');
       const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
@@ -161,7 +162,9 @@ beforeAll(async () => {
       send(404, { error: 'not found' });
     })();
   });
-  apiUrl = `http://127.0.0.1:${await listen(apiServer)}/v1`;
+  const port = await listen(apiServer);
+  apiUrl = `http://127.0.0.1:${port}/v1`;
+  tokenUrl = `http://127.0.0.1:${port}/oauth/token`;
 
   for (const [title, url] of [['Acme Directory', tokenUrl], ['Other Directory', 'https://login.other-idp.test/oauth/token']] as const) {
     const file = path.join(root, `${title.replace(/ /g, '-').toLowerCase()}.json`);
@@ -261,7 +264,7 @@ describe('fetchwright run with OAuth 2.0 client credentials', () => {
   it('a docs\' token URL on another domain gets no secret unless the human gives --token-url', async () => {
     const refused = await run(otherConnector, []);
     expect(refused.code).toBe(2);
-    expect(refused.err).toMatch(/the docs' token URL https:\/\/login\.other-idp\.test\/oauth\/token is not on the API's host or domain/);
+    expect(refused.err).toMatch(/the docs' token URL https:\/\/login\.other-idp\.test\/oauth\/token is not on the API's origin/);
     expect(refused.err).toMatch(/--token-url/);
     expect(tokens.requests).toHaveLength(0);
     expect(api.seen).toHaveLength(0);

@@ -3,7 +3,7 @@ import type { ApiModel } from '../../agent/ingest/api-model.ts';
 import { ObservedShapes } from '../../agent/observed/observed-shapes.ts';
 import type { ConnectorPlan } from '../../agent/plan/connector-plan.ts';
 import { parseDeprecation, parseSunset, retirementLinks } from '../../agent/run/deprecation-headers.ts';
-import { ResponseObserver } from '../../agent/run/observe-responses.ts';
+import { MAX_OBSERVED_BODIES, ResponseObserver } from '../../agent/run/observe-responses.ts';
 import { planOf } from '../helpers/vendor-docs.ts';
 
 /**
@@ -19,7 +19,7 @@ beforeAll(async () => {
   ({ plan, model } = await planOf('jupyterhub'));
 });
 
-const observer = (maxResponseBytes = 64 * 1024) => new ResponseObserver({ plan, model, baseUrl: BASE, maxResponseBytes });
+const observer = (maxResponseBytes = 64 * 1024, secrets: string[] = []) => new ResponseObserver({ plan, model, baseUrl: BASE, maxResponseBytes, secrets });
 const get = (p: string) => new Request(`http://127.0.0.1:8081${p}`);
 /** A response whose body arrives in the given chunks (bytes), as a network would split it. */
 function chunked(chunks: Uint8Array[], init: ResponseInit): Response {
@@ -31,7 +31,8 @@ const SEEDED = ['zq-secret-alice-71', 'zq71@secret.example', 'zq-secret-header-7
 describe('ResponseObserver', () => {
   it('hands on the same bytes, split anywhere (a multi-byte character across chunks), and keeps no value', async () => {
     const o = observer();
-    const body = JSON.stringify([{ name: SEEDED[0], email: SEEDED[1], 'größe': 3, note: `${SEEDED[5]} — ✓ ünïcode`, admin: false, last_activity: null }]);
+    const record = { name: SEEDED[0], email: SEEDED[1], 'größe': 3, note: `${SEEDED[5]} — ✓ ünïcode`, admin: false, last_activity: null };
+    const body = JSON.stringify([record, { ...record, name: 'zq-secret-bob-72' }]);
     const bytes = new TextEncoder().encode(body);
     const cut = bytes.indexOf(0xc3) + 1; // inside the ö of a field name
     const headers = { 'content-type': 'application/json; charset=utf-8', 'X-Zq-Trace': SEEDED[2]! };
@@ -45,7 +46,9 @@ describe('ResponseObserver', () => {
     expect(ObservedShapes.safeParse(shapes).success).toBe(true);
     const users = shapes.operations.find((x) => x.path === '/users')!;
     expect(users).toMatchObject({ method: 'GET', stream: 'users', responses: [{ status: 200, content_type: 'application/json', header_names: ['content-type', 'x-zq-trace'], count: 1 }] });
-    expect(users.responses[0]!.body).toMatchObject({ type: 'array', items: { properties: { email: { type: 'string', format: 'email' }, 'größe': { type: 'integer' }, last_activity: { type: 'null' } } } });
+    expect(users.responses[0]!.body).toMatchObject({ type: 'array', items: { properties: { email: { type: 'string', format: 'email' }, last_activity: { type: 'null' } }, additionalProperties: { type: 'integer' } } });
+    // Not in the form of an identifier: folded (its value's shape kept), the name dropped.
+    expect(Object.keys(users.responses[0]!.body!.items!.properties!)).not.toContain('größe');
     expect(shapes.operations.find((x) => x.path === '/services')!.responses[0]!.body).toMatchObject({ type: 'object', additionalProperties: { type: 'object' }, 'x-map-key': 'name' });
     const text = JSON.stringify(shapes);
     for (const v of SEEDED) expect(text).not.toContain(v);
@@ -90,5 +93,55 @@ describe('ResponseObserver', () => {
     expect(parseDeprecation('Sun, 11 Nov 2018 23:59:59 GMT')).toBe('2018-11-11T23:59:59.000Z');
     expect(parseSunset('soon\u001b[31m')).toBe('soon[31m');
     expect(retirementLinks('<https://a>; rel="deprecation sunset"')).toEqual([{ rel: 'sunset', url: 'https://a' }, { rel: 'deprecation', url: 'https://a' }]);
+  });
+
+  it('no form of a secret of the run in any name or value kept: field names, header names, the media type, retirement values and links (any case, any encoding)', async () => {
+    const token = 'FwLiveAbCdEf1234567890XyZ';
+    const later = 'AccessTok_AbCdEfGh12345678';
+    const o = observer(64 * 1024, [token]);
+    const b64u = Buffer.from(token).toString('base64url');
+    const forms = [token, token.toLowerCase(), encodeURIComponent(token).replace(/[A-Za-z0-9]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`), Buffer.from(token).toString('hex'), b64u, [...token].map((c) => `&#${c.charCodeAt(0)};`).join('')];
+    const record = (name: string) => ({ name, ...Object.fromEntries(forms.map((f, i) => [f, i])) });
+    const headers = { 'content-type': `application/x.${b64u.toLowerCase()}+json`, [`x-${token}`]: '1', [`x-acct-${b64u.toLowerCase()}`]: '1', sunset: `tok ${Buffer.from(token).toString('base64')}`, deprecation: token.toLowerCase(), link: `<https://notice.example/${b64u}>; rel="deprecation", <https://n.example/${Buffer.from(token).toString('hex')}>; rel="sunset"` };
+    await o.observe(get('/hub/api/users'), Response.json([record('a'), record('b')], { headers })).text();
+    // A token the run obtains mid-run (OAuth), reflected on a later page.
+    o.addSecret(later);
+    await o.observe(get('/hub/api/users?offset=2'), Response.json([{ name: 'c', [later.toUpperCase()]: 1 }, { name: 'd', [later.toUpperCase()]: 1 }], { headers: { 'x-trace': later.toLowerCase() } })).text();
+    await o.observe(get(`/hub/api/elsewhere/${token}`), Response.json([])).text();
+    const shapes = o.shapes({ plan_sha256: 'a'.repeat(64), observed_at: '2026-01-01T00:00:00.000Z' });
+    const out = JSON.stringify([shapes, o.deprecations(), o.outsidePlan()]).toLowerCase();
+    for (const f of [...forms, later, Buffer.from(later).toString('hex')]) expect(out).not.toContain(f.toLowerCase().slice(0, 12));
+    const users = shapes.operations.find((x) => x.path === '/users')!.responses[0]!;
+    expect(Object.keys(users.body!.items!.properties!)).toEqual(['name']);
+    expect(users.content_type).toBe('unrecognised');
+    expect(users.header_names).toEqual(['content-type', 'deprecation', 'link', 'sunset', 'x-trace']);
+    expect(o.deprecations()[0]).toMatchObject({ sunset: 'REDACTED', deprecation: 'REDACTED', links: [{ rel: 'deprecation', url: 'REDACTED' }, { rel: 'sunset', url: 'REDACTED' }] });
+    expect(o.outsidePlan().calls[0]!.path).toBe('REDACTED');
+  });
+
+  it('header names kept only in the form of one, media types only as type/subtype', async () => {
+    const o = observer();
+    const headers = { 'content-type': 'Application/JSON; charset=utf-8', 'x-user-jane.doe.ssn-078051120': '1', 'x-request-id': '1', 'x_underscore': '1' };
+    await o.observe(get('/hub/api/users'), Response.json([], { headers })).text();
+    await o.observe(get('/hub/api/groups'), new Response('[]', { headers: { 'content-type': 'application json' } })).text();
+    const [users, groups] = o.operations();
+    expect(users!.responses[0]).toMatchObject({ content_type: 'application/json', header_names: ['content-type', 'x-request-id'] });
+    expect(groups!.responses[0]!.content_type).toBe('unrecognised');
+  });
+
+  it(`a sample: the first ${MAX_OBSERVED_BODIES} bodies of an operation are observed, the rest give status and header names; the shapes say so`, async () => {
+    const o = observer();
+    for (let i = 0; i < MAX_OBSERVED_BODIES + 5; i++) {
+      const late = i >= MAX_OBSERVED_BODIES ? { late: i } : {};
+      const handed = o.observe(get(`/hub/api/users?offset=${i}`), Response.json([{ name: `u${i}`, ...late }, { name: 'v', ...late }], { headers: { 'x-page': String(i) } }));
+      expect(await handed.json()).toHaveLength(2);
+    }
+    await o.observe(get('/hub/api/groups'), Response.json([])).text();
+    const [users, groups] = o.operations();
+    expect(users).toMatchObject({ bodies_observed: MAX_OBSERVED_BODIES, responses: [{ status: 200, count: MAX_OBSERVED_BODIES + 5, header_names: ['content-type', 'x-page'] }] });
+    // The late pages' records were not read: their `late` field is not in the shape.
+    expect(users!.responses[0]!.body!.items).toEqual({ type: 'object', properties: { name: { type: 'string' } }, required: ['name'] });
+    expect(groups).not.toHaveProperty('bodies_observed');
+    expect(ObservedShapes.safeParse(o.shapes({ plan_sha256: 'a'.repeat(64), observed_at: '2026-01-01T00:00:00.000Z' })).success).toBe(true);
   });
 });

@@ -61,7 +61,12 @@ interface HubOptions {
   redirectGroupsTo?: string;
   /** Answer the first /services request 429 with `Retry-After: 1`. */
   throttleServices?: boolean;
+  /** Reflect the credential, base64url-encoded (a form that has the shape of a name), in field names, header names and retirement headers. */
+  echoToken?: boolean;
 }
+
+/** The token as base64url: letters and digits only, so it has the form of a field name (the test checks). */
+const TOKEN_B64 = Buffer.from(TOKEN).toString('base64url');
 
 async function hub(opts: HubOptions = {}): Promise<{ url: string; server: Server; paths: string[] }> {
   const paths: string[] = [];
@@ -71,8 +76,10 @@ async function hub(opts: HubOptions = {}): Promise<{ url: string; server: Server
     const url = new URL(req.url ?? '/', 'http://x');
     paths.push(url.pathname);
     const send = (status: number, body: unknown) => {
-      res.writeHead(status, { 'content-type': 'application/json', 'x-zq-trace': SEEDED.header, ...opts.headers });
-      res.end(JSON.stringify(body));
+      const echo = opts.echoToken ? { [`x-${TOKEN_B64.toLowerCase()}`]: '1', sunset: `tok ${TOKEN_B64.toLowerCase()}`, link: `<https://hub.example.test/${TOKEN_B64}>; rel="deprecation"` } : {};
+      res.writeHead(status, { 'content-type': 'application/json', 'x-zq-trace': SEEDED.header, ...echo, ...opts.headers });
+      const echoed = opts.echoToken && Array.isArray(body) ? body.map((r: Record<string, unknown>) => ({ ...r, [TOKEN_B64]: 1, [TOKEN_B64.toLowerCase()]: 2 })) : body;
+      res.end(JSON.stringify(echoed));
     };
     if (req.headers.authorization !== `token ${TOKEN}`) return send(403, { status: 403, message: 'Forbidden' });
     const p = url.pathname.replace(/^\/hub\/api/, '');
@@ -193,6 +200,25 @@ describe('fetchwright run --observe, and drift in the report', () => {
     expect(report.streams.find((s) => s.name === 'services')).toMatchObject({ complete: true, retries: 1, waited_ms: 1000 });
     expect(r.out).toMatch(/services \(service_account\): 1 record, 1 page, 1 retry, waited 1\.0 s/);
     expect(report.drift).toContainEqual(expect.objectContaining({ class: 'status-undocumented', severity: 'info', stream: 'services', observed: 'status 429' }));
+  }, 60_000);
+
+  it('a server reflecting the credential in names (field names, header names, retirement headers, any case): no form of it in the shapes or the report', async () => {
+    expect(/^[A-Za-z][A-Za-z0-9_]*$/.test(TOKEN_B64)).toBe(true);
+    const h = await hub({ echoToken: true });
+    const shapesFile = path.join(root, 'echo', 'shapes.json');
+    const reportFile = path.join(root, 'echo', 'report.json');
+    const r = await live(['--base-url', h.url, '--observe', shapesFile, '--report', reportFile]);
+    expect(r.code, r.err + r.out).toBe(0);
+    const written = [readFileSync(shapesFile, 'utf8'), readFileSync(reportFile, 'utf8'), r.out, r.err].join('\n').toLowerCase();
+    for (const form of [TOKEN, TOKEN_B64, Buffer.from(TOKEN).toString('hex')]) expect(written).not.toContain(form.toLowerCase().slice(0, 16));
+    const shapes = ObservedShapes.parse(JSON.parse(readFileSync(shapesFile, 'utf8')));
+    const users = shapes.operations.find((o) => o.path === '/users')!.responses[0]!;
+    // The records' other fields are kept; the reflected names folded, the header left out.
+    expect(users.body!.items!.properties).toHaveProperty('admin');
+    expect(users.header_names).toContain('x-zq-trace');
+    expect(users.header_names.some((n) => n.startsWith('x-') && n !== 'x-zq-trace')).toBe(false);
+    const report = JSON.parse(readFileSync(reportFile, 'utf8')) as LiveRunReport;
+    expect(report.deprecations[0]).toMatchObject({ sunset: 'REDACTED', links: [{ rel: 'deprecation', url: 'REDACTED' }] });
   }, 60_000);
 
   it('--observe inside the connector folder, or the same file as --report, is refused before any request', async () => {
