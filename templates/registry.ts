@@ -36,7 +36,7 @@ export const TEMPLATES: TemplateInfo[] = [
   { id: 'fetchwright/paginator-none', version: 5, file: 'runtime/paginators/none.ts' },
   { id: 'fetchwright/paginators', version: 2, file: 'runtime/paginators/index.ts' },
   { id: 'fetchwright/guards', version: 2, file: 'runtime/guards.ts' },
-  { id: 'fetchwright/select-records', version: 4, file: 'runtime/select-records.ts' },
+  { id: 'fetchwright/select-records', version: 5, file: 'runtime/select-records.ts' },
   { id: 'fetchwright/map-record', version: 4, file: 'runtime/map-record.ts' },
   { id: 'fetchwright/list-stream', version: 7, file: 'runtime/read-stream.ts' },
   { id: 'fetchwright/connector', version: 4, file: 'runtime/connector.ts' },

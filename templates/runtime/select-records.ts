@@ -3,7 +3,7 @@ import type { Page } from './http.ts';
 import { valueAt } from './json-path.ts';
 
 /**
- * template fetchwright/select-records@4 — the records of a page, at the stream's items path, or a
+ * template fetchwright/select-records@5 — the records of a page, at the stream's items path, or a
  * finding when the page is not the shape the plan expects. Fail closed: an empty result is
  * accepted only in a shape the plan expects — `[]` (or `{}` for a map) at the items path, a `null`
  * list or a 204 where the docs allow one — never because the records were somewhere else.
@@ -81,7 +81,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
  * The records of a map keyed by data: its values in key order (code-unit order, so a run's output
  * does not depend on the order the server wrote the keys in), each a record; a record without
  * `keyField` (absent or null) gets its entry's key there. Throws `items-path-not-a-map` when a value
- * is not a record.
+ * is not a record, or holds a `keyField` other than its key.
  */
 function mapValues(map: Record<string, unknown>, keyField: string | null, itemsPath: string, url: string): unknown[] {
   const keys = Object.keys(map).sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
@@ -91,6 +91,11 @@ function mapValues(map: Record<string, unknown>, keyField: string | null, itemsP
     // An entry's key is data: it is never put in a finding.
     if (!isObject(value)) throw new FetcherError('items-path-not-a-map', url, { items_path: itemsPath, key_field: keyField, found: `an object whose values are not all records (one is ${describe(value)})` });
     const own = keyField === null ? undefined : Object.hasOwn(value, keyField) ? value[keyField] : undefined;
+    // The key field was planned because it always equalled the key: an entry where it does not could
+    // stand in for another (two entries, one id, one record hidden), so the page is not trusted.
+    if (own !== undefined && own !== null && String(own) !== key) {
+      throw new FetcherError('items-path-not-a-map', url, { items_path: itemsPath, key_field: keyField, found: `an entry whose "${keyField}" is not its key` });
+    }
     if (keyField === null || (own !== undefined && own !== null)) records.push(value);
     else records.push({ ...value, [keyField]: key });
   }

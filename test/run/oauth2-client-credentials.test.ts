@@ -89,12 +89,15 @@ const api = {
   slowFirstPage: 0,
   /** Put the request's Authorization value into each user's name: a server that echoes the credential. */
   echo: false,
+  /** Also put the token, upper-cased, into a field NAME of every user: for the shapes file. */
+  echoName: false,
   reset() {
     this.seen = [];
     this.revoked.clear();
     this.revokeAfter = Infinity;
     this.slowFirstPage = 0;
     this.echo = false;
+    this.echoName = false;
   },
 };
 
@@ -153,7 +156,8 @@ beforeAll(async () => {
       if (url.pathname === '/v1/users') {
         if (offset === 0 && api.slowFirstPage) await new Promise((resolve) => setTimeout(resolve, api.slowFirstPage));
         const { items, more } = page(USERS);
-        return send(200, { users: api.echo ? items.map((u) => ({ ...u, name: `echo ${auth}` })) : items, more });
+        const echoed = api.echo ? items.map((u) => ({ ...u, name: `echo ${auth}` })) : items;
+        return send(200, { users: api.echoName ? echoed.map((u) => ({ ...u, [token.toUpperCase()]: 1 })) : echoed, more });
       }
       if (url.pathname === '/v1/groups') {
         const { items, more } = page(GROUPS);
@@ -259,6 +263,17 @@ describe('fetchwright run with OAuth 2.0 client credentials', () => {
     }
     expect(readFileSync(out, 'utf8')).toMatch(/echo REDACTED/);
     expectNoSecretIn(outputs(r, [out, report]));
+  }, 60_000);
+
+  it('a token obtained mid-run that the API puts into field names (upper-cased) never reaches the shapes file', async () => {
+    api.echoName = true;
+    const shapes = path.join(root, 'shapes-echo.json');
+    const r = await run(connector, ['--observe', shapes]);
+    expect([0, 30], r.err + r.out).toContain(r.code);
+    const text = readFileSync(shapes, 'utf8').toLowerCase();
+    expect(tokens.issued.size).toBeGreaterThan(0);
+    for (const token of tokens.issued.keys()) expect(text, 'a token in shapes.json').not.toContain(token.toLowerCase());
+    expect(text).toContain('"users"');
   }, 60_000);
 
   it('a docs\' token URL on another domain gets no secret unless the human gives --token-url', async () => {
