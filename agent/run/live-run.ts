@@ -92,11 +92,12 @@ export const LIVE_LIMITS = { memoryMb: 128, cpuMs: 120_000, wallMs: 30 * 60_000,
  */
 export async function runLive(o: LiveRunOptions): Promise<LiveRunReport> {
   const c = await readConnectorDir(o.dir);
-  assertProvedConnector(c);
+  // What the proof hashed: the observer and drift read this slice, never the rest of api-model.json.
+  const model = assertProvedConnector(c);
   const base = liveBaseUrl(c.plan, o.baseUrl, o.tenant);
   const tenantVariables = tenantValues(c.plan, o.tenant);
   // The observer sees raw answers (before the gate's scrubber): it is told every secret, each access token as it is obtained.
-  const observer = new ResponseObserver({ plan: c.plan, model: c.model, baseUrl: base.href.replace(/\/$/, ''), maxResponseBytes: LIVE_MAX_RESPONSE_BYTES, secrets: [...Object.values(o.credentials), ...(o.clientCredentials ? [o.clientCredentials.clientSecret] : [])] });
+  const observer = new ResponseObserver({ plan: c.plan, model, baseUrl: base.href.replace(/\/$/, ''), maxResponseBytes: LIVE_MAX_RESPONSE_BYTES, secrets: [...Object.values(o.credentials), ...(o.clientCredentials ? [o.clientCredentials.clientSecret] : [])] });
   const oauth = o.clientCredentials ? await startClientCredentials({ plan: c.plan, base, tenant: o.tenant, input: o.clientCredentials, onSecret: (secret: string) => (observer.addSecret(secret), o.onSecret?.(secret)), ...(o.onLog ? { onLog: o.onLog } : {}) }) : undefined;
   const { headers, query } = credentialPlacement(c.plan, o.credentials, oauth?.scheme);
   const compiled = compileFetcher(c.fetcher);
@@ -161,7 +162,7 @@ export async function runLive(o: LiveRunOptions): Promise<LiveRunReport> {
   }
   const shapes = observer.shapes({ plan_sha256: planSha256, observed_at: new Date().toISOString() });
   o.onShapes?.(shapes);
-  const drift = classifyDrift(c.plan, c.model, shapes.operations);
+  const drift = classifyDrift(c.plan, model, shapes.operations);
   // A stream whose records were not where the plan reads them is never complete, whatever the fetcher said.
   const listDrift = new Set(drift.entries.filter((d) => d.severity === 'breaking' && (d.class === 'list-shape-changed' || d.class === 'items-path-missing')).map((d) => d.stream));
   const streams = (run?.streams ?? []).map((s) => ({ name: s.name, kind: c.plan.streams.find((p) => p.name === s.name)?.kind ?? '?', complete: s.complete && !listDrift.has(s.name), records: s.records, pages: s.pages, requests: s.requests, retries: s.retries, waited_ms: s.waited_ms, error: s.error, findings: s.findings }));

@@ -21,8 +21,10 @@ import { MAX_SHAPE_NODES, ShapeAccumulator, ShapeBudget } from './shape-of.ts';
  * and writes no name or value holding any form of one (percent-, hex-, base64-, HTML-encoded, in
  * any case: sandbox/secret-scrubber.ts) — such a field name is folded into `additionalProperties`,
  * such a header name left out, such a media type written `unrecognised`, such a retirement value or
- * link `REDACTED`. Header names are kept only in the form of a header name (`HEADER_NAME`), media
- * types only as a `type/subtype` pair of tokens.
+ * link `REDACTED`. Header names are kept only in the form of a header name (`HEADER_NAME`) and only
+ * when they are standard (HTTP's own, rate-limit and paging headers), the docs declare them for that
+ * response, or they recur (on at least two responses of the run: a name seen once may be data,
+ * `x-user-jane-doe`); media types only as a `type/subtype` pair of tokens.
  *
  * Observation is a sample: the first `MAX_OBSERVED_BODIES` bodies of each operation are read into
  * its shape, the rest give their status and header names only (the operation's `bodies_observed`
@@ -124,6 +126,8 @@ export class ResponseObserver {
   readonly #plan: ConnectorPlan;
   readonly #scrubber = new SecretScrubber();
   readonly #budget = new ShapeBudget(MAX_OBSERVED_NODES);
+  /** How many responses of the run carried each header name: a name is data unless it recurs (or the docs declare it). */
+  readonly #headerSeen = new Map<string, number>();
 
   /**
    * `baseUrl`: the run's base URL (its path is stripped from each URL before matching);
@@ -266,7 +270,9 @@ export class ResponseObserver {
     for (const name of response.headers.keys()) {
       if (s.header_names.size >= MAX_HEADER_NAMES) break;
       const lower = name.toLowerCase();
-      if (HEADER_NAME.test(lower)) s.header_names.add(lower);
+      if (!HEADER_NAME.test(lower)) continue;
+      s.header_names.add(lower);
+      if (this.#headerSeen.size < MAX_HEADER_NAMES * 4 || this.#headerSeen.has(lower)) this.#headerSeen.set(lower, (this.#headerSeen.get(lower) ?? 0) + 1);
     }
     if (text === undefined || text.trim() === '') return;
     let value: unknown;
@@ -294,7 +300,7 @@ export class ResponseObserver {
           return {
             status: s.status,
             content_type: type !== null && hidden(type) ? UNRECOGNISED_MEDIA_TYPE : type,
-            header_names: [...s.header_names].filter((n) => !hidden(n)).sort(),
+            header_names: [...s.header_names].filter((n) => !hidden(n) && ((this.#headerSeen.get(n) ?? 0) >= 2 || declaredHeader(o.op, s.status, n))).sort(),
             count: s.count,
             body: s.body.count ? s.body.shape(hidden) : null,
           };
@@ -318,4 +324,12 @@ export class ResponseObserver {
     const clean = (v: string | null) => (v !== null && this.#holdsSecret(v) ? REDACTED : v);
     return [...this.#deprecations.values()].map((d) => ({ ...d, sunset: clean(d.sunset), deprecation: clean(d.deprecation), links: d.links.map((l) => ({ rel: l.rel, url: clean(l.url)! })) }));
   }
+}
+
+/** Header names of HTTP itself and of common API practice (RFC 9110, RFC 8288 Link, RFC 8594, RFC 9745, rate-limit and paging headers): never data. */
+const STANDARD_HEADER = /^(accept-ranges|access-control-[a-z-]+|age|allow|alt-svc|cache-control|connection|content-(type|length|encoding|language|location|range|disposition|security-policy)|date|deprecation|etag|expires|keep-alive|last-modified|link|location|pragma|retry-after|server|set-cookie|strict-transport-security|sunset|transfer-encoding|vary|via|www-authenticate|x-content-type-options|x-frame-options|x-xss-protection|x-request-id|x-correlation-id|(x-)?ratelimit-[a-z-]+|x-rate-limit-[a-z-]+|x-total|x-total-count|x-total-pages|x-page|x-per-page|x-next-page|x-prev-page|x-next-cursor|x-cursor)$/;
+
+/** True when the docs declare header `name` (any case) on the response for `status`, or it is a standard one. */
+function declaredHeader(op: Operation | undefined, status: number, name: string): boolean {
+  return STANDARD_HEADER.test(name) || !!docsResponse(op, status)?.headers.some((h) => h.name.toLowerCase() === name);
 }
