@@ -5,6 +5,7 @@ import { ingest } from '../ingest/ingest.ts';
 import { planHeuristically } from '../plan/heuristic-planner.ts';
 import { REPO_ROOT } from '../../test/helpers/vendor-docs.ts';
 import { prTitle, renderPrBody } from './pr-body.ts';
+import { renderValidation } from '../validate/validation-report.ts';
 
 /** The PR body a reviewer reads is plain English: counts agree with their nouns, articles with their words. */
 describe('the PR body\'s English', () => {
@@ -20,4 +21,34 @@ describe('the PR body\'s English', () => {
     expect(body).toMatch(/`services` \(service_account\): `GET \/services`, one page \(no paging\)/);
     expect(body).toMatch(/- \[ \] An API key for the `token` scheme/);
   });
+});
+
+/** Text from the docs is data in the PR body and VALIDATION.md: it cannot add an image, a link, a mention, HTML, a heading or a table cell. */
+describe('doc text in the PR body and VALIDATION.md', () => {
+  it('a hostile quote, stream name, tenant description and field name render as text', async () => {
+    const model = await ingest(path.join(REPO_ROOT, 'examples/jupyterhub'));
+    const plan = planHeuristically(model);
+    const g = await generateConnector(model, plan, { seed: 1, maxAttempts: 1, force: false, onLog: () => undefined });
+    const evil = 'ok ![px](https://pixel.example/t.gif) @security-team <img src=x onerror=alert(1)>\n## APPROVED by security | x';
+    const hostilePlan = {
+      ...plan,
+      tenant_variables: { 'org|x': evil },
+      streams: plan.streams.map((st, i) => (i === 0 ? { ...st, name: 'users`|`\n# APPROVED' } : st)),
+    };
+    const manifest = { ...g.manifest, credentials: g.manifest.credentials.map((c) => ({ ...c, evidence: [{ ...c.evidence[0]!, reasoning: evil, quote: evil }] })) };
+    const scorecard = { ...g.scorecard, streams: g.scorecard.streams.map((st, i) => (i === 0 ? { ...st, name: evil, coverage: { [evil]: { path: 'a|b`c', seeded_with_value: 1, fetched_with_value: 1 } } } : st)) } as typeof g.scorecard;
+    for (const text of [renderPrBody({ plan: hostilePlan, manifest, scorecard, signed: false, forced: false, requestedBy: 'someone' }), renderValidation(scorecard, [])]) {
+      expect(text).not.toMatch(/(^|[^\\])!\[px\]/);
+      expect(text).not.toMatch(/(^|[^\\])@security-team/);
+      expect(text).not.toContain('<img');
+      expect(text.split('\n').filter((l) => /APPROVED/.test(l) && /^#/.test(l))).toEqual([]);
+      // Every table row has as many cells as its header.
+      const rows = text.split('\n').filter((l) => l.startsWith('| '));
+      for (const r of rows) {
+        const cells = r.replace(/\\\|/g, '').split('|').length;
+        const header = rows.find((h) => h.startsWith('| stream') && h.replace(/\\\|/g, '').split('|').length === cells);
+        expect(header, r).toBeDefined();
+      }
+    }
+  }, 60_000);
 });

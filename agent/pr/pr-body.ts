@@ -5,6 +5,7 @@ import { summaryLines } from '../validate/findings-text.ts';
 import { authSentence } from '../validate/auth-verdict.ts';
 import { streamTable } from '../validate/validation-report.ts';
 import { count, withArticle } from '../english.ts';
+import { mdCode, mdText } from '../markdown-text.ts';
 
 /**
  * The pull request a human must approve: what the connector reads, the proof, the assessment and
@@ -27,9 +28,8 @@ export function prTitle(plan: ConnectorPlan): string {
 
 /** One piece of evidence for a reviewer: the planner's reasoning, then where the docs say it, in their words when quoted. */
 function cite(e: Evidence): string {
-  const clean = (s: string, max: number) => s.replace(/\s+/g, ' ').replace(/[|`]/g, "'").slice(0, max);
-  const where = `\`${e.source.file}${e.source.pointer ? `#${e.source.pointer}` : ''}\``;
-  return `${clean(e.reasoning, 160)} — ${where}${e.quote !== undefined ? `: “${clean(e.quote, 160)}”` : ''}`;
+  const where = mdCode(`${e.source.file}${e.source.pointer ? `#${e.source.pointer}` : ''}`);
+  return `${mdText(e.reasoning, 160)} — ${where}${e.quote !== undefined ? `: “${mdText(e.quote, 160)}”` : ''}`;
 }
 
 export function renderPrBody(input: PrBodyInput): string {
@@ -45,13 +45,13 @@ export function renderPrBody(input: PrBodyInput): string {
     ...(input.signed ? [] : ['> ⚠ **The change record is unsigned**: no `FETCHWRIGHT_SIGNING_KEY` was provided. `fetchwright verify` can check the hashes but not who produced them.', '']),
     '### What it reads (GET only)',
     '',
-    ...plan.streams.map((s) => `- \`${s.name}\` (${s.kind}): \`GET ${s.path}\`${s.parent ? ` for each \`${s.parent.stream}\` record` : ''}, ${pagingInWords(s.pagination.style)}`),
+    ...plan.streams.map((s) => `- ${mdCode(s.name)} (${s.kind}): ${mdCode(`GET ${s.path}`)}${s.parent ? ` for each ${mdCode(s.parent.stream)} record` : ''}, ${pagingInWords(s.pagination.style)}`),
     '',
-    `Hosts: ${manifest.hosts.map((h) => `\`${h}\``).join(', ')} — the egress gate allows nothing else.`,
+    `Hosts: ${manifest.hosts.map((h) => mdCode(h)).join(', ')} — the egress gate allows nothing else.`,
     '',
     `### Sandbox proof: ${scorecard.verdict === 'pass' ? 'PASS' : 'FAIL'}`,
     '',
-    ...summaryLines(scorecard).map((r) => `- ${r}`),
+    ...summaryLines(scorecard).map((r) => `- ${mdText(r)}`),
     '',
     ...streamTable(scorecard),
     '',
@@ -59,18 +59,18 @@ export function renderPrBody(input: PrBodyInput): string {
     '',
     `### Assessment: ${a.score}/100 — ${a.verdict === 'generate' ? 'good enough to generate' : 'manual build recommended'}`,
     '',
-    ...a.checks.map((c) => `- ${c.passed ? '✓' : '✗'} ${c.id}: ${c.reason}`),
-    ...a.privilege.flatMap((p) => p.flagged.map((f) => `- ⚠ \`${p.stream}\`: the docs attach the ${f.why} scope \`${f.scope}\``)),
+    ...a.checks.map((c) => `- ${c.passed ? '✓' : '✗'} ${c.id}: ${mdText(c.reason)}`),
+    ...a.privilege.flatMap((p) => p.flagged.map((f) => `- ⚠ ${mdCode(p.stream)}: the docs attach the ${mdText(f.why)} scope ${mdCode(f.scope)}`)),
     '',
     '### Credentials to provision (a human does this; fetchwright never creates or sees one)',
     '',
     ...manifest.credentials.flatMap((c) => [
-      `- [ ] ${capitalized(withArticle(credentialInWords(c.type)))} for the \`${c.scheme}\` scheme, sent as ${c.in} \`${c.name}\`${c.prefix ? ` with the prefix \`${c.prefix.trimEnd()}\`` : ''}, with the least scopes: ${c.least_scopes.length ? c.least_scopes.map((s) => `\`${s}\``).join(', ') : 'none named by the docs — grant read-only access'}`,
+      `- [ ] ${capitalized(withArticle(credentialInWords(c.type)))} for the ${mdCode(c.scheme)} scheme, sent as ${c.in} ${mdCode(c.name)}${c.prefix ? ` with the prefix ${mdCode(c.prefix.trimEnd())}` : ''}, with the least scopes: ${c.least_scopes.length ? c.least_scopes.map((s) => mdCode(s)).join(', ') : 'none named by the docs — grant read-only access'}`,
       ...c.evidence.slice(0, 3).map((e) => `  - ${cite(e)}`),
     ]),
     ...(manifest.credentials.length ? [] : ['- [ ] The docs name no authentication scheme: confirm how this API authenticates before use.']),
-    ...Object.entries(plan.tenant_variables).map(([name, said]) => `- [ ] Give the tenant's \`${name}\`${said ? ` (the docs: “${said.replace(/[|`]/g, "'").slice(0, 120)}”)` : ''}`),
-    ...(Object.keys(plan.base_url.variables).length ? [`- [ ] Fill in the base URL \`${plan.base_url.url}\`: ${Object.entries(plan.base_url.variables).map(([k, v]) => `\`${k}\`${v ? ` (docs' default \`${v}\`)` : ''}`).join(', ')}`] : []),
+    ...Object.entries(plan.tenant_variables).map(([name, said]) => `- [ ] Give the tenant's ${mdCode(name)}${said ? ` (the docs: “${mdText(said, 120)}”)` : ''}`),
+    ...(Object.keys(plan.base_url.variables).length ? [`- [ ] Fill in the base URL ${mdCode(plan.base_url.url)}: ${Object.entries(plan.base_url.variables).map(([k, v]) => `${mdCode(k)}${v ? ` (docs' default ${mdCode(v)})` : ''}`).join(', ')}`] : []),
     '',
     '### Review checklist',
     '',

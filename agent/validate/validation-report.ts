@@ -2,6 +2,7 @@ import type { Attempt } from '../generate/generate-connector.ts';
 import { hintLines, renderFinding, summaryLines } from './findings-text.ts';
 import type { Scorecard } from './scorecard.ts';
 import { authSentence } from './auth-verdict.ts';
+import { mdCode, mdText } from '../markdown-text.ts';
 
 /** VALIDATION.md: the scorecard for a person reviewing the pull request. */
 
@@ -13,7 +14,7 @@ export function streamTable(card: Scorecard): string[] {
   return [
     row(['stream', 'kind', 'seeded', 'fetched', 'missing', 'duplicates', 'schema failures', 'mismatched', 'pages', 'retries', 'run said complete']),
     row(Array(11).fill('---')),
-    ...card.streams.map((s) => row([s.name, s.kind, s.seeded, s.fetched, s.missing, s.duplicates, s.schema_failures, s.mismatched, s.pages, s.retries, s.complete ? 'yes' : 'NO'])),
+    ...card.streams.map((s) => row([mdText(s.name, 80), s.kind, s.seeded, s.fetched, s.missing, s.duplicates, s.schema_failures, s.mismatched, s.pages, s.retries, s.complete ? 'yes' : 'NO'])),
   ];
 }
 
@@ -28,8 +29,8 @@ export function renderValidation(card: Scorecard, attempts: Attempt[]): string {
     'transient 503, missing and null attributes, undocumented extra fields, several date-time forms,',
     'Unicode names and a record repeated across a page boundary.',
     '',
-    ...summaryLines(card).map((r) => `- ${r}`),
-    ...(hintLines(card).length ? ['', '**What to do:**', '', ...hintLines(card).map((h) => `- ${h}`)] : []),
+    ...summaryLines(card).map((r) => `- ${mdText(r)}`),
+    ...(hintLines(card).length ? ['', '**What to do:**', '', ...hintLines(card).map((h) => `- ${mdText(h)}`)] : []),
     '',
     ...streamTable(card),
     '',
@@ -39,17 +40,17 @@ export function renderValidation(card: Scorecard, attempts: Attempt[]): string {
     `- ${authSentence(card)}`,
     `- faults exercised: ${card.retries_exercised.rate_limited} × 429, ${card.retries_exercised.unavailable} × 503; retries: ${card.retries_exercised.retried}`,
     `- secrets found in the code: ${card.secrets_in_code.length}`,
-    `- sandbox: ${card.sandbox.ok ? 'ok' : `${card.sandbox.failure?.kind}: ${card.sandbox.failure?.message}`}; gate violations: ${card.sandbox.violations.length}; ${card.sandbox.requests} requests in ${card.sandbox.wall_ms} ms`,
+    `- sandbox: ${card.sandbox.ok ? 'ok' : `${card.sandbox.failure?.kind}: ${mdText(card.sandbox.failure?.message ?? '')}`}; gate violations: ${card.sandbox.violations.length}; ${card.sandbox.requests} requests in ${card.sandbox.wall_ms} ms`,
     '',
     '## Coverage of mapped fields',
     '',
     row(['stream', 'field', 'from', 'seeded with a value', 'fetched with a value']),
     row(Array(5).fill('---')),
-    ...card.streams.flatMap((s) => Object.entries(s.coverage).map(([f, c]) => row([s.name, f, `\`${c!.path}\``, c!.seeded_with_value, c!.fetched_with_value]))),
+    ...card.streams.flatMap((s) => Object.entries(s.coverage).map(([f, c]) => row([mdText(s.name, 80), mdText(f, 80), mdCode(String(c!.path), true), c!.seeded_with_value, c!.fetched_with_value]))),
     '',
     '## Attempts',
     '',
-    ...attempts.map((a) => `- attempt ${a.attempt}${a.changes.length ? ` (${a.changes.join('; ')})` : ''}: ${a.verdict}${a.findings[0] ? ` — ${renderFinding(a.findings[0])}` : ''}`),
+    ...attempts.map((a) => `- attempt ${a.attempt}${a.changes.length ? ` (${mdText(a.changes.join('; '))})` : ''}: ${a.verdict}${a.findings[0] ? ` — ${mdText(renderFinding(a.findings[0]))}` : ''}`),
     '',
     '## Hashes',
     '',
