@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -51,6 +51,13 @@ describe('readConnectorDir: what a folder that is not a connector is told', () =
     const dir = path.join(await folder(), 'nope');
     const f = await failure(dir);
     expect(f).toMatchObject({ code: 'input-not-found', exitCode: 3, message: `no such folder: ${dir}` });
+  });
+
+  it('a connector file that is a symbolic link (VALIDATION.md to a private key): refused, the link never followed', async () => {
+    const outside = await folder(['id_ed25519']);
+    const dir = await folder(['plan.json', 'api-model.json', 'scorecard.json', 'fetcher.ts']);
+    await symlink(path.join(outside, 'id_ed25519'), path.join(dir, 'VALIDATION.md'));
+    expect(await failure(dir)).toMatchObject({ code: 'invalid-connector', exitCode: 12, message: `VALIDATION.md in ${dir} is a symbolic link: a connector folder holds regular files only` });
   });
 
   it('a file instead of a folder: said so, exit 12', async () => {

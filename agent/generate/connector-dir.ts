@@ -360,6 +360,12 @@ function assertConnectorFolder(dir: string, abs: string): void {
   }
   if (!stat) throw new FetchwrightError('input-not-found', `no such folder: ${dir}`, { file: abs, hint: 'Point at a connector folder written by `fetchwright generate` (e.g. connectors/<vendor>).' });
   if (!stat.isDirectory()) throw new FetchwrightError('invalid-connector', `${dir} is a file, not a connector folder`, { file: abs, hint: 'Point at the folder `fetchwright generate` wrote (e.g. connectors/<vendor>), not at a file in it.' });
+  // A connector folder holds regular files only: a link could pull any file of the machine (a private
+  // key behind a linked VALIDATION.md) into a proof, a run or a commit.
+  const links = [...CONNECTOR_FILES, ...PR_FILES].filter((f) => statOrUndefined(path.join(abs, f))?.isSymbolicLink());
+  if (links.length) {
+    throw new FetchwrightError('invalid-connector', `${listInWords(links)} in ${dir} ${links.length === 1 ? 'is a symbolic link' : 'are symbolic links'}: a connector folder holds regular files only`, { file: path.join(abs, links[0]!), hint: 'fetchwright never follows a link out of a connector folder: regenerate it, or replace the link with the file.' });
+  }
   const missing = REQUIRED_CONNECTOR_FILES.filter((f) => !statOrUndefined(path.join(abs, f), true)?.isFile());
   if (missing.length === 0) return;
   const verb = missing.length === 1 ? 'is' : 'are';

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -202,6 +202,21 @@ describe('ingest: bad input is refused with the file and the place', () => {
     const e = await rejection(ingest(path.join(dir, 'api.json')));
     expect(e.code).toBe('ref-outside-docs');
     expect(e.render()).not.toContain('hunter2');
+  });
+
+  it('never reads a file outside the docs folder through a symbolic link inside it, to a file or a folder', async () => {
+    const outside = await docs({ 'secret.json': { password: 'hunter2' } });
+    for (const [link, target, ref] of [['shared.json', path.join(outside, 'secret.json'), 'shared.json#/password'], ['common', outside, 'common/secret.json#/password']] as const) {
+      const dir = await docs({ 'api.json': { openapi: '3.0.0', info: { title: 'T', version: '1' }, paths: { '/users': { get: { responses: { '200': { $ref: ref } } } } } } });
+      await symlink(target, path.join(dir, link));
+      const e = await rejection(ingest(path.join(dir, 'api.json')));
+      expect(e.code, link).toBe('ref-outside-docs');
+      expect(e.render()).not.toContain('hunter2');
+    }
+    // A link that stays inside the folder is read as the file it names.
+    const dir = await docs({ 'api.json': { openapi: '3.0.0', info: { title: 'T', version: '1' }, paths: { '/users': { get: { responses: { '200': { $ref: 'alias.json#/components/responses/Ok' } } } } } }, 'real.json': { components: { responses: { Ok: { description: 'ok' } } } } });
+    await symlink(path.join(dir, 'real.json'), path.join(dir, 'alias.json'));
+    await expect(ingest(path.join(dir, 'api.json'))).resolves.toBeDefined();
   });
 
   it('never fetches a remote $ref', async () => {

@@ -1,3 +1,4 @@
+import { realpathSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { $RefParser } from '@apidevtools/json-schema-ref-parser';
@@ -43,6 +44,15 @@ function isInside(root: string, file: string): boolean {
   return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }
 
+/** `p` with every symbolic link resolved; as given when it does not exist (the parser then reports it missing). */
+function realPath(p: string): string {
+  try {
+    return realpathSync(p);
+  } catch {
+    return p;
+  }
+}
+
 export async function createRefResolver(rootSpec: { absPath: string; file: string; data: unknown }, docsRoot: string): Promise<RefResolver> {
   const read = new Map<string, string>();
   let violation: FetchwrightError | undefined;
@@ -52,7 +62,8 @@ export async function createRefResolver(rootSpec: { absPath: string; file: strin
     canRead: (file: { url: string }) => !/^[a-z][a-z0-9+.-]*:\/\//i.test(file.url) || file.url.startsWith('file://'),
     read: async (file: { url: string }) => {
       const abs = file.url.startsWith('file://') ? new URL(file.url).pathname : path.resolve(decodeURIComponent(file.url));
-      if (!isInside(docsRoot, abs)) {
+      // Compared after resolving links: a link inside the folder to a file or folder outside it is outside.
+      if (!isInside(realPath(docsRoot), realPath(abs))) {
         violation = new FetchwrightError('ref-outside-docs', `a $ref points outside the docs folder, at ${abs}; fetchwright does not read it`, {
           file: rootSpec.file,
           hint: 'Docs are untrusted: $refs may only point at files inside the folder you gave. Copy the referenced file in beside the spec.',
