@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../canonical.ts';
 import type { ConnectorSlots, RunInput, StreamSlot } from '../slots/connector.ts';
 import { runConnector } from './connector.ts';
-import { installFakeHost } from './fake-host.fixture.ts';
+import { idOf, installFakeHost, page, strict } from './fake-host.fixture.ts';
 import type { Page } from './http.ts';
 import { selectRecords } from './select-records.ts';
 import { pagePaginator } from './paginators/page.ts';
@@ -19,16 +19,6 @@ import { pageCtx } from './paginators/ctx.fixture.ts';
 let fake: ReturnType<typeof installFakeHost> | undefined;
 afterEach(() => fake?.restore());
 
-const page = (body: unknown, status = 200): Page => ({ status, headers: {}, body, url: 'https://api.test/x' });
-const strict = { no_content: false, null_items: false };
-const idOf = (fn: () => unknown) => {
-  try {
-    fn();
-    return 'accepted';
-  } catch (e) {
-    return (e as { finding?: { id: string } }).finding?.id ?? String(e);
-  }
-};
 
 describe('select-records: the page must have the shape the plan expects', () => {
   it('accepts the list where the plan says, and an empty one', () => {

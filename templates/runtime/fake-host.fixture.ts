@@ -1,3 +1,4 @@
+import type { Page } from './http.ts';
 import type { HostApi, HostResponse } from './host.ts';
 
 /**
@@ -30,3 +31,19 @@ export function installFakeHost(handler: (url: string, headers: Record<string, s
     restore: () => Object.assign(g, previous),
   };
 }
+
+/** A page as http.ts hands it to select-records. */
+export const page = (body: unknown, status = 200): Page => ({ status, headers: {}, body, url: 'https://api.test/x' });
+
+/** The empty answers a plan allows when the docs allow none but `[]`. */
+export const strict = { no_content: false, null_items: false };
+
+/** `accepted`, or the id of the finding `fn` throws (its message when it is not a finding). */
+export const idOf = (fn: () => unknown): string => {
+  try {
+    fn();
+    return 'accepted';
+  } catch (e) {
+    return (e as { finding?: { id: string } }).finding?.id ?? String(e);
+  }
+};

@@ -2,8 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../canonical.ts';
 import { ConnectorSlots as ConnectorSlotsSchema, type ConnectorSlots, type RunInput, type StreamSlot } from '../slots/connector.ts';
 import { runConnector } from './connector.ts';
-import { installFakeHost } from './fake-host.fixture.ts';
-import type { Page } from './http.ts';
+import { idOf, installFakeHost, page, strict } from './fake-host.fixture.ts';
 import { selectRecords } from './select-records.ts';
 
 /**
@@ -15,16 +14,6 @@ import { selectRecords } from './select-records.ts';
 let fake: ReturnType<typeof installFakeHost> | undefined;
 afterEach(() => fake?.restore());
 
-const page = (body: unknown, status = 200): Page => ({ status, headers: {}, body, url: 'https://api.test/x' });
-const strict = { no_content: false, null_items: false };
-const idOf = (fn: () => unknown) => {
-  try {
-    fn();
-    return 'accepted';
-  } catch (e) {
-    return (e as { finding?: { id: string } }).finding?.id ?? String(e);
-  }
-};
 const findingOf = (fn: () => unknown) => {
   try {
     fn();
