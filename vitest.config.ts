@@ -10,7 +10,7 @@ export default defineConfig({
     pool: 'forks',
     // isolated-vm needs the snapshot off; harmless for the other suites.
     execArgv: ['--no-node-snapshot'],
-    include: ['agent/**/*.test.ts', 'sandbox/**/*.test.ts', 'templates/**/*.test.ts', 'synthetic-data/**/*.test.ts', 'test/**/*.test.ts'],
+    include: ['agent/**/*.test.ts', 'sandbox/**/*.test.ts', 'templates/**/*.test.ts', 'synthetic-data/**/*.test.ts', 'policy/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 30_000,
     globalSetup: ['test/global-setup.ts'],
     provide: { scratch },

@@ -39,6 +39,8 @@ export const EXIT_CODES = {
   runIncomplete: { code: 28, meaning: 'run: a stream did not see its whole list (the report says why); a missing identity must not be taken as deprovisioned' },
   authRefused: { code: 29, meaning: 'run: the API refused the credential (401/403)' },
   runDrift: { code: 30, meaning: 'run: the live API answered in a shape the connector does not read (drift, classified in the report); regenerate with --observed' },
+  auditTampered: { code: 31, meaning: 'the audit log was edited, truncated, reordered or replaced by a link: its hash chain is broken (fetchwright audit verify names the line)' },
+  unsafeHost: { code: 32, meaning: 'the docs name a host no connector may call: loopback, private, link-local, metadata or multicast addresses, userinfo, or a scheme other than http(s)' },
   interrupted: { code: 130, meaning: 'interrupted by Ctrl-C (SIGINT): the line on stderr says what is on disk; nothing is left half-written (for mock, Ctrl-C is its normal stop: exit 0)' },
   pipeClosed: { code: 141, meaning: 'the reader of the output closed the pipe (e.g. | head): output stopped early' },
   terminated: { code: 143, meaning: 'terminated by SIGTERM: as for 130' },
@@ -77,7 +79,9 @@ export type ErrorCode =
   | 'connector-dir-has-user-files'
   | 'several-apis'
   | 'auth-refused'
-  | 'token-endpoint-failed';
+  | 'token-endpoint-failed'
+  | 'audit-tampered'
+  | 'unsafe-host';
 
 const EXIT_BY_CODE: Record<ErrorCode, number> = {
   usage: EXIT.usage,
@@ -109,6 +113,10 @@ const EXIT_BY_CODE: Record<ErrorCode, number> = {
   // run: the OAuth 2 token endpoint refused the client (RFC 6749 §5.2), or could not issue a usable token.
   'auth-refused': EXIT.authRefused,
   'token-endpoint-failed': EXIT.runIncomplete,
+  // The audit log's hash chain does not hold: a line was edited, removed or reordered, or the file is a link.
+  'audit-tampered': EXIT.auditTampered,
+  // A server URL in the docs points at a host the connector must never be given (design: hosts from docs are public).
+  'unsafe-host': EXIT.unsafeHost,
 };
 
 /** Every error code, each with the exit code it ends a run with. */
