@@ -38,7 +38,7 @@ describe('the request policy', () => {
   });
 
   it('refuses operations that issue, exchange, check or rotate credentials, whatever the method', () => {
-    for (const path of ['/oauth/token', '/oauth2/v1/token', '/oauth/revoke', '/oauth2/introspect', '/login', '/tokens/regenerate', '/keys:rotate', '/users/{id}/delete', '/users/{id}/resetPassword', '/{action}/apiKeys:regenerate']) {
+    for (const path of ['/oauth/token', '/oauth2/v1/token', '/oauth/revoke', '/oauth2/introspect', '/login', '/tokens/regenerate', '/keys:rotate', '/auth.revoke', '/users/{id}/delete', '/users/{id}/resetPassword', '/{action}/apiKeys:regenerate']) {
       expect(policy.operation({ path })?.rule, path).toMatch(/credential-flow|write-operation/);
     }
     expect(policy.operation({ path: '/tokens', summary: 'Regenerate tokens', description: 'Rotates every token of the account and returns the new ones.' })?.rule).toBe('write-operation');

@@ -123,9 +123,13 @@ const CREDENTIAL_ENDPOINT = new Set(['token', 'authorize', 'authorization', 'int
  * another endpoint ("use POST /keys to create a key").
  */
 function ownSentences(op: OperationText): string[] {
-  const sentences = (op.description ?? '').split(/(?<=[.!?])\s+|\n{2,}/).map((s) => s.trim()).filter(Boolean);
+  const sentences = sentencesOf(op.description ?? '');
   const own = sentences.filter((s, i) => i === 0 || /\b(this|the)\s+(endpoint|operation|call|request|route|method|api)\b|\bcalling (it|this)\b|\beach (call|request)\b|\bevery (call|request)\b/i.test(s));
   return [op.summary ?? '', ...own].filter(Boolean);
+}
+
+function sentencesOf(text: string): string[] {
+  return text.split(/(?<=[.!?])\s+|\n{2,}/).map((s) => s.trim()).filter(Boolean);
 }
 
 /** A sentence whose words ask for an act on credentials or records in the present tense ("Rotates every token"), not about another method. */
@@ -162,7 +166,8 @@ export const READ_ONLY_REQUEST_POLICY: RequestPolicy = {
     const verb = actVerb(name);
     if (verb && !FALSY.test(value.trim())) return { rule: 'write-value', reason: `${place} ${name}=${value} asks for "${verb}": a read never sends it` };
     if (description && !FALSY.test(value.trim())) {
-      const said = ownSentences({ path: '', description }).map(describesAct).find(Boolean);
+      // Every sentence of a parameter's prose speaks of the parameter.
+      const said = sentencesOf(description).map(describesAct).find(Boolean);
       if (said) return { rule: 'write-value', reason: `${place} ${name}=${value}: its own description says sending it ${JSON.stringify(said)}` };
     }
     return undefined;
@@ -174,18 +179,29 @@ export const READ_ONLY_REQUEST_POLICY: RequestPolicy = {
     if (CREDENTIAL_ENDPOINT.has(last)) {
       return { rule: 'credential-flow', reason: `${op.path} is a credential endpoint (it issues, checks or revokes tokens: RFC 6749 §3, RFC 7009, RFC 7662): never called, whatever its method` };
     }
-    // A path segment that is an act in its base form (`/keys:rotate`, `/tokens/regenerate`, `/users/{id}/delete`, `/{id}/resetPassword`).
-    const custom = segments.flatMap((s) => s.split(/[:;]/).slice(1).flatMap(wordsOf));
-    const lastWords = wordsOf(segments.at(-1)?.split(/[:;]/)[0] ?? '');
-    // A last segment that is a verb and its object (`resetPassword`) is an act; a verb-like word before a plural noun (`refresh_tokens`) names a list.
-    const listNoun = (lastWords.length > 1 && /[^s]s$/.test(lastWords.at(-1)!)) || NOUN_COMPOUNDS.test(lastWords.slice(0, 2).join(' '));
-    const verb = custom.find((w) => ACT_BASE_SET.has(w)) ?? (ACT_BASE_SET.has(lastWords[0] ?? '') && !FIELD_TAIL.has(lastWords[1] ?? '') && !listNoun ? lastWords[0] : undefined);
+    // A path segment that is an act in its base form (`/keys:rotate`, `/auth.revoke`, `/tokens/regenerate`, `/users/{id}/delete`, `/{id}/resetPassword`);
+    // a verb-like word before a plural noun (`refresh_tokens`, `inviteRequests.list`) names a list instead.
+    // Every custom method part, the last segment, and any segment that is a verb alone (`/regenerate/apiKeys`).
+    const parts = segments.flatMap((seg, i) => {
+      const [head = '', ...custom] = seg.split(/[:;.]/);
+      return i === segments.length - 1 || wordsOf(head).length === 1 ? [head, ...custom] : custom;
+    });
+    const verb = parts.map(actOfPart).find(Boolean);
     if (verb) return { rule: 'write-operation', reason: `${op.path} names the act "${verb}" in its path: never called, whatever its method` };
     const said = ownSentences(op).map(describesAct).find(Boolean);
     if (said) return { rule: 'write-operation', reason: `${op.path}: its own description says it ${JSON.stringify(said)}: never called, whatever its method` };
     return undefined;
   },
 };
+
+/** The act a path part names — its first word, a base verb, not a field (`create_time`) or a noun phrase (`refresh_tokens`) — if any. */
+function actOfPart(part: string): string | undefined {
+  const words = wordsOf(part);
+  const first = words[0] ?? '';
+  if (!ACT_BASE_SET.has(first) || FIELD_TAIL.has(words[1] ?? '')) return undefined;
+  const listNoun = (words.length > 1 && /[^s]s$/.test(words.at(-1)!)) || NOUN_COMPOUNDS.test(words.slice(0, 2).join(' '));
+  return listNoun ? undefined : first;
+}
 
 /** A fixed value (of a parameter, header or path segment) that asks for a write, a write method or a token grant. */
 function judgeValue(place: ValuePlace, name: string, value: string): PolicyRefusal | undefined {

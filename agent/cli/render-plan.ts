@@ -1,3 +1,4 @@
+import { fixedValuesOf } from '../render/manifest.ts';
 import type { DocumentReport } from '../ingest/document-report.ts';
 import type { AuthPlan, ConnectorPlan, Evidence, FieldMapping, Pagination, Stream } from '../plan/connector-plan.ts';
 import { isAbsoluteUrl } from '../plan/client-credentials.ts';
@@ -355,6 +356,10 @@ export function renderPlan(plan: ConnectorPlan, options: RenderPlanOptions = {})
     'conf: how sure the planner is of the stream, from the evidence it found; generate\'s proof checks it',
   ];
   for (const item of legend) l.text(item, '    ', '  ');
+  l.blank();
+  // Every fixed value the connector sends, in one place: a reviewer reads them all before trusting "read-only".
+  const fixed = fixedValuesOf(plan);
+  l.text(fixed.length ? `fixed values sent (each passed the read-only request policy): ${fixed.map((f) => terminalSafe(`${f.stream}: ${f.in === 'path' ? `{${f.name}}=${f.value}` : f.in === 'query' ? `query ${f.name}=${f.value}` : `header ${f.name}: ${f.value}`}`)).join('; ')}` : 'fixed values sent: none (only paging parameters and tenant variables)', '  ');
   l.blank();
 
   for (const s of plan.streams) {

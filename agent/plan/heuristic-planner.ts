@@ -12,18 +12,22 @@ import { SchemaView } from '../docs-view/schema-view.ts';
 import { concreteServerUrl, resolveBaseUrl } from '../docs-view/server-url.ts';
 import { selectStreams, type Candidate } from './select-streams.ts';
 import { assertQuotesInDocs } from './verify-evidence.ts';
+import type { RequestPolicy } from '../../policy/request-policy.ts';
 
 /**
  * The embedded default planner: deterministic, no network. ApiModel → ConnectorPlan, every
  * decision with its evidence and a confidence. The plan is checked before it is returned: every
  * quote must be the docs' text at the item it cites.
  *
+ * Every operation and fixed value passes the request policy (`options.policy`, the shipped read-only
+ * one unless a test swaps it): what it refuses is left out, with the reason among the rejections.
+ *
  * Throws FetchwrightError `no-identity-operations` (exit 7) when no operation lists identities, and
  * `evidence-not-in-docs` (exit 24) when a quote is not in the docs — a bug in this planner.
  */
-export function planHeuristically(model: ApiModel): ConnectorPlan {
+export function planHeuristically(model: ApiModel, options: { policy?: RequestPolicy } = {}): ConnectorPlan {
   const view = new SchemaView(model);
-  const { roots, children, rejections } = selectStreams(model, view);
+  const { roots, children, rejections } = selectStreams(model, view, options.policy);
   if (!roots.length) {
     const why = rejections.length ? ` Closest misses: ${rejections.slice(0, 3).map((r) => `${r.operation_id} ${r.reason}`).join('; ')}.` : '';
     throw new FetchwrightError('no-identity-operations', `no operation in these docs lists identities (users, groups, service accounts, apps, keys, tokens, roles…)${why}`, {

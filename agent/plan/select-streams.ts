@@ -7,6 +7,7 @@ import { findItems, type ItemsLocation } from './items-path.ts';
 import { responseBody, type ResponseBody } from './response-body.ts';
 import type { SchemaView } from '../docs-view/schema-view.ts';
 import { withArticle } from '../english.ts';
+import { READ_ONLY_REQUEST_POLICY, type RequestPolicy } from '../../policy/request-policy.ts';
 
 /**
  * Which operations enumerate identities. A candidate is a GET whose last path segment names an
@@ -102,8 +103,14 @@ function fixedValue(p: Parameter, view: SchemaView): string | undefined {
 
 const CREDENTIAL_PARAM = /^(authorization|token|api_?key|x-api-key|access_?token|cookie)$/i;
 
-function candidateOf(op: Operation, view: SchemaView, rejections: Rejection[]): Candidate | undefined {
+function candidateOf(op: Operation, view: SchemaView, rejections: Rejection[], policy: RequestPolicy): Candidate | undefined {
   if (op.method !== 'get' || endsInParameter(op.path) || isExcludedPath(op.path)) return undefined;
+  // A read must stay a read: an operation whose path or own words say it issues, rotates or deletes is never called.
+  const refusedOp = policy.operation(op);
+  if (refusedOp) {
+    rejections.push({ operation_id: op.id, reason: `refused by the request policy: ${refusedOp.reason}` });
+    return undefined;
+  }
   const noun = collectionNoun(op.path);
   if (!noun) return undefined;
   const body = responseBody(op, view);
@@ -129,7 +136,13 @@ function candidateOf(op: Operation, view: SchemaView, rejections: Rejection[]): 
   const fixedPath: Record<string, string> = {};
   for (const p of op.parameters.filter((x) => x.in === 'path')) {
     const value = fixedValue(p, view);
-    if (value !== undefined && op.path.includes(`{${p.name}}`)) fixedPath[p.name] = value;
+    if (value === undefined || !op.path.includes(`{${p.name}}`)) continue;
+    const refused = policy.fixedValue('path', p.name, value, p.description);
+    if (refused) {
+      rejections.push({ operation_id: op.id, reason: `refused by the request policy: ${refused.reason}` });
+      return undefined;
+    }
+    fixedPath[p.name] = value;
   }
   const queryVariables: string[] = [];
   for (const p of op.parameters) {
@@ -140,8 +153,9 @@ function candidateOf(op: Operation, view: SchemaView, rejections: Rejection[]): 
       if (p.in !== 'query') continue;
       const widest = widestValue(p, view);
       const def = view.resolve(p.schema).default;
-      if (widest !== undefined && String(def) !== widest) query[p.name] = widest;
-      else if (includesLeftOutIdentities(p, view)) query[p.name] = 'true';
+      const value = widest !== undefined && String(def) !== widest ? widest : includesLeftOutIdentities(p, view) ? 'true' : undefined;
+      // An optional value the policy refuses is simply not sent.
+      if (value !== undefined && !policy.fixedValue('query', p.name, value, p.description)) query[p.name] = value;
       continue;
     }
     const value = fixedValue(p, view);
@@ -152,6 +166,12 @@ function candidateOf(op: Operation, view: SchemaView, rejections: Rejection[]): 
     }
     if (value === undefined) {
       rejections.push({ operation_id: op.id, reason: `needs the ${p.in} parameter "${p.name}", which has no documented default` });
+      return undefined;
+    }
+    // A required value the policy refuses (`action=rotate`, `_method=DELETE`, `X-HTTP-Method-Override`) leaves the operation out.
+    const refused = p.in === 'header' ? (policy.header(p.name, value) ?? policy.fixedValue('header', p.name, value, p.description)) : p.in === 'query' ? policy.fixedValue('query', p.name, value, p.description) : undefined;
+    if (refused) {
+      rejections.push({ operation_id: op.id, reason: `refused by the request policy: ${refused.reason}` });
       return undefined;
     }
     if (p.in === 'query') query[p.name] = value;
@@ -303,9 +323,10 @@ export interface Selection {
   rejections: Rejection[];
 }
 
-export function selectStreams(model: ApiModel, view: SchemaView): Selection {
+/** `policy`: the request policy every fixed value and operation must pass (the shipped read-only one). */
+export function selectStreams(model: ApiModel, view: SchemaView, policy: RequestPolicy = READ_ONLY_REQUEST_POLICY): Selection {
   const rejections: Rejection[] = [];
-  const candidates = model.operations.map((op) => candidateOf(op, view, rejections)).filter((c): c is Candidate => !!c);
+  const candidates = model.operations.map((op) => candidateOf(op, view, rejections, policy)).filter((c): c is Candidate => !!c);
 
   // Roots: one per (kind, noun), the shortest undeprecated path winning (`/users` over `/iam/assignees/users`).
   const rootByKey = new Map<string, Candidate>();

@@ -49,6 +49,9 @@ export function renderPrBody(input: PrBodyInput): string {
     '',
     `Hosts: ${manifest.hosts.map((h) => mdCode(h)).join(', ')} — the egress gate allows nothing else.`,
     '',
+    ...(manifest.fixed_values.length
+      ? ['Fixed values it sends (each passed the read-only request policy; nothing else is sent but paging parameters and tenant variables):', '', ...manifest.fixed_values.map((f) => `- ${mdCode(f.stream)}: ${f.in} ${mdCode(f.in === 'header' ? `${f.name}: ${f.value}` : `${f.name}=${f.value}`)}`), '']
+      : ['Fixed values it sends: none (only paging parameters and tenant variables).', '']),
     `### Sandbox proof: ${scorecard.verdict === 'pass' ? 'PASS' : 'FAIL'}`,
     '',
     ...summaryLines(scorecard).map((r) => `- ${mdText(r)}`),
@@ -75,6 +78,7 @@ export function renderPrBody(input: PrBodyInput): string {
     '### Review checklist',
     '',
     '- [ ] The streams are the identities this vendor has, and none is missing',
+    '- [ ] No fixed value above asks the API to write, issue, rotate, revoke or delete anything',
     '- [ ] The mapping of ids, emails and statuses is right (see `VALIDATION.md`)',
     '- [ ] `fetchwright verify` passes on this branch',
     '',

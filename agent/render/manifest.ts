@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CANONICAL_SCHEMA_VERSION } from '../../templates/canonical.ts';
 import { Evidence, type ConnectorPlan } from '../plan/connector-plan.ts';
+import { REQUEST_POLICY_VERSION } from '../../policy/request-policy.ts';
 
 /**
  * manifest.json: what the connector may touch (hosts, methods) and the credentials a human must
@@ -30,6 +31,10 @@ export const Manifest = z.object({
     }),
   ),
   streams: z.array(z.object({ name: z.string(), kind: z.string(), method: z.literal('GET'), path: z.string() })),
+  /** Every fixed value the connector sends, each passed by the request policy: for a reviewer to read whole. */
+  fixed_values: z.array(z.object({ stream: z.string(), in: z.enum(['path', 'query', 'header']), name: z.string(), value: z.string() })).default([]),
+  /** The request policy the fixed values and operations passed (policy/request-policy.ts). */
+  request_policy_version: z.string().optional(),
   templates: z.array(z.object({ id: z.string(), version: z.number().int(), sha256: z.string() })),
   canonical_schema_version: z.number().int(),
   plan_sha256: z.string(),
@@ -38,6 +43,23 @@ export const Manifest = z.object({
   assessment: z.object({ score: z.number(), verdict: z.string(), reasons: z.array(z.string()) }),
 });
 export type Manifest = z.infer<typeof Manifest>;
+
+/** A fixed value a connector sends, as the manifest, the plan screen and the PR body list it. */
+export interface FixedValue {
+  stream: string;
+  in: 'path' | 'query' | 'header';
+  name: string;
+  value: string;
+}
+
+/** Every fixed value the plan's streams send — path parameters, query parameters, headers — in stream order. */
+export function fixedValuesOf(plan: ConnectorPlan): FixedValue[] {
+  return plan.streams.flatMap((s) => [
+    ...Object.entries(s.path_params).map(([name, value]) => ({ stream: s.name, in: 'path' as const, name, value })),
+    ...Object.entries(s.query).map(([name, value]) => ({ stream: s.name, in: 'query' as const, name, value })),
+    ...Object.entries(s.headers).map(([name, value]) => ({ stream: s.name, in: 'header' as const, name, value })),
+  ]);
+}
 
 export function buildManifest(plan: ConnectorPlan, templates: Manifest['templates'], planSha: string): Manifest {
   const least = [...new Set(plan.assessment.privilege.flatMap((p) => p.least_scopes))];
@@ -70,6 +92,8 @@ export function buildManifest(plan: ConnectorPlan, templates: Manifest['template
       evidence: [...plan.auth.evidence.filter((e) => names(e, c)).slice(0, 2), ...privilegeEvidence],
     })),
     streams: plan.streams.map((s) => ({ name: s.name, kind: s.kind, method: 'GET' as const, path: s.path })),
+    fixed_values: fixedValuesOf(plan),
+    request_policy_version: REQUEST_POLICY_VERSION,
     templates,
     canonical_schema_version: CANONICAL_SCHEMA_VERSION,
     plan_sha256: planSha,

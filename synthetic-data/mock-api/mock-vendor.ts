@@ -114,6 +114,24 @@ function rateLimitHeaders(op: Operation): Record<string, string> {
   return Object.keys(headers).length ? headers : { 'retry-after': '1' };
 }
 
+/** Methods a server may be asked to act as that change state (RFC 9110 §9.2.1: not safe). */
+const UNSAFE_METHOD = /^(post|put|patch|delete|merge|purge)$/i;
+
+/**
+ * The mock's own reading of a method override (it shares no code with the gate's request policy, so
+ * the two can disagree): a header whose name speaks of a method (`X-HTTP-Method-Override`,
+ * `X-Method`), or any header or query value that is an unsafe method's name (`_method=DELETE`).
+ * Returns what it found, or undefined.
+ */
+function methodOverride(headers: Headers, query: URLSearchParams): string | undefined {
+  for (const [name, value] of headers) {
+    if (/method|verb/i.test(name)) return `the header ${name}: ${value}`;
+    if (UNSAFE_METHOD.test(value.trim())) return `the header ${name}: ${value}`;
+  }
+  for (const [name, value] of query) if (UNSAFE_METHOD.test(value.trim()) || /^_?(http_?)?method$/i.test(name)) return `the query parameter ${name}=${value}`;
+  return undefined;
+}
+
 export function createMockVendor(model: ApiModel, options: MockOptions): MockVendor {
   const view = new SchemaView(model);
   const datasets = new Datasets(model, view, { seed: options.seed, ...(options.pageSize ? { pageSize: options.pageSize } : {}), ...(options.rootCount ? { rootCount: options.rootCount } : {}) });
@@ -137,6 +155,12 @@ export function createMockVendor(model: ApiModel, options: MockOptions): MockVen
     ({ request }) => onServer(new URL(request.url)),
     ({ request }) => {
       const url = new URL(request.url);
+      // A GET that asks the server to act as another method is a write, whatever the docs call it.
+      const override = methodOverride(request.headers, url.searchParams);
+      if (override) {
+        log(request, 405, 'write', null);
+        return error(405, `${override}: a method override is a write; fetchwright connectors are read-only`);
+      }
       const routed = routeFor(model, bases, routes, url);
       if (!routed || !('match' in routed)) {
         log(request, 404, 'unknown-path', null);

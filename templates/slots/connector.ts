@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { IdentityKind, Relation } from '../canonical.ts';
 import { MappingSlot } from './mapping.ts';
 import { Paginator } from './pagination.ts';
+import { READ_ONLY_REQUEST_POLICY } from '../../policy/request-policy.ts';
 
 /**
  * What a rendered connector is made of: streams with one interface (baton-sdk's resource syncers
@@ -45,6 +46,27 @@ export const StreamSlot = z.object({
   pagination: Paginator,
   mapping: MappingSlot,
   parent: ParentSlot.nullable(),
+}).superRefine((s, ctx) => {
+  // No template can express a write: every fixed value and the path itself pass the request policy (policy/request-policy.ts).
+  const policy = READ_ONLY_REQUEST_POLICY;
+  const op = policy.operation({ path: s.path });
+  if (op) ctx.addIssue({ code: 'custom', path: ['path'], message: op.reason });
+  for (const [name, value] of Object.entries(s.path_params)) {
+    const r = policy.fixedValue('path', name, value);
+    if (r) ctx.addIssue({ code: 'custom', path: ['path_params', name], message: r.reason });
+  }
+  for (const [name, value] of Object.entries(s.query)) {
+    const r = policy.fixedValue('query', name, value);
+    if (r) ctx.addIssue({ code: 'custom', path: ['query', name], message: r.reason });
+  }
+  for (const name of s.query_variables) {
+    const r = policy.fixedValue('query', name, 'x');
+    if (r?.rule === 'method-override' || r?.rule === 'credential-flow') ctx.addIssue({ code: 'custom', path: ['query_variables'], message: r.reason });
+  }
+  for (const [name, value] of Object.entries(s.headers)) {
+    const r = policy.header(name, value) ?? policy.fixedValue('header', name, value);
+    if (r) ctx.addIssue({ code: 'custom', path: ['headers', name], message: r.reason });
+  }
 });
 export type StreamSlot = z.infer<typeof StreamSlot>;
 
