@@ -1,3 +1,4 @@
+import { REQUEST_POLICY_VERSION } from '../../policy/request-policy.ts';
 import { createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
@@ -10,7 +11,8 @@ import { FetchwrightError } from '../errors.ts';
  * plan rests on them), ApiModel, plan, templates, scorecard and of every file beside it — signed with ed25519 by a key the operator provides. `verify` recomputes it all.
  */
 
-export const POLICY_SET_VERSION = 'fetchwright-policy/1';
+/** The policies the connector was held to: the egress gate's and the request policy's (policy/request-policy.ts) versions. */
+export const POLICY_SET_VERSION = `fetchwright-policy/2 (${REQUEST_POLICY_VERSION})`;
 
 export const Signature = z.object({
   alg: z.literal('ed25519'),
