@@ -23,6 +23,8 @@ export interface CommandSpec {
   description: string;
   options: () => Option[];
   load(): Promise<CommandModule<never>>;
+  /** false: main writes no audit line for it (`audit verify` reads the log: a broken one must stay verifiable). */
+  audited?: false;
 }
 
 const SEED_MAX = 2 ** 31 - 1;
@@ -102,7 +104,8 @@ export const COMMANDS: CommandSpec[] = [
     description:
       'Re-runs the sandbox proof of a connector on disk, as it is now: its fetcher.ts against the mock built\n' +
       'from its api-model.json, with the seed its scorecard recorded (or --seed). Changes nothing on disk.\n' +
-      'Exits 0 on pass, 9 on fail, naming the cause.',
+      'Only template code is run: a fetcher.ts that is not what the approved templates render from plan.json\n' +
+      'is refused (exit 12). Exits 0 on pass, 9 on fail, naming the cause.',
     options: () => [seed(), json('print the scorecard as JSON on stdout')],
     load: () => import('../commands/validate.ts'),
   },
@@ -133,7 +136,9 @@ export const COMMANDS: CommandSpec[] = [
       'connectors/<vendor>/, with a change record signed by FETCHWRIGHT_SIGNING_KEY (ed25519 PEM) and the PR\n' +
       'body in PULL_REQUEST.md. Never touches the default branch, never merges, never force-pushes. With\n' +
       '--github and a human-provided GITHUB_TOKEN it pushes the branch to --remote and opens a draft pull\n' +
-      'request; without it, the body is printed. A failed pr leaves the connector folder as it was.',
+      'request; without it, the body is printed. A failed pr leaves the connector folder as it was. Before it\n' +
+      'signs, pr re-renders fetcher.ts from plan.json with the approved templates and runs the sandbox proof\n' +
+      'itself: any difference from what generate wrote and proved is refused (exit 15).',
     options: () => [...prOptions(true), json('print {branch, commit, base, body, signed, pull_request} as JSON on stdout')],
     load: () => import('../commands/pr.ts'),
   },
@@ -175,15 +180,36 @@ export const COMMANDS: CommandSpec[] = [
     arguments: [connectorDir()],
     summary: 'check the signature and every hash of a connector\'s change record',
     description:
-      'Checks a connector against its change record: the ed25519 signature (pinned to --public-key when given),\n' +
-      'the sha256 of every file — a change to any byte fails, naming the file — and that plan, manifest and\n' +
-      'scorecard agree with the record. Exits 0 when all holds, 16 when not.',
+      'Checks a connector against its change record: the ed25519 signature, the sha256 of every file — a change\n' +
+      'to any byte fails, naming the file — that plan, manifest and scorecard agree with the record, and that\n' +
+      'fetcher.ts is exactly what the approved templates render from plan.json. A signature is only worth its\n' +
+      'signer: pin it with --public-key. Without it, the signature can only be checked against the key the\n' +
+      'record names itself, which anyone can replace, so verify says so and fails unless --trust-embedded-key.\n' +
+      'Exits 0 when all holds, 16 when not.',
     options: () => [
       new Option('--rerun', 'also repeat the sandbox proof'),
       new Option('--public-key <pem>', 'the signer\'s ed25519 public key (PEM file): the signature must be by this key').argParser(nonEmpty),
+      new Option('--trust-embedded-key', 'without --public-key: accept a signature checked only against the key the record names itself (the output says the signer was not pinned)'),
       new Option('--allow-unsigned', 'accept a change record without a signature (the hashes are still checked)'),
       json('print the result as JSON on stdout'),
     ],
     load: () => import('../commands/verify.ts'),
+  },
+  {
+    name: 'audit',
+    arguments: [new Argument('<action>', 'verify: walk the audit log\'s hash chain').choices(['verify'])],
+    summary: 'check the audit log\'s hash chain: any edited, removed or reordered line is named',
+    description:
+      'Walks the audit log (audit.jsonl in the state folder, or --file) line by line: each line must carry\n' +
+      'the sha256 of the one before it and its own line number, and audit.head beside it the hash of the\n' +
+      'last. Exits 0 with "N lines, chain intact", or 31 naming the first broken line and why (edited,\n' +
+      'removed, reordered, cut mid-line, not JSON, not an audit entry) or a log that is a link. Changes\n' +
+      'nothing, and adds no audit line of its own.',
+    options: () => [
+      new Option('--file <path>', 'the audit log to check, instead of the state folder\'s (a copy: checked against the .head beside it when there is one)').argParser(nonEmpty),
+      json('print {file, lines, intact, head, broken: {line, reason, message}} as JSON on stdout'),
+    ],
+    load: () => import('../commands/audit.ts'),
+    audited: false,
   },
 ];

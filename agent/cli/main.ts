@@ -55,17 +55,22 @@ export async function main(argv: string[], rawIo: Io, env: NodeJS.ProcessEnv = p
   let audit: AuditLog | undefined;
   const runCommand = async (spec: CommandSpec, args: string[], opts: Record<string, unknown>) => {
     const interrupts: Interrupts = { describe: () => 'nothing was written' };
-    audit = new AuditLog({ dir: stateDir(env), command: spec.name, redactor });
-    audit.record('start', 'ok', {}, { argv });
+    const log = new AuditLog({ dir: stateDir(env), command: spec.name, redactor });
+    // The first line, before any work: a log that does not hold (exit 31) or cannot be written stops the
+    // command here. Once it is written, the run's end is audited too.
+    if (spec.audited !== false) {
+      log.record('start', 'ok', {}, { argv });
+      audit = log;
+    }
     const release = holdSignals(io, audit, interrupts);
     try {
       await testPause(env, 'started', io.stderr);
       const module = (await spec.load()) as CommandModule;
-      code = await module.run(args, opts, io, { audit, redactor, env, interrupts });
+      code = await module.run(args, opts, io, { audit: log, redactor, env, interrupts });
       // A signal that came during synchronous work (a plan of a large spec) is delivered now, to this
       // command's handler: one poll of the event loop, which a bare setImmediate does not always give.
       await new Promise((resolve) => setTimeout(resolve, SIGNAL_POLL_MS));
-      audit.record('end', code === EXIT.ok ? 'ok' : 'fail', {}, { exit_code: code });
+      audit?.record('end', code === EXIT.ok ? 'ok' : 'fail', {}, { exit_code: code });
     } finally {
       release(code);
     }
@@ -121,7 +126,7 @@ function raiseDefault(signal: NodeJS.Signals): void {
 }
 
 /** Routes SIGINT/SIGTERM to `interrupts` while a command runs; returns the release, given the command's exit code. */
-function holdSignals(io: Io, audit: AuditLog, interrupts: Interrupts): (code: number) => void {
+function holdSignals(io: Io, audit: AuditLog | undefined, interrupts: Interrupts): (code: number) => void {
   if (!signals.installed) {
     signals.installed = true;
     process.on('SIGINT', dispatch);
@@ -138,7 +143,7 @@ function holdSignals(io: Io, audit: AuditLog, interrupts: Interrupts): (code: nu
     }
     io.stderr.write(`interrupted by ${signal}: ${interrupts.describe()}\n`);
     try {
-      audit.record('end', 'fail', {}, { exit_code: code, interrupted_by: signal });
+      audit?.record('end', 'fail', {}, { exit_code: code, interrupted_by: signal });
     } catch {
       // exiting anyway: the line above says what happened
     }

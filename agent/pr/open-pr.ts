@@ -1,20 +1,17 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { currentActor } from '../audit/actor.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { Redactor } from '../audit/redact.ts';
 import { FetchwrightError } from '../errors.ts';
-import { CONNECTOR_FILES, readConnectorDir } from '../generate/connector-dir.ts';
 import { hashJson, sha256 } from '../hash.ts';
 import type { ConnectorPlan } from '../plan/connector-plan.ts';
-import { Manifest } from '../render/manifest.ts';
 import type { Scorecard } from '../validate/scorecard.ts';
-import { firstError } from '../validate/findings-text.ts';
 import { CANONICAL_SCHEMA_VERSION } from '../../templates/canonical.ts';
 import { ChangeRecord, loadSigningKey, POLICY_SET_VERSION, signRecord } from './change-record.ts';
 import type { GitRepo } from './git-repo.ts';
 import { findCodeowners, openDraftPullRequest, reviewersFromCodeowners } from './github.ts';
 import { prTitle, renderPrBody } from './pr-body.ts';
+import { readConnectorToPropose, reprove } from './proposable.ts';
 import { prepareRestorableWrite, type RestorableWrite } from './restorable-write.ts';
 import { testPause } from '../test-pause.ts';
 import { branchFor } from './branch-name.ts';
@@ -56,8 +53,11 @@ export interface OpenPrResult {
 }
 
 /**
- * Proposes a proved connector: checks it (a failing scorecard or a fetcher changed since its proof
- * is `pr-refused`, exit 15) and the repository (`dirty-worktree`, exit 19, for uncommitted changes;
+ * Proposes a proved connector: checks it and proves it again (agent/pr/proposable.ts: a failing
+ * scorecard, a file changed since its proof, a fetcher.ts that is not what the approved templates
+ * render from plan.json, a manifest.json or VALIDATION.md that is not what its sources give, or a
+ * proof that does not pass or reproduce scorecard.json when pr runs it itself are `pr-refused`,
+ * exit 15; the PR body and the change record state the proof pr ran) and the repository (`dirty-worktree`, exit 19, for uncommitted changes;
  * `branch-exists`, exit 20, when this plan's branch is already there), writes change-record.json and
  * PULL_REQUEST.md into the connector folder, commits on a new branch and, with `github`, pushes it
  * and opens a draft pull request.
@@ -69,18 +69,8 @@ export interface OpenPrResult {
  * existed keep their old bytes and mode, new ones and temporary files are removed.
  */
 export async function openPr(o: OpenPrOptions): Promise<OpenPrResult> {
-  const c = await readConnectorDir(o.connectorDir);
-  if (c.scorecard.verdict !== 'pass') {
-    throw new FetchwrightError('pr-refused', `${c.plan.vendor}'s scorecard is a fail: a connector that did not pass its sandbox proof is never proposed`, {
-      file: path.join(c.dir, 'scorecard.json'),
-      hint: `Fix the cause (${firstError(c.scorecard) ?? 'see VALIDATION.md'}) and regenerate, or run \`fetchwright validate\`.`,
-    });
-  }
-  if (c.scorecard.hashes.fetcher_sha256 !== sha256(c.fetcher)) {
-    throw new FetchwrightError('pr-refused', 'fetcher.ts has changed since its sandbox proof', { file: path.join(c.dir, 'fetcher.ts'), hint: 'Run `fetchwright validate` and regenerate; only proved code is proposed.' });
-  }
-  const manifest = Manifest.parse(JSON.parse(await readFile(path.join(c.dir, 'manifest.json'), 'utf8')));
-  const attempts = JSON.parse(await readFile(path.join(c.dir, 'attempts.json'), 'utf8').catch(() => '[]')) as unknown[];
+  const { c, files, manifest } = await readConnectorToPropose(o.connectorDir);
+  const attempts = JSON.parse(files['attempts.json']!) as unknown[];
 
   const repo = await o.git.inspect(o.repoPath, o.github ? { remote: o.github.remote } : {});
   if (repo.dirty) throw new FetchwrightError('dirty-worktree', `${o.repoPath} has uncommitted changes`, { hint: 'Commit or stash them first: fetchwright only ever adds a new branch and leaves your work alone.' });
@@ -90,15 +80,15 @@ export async function openPr(o: OpenPrOptions): Promise<OpenPrResult> {
   if (await o.git.branchExists(o.repoPath, branch, o.github?.remote)) {
     throw new FetchwrightError('branch-exists', `the branch ${branch} already exists`, { hint: 'This plan was already proposed. Review that branch, or delete it if it is stale.' });
   }
-  o.audit.record('pr-checks', 'ok', { plan_sha256: planSha, scorecard_sha256: c.scorecard.hashes.scorecard_sha256 }, { repo: o.repoPath, branch, base: repo.defaultBranch });
+  // The proof is run again here, by pr itself: the PR body and the change record state what it showed.
+  const proved = await reprove(c);
+  o.audit.record('pr-checks', 'ok', { plan_sha256: planSha, scorecard_sha256: proved.hashes.scorecard_sha256 }, { repo: o.repoPath, branch, base: repo.defaultBranch, rerendered: true, reproved: proved.verdict });
 
   const key = loadSigningKey(o.env);
   const forced = c.plan.assessment.verdict === 'manual-build-recommended';
   const requestedBy = o.requestedBy ?? (repo.user.name ? `${repo.user.name}${repo.user.email ? ` <${repo.user.email}>` : ''}` : 'unknown');
-  const body = o.redactor.text(renderPrBody({ plan: c.plan, manifest, scorecard: c.scorecard, signed: !!key, forced, requestedBy }));
+  const body = o.redactor.text(renderPrBody({ plan: c.plan, manifest, scorecard: proved, signed: !!key, forced, requestedBy }));
 
-  const files: Record<string, string> = {};
-  for (const name of CONNECTOR_FILES) files[name] = await readFile(path.join(c.dir, name), 'utf8');
   files[PR_FILE] = body;
   const unsigned: ChangeRecord = {
     schema_version: 1,
@@ -116,7 +106,7 @@ export async function openPr(o: OpenPrOptions): Promise<OpenPrResult> {
     policy_set_version: POLICY_SET_VERSION,
     canonical_schema_version: CANONICAL_SCHEMA_VERSION,
     assessment: { score: c.plan.assessment.score, verdict: c.plan.assessment.verdict, forced },
-    scorecard: { sha256: c.scorecard.hashes.scorecard_sha256, verdict: c.scorecard.verdict, seed: c.scorecard.hashes.seed },
+    scorecard: { sha256: proved.hashes.scorecard_sha256, verdict: proved.verdict, seed: proved.hashes.seed },
     files: Object.fromEntries(Object.entries(files).map(([name, content]) => [name, sha256(content)])),
     signature: null,
   };
@@ -137,7 +127,7 @@ export async function openPr(o: OpenPrOptions): Promise<OpenPrResult> {
     await testPause(o.env, 'pr-half-written', process.stderr);
     written.write(recordFile, recordJson);
     await testPause(o.env, 'pr-written', process.stderr);
-    return await commitAndPropose(o, { plan: c.plan, verdict: c.scorecard.verdict, files, recordJson, body, branch, base: repo.defaultBranch, planSha, signed: !!key });
+    return await commitAndPropose(o, { plan: c.plan, verdict: proved.verdict, files, recordJson, body, branch, base: repo.defaultBranch, planSha, signed: !!key });
   } catch (e) {
     const unrestored = await written.restore();
     o.audit.record('restore-folder', unrestored.length ? 'fail' : 'ok', {}, { dir: c.dir, unrestored });

@@ -5,7 +5,9 @@ import { FetchwrightError } from '../errors.ts';
 import { checkQuotes } from '../docs-view/quote-check.ts';
 import { readConnectorDir } from '../generate/connector-dir.ts';
 import { describeQuoteProblem } from '../plan/verify-evidence.ts';
+import { manifestFromPlan, renderDifference } from '../generate/rerender-check.ts';
 import { Manifest } from '../render/manifest.ts';
+import { sliceModel } from '../validate/model-slice.ts';
 import { firstError } from '../validate/findings-text.ts';
 import { validateConnector } from '../validate/run-validation.ts';
 import { ChangeRecord, checkSignature } from './change-record.ts';
@@ -13,12 +15,19 @@ import { describeIssue, valueAt } from '../schema-issue.ts';
 
 /**
  * Checks a connector against its change record: the signature, the hash of every file (any changed
- * byte fails, naming the file), that the record, plan, manifest and scorecard agree, and that every
- * quote in plan.json is the docs' text at the item it cites (checked against api-model.json). With
- * `rerun`, the sandbox proof is repeated too.
+ * byte fails, naming the file), that the record, plan, manifest and scorecard agree, that fetcher.ts
+ * is exactly what this fetchwright's approved templates render from plan.json and manifest.json what
+ * the plan gives (design.md, security invariant 7: hashes alone can be recomputed by whoever edits a
+ * file), and that every quote in plan.json is the docs' text at the item it cites (checked against
+ * api-model.json). With `rerun`, the sandbox proof is repeated too.
  *
- * `verifyConnector` returns findings (data) for everything it checks, an unsigned record included
- * (its problem says what --allow-unsigned and --public-key do). It throws only when there is nothing
+ * A signature is checked against the key the record names itself unless `pinnedPublicKeyPem` is
+ * given; that alone says nothing about who signed (anyone can re-sign an edited folder with a key of
+ * their own), so it is a finding unless `trustEmbeddedKey`.
+ *
+ * `verifyConnector` returns findings (data) for everything it checks, an unsigned record or an
+ * unpinned signer included (their problems say what --allow-unsigned, --trust-embedded-key and
+ * --public-key do). It throws only when there is nothing
  * to check: `input-not-found` (exit 3) for a folder that does not exist, `invalid-connector`
  * (exit 12) for a file, or a missing, unparsable or malformed change-record.json.
  */
@@ -26,12 +35,16 @@ import { describeIssue, valueAt } from '../schema-issue.ts';
 export interface VerifyOptions {
   pinnedPublicKeyPem?: string;
   allowUnsigned?: boolean;
+  /** Accept a signature checked only against the public key the record names itself (no pinned signer). */
+  trustEmbeddedKey?: boolean;
   rerun?: boolean;
 }
 
 export interface VerifyResult {
   ok: boolean;
   signer: string | null;
+  /** True when the signer was checked against the pinned public key, false when only against the key the record names itself (or unsigned). */
+  signer_pinned: boolean;
   findings: { file: string; problem: string }[];
   checked: string[];
 }
@@ -43,6 +56,11 @@ export const UNSIGNED_PROBLEM =
   'the change record is unsigned (`fetchwright pr` ran without FETCHWRIGHT_SIGNING_KEY), so nothing says who produced it. ' +
   'To accept it anyway, run verify again with --allow-unsigned: the file hashes are still checked, but anyone who can edit this folder can rewrite the record to match. ' +
   'To rely on a signer instead, have `fetchwright pr` sign (FETCHWRIGHT_SIGNING_KEY=<ed25519 PEM>) and pin its public key with --public-key <PEM>.';
+
+/** The finding for a signature that holds only against the key the record names itself, with what a person can do about it. */
+export const UNPINNED_PROBLEM =
+  'the signature was checked only against the public key the change record names itself: anyone who can edit this folder can re-sign it with a key of their own, so this says nothing about who signed. ' +
+  'Pin the signer with --public-key <PEM> (the public half of the FETCHWRIGHT_SIGNING_KEY `fetchwright pr` signed with), or pass --trust-embedded-key to accept whoever signed it.';
 
 /** Throws `input-not-found` (exit 3) when `dir` does not exist and `invalid-connector` (exit 12) when it is not a folder. */
 async function assertFolder(dir: string, abs: string): Promise<void> {
@@ -83,7 +101,9 @@ export async function verifyConnector(dir: string, options: VerifyOptions = {}):
   if (unsigned.length) findings.push({ file: RECORD_FILE, problem: `holds ${unsigned.length === 1 ? 'a field' : 'fields'} no signature covers (${unsigned.slice(0, 5).join(', ')}): it was edited after it was written` });
 
   const signature = checkSignature(record, options.pinnedPublicKeyPem);
+  const pinned = signature.ok && !!options.pinnedPublicKeyPem;
   if (!signature.ok && !(options.allowUnsigned && !record.signature)) findings.push({ file: RECORD_FILE, problem: record.signature ? signature.why : UNSIGNED_PROBLEM });
+  if (signature.ok && !pinned && !options.trustEmbeddedKey) findings.push({ file: RECORD_FILE, problem: UNPINNED_PROBLEM });
 
   const present = (await readdir(abs)).filter((f) => f !== RECORD_FILE);
   for (const file of Object.keys(record.files)) {
@@ -112,8 +132,14 @@ export async function verifyConnector(dir: string, options: VerifyOptions = {}):
       const { scorecard_sha256, ...inputs } = hashes;
       if (hashJson({ ...body, hashes: inputs }) !== scorecard_sha256 || scorecard_sha256 !== record.scorecard.sha256) findings.push({ file: 'scorecard.json', problem: 'its hash does not match its contents or the record' });
       if (hashes.fetcher_sha256 !== sha256(connector.fetcher)) findings.push({ file: 'fetcher.ts', problem: 'is not the code the scorecard proved' });
+      if (hashes.plan_sha256 !== hashJson(connector.plan)) findings.push({ file: 'plan.json', problem: 'is not the plan the scorecard proved' });
+      if (hashes.api_model_sha256 !== hashJson(sliceModel(connector.model, connector.plan))) findings.push({ file: 'api-model.json', problem: 'is not the docs the scorecard\'s proof read' });
+      if (connector.scorecard.verdict !== 'pass' || record.scorecard.verdict !== 'pass') findings.push({ file: 'scorecard.json', problem: 'records a failing proof' });
+      const differs = renderDifference(connector.plan, connector.fetcher);
+      if (differs) findings.push({ file: 'fetcher.ts', problem: `${differs}: only template code is ever signed` });
       const manifest = Manifest.safeParse(JSON.parse(await readFile(path.join(abs, 'manifest.json'), 'utf8').catch(() => 'null')));
       if (!manifest.success || hashJson(manifest.data.templates) !== hashJson(record.templates)) findings.push({ file: 'manifest.json', problem: 'its templates differ from the record' });
+      else if (!differs && hashJson(manifest.data) !== hashJson(manifestFromPlan(connector.plan))) findings.push({ file: 'manifest.json', problem: 'is not what plan.json gives (its hosts, credentials or streams were edited)' });
       if (options.rerun) {
         const card = await validateConnector({ model: connector.model, plan: connector.plan, fetcherSource: connector.fetcher, seed: record.scorecard.seed });
         if (card.verdict !== 'pass') findings.push({ file: 'fetcher.ts', problem: `the sandbox proof fails now: ${firstError(card)}` });
@@ -121,7 +147,7 @@ export async function verifyConnector(dir: string, options: VerifyOptions = {}):
       }
     }
   }
-  return { ok: findings.length === 0, signer: signature.ok ? signature.signer : null, findings, checked: Object.keys(record.files) };
+  return { ok: findings.length === 0, signer: signature.ok ? signature.signer : null, signer_pinned: pinned, findings, checked: Object.keys(record.files) };
 }
 
 /** The paths (`a.b`) in `raw` that `parsed` (the schema's reading of it) does not hold. */

@@ -163,7 +163,7 @@ describe('generate --pr --github: a draft pull request for sign-off', () => {
       await writeFile(file, original);
     }
     // Restored, the plan's quotes hold again against the connector's own api-model.json.
-    expect(await main(['verify', connector], captureIo(), env)).toBe(0);
+    expect(await main(['verify', connector, '--public-key', key.publicFile], captureIo(), env)).toBe(0);
   });
 
   it('an edited change record fails its signature', async () => {
