@@ -23,7 +23,7 @@ export const EXIT_CODES = {
   invalidConnector: { code: 12, meaning: 'not a connector folder written by fetchwright generate, or one of its files is damaged' },
   auditUnwritable: { code: 13, meaning: 'the audit log cannot be written' },
   signingKey: { code: 14, meaning: 'the signing key (FETCHWRIGHT_SIGNING_KEY) cannot be used' },
-  prRefused: { code: 15, meaning: 'pull request refused: a failing scorecard, a fetcher changed since its proof, no commit to branch from, no GITHUB_TOKEN' },
+  prRefused: { code: 15, meaning: 'pull request refused: a failing proof (pr re-runs it), a file that is not what the approved templates and the recorded proof give, no commit to branch from, no GITHUB_TOKEN' },
   verifyFailed: { code: 16, meaning: 'verify failed: a signature or a hash does not match the change record' },
   notAGitRepo: { code: 17, meaning: '--repo is not inside a git working tree' },
   gitFailed: { code: 18, meaning: 'a git command failed' },
