@@ -19,7 +19,7 @@ const RECORDS = 10_000;
 
 const HOST = 'api.bench.test';
 const egress = (maxRequests = 100) => ({
-  allowedHosts: [HOST],
+  allowedOrigins: [`https://${HOST}`],
   maxRequests,
   injectAuth: () => ({ authorization: 'Bearer bench' }),
   fetchImpl: async () => new Response('{"items":[{"id":"u1"}],"next":null}', { headers: { 'content-type': 'application/json' } }),

@@ -1,27 +1,44 @@
 import { describe, expect, it } from 'vitest';
-import { isAllowedHost, parseAllowedHost } from './allowed-hosts.ts';
+import { isAllowedOrigin, parseAllowedOrigin } from './allowed-hosts.ts';
 
-describe('allowed hosts', () => {
-  it('parses host and host:port entries the way URLs are parsed', () => {
-    expect(parseAllowedHost('API.Example.com')).toEqual({ hostname: 'api.example.com', port: null });
-    expect(parseAllowedHost('localhost:4010')).toEqual({ hostname: 'localhost', port: 4010 });
-    expect(parseAllowedHost('[::1]:8080')).toEqual({ hostname: '[::1]', port: 8080 });
-    expect(parseAllowedHost('bücher.example')).toEqual({ hostname: 'xn--bcher-kva.example', port: null });
+describe('allowed origins', () => {
+  it('parses origins the way URLs are parsed (case, IDN, default port, IPv6)', () => {
+    expect(parseAllowedOrigin('https://API.Example.com')).toBe('https://api.example.com');
+    expect(parseAllowedOrigin('https://api.example.com:443')).toBe('https://api.example.com');
+    expect(parseAllowedOrigin('https://api.example.com/')).toBe('https://api.example.com');
+    expect(parseAllowedOrigin('http://127.0.0.1:8080')).toBe('http://127.0.0.1:8080');
+    expect(parseAllowedOrigin('https://[::1]:8443')).toBe('https://[::1]:8443');
+    expect(parseAllowedOrigin('https://bücher.example')).toBe('https://xn--bcher-kva.example');
   });
 
-  it.each(['https://api.example.com', 'api.example.com/v1', 'user@api.example.com', 'api.example.com:99999', '', 'a b'])('rejects %j', (entry) => {
-    expect(parseAllowedHost(entry)).toBeUndefined();
+  it.each([
+    'api.example.com',
+    'api.example.com:443',
+    'https://api.example.com/v1',
+    'https://api.example.com?x=1',
+    'https://api.example.com/#',
+    'https://user@api.example.com',
+    'https://api.example.com:99999',
+    'ftp://api.example.com',
+    'gopher://127.0.0.1:6379',
+    ' https://api.example.com',
+    '',
+  ])('rejects %j', (entry) => {
+    expect(parseAllowedOrigin(entry)).toBeUndefined();
   });
 
-  it('matches the exact host, on the default port unless a port is named', () => {
-    const allowed = [parseAllowedHost('api.example.com')!, parseAllowedHost('localhost:4010')!];
-    const ok = (u: string) => isAllowedHost(new URL(u), allowed);
+  it('matches the exact origin: scheme, host and port', () => {
+    const allowed = new Set(['https://api.example.com', 'http://localhost:4010']);
+    const ok = (u: string) => isAllowedOrigin(new URL(u), allowed);
     expect(ok('https://api.example.com/x')).toBe(true);
-    expect(ok('http://api.example.com/x')).toBe(true);
+    expect(ok('https://api.example.com:443/x')).toBe(true);
+    expect(ok('http://api.example.com/x')).toBe(false);
+    expect(ok('http://api.example.com:443/x')).toBe(false);
     expect(ok('https://api.example.com:444/x')).toBe(false);
     expect(ok('https://evil.api.example.com/')).toBe(false);
     expect(ok('https://api.example.com.evil.test/')).toBe(false);
     expect(ok('http://localhost:4010/')).toBe(true);
+    expect(ok('https://localhost:4010/')).toBe(false);
     expect(ok('http://localhost/')).toBe(false);
   });
 });

@@ -1,25 +1,26 @@
 /**
- * The egress allow-list: `host` or `host:port` entries, matched exactly (no wildcards, no subdomains).
- * A bare `host` allows only the scheme's default port; `host:port` allows that port on http or https.
+ * The egress allow-list: origins (RFC 6454 §4: scheme, host, port), matched exactly — no wildcards, no
+ * subdomains, no other scheme or port. `https://api.example.com` allows https on port 443 only, never
+ * `http://api.example.com` (port 80); `http://127.0.0.1:8080` allows that one plain-http port.
  */
-export interface AllowedHost {
-  hostname: string;
-  port: number | null;
+
+/**
+ * Parses one allow-list entry (`https://api.example.com`, `http://127.0.0.1:8080`, `https://[::1]:8443`)
+ * into the origin the WHATWG URL parser serialises for it (host lower-cased, IDN to punycode, a default
+ * port dropped), or undefined when the entry is not exactly an http(s) origin: another scheme, a path
+ * other than `/`, a query, a fragment, a user name or password, or no scheme at all (`api.example.com`).
+ */
+export function parseAllowedOrigin(entry: string): string | undefined {
+  if (entry !== entry.trim() || !/^https?:\/\//i.test(entry)) return undefined;
+  const url = URL.parse(entry);
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.hostname === '') return undefined;
+  if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '' || url.pathname !== '/') return undefined;
+  // `https://h/?` and `https://h/#` parse to an empty search and hash: the entry must be the origin, nothing after it.
+  if (/[?#]/.test(entry)) return undefined;
+  return url.origin;
 }
 
-/** Parses one allow-list entry, normalising it the way the WHATWG URL parser does (case, IDN, IPv6). */
-export function parseAllowedHost(entry: string): AllowedHost | undefined {
-  const match = /^(.+?)(?::(\d{1,5}))?$/.exec(entry.trim());
-  if (!match || /[/?#@\s]/.test(entry)) return undefined;
-  const url = URL.parse(`http://${match[1]}`);
-  if (!url || url.hostname === '') return undefined;
-  const port = match[2] === undefined ? null : Number(match[2]);
-  if (port !== null && (port < 1 || port > 65_535)) return undefined;
-  return { hostname: url.hostname, port };
-}
-
-export function isAllowedHost(url: URL, allowed: readonly AllowedHost[]): boolean {
-  const defaultPort = url.protocol === 'https:' ? 443 : 80;
-  const port = url.port === '' ? defaultPort : Number(url.port);
-  return allowed.some((a) => a.hostname === url.hostname && (a.port === null ? port === defaultPort : a.port === port));
+/** Whether `url`'s origin (scheme, host, effective port) is one of `allowed` (entries as {@link parseAllowedOrigin} returns them). */
+export function isAllowedOrigin(url: URL, allowed: ReadonlySet<string>): boolean {
+  return (url.protocol === 'http:' || url.protocol === 'https:') && allowed.has(url.origin);
 }

@@ -17,7 +17,7 @@ function setup(opts: { refused?: (auth: string | null) => boolean; echo?: boolea
   const renewals: string[][] = [];
   let prepared = 0;
   const gate = new EgressGate({
-    allowedHosts: ['api.vendor.test'],
+    allowedOrigins: ['https://api.vendor.test'],
     injectAuth: () => ({ Authorization: `Bearer ${tokens[current]}` }),
     prepareAuth: async () => void (prepared += 1),
     renewAuth: async (_url, values) => {

@@ -15,7 +15,7 @@ function fakeNetwork(respond: (req: Request) => Response | Promise<Response> = (
 
 function gateWith(net: ReturnType<typeof fakeNetwork>, options: Partial<EgressGateOptions> = {}) {
   return new EgressGate({
-    allowedHosts: ['api.vendor.test'],
+    allowedOrigins: ['https://api.vendor.test'],
     injectAuth: () => ({ Authorization: `Bearer ${TOKEN}` }),
     fetchImpl: net.fetchImpl,
     ...options,
@@ -39,9 +39,10 @@ describe('EgressGate', () => {
   });
 
   it.each([
-    ['another host', get('https://evil.test/steal'), 'refused-host', /evil\.test is not an allowed host/],
-    ['a subdomain of an allowed host', get('https://x.api.vendor.test/'), 'refused-host', /not an allowed host/],
-    ['a non-default port', get('https://api.vendor.test:8443/'), 'refused-host', /not an allowed host/],
+    ['another host', get('https://evil.test/steal'), 'refused-host', /https:\/\/evil\.test is not an allowed origin/],
+    ['a subdomain of an allowed host', get('https://x.api.vendor.test/'), 'refused-host', /not an allowed origin/],
+    ['a non-default port', get('https://api.vendor.test:8443/'), 'refused-host', /not an allowed origin/],
+    ['plain http to the allowed host', get('http://api.vendor.test/users'), 'refused-host', /http:\/\/api\.vendor\.test is not an allowed origin/],
     ['DELETE', get('https://api.vendor.test/users/1', { method: 'DELETE' }), 'refused-method', /DELETE is not an allowed method/],
     ['POST', get('https://api.vendor.test/tokens', { method: 'post', body: '{}' }), 'refused-method', /POST is not an allowed method/],
     ['a file: URL', get('file:///etc/passwd'), 'refused-scheme', /file: URLs cannot be fetched/],
@@ -56,13 +57,70 @@ describe('EgressGate', () => {
     expect(gate.requestsSent).toBe(0);
   });
 
-  it('matches host:port entries and bare hosts on their default port only', async () => {
+  it('matches exact origins: scheme, host and port', async () => {
     const net = fakeNetwork();
-    const gate = gateWith(net, { allowedHosts: ['localhost:4010', 'API.Vendor.test'] });
+    const gate = gateWith(net, { allowedOrigins: ['http://localhost:4010', 'https://API.Vendor.test'] });
     expect((await gate.fetch(get('http://localhost:4010/a'))).ok).toBe(true);
     expect((await gate.fetch(get('https://api.vendor.test:443/b'))).ok).toBe(true);
     expect((await gate.fetch(get('http://localhost/c'))).ok).toBe(false);
+    expect((await gate.fetch(get('https://localhost:4010/d'))).ok).toBe(false);
     expect(net.seen.map((r) => r.url)).toEqual(['http://localhost:4010/a', 'https://api.vendor.test/b']);
+  });
+
+  it("adds the host's credential over https only, and over http only to an origin named for it", async () => {
+    const net = fakeNetwork();
+    const gate = gateWith(net, {
+      allowedOrigins: ['http://127.0.0.1:4010', 'http://127.0.0.1:4011', 'https://api.vendor.test'],
+      plaintextCredentialOrigins: ['http://127.0.0.1:4011'],
+      injectQuery: () => ({ api_key: 'qk-9f8e7d6c5b4a' }),
+    });
+    for (const url of ['https://api.vendor.test/a', 'http://127.0.0.1:4010/b', 'http://127.0.0.1:4011/c']) expect((await gate.fetch(get(url))).ok).toBe(true);
+    expect(net.seen.map((r) => [r.url, r.headers.get('authorization')])).toEqual([
+      ['https://api.vendor.test/a?api_key=qk-9f8e7d6c5b4a', `Bearer ${TOKEN}`],
+      ['http://127.0.0.1:4010/b', null],
+      ['http://127.0.0.1:4011/c?api_key=qk-9f8e7d6c5b4a', `Bearer ${TOKEN}`],
+    ]);
+    expect(gate.violations).toEqual([]);
+  });
+
+  it('refuses to be built with a plaintext-credential origin that is not http', () => {
+    expect(() => gateWith(fakeNetwork(), { plaintextCredentialOrigins: ['https://api.vendor.test'] })).toThrow(/http:\/\/ origin/);
+  });
+
+  it("sends the plan's headers with the plan's values and Accept: application/json; removes the rest, once per kind", async () => {
+    const net = fakeNetwork();
+    const gate = gateWith(net, { allowedHeaders: { 'Notion-Version': ['2022-06-28'], Accept: ['application/vnd.vendor+json'] } });
+    await gate.fetch(get('https://api.vendor.test/a', { headers: { 'notion-version': '2022-06-28', accept: 'application/json', Accept: 'application/vnd.vendor+json' } }));
+    expect([...net.seen[0]!.headers].filter(([n]) => n !== 'authorization')).toEqual([
+      ['accept', 'application/json, application/vnd.vendor+json'],
+      ['notion-version', '2022-06-28'],
+    ]);
+    await gate.fetch(get('https://api.vendor.test/b', { headers: { 'Notion-Version': '2099-01-01', accept: 'text/html', 'X-Trace': '1', 'X-Other': '2' } }));
+    expect([...net.seen[1]!.headers].map(([n]) => n)).toEqual(['authorization']);
+    expect(gate.violations).toEqual([{ kind: 'undeclared-header', seq: 2, message: expect.stringMatching(/^the fetcher set the headers accept, notion-version, x-other, x-trace itself; removed/) }]);
+    expect(JSON.stringify(gate.violations)).not.toMatch(/2099|text\/html/);
+  });
+
+  it('caps request headers at 16 KiB, names and values counted; a larger request is refused, not sent', async () => {
+    const net = fakeNetwork();
+    // accept (6) + value (16) + 4, x-pad (5) + value + 4: exactly the cap.
+    const atCap = 16 * 1024 - (6 + 16 + 4) - (5 + 4);
+    const gate = gateWith(net, { allowedHeaders: { 'X-Pad': ['x'.repeat(atCap), 'x'.repeat(atCap + 1)] } });
+    expect((await gate.fetch(get('https://api.vendor.test/a', { headers: { accept: 'application/json', 'x-pad': 'x'.repeat(atCap) } }))).ok).toBe(true);
+    const over = await gate.fetch(get('https://api.vendor.test/b', { headers: { accept: 'application/json', 'x-pad': 'x'.repeat(atCap + 1) } }));
+    expect(over).toMatchObject({ ok: false, code: 'headers-too-large' });
+    expect(net.seen).toHaveLength(1);
+    expect(gate.calls.map((c) => c.outcome)).toEqual(['ok', 'headers-too-large']);
+    expect(gate.violations).toMatchObject([{ kind: 'headers-too-large', seq: 2 }]);
+  });
+
+  it('counts requests refused for their header size against the request cap', async () => {
+    const net = fakeNetwork();
+    const gate = gateWith(net, { maxRequests: 2 });
+    for (let i = 0; i < 5; i++) await gate.fetch(get(`https://api.vendor.test/p/${i}`, { headers: { 'x-pad': 'x'.repeat(20 * 1024) } }));
+    expect(gate.calls.map((c) => c.outcome)).toEqual(['headers-too-large', 'headers-too-large', 'request-cap']);
+    expect(gate.violations.map((v) => v.kind)).toEqual(['headers-too-large', 'headers-too-large', 'request-cap']);
+    expect(net.seen).toHaveLength(0);
   });
 
   it('strips credentials the fetcher set itself, records each as a violation, and sends only the injected one', async () => {
@@ -79,13 +137,11 @@ describe('EgressGate', () => {
     expect(sent.headers.get('x-api-key')).toBeNull();
     expect(sent.headers.get('x-vendor-key')).toBe(TOKEN);
     expect(sent.headers.get('accept')).toBe('application/json');
-    expect(gate.violations.map((v) => `${v.kind}:${v.message.match(/the (\S+) header/)?.[1]}`).sort()).toEqual([
-      'credential-header:authorization',
-      'credential-header:cookie',
-      'credential-header:x-api-key',
-      'credential-header:x-vendor-key',
-      'forbidden-header:host',
+    expect(gate.violations.map((v) => v.message)).toEqual([
+      'the fetcher set the host header itself; removed (it would re-route the request or break its framing)',
+      'the fetcher set the headers authorization, cookie, x-api-key, x-vendor-key itself; removed (credentials come only from the host)',
     ]);
+    expect(gate.violations.map((v) => v.kind)).toEqual(['forbidden-header', 'credential-header']);
     // Messages name headers, never their values.
     expect(JSON.stringify(gate.violations)).not.toMatch(/hardcoded|sid=abc|mine/);
   });
@@ -254,7 +310,8 @@ describe('EgressGate', () => {
   });
 
   it('refuses to be built with a malformed allow-list entry', () => {
-    expect(() => new EgressGate({ allowedHosts: ['https://api.vendor.test/path'] })).toThrow(/host or host:port/);
+    expect(() => new EgressGate({ allowedOrigins: ['https://api.vendor.test/path'] })).toThrow(/expected an http\(s\) origin/);
+    expect(() => new EgressGate({ allowedOrigins: ['api.vendor.test'] })).toThrow(/expected an http\(s\) origin/);
   });
 });
 
@@ -262,7 +319,7 @@ describe('egress gate: a credential documented in the query string', () => {
   it('is added by the host on the wire only, never logged, and a fetcher that sets it itself is stopped', async () => {
     const seen: string[] = [];
     const gate = new EgressGate({
-      allowedHosts: ['api.example.test'],
+      allowedOrigins: ['https://api.example.test'],
       injectQuery: () => ({ api_key: 'qk-SECRET-0123456789' }),
       fetchImpl: async (request) => {
         seen.push(request.url);

@@ -1,23 +1,47 @@
 import { z } from 'zod';
-import { isAllowedHost, parseAllowedHost, type AllowedHost } from './allowed-hosts.ts';
-import { CallOutcome, REDACTED, redactUrl, type CallLogEntry } from './call-log.ts';
+import { READ_ONLY_REQUEST_POLICY } from '../policy/request-policy.ts';
+import { isAllowedOrigin, parseAllowedOrigin } from './allowed-hosts.ts';
+import { CallOutcome, clipText, KeptFirst, REDACTED, redactUrl, type CallLogEntry } from './call-log.ts';
 import { SecretScrubber } from './secret-scrubber.ts';
-import type { Violation, ViolationKind } from './violation.ts';
+import { ViolationLog, type Violation, type ViolationKind } from './violation.ts';
 
 /**
  * The host side of the fetcher's only capability. Every request the isolate makes passes here: the gate
- * refuses what the policy does not allow without sending it, strips credentials the fetcher tried to
- * bring, adds the host's own auth for allowed hosts only, follows redirects only while they stay on
- * allowed hosts, caps response size and request count, and logs every attempt. A host credential that
+ * refuses what the policy does not allow without sending it (another origin, scheme or method, a query
+ * parameter the request policy refuses, headers past the size cap), lets through only the headers the
+ * plan declares (and `Accept`) and strips the rest, adds the host's own auth for allowed origins only
+ * and only over https (or to an http origin the caller names in `plaintextCredentialOrigins`), follows
+ * redirects only while they stay on allowed origins and never from https to http, caps response size and
+ * request count, and logs every attempt. A host credential that
  * expires is renewed through `prepareAuth` before a request and `renewAuth` after a 401 (one retry).
  * Nothing it hands back — a response's headers, body and URL, a refusal's message, the call log, the
  * violations — holds a credential it injected, in any encoding (see {@link SecretScrubber}): each form
  * is `REDACTED`, a credential renewed mid-run included (it is learnt as it is injected).
  */
 export const EgressPolicy = z.object({
-  allowedHosts: z
-    .array(z.string().refine((h) => parseAllowedHost(h) !== undefined, { message: 'expected host or host:port' }))
-    .meta({ description: 'Exact hosts the fetcher may call: `host` (default port) or `host:port`.', examples: [['api.example.com']] }),
+  allowedOrigins: z
+    .array(z.string().refine((o) => parseAllowedOrigin(o) !== undefined, { message: 'expected an http(s) origin: scheme://host[:port]' }))
+    .default([])
+    .meta({
+      description: 'Exact origins (scheme, host, port) the fetcher may call; no other scheme, port or subdomain. None: nothing is allowed.',
+      examples: [['https://api.example.com', 'http://127.0.0.1:8080']],
+    }),
+  plaintextCredentialOrigins: z
+    .array(z.string().refine((o) => parseAllowedOrigin(o)?.startsWith('http:') === true, { message: 'expected an http:// origin' }))
+    .default([])
+    .meta({
+      description:
+        "http origins the host's credential may be added to. Otherwise it goes over https only. Set by `run` for a loopback test server a human named with --base-url, and by validation for the in-process mock, whose credential is a synthetic placeholder.",
+      examples: [['http://127.0.0.1:8080']],
+    }),
+  allowedHeaders: z
+    .record(z.string(), z.array(z.string()))
+    .default({})
+    .meta({
+      description:
+        'The request headers the fetcher may send, by name (any case), with the values each may have: the plan\'s fixed headers. `Accept: application/json` is always allowed. Any other header is removed as a violation, as is a header the request policy refuses.',
+      examples: [{ 'Notion-Version': ['2022-06-28'] }],
+    }),
   allowedMethods: z
     .array(z.string().min(1))
     .default(['GET'])
@@ -39,20 +63,20 @@ export type EgressPolicy = z.infer<typeof EgressPolicy>;
 
 /** The edges the gate touches, so a test can hand it fakes. */
 export interface EgressAdapters {
-  /** Headers the host adds for an allowed host (its credentials). Never seen by the fetcher, never logged. */
+  /** Headers the host adds for an allowed origin (its credentials), over https only unless `plaintextCredentialOrigins` names it. Never seen by the fetcher, never logged. */
   injectAuth?: (url: URL) => Record<string, string>;
-  /** Query parameters the host adds to each request to an allowed host (an API key documented `in: query`). */
+  /** Query parameters the host adds to each request to an allowed origin (an API key documented `in: query`), as `injectAuth`'s headers are. */
   injectQuery?: (url: URL) => Record<string, string>;
   /** Sends one request; defaults to the global fetch. */
   fetchImpl?: (request: Request) => Promise<Response>;
   /**
-   * Awaited before the host's auth is added to each request (and redirect hop) to an allowed host:
+   * Awaited before the host's auth is added to each request (and redirect hop) to an allowed origin:
    * where a credential that expires (an OAuth 2 access token) is renewed before it is used. A
    * rejection fails that request as a network error with a fixed message (its own may quote a secret).
    */
   prepareAuth?: (url: URL) => Promise<void>;
   /**
-   * Called when an allowed host answers 401 to a request that carried the host's auth (`sent`: the
+   * Called when an allowed origin answers 401 to a request that carried the host's auth (`sent`: the
    * header and query values the gate injected into it). Resolving true says the credential was
    * renewed (an expired or revoked token: RFC 6750 §3.1 `invalid_token`); the gate then sends that
    * request once more with the auth injected anew, and the fetcher sees only the second answer. Both
@@ -92,10 +116,28 @@ export const FetchReply = z.discriminatedUnion('ok', [
 export type FetchReply = z.infer<typeof FetchReply>;
 
 export const MAX_REDIRECTS = 5;
+
+/**
+ * The most bytes of request headers the fetcher may send, names, values and their `: ` and CRLF counted
+ * (16 KiB, the common server limit: nginx's default large_client_header_buffers line, undici's 16 KiB
+ * max header size). A larger request is refused, not sent.
+ */
+export const MAX_REQUEST_HEADER_BYTES = 16 * 1024;
+
+/** A query value that leaves a flag off (`regenerate=false`, `force=0`): the request policy's reading. */
+const UNSET_FLAG = /^(false|0|no|off|none|null|)$/i;
+
+/** What a fetcher may always send: the runtime's own `Accept` (templates/runtime/http.ts). */
+const ALWAYS_ALLOWED_HEADERS: Record<string, string[]> = { accept: ['application/json'] };
+
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
-/** Credentials the fetcher may never send itself: these names, and any header the host injects auth into. */
-const CREDENTIAL_HEADER = /^(authorization|proxy-authorization|cookie)$|api-?key|auth|token|secret|password|session|signature/;
+/**
+ * Credentials the fetcher may never send itself, even when the plan names them: these names, any name
+ * with a credential word in it (`X-Access-Key`, `Private-Key`, `X-Auth-User`), and any header the host
+ * injects auth into.
+ */
+const CREDENTIAL_HEADER = /^(authorization|proxy-authorization|cookie)$|key|auth|token|secret|passw|session|signature|credential|bearer|jwt/;
 /** Headers that would re-route the request or break its framing. */
 const FORBIDDEN_HEADERS = new Set([
   'host',
@@ -118,15 +160,19 @@ const HIDDEN_RESPONSE_HEADERS = new Set(['set-cookie', 'set-cookie2']);
 
 export class EgressGate {
   readonly #policy: EgressPolicy;
-  readonly #hosts: AllowedHost[];
+  readonly #origins: Set<string>;
+  readonly #plaintextOrigins: Set<string>;
+  /** Lower-case header name → the comma-separated items each value of it may hold. */
+  readonly #headerItems: Map<string, Set<string>>;
   readonly #methods: Set<string>;
   readonly #injectAuth: (url: URL) => Record<string, string>;
   readonly #injectQuery: (url: URL) => Record<string, string>;
   readonly #fetchImpl: (request: Request) => Promise<Response>;
   readonly #prepareAuth: ((url: URL) => Promise<void>) | undefined;
   readonly #renewAuth: ((url: URL, sent: string[]) => Promise<boolean>) | undefined;
-  readonly #calls: CallLogEntry[] = [];
-  readonly #violations: Violation[] = [];
+  /** The first calls and violations whole, every one counted: a flood of requests stays bounded here. */
+  readonly #calls = new KeptFirst<CallLogEntry>();
+  readonly #violations = new ViolationLog();
   /** Every credential the gate has injected in this run, to be kept out of everything it hands back. */
   readonly #scrubber = new SecretScrubber();
   /** The injected values the scrubber last learnt (as JSON): the same values again add nothing. */
@@ -139,7 +185,14 @@ export class EgressGate {
     const { injectAuth, injectQuery, fetchImpl, prepareAuth, renewAuth, secrets, ...policy } = options;
     if (secrets?.length) this.#scrubber.add(secrets);
     this.#policy = EgressPolicy.parse(policy);
-    this.#hosts = this.#policy.allowedHosts.map((h) => parseAllowedHost(h)!);
+    this.#origins = new Set(this.#policy.allowedOrigins.map((o) => parseAllowedOrigin(o)!));
+    this.#plaintextOrigins = new Set(this.#policy.plaintextCredentialOrigins.map((o) => parseAllowedOrigin(o)!));
+    this.#headerItems = new Map();
+    for (const [name, values] of [...Object.entries(ALWAYS_ALLOWED_HEADERS), ...Object.entries(this.#policy.allowedHeaders)]) {
+      const items = this.#headerItems.get(name.toLowerCase()) ?? new Set<string>();
+      for (const value of values) for (const item of value.split(',')) items.add(item.trim());
+      this.#headerItems.set(name.toLowerCase(), items);
+    }
     this.#methods = new Set(this.#policy.allowedMethods.map((m) => m.toUpperCase()));
     this.#injectAuth = injectAuth ?? (() => ({}));
     this.#injectQuery = injectQuery ?? (() => ({}));
@@ -148,14 +201,31 @@ export class EgressGate {
     this.#renewAuth = renewAuth;
   }
 
-  /** Every attempt in `seq` order, refused ones included; no injected credential in any URL. */
+  /**
+   * The first MAX_KEPT_ENTRIES attempts (`callCount` counts them all) in `seq` order, refused ones
+   * included; no injected credential in any URL, each URL cut to MAX_ENTRY_TEXT_CHARS.
+   */
   get calls(): CallLogEntry[] {
-    return [...this.#calls].sort((a, b) => a.seq - b.seq).map((c) => ({ ...c, url: this.#scrubber.scrub(c.url) }));
+    return this.#calls.kept.sort((a, b) => a.seq - b.seq).map((c) => ({ ...c, url: clipText(this.#scrubber.scrub(c.url)) }));
   }
 
-  /** What the fetcher tried that the policy forbids, in `seq` order; no injected credential in any message. */
+  /**
+   * The first MAX_KEPT_ENTRIES things the fetcher tried that the policy forbids (`violationCounts`
+   * counts them all, by kind) in `seq` order; no injected credential in any message, each cut to
+   * MAX_ENTRY_TEXT_CHARS.
+   */
   get violations(): Violation[] {
-    return [...this.#violations].sort((a, b) => a.seq - b.seq).map((v) => ({ ...v, message: this.#scrubber.scrub(v.message) }));
+    return this.#violations.kept.sort((a, b) => a.seq - b.seq).map((v) => ({ ...v, message: clipText(this.#scrubber.scrub(v.message)) }));
+  }
+
+  /** Every call-log entry, kept in `calls` or only counted. */
+  get callCount(): number {
+    return this.#calls.total;
+  }
+
+  /** Every violation by kind, kept in `violations` or only counted. */
+  get violationCounts(): Partial<Record<ViolationKind, number>> {
+    return this.#violations.counts;
   }
 
   /** Requests that actually went out (redirect hops included). */
@@ -192,6 +262,15 @@ export class EgressGate {
     let method = request.method.toUpperCase();
     let body = request.body;
     if (body !== undefined && (method === 'GET' || method === 'HEAD')) return invalid(`fetch: a ${method} request cannot have a body`);
+    const headerBytes = requestHeaderBytes(request.headers);
+    if (headerBytes > MAX_REQUEST_HEADER_BYTES) {
+      const capSeq = this.#nextSeq();
+      if (capSeq === undefined) return this.#refusedAfterCap();
+      // Past the request cap, the cap's own refusal (logged once) is the answer: a flood of these stays bounded too.
+      if (capSeq > this.#policy.maxRequests) return this.#checkPolicy(url, method, capSeq)!;
+
+      return this.#refuse(capSeq, method, url, 'headers-too-large', `${method} ${redactUrl(url)}: ${headerBytes} bytes of request headers, more than ${MAX_REQUEST_HEADER_BYTES}; not sent`, `egress refused: the request's headers (${headerBytes} bytes) are larger than ${MAX_REQUEST_HEADER_BYTES} bytes`);
+    }
     let headers: Headers;
     try {
       headers = new Headers(request.headers);
@@ -230,12 +309,18 @@ export class EgressGate {
       if (REDIRECT_STATUSES.has(response.status) && location !== null) {
         await response.body?.cancel().catch(() => {});
         const next = URL.parse(location, url.href);
-        const onAllowedHost = next !== null && isHttp(next) && isAllowedHost(next, this.#hosts);
+        if (next !== null && url.protocol === 'https:' && next.protocol === 'http:') {
+          // Never from https to plain http, not even on the same host: the credential and the data would travel unencrypted.
+          this.#log(seq, method, url, response.status, 'redirect-downgrade', startedAt, 0);
+          this.#violate('redirect-downgrade', seq, `${method} ${redactUrl(url)} redirected to plain http (${redactUrl(next)}); not followed`);
+          return refused('redirect-downgrade', `egress refused: ${redactUrl(url)} redirected from https to plain http (${redactUrl(next)})`);
+        }
+        const onAllowedHost = next !== null && isAllowedOrigin(next, this.#origins);
         if (!onAllowedHost) {
           const where = next ? redactUrl(next) : JSON.stringify(location.slice(0, 200));
           this.#log(seq, method, url, response.status, 'redirect-off-host', startedAt, 0);
-          this.#violate('redirect-off-host', seq, `${method} ${redactUrl(url)} redirected to ${where}, off the allowed hosts; not followed`);
-          return refused('redirect-off-host', `egress refused: ${redactUrl(url)} redirected off the allowed hosts to ${where}`);
+          this.#violate('redirect-off-host', seq, `${method} ${redactUrl(url)} redirected to ${where}, off the allowed origins; not followed`);
+          return refused('redirect-off-host', `egress refused: ${redactUrl(url)} redirected off the allowed origins to ${where}`);
         }
         this.#log(seq, method, url, response.status, 'ok', startedAt, 0);
         if (hop + 1 > MAX_REDIRECTS) {
@@ -296,17 +381,54 @@ export class EgressGate {
       this.#violate('refused-scheme', seq, `${method} ${shown}: only http and https may be fetched`);
       return refused('refused-scheme', `egress refused: ${url.protocol} URLs cannot be fetched (${shown})`);
     }
-    if (!isAllowedHost(url, this.#hosts)) {
+    if (!isAllowedOrigin(url, this.#origins)) {
       const shown = redactUrl(url);
       this.#log(seq, method, url, null, 'refused-host', undefined, 0);
-      this.#violate('refused-host', seq, `${method} ${shown}: ${url.host} is not an allowed host`);
-      return refused('refused-host', `egress refused: ${url.host} is not an allowed host (allowed: ${this.#policy.allowedHosts.join(', ') || 'none'})`);
+      this.#violate('refused-host', seq, `${method} ${shown}: ${url.origin} is not an allowed origin`);
+      return refused('refused-host', `egress refused: ${url.origin} is not an allowed origin (allowed: ${[...this.#origins].join(', ') || 'none'})`);
     }
     if (!this.#methods.has(method)) {
       const shown = redactUrl(url);
       this.#log(seq, method, url, null, 'refused-method', undefined, 0);
       this.#violate('refused-method', seq, `${method} ${shown}: method not allowed`);
       return refused('refused-method', `egress refused: ${method} is not an allowed method (allowed: ${[...this.#methods].join(', ')})`);
+    }
+    const refusal = this.#queryRefusal(url);
+    if (refusal) {
+      const shown = redactUrl(url);
+      return this.#refuse(seq, method, url, 'refused-by-policy', `${method} ${shown}: ${refusal}; not sent`, `egress refused: ${refusal}`);
+    }
+    return undefined;
+  }
+
+  /** Logs a request refused before it was sent, as a call and a violation of `kind`, and the reply saying so. */
+  #refuse(seq: number, method: string, url: URL, kind: CallOutcome & ViolationKind, violation: string, reply: string): FetchReply {
+    this.#log(seq, method, url, null, kind, undefined, 0);
+    this.#violate(kind, seq, violation);
+    return refused(kind, reply);
+  }
+
+  /**
+   * Why the request policy refuses one of the URL's query parameters, or undefined. On the wire the
+   * gate judges each parameter by its name and whether it is set (`_method=…`, `X-HTTP-Method=…`,
+   * `grant_type=…`, `regenerate=true`, `force_delete=1`), not by the words in its value: a server's
+   * next link carries opaque cursors (`…gAddPnt9…` would read as "add") and filters (`event_type=user.delete`)
+   * a read passes on. Fixed values are judged whole where they come from: the planner and the slot
+   * schemas. The host's own query credential and its scrubbed placeholder are not the fetcher's and are
+   * not judged.
+   */
+  #queryRefusal(url: URL): string | undefined {
+    if (url.search.length <= 1) return undefined;
+    let injected: Set<string>;
+    try {
+      injected = new Set(Object.keys(this.#injectQuery(new URL(url.href))));
+    } catch {
+      injected = new Set();
+    }
+    for (const [name, value] of url.searchParams) {
+      if (injected.has(name) && value === REDACTED) continue;
+      const refusal = READ_ONLY_REQUEST_POLICY.fixedValue('query', name, UNSET_FLAG.test(value.trim()) ? 'false' : 'true');
+      if (refusal) return `the query parameter ${JSON.stringify(name.slice(0, 64))} is refused by the request policy (${refusal.rule})`;
     }
     return undefined;
   }
@@ -329,7 +451,7 @@ export class EgressGate {
   #stripQueryCredentials(url: URL, seq: number): URL {
     let names: string[] = [];
     try {
-      if (isHttp(url) && isAllowedHost(url, this.#hosts)) names = Object.keys(this.#injectQuery(new URL(url.href)));
+      if (isAllowedOrigin(url, this.#origins)) names = Object.keys(this.#injectQuery(new URL(url.href)));
     } catch {
       // #send reports a failing hook
     }
@@ -341,23 +463,61 @@ export class EgressGate {
     return clean;
   }
 
-  /** Removes credentials and routing headers the fetcher set itself; the host's auth is added per hop in #send. */
+  /**
+   * Removes what the fetcher may not send, each kind reported once per request (names, never values):
+   * routing and hop-by-hop headers (`forbidden-header`); credentials, by name or because the host injects
+   * auth into that header (`credential-header`); headers the request policy refuses, a method override
+   * (`policy-header`); and any header the plan does not declare, or declares with another value
+   * (`undeclared-header`). What stays is the plan's own headers and `Accept`; the host's auth is added
+   * per hop in #send.
+   */
   #stripHeaders(headers: Headers, url: URL, seq: number): void {
     let injectedNames = new Set<string>();
     try {
-      if (isHttp(url) && isAllowedHost(url, this.#hosts)) injectedNames = new Set(Object.keys(this.#authFor(url)).map((n) => n.toLowerCase()));
+      if (isAllowedOrigin(url, this.#origins)) injectedNames = new Set(Object.keys(this.#authFor(url)).map((n) => n.toLowerCase()));
     } catch {
       // #send reports a failing auth hook; the fixed credential names are still stripped here.
     }
-    for (const name of [...headers.keys()]) {
-      if (CREDENTIAL_HEADER.test(name) || injectedNames.has(name)) {
-        headers.delete(name);
-        this.#violate('credential-header', seq, `the fetcher set the ${name} header itself; removed (credentials come only from the host)`);
-      } else if (FORBIDDEN_HEADERS.has(name) || name.startsWith('proxy-')) {
-        headers.delete(name);
-        this.#violate('forbidden-header', seq, `the fetcher set the ${name} header; removed`);
-      }
+    const removed: Record<'forbidden-header' | 'credential-header' | 'policy-header' | 'undeclared-header', string[]> = {
+      'forbidden-header': [],
+      'credential-header': [],
+      'policy-header': [],
+      'undeclared-header': [],
+    };
+    for (const [name, value] of [...headers]) {
+      const kind =
+        FORBIDDEN_HEADERS.has(name) || name.startsWith('proxy-')
+          ? 'forbidden-header'
+          : CREDENTIAL_HEADER.test(name) || injectedNames.has(name)
+            ? 'credential-header'
+            : READ_ONLY_REQUEST_POLICY.header(name, value)
+              ? 'policy-header'
+              : this.#declared(name, value)
+                ? undefined
+                : 'undeclared-header';
+      if (kind === undefined) continue;
+      headers.delete(name);
+      removed[kind].push(name);
     }
+    const why = {
+      'forbidden-header': 'it would re-route the request or break its framing',
+      'credential-header': 'credentials come only from the host',
+      'policy-header': 'the request policy refuses it: a read never overrides its method or asks for a write',
+      'undeclared-header': "only the plan's headers and Accept, with the plan's values, are sent",
+    };
+    for (const [kind, names] of Object.entries(removed) as [keyof typeof removed, string[]][]) {
+      if (!names.length) continue;
+      const shown = names.slice(0, 5).map((n) => (n.length > 64 ? `${n.slice(0, 64)}…` : n));
+      const more = names.length > shown.length ? ` and ${names.length - shown.length} more` : '';
+      const which = names.length === 1 ? `the ${shown[0]} header` : `the headers ${shown.join(', ')}${more}`;
+      this.#violate(kind, seq, `the fetcher set ${which} itself; removed (${why[kind]})`);
+    }
+  }
+
+  /** Whether a header (name lower-cased, as `Headers` gives it) is one the fetcher may send with this value: each comma-separated item one the plan declares. */
+  #declared(name: string, value: string): boolean {
+    const items = this.#headerItems.get(name);
+    return items !== undefined && value.split(',').every((item) => items.has(item.trim()));
   }
 
   #authFor(url: URL): Record<string, string> {
@@ -375,23 +535,10 @@ export class EgressGate {
     const startedAt = performance.now();
     const headers = new Headers(fetcherHeaders);
     let target = url;
-    let injected: string[];
+    let injected: string[] = [];
     try {
-      await this.#prepareAuth?.(new URL(url.href));
-      const auth = this.#authFor(url);
-      for (const [name, value] of Object.entries(auth)) headers.set(name, value);
-      const query = this.#injectQuery(new URL(url.href));
-      if (Object.keys(query).length) {
-        target = new URL(url.href);
-        for (const [name, value] of Object.entries(query)) target.searchParams.set(name, value);
-      }
-      injected = [...Object.values(auth), ...Object.values(query)];
-      // The scrubber only ever gains secrets: the values of the request before need not be learnt again.
-      const key = JSON.stringify([Object.values(auth), Object.values(query)]);
-      if (key !== this.#learnt) {
-        this.#scrubber.add(secretsOf(Object.values(auth), Object.values(query)));
-        this.#learnt = key;
-      }
+      // The host's credential travels encrypted: over https, or plain http only to an origin the caller named (a loopback test server).
+      if (url.protocol === 'https:' || this.#plaintextOrigins.has(url.origin)) injected = await this.#addAuth(url, headers, (t) => (target = t));
     } catch {
       // The hook's own message may quote the secret it failed on: the fetcher gets a fixed one.
       this.#log(seq, method, url, null, 'network-error', startedAt, 0);
@@ -412,6 +559,29 @@ export class EgressGate {
       // The URL is not repeated here: the fetcher's finding names it.
       return { ok: false, reply: refused('network-error', /^fetch failed/i.test(reason) ? reason : `fetch failed: ${reason}`) };
     }
+  }
+
+  /**
+   * Adds the host's auth for `url` to `headers` and, for a query credential, hands `setTarget` the URL
+   * that carries it; returns the values injected. The scrubber learns each value before it is sent.
+   */
+  async #addAuth(url: URL, headers: Headers, setTarget: (target: URL) => void): Promise<string[]> {
+    await this.#prepareAuth?.(new URL(url.href));
+    const auth = this.#authFor(url);
+    for (const [name, value] of Object.entries(auth)) headers.set(name, value);
+    const query = this.#injectQuery(new URL(url.href));
+    if (Object.keys(query).length) {
+      const target = new URL(url.href);
+      for (const [name, value] of Object.entries(query)) target.searchParams.set(name, value);
+      setTarget(target);
+    }
+    // The scrubber only ever gains secrets: the values of the request before need not be learnt again.
+    const key = JSON.stringify([Object.values(auth), Object.values(query)]);
+    if (key !== this.#learnt) {
+      this.#scrubber.add(secretsOf(Object.values(auth), Object.values(query)));
+      this.#learnt = key;
+    }
+    return [...Object.values(auth), ...Object.values(query)];
   }
 
   /** Whether the host renewed the credential a 401 refused; a failing hook renews nothing. */
@@ -462,6 +632,13 @@ export function secretsOf(headerValues: string[], queryValues: string[] = []): s
     parts.push(decoded, decoded.slice(decoded.indexOf(':') + 1));
   }
   return [...new Set([...values, ...parts.filter((p) => p.length >= 8)])].sort((a, b) => b.length - a.length);
+}
+
+/** The bytes a request's headers take on the wire: each name and value in UTF-8, with its `: ` and CRLF. */
+function requestHeaderBytes(headers: Record<string, string>): number {
+  let bytes = 0;
+  for (const name in headers) bytes += Buffer.byteLength(name) + Buffer.byteLength(headers[name]!) + 4;
+  return bytes;
 }
 
 function visibleHeaders(headers: Headers): Record<string, string> {

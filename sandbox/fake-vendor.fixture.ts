@@ -41,7 +41,7 @@ export function run(source: string, options: Partial<Options> = {}, vendor = fak
     input: { base: BASE },
     ...options,
     limits: { cpuMs: 1_000, wallMs: 5_000, ...options.limits },
-    egress: { allowedHosts: [HOST], injectAuth: () => ({ Authorization: `Bearer ${TOKEN}` }), fetchImpl: vendor.fetchImpl, ...options.egress },
+    egress: { allowedOrigins: [BASE], injectAuth: () => ({ Authorization: `Bearer ${TOKEN}` }), fetchImpl: vendor.fetchImpl, ...options.egress },
   });
 }
 

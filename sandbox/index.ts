@@ -1,4 +1,4 @@
-export { isAllowedHost, parseAllowedHost, type AllowedHost } from './allowed-hosts.ts';
+export { isAllowedOrigin, parseAllowedOrigin } from './allowed-hosts.ts';
 export { CallLogEntry, CallOutcome, redactUrl } from './call-log.ts';
 export {
   EgressGate,

@@ -11,11 +11,18 @@
  * - `log(...parts)` (and `console.*`) for diagnostics.
  *
  * It also removes what a fetcher never needs and what reaches past the limits: WebAssembly (its
- * memory is not counted against the isolate's cap), SharedArrayBuffer/Atomics (blocking waits),
- * WeakRef/FinalizationRegistry (callbacks that run outside any host call).
+ * memory is not counted against the isolate's cap), SharedArrayBuffer/Atomics (blocking waits, and
+ * growable buffers), WeakRef/FinalizationRegistry (callbacks that run outside any host call), and
+ * resizable ArrayBuffers: V8 reserves and commits their memory itself, outside the allocator
+ * isolated-vm counts against the cap, so one `new ArrayBuffer(1, { maxByteLength })` grown with
+ * `resize()` (or `transfer()`) took the sandbox process past 1 GB under a 128 MB cap. `ArrayBuffer`
+ * becomes a constructor that ignores its options (every buffer is fixed-length, allocated through
+ * the counted allocator), and `resize`/`grow` are gone; the native constructor is left reachable
+ * from nowhere (the global and `ArrayBuffer.prototype.constructor` both name the wrapper).
  *
- * Nothing here is a security boundary: the host re-checks everything that crosses out. The checks
- * exist to give an honest fetcher a precise message (`record.users[2].created_at is a Date…`).
+ * None of this is the last line: the host re-checks everything that crosses out, and kills the
+ * sandbox process if its resident memory passes the limit (`sandbox-process-memory.ts`). The record
+ * checks exist to give an honest fetcher a precise message (`record.users[2].created_at is a Date…`).
  *
  * `prelude` is shipped into the isolate as source text (`PRELUDE_SOURCE`), so it must not refer to
  * anything outside its own body.
@@ -24,6 +31,8 @@
 export interface PreludeLimits {
   maxRecords: number;
   maxRecordBytes: number;
+  /** 0: unbounded. */
+  maxTotalRecordBytes: number;
   maxLogLines: number;
   maxMessageChars: number;
   maxDepth: number;
@@ -47,7 +56,7 @@ export function prelude(
   hostFetch: (id: number, request: unknown) => void,
   hostSleep: (id: number, ms: number) => void,
   hostEmit: (json: string) => void,
-  hostBreach: (kind: string, message: string) => void,
+  hostBreach: (kind: string, message: string | number) => void,
   hostLog: (message: string) => void,
   limits: PreludeLimits,
 ): PreludeApi {
@@ -68,7 +77,25 @@ export function prelude(
   const TypeErr = TypeError;
   const globalEval = eval; // indirect: evaluates in the global scope, where the fetcher's `run` lives
 
+  // Growable shared buffers first, in case the constructor is ever reachable another way.
+  const SAB = g.SharedArrayBuffer as { prototype: object } | undefined;
+  if (SAB) delete (SAB.prototype as Record<string, unknown>).grow;
   for (const name of ['WebAssembly', 'SharedArrayBuffer', 'Atomics', 'WeakRef', 'FinalizationRegistry']) delete g[name];
+
+  // Fixed-length ArrayBuffers only (see the module comment): the options argument is never read.
+  const NativeArrayBuffer = ArrayBuffer;
+  const bufferProto = NativeArrayBuffer.prototype as unknown as Record<string, unknown>;
+  const construct = Reflect.construct;
+  const FixedArrayBuffer = function ArrayBuffer(this: unknown, length?: unknown): ArrayBuffer {
+    if (new.target === undefined) throw new TypeErr("Constructor ArrayBuffer requires 'new'");
+    return construct(NativeArrayBuffer, [length], new.target) as ArrayBuffer;
+  };
+  Object.defineProperty(FixedArrayBuffer, 'prototype', { value: bufferProto, writable: false, enumerable: false, configurable: false });
+  Object.defineProperty(FixedArrayBuffer, 'isView', { value: NativeArrayBuffer.isView, writable: true, enumerable: false, configurable: true });
+  Object.defineProperty(FixedArrayBuffer, Symbol.species, { get() { return this; }, enumerable: false, configurable: true });
+  Object.defineProperty(bufferProto, 'constructor', { value: FixedArrayBuffer, writable: true, enumerable: false, configurable: true });
+  delete bufferProto.resize;
+  Object.defineProperty(g, 'ArrayBuffer', { value: FixedArrayBuffer, writable: true, enumerable: false, configurable: true });
 
   class InvalidRecord {
     message: string;
@@ -246,6 +273,13 @@ export function prelude(
     return bytes;
   };
 
+  /** Tells the host how many lines were logged, once more were dropped (`log-lines`). */
+  const reportLogLines = (): void => {
+    if (logged === loggedReported || logged <= limits.maxLogLines) return;
+    loggedReported = logged;
+    hostBreach('log-lines', logged);
+  };
+
   let failed = false;
   const breach = (kind: string, message: string): never => {
     failed = true;
@@ -254,6 +288,7 @@ export function prelude(
   };
 
   let emitted = 0;
+  let emittedChars = 0;
   // Records leave in batches: one crossing per EMIT_BATCH records or EMIT_BATCH_CHARS of JSON,
   // whichever comes first (so a batch stays small however large the records), and always before the
   // fetcher waits on the host (fetch, sleep) or ends, so they still stream out page by page. A batch
@@ -264,6 +299,7 @@ export function prelude(
   const batch: string[] = [];
   let batchChars = 0;
   const flush = (): void => {
+    reportLogLines();
     if (!batch.length) return;
     const text = batch.join('\n');
     batch.length = 0;
@@ -277,7 +313,7 @@ export function prelude(
   };
   const emit = (record: unknown): void => {
     if (failed) throw new TypeErr('emit: the run has already failed');
-    if (emitted >= limits.maxRecords) breach('invalid-record', `more than ${limits.maxRecords} records emitted (maxRecords)`);
+    if (emitted >= limits.maxRecords) breach('record-flood', `more than ${limits.maxRecords} records emitted (maxRecords)`);
     const n = emitted + 1;
     if (record === null || typeof record !== 'object' || isArray(record)) {
       breach('invalid-record', `record #${n}: emit(record) takes a plain object, got ${record === null ? 'null' : isArray(record) ? 'an array' : typeof record}`);
@@ -292,6 +328,11 @@ export function prelude(
     // A UTF-16 unit is at most 3 UTF-8 bytes: count exactly only when the record could be too large.
     const bytes = json.length * 3 <= limits.maxRecordBytes ? 0 : utf8Length(json);
     if (bytes > limits.maxRecordBytes) breach('invalid-record', `record #${n} is ${bytes} bytes as JSON, more than maxRecordBytes (${limits.maxRecordBytes})`);
+    // Characters never outnumber UTF-8 bytes: past the budget in characters is past it in bytes (the host counts bytes).
+    emittedChars += json.length;
+    if (limits.maxTotalRecordBytes > 0 && emittedChars > limits.maxTotalRecordBytes) {
+      breach('record-flood', `more than ${limits.maxTotalRecordBytes} bytes of records emitted (maxTotalRecordBytes)`);
+    }
     emitted = n;
     batch[batch.length] = json;
     batchChars += json.length;
@@ -302,19 +343,29 @@ export function prelude(
     }
   };
 
+  /** Every log() call; past maxLogLines they are only counted, and the count reported now and then (`reportLogLines`). */
   let logged = 0;
+  let loggedReported = 0;
   const log = (...parts: unknown[]): void => {
-    if (logged >= limits.maxLogLines) return;
     logged += 1;
-    hostLog(truncate(parts.map(printable).join(' ')));
+    if (logged <= limits.maxLogLines) return hostLog(truncate(parts.map(printable).join(' ')));
+    // A flood is counted at each power of two past the cap (a loop that never yields still reports), and at every flush.
+    const over = logged - limits.maxLogLines;
+    if ((over & (over - 1)) === 0) reportLogLines();
   };
 
   interface Pending {
     resolve: (response: unknown) => void;
     reject: (error: unknown) => void;
+    /** A fetch (not a sleep): counted in `fetchesInFlight`. */
+    fetch?: true;
   }
   const pending = create(null) as Record<number, Pending | undefined>;
   let fetchSeq = 0;
+  // Requests in flight at once: each waits in the sandbox process's IPC queue and the host's gate, so
+  // 20,000 issued together (16 KB URLs) would hold 320 MB there. The templates have one at a time.
+  const MAX_FETCHES_IN_FLIGHT = 64;
+  let fetchesInFlight = 0;
 
   const fetch = (url: unknown, init?: unknown): Promise<unknown> =>
     new P((resolve, reject) => {
@@ -335,8 +386,10 @@ export function prelude(
       }
       const body = options.body;
       if (body !== undefined && typeof body !== 'string') return fail('body must be a string (JSON.stringify it first)');
+      if (fetchesInFlight >= MAX_FETCHES_IN_FLIGHT) return fail(`more than ${MAX_FETCHES_IN_FLIGHT} requests in flight at once; await some first`);
+      fetchesInFlight += 1;
       fetchSeq += 1;
-      pending[fetchSeq] = { resolve, reject };
+      pending[fetchSeq] = { resolve, reject, fetch: true };
       flush();
       hostFetch(fetchSeq, { url, method, headers: { ...headers }, body });
     });
@@ -354,6 +407,7 @@ export function prelude(
     const waiting = pending[id];
     if (!waiting) return;
     delete pending[id];
+    if (waiting.fetch) fetchesInFlight -= 1;
     const r = reply as { ok?: unknown; response?: unknown; code?: unknown; message?: unknown } | null;
     if (r && r.ok === true) {
       waiting.resolve(r.response);

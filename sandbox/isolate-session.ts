@@ -60,6 +60,8 @@ export function startSession(init: SessionInit): Session {
   let flushRef: ivm.Reference<() => void> | undefined;
   let lastCpuMs = 0;
   let settleRef: ivm.Reference<PreludeSettle> | undefined;
+  /** Every log() call the fetcher made, as the prelude last reported it (it reports only once some were dropped). */
+  let logLines: number | undefined;
   const sleeps = new Set<NodeJS.Timeout>();
   const cpuMessage = `the fetcher used more than its ${limits.cpuMs} ms of CPU`;
   const memoryMessage = `the fetcher passed the isolate's ${limits.memoryMb} MB memory cap`;
@@ -108,7 +110,7 @@ export function startSession(init: SessionInit): Session {
       } catch {
         // already gone
       }
-      ended.resolve({ kind, message, cpuMs: Math.round(cpu * 1000) / 1000, ...(heapBytes === undefined ? {} : { heapBytes }) });
+      ended.resolve({ kind, message, cpuMs: Math.round(cpu * 1000) / 1000, ...(heapBytes === undefined ? {} : { heapBytes }), ...(logLines === undefined ? {} : { logLines }) });
     });
   }
 
@@ -137,6 +139,7 @@ export function startSession(init: SessionInit): Session {
       const preludeLimits: PreludeLimits = {
         maxRecords: limits.maxRecords,
         maxRecordBytes: limits.maxRecordBytes,
+        maxTotalRecordBytes: limits.maxTotalRecordBytes,
         maxLogLines: limits.maxLogLines,
         maxMessageChars: limits.maxMessageChars,
         maxDepth: limits.maxDepth,
@@ -169,7 +172,8 @@ export function startSession(init: SessionInit): Session {
             if (typeof batch === 'string' && batch !== '') port.records(batch);
           }),
           new ivm.Callback((kind: unknown, message: unknown) => {
-            if (kind === 'invalid-record') finish('invalid-record', String(message).slice(0, limits.maxMessageChars));
+            if (kind === 'invalid-record' || kind === 'record-flood') finish(kind, String(message).slice(0, limits.maxMessageChars));
+            else if (kind === 'log-lines' && typeof message === 'number' && Number.isSafeInteger(message) && message >= 0) logLines = message;
           }),
           new ivm.Callback((message: unknown) => {
             if (!finished && typeof message === 'string') port.log(message);

@@ -31,7 +31,13 @@ export const SandboxLimits = z.object({
     .positive()
     .default(64 * 1024)
     .meta({ description: 'UTF-8 size of one record as JSON.' }),
-  maxLogLines: z.number().int().nonnegative().default(200).meta({ description: 'log() lines kept; later ones are dropped.' }),
+  maxTotalRecordBytes: z
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .meta({ description: 'UTF-8 size of all records as JSON, summed over the run (unbounded when absent: a live run streams its records to a file).' }),
+  maxLogLines: z.number().int().nonnegative().default(200).meta({ description: 'log() lines kept; later ones are counted and dropped.' }),
 });
 export type SandboxLimits = z.infer<typeof SandboxLimits>;
 
@@ -40,3 +46,16 @@ export const MAX_MESSAGE_CHARS = 2_000;
 
 /** Deepest nesting a record may have (objects and arrays). Deeper, or cyclic, is an invalid record. */
 export const MAX_RECORD_DEPTH = 32;
+
+/**
+ * Resident memory the sandbox process may hold beyond its isolate's heap cap: Node itself and
+ * isolated-vm (about 45 MB before the isolate exists, about 80 MB for an idle run), the isolate's
+ * young generation and code, a batch of records on its way out and the fetch replies in flight. A
+ * heap bomb that isolated-vm stops at a 128 MB cap peaks near 235 MB of resident memory.
+ */
+export const PROCESS_ALLOWANCE_MB = 192;
+
+/** The sandbox process's resident-memory limit for an isolate cap of `memoryMb`: past it, the host kills the process (`memory-limit`). */
+export function processMemoryLimitMb(memoryMb: number): number {
+  return memoryMb + PROCESS_ALLOWANCE_MB;
+}

@@ -51,7 +51,7 @@ describe('runFetcher: records stream with bounded host memory', () => {
     const result = await runFetcher({
       source: `async function run() { for (let i = 0; i < 3000; i++) emit({ id: 'u' + i, pad: 'x'.repeat(500) }); }`,
       limits: { maxRecords: 3000, cpuMs: 30_000, wallMs: 60_000 },
-      egress: { allowedHosts: [] },
+      egress: { allowedOrigins: [] },
       onRecord: (r) => streamed.push(r),
     });
     expect(result.ok).toBe(true);
@@ -63,10 +63,10 @@ describe('runFetcher: records stream with bounded host memory', () => {
 
   it('a record of exactly maxRecordBytes passes the prelude and the host line cap; one byte more is refused', async () => {
     // '{"blob":"' + 989 × 'x' + '"}' is 1,000 bytes.
-    const at = await runFetcher({ source: `async function run() { emit({ blob: 'x'.repeat(989) }); }`, limits: { maxRecordBytes: 1_000 }, egress: { allowedHosts: [] } });
+    const at = await runFetcher({ source: `async function run() { emit({ blob: 'x'.repeat(989) }); }`, limits: { maxRecordBytes: 1_000 }, egress: { allowedOrigins: [] } });
     expect(at).toMatchObject({ ok: true, stats: { records: 1 } });
     expect(JSON.stringify(at.records[0])).toHaveLength(1_000);
-    const over = await runFetcher({ source: `async function run() { emit({ blob: 'x'.repeat(990) }); }`, limits: { maxRecordBytes: 1_000 }, egress: { allowedHosts: [] } });
+    const over = await runFetcher({ source: `async function run() { emit({ blob: 'x'.repeat(990) }); }`, limits: { maxRecordBytes: 1_000 }, egress: { allowedOrigins: [] } });
     expect(over).toMatchObject({ ok: false, failure: { kind: 'invalid-record' }, records: [], stats: { records: 0 } });
   });
 
@@ -84,7 +84,7 @@ describe('runFetcher: records stream with bounded host memory', () => {
       }`,
       limits: { maxRecords: 300, cpuMs: 30_000, wallMs: 60_000 },
       keepRecords: false,
-      egress: { allowedHosts: ['api.order.test'], maxRequests: 150, fetchImpl: async () => (seenAtFetch.push(seen), new Response('{}')) },
+      egress: { allowedOrigins: ['https://api.order.test'], maxRequests: 150, fetchImpl: async () => (seenAtFetch.push(seen), new Response('{}')) },
       onRecord: () => void seen++,
     });
     expect(result).toMatchObject({ ok: true, stats: { records: 300 } });
@@ -97,7 +97,7 @@ describe('runFetcher: records stream with bounded host memory', () => {
     const result = await runFetcher({
       source: `async function run() { for (let i = 0; i < 1200; i++) emit({ id: 'u' + i }); }`,
       limits: { maxRecords: 1200 },
-      egress: { allowedHosts: [] },
+      egress: { allowedOrigins: [] },
       keepRecords: false,
       onRecord: (r, i) => {
         ids.push(r.id);

@@ -123,7 +123,7 @@ describe('runFetcher: the host names what the fetcher tried', () => {
       {},
       vendor,
     );
-    expect(result.records).toEqual([{ name: 'FetchError', code: 'refused-host', message: expect.stringContaining('exfil.evil.test is not an allowed host') }]);
+    expect(result.records).toEqual([{ name: 'FetchError', code: 'refused-host', message: expect.stringContaining('https://exfil.evil.test is not an allowed origin') }]);
     expect(failureOf(result)).toMatchObject({ kind: 'egress-violation', message: expect.stringContaining('exfil.evil.test') });
     expect(result.violations).toMatchObject([{ kind: 'refused-host', seq: 1 }]);
     expect(result.calls).toMatchObject([{ outcome: 'refused-host', status: null }]);
@@ -216,10 +216,21 @@ describe('runFetcher: the host names what the fetcher tried', () => {
     expect(result.records).toEqual([{ id: 'u1', source: { stream: 'users' } }]);
   });
 
-  it('more records than maxRecords → invalid-record, keeping the first maxRecords', async () => {
+  it('more records than maxRecords → record-flood, keeping the first maxRecords', async () => {
     const result = await run(`async function run() { for (let i = 0; i < 100; i++) emit({ i }); }`, { limits: { maxRecords: 10 } });
-    expect(failureOf(result)).toMatchObject({ kind: 'invalid-record', message: expect.stringContaining('more than 10 records') });
+    expect(failureOf(result)).toMatchObject({ kind: 'record-flood', message: expect.stringContaining('more than 10 records') });
     expect(result.records).toHaveLength(10);
+  });
+
+  it.each([
+    // ASCII: the prelude's count (characters) sees the budget pass; 'é' is one character but two bytes, so only the host's count (bytes) does.
+    ['ASCII records (refused in the isolate)', 'x'],
+    ['two-byte characters (refused by the host)', 'é'],
+  ])('more bytes of records than maxTotalRecordBytes → record-flood, keeping the records within it: %s', async (_, char) => {
+    const result = await run(`async function run() { for (let i = 0; i < 5; i++) emit({ blob: '${char}'.repeat(600) }); emit({ after: true }); }`, { limits: { maxTotalRecordBytes: 2_000 } });
+    expect(failureOf(result)).toMatchObject({ kind: 'record-flood', message: expect.stringContaining('more than 2000 bytes of records') });
+    expect(result.records).toHaveLength(char === 'x' ? 3 : 1);
+    expect(result.stats.recordBytes).toBeLessThanOrEqual(2_000);
   });
 
   it('a record larger than maxRecordBytes → invalid-record', async () => {

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { EgressGate, FetchRequest, type EgressGateOptions, type FetchReply } from './egress-gate.ts';
-import { MAX_MESSAGE_CHARS, MAX_RECORD_DEPTH, SandboxLimits } from './limits.ts';
+import { MAX_MESSAGE_CHARS, MAX_RECORD_DEPTH, processMemoryLimitMb, SandboxLimits } from './limits.ts';
 import { checkRecord } from './record-check.ts';
 import type { Failure, FailureKind, FetchedRecord, RunResult } from './result.ts';
 import type { SandboxEnd, SandboxMessage } from './sandbox-messages.ts';
@@ -23,10 +23,11 @@ export interface RunFetcherOptions {
   /** Called for each record as it is emitted, in order. */
   onRecord?: (record: FetchedRecord, index: number) => void;
   /**
-   * Keep every record in `RunResult.records` (default true: validation scores them). false: records
+   * Keep every record in `RunResult.records` (default true: for tests and small tools). false: records
    * go only to `onRecord` and the host holds none of them — its memory stays bounded whatever the
-   * number or size of the records (`stats.records` still counts them). A slow `onRecord` slows the
-   * fetcher down rather than queueing records anywhere (`record-lines.ts`).
+   * number or size of the records (`stats.records` still counts them); validation and live runs use
+   * false. A slow `onRecord` slows the fetcher down rather than queueing records anywhere
+   * (`record-lines.ts`). Either way `maxRecords` and `maxTotalRecordBytes` end a flood (`record-flood`).
    */
   keepRecords?: boolean;
   onLog?: (line: string) => void;
@@ -55,11 +56,14 @@ export async function runFetcher(options: RunFetcherOptions): Promise<RunResult>
   const startedAt = performance.now();
   const records: FetchedRecord[] = [];
   let received = 0;
+  let recordBytes = 0;
+  const maxTotalRecordBytes = limits.maxTotalRecordBytes ?? Number.POSITIVE_INFINITY;
   /** Fetches that arrived before the records emitted ahead of them, in arrival order. */
   const waiting: Extract<SandboxMessage, { type: 'fetch' }>[] = [];
   /** Set once a record was refused: the run is failing, and nothing after that record counts. */
   let recordsRefused = false;
   const logs: string[] = [];
+  let logLines = 0;
   // One controller per request in flight, not one signal shared by all: every Request made with a
   // signal adds an abort listener to it, which a long-lived shared signal would collect by the
   // thousand (each addition walking the list: quadratic over a long live run).
@@ -96,11 +100,11 @@ export async function runFetcher(options: RunFetcherOptions): Promise<RunResult>
     }
   };
 
-  const refuseRecords = (message: string): void => {
+  const refuseRecords = (message: string, kind: FailureKind = 'invalid-record'): void => {
     recordsRefused = true;
-    if (end === undefined) return stop('invalid-record', message);
+    if (end === undefined) return stop(kind, message);
     // The end overtook the record on the other channel: the refusal still fails the run.
-    hostFailure ??= { kind: 'invalid-record', message };
+    hostFailure ??= { kind, message };
   };
 
   const onFetch = (id: number, raw: unknown): void => {
@@ -135,9 +139,11 @@ export async function runFetcher(options: RunFetcherOptions): Promise<RunResult>
           filename,
           limits: {
             memoryMb: limits.memoryMb,
+            processMemoryMb: processMemoryLimitMb(limits.memoryMb),
             cpuMs: limits.cpuMs,
             maxRecords: limits.maxRecords,
             maxRecordBytes: limits.maxRecordBytes,
+            maxTotalRecordBytes: limits.maxTotalRecordBytes ?? 0,
             maxLogLines: limits.maxLogLines,
             maxMessageChars: MAX_MESSAGE_CHARS,
             maxDepth: MAX_RECORD_DEPTH,
@@ -159,9 +165,13 @@ export async function runFetcher(options: RunFetcherOptions): Promise<RunResult>
         const onRecord = options.onRecord;
         for (const json of event.json) {
           if (recordsRefused) return;
-          if (received >= limits.maxRecords) return refuseRecords(`more than ${limits.maxRecords} records emitted (maxRecords)`);
+          if (received >= limits.maxRecords) return refuseRecords(`more than ${limits.maxRecords} records emitted (maxRecords)`, 'record-flood');
+          // Counted before the record is parsed: a flood of large records is refused at the first one past the budget.
+          const bytes = Buffer.byteLength(json, 'utf8');
+          if (recordBytes + bytes > maxTotalRecordBytes) return refuseRecords(`more than ${maxTotalRecordBytes} bytes of records emitted (maxTotalRecordBytes)`, 'record-flood');
           const checked = checkRecord(json, limits.maxRecordBytes, MAX_RECORD_DEPTH);
           if (!checked.ok) return refuseRecords(`record #${received + 1}: ${checked.message}`);
+          recordBytes += bytes;
           const index = received++;
           if (keepRecords) records.push(checked.record);
           if (onRecord) callHost(() => onRecord(checked.record, index));
@@ -176,6 +186,7 @@ export async function runFetcher(options: RunFetcherOptions): Promise<RunResult>
         if (!recordsRefused) refuseRecords(`record #${received + 1} is more than ${limits.maxRecordBytes} bytes as JSON (maxRecordBytes)`);
         return;
       case 'log': {
+        logLines++;
         if (over() || logs.length >= limits.maxLogLines) return;
         const line = event.message.slice(0, MAX_MESSAGE_CHARS);
         logs.push(line);
@@ -192,10 +203,14 @@ export async function runFetcher(options: RunFetcherOptions): Promise<RunResult>
         stop('sandbox-crash', `the sandbox process sent a malformed message (${event.detail})`);
         proc.kill();
         return;
+      case 'memory-over':
+        // Already killed: no grace period for a process past its memory limit.
+        stop('memory-limit', `the sandbox process grew to ${Math.round(event.rssBytes / 2 ** 20)} MB, past its ${event.limitMb} MB limit (the isolate's ${limits.memoryMb} MB cap and Node's own allowance); killed`);
+        return;
     }
   };
 
-  const proc = spawnSandboxProcess(onEvent, { maxRecordChars: limits.maxRecordBytes });
+  const proc = spawnSandboxProcess(onEvent, { maxRecordChars: limits.maxRecordBytes, memoryLimitMb: processMemoryLimitMb(limits.memoryMb) });
   // Node loads its fetch implementation on first use (tens of ms): do it while the sandbox process
   // boots, rather than on the fetcher's first request.
   void [globalThis.Request, globalThis.Response, globalThis.Headers];
@@ -207,7 +222,10 @@ export async function runFetcher(options: RunFetcherOptions): Promise<RunResult>
   if (hostError) throw hostError.error;
 
   const violations = gate.violations;
-  const failure = withViolations(hostFailure ?? (end ? endFailure(end) : crashFailure(exit)), violations);
+  const violationCounts = gate.violationCounts;
+  const violationTotal = Object.values(violationCounts).reduce((n, c) => n + c, 0);
+  const failure = withViolations(hostFailure ?? (end ? endFailure(end) : crashFailure(exit)), violations, violationTotal);
+  const peakRss = Math.max(proc.peakRssBytes ?? 0, end?.maxRssBytes ?? 0);
   const common = {
     records,
     calls: gate.calls,
@@ -220,6 +238,12 @@ export async function runFetcher(options: RunFetcherOptions): Promise<RunResult>
       ...(end?.heapBytes === undefined ? {} : { heapBytes: end.heapBytes }),
       requests: gate.requestsSent,
       records: received,
+      recordBytes,
+      calls: gate.callCount,
+      violations: violationTotal,
+      violationCounts,
+      logLines: Math.max(logLines, end?.logLines ?? 0),
+      ...(peakRss > 0 ? { processPeakRssBytes: peakRss } : {}),
     },
   };
   return failure ? { ok: false, failure, ...common } : { ok: true, ...common };
@@ -240,10 +264,10 @@ function crashFailure(exit: ProcessExit): Failure {
   return { kind: 'sandbox-crash', message: `the sandbox process ended (${how}) before the run did${lastLine ? `: ${lastLine}` : ''}` };
 }
 
-/** A run that tried what the policy forbids fails as an egress violation, even if the fetcher caught the refusal. */
-function withViolations(failure: Failure | undefined, violations: Violation[]): Failure | undefined {
+/** A run that tried what the policy forbids fails as an egress violation, even if the fetcher caught the refusal. `total` counts the violations not kept too. */
+function withViolations(failure: Failure | undefined, violations: Violation[], total: number): Failure | undefined {
   const first = violations[0];
   if (!first || (failure && failure.kind !== 'fetcher-error')) return failure;
-  const more = violations.length > 1 ? ` (and ${violations.length - 1} more violation${violations.length > 2 ? 's' : ''})` : '';
+  const more = total > 1 ? ` (and ${total - 1} more violation${total > 2 ? 's' : ''})` : '';
   return { kind: 'egress-violation', message: `${first.message}${more}` };
 }

@@ -13,9 +13,13 @@ import { FailureKind } from './result.ts';
 /** Limits the sandbox process enforces itself (the wall clock and the egress policy stay with the host). */
 export interface ProcessLimits {
   memoryMb: number;
+  /** The process's resident-memory limit (`processMemoryLimitMb`): the process stops the run past it, and the host kills it. */
+  processMemoryMb: number;
   cpuMs: number;
   maxRecords: number;
   maxRecordBytes: number;
+  /** 0: unbounded. */
+  maxTotalRecordBytes: number;
   maxLogLines: number;
   maxMessageChars: number;
   maxDepth: number;
@@ -41,6 +45,10 @@ export const SandboxMessage = z.discriminatedUnion('type', [
     message: text,
     cpuMs: z.number().nonnegative(),
     heapBytes: z.number().int().nonnegative().optional(),
+    /** log() calls the fetcher made, dropped ones included, as last counted. */
+    logLines: z.number().int().nonnegative().optional(),
+    /** The sandbox process's own peak resident memory (`process.resourceUsage().maxRSS`), in bytes. */
+    maxRssBytes: z.number().int().nonnegative().optional(),
   }),
 ]);
 export type SandboxMessage = z.infer<typeof SandboxMessage>;

@@ -18,9 +18,11 @@ import type { HostMessage, SandboxMessage } from './sandbox-messages.ts';
  * process) — so this process never holds more than the batch in hand.
  */
 
-/** Resident memory allowed beyond start-up: isolated-vm's cap can be overshot 2-3x by a determined allocator. */
-const RSS_HEADROOM_FACTOR = 3;
-const RSS_HEADROOM_MB = 64;
+/**
+ * How often this process checks its own resident memory against the limit the host gave it. The host
+ * watches it too, from outside, and kills it (`sandbox-process-memory.ts`): this check is the one that
+ * still works where the host cannot read another process's memory, and it ends the run gracefully.
+ */
 const RSS_CHECK_MS = 20;
 
 function send(message: SandboxMessage, then?: () => void): void {
@@ -59,8 +61,7 @@ function writeRecords(batch: string): void {
 }
 
 function begin(message: Extract<HostMessage, { type: 'start' }>): void {
-  const baselineMb = process.memoryUsage.rss() / 2 ** 20;
-  const rssLimitMb = baselineMb + message.limits.memoryMb * RSS_HEADROOM_FACTOR + RSS_HEADROOM_MB;
+  const rssLimitMb = message.limits.processMemoryMb;
   const current = startSession({
     source: message.source,
     inputJson: message.inputJson,
@@ -76,12 +77,12 @@ function begin(message: Extract<HostMessage, { type: 'start' }>): void {
   const rssWatch = setInterval(() => {
     const rssMb = process.memoryUsage.rss() / 2 ** 20;
     if (rssMb > rssLimitMb) {
-      current.abort('memory-limit', `the sandbox process grew to ${Math.round(rssMb)} MB, past what a ${message.limits.memoryMb} MB isolate may use`);
+      current.abort('memory-limit', `the sandbox process grew to ${Math.round(rssMb)} MB, past its ${rssLimitMb} MB limit (a ${message.limits.memoryMb} MB isolate)`);
     }
   }, RSS_CHECK_MS);
   void current.done.then((end) => {
     clearInterval(rssWatch);
-    send({ type: 'end', ...end }, () => process.exit(0));
+    send({ type: 'end', ...end, maxRssBytes: process.resourceUsage().maxRSS * 1024 }, () => process.exit(0));
   });
 }
 

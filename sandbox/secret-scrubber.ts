@@ -71,10 +71,10 @@ export class SecretScrubber {
 
 /**
  * The escapes `charPattern` lets stand for a character of a secret, each by how it starts: a percent
- * escape, JSON's `\uXXXX` and `\/`, an HTML character reference or named entity. (`+` for a space is
+ * escape, JSON's `\uXXXX`, `\/`, `\"` and `\\`, an HTML character reference or named entity. (`+` for a space is
  * the one substitution left without them; `anchorSource` allows for it.)
  */
-const ESCAPES = /%|\\[u/]|&#|&(?:amp|lt|gt|quot|apos|sol|plus|equals);/;
+const ESCAPES = /%|\\[u/"\\]|&#|&(?:amp|lt|gt|quot|apos|sol|plus|equals);/;
 const ESCAPES_IGNORING_CASE = new RegExp(ESCAPES.source, 'i');
 
 /**
@@ -173,7 +173,8 @@ function charPattern(ch: string): string {
   const cp = ch.codePointAt(0)!;
   alts.push(`&#[xX]0*${hexPattern(cp, 1)};`, `&#0*${cp};`);
   if (!/^[A-Za-z0-9]$/.test(ch)) {
-    if (ch === '/') alts.push('\\\\/');
+    // JSON's short escapes: `\/`, and `\"` and `\\` (which a server writing the secret into a JSON string must use).
+    if (ch === '/' || ch === '"' || ch === '\\') alts.push(`\\\\${escapeRegExp(ch)}`);
     alts.push(...(NAMED_ENTITIES[ch] ?? []).map((n) => `&${n};`));
     // application/x-www-form-urlencoded: a space is `+`, and `%2B` once encoded again.
     if (ch === ' ') alts.push('\\+', `%(?:25){0,3}${hexPattern(0x2b, 2)}`);

@@ -27,7 +27,7 @@ const result = await runFetcher({
   input: { count, bytes },
   keepRecords,
   limits: { maxRecords: count, cpuMs: 600_000, wallMs: 600_000, memoryMb },
-  egress: { allowedHosts: [] },
+  egress: { allowedOrigins: [] },
   onRecord: (record, index) => {
     if (index === 0 && slowMs > 0) for (const until = Date.now() + slowMs; Date.now() < until; );
     if (index % 10_000 === 0) peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);

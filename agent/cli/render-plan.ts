@@ -327,6 +327,8 @@ export function renderPlan(plan: ConnectorPlan, options: RenderPlanOptions = {})
 
   head('vendor', plan.vendor);
   head('base URL', terminalSafe(plan.base_url.url));
+  // The egress gate adds a credential over https only (sandbox/egress-gate.ts): say so where the docs give plain http.
+  if (/^http:/i.test(plan.base_url.url)) head('', 'plain http: the host never sends a credential over it; a live run needs https (run --base-url https://…)');
   const fill = Object.entries(plan.base_url.variables).map(([k, v]) => `{${terminalSafe(k)}}${v ? ` (the docs' default: ${terminalSafe(v)})` : ''}`);
   if (fill.length) head('', `fill in ${listInWords(fill)}`);
   const tenant = Object.entries(plan.tenant_variables);

@@ -1,6 +1,6 @@
 import { fitLines } from './fit-lines.ts';
 import { hintLines, summaryLines } from '../validate/findings-text.ts';
-import type { Scorecard } from '../validate/scorecard.ts';
+import { unplannedCount, type Scorecard } from '../validate/scorecard.ts';
 import { authShort } from '../validate/auth-verdict.ts';
 
 /** One screen: the verdict, why, and a row per stream. */
@@ -20,7 +20,7 @@ export function renderScorecard(card: Scorecard, dir?: string): string {
   const table = rows.map((r) => `  ${r.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')}`.trimEnd());
   const footer = fitLines(
     [
-      `  calls ${card.calls.total}, outside the plan ${card.calls.unplanned.length}, writes ${card.calls.writes}, ${authShort(card)}, 429s ${card.retries_exercised.rate_limited}, 503s ${card.retries_exercised.unavailable}, secrets in code ${card.secrets_in_code.length}`,
+      `  calls ${card.calls.total}, outside the plan ${unplannedCount(card)}, writes ${card.calls.writes}, ${authShort(card)}, 429s ${card.retries_exercised.rate_limited}, 503s ${card.retries_exercised.unavailable}, secrets in code ${card.secrets_in_code.length}`,
       '  columns: wrong = mapped differently from the plan or failing the canonical schema; complete = the run said it saw the whole list',
       ...(dir ? [`  written to ${dir}`] : []),
     ].join('\n'),

@@ -7,7 +7,7 @@ import { EXIT, FetchwrightError } from '../errors.ts';
 import type { ApiModel } from '../ingest/api-model.ts';
 import { ingest } from '../ingest/ingest.ts';
 import { readObservedShapes } from '../observed/read-observed-shapes.ts';
-import { unusableBaseUrl } from '../plan/base-url.ts';
+import { chooseBaseUrl, unusableBaseUrl } from '../plan/base-url.ts';
 
 /** `fetchwright mock`'s options, as commander parses them (agent/cli/command-table.ts). */
 export interface MockOptions {
@@ -52,9 +52,13 @@ export async function run([docs]: string[], opts: MockOptions, io: Io, { audit, 
 
 /**
  * The mock of these docs, or exit 4 (as `plan` gives) when the server it stands in for is not a URL
- * a request can be sent to (a bad default, a port out of range, credentials in it).
+ * a request can be sent to (a bad default, a port out of range), and exit 32 (`unsafe-host`, as
+ * `plan` gives) when no documented server is a public http(s) host: the mock never stands in for
+ * loopback, a private network or a metadata service, nor for a URL with credentials in it.
  */
 function buildMock(model: ApiModel, opts: MockOptions): ReturnType<typeof createMockVendor> {
+  // The planner's own judgement of the docs' servers (hosts from docs must be public): throws as `plan` would.
+  chooseBaseUrl(model, []);
   const refuse = (problem: string) =>
     new FetchwrightError('unreadable-docs', `the mock cannot stand in for these docs' server: ${problem}`, { hint: 'Fix the server URL (and its variables\' defaults) in the docs: it must be an absolute http(s) URL with a host.' });
   let mock: ReturnType<typeof createMockVendor>;

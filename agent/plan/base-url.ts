@@ -1,4 +1,5 @@
-import { resolveBaseUrl } from '../docs-view/server-url.ts';
+import { nonPublicHost } from '../docs-view/public-host.ts';
+import { dropNonPublicHostDefaults, resolveBaseUrl } from '../docs-view/server-url.ts';
 import { FetchwrightError } from '../errors.ts';
 import type { ApiModel, Operation, Server } from '../ingest/api-model.ts';
 import type { ConnectorPlan } from './connector-plan.ts';
@@ -9,17 +10,25 @@ import { quoted, reasoned } from './evidence.ts';
  * to fill (with the docs' defaults). A relative server (`/hub/api`) or none at all becomes a
  * `{host}` the human provides: fetchwright never guesses a tenant's host.
  *
+ * Hosts from docs must be public (agent/docs-view/public-host.ts): of the documented servers (https
+ * first) the first whose host is a public name or address is taken; a variable in the host whose
+ * default would make it private (`{host}` = `localhost`) loses that default, for a human to fill. A
+ * plain-http server is taken only when no https one is public, and the plan says the credential is
+ * never sent over it.
+ *
  * Returns `{ url, variables, evidence, confidence }` (the plan's `base_url`). Throws
- * `FetchwrightError('unreadable-docs')` (exit 4), naming the server URL, its file and JSON pointer, when
- * the chosen server is not a usable absolute http(s) URL with its defaults filled in: another scheme, a
- * port outside 1–65535 (`:0`), no host, or a user name or password in it (see {@link unusableBaseUrl}).
+ * `FetchwrightError('unsafe-host')` (exit 32), naming the server, its file and JSON pointer, when no
+ * documented server is a public http(s) host without a user name or password (see {@link unsafeBaseUrl});
+ * `FetchwrightError('unreadable-docs')` (exit 4) when the chosen one is not a usable absolute URL with
+ * its defaults filled in: a port outside 1–65535 (`:0`), no host (see {@link unusableBaseUrl}).
  */
 export function chooseBaseUrl(model: Pick<ApiModel, 'servers'>, ops: Operation[]): ConnectorPlan['base_url'] {
   // An operation-level server wins only when every chosen operation names the same one.
   const firstOwn = ops[0]?.servers?.[0];
   const shared = firstOwn && ops.every((op) => op.servers?.[0]?.url === firstOwn.url) ? firstOwn : undefined;
-  const server: Server | undefined = shared ?? model.servers.find((s) => /^https:/i.test(s.url)) ?? model.servers[0];
-  if (!server) {
+  const https = (s: Server) => /^https:/i.test(s.url);
+  const candidates: Server[] = shared ? [shared] : [...model.servers.filter(https), ...model.servers.filter((s) => !https(s))];
+  if (!candidates.length) {
     return {
       url: 'https://{host}',
       variables: { host: '' },
@@ -27,15 +36,18 @@ export function chooseBaseUrl(model: Pick<ApiModel, 'servers'>, ops: Operation[]
       confidence: 0.3,
     };
   }
-  let url = server.url.replace(/\/+$/, '');
-  const variables: Record<string, string> = Object.fromEntries(server.variables.map((v) => [v.name, v.default ?? '']));
-  let confidence = 0.9;
-  if (!/^[a-z{][a-z0-9+.-]*:\/\//i.test(url) && !url.startsWith('{')) {
-    url = `https://{host}${url.startsWith('/') ? '' : '/'}${url}`;
-    variables.host = '';
-    confidence = 0.6;
+  const judged = candidates.map(asBaseUrl);
+  const chosen = judged.find((j) => j.unsafe === undefined);
+  if (!chosen) {
+    const first = judged[0]!;
+    throw new FetchwrightError('unsafe-host', `the docs' server ${JSON.stringify(withoutUserInfo(first.server.url))} cannot be the connector's host: ${first.unsafe}`, {
+      file: first.server.source.file,
+      at: first.server.source.pointer,
+      hint: "Hosts from docs must be public https hosts (a DNS name or a public address, no user name or password): the docs never choose a machine on your network. A live run against a test server is the human's `run --base-url`. Fix the server in the docs, or use the vendor's published description.",
+    });
   }
-  for (const name of [...url.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!)) variables[name] ??= '';
+  const { server, url, variables, dropped } = chosen;
+  let confidence = chosen.relative ? 0.6 : 0.9;
   const problem = unusableBaseUrl(url, variables);
   if (problem) {
     throw new FetchwrightError('unreadable-docs', `the docs' server ${JSON.stringify(withoutUserInfo(server.url))} cannot be the connector's base URL: ${problem}`, {
@@ -46,8 +58,31 @@ export function chooseBaseUrl(model: Pick<ApiModel, 'servers'>, ops: Operation[]
   }
   // Swagger 2.0's server is put together from `schemes`, `host` and `basePath`: only the host is the docs' text at `/host`.
   const words = server.source.pointer === '/host' ? server.url.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').split('/')[0] : server.url;
-  const why = `${shared ? 'every chosen operation names this server' : 'the docs\' server'}${url !== server.url.replace(/\/+$/, '') ? `; it is relative, so a human provides the host (${url})` : ''}`;
-  return { url, variables, evidence: [quoted(server.source, words, why)], confidence };
+  const notes = [
+    shared ? 'every chosen operation names this server' : 'the docs\' server',
+    ...(chosen.relative ? [`it is relative, so a human provides the host (${url})`] : []),
+    ...(judged.indexOf(chosen) > 0 ? [`the docs' ${judged.slice(0, judged.indexOf(chosen)).map((j) => JSON.stringify(withoutUserInfo(j.server.url))).join(', ')} ${judged.indexOf(chosen) > 1 ? 'are' : 'is'} not a public host`] : []),
+    ...dropped.map((d) => `the default ${JSON.stringify(d.default)} of {${d.name}} is not a public host, so a human provides it`),
+  ];
+  if (/^http:/i.test(url)) {
+    notes.push('plain http: the host never sends the credential over it (a live run needs https)');
+    confidence = Math.min(confidence, 0.6);
+  }
+  return { url, variables, evidence: [quoted(server.source, words, notes.join('; '))], confidence };
+}
+
+/** One documented server as a candidate base URL: placeholders listed, non-public host defaults dropped, and why it cannot be the host, if it cannot. */
+function asBaseUrl(server: Server): { server: Server; url: string; variables: Record<string, string>; relative: boolean; dropped: { name: string; default: string }[]; unsafe: string | undefined } {
+  let url = server.url.replace(/\/+$/, '');
+  const variables: Record<string, string> = Object.fromEntries(server.variables.map((v) => [v.name, v.default ?? '']));
+  const relative = !/^[a-z{][a-z0-9+.-]*:/i.test(url) || /^[a-z0-9.-]+:\d/i.test(url);
+  if (relative && !url.startsWith('{')) {
+    url = `https://{host}${url.startsWith('/') ? '' : '/'}${url}`;
+    variables.host = '';
+  }
+  for (const name of [...url.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!)) variables[name] ??= '';
+  const dropped = dropNonPublicHostDefaults(url, variables);
+  return { server, url, variables, relative: relative && !server.url.startsWith('{'), dropped, unsafe: unsafeBaseUrl(url, variables) };
 }
 
 /**
@@ -68,6 +103,25 @@ export function unusableBaseUrl(url: string, variables: Record<string, string>):
   if (parsed.hostname === '') return 'it names no host';
   if (parsed.username !== '' || parsed.password !== '') return 'it has a user name or password in it; credentials are never taken from the docs';
   return undefined;
+}
+
+/**
+ * Why a base URL (with `{placeholders}` filled from `variables`, the docs' defaults, or as a validation
+ * run fills them) must not be the connector's host, or undefined: a scheme other than http/https
+ * (`gopher:`, `file:`), a user name or password in it, or a host that is not public — loopback,
+ * private, link-local, metadata and the rest, in any spelling (agent/docs-view/public-host.ts).
+ * Never throws.
+ */
+export function unsafeBaseUrl(url: string, variables: Record<string, string>): string | undefined {
+  const withDefaults = url.replace(/\{([^}]+)\}/g, (whole, name: string) => variables[name] || whole);
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(withDefaults)?.[1];
+  if (scheme && !/^https?$/i.test(scheme) && !/^[a-z0-9.-]+:\d/i.test(withDefaults)) return `${scheme}: is not http or https`;
+
+  const parsed = URL.parse(resolveBaseUrl({ url, variables }, 'vendor'));
+  if (!parsed) return undefined; // not a URL at all: unusableBaseUrl says so
+  if (parsed.username !== '' || parsed.password !== '') return 'it has a user name or password in it; credentials are never taken from the docs';
+  const host = nonPublicHost(parsed.hostname);
+  return host ? `${host}, not a public host` : undefined;
 }
 
 /** `https://user:secret@host/…` → `https://[REDACTED]@host/…`: what the docs put in a URL's user-info is never repeated. */

@@ -1,6 +1,6 @@
 import type { ConnectorPlan, Evidence } from '../plan/connector-plan.ts';
 import type { Manifest } from '../render/manifest.ts';
-import type { Scorecard } from '../validate/scorecard.ts';
+import { unplannedCount, type Scorecard } from '../validate/scorecard.ts';
 import { summaryLines } from '../validate/findings-text.ts';
 import { authSentence } from '../validate/auth-verdict.ts';
 import { streamTable } from '../validate/validation-report.ts';
@@ -58,7 +58,7 @@ export function renderPrBody(input: PrBodyInput): string {
     '',
     ...streamTable(scorecard),
     '',
-    `Calls: ${scorecard.calls.total}, outside the plan: ${scorecard.calls.unplanned.length}, writes: ${scorecard.calls.writes}; ${authSentence(scorecard)}; 429s ${scorecard.retries_exercised.rate_limited}, 503s ${scorecard.retries_exercised.unavailable}; secrets in code: ${scorecard.secrets_in_code.length}. Scorecard sha256 \`${scorecard.hashes.scorecard_sha256.slice(0, 16)}…\` (seed ${scorecard.hashes.seed}).`,
+    `Calls: ${scorecard.calls.total}, outside the plan: ${unplannedCount(scorecard)}, writes: ${scorecard.calls.writes}; ${authSentence(scorecard)}; 429s ${scorecard.retries_exercised.rate_limited}, 503s ${scorecard.retries_exercised.unavailable}; secrets in code: ${scorecard.secrets_in_code.length}. Scorecard sha256 \`${scorecard.hashes.scorecard_sha256.slice(0, 16)}…\` (seed ${scorecard.hashes.seed}).`,
     '',
     `### Assessment: ${a.score}/100 — ${a.verdict === 'generate' ? 'good enough to generate' : 'manual build recommended'}`,
     '',

@@ -56,7 +56,7 @@ describe('render: slot values are data, never code', () => {
       expect(compiled.ok).toBe(true);
       // Run it: the fetcher reads the hostile values back as plain strings and nothing else runs.
       const probe = `${(compiled as { js: string }).js}\nasync function probe() { return { pwned: globalThis.pwned === true, operation: SLOTS.streams[0].operation_id, q: SLOTS.streams[0].query.q }; }`;
-      const result = await runFetcher({ source: `${probe}\nrun = async () => emit(await probe());`, egress: { allowedHosts: [] } });
+      const result = await runFetcher({ source: `${probe}\nrun = async () => emit(await probe());`, egress: { allowedOrigins: [] } });
       expect(result.ok, JSON.stringify(result)).toBe(true);
       expect(result.records[0]).toEqual({ pwned: false, operation: evil, q: evil });
     });
@@ -66,7 +66,7 @@ describe('render: slot values are data, never code', () => {
     const value = JSON.parse('{"vendor":"acme","streams":[{"name":"users","kind":"human","operation_id":"x","path":"/users","path_params":{},"query":{"__proto__":{"polluted":"yes"}},"headers":{},"items_path":"","pagination":{"style":"none","stop":"single-page"},"mapping":{"id":{"path":"id","transform":"string"}},"parent":null}]}');
     const compiled = compileFetcher(renderFetcher(value, provenance).source);
     const source = `${(compiled as { js: string }).js}\nrun = async () => emit({ polluted: ({}).polluted ?? null, queryPolluted: SLOTS.streams[0].query.polluted ?? null });`;
-    const result = await runFetcher({ source, egress: { allowedHosts: [] } });
+    const result = await runFetcher({ source, egress: { allowedOrigins: [] } });
     expect(result.records[0]).toEqual({ polluted: null, queryPolluted: null });
   });
 

@@ -9,7 +9,9 @@ import { FetchwrightError } from '../errors.ts';
 import { readConnectorDir } from '../generate/connector-dir.ts';
 import { ensureDir } from '../output-dir.ts';
 import { sha256 } from '../hash.ts';
+import { unsafeBaseUrl } from '../plan/base-url.ts';
 import type { ConnectorPlan } from '../plan/connector-plan.ts';
+import { declaredHeaders } from '../plan/declared-headers.ts';
 import { compileFetcher } from '../render/compile-fetcher.ts';
 import { isLoopback } from './loopback.ts';
 import { assertProvedConnector } from './proved-connector.ts';
@@ -122,7 +124,10 @@ export async function runLive(o: LiveRunOptions): Promise<LiveRunReport> {
       // Records go to the sink as they arrive; the host keeps none (bounded memory whatever the count).
       keepRecords: false,
       egress: {
-        allowedHosts: [base.host],
+        allowedOrigins: [origin],
+        // liveBaseUrl allows plain http only to a loopback server the human named: the credential may go there.
+        ...(base.protocol === 'http:' && isLoopback(base.hostname) ? { plaintextCredentialOrigins: [origin] } : {}),
+        allowedHeaders: declaredHeaders(c.plan),
         allowedMethods: ['GET'],
         maxRequests: 100_000,
         maxResponseBytes: LIVE_MAX_RESPONSE_BYTES,
@@ -177,7 +182,7 @@ export async function runLive(o: LiveRunOptions): Promise<LiveRunReport> {
     auth_refused: streams.some((s) => s.findings.some((f) => f.id === 'auth-refused')) || oauth?.session.refusal !== undefined,
     streams,
     records_by_kind: byKind,
-    calls: { total: result.calls.length, refused_by_gate: result.violations.length },
+    calls: { total: result.stats.calls, refused_by_gate: result.stats.violations },
     failure: result.ok ? (run ? null : 'the fetcher ended without its run record: completeness unknown') : `${result.failure.kind}: ${result.failure.message}`,
     out: o.outFile ?? null,
     drift: drift.entries,
@@ -197,6 +202,10 @@ const MIN_CREDENTIAL_LENGTH = 8;
 export function liveBaseUrl(plan: ConnectorPlan, override: string | undefined, tenant: Record<string, string>): URL {
   let text = override;
   if (!text) {
+    // The plan's own host (its docs' defaults; what the human gives with --tenant is theirs) must be public, as `plan` and `validate` require.
+    const human = Object.fromEntries(Object.entries(plan.base_url.variables).filter(([name]) => !(name in tenant)));
+    const unsafe = unsafeBaseUrl(plan.base_url.url, human);
+    if (unsafe) throw new FetchwrightError('unsafe-host', `the plan's base URL ${plan.base_url.url.replace(/\/\/[^/@]*@/, '//[REDACTED]@')} cannot be the API's host: ${unsafe}`, { hint: 'A live run against a test server is yours to name: give it with --base-url (plain http only to loopback).' });
     const missing: string[] = [];
     text = plan.base_url.url.replace(/\{([^}]+)\}/g, (_, name: string) => {
       const value = tenant[name] ?? plan.base_url.variables[name];

@@ -1,15 +1,17 @@
 import { runFetcher } from '../../sandbox/run-fetcher.ts';
-import type { RunResult } from '../../sandbox/result.ts';
+import { emptyRunStats, type RunResult } from '../../sandbox/result.ts';
 import type { RunInput } from '../../templates/slots/connector.ts';
 import { createMockVendor, type MockVendor } from '../../synthetic-data/mock-api/mock-vendor.ts';
 import { hashJson, sha256 } from '../hash.ts';
 import type { ApiModel } from '../ingest/api-model.ts';
 import { resolveBaseUrl } from '../docs-view/server-url.ts';
 import { FetchwrightError } from '../errors.ts';
-import { unusableBaseUrl } from '../plan/base-url.ts';
+import { unsafeBaseUrl, unusableBaseUrl } from '../plan/base-url.ts';
 import type { ConnectorPlan } from '../plan/connector-plan.ts';
+import { declaredHeaders } from '../plan/declared-headers.ts';
 import { compileFetcher } from '../render/compile-fetcher.ts';
 import { checkEvidence } from './checks/evidence.ts';
+import { RecordTally, recordBudget } from './checks/record-tally.ts';
 import { checkSinceProof } from './checks/since-proof.ts';
 import { sliceModel } from './model-slice.ts';
 import { expectedStreams } from './expected.ts';
@@ -31,8 +33,8 @@ export interface ValidationOptions {
   seed: number;
   /** Progress for a person (stderr). */
   onLog?: (line: string) => void;
-  /** Other sandbox limits (tests, benchmarks). */
-  limits?: Partial<typeof VALIDATION_LIMITS>;
+  /** Other sandbox limits (tests, benchmarks); the record budget comes from the seeded data (`recordBudget`) unless given here. */
+  limits?: Partial<typeof VALIDATION_LIMITS & { maxTotalRecordBytes: number }>;
   /** Mock size (benchmarks): records per page and per root list. */
   mock?: { pageSize?: number; rootCount?: number };
   /** The hashes of the proof a connector directory recorded: re-proving it says what changed since. */
@@ -63,10 +65,13 @@ export async function validateConnector(options: ValidationOptions): Promise<Sco
   const { model, plan, fetcherSource, seed } = options;
   const recorded = options.recorded;
   const mock = createMockVendor(model, { seed, ...options.mock });
+  // Hosts from docs must be public: a plan.json edited to point at 127.0.0.1 (or a metadata address) is refused, not proved.
+  const unsafe = unsafeBaseUrl(plan.base_url.url, plan.base_url.variables);
+  if (unsafe) throw new FetchwrightError('unsafe-host', `the plan's base URL ${plan.base_url.url.replace(/\/\/[^/@]*@/, '//[REDACTED]@')} cannot be the connector's host: ${unsafe}`, { hint: "Regenerate the connector from the vendor's docs: plan.json was edited or made from a server the docs cannot give. A live run against a test server is the human's `run --base-url`." });
   const unusable = unusableBaseUrl(plan.base_url.url, plan.base_url.variables);
   if (unusable) throw new FetchwrightError('invalid-connector', `the plan's base URL ${plan.base_url.url} cannot be requested: ${unusable}`, { hint: 'Regenerate the connector from the vendor\'s docs; plan.json was edited or made from a server the docs cannot give.' });
   const baseUrl = resolveBaseUrl(plan.base_url, plan.vendor);
-  const host = new URL(baseUrl).host;
+  const origin = new URL(baseUrl).origin;
   const headerCredentials = plan.auth.credentials.filter((c) => c.in === 'header');
   const queryCredentials = plan.auth.credentials.filter((c) => c.in === 'query');
   const tenantVariables = tenantVariableValues(plan, model, mock);
@@ -76,18 +81,27 @@ export async function validateConnector(options: ValidationOptions): Promise<Sco
   // is the same whichever order it is built in.
   const expected = expectedStreams(plan, model, mock, tenantVariables);
   const compiled = compileFetcher(fetcherSource);
+  // Records are scored as they stream out and none is kept (bounded host memory whatever the fetcher
+  // emits); past the budget the sandbox ends the run as a record flood, and the scorecard says so.
+  const tally = new RecordTally(expected);
   let result: RunResult;
   if (!compiled.ok) {
-    result = { ok: false, failure: { kind: 'bad-source', message: compiled.message }, records: [], calls: [], violations: [], logs: [], stats: { cpuMs: 0, wallMs: 0, startupMs: 0, requests: 0, records: 0 } };
+    result = { ok: false, failure: { kind: 'bad-source', message: compiled.message }, records: [], calls: [], violations: [], logs: [], stats: emptyRunStats() };
   } else {
     result = await runFetcher({
       source: compiled.js,
       filename: 'fetcher.ts',
       input,
-      limits: { ...VALIDATION_LIMITS, ...options.limits },
+      limits: { ...VALIDATION_LIMITS, ...recordBudget(expected, VALIDATION_LIMITS.maxRecords), ...options.limits },
+      keepRecords: false,
+      onRecord: (record) => tally.add(record),
       sleepScale: 0,
       egress: {
-        allowedHosts: [host],
+        allowedOrigins: [origin],
+        // The mock is in-process and its credential a synthetic placeholder: a public API the docs give
+        // over plain http is proved with it too (a live run sends a real credential over https only).
+        ...(origin.startsWith('http:') ? { plaintextCredentialOrigins: [origin] } : {}),
+        allowedHeaders: declaredHeaders(plan),
         allowedMethods: ['GET'],
         maxRequests: 20_000,
         // The host adds the mock's synthetic placeholder credential, for the plan's host only.
@@ -116,6 +130,7 @@ export async function validateConnector(options: ValidationOptions): Promise<Sco
     readings,
     findings: [...checkEvidence(plan, model), ...(recorded ? checkSinceProof(recorded, { fetcher_sha256: sha256(fetcherSource), api_model_sha256: hashJson(sliceModel(model, plan)) }) : [])],
     result,
+    tally,
     calls: mock.calls,
     secrets: scanSecrets(fetcherSource),
     hashes: {

@@ -1,4 +1,3 @@
-import { OutputRecord, type RunRecord } from '../../templates/canonical.ts';
 import type { RunResult } from '../../sandbox/result.ts';
 import type { MockCall } from '../../synthetic-data/mock-api/mock-vendor.ts';
 import type { ListReading } from '../../synthetic-data/mock-api/read-list.ts';
@@ -6,6 +5,7 @@ import { hashJson } from '../hash.ts';
 import type { ConnectorPlan } from '../plan/connector-plan.ts';
 import { authenticated, checkCalls } from './checks/calls.ts';
 import { checkMechanisms } from './checks/mechanisms.ts';
+import type { RecordTally } from './checks/record-tally.ts';
 import { checkRunRecord } from './checks/run-record.ts';
 import { checkSandbox } from './checks/sandbox.ts';
 import { checkStreamRecords } from './checks/stream-records.ts';
@@ -16,7 +16,9 @@ import type { Scorecard, StreamScore } from './scorecard.ts';
 /**
  * Compares what the fetcher returned in the sandbox with what the mock seeded, and the plan with
  * the mock's own reading of the docs; every check contributes findings, and the verdict is "no
- * error-level finding".
+ * error-level finding". The records are not here: they were tallied as they streamed out of the
+ * sandbox (`checks/record-tally.ts`), so a scorecard is made in bounded memory whatever the fetcher
+ * emitted, logged or tried, and always fits in one string.
  */
 
 export interface ScoreInput {
@@ -24,7 +26,10 @@ export interface ScoreInput {
   expected: Map<string, ExpectedStream>;
   /** The mock's reading of each planned stream's operation, by stream name. */
   readings: Map<string, ListReading>;
+  /** The run; its `records` are not read (the run keeps none: `tally` scored them). */
   result: RunResult;
+  /** The records the run emitted, as scored on their way out. */
+  tally: RecordTally;
   calls: MockCall[];
   secrets: { line: number; kind: string }[];
   /** Findings of checks made before the run (the plan's evidence against the docs). */
@@ -33,32 +38,21 @@ export interface ScoreInput {
 }
 
 export function score(input: ScoreInput): Scorecard {
-  const { plan, expected, result, calls, secrets } = input;
+  const { plan, expected, result, tally, calls, secrets } = input;
   const findings: Finding[] = [...checkSandbox(result, secrets), ...(input.findings ?? [])];
-  const records: OutputRecord[] = [];
-  let run: RunRecord | undefined;
-  let notOutput = 0;
-  for (const raw of result.records) {
-    const parsed = OutputRecord.safeParse(raw);
-    if (!parsed.success) {
-      notOutput++;
-      continue;
-    }
-    records.push(parsed.data);
-    if (parsed.data.type === 'run') run = parsed.data;
-  }
-  findings.push(...checkRunRecord(run, result.ok, notOutput));
+  const run = tally.run;
+  findings.push(...checkRunRecord(run, result.ok, tally.notOutput));
 
   const streams: StreamScore[] = [];
   for (const exp of expected.values()) {
     const outcome = run?.streams.find((o) => o.name === exp.stream.name);
-    const { score: s, findings: f } = checkStreamRecords(exp, records, !run || !!outcome);
+    const { score: s, findings: f } = checkStreamRecords(exp, tally.streams.get(exp.stream.name)!, !run || !!outcome);
     streams.push({ ...s, pages: outcome?.pages ?? 0, requests: outcome?.requests ?? 0, retries: outcome?.retries ?? 0, complete: outcome?.complete ?? false });
     const reading = input.readings.get(exp.stream.name);
     findings.push(...(reading ? checkMechanisms(exp.stream, reading) : []), ...f);
   }
 
-  const refusedWrites = result.violations.filter((v) => v.kind === 'refused-method').length;
+  const refusedWrites = result.stats.violationCounts['refused-method'] ?? 0;
   const { findings: callFindings, summary } = checkCalls(plan, calls, refusedWrites);
   findings.push(...callFindings);
 
@@ -81,6 +75,7 @@ export function score(input: ScoreInput): Scorecard {
       ok: result.ok,
       failure: result.ok ? null : result.failure,
       violations: result.violations.map((v) => ({ kind: v.kind, message: v.message })),
+      ...(result.stats.violations > result.violations.length ? { violations_total: result.stats.violations } : {}),
       wall_ms: Math.round(result.stats.wallMs),
       requests: result.stats.requests,
     },

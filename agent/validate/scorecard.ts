@@ -51,7 +51,10 @@ export const Scorecard = z.object({
   streams: z.array(StreamScore),
   calls: z.object({
     total: z.number().int(),
+    /** The first calls outside the plan (`checks/calls.ts` lists at most MAX_LISTED_CALLS). */
     unplanned: z.array(z.object({ method: z.string(), path: z.string(), why: z.string() })),
+    /** Every call outside the plan, when there were more than `unplanned` lists. */
+    unplanned_total: z.number().int().optional(),
     writes: z.number().int(),
     unauthorised: z.number().int(),
     undocumented_params: z.array(z.object({ path: z.string(), params: z.array(z.string()) })),
@@ -65,7 +68,10 @@ export const Scorecard = z.object({
   sandbox: z.object({
     ok: z.boolean(),
     failure: z.object({ kind: z.string(), message: z.string() }).nullable(),
+    /** The first violations the gate kept (MAX_KEPT_ENTRIES). */
     violations: z.array(z.object({ kind: z.string(), message: z.string() })),
+    /** Every violation, when there were more than `violations` lists (absent in scorecards written before it was added). */
+    violations_total: z.number().int().optional(),
     wall_ms: z.number(),
     requests: z.number().int(),
   }),
@@ -80,3 +86,13 @@ export const Scorecard = z.object({
   }),
 });
 export type Scorecard = z.infer<typeof Scorecard>;
+
+/** Calls outside the plan, listed or only counted. */
+export function unplannedCount(card: Scorecard): number {
+  return card.calls.unplanned_total ?? card.calls.unplanned.length;
+}
+
+/** Gate violations, listed or only counted. */
+export function violationCount(card: Scorecard): number {
+  return card.sandbox.violations_total ?? card.sandbox.violations.length;
+}

@@ -1,6 +1,6 @@
 import type { Attempt } from '../generate/generate-connector.ts';
 import { hintLines, renderFinding, summaryLines } from './findings-text.ts';
-import type { Scorecard } from './scorecard.ts';
+import { unplannedCount, violationCount, type Scorecard } from './scorecard.ts';
 import { authSentence } from './auth-verdict.ts';
 import { mdCode, mdText } from '../markdown-text.ts';
 
@@ -36,11 +36,11 @@ export function renderValidation(card: Scorecard, attempts: Attempt[]): string {
     '',
     '## Calls and safety',
     '',
-    `- calls: ${card.calls.total}; outside the plan: ${card.calls.unplanned.length}; write calls: ${card.calls.writes}; refused by auth: ${card.calls.unauthorised}`,
+    `- calls: ${card.calls.total}; outside the plan: ${unplannedCount(card)}; write calls: ${card.calls.writes}; refused by auth: ${card.calls.unauthorised}`,
     `- ${authSentence(card)}`,
     `- faults exercised: ${card.retries_exercised.rate_limited} × 429, ${card.retries_exercised.unavailable} × 503; retries: ${card.retries_exercised.retried}`,
     `- secrets found in the code: ${card.secrets_in_code.length}`,
-    `- sandbox: ${card.sandbox.ok ? 'ok' : `${card.sandbox.failure?.kind}: ${mdText(card.sandbox.failure?.message ?? '')}`}; gate violations: ${card.sandbox.violations.length}; ${card.sandbox.requests} requests in ${card.sandbox.wall_ms} ms`,
+    `- sandbox: ${card.sandbox.ok ? 'ok' : `${card.sandbox.failure?.kind}: ${mdText(card.sandbox.failure?.message ?? '')}`}; gate violations: ${violationCount(card)}; ${card.sandbox.requests} requests in ${card.sandbox.wall_ms} ms`,
     '',
     '## Coverage of mapped fields',
     '',

@@ -61,16 +61,23 @@ interface Base {
   path: string;
 }
 
-function baseOf(url: string): Base {
-  const u = new URL(url);
-  return { url, origin: u.origin, path: u.pathname.replace(/\/+$/, '') };
+/** The base a server URL names; undefined when no request can be sent to it (the docs' `javascript://a b`). */
+function baseOf(url: string): Base | undefined {
+  const u = URL.parse(url);
+  return u ? { url, origin: u.origin, path: u.pathname.replace(/\/+$/, '') } : undefined;
 }
 
-/** Where the mock answers: every server the docs name (document and operation level), longest base path first. */
+/**
+ * Where the mock answers: every server the docs name (document and operation level) that is a URL,
+ * longest base path first. A server that is no URL once filled in is left out: the plan cannot use it
+ * (the planner refuses it when it is the one chosen), and the docs may name it beside a usable one.
+ */
 function basesOf(model: ApiModel): Base[] {
   const servers = [...model.servers, ...model.operations.flatMap((op) => op.servers ?? [])];
   const urls = [...new Set((servers.length ? servers : [{ url: '', variables: [] }]).map((s) => concreteServerUrl(s, model.vendor)))];
-  return urls.map(baseOf).sort((a, b) => b.path.length - a.path.length);
+  const bases = urls.map(baseOf).filter((b): b is Base => b !== undefined);
+  if (!bases.length) bases.push(baseOf(concreteServerUrl({ url: '', variables: [] }, model.vendor))!);
+  return bases.sort((a, b) => b.path.length - a.path.length);
 }
 
 /**
@@ -114,6 +121,10 @@ function rateLimitHeaders(op: Operation): Record<string, string> {
   return Object.keys(headers).length ? headers : { 'retry-after': '1' };
 }
 
+/** What the call log keeps of each request: this many query parameters, each part this many characters. */
+const MAX_LOGGED_PARAMS = 32;
+const MAX_LOGGED_TEXT = 512;
+
 /** Methods a server may be asked to act as that change state (RFC 9110 §9.2.1: not safe). */
 const UNSAFE_METHOD = /^(post|put|patch|delete|merge|purge)$/i;
 
@@ -146,7 +157,9 @@ export function createMockVendor(model: ApiModel, options: MockOptions): MockVen
 
   const log = (request: Request, status: number, outcome: MockCall['outcome'], opId: string | null, undocumented: string[] = []) => {
     const url = new URL(request.url);
-    calls.push({ seq: calls.length + 1, method: request.method, path: url.pathname, query: Object.fromEntries(url.searchParams), status, operation_id: opId, outcome, undocumented });
+    // Kept per call for scoring, each part cut short: a flood of 16 KB URLs (the gate caps how many) stays a few MB, not hundreds.
+    const query = Object.fromEntries([...url.searchParams].slice(0, MAX_LOGGED_PARAMS).map(([k, v]) => [k.slice(0, MAX_LOGGED_TEXT), v.slice(0, MAX_LOGGED_TEXT)]));
+    calls.push({ seq: calls.length + 1, method: request.method.slice(0, 32), path: url.pathname.slice(0, MAX_LOGGED_TEXT), query, status, operation_id: opId, outcome, undocumented: undocumented.slice(0, MAX_LOGGED_PARAMS).map((u) => u.slice(0, MAX_LOGGED_TEXT)) });
   };
 
   const onServer = (url: URL) => bases.some((b) => url.origin === b.origin && (url.pathname === b.path || url.pathname.startsWith(`${b.path}/`)));

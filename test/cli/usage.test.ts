@@ -202,12 +202,12 @@ describe('inputs and outputs that cannot work are refused before any work', () =
     expect(dirty.audit.map((e) => e.step)).not.toContain('ingest');
   });
 
-  it('mock on docs whose server is not a usable URL: exit 4 naming it, as plan does (not an internal error)', async () => {
-    for (const [url, message] of [['https://{h}/v1', /"https:\/\/\{h\}\/v1" with its defaults filled in is not a URL/], ['https://user:pw@x.test/v1', /user name or password/]] as const) {
+  it('mock on docs whose server is not a usable URL: exit 4 (32 for userinfo, an unsafe host) naming it, as plan does (not an internal error)', async () => {
+    for (const [url, message, exit] of [['https://{h}/v1', /"https:\/\/\{h\}\/v1" cannot be the connector.s base URL: it is not an absolute URL once its placeholders are filled/, 4], ['https://user:pw@x.test/v1', /user name or password/, 32]] as const) {
       const file = path.join(tmp(), 'api.json');
       writeFileSync(file, JSON.stringify({ openapi: '3.0.0', info: { title: 'T', version: '1' }, servers: [{ url, variables: { h: { default: 'a b' } } }], paths: { '/users': { get: { responses: { '200': { description: 'ok', content: { 'application/json': { schema: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' } } } } } } } } } } } }));
       const r = await run('mock', file, '--port', '0');
-      expect(r.code, r.err).toBe(4);
+      expect(r.code, r.err).toBe(exit);
       expect(r.err).toMatch(message);
       expect(r.err).not.toContain('pw@');
       expectHumanError(r.err);

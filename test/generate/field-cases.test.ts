@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { generateConnector } from '../../agent/generate/generate-connector.ts';
 import { ingest } from '../../agent/ingest/ingest.ts';
 import type { ConnectorPlan } from '../../agent/plan/connector-plan.ts';
+import { declaredHeaders } from '../../agent/plan/declared-headers.ts';
 import { planHeuristically } from '../../agent/plan/heuristic-planner.ts';
 import { compileFetcher } from '../../agent/render/compile-fetcher.ts';
 import { renderFetcher } from '../../agent/render/render-fetcher.ts';
@@ -39,7 +40,7 @@ async function runAgainst(plan: ConnectorPlan, fetcher: string, origin: string, 
     source: compiled.js,
     input: { base_url: `${origin}${basePath}`, tenant_variables: {}, max_pages_per_stream: 100, max_records: 100_000, retry: timing.retry },
     sleepScale: timing.sleepScale,
-    egress: { allowedHosts: [new URL(origin).host], allowedMethods: ['GET'], maxRequests: 1_000, injectAuth: () => Object.fromEntries(plan.auth.credentials.map((c) => [c.name, `${c.prefix}t0ken`])), fetchImpl: async (r) => answer(new URL(r.url)) },
+    egress: { allowedOrigins: [new URL(origin).origin], allowedHeaders: declaredHeaders(plan), allowedMethods: ['GET'], maxRequests: 1_000, injectAuth: () => Object.fromEntries(plan.auth.credentials.map((c) => [c.name, `${c.prefix}t0ken`])), fetchImpl: async (r) => answer(new URL(r.url)) },
   });
   return { run: RunRecord.parse(result.records.find((r) => r.type === 'run')), ids: result.records.filter((r) => r.type === 'identity').map((r) => r.id as string) };
 }

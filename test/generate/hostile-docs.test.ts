@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { generateConnector } from '../../agent/generate/generate-connector.ts';
 import type { ApiModel } from '../../agent/ingest/api-model.ts';
 import type { ConnectorPlan } from '../../agent/plan/connector-plan.ts';
+import { declaredHeaders } from '../../agent/plan/declared-headers.ts';
 import { planHeuristically } from '../../agent/plan/heuristic-planner.ts';
 import { compileFetcher } from '../../agent/render/compile-fetcher.ts';
 import { renderFetcher } from '../../agent/render/render-fetcher.ts';
@@ -33,7 +34,7 @@ async function runAgainst(plan: ConnectorPlan, fetcher: string, answer: (url: UR
     source: compiled.js,
     input: { base_url: SERVER, tenant_variables: {}, max_pages_per_stream: 100, max_records: 100_000, retry: { max_attempts: 2, base_delay_ms: 0, max_delay_ms: 0 } },
     sleepScale: 0,
-    egress: { allowedHosts: [new URL(SERVER).host], allowedMethods: ['GET'], maxRequests: 1_000, injectAuth: () => Object.fromEntries(plan.auth.credentials.map((c) => [c.name, `${c.prefix}t0ken`])), fetchImpl: async (r) => answer(new URL(r.url)) },
+    egress: { allowedOrigins: [new URL(SERVER).origin], allowedHeaders: declaredHeaders(plan), allowedMethods: ['GET'], maxRequests: 1_000, injectAuth: () => Object.fromEntries(plan.auth.credentials.map((c) => [c.name, `${c.prefix}t0ken`])), fetchImpl: async (r) => answer(new URL(r.url)) },
   });
   return { run: RunRecord.parse(result.records.find((r) => r.type === 'run')), ids: result.records.filter((r) => r.type === 'identity').map((r) => r.id as string) };
 }

@@ -11,6 +11,7 @@ import { main } from '../../agent/cli/main.ts';
 import { readConnectorDir } from '../../agent/generate/connector-dir.ts';
 import { ingest } from '../../agent/ingest/ingest.ts';
 import type { ConnectorPlan } from '../../agent/plan/connector-plan.ts';
+import { declaredHeaders } from '../../agent/plan/declared-headers.ts';
 import { planHeuristically } from '../../agent/plan/heuristic-planner.ts';
 import { compileFetcher } from '../../agent/render/compile-fetcher.ts';
 import { renderFetcher } from '../../agent/render/render-fetcher.ts';
@@ -155,7 +156,9 @@ describe('the observed connector against a loopback server answering with the re
       input: { base_url: `http://127.0.0.1:${port}/hub/api`, tenant_variables: {}, max_pages_per_stream: 50, max_records: 10_000, retry: { max_attempts: 2, base_delay_ms: 0, max_delay_ms: 0 } },
       sleepScale: 0,
       egress: {
-        allowedHosts: [`127.0.0.1:${port}`],
+        allowedOrigins: [`http://127.0.0.1:${port}`],
+        plaintextCredentialOrigins: [`http://127.0.0.1:${port}`],
+        allowedHeaders: declaredHeaders(plan),
         allowedMethods: ['GET'],
         maxRequests: 1_000,
         injectAuth: () => Object.fromEntries(plan.auth.credentials.map((c) => [c.name, `${c.prefix}${TOKEN}`])),

@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { captureIo } from '../../agent/cli/io.ts';
 import { main } from '../../agent/cli/main.ts';
 import { readConnectorDir } from '../../agent/generate/connector-dir.ts';
+import { declaredHeaders } from '../../agent/plan/declared-headers.ts';
 import { compileFetcher } from '../../agent/render/compile-fetcher.ts';
 import { runFetcher } from '../../sandbox/run-fetcher.ts';
 import { RunRecord } from '../../templates/canonical.ts';
@@ -65,7 +66,9 @@ async function runAgainst(answer: (request: Request) => Response) {
     input: { base_url: 'http://127.0.0.1:8081/hub/api', tenant_variables: {}, max_pages_per_stream: 50, max_records: 10_000, retry: { max_attempts: 2, base_delay_ms: 0, max_delay_ms: 0 } },
     sleepScale: 0,
     egress: {
-      allowedHosts: ['127.0.0.1:8081'],
+      allowedOrigins: ['http://127.0.0.1:8081'],
+      plaintextCredentialOrigins: ['http://127.0.0.1:8081'],
+      allowedHeaders: declaredHeaders(plan),
       allowedMethods: ['GET'],
       maxRequests: 1_000,
       injectAuth: () => Object.fromEntries(plan.auth.credentials.map((c) => [c.name, `${c.prefix}${TOKEN}`])),

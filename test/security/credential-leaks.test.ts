@@ -50,7 +50,7 @@ const get = (url: string): FetchRequest => ({ url, method: 'GET', headers: {} })
 function gate(respond: (req: Request) => Response | Promise<Response>, options: Partial<EgressGateOptions> = {}) {
   const seen: Request[] = [];
   const g = new EgressGate({
-    allowedHosts: [HOST],
+    allowedOrigins: [`https://${HOST}`],
     injectAuth: () => ({ Authorization: `Bearer ${TOKEN}` }),
     fetchImpl: async (req) => {
       seen.push(req);
@@ -220,7 +220,7 @@ describe('a query credential the server reflects in its next link', () => {
       }`,
       input: { base: `https://${HOST}` },
       limits: { cpuMs: 1_000, wallMs: 10_000 },
-      egress: { allowedHosts: [HOST], injectQuery: () => ({ api_key: QUERY_KEY }), fetchImpl: async (req) => api.respond(req) },
+      egress: { allowedOrigins: [`https://${HOST}`], injectQuery: () => ({ api_key: QUERY_KEY }), fetchImpl: async (req) => api.respond(req) },
     });
     expect(result.ok, JSON.stringify(result.ok ? '' : result.failure)).toBe(true);
     expect(result.records.map((r) => r.id)).toEqual(['u1', 'u2', 'u3']);

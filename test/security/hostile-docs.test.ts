@@ -40,11 +40,11 @@ function noStackTrace(err: string): void {
 
 describe('hostile docs: a server URL no request can use', () => {
   it.each([
-    ['port 0', 'https://api.hostile.example:0/v1', /port 0/],
-    ['credentials in it', 'https://admin:hunter2@api.hostile.example/v1', /user name or password/],
-    ['a scheme other than http(s)', 'ftp://api.hostile.example/v1', /ftp:/],
-    ['a port variable whose default is 0', 'https://api.hostile.example:{port}/v1', /port 0/],
-  ])('%s: plan and generate exit 4 naming the server, the file and its pointer', async (_, url, cause) => {
+    ['port 0', 'https://api.hostile.example:0/v1', /port 0/, 4, 'unreadable-docs'],
+    ['credentials in it', 'https://admin:hunter2@api.hostile.example/v1', /user name or password/, 32, 'unsafe-host'],
+    ['a scheme other than http(s)', 'ftp://api.hostile.example/v1', /ftp:/, 32, 'unsafe-host'],
+    ['a port variable whose default is 0', 'https://api.hostile.example:{port}/v1', /port 0/, 4, 'unreadable-docs'],
+  ] as const)('%s: plan and generate exit %i (%s) naming the server, the file and its pointer', async (_, url, cause, exit, code) => {
     const servers = [{ url, ...(url.includes('{port}') ? { variables: { port: { default: '0' } } } : {}) }];
     const { dir, file } = await docsFile('api.json', JSON.stringify(openapi(USERS, { servers })));
     for (const argv of [
@@ -52,13 +52,13 @@ describe('hostile docs: a server URL no request can use', () => {
       ['generate', file, '--out', path.join(dir, 'connectors')],
     ]) {
       const r = await run(...argv);
-      expect(r.code, `${argv[0]}: ${r.err}`).toBe(4);
-      expect(r.err).toMatch(/error\[unreadable-docs\]/);
+      expect(r.code, `${argv[0]}: ${r.err}`).toBe(exit);
+      expect(r.err).toContain(`error[${code}]`);
       expect(r.err).toContain(url.includes('hunter2') ? 'https://[REDACTED]@api.hostile.example/v1' : url);
       expect(r.err).toMatch(cause);
       expect(r.err).toMatch(/in: api\.json at \/servers\/0/);
       expect(r.err).toMatch(/hint: /);
-      expect(r.err).not.toMatch(/usage|allowedHosts/);
+      expect(r.err).not.toMatch(/usage|allowedHosts|allowedOrigins/);
       expect(r.err).not.toContain('hunter2');
       noStackTrace(r.err);
       expect(r.out).toBe('');

@@ -5,7 +5,10 @@ import type { CallLogEntry } from '../../sandbox/call-log.ts';
 import type { EgressGateOptions, FetchReply, FetchRequest } from '../../sandbox/egress-gate.ts';
 import type { Violation } from '../../sandbox/violation.ts';
 import type { Attack, Defenses, GateLike } from './attack-suite.ts';
+import { CREDENTIAL_ATTACKS } from './attacks/credentials.ts';
 import { DOCS_WRITE_ATTACKS } from './attacks/docs-writes.ts';
+import { EGRESS_ATTACKS } from './attacks/egress.ts';
+import { HOST_RESOURCE_ATTACKS } from './attacks/host-resources.ts';
 
 /**
  * The suite proves it can fail. Every attack that depends on the gate or the request policy is tried
@@ -43,7 +46,12 @@ const ALLOW_ALL: RequestPolicy = { version: 'permissive', header: () => undefine
 const PERMISSIVE: Defenses = { name: 'permissive', gate: (options) => new PermissiveGate(options), policy: ALLOW_ALL };
 
 /** Every attack list whose attacks name a swappable defense. */
-const LISTS: Record<string, Attack[]> = { 'docs-as-attacker (writes)': DOCS_WRITE_ATTACKS };
+const LISTS: Record<string, Attack[]> = {
+  'docs-as-attacker (writes)': DOCS_WRITE_ATTACKS,
+  egress: EGRESS_ATTACKS,
+  credentials: CREDENTIAL_ATTACKS,
+  'host-resources': HOST_RESOURCE_ATTACKS,
+};
 
 describe('the security suite fails against a permissive gate and policy', () => {
   for (const [cls, attacks] of Object.entries(LISTS)) {

@@ -17,3 +17,23 @@ describe('calls: authentication verified', () => {
     expect(authenticated([])).toBe(false);
   });
 });
+
+describe('calls: a flood of calls gives a bounded scorecard', () => {
+  it('lists the first unplanned calls and paths with undocumented parameters, cut short, and counts them all', async () => {
+    const { checkCalls, MAX_LISTED_CALLS } = await import('./calls.ts');
+    const plan = { streams: [{ name: 'users', operation_id: 'listUsers' }], auth: { type: 'bearer' } } as never;
+    const long = 'p'.repeat(16_000);
+    const calls: MockCall[] = [];
+    for (let i = 0; i < 5_000; i++) {
+      calls.push({ seq: calls.length + 1, method: 'GET', path: `/nowhere/${i}/${long}`, query: {}, status: 404, operation_id: null, outcome: 'unknown-path', undocumented: [] });
+      calls.push({ seq: calls.length + 1, method: 'GET', path: `/users/${i}/${long}`, query: { [`q${i}`]: '1' }, status: 200, operation_id: 'listUsers', outcome: 'ok', undocumented: [`q${i}${long}`] });
+    }
+    const { findings, summary } = checkCalls(plan, calls, 0);
+    expect(summary.unplanned).toHaveLength(MAX_LISTED_CALLS);
+    expect(summary.unplanned_total).toBe(5_000);
+    expect(summary.undocumented_params).toHaveLength(MAX_LISTED_CALLS);
+    expect(findings.find((f) => f.id === 'calls-unplanned')!.args.count).toBe(5_000);
+    expect(findings.find((f) => f.id === 'calls-not-listed')!.args.more).toBe(5_000 - MAX_LISTED_CALLS);
+    expect(JSON.stringify({ findings, summary }).length).toBeLessThan(200_000);
+  });
+});

@@ -1,9 +1,8 @@
-import { IdentityRecord, type OutputRecord, RelationshipRecord } from '../../../templates/canonical.ts';
 import { CanonicalField } from '../../../templates/slots/mapping.ts';
-import { canonicalJson } from '../../hash.ts';
-import { pairKey, unusable, type ExpectedStream } from '../expected.ts';
+import { unusable, type ExpectedStream } from '../expected.ts';
 import { arg, counted, defineFindings, findingOf, type Finding } from '../finding.ts';
 import type { StreamScore } from '../scorecard.ts';
+import { MAX_EXAMPLES, type StreamTally } from './record-tally.ts';
 
 /**
  * Per stream: what came back against what the mock seeded — every seeded identity (for a child
@@ -23,61 +22,46 @@ export const RECORD_FINDINGS = defineFindings({
   'stream-not-run': { level: 'error', text: () => 'the fetcher never ran this stream' },
 });
 
-const MAX_EXAMPLES = 5;
-
-export function checkStreamRecords(exp: ExpectedStream, records: OutputRecord[], ranStream: boolean): { score: Omit<StreamScore, 'pages' | 'requests' | 'retries' | 'complete'>; findings: Finding[] } {
+/**
+ * One stream's score from its tally (`record-tally.ts`: the records as they streamed out, kept only
+ * as far as scoring needs). Examples: mismatched identities first, then missing, then unseeded ones.
+ */
+export function checkStreamRecords(exp: ExpectedStream, tally: StreamTally, ranStream: boolean): { score: Omit<StreamScore, 'pages' | 'requests' | 'retries' | 'complete'>; findings: Finding[] } {
   const s = exp.stream;
   const found = (id: keyof typeof RECORD_FINDINGS, args: Parameters<typeof findingOf>[2]) => findingOf(RECORD_FINDINGS, id, args, { stream: s.name });
   const findings: Finding[] = [];
-  const examples: string[] = [];
-  const identities = records.filter((r): r is IdentityRecord => r.type === 'identity' && r.source.stream === s.name);
-  let schemaFailures = 0;
-  const byId = new Map<string, IdentityRecord[]>();
-  for (const r of identities) {
-    if (!IdentityRecord.safeParse(r).success) schemaFailures++;
-    byId.set(r.id, [...(byId.get(r.id) ?? []), r]);
-  }
+  const examples: string[] = [...tally.mismatchExamples];
+  const schemaFailures = tally.schemaFailures;
   let seeded: number;
   let fetched: number;
   let missing: string[];
-  let unexpected: string[];
+  let unexpected: number;
+  let unexpectedExamples: string[];
   let duplicates: number;
   if (s.parent) {
-    const rels = records.filter((r): r is RelationshipRecord => r.type === 'relationship' && r.source.stream === s.name);
-    const got = rels.map((r) => pairKey(r.from_id, r.to_id, r.relation));
-    const gotSet = new Set(got);
     seeded = exp.pairs.size;
-    fetched = gotSet.size;
-    duplicates = got.length - gotSet.size;
-    missing = [...exp.pairs].filter((k) => !gotSet.has(k));
-    unexpected = [...gotSet].filter((k) => !exp.pairs.has(k));
+    fetched = tally.distinctPairs;
+    duplicates = tally.relationships - fetched;
+    missing = [...exp.pairs].filter((k) => !tally.seededPairs.has(k));
+    unexpected = tally.unseededPairs.count;
+    unexpectedExamples = tally.unseededPairs.examples;
   } else {
     seeded = exp.identities.size;
-    fetched = byId.size;
-    duplicates = identities.length - byId.size;
-    missing = [...exp.identities.keys()].filter((id) => !byId.has(id));
-    unexpected = [...byId.keys()].filter((id) => !exp.identities.has(id));
+    fetched = tally.distinctIds;
+    duplicates = tally.identities - fetched;
+    missing = [...exp.identities.keys()].filter((id) => !tally.seededIds.has(id));
+    unexpected = tally.unseededIds.count;
+    unexpectedExamples = tally.unseededIds.examples;
   }
-  let mismatched = 0;
-  for (const [id, got] of byId) {
-    const want = exp.identities.get(id);
-    if (want && canonicalJson(got[0]) !== canonicalJson(want)) {
-      mismatched++;
-      if (examples.length < MAX_EXAMPLES) {
-        const diff = (Object.keys(want) as (keyof IdentityRecord)[]).filter((k) => canonicalJson(want[k]) !== canonicalJson(got[0]![k]));
-        examples.push(`${id}: ${diff.map((k) => `${k} is ${JSON.stringify(got[0]![k])}, expected ${JSON.stringify(want[k])}`).join('; ')}`);
-      }
-    }
-  }
-  for (const id of missing.slice(0, MAX_EXAMPLES - examples.length)) examples.push(`missing ${id}`);
-  for (const id of unexpected.slice(0, Math.max(0, MAX_EXAMPLES - examples.length))) examples.push(`not seeded: ${id}`);
-
+  const mismatched = tally.mismatched;
+  for (const id of missing.slice(0, Math.max(0, MAX_EXAMPLES - examples.length))) examples.push(`missing ${id}`);
+  for (const id of unexpectedExamples.slice(0, Math.max(0, MAX_EXAMPLES - examples.length))) examples.push(`not seeded: ${id}`);
   const coverage: StreamScore['coverage'] = {};
   for (const field of CanonicalField.options) {
     const m = s.mapping[field];
     if (!m?.path) continue;
     const seededWith = [...exp.identities.values()].filter((r) => r[field] !== null && r[field] !== 'unknown').length;
-    const fetchedWith = [...byId.values()].filter((r) => r[0]![field] !== null && r[0]![field] !== 'unknown').length;
+    const fetchedWith = tally.fetchedWithValue[field] ?? 0;
     coverage[field] = { path: m.path, seeded_with_value: seededWith, fetched_with_value: fetchedWith };
     const u = unusable(exp, field);
     if (field !== 'status' && u.present > 0 && u.usable === 0) findings.push(found('field-unusable', { field, path: m.path, transform: m.transform, present: u.present }));
@@ -87,14 +71,14 @@ export function checkStreamRecords(exp: ExpectedStream, records: OutputRecord[],
   if (exp.collisions) findings.push(found('seeded-ids-collide', { id_path: s.mapping.id?.path ?? null, collisions: exp.collisions }));
   if (exp.unidentifiable) findings.push(found('seeded-without-id', { id_path: s.mapping.id?.path ?? null, count: exp.unidentifiable }));
   if (missing.length) findings.push(found('records-missing', { missing: missing.length, seeded, unit: s.parent ? 'parent–child pairs' : 'identities' }));
-  if (unexpected.length) findings.push(found('records-unexpected', { count: unexpected.length }));
+  if (unexpected) findings.push(found('records-unexpected', { count: unexpected }));
   if (duplicates) findings.push(found('records-duplicated', { count: duplicates }));
   if (schemaFailures) findings.push(found('records-not-canonical', { count: schemaFailures }));
   if (mismatched) findings.push(found('records-mismatched', { count: mismatched }));
   if (!ranStream) findings.push(found('stream-not-run', {}));
 
   return {
-    score: { name: s.name, kind: s.kind, operation_id: s.operation_id, seeded, fetched, missing: missing.length, unexpected: unexpected.length, duplicates, schema_failures: schemaFailures, mismatched, coverage, examples },
+    score: { name: s.name, kind: s.kind, operation_id: s.operation_id, seeded, fetched, missing: missing.length, unexpected, duplicates, schema_failures: schemaFailures, mismatched, coverage, examples },
     findings,
   };
 }
