@@ -47,7 +47,7 @@ export function renderPrBody(input: PrBodyInput): string {
     '',
     ...plan.streams.map((s) => `- ${mdCode(s.name)} (${s.kind}): ${mdCode(`GET ${s.path}`)}${s.parent ? ` for each ${mdCode(s.parent.stream)} record` : ''}, ${pagingInWords(s.pagination.style)}`),
     '',
-    `Hosts: ${manifest.hosts.map((h) => mdCode(h)).join(', ')} — the egress gate allows nothing else.`,
+    `Origins: ${manifest.hosts.map((h) => mdCode(h)).join(', ')} — the egress gate allows nothing else, and sends the credential over https only.`,
     '',
     ...(manifest.fixed_values.length
       ? ['Fixed values it sends (each passed the read-only request policy; nothing else is sent but paging parameters and tenant variables):', '', ...manifest.fixed_values.map((f) => `- ${mdCode(f.stream)}: ${f.in} ${mdCode(f.in === 'header' ? `${f.name}: ${f.value}` : `${f.name}=${f.value}`)}`), '']

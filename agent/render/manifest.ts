@@ -14,7 +14,7 @@ export const Manifest = z.object({
   base_url: z.object({ url: z.string(), variables: z.record(z.string(), z.string()) }),
   /** Tenant path parameters a human fills in (`org`), with what the docs say of each. */
   tenant_variables: z.record(z.string(), z.string()),
-  /** The egress allow-list: the API host (with placeholders a human fills in). */
+  /** The egress allow-list: the API's origins, scheme, host and port (with placeholders a human fills in). */
   hosts: z.array(z.string()),
   methods: z.array(z.literal('GET')),
   credentials: z.array(
@@ -73,13 +73,14 @@ export function buildManifest(plan: ConnectorPlan, templates: Manifest['template
   const privilegeEvidence = (perScope.length ? perScope : plan.assessment.privilege.flatMap((p) => p.evidence.slice(0, 2))).slice(0, 10);
   // A credential's evidence is what names its scheme or its header, in the docs' words or the planner's.
   const names = (e: Evidence, c: { scheme: string; name: string }) => [e.quote, e.reasoning].some((t) => !!t && (t.includes(c.scheme) || t.includes(c.name)));
-  const host = plan.base_url.url.replace(/^[a-z]+:\/\//i, '').split('/')[0]!;
+  // The exact origin the gate allows: scheme, host and port (placeholders kept for a human to fill).
+  const origin = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i.exec(plan.base_url.url)?.[0] ?? plan.base_url.url;
   return {
     schema_version: 1,
     vendor: plan.vendor,
     base_url: { url: plan.base_url.url, variables: plan.base_url.variables },
     tenant_variables: plan.tenant_variables,
-    hosts: [host],
+    hosts: [origin],
     methods: ['GET'],
     credentials: plan.auth.credentials.map((c) => ({
       scheme: c.scheme,
