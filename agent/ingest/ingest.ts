@@ -4,6 +4,7 @@ import { FetchwrightError } from '../errors.ts';
 import { groupByApi, severalApis } from './api-groups.ts';
 import type { ApiModel, NamedSchema, Operation, Prose, SecurityScheme, Server } from './api-model.ts';
 import { documentReport, type DocumentReport } from './document-report.ts';
+import { ModelBudget } from './model-budget.ts';
 import type { ObservedInput } from '../observed/read-observed-shapes.ts';
 import { overlayObserved, type OverlayReport } from './observed-overlay.ts';
 import { extractProse } from './prose.ts';
@@ -65,7 +66,8 @@ export async function ingest(input: string, options: IngestOptions = {}): Promis
  * (`observed-overlay.ts`), and `observed` says what was applied and what matched no operation.
  *
  * Throws FetchwrightError: `input-not-found` (no such path, or a folder with nothing to read),
- * `unreadable-docs` (syntax, size, nesting), `several-apis` (a folder of several APIs),
+ * `unreadable-docs` (syntax; size: 64 MB a file, 128 MB a folder, 256 MB of model once `$ref`s are
+ * followed (`model-budget.ts`); nesting, schemas or `$ref` chains too deep), `several-apis` (a folder of several APIs),
  * `not-a-spec` (no OpenAPI 3.x or Swagger 2.0 description with paths), `unresolvable-ref` /
  * `ref-outside-docs` (a bad `$ref`), `usage` (observed shapes of another vendor).
  */
@@ -83,12 +85,14 @@ export async function ingestWithReport(input: string, options: IngestOptions = {
   const schemas: Record<string, NamedSchema> = Object.create(null) as Record<string, NamedSchema>;
   const fileHashes = new Map<string, string>(documents.map((d) => [d.absPath, d.sha256]));
   const usedBy = new Map<string, string[]>();
+  const budget = new ModelBudget();
   for (const spec of roots) {
     const resolver = await createRefResolver({ absPath: spec.absPath, file: spec.file, data: spec.data }, root);
     const reader = new SchemaReader(resolver, root);
     const swagger2 = specVersionOf(spec.data) === 'swagger-2.0';
     try {
-      parts.push({ file: spec.file, ...readSpec({ absPath: spec.absPath, file: spec.file, docsRoot: root, data: spec.data, swagger2, resolver, schemas: reader }) });
+      parts.push({ file: spec.file, ...readSpec({ absPath: spec.absPath, file: spec.file, docsRoot: root, data: spec.data, swagger2, resolver, schemas: reader, budget }) });
+      for (const entry of Object.values(reader.schemas)) budget.charge(entry, entry.source.file, entry.source.pointer);
     } catch (e) {
       // Nesting is bounded when a file is parsed; a reader that still runs out of stack reports the same cause.
       if (isStackOverflow(e)) throw tooDeep(spec.file);

@@ -1,4 +1,4 @@
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { open, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { load as loadYaml } from 'js-yaml';
 import { FetchwrightError } from '../errors.ts';
@@ -35,8 +35,14 @@ export interface DocsInput {
 const SPEC_EXT = /\.(json|ya?ml)$/i;
 const MARKDOWN_EXT = /\.(md|markdown)$/i;
 const HTML_EXT = /\.html?$/i;
-/** Larger documents than this are refused rather than parsed. */
+/** Larger documents than this (64 MiB) are refused rather than parsed. */
 export const MAX_DOC_BYTES = 64 * 1024 * 1024;
+/**
+ * Most bytes of documentation files (JSON, YAML, Markdown, HTML) a folder may hold together: 128 MiB,
+ * counted before any is read. The largest real descriptions are a few MB; a folder past this is a
+ * mirror of many vendors' docs, data, or a bomb, and its parsed form would take gigabytes of memory.
+ */
+export const MAX_DOCS_BYTES = 128 * 1024 * 1024;
 const MAX_DIR_FILES = 5_000;
 
 
@@ -208,29 +214,98 @@ function positionOf(message: string, text: string): string | undefined {
   return `line ${line}, column ${column}`;
 }
 
+/**
+ * A scalar from the docs as text: a string as written, a finite number or a boolean as JavaScript
+ * writes it; undefined for anything else. Docs are data: an object is never converted (its own
+ * `toString` or `valueOf` member, a string in JSON, would make `String(value)` throw).
+ */
+export function scalarText(v: unknown): string | undefined {
+  if (typeof v === 'string') return v;
+  if ((typeof v === 'number' && Number.isFinite(v)) || typeof v === 'boolean') return String(v);
+  return undefined;
+}
+
+/** The scalars of a list from the docs, as text (see {@link scalarText}); other members are left out. */
+export function scalarTexts(list: unknown[]): string[] {
+  return list.map(scalarText).filter((t): t is string => t !== undefined);
+}
+
 /** True when parsed data is an OpenAPI 3.x or Swagger 2.0 document. */
 export function specVersionOf(data: unknown): 'openapi-3.0' | 'openapi-3.1' | 'swagger-2.0' | undefined {
   if (!data || typeof data !== 'object' || Array.isArray(data)) return undefined;
   const d = data as Record<string, unknown>;
   if (typeof d.openapi === 'string' && /^3\.0(\.|$)/.test(d.openapi)) return 'openapi-3.0';
   if (typeof d.openapi === 'string' && /^3\.[1-9]/.test(d.openapi)) return 'openapi-3.1';
-  if (String(d.swagger) === '2.0') return 'swagger-2.0';
+  if (scalarText(d.swagger) === '2.0') return 'swagger-2.0';
   return undefined;
+}
+
+function megabytes(bytes: number): string {
+  return `${(bytes / 1048576).toFixed(bytes < 10 * 1048576 ? 1 : 0)} MB`;
+}
+
+function tooLarge(file: string, size: string): FetchwrightError {
+  return new FetchwrightError('unreadable-docs', `${file} is ${size}, over the ${MAX_DOC_BYTES / 1048576} MB limit for one document`, {
+    file,
+    hint: 'Split the description, or pass the part that describes identities.',
+  });
+}
+
+/**
+ * The bytes of the regular file `absPath`, read through one handle up to `max` bytes: a file that grows
+ * past `max` while it is read (or lied about its size) is refused with `unreadable-docs`, never read whole.
+ */
+async function readBounded(absPath: string, file: string, max: number): Promise<Buffer> {
+  const handle = await open(absPath, 'r');
+  try {
+    const size = (await handle.stat()).size;
+    if (size > max) throw tooLarge(file, megabytes(size));
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(Math.min(1 << 20, max + 1 - total));
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+      if (!bytesRead) break;
+      chunks.push(chunk.subarray(0, bytesRead));
+      total += bytesRead;
+      if (total > max) throw tooLarge(file, `more than ${MAX_DOC_BYTES / 1048576} MB`);
+    }
+    return Buffer.concat(chunks, total);
+  } finally {
+    await handle.close();
+  }
 }
 
 async function readDocument(absPath: string, root: string): Promise<RawDocument> {
   const file = path.relative(root, absPath) || path.basename(absPath);
-  const info = await stat(absPath);
-  if (info.size > MAX_DOC_BYTES) {
-    throw new FetchwrightError('unreadable-docs', `${file} is ${Math.round(info.size / 1048576)} MB, over the ${MAX_DOC_BYTES / 1048576} MB limit for one document`, {
-      file,
-      hint: 'Split the description, or pass the part that describes identities.',
-    });
-  }
-  const buf = await readFile(absPath);
+  const buf = await readBounded(absPath, file, MAX_DOC_BYTES);
   const text = buf.toString('utf8');
   const kind = MARKDOWN_EXT.test(absPath) ? 'markdown' : HTML_EXT.test(absPath) ? 'html' : 'spec';
   return { absPath, file, kind, text, sha256: sha256(buf) };
+}
+
+/**
+ * Refuses, before any is read, a folder whose documentation files together pass {@link MAX_DOCS_BYTES},
+ * or one of whose files passes {@link MAX_DOC_BYTES} (`unreadable-docs`, exit 4, naming the largest).
+ */
+async function checkFolderSize(input: string, dir: string, files: string[]): Promise<void> {
+  let total = 0;
+  let largest = { file: '', size: -1 };
+  for (const f of files) {
+    const { size } = await stat(f);
+    total += size;
+    if (size > largest.size) largest = { file: path.relative(dir, f), size };
+  }
+  if (largest.size > MAX_DOC_BYTES) throw tooLarge(largest.file, megabytes(largest.size));
+  if (total <= MAX_DOCS_BYTES) return;
+  throw new FetchwrightError(
+    'unreadable-docs',
+    `${input} holds ${megabytes(total)} of documentation files (${files.length} JSON, YAML, Markdown or HTML files; the largest, ${largest.file}, is ${megabytes(largest.size)}), over the ${MAX_DOCS_BYTES / 1048576} MB limit for one folder`,
+    {
+      file: input,
+      hint: `Point fetchwright at the vendor's description file itself (for example: fetchwright plan ${path.join(input, largest.file)}), or at a folder that holds only that vendor's docs; one file may be up to ${MAX_DOC_BYTES / 1048576} MB.`,
+    },
+  );
 }
 
 /** Skipped entries kept for the report; past this many, one line counts the rest. */
@@ -289,7 +364,8 @@ async function listFiles(dir: string): Promise<{ files: string[]; skipped: Skipp
  * there and why it is not read (hidden, another file type, YAML/JSON that is not a spec).
  *
  * Throws `input-not-found` (exit 3) when `input` does not exist or is a folder with no JSON, YAML or
- * Markdown file in it; `unreadable-docs` (exit 4) for a file over {@link MAX_DOC_BYTES}, a broken
+ * Markdown file in it, or is a device, pipe or socket; `unreadable-docs` (exit 4) for a file over
+ * {@link MAX_DOC_BYTES}, a folder whose documentation files pass {@link MAX_DOCS_BYTES} together, a broken
  * file that declares itself a spec, or too many files.
  */
 export async function readDocs(input: string): Promise<DocsInput> {
@@ -312,6 +388,7 @@ export async function readDocs(input: string): Promise<DocsInput> {
         hint: 'Give the path of the vendor\'s OpenAPI/Swagger file (JSON or YAML), or of the folder that holds it.',
       });
     }
+    await checkFolderSize(input, absInput, files);
     const documents: RawDocument[] = [];
     for (const f of files) {
       const doc = await readDocument(f, absInput);
@@ -333,6 +410,12 @@ export async function readDocs(input: string): Promise<DocsInput> {
     }
     skipped.sort((a, b) => Number(a.file === '…') - Number(b.file === '…') || a.file.localeCompare(b.file));
     return { root: absInput, documents, skipped };
+  }
+  if (!info.isFile()) {
+    throw new FetchwrightError('input-not-found', `${input} is neither a file nor a folder (a device, pipe or socket): there is nothing to read as docs`, {
+      file: input,
+      hint: 'Give the path of an OpenAPI/Swagger file (JSON or YAML) or of a folder of a vendor\'s docs.',
+    });
   }
   const root = path.dirname(absInput);
   const doc = await readDocument(absInput, root);

@@ -1,5 +1,7 @@
 import path from 'node:path';
 import type { HttpMethod, Operation, Parameter, Response, SecurityRequirement, SecurityScheme, Server, Source } from './api-model.ts';
+import type { ModelBudget } from './model-budget.ts';
+import { scalarText, scalarTexts } from './read-docs.ts';
 import { joinPointer, type RefResolver } from './ref-resolver.ts';
 import { boundedExample, boundedText, type SchemaReader } from './schema-reader.ts';
 
@@ -41,6 +43,8 @@ export interface SpecContext {
   swagger2: boolean;
   resolver: RefResolver;
   schemas: SchemaReader;
+  /** Counts the model's size as operations are read; none: unbounded (a test's small spec). */
+  budget?: ModelBudget;
 }
 
 interface At {
@@ -68,8 +72,8 @@ function readServers(ctx: SpecContext, raw: unknown, pointer: string): Server[] 
       const variable = obj(v) ?? {};
       return {
         name,
-        ...(variable.default !== undefined ? { default: String(variable.default) } : {}),
-        ...(Array.isArray(variable.enum) ? { enum: variable.enum.map(String) } : {}),
+        ...(scalarText(variable.default) !== undefined ? { default: scalarText(variable.default) } : {}),
+        ...(Array.isArray(variable.enum) ? { enum: scalarTexts(variable.enum) } : {}),
         ...(boundedText(variable.description) ? { description: boundedText(variable.description) } : {}),
       };
     });
@@ -80,7 +84,8 @@ function readServers(ctx: SpecContext, raw: unknown, pointer: string): Server[] 
 function swaggerServers(ctx: SpecContext): Server[] {
   const host = str(ctx.data.host);
   const basePath = str(ctx.data.basePath) ?? '';
-  const schemes = Array.isArray(ctx.data.schemes) && ctx.data.schemes.length ? ctx.data.schemes.map(String) : ['https'];
+  const listed = Array.isArray(ctx.data.schemes) ? scalarTexts(ctx.data.schemes) : [];
+  const schemes = listed.length ? listed : ['https'];
   // https first: a connector never downgrades when the docs offer both.
   schemes.sort((a, b) => (a === 'https' ? -1 : b === 'https' ? 1 : 0));
   if (!host) return basePath ? [{ url: basePath, variables: [], source: { file: ctx.file, pointer: '/basePath' } }] : [];
@@ -152,7 +157,7 @@ function clientCredentialsFlow(flow: Obj, scopes: Map<string, string | undefined
 
 export function readSecurity(raw: unknown): SecurityRequirement[] | undefined {
   if (!Array.isArray(raw)) return undefined;
-  return raw.map((req) => Object.entries(obj(req) ?? {}).map(([scheme, scopes]) => ({ scheme, scopes: Array.isArray(scopes) ? scopes.map(String) : [] })));
+  return raw.map((req) => Object.entries(obj(req) ?? {}).map(([scheme, scopes]) => ({ scheme, scopes: Array.isArray(scopes) ? scalarTexts(scopes) : [] })));
 }
 
 function readParameter(ctx: SpecContext, raw: unknown, where0: At): Parameter | undefined {
@@ -213,7 +218,7 @@ function readResponses(ctx: SpecContext, raw: unknown, opAt: At): Response[] {
         if (/json/i.test(mt)) examples.push(ex);
         contentType ??= mt;
       }
-      contentType ??= Array.isArray(ctx.data.produces) ? String(ctx.data.produces[0]) : undefined;
+      contentType ??= Array.isArray(ctx.data.produces) ? scalarText(ctx.data.produces[0]) : undefined;
     } else {
       const media = pickMediaType(obj(resp.content) ?? {});
       if (media) {
@@ -278,13 +283,13 @@ function readOperations(ctx: SpecContext): Operation[] {
       const security = readSecurity(op.security);
       const summary = boundedText(op.summary);
       const description = boundedText(op.description);
-      ops.push({
+      const operation: Operation = {
         id: operationId ?? `${method.toUpperCase()} ${p}`,
         method,
         path: p,
         ...(summary ? { summary } : {}),
         ...(description ? { description } : {}),
-        tags: Array.isArray(op.tags) ? op.tags.map(String) : [],
+        tags: Array.isArray(op.tags) ? scalarTexts(op.tags) : [],
         deprecated: op.deprecated === true,
         parameters,
         has_request_body: op.requestBody !== undefined || parameters.some((x) => x.in === 'body' || x.in === 'formData'),
@@ -293,7 +298,9 @@ function readOperations(ctx: SpecContext): Operation[] {
         ...(servers.length ? { servers } : {}),
         extensions: readExtensions(op),
         source: sourceOf(ctx, itemAt.absPath, opPointer),
-      });
+      };
+      ctx.budget?.charge(operation, operation.source.file, opPointer);
+      ops.push(operation);
     }
   }
   // An operationId the document gives more than once names no one operation: those are keyed by method and path.

@@ -39,6 +39,54 @@ export function joinPointer(base: string, ...tokens: (string | number)[]): strin
   return base + tokens.map((t) => `/${escapePointer(String(t))}`).join('');
 }
 
+/** Longest chain of `$ref`s each pointing at another `$ref` that is followed (the parser's own limit, made explicit). */
+export const MAX_REF_CHAIN = 500;
+
+/** A `$ref` as shown in a message: JSON-quoted (control characters escaped) and cut to 200 characters. */
+function shownRef(ref: string): string {
+  return JSON.stringify(ref.length > 200 ? `${ref.slice(0, 200)}…` : ref);
+}
+
+/**
+ * `part` of a `$ref` with its percent-escapes decoded (RFC 3986 §2.1); throws `unresolvable-ref`
+ * (exit 6), naming the file and the `$ref`'s pointer, when an escape is not `%` and two hex digits.
+ */
+function decodeRefPart(part: string, ref: string, file: string, at: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    const bad = /%(?![0-9a-f]{2}).{0,2}/is.exec(part)?.[0];
+    throw new FetchwrightError('unresolvable-ref', `$ref ${shownRef(ref)} is not a valid URI reference: ${bad ? `${JSON.stringify(bad)} is not a percent-escape` : 'its percent-escapes are not UTF-8'}`, {
+      file,
+      at,
+      hint: 'A percent-escape in a $ref is % and two hex digits of UTF-8 (RFC 3986 §2.1); a literal % is written %25. Fix the $ref in the docs.',
+    });
+  }
+}
+
+/**
+ * Checks every string `$ref` in a parsed document (walked without recursion, so deep data cannot
+ * overflow the stack) before the `$ref` parser sees it: a malformed percent-escape (`%zz`) is refused
+ * with `unresolvable-ref` (exit 6) naming `file` and the `$ref`'s JSON pointer, rather than ending in
+ * the parser's `URIError`.
+ */
+export function checkRefs(data: unknown, file: string): void {
+  const stack: { node: unknown; pointer: string }[] = [{ node: data, pointer: '' }];
+  const seen = new Set<object>();
+  while (stack.length) {
+    const { node, pointer } = stack.pop()!;
+    if (!node || typeof node !== 'object' || seen.has(node)) continue;
+    seen.add(node);
+    const ref = (node as { $ref?: unknown }).$ref;
+    if (typeof ref === 'string' && /%/.test(ref)) {
+      const hash = ref.indexOf('#');
+      decodeRefPart(hash === -1 ? ref : ref.slice(0, hash), ref, file, pointer);
+      if (hash !== -1) decodeRefPart(ref.slice(hash + 1), ref, file, pointer);
+    }
+    for (const [key, child] of Object.entries(node)) if (child && typeof child === 'object') stack.push({ node: child, pointer: joinPointer(pointer, key) });
+  }
+}
+
 function isInside(root: string, file: string): boolean {
   const rel = path.relative(root, file);
   return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
@@ -76,9 +124,9 @@ export async function createRefResolver(rootSpec: { absPath: string; file: strin
       // (nesting that would exhaust the stack of every walker after it) before it does.
       if (/\.(json|ya?ml)$/i.test(abs)) {
         try {
-          parseStructured(buf.toString('utf8'), path.relative(docsRoot, abs));
+          checkRefs(parseStructured(buf.toString('utf8'), path.relative(docsRoot, abs)), path.relative(docsRoot, abs));
         } catch (e) {
-          if (e instanceof FetchwrightError && e.code === 'unreadable-docs') {
+          if (e instanceof FetchwrightError && (e.code === 'unreadable-docs' || e.code === 'unresolvable-ref')) {
             violation = e;
             throw e;
           }
@@ -88,6 +136,7 @@ export async function createRefResolver(rootSpec: { absPath: string; file: strin
       return buf;
     },
   };
+  checkRefs(rootSpec.data, rootSpec.file);
   try {
     await parser.resolve(rootSpec.absPath, rootSpec.data as object, {
       resolve: {
@@ -112,18 +161,20 @@ export async function createRefResolver(rootSpec: { absPath: string; file: strin
   }
   const $refs = parser.$refs;
 
-  const resolveTarget = (ref: string, fromAbs: string): { absPath: string; pointer: string } => {
+  const resolveTarget = (ref: string, fromAbs: string, at: string): { absPath: string; pointer: string; fragment: string } => {
     const hash = ref.indexOf('#');
     const filePart = hash === -1 ? ref : ref.slice(0, hash);
-    const pointer = hash === -1 ? '' : decodeURIComponent(ref.slice(hash + 1));
+    const fragment = hash === -1 ? '' : ref.slice(hash + 1);
+    const pointer = decodeRefPart(fragment, ref, path.relative(docsRoot, fromAbs), at);
     if (/^[a-z][a-z0-9+.-]*:\/\//i.test(filePart) && !filePart.startsWith('file://')) {
-      throw new FetchwrightError('unresolvable-ref', `remote $ref "${ref}" is not followed: fetchwright never fetches docs from the network`, {
+      throw new FetchwrightError('unresolvable-ref', `remote $ref ${shownRef(ref)} is not followed: fetchwright never fetches docs from the network`, {
         file: path.relative(docsRoot, fromAbs),
+        at,
         hint: 'Download the referenced document into the docs folder and point the $ref at it.',
       });
     }
-    const absPath = filePart === '' ? fromAbs : path.resolve(path.dirname(fromAbs), decodeURIComponent(filePart.replace(/^file:\/\//, '')));
-    return { absPath, pointer };
+    const absPath = filePart === '' ? fromAbs : path.resolve(path.dirname(fromAbs), decodeRefPart(filePart.replace(/^file:\/\//, ''), ref, path.relative(docsRoot, fromAbs), at));
+    return { absPath, pointer, fragment };
   };
 
   return {
@@ -133,10 +184,10 @@ export async function createRefResolver(rootSpec: { absPath: string; file: strin
       const seen = new Set<string>();
       while (isRef(current.value)) {
         const ref = current.value.$ref;
-        const target = resolveTarget(ref, current.absPath);
+        const target = resolveTarget(ref, current.absPath, current.pointer);
         const key = `${target.absPath}#${target.pointer}`;
         if (seen.has(key)) {
-          throw new FetchwrightError('unresolvable-ref', `$ref "${ref}" points back at itself through a chain of $refs`, {
+          throw new FetchwrightError('unresolvable-ref', `$ref ${shownRef(ref)} points back at itself through a chain of $refs`, {
             file: path.relative(docsRoot, current.absPath),
             at: current.pointer,
           });
@@ -144,12 +195,21 @@ export async function createRefResolver(rootSpec: { absPath: string; file: strin
         seen.add(key);
         let value: unknown;
         try {
-          value = $refs.get(key);
-        } catch {
+          // The fragment as written: the parser decodes it once itself (a decoded `%25` must not be decoded twice).
+          value = $refs.get(`${target.absPath}#${target.fragment}`, { dereference: { maxDepth: MAX_REF_CHAIN } } as never);
+        } catch (e) {
+          // The parser follows a chain of $refs to $refs up to its own limit; past it, the chain is the problem, not the target.
+          if (isStackOverflow(e) || (e instanceof RangeError && /dereference depth/i.test(e.message))) {
+            throw new FetchwrightError('unreadable-docs', `$ref ${shownRef(ref)} starts a chain of more than ${MAX_REF_CHAIN} $refs, each pointing at another $ref`, {
+              file: path.relative(docsRoot, current.absPath),
+              at: current.pointer,
+              hint: 'No API description needs a chain this long; it looks built to exhaust the reader. Point the $ref at the schema itself.',
+            });
+          }
           value = undefined;
         }
         if (value === undefined) {
-          throw new FetchwrightError('unresolvable-ref', `$ref "${ref}" points at nothing`, {
+          throw new FetchwrightError('unresolvable-ref', `$ref ${shownRef(ref)} points at nothing`, {
             file: path.relative(docsRoot, current.absPath),
             at: current.pointer,
             hint: `No value exists at ${target.pointer || 'the document root'} in ${path.relative(docsRoot, target.absPath)}. Fix the $ref or the docs it names.`,

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { FetchwrightError } from '../errors.ts';
 import type { NamedSchema, SchemaNode } from './api-model.ts';
 import { isRef, joinPointer, type RefResolver } from './ref-resolver.ts';
 
@@ -11,21 +12,40 @@ import { isRef, joinPointer, type RefResolver } from './ref-resolver.ts';
 const MAX_TEXT = 4_000;
 const MAX_ENUM = 100;
 const MAX_EXAMPLE_CHARS = 20_000;
+/**
+ * Deepest a schema may nest, counting every `properties`, `items`, `additionalProperties`, `allOf`…
+ * level and every `$ref` followed to a schema not read before. Real descriptions stay under 20; a
+ * chain of `$ref`s is not bounded by the file's own nesting, and past this a reader would exhaust the stack.
+ */
+export const MAX_SCHEMA_DEPTH = 500;
 
 export function boundedText(s: unknown, max = MAX_TEXT): string | undefined {
   if (typeof s !== 'string') return undefined;
   return s.length > max ? `${s.slice(0, max)}…` : s;
 }
 
+/** Copies made by {@link boundedExample}, by the document object they copy. */
+const exampleCopies = new WeakMap<object, unknown>();
+
+/**
+ * A JSON copy of an example (or enum value, or default) from the docs; undefined when it has no JSON
+ * form or its JSON is over 20,000 characters. The same document object gives the same copy, so an
+ * example a `$ref` shares among many operations is held once (the model's size is counted by
+ * `model-budget.ts`). The copy is shared: never mutate it.
+ */
 export function boundedExample(v: unknown): unknown {
   if (v === undefined) return undefined;
+  const shared = v !== null && typeof v === 'object';
+  if (shared && exampleCopies.has(v)) return exampleCopies.get(v);
+  let copy: unknown;
   try {
     const s = JSON.stringify(v);
-    if (s === undefined || s.length > MAX_EXAMPLE_CHARS) return undefined;
-    return JSON.parse(s);
+    copy = s === undefined || s.length > MAX_EXAMPLE_CHARS ? undefined : JSON.parse(s);
   } catch {
-    return undefined;
+    copy = undefined;
   }
+  if (shared) exampleCopies.set(v, copy);
+  return copy;
 }
 
 export class SchemaReader {
@@ -33,6 +53,7 @@ export class SchemaReader {
   private readonly resolver: RefResolver;
   private readonly docsRoot: string;
   private readonly inlineMemo = new WeakMap<object, SchemaNode>();
+  private depth = 0;
 
   constructor(resolver: RefResolver, docsRoot: string) {
     this.resolver = resolver;
@@ -44,7 +65,30 @@ export class SchemaReader {
     return `${path.relative(this.docsRoot, absPath)}#${pointer}`;
   }
 
+  /**
+   * The `SchemaNode` for the raw schema `raw`, which lives in `absPath` at `pointer`; `$ref`s become
+   * `{ ref: key }` with their targets read into {@link schemas}. Throws FetchwrightError: a bad `$ref`
+   * (`unresolvable-ref`, exit 6), or `unreadable-docs` (exit 4) for schemas nested deeper than
+   * {@link MAX_SCHEMA_DEPTH}, naming the file and the pointer where the limit is passed.
+   */
   read(raw: unknown, absPath: string, pointer: string): SchemaNode {
+    if (this.depth >= MAX_SCHEMA_DEPTH) {
+      const file = path.relative(this.docsRoot, absPath);
+      throw new FetchwrightError('unreadable-docs', `${file} nests schemas more than ${MAX_SCHEMA_DEPTH} levels deep (counting $refs followed), at ${pointer.length > 200 ? `${pointer.slice(0, 200)}…` : pointer}`, {
+        file,
+        at: pointer,
+        hint: 'No API description needs schemas this deep; it looks built to exhaust the reader. Use the vendor\'s published description, or cut the chain of nested schemas.',
+      });
+    }
+    this.depth++;
+    try {
+      return this.readAtDepth(raw, absPath, pointer);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private readAtDepth(raw: unknown, absPath: string, pointer: string): SchemaNode {
     if (isRef(raw)) {
       const target = this.resolver.deref(raw, absPath, pointer);
       const key = this.keyOf(target.absPath, target.pointer);
