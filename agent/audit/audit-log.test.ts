@@ -181,14 +181,28 @@ describe('audit log: the hash chain', () => {
     expect(refusal(logIn(fifoDir)).message).toMatch(/not a regular file/);
   });
 
-  it('a log written before the chain (lines without prev) is refused with a hint to move it aside, never chained onto', async () => {
+  it('a log written before the chain (lines without prev, no audit.head) is moved aside whole, never chained onto; the new log says where', async () => {
     const dir = await tmpDir();
+    const old = { ts: 't', run_id: 'r', command: 'plan', step: 'start', actor: { user: 'u', host: 'h' }, outcome: 'ok', inputs: {}, details: {} };
+    writeFileSync(path.join(dir, 'audit.jsonl'), `${JSON.stringify(old)}\n`);
+    const notes: string[] = [];
+    new AuditLog({ dir, command: 'plan', redactor: new Redactor([]), onNote: (n) => notes.push(n) }).record('start', 'ok');
+    const moved = readdir(dir).find((f) => f.startsWith('audit-unchained-'))!;
+    expect(readFileSync(path.join(dir, moved), 'utf8')).toBe(`${JSON.stringify(old)}\n`);
+    expect(notes.join('')).toMatch(/from before the hash chain; it was moved to .*audit-unchained-/);
+    const first = JSON.parse(readFileSync(path.join(dir, 'audit.jsonl'), 'utf8').split('\n')[0]!);
+    expect(first.seq).toBe(1);
+    expect(first.details.unchained_log_moved_to).toBe(path.join(dir, moved));
+  });
+
+  it('unchained lines while audit.head stays are tampering: refused', async () => {
+    const dir = await tmpDir();
+    const log = logIn(dir);
+    log.record('s1', 'ok');
     const old = { ts: 't', run_id: 'r', command: 'plan', step: 'start', actor: { user: 'u', host: 'h' }, outcome: 'ok', inputs: {}, details: {} };
     writeFileSync(path.join(dir, 'audit.jsonl'), `${JSON.stringify(old)}\n`);
     const e = refusal(logIn(dir));
     expect(e.exitCode).toBe(31);
-    expect(e.message).toMatch(/carries no hash chain/);
-    expect(e.details.hint).toMatch(/move it aside/);
   });
 });
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { closeSync, constants as fsConstants, fsyncSync, lstatSync } from 'node:fs';
+import { closeSync, constants as fsConstants, fsyncSync, lstatSync, renameSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { FetchwrightError, isFetchwrightError } from '../errors.ts';
@@ -45,12 +45,15 @@ export class AuditLog {
   private readonly actor: Actor;
   private readonly lock: LockOptions;
   readonly redactor: Redactor;
+  /** Told, in a sentence, when a log from before the chain is moved aside. */
+  private readonly onNote: ((line: string) => void) | undefined;
 
   /**
    * The log `audit.jsonl` in `dir` (created 0700 when missing). Nothing is read or written until
    * `record`. Throws 'audit-unwritable' when the folder cannot be made. `lock` is for tests.
    */
-  constructor(options: { dir: string; command: string; redactor: Redactor; actor?: Actor; lock?: LockOptions }) {
+  constructor(options: { dir: string; command: string; redactor: Redactor; actor?: Actor; lock?: LockOptions; onNote?: (line: string) => void }) {
+    this.onNote = options.onNote;
     this.paths = auditPaths(path.join(options.dir, 'audit.jsonl'));
     this.file = this.paths.log;
     this.command = options.command;
@@ -96,6 +99,16 @@ export class AuditLog {
       checkTail(-1, 0, head);
       opened = openLog(this.file, flags | fsConstants.O_CREAT)!;
     }
+    // A log from before the hash chain (no audit.head, its last line a plain entry) is not tampering:
+    // it is moved aside whole, never chained onto, and the new log's first line says where it went.
+    if (head === undefined && opened.st.size > 0 && isUnchained(opened.fd, opened.st.size)) {
+      closeSync(opened.fd);
+      const moved = path.join(path.dirname(this.file), `audit-unchained-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`);
+      renameSync(this.file, moved);
+      this.onNote?.(`note: the audit log ${this.file} was written by a fetchwright from before the hash chain; it was moved to ${moved} and a new, chained log starts`);
+      entry = { ...entry, details: { ...entry.details, unchained_log_moved_to: moved } };
+      opened = openLog(this.file, flags | fsConstants.O_CREAT)!;
+    }
     try {
       const end = checkTail(opened.fd, opened.st.size, head);
       sameFolder(this.paths.dir, folder);
@@ -107,6 +120,16 @@ export class AuditLog {
     } finally {
       closeSync(opened.fd);
     }
+  }
+}
+
+/** Whether the log's last line is a plain audit entry with no chain: a log written before the chain. */
+function isUnchained(fd: number, size: number): boolean {
+  try {
+    checkTail(fd, size, undefined);
+    return false;
+  } catch (e) {
+    return e instanceof ChainBroken && e.found.reason === 'unchained';
   }
 }
 

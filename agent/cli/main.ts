@@ -55,7 +55,7 @@ export async function main(argv: string[], rawIo: Io, env: NodeJS.ProcessEnv = p
   let audit: AuditLog | undefined;
   const runCommand = async (spec: CommandSpec, args: string[], opts: Record<string, unknown>) => {
     const interrupts: Interrupts = { describe: () => 'nothing was written' };
-    const log = new AuditLog({ dir: stateDir(env), command: spec.name, redactor });
+    const log = new AuditLog({ dir: stateDir(env), command: spec.name, redactor, onNote: (line) => io.stderr.write(`${line}\n`) });
     // The first line, before any work: a log that does not hold (exit 31) or cannot be written stops the
     // command here. Once it is written, the run's end is audited too.
     if (spec.audited !== false) {

@@ -363,6 +363,12 @@ export function renderPlan(plan: ConnectorPlan, options: RenderPlanOptions = {})
   const fixed = fixedValuesOf(plan);
   l.text(fixed.length ? `fixed values sent (each passed the read-only request policy): ${fixed.map((f) => terminalSafe(`${f.stream}: ${f.in === 'path' ? `{${f.name}}=${f.value}` : f.in === 'query' ? `query ${f.name}=${f.value}` : `header ${f.name}: ${f.value}`}`)).join('; ')}` : 'fixed values sent: none (only paging parameters and tenant variables)', '  ');
   l.blank();
+  // What the request policy left out is shown, never dropped in silence: a reviewer checks none is a plain list.
+  if (plan.refused_by_policy?.length) {
+    l.out.push(`refused by the read-only request policy (never called): ${count(plan.refused_by_policy.length, 'operation')}`);
+    for (const r of plan.refused_by_policy) l.text(terminalSafe(`GET ${r.path} — ${r.reason.startsWith(r.path) ? r.reason.slice(r.path.length).replace(/^:?\s*/, '') : r.reason}`), '      ', '    · ');
+    l.blank();
+  }
 
   for (const s of plan.streams) {
     streamDetail(l, plan, s, verbose);

@@ -192,6 +192,12 @@ export const ConnectorPlan = z.object({
   streams: z.array(Stream).min(1),
   /** Every host and method the connector may use: the egress gate's allow-list. */
   methods: z.array(z.literal('GET')),
+  /**
+   * GET operations the read-only request policy left out (policy/request-policy.ts) — a credential
+   * endpoint, a write named in the path or prose, a fixed value asking for a write — each with the
+   * policy's reason, so a reviewer sees what was never called and why. Absent when there are none.
+   */
+  refused_by_policy: z.array(z.object({ operation_id: z.string(), path: z.string(), reason: z.string() })).optional(),
   assessment: Assessment,
 });
 export type ConnectorPlan = z.infer<typeof ConnectorPlan>;

@@ -28,9 +28,16 @@ import type { RequestPolicy } from '../../policy/request-policy.ts';
 export function planHeuristically(model: ApiModel, options: { policy?: RequestPolicy } = {}): ConnectorPlan {
   const view = new SchemaView(model);
   const { roots, children, rejections } = selectStreams(model, view, options.policy);
+  const refused = rejections.flatMap((r) => (r.policy ? [{ operation_id: r.operation_id, path: model.operations.find((o) => o.id === r.operation_id)?.path ?? '', reason: r.policy }] : []));
+  if (!roots.length && refused.length && !rejections.some((r) => !r.policy && /^lists /.test(r.reason))) {
+    throw new FetchwrightError('no-identity-operations', `every list these docs offer is one the read-only request policy refuses (${refused.length} left out): ${refused.slice(0, 3).map((r) => `GET ${r.path}: ${r.reason}`).join('; ')}${refused.length > 3 ? '; …' : ''}`, {
+      file: model.documents[0]?.file,
+      hint: 'fetchwright never calls an operation that writes, issues, rotates or revokes, nor sends a method override: these docs give no read-only way to list identities. If an operation is a plain read the policy misjudged, report it.',
+    });
+  }
   if (!roots.length) {
     const why = rejections.length ? ` Closest misses: ${rejections.slice(0, 3).map((r) => `${r.operation_id} ${r.reason}`).join('; ')}.` : '';
-    throw new FetchwrightError('no-identity-operations', `no operation in these docs lists identities (users, groups, service accounts, apps, keys, tokens, roles…)${why}`, {
+    throw new FetchwrightError('no-identity-operations', `no operation in these docs lists identities (users, groups, service accounts, apps, keys, tokens, roles…).${why}`, {
       file: model.documents[0]?.file,
       hint: 'fetchwright needs a GET that returns a list of identity records with documented fields. Check that you passed the vendor\'s full API description, not a partial one.',
     });
@@ -118,6 +125,7 @@ export function planHeuristically(model: ApiModel, options: { policy?: RequestPo
     tenant_variables: tenantVariables,
     streams,
     methods: ['GET'],
+    ...(refused.length ? { refused_by_policy: refused } : {}),
     assessment,
   }, model);
 }

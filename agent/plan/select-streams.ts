@@ -60,6 +60,8 @@ export function isTenantParam(path: string, param: string): boolean {
 export interface Rejection {
   operation_id: string;
   reason: string;
+  /** The request policy's reason, when it is the policy that left the operation out. */
+  policy?: string;
 }
 
 const PAGINATION_PARAM = /^(limit|offset|page|page_?size|per_?page|cursor|after|before|continue|start|skip|count|max_?results|start_?at|page_?token|marker)$/i;
@@ -108,7 +110,7 @@ function candidateOf(op: Operation, view: SchemaView, rejections: Rejection[], p
   // A read must stay a read: an operation whose path or own words say it issues, rotates or deletes is never called.
   const refusedOp = policy.operation(op);
   if (refusedOp) {
-    rejections.push({ operation_id: op.id, reason: `refused by the request policy: ${refusedOp.reason}` });
+    rejections.push({ operation_id: op.id, reason: `refused by the request policy: ${refusedOp.reason}`, policy: refusedOp.reason });
     return undefined;
   }
   const noun = collectionNoun(op.path);
@@ -139,7 +141,7 @@ function candidateOf(op: Operation, view: SchemaView, rejections: Rejection[], p
     if (value === undefined || !op.path.includes(`{${p.name}}`)) continue;
     const refused = policy.fixedValue('path', p.name, value, p.description);
     if (refused) {
-      rejections.push({ operation_id: op.id, reason: `refused by the request policy: ${refused.reason}` });
+      rejections.push({ operation_id: op.id, reason: `refused by the request policy: ${refused.reason}`, policy: refused.reason });
       return undefined;
     }
     fixedPath[p.name] = value;
@@ -171,7 +173,7 @@ function candidateOf(op: Operation, view: SchemaView, rejections: Rejection[], p
     // A required value the policy refuses (`action=rotate`, `_method=DELETE`, `X-HTTP-Method-Override`) leaves the operation out.
     const refused = p.in === 'header' ? (policy.header(p.name, value) ?? policy.fixedValue('header', p.name, value, p.description)) : p.in === 'query' ? policy.fixedValue('query', p.name, value, p.description) : undefined;
     if (refused) {
-      rejections.push({ operation_id: op.id, reason: `refused by the request policy: ${refused.reason}` });
+      rejections.push({ operation_id: op.id, reason: `refused by the request policy: ${refused.reason}`, policy: refused.reason });
       return undefined;
     }
     if (p.in === 'query') query[p.name] = value;

@@ -52,6 +52,9 @@ export function renderPrBody(input: PrBodyInput): string {
     ...(manifest.fixed_values.length
       ? ['Fixed values it sends (each passed the read-only request policy; nothing else is sent but paging parameters and tenant variables):', '', ...manifest.fixed_values.map((f) => `- ${mdCode(f.stream)}: ${f.in} ${mdCode(f.in === 'header' ? `${f.name}: ${f.value}` : `${f.name}=${f.value}`)}`), '']
       : ['Fixed values it sends: none (only paging parameters and tenant variables).', '']),
+    ...(plan.refused_by_policy?.length
+      ? ['Left out by the read-only request policy (never called; check none is a plain list of identities):', '', ...plan.refused_by_policy.map((r) => `- ${mdCode(`GET ${r.path}`)}: ${mdText(r.reason)}`), '']
+      : []),
     `### Sandbox proof: ${scorecard.verdict === 'pass' ? 'PASS' : 'FAIL'}`,
     '',
     ...summaryLines(scorecard).map((r) => `- ${mdText(r)}`),

@@ -255,14 +255,31 @@ export const AUDIT_LOG_ATTACKS: Attack[] = [
     },
   },
   {
-    name: 'audit log: forged lines without the chain put in its place — refused, never chained onto',
+    name: 'audit log: forged lines without the chain, with audit.head gone — never chained onto: moved aside whole, the move said on stderr and in the new log',
     layer: 'other',
     attempt: async () => {
       const { state, log, head } = stateWithLog();
       const forged = { ts: '2020-01-01T00:00:00.000Z', run_id: 'r', command: 'plan', step: 'start', actor: { user: 'someone', host: 'h' }, outcome: 'ok', inputs: {}, details: {} };
       writeLines(log, [JSON.stringify(forged)]);
       unlinkSync(head);
-      return refusedAndNamed(state, log, /carries no hash chain/, 1, 'unchained');
+      const r = await cli(state, ['plan', EXAMPLE, '--out', path.join(path.dirname(state), 'plan.json')]);
+      if (!/moved to .*audit-unchained-/.test(r.err)) return `no word of the unchained log on stderr (exit ${r.code})`;
+      const moved = readdirSync(state).find((f) => f.startsWith('audit-unchained-'));
+      if (!moved || readFileSync(path.join(state, moved), 'utf8') !== `${JSON.stringify(forged)}\n`) return 'the unchained log was not kept whole beside the new one';
+      const first = JSON.parse(lines(log)[0]!) as { seq: number; details: Record<string, unknown> };
+      if (first.seq !== 1 || !String(first.details.unchained_log_moved_to ?? '').endsWith(moved)) return 'the new log does not start at line 1 naming where the old one went';
+      const v = await cli(state, ['audit', 'verify']);
+      return v.code === 0 ? undefined : `the new log does not verify: ${v.err.split('\n')[0]}`;
+    },
+  },
+  {
+    name: 'audit log: forged unchained lines while audit.head stays — refused, never chained onto',
+    layer: 'other',
+    attempt: async () => {
+      const { state, log } = stateWithLog();
+      const forged = { ts: '2020-01-01T00:00:00.000Z', run_id: 'r', command: 'plan', step: 'start', actor: { user: 'someone', host: 'h' }, outcome: 'ok', inputs: {}, details: {} };
+      writeLines(log, [JSON.stringify(forged)]);
+      return nextCommandRefused(state, log, /carries no hash chain|audit\.head/);
     },
   },
   {
