@@ -84,6 +84,11 @@ export function signRecord(record: ChangeRecord, key: KeyObject | undefined): Ch
   return { ...record, signature: { alg: 'ed25519', public_key_pem: publicPem, public_key_sha256: sha256(publicPem), value } };
 }
 
+/** How a signing key is named to people: `ed25519 sha256:<first 16 hex of its SPKI PEM's sha256>`, as `verify` names a signer. */
+export function signerName(key: KeyObject): string {
+  return `ed25519 sha256:${sha256(createPublicKey(key).export({ type: 'spki', format: 'pem' }).toString()).slice(0, 16)}`;
+}
+
 /** Checks the signature; with `pinnedPem`, the signer must be that public key. */
 export function checkSignature(record: ChangeRecord, pinnedPem?: string): { ok: true; signer: string } | { ok: false; why: string } {
   if (!record.signature) return { ok: false, why: 'the change record is unsigned' };

@@ -7,7 +7,7 @@ import { hashJson, sha256 } from '../hash.ts';
 import type { ConnectorPlan } from '../plan/connector-plan.ts';
 import type { Scorecard } from '../validate/scorecard.ts';
 import { CANONICAL_SCHEMA_VERSION } from '../../templates/canonical.ts';
-import { ChangeRecord, loadSigningKey, POLICY_SET_VERSION, signRecord } from './change-record.ts';
+import { ChangeRecord, loadSigningKey, signerName, POLICY_SET_VERSION, signRecord } from './change-record.ts';
 import type { GitRepo } from './git-repo.ts';
 import { findCodeowners, openDraftPullRequest, reviewersFromCodeowners } from './github.ts';
 import { prTitle, renderPrBody } from './pr-body.ts';
@@ -87,7 +87,7 @@ export async function openPr(o: OpenPrOptions): Promise<OpenPrResult> {
   const key = loadSigningKey(o.env);
   const forced = c.plan.assessment.verdict === 'manual-build-recommended';
   const requestedBy = o.requestedBy ?? (repo.user.name ? `${repo.user.name}${repo.user.email ? ` <${repo.user.email}>` : ''}` : 'unknown');
-  const body = o.redactor.text(renderPrBody({ plan: c.plan, manifest, scorecard: proved, signed: !!key, forced, requestedBy }));
+  const body = o.redactor.text(renderPrBody({ plan: c.plan, manifest, scorecard: proved, signed: !!key, ...(key ? { signer: signerName(key) } : {}), forced, requestedBy }));
 
   files[PR_FILE] = body;
   const unsigned: ChangeRecord = {

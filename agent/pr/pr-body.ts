@@ -18,6 +18,8 @@ export interface PrBodyInput {
   manifest: Manifest;
   scorecard: Scorecard;
   signed: boolean;
+  /** The signing key's name (`ed25519 sha256:…`), when signed: what a reviewer compares with their team's key. */
+  signer?: string;
   forced: boolean;
   requestedBy: string;
 }
@@ -42,6 +44,7 @@ export function renderPrBody(input: PrBodyInput): string {
     '',
     ...(plan.observed_sha256 ? [`> **Planned with the shapes a live run observed** (\`--observed\`, sha256 \`${plan.observed_sha256.slice(0, 16)}…\`): where they disagree with the docs, the observed shape was followed. The evidence citing the shapes file says so; no value from the live run is in them.`, ''] : []),
     ...(input.forced ? ['> ⚠ **Generated with `--force`**: the assessment recommended a manual build. Review every stream by hand.', ''] : []),
+    ...(input.signed && input.signer ? [`The change record is signed by ${mdCode(input.signer)}: check it is your team's key with \`fetchwright verify --public-key <your public key>\`.`, ''] : []),
     ...(input.signed ? [] : ['> ⚠ **The change record is unsigned**: no `FETCHWRIGHT_SIGNING_KEY` was provided. `fetchwright verify` can check the hashes but not who produced them.', '']),
     '### What it reads (GET only)',
     '',

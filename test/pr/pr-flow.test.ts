@@ -112,6 +112,9 @@ describe('generate --pr --github: a draft pull request for sign-off', () => {
     expect(record).toMatchObject({ connector: 'jupyterhub', requested_by: 'iam-team', planner: { kind: 'heuristic' }, scorecard: { verdict: 'pass' }, signature: { alg: 'ed25519' } });
     expect(Object.keys(record.files).sort()).toEqual(['PULL_REQUEST.md', 'VALIDATION.md', 'api-model.json', 'attempts.json', 'fetcher.ts', 'manifest.json', 'plan.json', 'scorecard.json']);
     expect(record.templates.length).toBeGreaterThan(10);
+    // The PR body names the key that signed, as verify names a signer: a reviewer compares it with the team's.
+    const body = await readFile(path.join(connector, 'PULL_REQUEST.md'), 'utf8');
+    expect(body).toContain(`signed by \`ed25519 sha256:${record.signature!.public_key_sha256.slice(0, 16)}\``);
   });
 
   it('verify passes, pinned to the operator\'s public key, and with --rerun', async () => {
