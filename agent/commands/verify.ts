@@ -37,6 +37,10 @@ export async function run([dir]: string[], opts: VerifyOptions, io: Io, { audit 
     pinned = await readFile(opts.publicKey, 'utf8').catch(() => {
       throw new FetchwrightError('input-not-found', `--public-key ${opts.publicKey} cannot be read`, { file: opts.publicKey, hint: 'Give the path of the signer\'s public key in PEM form (openssl pkey -in key.pem -pubout).' });
     });
+    // A private key given as the pin would be a key leaked into a command line and shell history: refused, never read further.
+    if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(pinned!)) {
+      throw new FetchwrightError('usage', `--public-key ${opts.publicKey} holds a private key`, { file: opts.publicKey, hint: 'Pin the signer by its public key: openssl pkey -in key.pem -pubout -out signer.pub.pem, then --public-key signer.pub.pem. Keep the private key with the signer only.' });
+    }
   }
   const result = await verifyConnector(dir!, { ...(pinned ? { pinnedPublicKeyPem: pinned } : {}), allowUnsigned: !!opts.allowUnsigned, trustEmbeddedKey: !!opts.trustEmbeddedKey, rerun: !!opts.rerun });
   audit.record('verify', result.ok ? 'ok' : 'fail', {}, { dir, signer: result.signer, signer_pinned: result.signer_pinned, findings: result.findings, rerun: !!opts.rerun });

@@ -17,12 +17,13 @@ import { connectorsRepo } from '../helpers/git-repo.ts';
 
 let connector: string;
 let publicFile: string;
+let privateFile: string;
 let env: NodeJS.ProcessEnv;
 
 beforeAll(async () => {
   const root = mkdtempSync(path.join(os.tmpdir(), 'fetchwright-pinning-'));
   const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-  const privateFile = path.join(root, 'signing.pem');
+  privateFile = path.join(root, 'signing.pem');
   publicFile = path.join(root, 'signing.pub.pem');
   writeFileSync(privateFile, privateKey.export({ type: 'pkcs8', format: 'pem' }));
   writeFileSync(publicFile, publicKey.export({ type: 'spki', format: 'pem' }));
@@ -58,6 +59,12 @@ describe('verify: who signed', () => {
     const r = await verify('--public-key', publicFile, '--json');
     expect(r.code).toBe(0);
     expect(JSON.parse(r.out)).toMatchObject({ ok: true, signer_pinned: true, findings: [] });
+  });
+
+  it('a private key given as --public-key is refused (exit 2), saying how to get the public one', async () => {
+    const r = await verify('--public-key', privateFile);
+    expect(r.code).toBe(2);
+    expect(r.said).toMatch(/holds a private key.*openssl pkey -in key\.pem -pubout/);
   });
 
   it('--trust-embedded-key with --public-key is a usage error (exit 2)', async () => {
