@@ -189,6 +189,8 @@ export const COMMANDS: CommandSpec[] = [
     options: () => [
       new Option('--rerun', 'also repeat the sandbox proof'),
       new Option('--public-key <pem>', 'the signer\'s ed25519 public key (PEM file): the signature must be by this key').argParser(nonEmpty),
+      new Option('--docs <path>', 'the vendor\'s docs: read again, they must be the docs the plan was made from and give api-model.json as it is (without them, nothing ties the folder to the vendor\'s docs)').argParser(nonEmpty),
+      new Option('--observed <file>', 'with --docs, for a plan made with observed shapes: the shapes file generate --observed read').argParser(nonEmpty),
       new Option('--trust-embedded-key', 'without --public-key: accept a signature checked only against the key the record names itself (the output says the signer was not pinned)'),
       new Option('--allow-unsigned', 'accept a change record without a signature (the hashes are still checked)'),
       json('print the result as JSON on stdout'),

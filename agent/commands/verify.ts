@@ -12,6 +12,8 @@ export interface VerifyOptions {
   publicKey?: string;
   allowUnsigned?: boolean;
   trustEmbeddedKey?: boolean;
+  docs?: string;
+  observed?: string;
   json?: boolean;
 }
 
@@ -42,7 +44,8 @@ export async function run([dir]: string[], opts: VerifyOptions, io: Io, { audit 
       throw new FetchwrightError('usage', `--public-key ${opts.publicKey} holds a private key`, { file: opts.publicKey, hint: 'Pin the signer by its public key: openssl pkey -in key.pem -pubout -out signer.pub.pem, then --public-key signer.pub.pem. Keep the private key with the signer only.' });
     }
   }
-  const result = await verifyConnector(dir!, { ...(pinned ? { pinnedPublicKeyPem: pinned } : {}), allowUnsigned: !!opts.allowUnsigned, trustEmbeddedKey: !!opts.trustEmbeddedKey, rerun: !!opts.rerun });
+  if (opts.observed && !opts.docs) throw new FetchwrightError('usage', '--observed means something only with --docs', { hint: 'Give the vendor\'s docs with --docs, and the shapes file the plan was made with by --observed.' });
+  const result = await verifyConnector(dir!, { ...(pinned ? { pinnedPublicKeyPem: pinned } : {}), allowUnsigned: !!opts.allowUnsigned, trustEmbeddedKey: !!opts.trustEmbeddedKey, rerun: !!opts.rerun, ...(opts.docs ? { docs: opts.docs } : {}), ...(opts.observed ? { observed: opts.observed } : {}) });
   audit.record('verify', result.ok ? 'ok' : 'fail', {}, { dir, signer: result.signer, signer_pinned: result.signer_pinned, findings: result.findings, rerun: !!opts.rerun });
   if (opts.json) io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   else if (result.ok) io.stdout.write(fitLines(`verified: ${count(result.checked.length, 'file')} ${result.checked.length === 1 ? 'matches' : 'match'} the change record${signerInWords(result)}${opts.rerun ? '; the sandbox proof passes again' : ''}\n`));

