@@ -52,3 +52,67 @@ describe('the request policy', () => {
     expect(policy.operation({ path: '/users', summary: 'List users', description: 'Returns the users created in the last day.' })).toBeUndefined();
   });
 });
+
+describe('the request policy, issue 10 spellings', () => {
+  it('decodes path segments, and refuses strong verbs in any segment and before plural nouns', () => {
+    for (const path of ['/%72otate/tokens', '/%72otate%zz/tokens', '/rotate-now/tokens', '/rotateKeys/tokens', '/admin/deleteInactiveUsers', '/keys/purgeAll']) expect(policy.operation({ path })?.rule, path).toBe('write-operation');
+    expect(() => policy.operation({ path: '/%E0%A4%A/users' })).not.toThrow();
+    for (const path of ['/refresh_tokens', '/invites', '/inviteRequests', '/users/{id}/access_tokens', '/created_users', '/grants']) expect(policy.operation({ path }), path).toBeUndefined();
+    expect(policy.operation({ path: '/tokens', id: 'rotateAllTokens' })?.rule).toBe('write-operation');
+    expect(policy.operation({ path: '/tokens', id: 'listTokens' })).toBeUndefined();
+  });
+
+  it('reads prose: clauses, passive acts with a trigger or every/all subject, markup, it-sentences, gerunds', () => {
+    const refused = [
+      'Lists keys; rotates every key first.',
+      'Lists keys. Each key is revoked once returned.',
+      'Lists the keys, which are purged by this call.',
+      'Lists keys: every key gets rotated.',
+      'Lists users and all users are deleted.',
+      'Lists tokens, then <b>rotates</b> the tokens.',
+      '**Rotates** the tokens.',
+      'Lists tokens. Note: it regenerates all of them.',
+      'Lists tokens by rotating each of them.',
+      'Lists keys and wipes the secrets.',
+      'This endpoint works like DELETE and revokes all tokens.',
+    ];
+    for (const description of refused) expect(policy.operation({ path: '/keys', description })?.rule, description).toBe('write-operation');
+    const reads = ['Keys rotate every 90 days.', 'Tokens are revoked when their owner leaves.', 'List refresh tokens.', 'Use POST /keys to create a key.', 'Lists keys, which rotate automatically every 90 days.', 'Lists all keys, even those that are revoked.'];
+    for (const description of reads) expect(policy.operation({ path: '/keys', summary: 'List keys', description }), description).toBeUndefined();
+  });
+
+  it('refuses fixed values: passive prose, confirm/commit, secrets in clear, foreign act words, dry runs off', () => {
+    expect(policy.fixedValue('query', 'mode', 'full', 'When set, every token is revoked.')?.rule).toBe('write-value');
+    expect(policy.fixedValue('query', 'confirm', 'yes', 'Confirm the revocation of every token.')?.rule).toBe('write-value');
+    expect(policy.fixedValue('query', 'reveal_secret', 'true')?.rule).toBe('credential-flow');
+    expect(policy.fixedValue('query', 'action', 'terminate')?.rule).toBe('write-value');
+    expect(policy.fixedValue('query', 'action', 'expire')?.rule).toBe('write-value');
+    for (const v of ['eliminar', 'borrar', 'löschen', 'supprimer', 'effacer', 'cancellare', 'rimuovere', 'excluir', 'apagar', 'rotar', 'revocar']) expect(policy.fixedValue('query', 'accion', v)?.rule, v).toBe('write-value');
+    expect(policy.fixedValue('header', 'X-Dry-Run', 'false')?.rule).toBe('write-value');
+    expect(policy.fixedValue('query', 'dry_run', '0')?.rule).toBe('write-value');
+    expect(policy.fixedValue('query', 'dry_run', 'true')).toBeUndefined();
+    expect(policy.fixedValue('query', 'include_deleted', 'true', 'Include deleted users')).toBeUndefined();
+    expect(policy.fixedValue('query', 'include_deleted', 'true', 'Whether to include users that are deleted')).toBeUndefined();
+    expect(policy.fixedValue('query', 'confirm', 'yes', 'Confirm you have read the terms.')).toBeUndefined();
+    expect(policy.fixedValue('query', 'sort', 'expires')).toBeUndefined();
+  });
+
+  it('judges wire paths narrowly and wire query values whole', () => {
+    for (const path of ['/admin/keys:rotate', '/users;_method=DELETE', '/oauth/token', '/admin/deleteInactiveUsers', '/auth.revoke', '/keys/%72otate']) expect(policy.path(path), path).toBeDefined();
+    for (const path of ['/teams/delete-team/users', '/users/first.last@acme.test/tokens', '/users', '/refresh_tokens', '/v1/users.json']) expect(policy.path(path), path).toBeUndefined();
+    expect(policy.wireQuery('action', 'rotate')?.rule).toBe('write-value');
+    expect(policy.wireQuery('op', 'Delete')?.rule).toBe('method-override');
+    expect(policy.wireQuery('_method', 'GET')?.rule).toBe('method-override');
+    for (const [n, v] of [['event_type', 'user.delete'], ['cursor', 'gAddPnt9'], ['status', 'revoked'], ['regenerate', 'false']]) expect(policy.wireQuery(n!, v!), `${n}=${v}`).toBeUndefined();
+  });
+});
+
+describe('lifecycle prose and grant lists are reads (a missing identity list is the worst bug)', () => {
+  it('passive rules with a condition, and access lists, are not acts', () => {
+    expect(policy.operation({ path: '/sessions', summary: 'List active sessions', description: 'All sessions are invalidated when the password changes.' })).toBeUndefined();
+    expect(policy.operation({ path: '/keys', summary: 'List API keys', description: 'Lists API keys. All keys are rotated every 90 days.' })).toBeUndefined();
+    expect(policy.operation({ path: '/users/{id}/access', summary: 'List access grants of a user' })).toBeUndefined();
+    expect(policy.operation({ path: '/oauth.access' })?.rule).toBe('credential-flow');
+    expect(policy.operation({ path: '/users', description: 'All users are deleted after the list is sent.' })?.rule).toBe('write-operation');
+  });
+});

@@ -124,9 +124,6 @@ export const MAX_REDIRECTS = 5;
  */
 export const MAX_REQUEST_HEADER_BYTES = 16 * 1024;
 
-/** A query value that leaves a flag off (`regenerate=false`, `force=0`): the request policy's reading. */
-const UNSET_FLAG = /^(false|0|no|off|none|null|)$/i;
-
 /** What a fetcher may always send: the runtime's own `Accept` (templates/runtime/http.ts). */
 const ALWAYS_ALLOWED_HEADERS: Record<string, string[]> = { accept: ['application/json'] };
 
@@ -393,7 +390,7 @@ export class EgressGate {
       this.#violate('refused-method', seq, `${method} ${shown}: method not allowed`);
       return refused('refused-method', `egress refused: ${method} is not an allowed method (allowed: ${[...this.#methods].join(', ')})`);
     }
-    const refusal = this.#queryRefusal(url);
+    const refusal = this.#pathRefusal(url) ?? this.#queryRefusal(url);
     if (refusal) {
       const shown = redactUrl(url);
       return this.#refuse(seq, method, url, 'refused-by-policy', `${method} ${shown}: ${refusal}; not sent`, `egress refused: ${refusal}`);
@@ -409,9 +406,21 @@ export class EgressGate {
   }
 
   /**
+   * Why the request policy refuses the URL's path, or undefined: a credential endpoint, a custom-method
+   * or matrix part that asks for an act (`/keys:rotate`, `;_method=DELETE`), a last segment that starts
+   * with a strong act verb. Mid-path segments are not judged by their words: a tenant's own value
+   * (`/teams/delete-team/users`) may sit there.
+   */
+  #pathRefusal(url: URL): string | undefined {
+    const refusal = READ_ONLY_REQUEST_POLICY.path(url.pathname);
+    return refusal ? `the path is refused by the request policy (${refusal.rule}): ${refusal.reason.slice(0, 300)}` : undefined;
+  }
+
+  /**
    * Why the request policy refuses one of the URL's query parameters, or undefined. On the wire the
    * gate judges each parameter by its name and whether it is set (`_method=…`, `X-HTTP-Method=…`,
-   * `grant_type=…`, `regenerate=true`, `force_delete=1`), not by the words in its value: a server's
+   * `grant_type=…`, `regenerate=true`, `force_delete=1`) and by its whole value (`action=rotate`,
+   * `op=DELETE`), not by the words inside its value: a server's
    * next link carries opaque cursors (`…gAddPnt9…` would read as "add") and filters (`event_type=user.delete`)
    * a read passes on. Fixed values are judged whole where they come from: the planner and the slot
    * schemas. The host's own query credential and its scrubbed placeholder are not the fetcher's and are
@@ -427,7 +436,7 @@ export class EgressGate {
     }
     for (const [name, value] of url.searchParams) {
       if (injected.has(name) && value === REDACTED) continue;
-      const refusal = READ_ONLY_REQUEST_POLICY.fixedValue('query', name, UNSET_FLAG.test(value.trim()) ? 'false' : 'true');
+      const refusal = READ_ONLY_REQUEST_POLICY.wireQuery(name, value);
       if (refusal) return `the query parameter ${JSON.stringify(name.slice(0, 64))} is refused by the request policy (${refusal.rule})`;
     }
     return undefined;

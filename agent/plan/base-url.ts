@@ -4,6 +4,7 @@ import { FetchwrightError } from '../errors.ts';
 import type { ApiModel, Operation, Server } from '../ingest/api-model.ts';
 import type { ConnectorPlan } from './connector-plan.ts';
 import { quoted, reasoned } from './evidence.ts';
+import { READ_ONLY_REQUEST_POLICY, type RequestPolicy } from '../../policy/request-policy.ts';
 
 /**
  * The API's base URL: the server the chosen operations use, its `{placeholders}` listed for a human
@@ -14,7 +15,9 @@ import { quoted, reasoned } from './evidence.ts';
  * first) the first whose host is a public name or address is taken; a variable in the host whose
  * default would make it private (`{host}` = `localhost`) loses that default, for a human to fill. A
  * plain-http server is taken only when no https one is public, and the plan says the credential is
- * never sent over it.
+ * never sent over it. A variable default the request policy refuses (`{action}` = `rotate`) is dropped
+ * too, for a human to fill; the server's literal path is judged with each operation's by the planner
+ * ({@link serverPath}).
  *
  * Returns `{ url, variables, evidence, confidence }` (the plan's `base_url`). Throws
  * `FetchwrightError('unsafe-host')` (exit 32), naming the server, its file and JSON pointer, when no
@@ -22,7 +25,7 @@ import { quoted, reasoned } from './evidence.ts';
  * `FetchwrightError('unreadable-docs')` (exit 4) when the chosen one is not a usable absolute URL with
  * its defaults filled in: a port outside 1–65535 (`:0`), no host (see {@link unusableBaseUrl}).
  */
-export function chooseBaseUrl(model: Pick<ApiModel, 'servers'>, ops: Operation[]): ConnectorPlan['base_url'] {
+export function chooseBaseUrl(model: Pick<ApiModel, 'servers'>, ops: Operation[], policy: RequestPolicy = READ_ONLY_REQUEST_POLICY): ConnectorPlan['base_url'] {
   // An operation-level server wins only when every chosen operation names the same one.
   const firstOwn = ops[0]?.servers?.[0];
   const shared = firstOwn && ops.every((op) => op.servers?.[0]?.url === firstOwn.url) ? firstOwn : undefined;
@@ -36,7 +39,7 @@ export function chooseBaseUrl(model: Pick<ApiModel, 'servers'>, ops: Operation[]
       confidence: 0.3,
     };
   }
-  const judged = candidates.map(asBaseUrl);
+  const judged = candidates.map((c) => asBaseUrl(c, policy));
   const chosen = judged.find((j) => j.unsafe === undefined);
   if (!chosen) {
     const first = judged[0]!;
@@ -46,7 +49,7 @@ export function chooseBaseUrl(model: Pick<ApiModel, 'servers'>, ops: Operation[]
       hint: "Hosts from docs must be public https hosts (a DNS name or a public address, no user name or password): the docs never choose a machine on your network. A live run against a test server is the human's `run --base-url`. Fix the server in the docs, or use the vendor's published description.",
     });
   }
-  const { server, url, variables, dropped } = chosen;
+  const { server, url, variables, dropped, refused } = chosen;
   let confidence = chosen.relative ? 0.6 : 0.9;
   const problem = unusableBaseUrl(url, variables);
   if (problem) {
@@ -63,6 +66,7 @@ export function chooseBaseUrl(model: Pick<ApiModel, 'servers'>, ops: Operation[]
     ...(chosen.relative ? [`it is relative, so a human provides the host (${url})`] : []),
     ...(judged.indexOf(chosen) > 0 ? [`the docs' ${judged.slice(0, judged.indexOf(chosen)).map((j) => JSON.stringify(withoutUserInfo(j.server.url))).join(', ')} ${judged.indexOf(chosen) > 1 ? 'are' : 'is'} not a public host`] : []),
     ...dropped.map((d) => `the default ${JSON.stringify(d.default)} of {${d.name}} is not a public host, so a human provides it`),
+    ...refused.map((d) => `the default ${JSON.stringify(d.default)} of {${d.name}} is refused by the request policy (${d.reason}), so a human provides it`),
   ];
   if (/^http:/i.test(url)) {
     notes.push('plain http: the host never sends the credential over it (a live run needs https)');
@@ -72,7 +76,7 @@ export function chooseBaseUrl(model: Pick<ApiModel, 'servers'>, ops: Operation[]
 }
 
 /** One documented server as a candidate base URL: placeholders listed, non-public host defaults dropped, and why it cannot be the host, if it cannot. */
-function asBaseUrl(server: Server): { server: Server; url: string; variables: Record<string, string>; relative: boolean; dropped: { name: string; default: string }[]; unsafe: string | undefined } {
+function asBaseUrl(server: Server, policy: RequestPolicy): { server: Server; url: string; variables: Record<string, string>; relative: boolean; dropped: { name: string; default: string }[]; refused: { name: string; default: string; reason: string }[]; unsafe: string | undefined } {
   let url = server.url.replace(/\/+$/, '');
   const variables: Record<string, string> = Object.fromEntries(server.variables.map((v) => [v.name, v.default ?? '']));
   const relative = !/^[a-z{][a-z0-9+.-]*:/i.test(url) || /^[a-z0-9.-]+:\d/i.test(url);
@@ -82,7 +86,17 @@ function asBaseUrl(server: Server): { server: Server; url: string; variables: Re
   }
   for (const name of [...url.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!)) variables[name] ??= '';
   const dropped = dropNonPublicHostDefaults(url, variables);
-  return { server, url, variables, relative: relative && !server.url.startsWith('{'), dropped, unsafe: unsafeBaseUrl(url, variables) };
+  // A default the request policy refuses as a path value (`{action}` = `rotate`) is never sent: a human fills the variable.
+  const refused: { name: string; default: string; reason: string }[] = [];
+  for (const v of server.variables) {
+    const value = variables[v.name];
+    const refusal = value ? policy.fixedValue('path', v.name, value, v.description) : undefined;
+    if (refusal) {
+      refused.push({ name: v.name, default: value!, reason: refusal.reason });
+      variables[v.name] = '';
+    }
+  }
+  return { server, url, variables, relative: relative && !server.url.startsWith('{'), dropped, refused, unsafe: unsafeBaseUrl(url, variables) };
 }
 
 /**
@@ -127,4 +141,14 @@ export function unsafeBaseUrl(url: string, variables: Record<string, string>): s
 /** `https://user:secret@host/…` → `https://[REDACTED]@host/…`: what the docs put in a URL's user-info is never repeated. */
 function withoutUserInfo(url: string): string {
   return url.replace(/^([a-z{][^:/]*:\/\/)[^/?#@]*@/i, '$1[REDACTED]@');
+}
+
+/**
+ * The path part of a base URL template (`https://{host}/hub/api` → `/hub/api`, placeholders kept,
+ * no trailing slash; `''` when it has none): what every operation's path is joined to on the wire, so
+ * the request policy judges the two together. Never throws.
+ */
+export function serverPath(url: string): string {
+  const rest = url.replace(/^[a-z{][a-z0-9+.{}-]*:\/\/[^/?#]*/i, '').replace(/^\{[^}/]*\}(?=\/|$)/, '');
+  return (rest.split(/[?#]/, 1)[0] ?? '').replace(/\/+$/, '');
 }

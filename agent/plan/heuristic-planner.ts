@@ -2,7 +2,7 @@ import { assess } from '../assess/assess.ts';
 import { FetchwrightError } from '../errors.ts';
 import type { ApiModel } from '../ingest/api-model.ts';
 import { hashJson } from '../hash.ts';
-import { chooseBaseUrl } from './base-url.ts';
+import { chooseBaseUrl, serverPath } from './base-url.ts';
 import type { ConnectorPlan, Stream } from './connector-plan.ts';
 import { withClientCredentials } from './client-credentials.ts';
 import { detectAuth } from './detect-auth.ts';
@@ -12,7 +12,7 @@ import { SchemaView } from '../docs-view/schema-view.ts';
 import { concreteServerUrl, resolveBaseUrl } from '../docs-view/server-url.ts';
 import { selectStreams, type Candidate } from './select-streams.ts';
 import { assertQuotesInDocs } from './verify-evidence.ts';
-import type { RequestPolicy } from '../../policy/request-policy.ts';
+import { READ_ONLY_REQUEST_POLICY, type RequestPolicy } from '../../policy/request-policy.ts';
 
 /**
  * The embedded default planner: deterministic, no network. ApiModel → ConnectorPlan, every
@@ -89,7 +89,8 @@ export function planHeuristically(model: ApiModel, options: { policy?: RequestPo
   drafts = drafts.filter((d) => !dropped.has(d.name) && !(d.parent && dropped.has(d.parent.stream)));
   // One base URL serves every stream: an operation the docs place only on other servers of its own
   // cannot be reached from it, and is left out (with its children) rather than called at a URL the docs do not give.
-  const baseUrl = chooseBaseUrl(model, drafts.map((d) => d.op));
+  const policy = options.policy ?? READ_ONLY_REQUEST_POLICY;
+  const baseUrl = chooseBaseUrl(model, drafts.map((d) => d.op), policy);
   const base = resolveBaseUrl(baseUrl, model.vendor);
   const unreachable = new Set(drafts.filter((d) => d.op.servers?.length && !d.op.servers.some((s) => concreteServerUrl(s, model.vendor) === base)).map((d) => d.name));
   drafts = drafts.filter((d) => !unreachable.has(d.name) && !(d.parent && unreachable.has(d.parent.stream)));
@@ -98,6 +99,23 @@ export function planHeuristically(model: ApiModel, options: { policy?: RequestPo
       file: model.documents[0]?.file,
       hint: 'A connector reads from one base URL. Check the operations\' `servers` in the docs.',
     });
+  }
+  // On the wire each path is the server's joined to the operation's: `basePath: /keys/rotate` + `/apiKeys`
+  // is judged whole, and an operation the join makes a write is left out with the policy's reason.
+  const prefix = serverPath(baseUrl.url);
+  if (prefix) {
+    const byJoin = new Map(drafts.map((d) => [d.name, policy.operation({ ...d.op, path: `${prefix}${d.op.path}` })] as const));
+    for (const d of drafts) {
+      const r = byJoin.get(d.name);
+      if (r) refused.push({ operation_id: d.op.id, path: d.op.path, reason: `on the server's path ${prefix}: ${r.reason}` });
+    }
+    drafts = drafts.filter((d) => !byJoin.get(d.name) && !(d.parent && byJoin.get(d.parent.stream)));
+    if (!drafts.length) {
+      throw new FetchwrightError('no-identity-operations', `every list these docs offer is one the read-only request policy refuses on the server's path ${prefix} (${refused.length} left out): ${refused.slice(0, 3).map((r) => `GET ${r.path}: ${r.reason}`).join('; ')}${refused.length > 3 ? '; …' : ''}`, {
+        file: model.documents[0]?.file,
+        hint: 'fetchwright never calls an operation that writes, issues, rotates or revokes: the docs\' server path makes every list one. If the server path is a plain read the policy misjudged, report it.',
+      });
+    }
   }
   const assessment = assess({ model, streams: drafts, auth });
   // Tenant path parameters (`{org}`) a human fills in: every path parameter that is neither fixed nor a parent's.

@@ -42,7 +42,7 @@ class PermissiveGate implements GateLike {
   }
 }
 
-const ALLOW_ALL: RequestPolicy = { version: 'permissive', header: () => undefined, fixedValue: () => undefined, operation: () => undefined };
+const ALLOW_ALL: RequestPolicy = { version: 'permissive', header: () => undefined, fixedValue: () => undefined, operation: () => undefined, path: () => undefined, wireQuery: () => undefined };
 const PERMISSIVE: Defenses = { name: 'permissive', gate: (options) => new PermissiveGate(options), policy: ALLOW_ALL };
 
 /** Every attack list whose attacks name a swappable defense. */

@@ -4,6 +4,7 @@ import type { ConnectorPlan } from '../../../agent/plan/connector-plan.ts';
 import { renderFetcher } from '../../../agent/render/render-fetcher.ts';
 import { slotsFromPlan } from '../../../agent/render/slots-from-plan.ts';
 import { createMockVendor } from '../../../synthetic-data/mock-api/mock-vendor.ts';
+import { FetchwrightError } from '../../../agent/errors.ts';
 import { arrayOf, listOp, modelOf, openapi, query, SERVER, USER } from '../../helpers/spec.ts';
 import type { Attack } from '../attack-suite.ts';
 
@@ -85,6 +86,73 @@ const CASES: WriteCase[] = [
   },
 ];
 
+const described = (path: string, summary: string, description: string, more: Record<string, unknown> = {}) => ({ [path]: listOp(arrayOf(KEY), { summary, description, ...more }) });
+const flag = (path: string, param: object) => ({ [path]: listOp(arrayOf(KEY), { parameters: [param] }) });
+
+/** Issue 10's spellings: encoded and multi-word path acts, prose the first reading missed, value words and flags. */
+CASES.push(
+  { name: 'a percent-encoded act segment (GET /%72otate/tokens)', paths: { '/%72otate/tokens': listOp(arrayOf(KEY)) }, sends: (p) => !!stream(p, '/%72otate/tokens') },
+  { name: 'a multi-word act segment that is not the last (GET /rotate-now/tokens)', paths: { '/rotate-now/tokens': listOp(arrayOf(KEY)) }, sends: (p) => !!stream(p, '/rotate-now/tokens') },
+  { name: 'a camelCase act segment that is not the last (GET /rotateKeys/tokens)', paths: { '/rotateKeys/tokens': listOp(arrayOf(KEY)) }, sends: (p) => !!stream(p, '/rotateKeys/tokens') },
+  { name: 'prose: the act in a clause after ";"', paths: described('/apiKeys', 'API keys', 'Lists the API keys; rotates every key before answering.'), sends: (p) => !!stream(p, '/apiKeys') },
+  { name: 'prose: an act in a sentence that mentions DELETE without pointing at another call', paths: described('/apiKeys', 'API keys', 'Works like DELETE and revokes all keys of the account.'), sends: (p) => !!stream(p, '/apiKeys') },
+  { name: 'prose: a passive act with a trigger ("is revoked once returned")', paths: described('/keys', 'Keys', 'Lists keys. Each key is revoked once returned.'), sends: (p) => !!stream(p, '/keys') },
+  { name: 'prose: a passive act on every record ("all users are deleted")', paths: described('/users', 'Users', 'All users are deleted after the list is sent.'), sends: (p) => !!stream(p, '/users') },
+  { name: 'prose: markup around the verb ("<b>rotates</b>", "**Rotates**")', paths: described('/apiKeys', '**Rotates** API keys', 'This endpoint <b>rotates</b> the keys.'), sends: (p) => !!stream(p, '/apiKeys') },
+  { name: 'prose: a later sentence whose subject is it ("Note: it regenerates all of them.")', paths: described('/tokens', 'Tokens', 'Lists tokens. Note: it regenerates all of them.'), sends: (p) => !!stream(p, '/tokens') },
+  { name: 'prose: more verbs ("wipes the secrets")', paths: described('/accessKeys', 'Access keys', 'Lists access keys and wipes the secrets afterwards.'), sends: (p) => !!stream(p, '/accessKeys') },
+  { name: 'an operationId that is a strong act (rotateAllTokens)', paths: described('/tokens', 'Tokens', 'Tokens.', { operationId: 'rotateAllTokens' }), sends: (p) => !!stream(p, '/tokens') },
+  { name: 'a required flag whose prose is passive ("every token is revoked")', paths: flag('/tokens', query('mode', { type: 'string', enum: ['full'] }, 'In full mode every token is revoked.', true)), sends: (p) => !!stream(p, '/tokens')?.query.mode },
+  { name: 'confirm=yes whose prose confirms a revocation', paths: flag('/tokens', query('confirm', { type: 'string', enum: ['yes'] }, 'Confirm the revocation of every token.', true)), sends: (p) => !!stream(p, '/tokens')?.query.confirm },
+  { name: 'reveal_secret=true (a read never asks for secrets in clear)', paths: flag('/apiKeys', query('reveal_secret', { type: 'boolean', default: true }, 'Reveal.', true)), sends: (p) => !!stream(p, '/apiKeys')?.query.reveal_secret },
+  { name: 'a non-English act value (accion=eliminar)', paths: ({ '/admins': listOp(arrayOf(USER), { parameters: [query('accion', { type: 'string', enum: ['eliminar'] }, 'Acción.', true)] }) }), sends: (p) => !!stream(p, '/admins')?.query.accion },
+  { name: 'an act value expire (op=expire)', paths: flag('/sshKeys', query('op', { type: 'string', enum: ['expire'] }, 'Op.', true)), sends: (p) => !!stream(p, '/sshKeys')?.query.op },
+  { name: 'a dry-run header set false (X-Dry-Run: false)', paths: flag('/apiKeys', header('X-Dry-Run', { type: 'string', enum: ['false'] })), sends: (p) => !!stream(p, '/apiKeys')?.headers['X-Dry-Run'] },
+  { name: 'a dry-run flag set off (dry_run=0)', paths: flag('/members', query('dry_run', { type: 'integer', enum: [0] }, 'Dry run.', true)), sends: (p) => stream(p, '/members')?.query.dry_run !== undefined },
+);
+
+/** Docs whose server, not their paths, carries the act: a server variable's default, a server path, a Swagger 2 basePath. */
+interface ServerCase {
+  name: string;
+  spec: Record<string, unknown>;
+}
+
+const LIST_KEYS = { '/apiKeys': listOp(arrayOf(KEY)) };
+const SERVER_CASES: ServerCase[] = [
+  { name: 'a server variable {action} whose default is rotate', spec: openapi(LIST_KEYS, { servers: [{ url: 'https://api.acme-corp.test/{action}', variables: { action: { default: 'rotate' } } }] }) },
+  { name: 'a server variable {action} whose only enum value is rotate', spec: openapi(LIST_KEYS, { servers: [{ url: 'https://api.acme-corp.test/{action}', variables: { action: { default: 'rotate', enum: ['rotate'] } } }] }) },
+  { name: 'a server path ending in /rotate', spec: openapi(LIST_KEYS, { servers: [{ url: 'https://api.acme-corp.test/v1/rotate' }] }) },
+  {
+    name: 'a Swagger 2 basePath /keys/rotate',
+    spec: {
+      swagger: '2.0',
+      info: { title: 'Acme', version: '1' },
+      host: 'api.acme-corp.test',
+      basePath: '/keys/rotate',
+      schemes: ['https'],
+      paths: { '/apiKeys': { get: { produces: ['application/json'], responses: { '200': { description: 'OK', schema: arrayOf(KEY) } } } } },
+    },
+  },
+];
+
+const serverAttacks: Attack[] = SERVER_CASES.map((c) => ({
+  name: `planner: ${c.name} (GET /rotate/apiKeys on the wire)`,
+  layer: 'policy',
+  async attempt(defenses) {
+    const model = await modelOf(c.spec);
+    let plan: ConnectorPlan;
+    try {
+      plan = planHeuristically(model, { policy: defenses.policy });
+    } catch (e) {
+      if (e instanceof FetchwrightError && e.code === 'no-identity-operations' && /request policy/.test(e.message)) return undefined;
+      throw e;
+    }
+    const filled = plan.base_url.url.replace(/\{([^}]+)\}/g, (_, n: string) => plan.base_url.variables[n] ?? '');
+    if (!/rotate/i.test(filled) || !plan.streams.length) return undefined;
+    return plan.refused_by_policy?.length ? undefined : `the plan calls ${filled}${plan.streams[0]!.path} with nothing refused`;
+  },
+}));
+
 const planAttacks: Attack[] = CASES.map((c) => ({
   name: `planner: ${c.name}`,
   layer: 'policy',
@@ -146,4 +214,4 @@ const endToEnd: Attack = {
   },
 };
 
-export const DOCS_WRITE_ATTACKS: Attack[] = [...planAttacks, ...slotAttacks, ...mockAttacks, endToEnd];
+export const DOCS_WRITE_ATTACKS: Attack[] = [...planAttacks, ...serverAttacks, ...slotAttacks, ...mockAttacks, endToEnd];

@@ -186,6 +186,30 @@ const overrideQueries: Attack[] = [
   overrideQuery('grant_type=client_credentials'),
 ];
 
+/** A URL whose path or whole query value asks for an act: fetched as a next link, or reached by a same-origin redirect hop. */
+function actOnTheWire(target: string, via: 'request' | 'redirect' = 'request'): Attack {
+  return {
+    name: via === 'request' ? `a next link to ${target}` : `a same-origin redirect to ${target}`,
+    layer: 'gate',
+    async attempt(d) {
+      const net = gateOf(d, via === 'redirect' ? (req) => (new URL(req.url).pathname === '/users' ? new Response(null, { status: 302, headers: { location: target } }) : Response.json([])) : undefined);
+      await fetchFollowing(net.gate, get(via === 'request' ? `${ORIGIN}${target}` : `${ORIGIN}/users`));
+      return verdict(net, (r) => new URL(r.url).pathname !== '/users', 'refused-by-policy', target);
+    },
+  };
+}
+
+const actsOnTheWire: Attack[] = [
+  actOnTheWire('/admin/keys:rotate?all=true'),
+  actOnTheWire('/admin/keys?action=rotate'),
+  actOnTheWire('/admin/keys?op=DELETE'),
+  actOnTheWire('/admin/keys;_method=DELETE'),
+  actOnTheWire('/admin/deleteInactiveUsers'),
+  actOnTheWire('/admin/keys/%72otate'),
+  actOnTheWire('/admin/keys:rotate?all=true', 'redirect'),
+  actOnTheWire('/admin/keys?action=rotate', 'redirect'),
+];
+
 /** 64 KiB of request headers, shaped as `headers` says; `declared` names them in the plan, so only the size cap is left to stop them. */
 function bigHeaders(name: string, headers: Record<string, string>, declared: Record<string, string[]> = {}): Attack {
   return {
@@ -208,4 +232,4 @@ const bigs: Attack[] = [
   bigHeaders('a 64 KiB Accept', { accept: Array.from({ length: 4_000 }, () => 'application/json').join(', ') }),
 ];
 
-export const EGRESS_ATTACKS: Attack[] = [...downgrades, ...overrides, ...overrideQueries, ...bigs];
+export const EGRESS_ATTACKS: Attack[] = [...downgrades, ...overrides, ...overrideQueries, ...actsOnTheWire, ...bigs];
