@@ -23,8 +23,11 @@ import { BlockList, isIPv4, isIPv6 } from 'node:net';
  *   IPv4 address;
  * - names: `localhost` and `*.localhost` (RFC 6761), a single label (`metadata`, `intranet`: resolved
  *   through the machine's search domains), and names under top-level domains that are never public
- *   (`.internal` — `metadata.google.internal` —, `.local` (RFC 6762), `.home.arpa` and `.arpa`, `.lan`,
- *   `.home`, `.corp`, `.intranet`, `.localdomain`, `.private`).
+ *   (`.internal` — `metadata.google.internal` —, `.local` (RFC 6762; `.cluster.local` too), `.home.arpa`
+ *   and `.arpa`, `.lan`, `.home`, `.corp`, `.intranet`, `.localdomain`, `.private`, `.invalid` (RFC 6761),
+ *   `.onion` (RFC 7686), `.alt` (RFC 9476), and cluster-internal service names: Kubernetes' `.svc` and
+ *   `<service>.default`, Consul's `.consul`). `.test` and `.example` (RFC 6761) are for testing and stay
+ *   allowed: test suites and mocks name them.
  *
  * Not judged: what a public name resolves to (a DNS name pointing at 127.0.0.1). That needs a lookup at
  * connect time; the docs' host is checked here as the docs write it.
@@ -76,7 +79,14 @@ const v4Why = classifier(IPV4_NOT_PUBLIC, 'ipv4');
 const v6Why = classifier(IPV6_NOT_PUBLIC, 'ipv6');
 
 /** Top-level domains that never name a public host (special-use, RFC 6761/6762/8375, or conventionally private). */
-const PRIVATE_TLDS = new Set(['localhost', 'local', 'internal', 'arpa', 'lan', 'home', 'corp', 'intranet', 'localdomain', 'private']);
+const PRIVATE_TLDS = new Set([
+  'localhost', 'local', 'internal', 'arpa', 'lan', 'home', 'corp', 'intranet', 'localdomain', 'private',
+  // Special-use, never resolved in public DNS: .invalid (RFC 6761), .onion (RFC 7686), .alt (RFC 9476).
+  'invalid', 'onion', 'alt',
+  // Cluster-internal service discovery: Kubernetes `<svc>.<namespace>.svc` (and `<svc>.default`, its
+  // always-present namespace, through the pod's search domains), HashiCorp Consul `<name>.service.consul`.
+  'svc', 'default', 'consul',
+]);
 
 /** The eight 16-bit groups of an IPv6 address (no brackets, no zone), or undefined. */
 function ipv6Groups(ip: string): number[] | undefined {

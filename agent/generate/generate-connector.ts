@@ -9,6 +9,7 @@ import { sliceModel } from '../validate/model-slice.ts';
 import { validateConnector } from '../validate/run-validation.ts';
 import type { Finding } from '../validate/finding.ts';
 import { renderFinding } from '../validate/findings-text.ts';
+import { terminalSafe } from '../cli/text-layout.ts';
 import type { Scorecard } from '../validate/scorecard.ts';
 import { nextHypothesis } from './next-hypothesis.ts';
 
@@ -46,7 +47,7 @@ export interface GenerateOptions {
 
 export async function generateConnector(model: ApiModel, firstPlan: ConnectorPlan, options: GenerateOptions): Promise<GeneratedConnector> {
   if (firstPlan.assessment.verdict === 'manual-build-recommended' && !options.force) {
-    throw new FetchwrightError('manual-build-recommended', `the docs are not good enough to generate ${firstPlan.vendor} from (${firstPlan.assessment.score}/100): ${firstPlan.assessment.reasons.join('; ')}`, {
+    throw new FetchwrightError('manual-build-recommended', terminalSafe(`the docs are not good enough to generate ${firstPlan.vendor} from (${firstPlan.assessment.score}/100): ${firstPlan.assessment.reasons.join('; ')}`), {
       hint: 'Build this connector by hand, or pass --force to generate anyway; the pull request will say it was forced.',
     });
   }
@@ -56,13 +57,14 @@ export async function generateConnector(model: ApiModel, firstPlan: ConnectorPla
   for (let attempt = 1; ; attempt++) {
     const planSha = hashJson(plan);
     const rendered = renderFetcher(slotsFromPlan(plan), { vendor: plan.vendor, plan_sha256: planSha, docs_sha256: plan.docs_sha256, api_model_sha256: plan.api_model_sha256 });
-    options.onLog?.(`attempt ${attempt}: proving ${plan.streams.length} stream${plan.streams.length === 1 ? '' : 's'} in the sandbox${changes.length ? ` (${changes.join('; ')})` : ''}`);
+    // The changes name docs-derived values: one line, whatever they hold.
+    options.onLog?.(terminalSafe(`attempt ${attempt}: proving ${plan.streams.length} stream${plan.streams.length === 1 ? '' : 's'} in the sandbox${changes.length ? ` (${changes.join('; ')})` : ''}`));
     const scorecard = await validateConnector({ model, plan, fetcherSource: rendered.source, seed: options.seed });
     const errors = scorecard.findings.filter((f) => f.level === 'error');
     const record: Attempt = { attempt, changes, verdict: scorecard.verdict, findings: errors, scorecard_sha256: scorecard.hashes.scorecard_sha256 };
     attempts.push(record);
     options.onAttempt?.(record);
-    options.onLog?.(`attempt ${attempt}: ${scorecard.verdict}${errors[0] ? ` — ${renderFinding(errors[0])}` : ''}`);
+    options.onLog?.(terminalSafe(`attempt ${attempt}: ${scorecard.verdict}${errors[0] ? ` — ${renderFinding(errors[0])}` : ''}`));
     const next = scorecard.verdict === 'fail' && attempt < options.maxAttempts ? nextHypothesis(plan, scorecard) : undefined;
     if (!next) {
       return { plan, fetcher: rendered.source, manifest: buildManifest(plan, rendered.templates, planSha), scorecard, attempts, model: sliceModel(model, plan) };

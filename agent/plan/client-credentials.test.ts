@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { describeAuth } from '../cli/render-plan.ts';
 import { checkQuotes } from '../docs-view/quote-check.ts';
 import { arrayOf, listOp, modelOf, openapi, USER } from '../../test/helpers/spec.ts';
-import { withClientCredentials } from './client-credentials.ts';
+import { unsafeTokenUrl, withClientCredentials } from './client-credentials.ts';
 import { planHeuristically } from './heuristic-planner.ts';
 
 /** The plan records the client credentials grant when the chosen scheme offers it, quoting the docs' tokenUrl. */
@@ -27,6 +27,24 @@ describe('withClientCredentials', () => {
     const auth = withClientCredentials(planHeuristically(model).auth, model, ['users:read']);
     expect(auth.client_credentials?.scopes).toEqual([]);
     expect(auth.evidence.some((e) => /users:read is not offered by this flow/.test(e.reasoning))).toBe(true);
+  });
+
+  it('a token URL on a host that is not public, or with user-info, is left out of the plan, and the evidence says why without repeating it', async () => {
+    for (const [tokenUrl, secret] of [['http://169.254.169.254/token', '169.254.169.254/token'], ['https://svc:pw-4f9a2c@login.example.test/token', 'pw-4f9a2c'], ['//kubernetes.default.svc/token', 'kubernetes.default.svc/token']] as const) {
+      const model = await modelOf(oauthSpec({ clientCredentials: { tokenUrl, scopes: { 'users:read': 'Read' } } }));
+      const plan = planHeuristically(model);
+      expect(plan.auth.client_credentials, tokenUrl).toBeUndefined();
+      expect(JSON.stringify(plan)).not.toContain(secret);
+      expect(plan.auth.evidence.some((e) => /token URL is not kept in the plan: .*run --token-url/.test(e.reasoning)), tokenUrl).toBe(true);
+      expect(checkQuotes(plan, model)).toEqual([]);
+    }
+  });
+
+  it('unsafeTokenUrl: path references and public hosts (placeholders as validation fills them) are kept', () => {
+    expect(unsafeTokenUrl('/oauth/token')).toBeUndefined();
+    expect(unsafeTokenUrl('https://login.example.test/oauth/token')).toBeUndefined();
+    expect(unsafeTokenUrl('https://{tenant}.auth0.com/oauth/token')).toBeUndefined();
+    expect(unsafeTokenUrl('file:///etc/passwd')).toMatch(/not http or https/);
   });
 
   it('no client credentials when the flow is another grant, or the chosen scheme is not oauth2', async () => {

@@ -1,6 +1,7 @@
 import type { ApiModel } from '../ingest/api-model.ts';
 import type { AuthPlan } from './connector-plan.ts';
-import { quoted } from './evidence.ts';
+import { unsafeBaseUrl } from './base-url.ts';
+import { quoted, reasoned } from './evidence.ts';
 
 /**
  * The OAuth 2.0 client credentials grant (RFC 6749 §4.4) in the plan: when the chosen credential is
@@ -22,6 +23,11 @@ export function withClientCredentials(auth: AuthPlan, model: Pick<ApiModel, 'sec
   const scheme = auth.credentials.map((c) => schemes.get(c.scheme)).find((s) => s?.type === 'oauth2' && s.client_credentials);
   const flow = scheme?.client_credentials;
   if (!scheme || !flow) return auth;
+  // The docs' token URL is judged as their server URLs are: the host would send the client secret there.
+  const unsafe = unsafeTokenUrl(flow.token_url);
+  if (unsafe) {
+    return { ...auth, evidence: [...auth.evidence, reasoned(flow.source, `the ${scheme.key} scheme offers the OAuth 2.0 client credentials grant, but its token URL is not kept in the plan: ${unsafe}; a live run needs the vendor's token endpoint given with run --token-url`)] };
+  }
   const offered = new Set(flow.scopes.map((s) => s.name));
   const scopes = [...new Set(leastScopes)].filter((s) => offered.has(s));
   const missing = [...new Set(leastScopes)].filter((s) => !offered.has(s));
@@ -35,6 +41,20 @@ export function withClientCredentials(auth: AuthPlan, model: Pick<ApiModel, 'sec
     client_credentials: { scheme: scheme.key, token_url: flow.token_url, scopes },
     evidence: [...auth.evidence, quoted(flow.source, flow.token_url, why)],
   };
+}
+
+/**
+ * Why the docs' token URL must not be where the host sends the client secret, or undefined: an
+ * absolute or network-path (`//host/…`) URL with a user name or password, a scheme other than
+ * http/https, or a host that is not public (agent/docs-view/public-host.ts; `{placeholders}` filled
+ * as a validation run fills them). A path reference (`/oauth/token`) is on the base URL's host, which
+ * is judged on its own. The reason never repeats the URL (it may hold a password). Never throws.
+ */
+export function unsafeTokenUrl(tokenUrl: string): string | undefined {
+  const absolute = tokenUrl.startsWith('//') ? `https:${tokenUrl}` : tokenUrl;
+  if (!isAbsoluteUrl(absolute)) return undefined;
+  const why = unsafeBaseUrl(absolute, {});
+  return why && /user name or password/.test(why) ? 'it has a user name or password in it; credentials are never taken from the docs' : why;
 }
 
 /** True for a URL with a scheme (`https://…`, `{scheme}://…`); a network-path (`//host/…`) or path reference is relative. */

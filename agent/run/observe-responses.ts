@@ -197,15 +197,14 @@ export class ResponseObserver {
       this.#record(acc, response, undefined);
       return response;
     }
-    acc.bodies++;
-    let tapped: Response;
-    try {
-      tapped = new Response(this.#tap(response.body, (text) => this.#record(acc, response, text)), { status: response.status, statusText: response.statusText, headers: response.headers });
-    } catch {
+    // The response handed on is built before its body is tapped: a status `Response` refuses leaves the original unread and unlocked.
+    const init = handOnInit(response);
+    if (!init) {
       this.#record(acc, response, undefined);
       return response;
     }
-    return tapped;
+    acc.bodies++;
+    return new Response(this.#tap(response.body, (text) => this.#record(acc, response, text)), init);
   }
 
   /** A stream handing on `body`'s chunks, calling `done` once: with the text when read to its end within the cap, else undefined. */
@@ -324,6 +323,25 @@ export class ResponseObserver {
     const clean = (v: string | null) => (v !== null && this.#holdsSecret(v) ? REDACTED : v);
     return [...this.#deprecations.values()].map((d) => ({ ...d, sunset: clean(d.sunset), deprecation: clean(d.deprecation), links: d.links.map((l) => ({ rel: l.rel, url: clean(l.url)! })) }));
   }
+}
+
+/** RFC 9110 §15 / RFC 9112 §4 reason-phrase: `*( HTAB / SP / VCHAR / obs-text )`. */
+const REASON_PHRASE = /^[\t\x20-\x7e\x80-\xff]*$/;
+
+/**
+ * The status, status text and headers a tapped copy of `response` is built with, or undefined when
+ * `Response` would refuse its status (outside 200–599). A status text that is not a reason-phrase (a
+ * control character: `HTTP/1.1 200 \x1bOK`) is dropped: RFC 9112 §4 has a client ignore it, and
+ * `Response` throws on it. Nothing of `response` is read.
+ */
+export function handOnInit(response: Response): ResponseInit | undefined {
+  const init = { status: response.status, statusText: REASON_PHRASE.test(response.statusText) ? response.statusText : '', headers: response.headers };
+  try {
+    new Response(null, init);
+  } catch {
+    return undefined;
+  }
+  return init;
 }
 
 /** Header names of HTTP itself and of common API practice (RFC 9110, RFC 8288 Link, RFC 8594, RFC 9745, rate-limit and paging headers): never data. */

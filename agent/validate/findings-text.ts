@@ -6,6 +6,7 @@ import { SANDBOX_FINDINGS } from './checks/sandbox.ts';
 import { SINCE_PROOF_FINDINGS } from './checks/since-proof.ts';
 import { RECORD_FINDINGS } from './checks/stream-records.ts';
 import type { Finding, FindingDefinition } from './finding.ts';
+import { terminalSafe } from '../cli/text-layout.ts';
 
 /**
  * Every finding the proof can emit, by id, and the one place a finding becomes text — for
@@ -23,11 +24,15 @@ export const ALL_FINDINGS: Record<string, FindingDefinition> = {
   ...SINCE_PROOF_FINDINGS,
 };
 
-/** One line for a person: `stream: what was found`. An id this build does not know is shown as data. */
+/**
+ * One line for a person: `stream: what was found`. An id this build does not know is shown as data.
+ * A finding's arguments carry docs-derived values (a URL with a server variable's default, a query
+ * enum value): the line is flattened (`terminalSafe`), so no value can print a line of its own.
+ */
 export function renderFinding(f: Finding): string {
   const definition = ALL_FINDINGS[f.id];
   const text = definition ? definition.text(f.args) : `${f.id} ${JSON.stringify(f.args)}`;
-  return f.stream ? `${f.stream}: ${text}` : text;
+  return terminalSafe(f.stream ? `${f.stream}: ${text}` : text);
 }
 
 /** The lines a person reads first: errors, then warnings (info is left to scorecard.json). */

@@ -170,7 +170,8 @@ beforeAll(async () => {
   apiUrl = `http://127.0.0.1:${port}/v1`;
   tokenUrl = `http://127.0.0.1:${port}/oauth/token`;
 
-  for (const [title, url] of [['Acme Directory', tokenUrl], ['Other Directory', 'https://login.other-idp.test/oauth/token']] as const) {
+  // The docs give the token URL as a path on the API's origin: a loopback one in the docs is never kept (docs-view/public-host.ts).
+  for (const [title, url] of [['Acme Directory', '/oauth/token'], ['Other Directory', 'https://login.other-idp.test/oauth/token']] as const) {
     const file = path.join(root, `${title.replace(/ /g, '-').toLowerCase()}.json`);
     writeFileSync(file, JSON.stringify(spec(title, url), null, 2));
     const io = captureIo();

@@ -66,6 +66,31 @@ export function attackClass(cls: string, attacks: Attack[], options: { timeout?:
   });
 }
 
+/** A gate under attack and every request it let onto the (fake) network. */
+export interface RecordingGate {
+  gate: GateLike;
+  seen: Request[];
+}
+
+/**
+ * The gate `defenses` build for one https `origin` with the host's credential injected (`auth`: the
+ * header's value), over a fake network that answers with `respond` and records every request that
+ * reached it. `options` override any of the gate's options.
+ */
+export function recordingGate(defenses: Defenses, origin: string, auth: string, respond: (req: Request) => Response = () => Response.json([]), options: Partial<EgressGateOptions> = {}): RecordingGate {
+  const seen: Request[] = [];
+  const gate = defenses.gate({
+    allowedOrigins: [origin],
+    injectAuth: () => ({ Authorization: auth }),
+    fetchImpl: async (req) => {
+      seen.push(req);
+      return respond(req);
+    },
+    ...options,
+  });
+  return { gate, seen };
+}
+
 /** `undefined` (stopped) when `ok`, else the sentence: a small helper for attack bodies. */
 export function stoppedIf(ok: boolean, through: string): string | undefined {
   return ok ? undefined : through;

@@ -1,6 +1,6 @@
 import type { EgressGateOptions, FetchReply, FetchRequest } from '../../../sandbox/egress-gate.ts';
 import type { ViolationKind } from '../../../sandbox/violation.ts';
-import type { Attack, Defenses, GateLike } from '../attack-suite.ts';
+import { recordingGate, type Attack, type Defenses, type GateLike } from '../attack-suite.ts';
 
 /**
  * Credentials: fetcher code bringing a credential of its own past the secret scan (a header named
@@ -22,18 +22,8 @@ const QUERY_KEY = 'qk_Live/AbC+dEf=Gh Ij0123';
 const QUOTED = 'fw"quo\\ted-Secret-0042';
 
 /** A gate for the plan's https origin with the host's credential, over a recording fake network. */
-function gateOf(defenses: Defenses, respond: (req: Request) => Response = () => Response.json([]), options: Partial<EgressGateOptions> = {}): { gate: GateLike; seen: Request[] } {
-  const seen: Request[] = [];
-  const gate = defenses.gate({
-    allowedOrigins: [ORIGIN],
-    injectAuth: () => ({ Authorization: `Bearer ${TOKEN}` }),
-    fetchImpl: async (req) => {
-      seen.push(req);
-      return respond(req);
-    },
-    ...options,
-  });
-  return { gate, seen };
+function gateOf(defenses: Defenses, respond?: (req: Request) => Response, options: Partial<EgressGateOptions> = {}): { gate: GateLike; seen: Request[] } {
+  return recordingGate(defenses, ORIGIN, `Bearer ${TOKEN}`, respond, options);
 }
 
 const get = (url: string, headers: Record<string, string> = {}): FetchRequest => ({ url, method: 'GET', headers });

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -97,6 +97,16 @@ const spellings: Attack[] = [
   docsServer('an mDNS name (.local)', 'https://printer.local/v1'),
   docsServer('gopher to a Redis on loopback', 'gopher://127.0.0.1:6379/_INFO'),
   docsServer('gopher to a public host', 'gopher://api.acme-corp.test/v1'),
+  docsServer("Kubernetes' API server by its cluster name", 'https://kubernetes.default.svc/api/v1'),
+  docsServer("Kubernetes' API server through the pod's search domains", 'https://kubernetes.default/api/v1'),
+  docsServer('a Kubernetes service under .svc.cluster.local', 'http://vault.secrets.svc.cluster.local:8200/v1'),
+  docsServer('a Consul service name', 'http://vault.service.consul:8200/v1'),
+  docsServer('a name under .invalid (RFC 6761)', 'https://api.acme.invalid/v1'),
+  docsServer('an onion service (RFC 7686)', 'https://acmecorpxyz.onion/v1'),
+  docsServer('a name under .alt (RFC 9476)', 'https://api.acme.alt/v1'),
+  docsServer('a home network name (.home.arpa, RFC 8375)', 'https://nas.home.arpa/v1'),
+  docsServer('a name under .corp', 'https://directory.acme.corp/v1'),
+  docsServer('a name under .localdomain', 'https://db.localdomain/v1'),
   docsServer('a file URL', 'file:///etc/passwd'),
   docsServer('a file URL with one slash', 'file:/etc/passwd'),
   docsServer('a user name only', 'https://svc-reader@api.acme-corp.test/v1', 'https://[REDACTED]@api.acme-corp.test/v1'),
@@ -231,4 +241,51 @@ const otherCommands: Attack[] = [
   },
 ];
 
-export const DOCS_HOST_ATTACKS: Attack[] = [...spellings, ...shapes, ...defaults, ...otherCommands];
+/** Docs whose oauth2 scheme's client credentials flow names `tokenUrl`; every other word is benign. */
+const oauthDocs = (tokenUrl: string) => openapi(USERS, { components: { securitySchemes: { oauth: { type: 'oauth2', flows: { clientCredentials: { tokenUrl, scopes: {} } } } } }, security: [{ oauth: [] }] });
+
+/**
+ * `plan` on docs whose OAuth 2.0 token URL is `tokenUrl` (the host would send the client secret
+ * there): planned, but plan.json holds no token URL and none of `forbidden`, and its evidence says
+ * why (so `run --token-url` is the human's to give).
+ */
+function docsTokenUrl(label: string, tokenUrl: string, forbidden: string): Attack {
+  return {
+    name: `plan: an OAuth 2.0 token URL of ${label} (${tokenUrl})`,
+    layer: 'other',
+    async attempt() {
+      const r = await cli(oauthDocs(tokenUrl), planArgs, async (dir) => (existsSync(path.join(dir, 'plan.json')) ? readFile(path.join(dir, 'plan.json'), 'utf8') : undefined));
+      if (r.code !== 0 || r.after === undefined) return `plan exited ${r.code}: ${r.err.split('\n')[0]}`;
+      const plan = JSON.parse(r.after) as { auth: { client_credentials?: unknown; evidence: { reasoning: string }[] } };
+      if (plan.auth.client_credentials) return `plan.json keeps the token URL: ${JSON.stringify(plan.auth.client_credentials)}`;
+      if (r.after.includes(forbidden)) return `plan.json holds ${forbidden}`;
+      return plan.auth.evidence.some((e) => /token URL is not kept.*run --token-url/.test(e.reasoning)) ? undefined : 'the plan does not say why the token URL was left out';
+    },
+  };
+}
+
+const tokenUrls: Attack[] = [
+  docsTokenUrl('the cloud metadata address', 'http://169.254.169.254/token', '169.254.169.254/token'),
+  docsTokenUrl('a password in user-info', 'https://svc:tok3n-pw-7a1b@api.acme-corp.test/token', 'tok3n-pw-7a1b'),
+  docsTokenUrl('a network-path reference to a private address', '//10.0.0.5/oauth/token', '10.0.0.5/oauth'),
+  docsTokenUrl("Kubernetes' API server", 'https://kubernetes.default.svc/token', 'kubernetes.default.svc/token'),
+  {
+    name: 'generate: an OAuth 2.0 token URL on the metadata address is in neither plan.json nor manifest.json',
+    layer: 'other',
+    async attempt() {
+      const r = await cli(oauthDocs('http://169.254.169.254/latest/token'), (file, dir) => ['generate', file, '--out', path.join(dir, 'out'), '--force'], async (dir) => {
+        const vendor = existsSync(path.join(dir, 'out')) ? readdirSync(path.join(dir, 'out')).find((n) => !n.startsWith('.')) : undefined;
+        if (!vendor) return 'no connector was written: the attack did not reach the files';
+        for (const name of ['plan.json', 'manifest.json']) {
+          const file = path.join(dir, 'out', vendor, name);
+          if (!existsSync(file)) return `${name} was not written`;
+          if ((await readFile(file, 'utf8')).includes('169.254.169.254/latest/token')) return `${name} holds the token URL`;
+        }
+        return undefined;
+      });
+      return r.after;
+    },
+  },
+];
+
+export const DOCS_HOST_ATTACKS: Attack[] = [...spellings, ...shapes, ...defaults, ...otherCommands, ...tokenUrls];

@@ -59,7 +59,15 @@ async function cli(...argv: string[]): Promise<{ code: number; out: string; err:
   return { code, out: io.out(), err: io.err() };
 }
 
-const terminal = (argvOf: (file: string) => string[], text: string, what: string, exit = 0, mutate?: (spec: Record<string, any>) => void): Attack => ({
+/**
+ * Lines a doc value with newlines would print as if fetchwright had: a passing attempt and verdict.
+ * A value holding `SPOOF` must stay on its own line's tail, never be a line of its own.
+ */
+const SPOOFED_LINES = ['attempt 1: pass', 'acme: PASS — sandbox proof against a synthetic mock (seed 1)', 'written to /tmp/ok'];
+const SPOOF = `\n\n${SPOOFED_LINES[0]}\n${SPOOFED_LINES[1]}\n  ${SPOOFED_LINES[2]}\n`;
+
+/** `spoof`: the attack is a doc value with newlines, and fails when a line shown (trimmed) is exactly one of `SPOOFED_LINES`. */
+const terminal = (argvOf: (file: string) => string[], text: string, what: string, exit = 0, mutate?: (spec: Record<string, any>) => void, o: { spoof?: boolean } = {}): Attack => ({
   name: `terminal: ${what}`,
   layer: 'other',
   async attempt() {
@@ -70,10 +78,19 @@ const terminal = (argvOf: (file: string) => string[], text: string, what: string
     const r = await cli(...argvOf(file));
     const shown = `${r.out}${r.err}`;
     if (r.code !== exit) return `the command exited ${r.code}, not ${exit}: ${r.err.slice(0, 200)}`;
-    if (!shown.includes(exit ? 'nowhere' : 'List users')) return 'the doc text was not shown at all: the attack did not reach the terminal';
+    if (o.spoof) {
+      if (!shown.replace(/\s+/g, ' ').includes(SPOOFED_LINES[0]!)) return 'the doc value was not shown at all: the attack did not reach the terminal';
+      const line = shown.split('\n').find((l) => SPOOFED_LINES.includes(l.trim()));
+      if (line !== undefined) return `a doc value printed a line of its own: ${JSON.stringify(line)}`;
+    } else if (!shown.includes(exit ? 'nowhere' : 'List users')) return 'the doc text was not shown at all: the attack did not reach the terminal';
     return CONTROL.test(shown) ? `a control character reached the terminal: ${JSON.stringify(shown.match(CONTROL)?.[0])}` : undefined;
   },
 });
+
+/** Puts `SPOOF` in the base URL: a server variable's default (a URL the proof's findings quote). */
+const spoofServerVariable = (s: Record<string, any>) => (s.servers = [{ url: 'https://api.acme.test/{v}', variables: { v: { default: `v1${SPOOF}` } } }]);
+/** Puts `SPOOF` in the one value of the required tenant query parameter's enum (sent on every request). */
+const spoofQueryEnum = (s: Record<string, any>) => (s.paths['/users'].get.parameters[0].schema = { type: 'string', enum: [`t${SPOOF}`] });
 
 /** The PR body and VALIDATION.md of a connector generated from docs whose every word is hostile Markdown. */
 const markdown: Attack = {
@@ -142,6 +159,8 @@ export const DOCS_TEXT_FILE_ATTACKS: Attack[] = [
   terminal((f) => ['plan', f], OSC52, 'an OSC 52 clipboard write in a summary, through plan'),
   terminal((f) => ['plan', f, '--verbose'], ANSI, 'ANSI erase-line and colour in every description, through plan --verbose'),
   terminal((f) => ['plan', f], `${OSC52}\u202e${ANSI}\u009b31m`, 'OSC, bidi override and C1 CSI in an error that quotes a bad $ref', 6, (s) => (s.paths['/users'].get.responses['200'] = { $ref: `#/nowhere${OSC52}\u202e\u009b31m` })),
+  terminal((f) => ['generate', f, '--out', tmp('out'), '--force', '--max-attempts', '1'], '', 'newlines in a server variable default print no line of their own in generate\'s attempt line and summary', 9, spoofServerVariable, { spoof: true }),
+  terminal((f) => ['generate', f, '--out', tmp('out'), '--force', '--max-attempts', '1'], '', 'newlines in a query enum value, in the URL a failing proof quotes, print no line of their own through generate', 9, (s) => (spoofServerVariable(s), spoofQueryEnum(s)), { spoof: true }),
   markdown,
   linkedRef('file'),
   linkedRef('folder'),

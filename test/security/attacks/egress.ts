@@ -1,6 +1,6 @@
 import type { EgressGateOptions, FetchReply, FetchRequest } from '../../../sandbox/egress-gate.ts';
 import type { ViolationKind } from '../../../sandbox/violation.ts';
-import type { Attack, Defenses, GateLike } from '../attack-suite.ts';
+import { recordingGate, type Attack, type Defenses, type GateLike } from '../attack-suite.ts';
 
 /**
  * Egress: a fetcher (or the server it talks to) trying to take a request somewhere the plan's exact
@@ -23,18 +23,8 @@ interface Net {
 }
 
 /** A gate for the plan's one https origin, the host's credential injected, over a recording fake network. */
-function gateOf(defenses: Defenses, respond: (req: Request) => Response = () => Response.json([]), options: Partial<EgressGateOptions> = {}): Net {
-  const seen: Request[] = [];
-  const gate = defenses.gate({
-    allowedOrigins: [ORIGIN],
-    injectAuth: () => ({ Authorization: TOKEN }),
-    fetchImpl: async (req) => {
-      seen.push(req);
-      return respond(req);
-    },
-    ...options,
-  });
-  return { gate, seen };
+function gateOf(defenses: Defenses, respond?: (req: Request) => Response, options: Partial<EgressGateOptions> = {}): Net {
+  return recordingGate(defenses, ORIGIN, TOKEN, respond, options);
 }
 
 const get = (url: string, headers: Record<string, string> = {}): FetchRequest => ({ url, method: 'GET', headers });

