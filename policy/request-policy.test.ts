@@ -116,3 +116,14 @@ describe('lifecycle prose and grant lists are reads (a missing identity list is 
     expect(policy.operation({ path: '/users', description: 'All users are deleted after the list is sent.' })?.rule).toBe('write-operation');
   });
 });
+
+describe('hostile sizes', () => {
+  it('a megabyte of capitals in a value, a path or prose is judged at once (no backtracking pattern), and a huge fixed value is refused', () => {
+    const big = 'A'.repeat(1_000_000);
+    expect(policy.fixedValue('path', 'base', big)?.reason).toMatch(/1000000 characters cannot be judged/);
+    expect(policy.header('X-Big', big)?.rule).toBe('write-value');
+    expect(policy.operation({ path: `/${big}/users`, description: `<b ${big}`, summary: `**${big}` })).toBeUndefined();
+    expect(policy.path(`/${big}/users`)).toBeUndefined();
+    expect(wordsOf('HTTPMethodOverride')).toEqual(['http', 'method', 'override']);
+  });
+});

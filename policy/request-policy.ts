@@ -65,11 +65,19 @@ export interface RequestPolicy {
   wireQuery(name: string, value: string): PolicyRefusal | undefined;
 }
 
+/** Characters of a name, value or path judged word by word; prose is judged up to MAX_JUDGED_PROSE. */
+const MAX_JUDGED_TEXT = 4_096;
+const MAX_JUDGED_PROSE = 50_000;
+/** A fixed value longer than this cannot be a read's parameter and is not judged word by word: it is refused. */
+const MAX_FIXED_VALUE = 1_024;
+
 /** Lower-case words of an identifier or a value: `X-HTTP-Method-Override` → x http method override; `regenerateKeys` → regenerate keys. */
 export function wordsOf(text: string): string[] {
+  // Linear on any input (a 1 MB name or value from hostile docs): no pattern here can backtrack.
   return text
+    .slice(0, MAX_JUDGED_TEXT)
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    .replace(/([A-Z])(?=[A-Z][a-z])/g, '$1 ')
     .toLowerCase()
     .split(/[^a-z0-9]+/)
     .filter(Boolean);
@@ -161,7 +169,12 @@ const CREDENTIAL_ENDPOINT = new Set(['token', 'authorize', 'authorization', 'int
 
 /** Prose without its markup: HTML tags and Markdown emphasis or code marks (`<b>rotates</b>`, `**Rotates**`). */
 function unmarked(text: string): string {
-  return text.replace(/<\/?[a-z][^>]*>/gi, '').replace(/(\*{1,3}|_{2,3}|`+|~~)(?=\S)([^*`~]*?\S)\1/g, '$2').replace(/[*`]/g, '');
+  // Bounded repeats only: an unclosed `<b` or `**` in a megabyte of prose costs a linear scan, not a quadratic one.
+  return text
+    .slice(0, MAX_JUDGED_PROSE)
+    .replace(/<\/?[a-z][^<>]{0,200}>/gi, '')
+    .replace(/(\*{1,3}|_{2,3}|`{1,3}|~~)(?=\S)([^*`~\n]{0,200}?\S)\1/g, '$2')
+    .replace(/[*`]/g, '');
 }
 
 /**
@@ -275,12 +288,14 @@ export const READ_ONLY_REQUEST_POLICY: RequestPolicy = {
   version: REQUEST_POLICY_VERSION,
 
   header(name, value) {
+    if ((value?.length ?? 0) > MAX_FIXED_VALUE || name.length > MAX_FIXED_VALUE) return { rule: 'write-value', reason: `the header ${name.slice(0, 64)}: a value of ${value?.length ?? 0} characters cannot be judged as a read's header` };
     if (overridesMethod(name)) return { rule: 'method-override', reason: `the header ${name} overrides the request's method on the server: a read never sends it` };
     if (value !== undefined) return judgeValue('header', name, value);
     return undefined;
   },
 
   fixedValue(place, name, value, description) {
+    if (value.length > MAX_FIXED_VALUE || name.length > MAX_FIXED_VALUE) return { rule: 'write-value', reason: `${place} ${name.slice(0, 64)}: a fixed value of ${value.length} characters cannot be judged as a read's parameter` };
     if (place !== 'path' && overridesMethod(name)) return { rule: 'method-override', reason: `the ${place} parameter ${name} overrides the request's method on the server: a read never sends it` };
     if (place !== 'path' && OAUTH_FLOW_PARAMS.has(name.toLowerCase())) return { rule: 'credential-flow', reason: `${name} is an OAuth 2.0 flow parameter (RFC 6749 §4): a read never asks for a token` };
     if (dryRunOff(name, value)) return { rule: 'write-value', reason: `${place} ${name}=${value} turns a dry run off: it asks for the real act, and a read never does` };
