@@ -103,11 +103,14 @@ describe('EgressGate', () => {
 
   it('caps request headers at 16 KiB, names and values counted; a larger request is refused, not sent', async () => {
     const net = fakeNetwork();
-    // accept (6) + value (16) + 4, x-pad (5) + value + 4: exactly the cap.
-    const atCap = 16 * 1024 - (6 + 16 + 4) - (5 + 4);
-    const gate = gateWith(net, { allowedHeaders: { 'X-Pad': ['x'.repeat(atCap), 'x'.repeat(atCap + 1)] } });
-    expect((await gate.fetch(get('https://api.vendor.test/a', { headers: { accept: 'application/json', 'x-pad': 'x'.repeat(atCap) } }))).ok).toBe(true);
-    const over = await gate.fetch(get('https://api.vendor.test/b', { headers: { accept: 'application/json', 'x-pad': 'x'.repeat(atCap + 1) } }));
+    // accept (6) + value (16) + 4, then 17 declared x-pad-NN headers (8 + value + 4 each; the policy judges
+    // no value over 1,024 characters as a read's header): exactly the cap, then one byte over it.
+    const room = 16 * 1024 - (6 + 16 + 4);
+    const pads = (extra: number) => Object.fromEntries([...Array(17).keys()].map((i) => [`x-pad-${String(i).padStart(2, '0')}`, 'x'.repeat(i < 16 ? 1000 : room - 16 * 1012 - 12 + extra)]));
+    const allowed = Object.fromEntries(Object.keys(pads(0)).map((n) => [n, [pads(0)[n]!, pads(1)[n]!]]));
+    const gate = gateWith(net, { allowedHeaders: allowed });
+    expect((await gate.fetch(get('https://api.vendor.test/a', { headers: { accept: 'application/json', ...pads(0) } }))).ok).toBe(true);
+    const over = await gate.fetch(get('https://api.vendor.test/b', { headers: { accept: 'application/json', ...pads(1) } }));
     expect(over).toMatchObject({ ok: false, code: 'headers-too-large' });
     expect(net.seen).toHaveLength(1);
     expect(gate.calls.map((c) => c.outcome)).toEqual(['ok', 'headers-too-large']);
