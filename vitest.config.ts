@@ -13,6 +13,8 @@ export default defineConfig({
     include: ['agent/**/*.test.ts', 'sandbox/**/*.test.ts', 'templates/**/*.test.ts', 'synthetic-data/**/*.test.ts', 'policy/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 30_000,
     globalSetup: ['test/global-setup.ts'],
+    // The security suite's per-class count of attacks tried and stopped, printed after any run that tried some (npm test, npm run security).
+    reporters: ['default', './test/security/security-reporter.ts'],
     provide: { scratch },
     // os.tmpdir() follows TMPDIR; every CLI run appends to an audit log: keep both out of the user's folders.
     env: { TMPDIR: scratch, FETCHWRIGHT_STATE_DIR: path.join(scratch, 'state') },
