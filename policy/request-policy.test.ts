@@ -127,3 +127,36 @@ describe('hostile sizes', () => {
     expect(wordsOf('HTTPMethodOverride')).toEqual(['http', 'method', 'override']);
   });
 });
+
+describe('after a second attack: reads a real API describes stay reads, and new spellings of acts are refused', () => {
+  it('lists, filters and lifecycle prose', () => {
+    const lists: [string, string?][] = [
+      ['/users', 'Returns users. Deleted users are omitted when listed.'],
+      ['/serviceAccounts', 'This endpoint returns service accounts; to remove accounts, see the admin guide.'],
+      ['/users', 'Suspended users are hidden when the list is returned.'],
+      ['/tokens', 'Lists tokens. Tokens are refreshed when requested by the client.'],
+      ['/users', 'Every user is deactivated by an administrator, never by the API.'],
+      ['/tokens', 'Every token is revoked once its owner leaves the org.'],
+      ['/reset_requests'], ['/create-requests'], ['/reports/authorization'], ['/api/v1/monitor/can_delete'],
+    ];
+    for (const [path, description] of lists) expect(policy.operation({ path, description }), `${path} ${description ?? ''}`).toBeUndefined();
+    for (const [n, v] of [['event_type', 'update'], ['type', 'login'], ['action_type', 'user.delete'], ['include', 'grants'], ['kind', 'grant']] as const) {
+      expect(policy.fixedValue('query', n, v), `${n}=${v}`).toBeUndefined();
+      expect(policy.wireQuery(n, v), `wire ${n}=${v}`).toBeUndefined();
+    }
+    expect(policy.fixedValue('query', 'include_deleted', 'true', 'Whether to include users that are deleted.')).toBeUndefined();
+  });
+
+  it('acts in new words, spellings and prose', () => {
+    expect(policy.fixedValue('query', 'cleanup', 'true', 'When true, deactivated users are deleted before the list is returned.')).toBeDefined();
+    expect(policy.fixedValue('query', 'prune', 'true', 'Set to true and inactive users will be removed.')).toBeDefined();
+    expect(policy.fixedValue('query', 'force', 'true', 'Forces key rotation.')).toBeDefined();
+    for (const v of ['nuke', 'drop', 'kill', 'cancel', 'archive', 'unlink', 'detach', 'sweep', 'clear']) expect(policy.fixedValue('query', 'action', v), v).toBeDefined();
+    for (const path of ['/users:batchDelete', '/users/bulk-delete', '/users/{id}/nuke', '/users/%2564elete']) expect(policy.operation({ path }), path).toBeDefined();
+    expect(policy.operation({ path: '/apiKeys', description: 'Lists API keys; the server issues a fresh key for every account.' })).toBeDefined();
+    expect(policy.operation({ path: '/users', description: 'Returns all users and deletes the inactive ones.' })).toBeDefined();
+    expect(policy.operation({ path: '/keys', description: 'Lists keys. Note that keys get rotated as part of this call.' })).toBeDefined();
+    for (const path of ['/admin/keys%2Frotate', '/admin/users:batchDelete', '/admin/users/bulk-delete']) expect(policy.path(path), path).toBeDefined();
+    expect(policy.wireQuery('action', 'ro\u00adtate')).toBeDefined();
+  });
+});

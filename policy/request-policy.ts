@@ -65,6 +65,9 @@ export interface RequestPolicy {
   wireQuery(name: string, value: string): PolicyRefusal | undefined;
 }
 
+/** Default-ignorable characters (soft hyphen, zero-width space/joiners, word joiner, BOM, Mongolian vowel separator). */
+const IGNORABLE = /[\u00ad\u180e\u200b-\u200f\u2060-\u2064\ufeff]/g;
+
 /** Characters of a name, value or path judged word by word; prose is judged up to MAX_JUDGED_PROSE. */
 const MAX_JUDGED_TEXT = 4_096;
 const MAX_JUDGED_PROSE = 50_000;
@@ -76,6 +79,8 @@ export function wordsOf(text: string): string[] {
   // Linear on any input (a 1 MB name or value from hostile docs): no pattern here can backtrack.
   return text
     .slice(0, MAX_JUDGED_TEXT)
+    // Invisible characters a server ignores (a soft hyphen in `ro\u00ADtate`) do not split a word.
+    .replace(IGNORABLE, '')
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
     .replace(/([A-Z])(?=[A-Z][a-z])/g, '$1 ')
     .toLowerCase()
@@ -99,12 +104,22 @@ const WRITE_METHODS = new Set(['post', 'put', 'patch', 'delete', 'connect', 'tra
 const STRONG_ACTS = [
   'delete', 'remove', 'destroy', 'purge', 'erase', 'wipe', 'truncate', 'rotate', 'regenerate', 'revoke', 'invalidate', 'reset', 'mint', 'reissue',
   'reroll', 'impersonate', 'deprovision', 'deactivate', 'suspend', 'unsuspend', 'disable', 'create', 'insert', 'upsert', 'modify', 'terminate',
-  'expire', 'ban', 'unban',
+  'expire', 'ban', 'unban', 'nuke', 'kill', 'prune', 'sweep', 'unlink', 'detach', 'cleanup', 'drop', 'cancel',
 ];
 const WEAK_ACTS = [
   'add', 'write', 'update', 'issue', 'generate', 'roll', 'renew', 'refresh', 'exchange', 'grant', 'assign', 'unassign', 'approve', 'invite',
   'enable', 'activate', 'lock', 'unlock', 'login', 'logout', 'signin', 'signout', 'authorize', 'introspect', 'provision', 'transfer', 'execute',
+  'archive', 'close', 'clear', 'apply',
 ];
+/**
+ * Nouns for records of acts: a strong verb before one names a list of them (`/reset_requests`,
+ * `/create-requests`, `delete_events`), not an act.
+ */
+const RECORD_NOUNS = new Set(['request', 'requests', 'event', 'events', 'log', 'logs', 'history', 'histories', 'job', 'jobs', 'task', 'tasks', 'report', 'reports', 'attempt', 'attempts', 'record', 'records', 'operation', 'operations', 'audit', 'audits', 'status', 'statuses']);
+/** Words before a verb that make a question of it (`can_delete`): a check, not the act. */
+const MODALS = new Set(['can', 'may', 'could', 'should', 'is', 'check', 'allow', 'allowed']);
+/** Parameter names that filter on what a list holds (`event_type=update`, `action_type=user.delete`, `include=grants`): their values name things, not acts. */
+const FILTER_WORDS = /^(types?|kinds?|events?|categor(y|ies)|filters?|status(es)?|states?|includes?|expand|fields?|sort|order|order_?by|q|query|search)$/;
 const ACT_BASE = [...STRONG_ACTS, ...WEAK_ACTS];
 const STRONG_SET = new Set(STRONG_ACTS);
 /** Third-person forms that are more often a field (`expires`) than an act: only the base form counts in a value. */
@@ -145,9 +160,9 @@ function actVerb(text: string): string | undefined {
 }
 
 /** Verbs of prose acts, in the third person and as gerunds (`rotating each of them`). */
-const PROSE_VERBS = String.raw`issues?|issuing|mints?|minting|generates?|generating|regenerates?|regenerating|rotates?|rotating|rolls?|renews?|renewing|refresh(?:es)?|refreshing|resets?|resetting|revokes?|revoking|invalidates?|invalidating|deletes?|deleting|removes?|removing|destroys?|destroying|creates?|exchanges?|wipes?|wiping|purges?|purging|erases?|erasing|terminates?|terminating|expires?|expiring|deactivates?|deactivating|suspends?|suspending|disables?|disabling|deprovisions?|deprovisioning|truncates?|truncating`;
+const PROSE_VERBS = String.raw`nukes?|nuking|kills?|killing|prunes?|pruning|drops?|dropping|cleans?\s+up|cleaning\s+up|issues?|issuing|mints?|minting|generates?|generating|regenerates?|regenerating|rotates?|rotating|rolls?|renews?|renewing|refresh(?:es)?|refreshing|resets?|resetting|revokes?|revoking|invalidates?|invalidating|deletes?|deleting|removes?|removing|destroys?|destroying|creates?|exchanges?|wipes?|wiping|purges?|purging|erases?|erasing|terminates?|terminating|expires?|expiring|deactivates?|deactivating|suspends?|suspending|disables?|disabling|deprovisions?|deprovisioning|truncates?|truncating`;
 /** What a prose act acts on: credentials, records, or `them` (bare `all`, `every`, `it` are not enough: "which rotate automatically every 90 days"). */
-const PROSE_OBJECTS = String.raw`tokens?|keys?|secrets?|credentials?|passwords?|certificates?|sessions?|records?|users?|accounts?|members?|them`;
+const PROSE_OBJECTS = String.raw`tokens?|keys?|secrets?|credentials?|passwords?|certificates?|sessions?|records?|users?|accounts?|members?|them|ones`;
 
 /**
  * Prose saying the operation (or sending a parameter) does an act to credentials or records: a verb
@@ -155,17 +170,22 @@ const PROSE_OBJECTS = String.raw`tokens?|keys?|secrets?|credentials?|passwords?|
  * endpoint rotates…", "set to true to revoke…", "by rotating each of them"), then what it acts on.
  * "List refresh tokens" is a noun.
  */
-const DESCRIBED_ACT = new RegExp(String.raw`(?:^|\b(?:it|this|endpoint|operation|call|request|route|will|and|also|then|which|that|to|by)\s+)(${PROSE_VERBS})\b[^.;:]{0,80}?\b(${PROSE_OBJECTS})\b`, 'i');
+const DESCRIBED_ACT_SUBJECTS = 'it|this|endpoint|operation|call|request|route|server|api|will|and|also|then|which|that|by';
+const DESCRIBED_ACT = new RegExp(String.raw`(?:^|\b(?:${DESCRIBED_ACT_SUBJECTS})\s+)(${PROSE_VERBS})\b[^.;:]{0,80}?\b(${PROSE_OBJECTS})\b`, 'i');
+/** For a parameter's prose, a purpose too ("set to true to revoke…"); an operation's "to remove accounts, see the guide" points elsewhere. */
+const DESCRIBED_ACT_PARAM = new RegExp(String.raw`(?:^|\b(?:${DESCRIBED_ACT_SUBJECTS}|to)\s+)(${PROSE_VERBS})\b[^.;:]{0,80}?\b(${PROSE_OBJECTS})\b`, 'i');
 
 /** Past participles of acts (not `created`, `expired`, `disabled`: states a list's records are in). */
 const PARTICIPLES = String.raw`deleted|removed|destroyed|purged|erased|wiped|truncated|rotated|regenerated|revoked|invalidated|reset|minted|reissued|rerolled|deprovisioned|terminated|renewed|refreshed|reissued|rolled|deactivated|suspended|issued|generated|exchanged`;
 /** A passive act whose subject is every/all/each record: "every key gets rotated", "all users are deleted", "each of them is revoked". */
 const PASSIVE_ALL = new RegExp(String.raw`\b(?:every|all|each)\b(?:\s+(?!that\b|which\b|who\b|are\b|is\b|get\b|gets\b|will\b)[\w-]+){0,3}\s+(?:is|are|gets?|will\s+(?:be|get))\s+(?:\w+ly\s+)?(?:${PARTICIPLES})\b`, 'i');
+/** For a parameter's prose: what setting it will do ("inactive users will be removed"); `users that are deleted` is a state. */
+const PASSIVE_FUTURE = new RegExp(String.raw`\b(?:will\s+(?:be|get)|gets?)\s+(?:\w+ly\s+)?(?:${PARTICIPLES})\b`, 'i');
 /** A passive act tied to this call: "is revoked once returned", "purged by this call", "rotated when called". */
-const PASSIVE_TRIGGERED = new RegExp(String.raw`\b(?:${PARTICIPLES})\b[^.;]{0,60}?\b(?:by\s+(?:this|the|each|every)\s+(?:call|endpoint|operation|request)|once\s+(?:returned|listed|read|fetched)|when\s+(?:called|requested|listed|read|returned|fetched)|after\s+(?:listing|returning|reading|being\s+(?:listed|returned|read))|on\s+(?:each|every)\s+(?:call|request|read)|(?:after|once|when)\s+(?:the\s+)?(?:list|response|page|results?|call|request)\s+(?:is|are|has\s+been|have\s+been)\s+(?:sent|returned|read|listed|delivered))`, 'i');
+const PASSIVE_TRIGGERED = new RegExp(String.raw`\b(?:is|are|gets?|got|will\s+(?:be|get)|be|being|been)\s+(?:\w+ly\s+)?(?:${PARTICIPLES})\b[^.;]{0,60}?\b(?:as\s+part\s+of\s+(?:this|the|each|every)\s+(?:call|request)|by\s+(?:this|the|each|every)\s+(?:call|endpoint|operation|request)(?!'s)\b|once\s+(?:returned|listed|read|fetched)|when\s+(?:called|listed|read|returned|fetched)|after\s+(?:listing|returning|reading|being\s+(?:listed|returned|read))|on\s+(?:each|every)\s+(?:call|request|read)|(?:after|once|when|before)\s+(?:the\s+)?(?:list|response|page|results?|call|request)\s+(?:is|are|has\s+been|have\s+been)\s+(?:sent|returned|read|listed|delivered))`, 'i');
 
 /** The last literal segments of credential endpoints (RFC 6749 §3.1–3.2, RFC 7009, RFC 7662, RFC 8628, OpenID Connect). */
-const CREDENTIAL_ENDPOINT = new Set(['token', 'authorize', 'authorization', 'introspect', 'introspection', 'revoke', 'revocation', 'device_authorization', 'deviceauthorization', 'login', 'logout', 'signin', 'signout']);
+const CREDENTIAL_ENDPOINT = new Set(['token', 'authorize', 'introspect', 'introspection', 'revoke', 'revocation', 'device_authorization', 'deviceauthorization', 'login', 'logout', 'signin', 'signout']);
 
 /** Prose without its markup: HTML tags and Markdown emphasis or code marks (`<b>rotates</b>`, `**Rotates**`). */
 function unmarked(text: string): string {
@@ -201,22 +221,34 @@ function clausesOf(sentence: string): string[] {
 const OTHER_CALL = /\b(POST|PUT|PATCH|DELETE)\s+\/|\b(use|using|via|call|calling|see|send|sending|with)\s+(an?\s+|the\s+)?(POST|PUT|PATCH|DELETE)\b/i;
 
 /** A condition that makes a passive clause a lifecycle rule, not this call's act: "…are invalidated when the password changes", "…rotated every 90 days". */
-const LIFECYCLE = /\b(when|whenever|if|after|before|until|upon|once\s+(?:a|an|the|per|every)|every\s+\d+|each\s+(?:day|week|month|year)|automatically|periodically|daily|weekly|monthly|nightly)\b/i;
+const LIFECYCLE = /\b(when|whenever|if|after|before|until|upon|never|once\s+(?:a|an|the|per|every|its|their|his|her)|by\s+(?:an?|the|their|its)\s+(?:administrator|admin|owner|user|client|operator)|every\s+\d+|each\s+(?:day|week|month|year)|automatically|periodically|daily|weekly|monthly|nightly)\b/i;
 
 /**
  * A clause whose words ask for an act on credentials or records ("Rotates every token", "all users are
  * deleted"), unless it points at another call. A passive clause about every record that states a
  * lifecycle ("all sessions are invalidated when the password changes") is not this call's act.
  */
-function describesAct(clause: string): string | undefined {
+function describesAct(clause: string, forParameter = false): string | undefined {
   if (OTHER_CALL.test(clause)) return undefined;
   const all = PASSIVE_ALL.exec(clause);
-  const m = DESCRIBED_ACT.exec(clause) ?? (all && !LIFECYCLE.test(clause.slice(all.index)) ? all : null) ?? PASSIVE_TRIGGERED.exec(clause);
+  const future = forParameter ? PASSIVE_FUTURE.exec(clause) : null;
+  const m = (forParameter ? DESCRIBED_ACT_PARAM : DESCRIBED_ACT).exec(clause) ?? future ?? (all && !LIFECYCLE.test(clause.slice(all.index)) ? all : null) ?? PASSIVE_TRIGGERED.exec(clause);
   return m ? m[0] : undefined;
 }
 
 /** A path segment as the server reads it: percent-escapes decoded, one at a time when the whole will not decode (`%72otate` → rotate; a bad `%zz` stays). Never throws. */
 function decodeSegment(segment: string): string {
+  // Decoded until it stops changing (at most 3 times: `%2564elete` → `%64elete` → `delete`), as a chain of servers might.
+  let out = segment;
+  for (let i = 0; i < 3 && /%[0-9a-f]{2}/i.test(out); i++) {
+    const next = decodeOnce(out);
+    if (next === out) break;
+    out = next;
+  }
+  return out;
+}
+
+function decodeOnce(segment: string): string {
   try {
     return decodeURIComponent(segment);
   } catch {
@@ -234,7 +266,8 @@ function decodeSegment(segment: string): string {
 function pathSegments(path: string): string[] {
   return path
     .split('/')
-    .map(decodeSegment)
+    // A decoded `%2F` splits too (`keys%2Frotate` is keys/rotate to a server that decodes first).
+    .flatMap((s) => decodeSegment(s).split('/'))
     .filter((s) => s && !/^\{[^}]*\}$/.test(s))
     .map((s) => s.replace(/\{[^}]*\}/g, ' ').replace(/\.(json|xml)$/i, '').trim())
     .filter(Boolean);
@@ -243,7 +276,9 @@ function pathSegments(path: string): string[] {
 /** The act a segment's first word names when it is a strong verb (`/rotate-now/tokens`, `/deleteInactiveUsers`), not a field (`create_time`). */
 function strongActOf(part: string): string | undefined {
   const words = wordsOf(part);
-  return STRONG_SET.has(words[0] ?? '') && !FIELD_TAIL.has(words[1] ?? '') ? words[0] : undefined;
+  // Any word (`bulk-delete`, `batchDelete`, `deleteInactiveUsers`), unless a field (`create_time`) or a list of records of acts (`reset_requests`).
+  // After a modal (`can_delete`, `is_revoke_allowed`) it asks whether, not for the act.
+  return words.find((w, i) => STRONG_SET.has(w) && !MODALS.has(words[i - 1] ?? '') && !FIELD_TAIL.has(words[i + 1] ?? '') && !words.slice(i + 1).some((x) => RECORD_NOUNS.has(x)));
 }
 
 /** A credential endpoint as the path's last segment, with the refusal, if it is one. */
@@ -258,10 +293,16 @@ function credentialEndpoint(path: string, segments: string[]): PolicyRefusal | u
 
 /** A query value on the wire that is, whole, a write method or an act verb (`DELETE`, `rotate`), with the refusal. */
 function wireValue(name: string, value: string): PolicyRefusal | undefined {
-  const v = plain(value.trim()).toLowerCase();
+  const v = plain(value.trim()).toLowerCase().replace(IGNORABLE, '');
   if (WRITE_METHODS.has(v)) return { rule: 'method-override', reason: `${name}=${value.slice(0, 64)} names the write method ${v.toUpperCase()}: a read never sends it` };
+  if (isFilterName(name)) return undefined;
   if (ACT_VERBS.has(v)) return { rule: 'write-value', reason: `${name}=${value.slice(0, 64)} asks for "${v}": a read never sends it` };
   return undefined;
+}
+
+/** Whether a parameter's last word says it filters on what the list holds (`event_type`, `include`, `kind`). */
+function isFilterName(name: string): boolean {
+  return FILTER_WORDS.test(wordsOf(name).at(-1) ?? '');
 }
 
 /** A name that asks the server to reveal a secret in clear (`reveal_secret`, `decrypt`, `show_plaintext`, `include_secrets`). */
@@ -273,9 +314,9 @@ function revealsSecret(name: string, value: string): boolean {
 
 /** A flag whose name says it asks for confirmation (`confirm`, `commit`), and prose that speaks of an act: the flag is the act's go-ahead. */
 function confirmsAct(name: string, description: string | undefined): boolean {
-  if (!wordsOf(name).some((w) => /^(confirm|confirmed|confirmation|commit)$/.test(w))) return false;
+  if (!wordsOf(name).some((w) => /^(confirm|confirmed|confirmation|commit|force|forced|apply)$/.test(w))) return false;
   const prose = `${name} ${description ?? ''}`;
-  return !!actVerb(prose) || /\b(revocation|deletion|removal|rotation|regeneration|purge|termination|expiration|reset|deactivation|suspension|erasure)\b/i.test(prose);
+  return !!actVerb(prose) || /\b(changes?|revocation|deletion|removal|rotation|regeneration|purge|termination|expiration|reset|deactivation|suspension|erasure)\b/i.test(prose);
 }
 
 /** A dry-run flag (`dry_run`, `X-Dry-Run`, `dryRun`, `preview`) set off: it asks for the real act. */
@@ -309,7 +350,7 @@ export const READ_ONLY_REQUEST_POLICY: RequestPolicy = {
     if (on && confirmsAct(name, description)) return { rule: 'write-value', reason: `${place} ${name}=${value} confirms an act its name or prose speaks of: a read never sends it` };
     if (description && on) {
       // Every sentence of a parameter's prose speaks of the parameter.
-      const said = sentencesOf(unmarked(description)).flatMap(clausesOf).map(describesAct).find(Boolean);
+      const said = sentencesOf(unmarked(description)).flatMap(clausesOf).map((c) => describesAct(c, true)).find(Boolean);
       if (said) return { rule: 'write-value', reason: `${place} ${name}=${value}: its own description says sending it ${JSON.stringify(said)}` };
     }
     return undefined;
@@ -326,20 +367,20 @@ export const READ_ONLY_REQUEST_POLICY: RequestPolicy = {
       const [head = '', ...custom] = seg.split(/[:;.]/);
       return i === segments.length - 1 || wordsOf(head).length === 1 ? [head, ...custom] : custom;
     });
-    const verb = segments.map((seg) => strongActOf(seg.split(/[:;.]/)[0] ?? '')).find(Boolean) ?? parts.map(actOfPart).find(Boolean);
+    const verb = segments.flatMap((seg) => seg.split(/[:;.]/)).map(strongActOf).find(Boolean) ?? parts.map(actOfPart).find(Boolean);
     if (verb) return { rule: 'write-operation', reason: `${op.path} names the act "${verb}" in its path: never called, whatever its method` };
     const byId = op.id && !/^[A-Z]+ \//.test(op.id) ? strongActOf(op.id) : undefined;
     if (byId) return { rule: 'write-operation', reason: `${op.path}: its operationId ${JSON.stringify(op.id)} names the act "${byId}": never called, whatever its method` };
     // A passive act tied to this call ("…is revoked once returned") speaks of the operation wherever it is said.
     const triggered = sentencesOf(unmarked(op.description ?? '')).flatMap(clausesOf).filter((c) => !OTHER_CALL.test(c)).map((c) => PASSIVE_TRIGGERED.exec(c)?.[0]).find(Boolean);
-    const said = ownClauses(op).map(describesAct).find(Boolean) ?? triggered;
+    const said = ownClauses(op).map((c) => describesAct(c)).find(Boolean) ?? triggered;
     if (said) return { rule: 'write-operation', reason: `${op.path}: its own description says it ${JSON.stringify(said)}: never called, whatever its method` };
     return undefined;
   },
 
   path(path) {
     const raw = path.split(/[?#]/, 1)[0] ?? '';
-    const segments = raw.split('/').map(decodeSegment).filter(Boolean);
+    const segments = raw.split('/').flatMap((s) => decodeSegment(s).split('/')).filter(Boolean);
     const credential = credentialEndpoint(raw, segments.map((s) => s.split(';')[0]!.replace(/\.(json|xml)$/i, '')));
     if (credential) return credential;
     for (const [i, seg] of segments.entries()) {
@@ -352,7 +393,7 @@ export const READ_ONLY_REQUEST_POLICY: RequestPolicy = {
       }
       // Custom-method parts (`keys:rotate`, `auth.revoke`): letters only, so a filled-in `first.last@acme.test` is not one.
       const custom = main.split(/[:.]/).slice(1).filter((c) => /^[A-Za-z_-]+$/.test(c));
-      const verb = custom.map(actOfPart).find(Boolean) ?? (i === segments.length - 1 ? strongActOf(main.split(/[:.]/)[0] ?? '') : undefined);
+      const verb = custom.map((c) => strongActOf(c) ?? actOfPart(c)).find(Boolean) ?? (i === segments.length - 1 ? strongActOf(main.split(/[:.]/)[0] ?? '') : undefined);
       if (verb) return { rule: 'write-operation', reason: `${raw.slice(0, 200)} names the act "${verb}" in its path: a read never calls it` };
     }
     return undefined;
@@ -385,6 +426,7 @@ function judgeValue(place: ValuePlace, name: string, value: string): PolicyRefus
   const v = value.trim();
   if (WRITE_METHODS.has(v.toLowerCase())) return { rule: 'method-override', reason: `${place} ${name}=${value} names the write method ${v.toUpperCase()}: a read never sends it` };
   if (OAUTH_GRANTS.test(v) && /grant|response|type|flow/i.test(name)) return { rule: 'credential-flow', reason: `${place} ${name}=${value} asks for an OAuth 2.0 grant (RFC 6749 §4): a read never sends it` };
+  if (isFilterName(name)) return undefined;
   const verb = actVerb(v);
   if (verb) return { rule: 'write-value', reason: `${place} ${name}=${value} asks for "${verb}": a read never sends it` };
   return undefined;

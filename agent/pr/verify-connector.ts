@@ -152,6 +152,7 @@ export async function verifyConnector(dir: string, options: VerifyOptions = {}):
       const manifest = Manifest.safeParse(JSON.parse(await readFile(path.join(abs, 'manifest.json'), 'utf8').catch(() => 'null')));
       if (!manifest.success || hashJson(manifest.data.templates) !== hashJson(record.templates)) findings.push({ file: 'manifest.json', problem: 'its templates differ from the record' });
       else if (!differs && hashJson(manifest.data) !== hashJson(manifestFromPlan(connector.plan))) findings.push({ file: 'manifest.json', problem: 'is not what plan.json gives (its hosts, credentials or streams were edited)' });
+      findings.push(...undocumentedValues(connector.plan, connector.model));
       if (options.docs) findings.push(...(await checkAgainstDocs(connector.plan, connector.model, options.docs, options.observed)));
       if (options.rerun) {
         const card = await validateConnector({ model: connector.model, plan: connector.plan, fetcherSource: connector.fetcher, seed: record.scorecard.seed });
@@ -161,6 +162,22 @@ export async function verifyConnector(dir: string, options: VerifyOptions = {}):
     }
   }
   return { ok: findings.length === 0, signer: signature.ok ? signature.signer : null, signer_pinned: pinned, findings, checked: Object.keys(record.files) };
+}
+
+/**
+ * Every fixed value a stream sends must be a parameter its operation documents (in api-model.json,
+ * which `--docs` ties to the vendor's docs): a header or query parameter added to plan.json by hand,
+ * re-proved and signed, is named.
+ */
+function undocumentedValues(plan: ConnectorPlan, model: ApiModel): VerifyResult['findings'] {
+  const out: VerifyResult['findings'] = [];
+  for (const s of plan.streams) {
+    const op = model.operations.find((o) => o.id === s.operation_id && o.method === 'get');
+    const documented = (where: string, name: string) => !!op?.parameters.some((p) => p.in === where && (where === 'header' ? p.name.toLowerCase() === name.toLowerCase() : p.name === name));
+    const sent: [string, string][] = [...Object.keys(s.headers).map((n) => ['header', n] as [string, string]), ...Object.keys(s.query).map((n) => ['query', n] as [string, string]), ...Object.keys(s.path_params).map((n) => ['path', n] as [string, string])];
+    for (const [where, name] of sent) if (!documented(where, name)) out.push({ file: 'plan.json', problem: `the stream ${s.name} sends the ${where === 'header' ? 'header' : `${where} parameter`} ${name}, which its operation ${s.operation_id} does not document` });
+  }
+  return out;
 }
 
 /**

@@ -209,7 +209,24 @@ async function rebuiltAroundAnotherHost(): Promise<string | undefined> {
   return verifyFails(dir, ['--public-key', operator.publicFile, '--docs', path.join(REPO_ROOT, 'examples/jupyterhub')], /api-model\.json: is not what .* say of the plan's operations/);
 }
 
+/** A header the docs never declare, added to plan.json, re-proved and signed by the operator's own pr: verify names it. */
+async function undeclaredHeaderSigned(): Promise<string | undefined> {
+  const dir = await copyOf(await baseConnector());
+  editPlan(dir, (plan) => (plan.streams[0]!.headers = { ...plan.streams[0]!.headers, 'X-Mode': 'full' }));
+  await forgeProof(dir, { rerender: true, prove: true });
+  const operator = keyPair();
+  const io = captureIo();
+  const code = await main(['pr', dir, '--repo', connectorsRepo({ prefix: 'fetchwright-integrity-header-' }).repo], io, env({ FETCHWRIGHT_SIGNING_KEY: operator.privateFile }));
+  if (code !== 0) return undefined;
+  return verifyFails(dir, ['--public-key', operator.publicFile], /sends the header X-Mode, which its operation .* does not document/);
+}
+
 export const INTEGRITY_SIGNING_ATTACKS: Attack[] = [
+  {
+    name: 'verify: a header the docs never declare, added to plan.json, re-proved and signed by the operator\'s own pr, is named',
+    layer: 'other',
+    attempt: undeclaredHeaderSigned,
+  },
   {
     name: 'verify --docs: a folder rebuilt around another host, re-proved and signed by the operator\'s own pr, is not what the vendor\'s docs give',
     layer: 'other',
