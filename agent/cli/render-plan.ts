@@ -369,6 +369,12 @@ export function renderPlan(plan: ConnectorPlan, options: RenderPlanOptions = {})
     for (const r of plan.refused_by_policy) l.text(terminalSafe(`GET ${r.path} — ${r.reason.startsWith(r.path) ? r.reason.slice(r.path.length).replace(/^:?\s*/, '') : r.reason}`), '      ', '    · ');
     l.blank();
   }
+  // Every GET considered and left out: the reviewer confirms none is an identity list (listed with --verbose).
+  if (plan.excluded?.length) {
+    l.out.push(`considered and left out: ${count(plan.excluded.length, 'GET operation')}${verbose ? '' : ' (--verbose lists each with why)'}`);
+    if (verbose) for (const r of plan.excluded) l.text(terminalSafe(`GET ${r.path} — ${r.reason}`), '      ', '    · ');
+    l.blank();
+  }
 
   for (const s of plan.streams) {
     streamDetail(l, plan, s, verbose);

@@ -198,6 +198,12 @@ export const ConnectorPlan = z.object({
    * policy's reason, so a reviewer sees what was never called and why. Absent when there are none.
    */
   refused_by_policy: z.array(z.object({ operation_id: z.string(), path: z.string(), reason: z.string() })).optional(),
+  /**
+   * Every GET operation the planner considered and did not take, with why (not an identity list, a
+   * parameter nobody can fill, covered by another stream, refused by the request policy…): what lets
+   * a reviewer confirm no identity list is missing. Absent when every GET became a stream.
+   */
+  excluded: z.array(z.object({ operation_id: z.string(), path: z.string(), reason: z.string() })).optional(),
   assessment: Assessment,
 });
 export type ConnectorPlan = z.infer<typeof ConnectorPlan>;

@@ -27,7 +27,7 @@ import { READ_ONLY_REQUEST_POLICY, type RequestPolicy } from '../../policy/reque
  */
 export function planHeuristically(model: ApiModel, options: { policy?: RequestPolicy } = {}): ConnectorPlan {
   const view = new SchemaView(model);
-  const { roots, children, rejections } = selectStreams(model, view, options.policy);
+  const { roots, children, rejections, excluded } = selectStreams(model, view, options.policy);
   const refused = rejections.flatMap((r) => (r.policy ? [{ operation_id: r.operation_id, path: model.operations.find((o) => o.id === r.operation_id)?.path ?? '', reason: r.policy }] : []));
   if (!roots.length && refused.length && !rejections.some((r) => !r.policy && /^lists /.test(r.reason))) {
     throw new FetchwrightError('no-identity-operations', `every list these docs offer is one the read-only request policy refuses (${refused.length} left out): ${refused.slice(0, 3).map((r) => `GET ${r.path}: ${r.reason}`).join('; ')}${refused.length > 3 ? '; …' : ''}`, {
@@ -86,14 +86,20 @@ export function planHeuristically(model: ApiModel, options: { policy?: RequestPo
   );
   const covered = (d: (typeof drafts)[number]) => drafts.some((o) => o !== d && o.kind === d.kind && !adminOnly.has(o.name));
   const dropped = new Set(drafts.filter((d) => adminOnly.has(d.name) && covered(d)).map((d) => d.name));
-  drafts = drafts.filter((d) => !dropped.has(d.name) && !(d.parent && dropped.has(d.parent.stream)));
+  // Streams dropped after selection, with why: they join the plan's list of what was left out.
+  const later: { operation_id: string; path: string; reason: string }[] = [];
+  const leaveOut = (gone: Set<string>, why: (d: (typeof drafts)[number]) => string) => {
+    for (const d of drafts) if (gone.has(d.name) || (d.parent && gone.has(d.parent.stream))) later.push({ operation_id: d.op.id, path: d.op.path, reason: gone.has(d.name) ? why(d) : `its parent stream ${d.parent!.stream} was left out` });
+    return drafts.filter((d) => !gone.has(d.name) && !(d.parent && gone.has(d.parent.stream)));
+  };
+  drafts = leaveOut(dropped, (d) => `readable only with admin scopes, and another stream already lists ${d.kind} records: least privilege first`);
   // One base URL serves every stream: an operation the docs place only on other servers of its own
   // cannot be reached from it, and is left out (with its children) rather than called at a URL the docs do not give.
   const policy = options.policy ?? READ_ONLY_REQUEST_POLICY;
   const baseUrl = chooseBaseUrl(model, drafts.map((d) => d.op), policy);
   const base = resolveBaseUrl(baseUrl, model.vendor);
   const unreachable = new Set(drafts.filter((d) => d.op.servers?.length && !d.op.servers.some((s) => concreteServerUrl(s, model.vendor) === base)).map((d) => d.name));
-  drafts = drafts.filter((d) => !unreachable.has(d.name) && !(d.parent && unreachable.has(d.parent.stream)));
+  drafts = leaveOut(unreachable, () => `the docs serve it only from servers of its own, none of them the connector's base URL ${base}`);
   if (!drafts.length) {
     throw new FetchwrightError('no-identity-operations', `every operation that lists identities is documented on servers of its own, none of them ${base}`, {
       file: model.documents[0]?.file,
@@ -128,6 +134,14 @@ export function planHeuristically(model: ApiModel, options: { policy?: RequestPo
     for (const name of d.query_variables) tenantVariables[name] ??= (d.op.parameters.find((x) => x.in === 'query' && x.name === name)?.description ?? '').replace(/\s+/g, ' ').trim().slice(0, 200);
   }
   const scopesByStream = new Map(assessment.privilege.map((p) => [p.stream, p.least_scopes]));
+  // Every GET left out, with why: the selection's reasons, and streams the server's path made writes.
+  const kept = new Set(drafts.map((d) => d.op.id));
+  const pathOf = (id: string) => model.operations.find((o) => o.id === id && o.method === 'get')?.path ?? '';
+  const excludedOps = [
+    ...excluded.map((r) => ({ operation_id: r.operation_id, path: pathOf(r.operation_id), reason: r.reason })),
+    ...refused.filter((r) => !kept.has(r.operation_id) && !excluded.some((x) => x.operation_id === r.operation_id)).map((r) => ({ ...r, reason: `refused by the request policy: ${r.reason}` })),
+    ...later.filter((r) => !kept.has(r.operation_id)),
+  ].filter((r, i, all) => all.findIndex((x) => x.operation_id === r.operation_id) === i);
   const streams: Stream[] = drafts.map(({ documented: _documented, op: _op, ...stream }) => ({ ...stream, required_scopes: scopesByStream.get(stream.name) ?? [] }));
 
   return assertQuotesInDocs({
@@ -144,6 +158,7 @@ export function planHeuristically(model: ApiModel, options: { policy?: RequestPo
     streams,
     methods: ['GET'],
     ...(refused.length ? { refused_by_policy: refused } : {}),
+    ...(excludedOps.length ? { excluded: excludedOps } : {}),
     assessment,
   }, model);
 }

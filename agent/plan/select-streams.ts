@@ -105,8 +105,12 @@ function fixedValue(p: Parameter, view: SchemaView): string | undefined {
 
 const CREDENTIAL_PARAM = /^(authorization|token|api_?key|x-api-key|access_?token|cookie)$/i;
 
-function candidateOf(op: Operation, view: SchemaView, rejections: Rejection[], policy: RequestPolicy): Candidate | undefined {
-  if (op.method !== 'get' || endsInParameter(op.path) || isExcludedPath(op.path)) return undefined;
+function candidateOf(op: Operation, view: SchemaView, rejections: Rejection[], policy: RequestPolicy, notes: Map<string, string>): Candidate | undefined {
+  if (op.method !== 'get') return undefined;
+  // Why a GET was not a candidate at all: kept for the plan's list of what was considered and left out.
+  const not = (why: string) => (notes.set(op.id, why), undefined);
+  if (endsInParameter(op.path)) return not('ends in a path parameter: it reads one record, not a list');
+  if (isExcludedPath(op.path)) return not('the caller\'s own record, a log or a schema (me, self, audit, events, sessions…), not an inventory list');
   // A read must stay a read: an operation whose path or own words say it issues, rotates or deletes is never called.
   const refusedOp = policy.operation(op);
   if (refusedOp) {
@@ -114,17 +118,17 @@ function candidateOf(op: Operation, view: SchemaView, rejections: Rejection[], p
     return undefined;
   }
   const noun = collectionNoun(op.path);
-  if (!noun) return undefined;
+  if (!noun) return not('its path names no collection');
   const body = responseBody(op, view);
-  if (!body) return undefined;
+  if (!body) return not('the docs give no JSON body for its success response');
   const items = findItems(view, body.schema, noun);
-  if (!items) return undefined;
+  if (!items) return not(`its response holds no list of ${noun}`);
   // A singular noun (`/user`) is a list only when its records are plainly the body or named after it.
-  if (!isPlural(noun) && items.reason !== 'body-is-array' && items.reason !== 'body-is-map' && items.reason !== 'named-after-noun') return undefined;
+  if (!isPlural(noun) && items.reason !== 'body-is-array' && items.reason !== 'body-is-map' && items.reason !== 'named-after-noun') return not(`"${noun}" is singular and its response is not plainly a list of them`);
   const itemSchema = view.resolve(items.items);
   const topFields = Object.keys(view.properties(itemSchema));
   const cls = classifyNoun(noun, topFields);
-  if (!cls) return undefined;
+  if (!cls) return not(`${noun} are not identities`);
   if (looksLikeInfrastructure(cls.kind, topFields)) {
     rejections.push({ operation_id: op.id, reason: `lists ${noun}, but its records describe infrastructure (${topFields.slice(0, 6).join(', ')}), not identities` });
     return undefined;
@@ -323,12 +327,15 @@ export interface Selection {
   roots: (Candidate & { name: string })[];
   children: (ChildCandidate & { name: string })[];
   rejections: Rejection[];
+  /** Every GET operation not taken as a stream, with why: what the reviewer checks for a missing identity list. */
+  excluded: Rejection[];
 }
 
 /** `policy`: the request policy every fixed value and operation must pass (the shipped read-only one). */
 export function selectStreams(model: ApiModel, view: SchemaView, policy: RequestPolicy = READ_ONLY_REQUEST_POLICY): Selection {
   const rejections: Rejection[] = [];
-  const candidates = model.operations.map((op) => candidateOf(op, view, rejections, policy)).filter((c): c is Candidate => !!c);
+  const notes = new Map<string, string>();
+  const candidates = model.operations.map((op) => candidateOf(op, view, rejections, policy, notes)).filter((c): c is Candidate => !!c);
 
   // Roots: one per (kind, noun), the shortest undeprecated path winning (`/users` over `/iam/assignees/users`).
   const rootByKey = new Map<string, Candidate>();
@@ -389,5 +396,23 @@ export function selectStreams(model: ApiModel, view: SchemaView, policy: Request
       evidence: [...c.evidence, parentEvidence(c.op, param, `path parameter {${param}} is ${withArticle(singular(parent.name))} from GET ${parent.op.path}, filled from its ${fromField(param, parent)}`)],
     });
   }
-  return { roots, children, rejections };
+  // Every GET not taken, with the first reason found: rejected, not a candidate, or a candidate another stream covers.
+  const taken = new Set([...roots, ...children].map((c) => c.op));
+  const whyCandidate = (c: Candidate): string => {
+    const key = `${c.kind}:${c.noun.toLowerCase()}`;
+    const winner = rootByKey.get(key);
+    if (winner && winner !== c && c.pathParams.every((p) => isTenantParam(c.op.path, p))) return `covered by GET ${winner.op.path} (the same ${c.kind} records, a shorter path)`;
+    if (c.op.deprecated) return 'the docs mark it deprecated: a deprecated list is not read';
+    const param = c.pathParams.at(-1);
+    return param ? `its path needs {${param}}, which no stream's records fill (no list of its parent, or nested too deep)` : 'another stream covers it';
+  };
+  const excluded: Rejection[] = model.operations
+    .filter((op) => op.method === 'get' && !taken.has(op))
+    .map((op) => {
+      const rejected = rejections.find((r) => r.operation_id === op.id);
+      if (rejected) return rejected;
+      const c = candidates.find((x) => x.op === op);
+      return { operation_id: op.id, reason: c ? whyCandidate(c) : (notes.get(op.id) ?? 'not a list of identity records') };
+    });
+  return { roots, children, rejections, excluded };
 }

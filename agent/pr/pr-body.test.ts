@@ -20,6 +20,10 @@ describe('the PR body\'s English', () => {
     expect(body).not.toMatch(/paged by none|\b1 streams\b|\bA (api_key|oauth2|bearer|basic)\b|\ba (api|oauth|app)\b/i);
     expect(body).toMatch(/`services` \(service_account\): `GET \/services`, one page \(no paging\)/);
     expect(body).toMatch(/- \[ \] An API key for the `token` scheme/);
+    // What was considered and left out, for the reviewer to confirm none is an identity list.
+    expect(body).toMatch(/<details><summary>Considered and left out: \d+ GET operations — confirm none lists identities/);
+    expect(body).toContain('- `GET /users/{name}`: ends in a path parameter: it reads one record, not a list');
+    expect(body).toContain('- [ ] None of the operations considered and left out lists identities this connector should read');
   });
 });
 

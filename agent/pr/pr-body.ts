@@ -55,6 +55,9 @@ export function renderPrBody(input: PrBodyInput): string {
     ...(manifest.fixed_values.length
       ? ['Fixed values it sends (each passed the read-only request policy; nothing else is sent but paging parameters and tenant variables):', '', ...manifest.fixed_values.map((f) => `- ${mdCode(f.stream)}: ${f.in} ${mdCode(f.in === 'header' ? `${f.name}: ${f.value}` : `${f.name}=${f.value}`)}`), '']
       : ['Fixed values it sends: none (only paging parameters and tenant variables).', '']),
+    ...(plan.excluded?.length
+      ? [`<details><summary>Considered and left out: ${plan.excluded.length} GET operation${plan.excluded.length === 1 ? '' : 's'} — confirm none lists identities this connector should read</summary>`, '', ...plan.excluded.map((r) => `- ${mdCode(`GET ${r.path}`)}: ${mdText(r.reason)}`), '', '</details>', '']
+      : []),
     ...(plan.refused_by_policy?.length
       ? ['Left out by the read-only request policy (never called; check none is a plain list of identities):', '', ...plan.refused_by_policy.map((r) => `- ${mdCode(`GET ${r.path}`)}: ${mdText(r.reason)}`), '']
       : []),
@@ -85,6 +88,7 @@ export function renderPrBody(input: PrBodyInput): string {
     '',
     '- [ ] The streams are the identities this vendor has, and none is missing',
     '- [ ] No fixed value above asks the API to write, issue, rotate, revoke or delete anything',
+    ...(plan.excluded?.length ? ['- [ ] None of the operations considered and left out lists identities this connector should read'] : []),
     '- [ ] The mapping of ids, emails and statuses is right (see `VALIDATION.md`)',
     '- [ ] `fetchwright verify` passes on this branch',
     '',
