@@ -48,7 +48,7 @@ export async function run([dir]: string[], opts: VerifyOptions, io: Io, { audit 
   const result = await verifyConnector(dir!, { ...(pinned ? { pinnedPublicKeyPem: pinned } : {}), allowUnsigned: !!opts.allowUnsigned, trustEmbeddedKey: !!opts.trustEmbeddedKey, rerun: !!opts.rerun, ...(opts.docs ? { docs: opts.docs } : {}), ...(opts.observed ? { observed: opts.observed } : {}) });
   audit.record('verify', result.ok ? 'ok' : 'fail', {}, { dir, signer: result.signer, signer_pinned: result.signer_pinned, findings: result.findings, rerun: !!opts.rerun });
   if (opts.json) io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-  else if (result.ok) io.stdout.write(fitLines(`verified: ${count(result.checked.length, 'file')} ${result.checked.length === 1 ? 'matches' : 'match'} the change record${signerInWords(result)}${opts.rerun ? '; the sandbox proof passes again' : ''}\n`));
+  else if (result.ok) io.stdout.write(fitLines(`verified: ${count(result.checked.length, 'file')} ${result.checked.length === 1 ? 'matches' : 'match'} the change record${signerInWords(result)}${opts.docs ? `; it is what ${opts.docs} give` : ''}${opts.rerun ? '; the sandbox proof passes again' : ''}\n`));
   else io.stdout.write(fitLines(`NOT verified:\n${result.findings.map((f) => `  - ${f.file}: ${f.problem}`).join('\n')}\n`));
   return result.ok ? EXIT.ok : EXIT.verifyFailed;
 }

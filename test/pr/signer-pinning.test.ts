@@ -65,6 +65,7 @@ describe('verify: who signed', () => {
   it('--docs: the honest connector is what its docs give (exit 0); other docs are named (exit 16); --observed alone is a usage error', async () => {
     const ok = await verify('--public-key', publicFile, '--docs', path.join(REPO_ROOT, 'examples/jupyterhub'));
     expect(ok.code, ok.said).toBe(0);
+    expect(ok.said).toMatch(/it is what .*examples\/jupyterhub give/);
     const other = await verify('--public-key', publicFile, '--docs', path.join(VENDOR_DOCS, 'slack.json'));
     expect(other.code).toBe(16);
     expect(other.said).toMatch(/plan\.json: was not made from .*slack\.json/);
