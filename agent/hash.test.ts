@@ -16,7 +16,7 @@ const tricky: fc.Arbitrary<unknown> = fc.letrec<{ value: unknown }>((tie) => ({
     fc.constantFrom(undefined, NaN, Infinity, -0, 10n, () => 1, Symbol('s'), new Date(0), new Number(3), new String('s'), new Boolean(false)),
     fc.array(tie('value'), { maxLength: 4 }),
     fc
-      .array(fc.tuple(fc.oneof(fc.string({ maxLength: 4 }), fc.constantFrom('10', '2', '__proto__', 'constructor', 'toJSON', '-1', '01')), tie('value')), { maxLength: 5 })
+      .array(fc.tuple(fc.oneof(fc.string({ maxLength: 4 }), fc.constantFrom('10', '2', '__proto__', 'constructor', 'toJSON', '-1', '01', '4294967294', '4294967295', '99999999999')), tie('value')), { maxLength: 5 })
       .map((entries) => {
         const o: Record<string, unknown> = {};
         for (const [k, v] of entries) Object.defineProperty(o, k, { value: k === 'toJSON' ? 'not a function' : v, enumerable: true, writable: true, configurable: true });

@@ -17,6 +17,18 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value, canonical);
 }
 
+/** An array index (a canonical numeric string below 2^32 − 1): such keys come first in an object, ascending. */
+function isArrayIndex(k: string): boolean {
+  return /^(0|[1-9]\d{0,9})$/.test(k) && Number(k) < 4294967295;
+}
+
+/** The keys of `o` in the order `canonical`'s copy of it has: array indices ascending, then the rest sorted by UTF-16 code units. */
+function canonicalKeys(o: object): string[] {
+  const keys = Object.keys(o).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  if (!keys.some(isArrayIndex)) return keys;
+  return [...keys.filter(isArrayIndex).sort((a, b) => Number(a) - Number(b)), ...keys.filter((k) => !isArrayIndex(k))];
+}
+
 /** Characters buffered before they are handed to the hash. */
 const CHUNK = 1 << 16;
 
@@ -44,9 +56,11 @@ function writeCanonicalJson(value: unknown, hash: Hash): void {
       const toJSON = (v as { toJSON?: unknown }).toJSON;
       if (typeof toJSON === 'function') v = (toJSON as (k: string) => unknown).call(v, key);
     }
-    // The replacer turns every non-array object into a plain one (a Number or String wrapper too), so
-    // JSON.stringify's unwrapping of wrappers never applies after it.
-    v = canonical(key, v);
+    // The replacer's bigint form; its sorted copy of an object is not made: `write` visits the
+    // object's keys in the order that copy would have (`canonicalKeys`). The replacer turns every
+    // non-array object into a plain one (a Number or String wrapper too), so JSON.stringify's
+    // unwrapping of wrappers never applies: `write` reads a wrapper's own keys, as the copy would.
+    if (typeof v === 'bigint') v = `${v}n`;
     return v === undefined || typeof v === 'function' || typeof v === 'symbol' ? SKIP : v;
   };
   const ancestors = new Set<unknown>();
@@ -71,7 +85,7 @@ function writeCanonicalJson(value: unknown, hash: Hash): void {
       } else {
         out('{');
         let first = true;
-        for (const k of Object.keys(v as object)) {
+        for (const k of canonicalKeys(v as object)) {
           const raw = (v as Record<string, unknown>)[k];
           const child = prepare(k, raw);
           if (child === SKIP) continue;

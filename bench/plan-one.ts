@@ -16,6 +16,9 @@ process.stdout.write(
     total_ms: Math.round(t2 - t0),
     peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
     operations: model.operations.length,
+    /** GET operations the planner considered: each is a stream or in the plan's list of what it left out, with why. */
+    considered: model.operations.filter((o) => o.method === 'get').length,
+    excluded: plan.excluded?.length ?? 0,
     streams: plan.streams.length,
   }),
 );

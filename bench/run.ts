@@ -32,6 +32,8 @@ interface Figures {
   total_ms: number;
   peak_rss_mb: number;
   operations: number;
+  considered: number;
+  excluded: number;
   streams: number;
 }
 
@@ -44,13 +46,14 @@ function printTable(rows: string[][]): void {
 /** Every target's summary, for the closing list. */
 const verdicts: TargetJudgement[] = [];
 
-const rows: string[][] = [['docs', 'size', 'ops', 'streams', 'ingest ms', 'plan ms', 'total ms (median)', 'peak RSS MB', 'target']];
+const rows: string[][] = [['docs', 'size', 'ops', 'GETs considered', 'excluded', 'streams', 'ingest ms', 'plan ms', 'total ms (median)', 'peak RSS MB', 'target']];
 const planJudged: RowJudgement[] = [];
 const planMissing: string[] = [];
+const measured: { name: string; size: number; total_ms: number }[] = [];
 for (const name of SPECS) {
   const p = path.join(docsRoot, name);
   if (!existsSync(p)) {
-    rows.push([name, 'missing', '', '', '', '', '', '', '—']);
+    rows.push([name, 'missing', '', '', '', '', '', '', '', '', '—']);
     planMissing.push(name);
     continue;
   }
@@ -64,7 +67,8 @@ for (const name of SPECS) {
   const size = sizeOf(p);
   const judged = judgeRow(TARGETS.plan, name, [median.total_ms, peak]);
   planJudged.push(judged);
-  rows.push([name, `${(size / 1048576).toFixed(1)} MB`, String(median.operations), String(median.streams), String(median.ingest_ms), String(median.plan_ms), String(median.total_ms), String(peak), judged.verdict]);
+  measured.push({ name, size, total_ms: median.total_ms });
+  rows.push([name, `${(size / 1048576).toFixed(1)} MB`, String(median.operations), String(median.considered), String(median.excluded), String(median.streams), String(median.ingest_ms), String(median.plan_ms), String(median.total_ms), String(peak), judged.verdict]);
 }
 
 console.log(`ingest + plan, heuristic planner, ${RUNS} runs each, Node ${process.version}\n`);
@@ -72,6 +76,13 @@ printTable(rows);
 const planVerdict = judgeTarget(TARGETS.plan, planJudged, planMissing);
 verdicts.push(planVerdict);
 console.log(`\n${fitLines(planVerdict.line, 120)}`);
+// The largest description by bytes: its in-process ingest + plan (median of the runs above).
+const largest = measured.sort((a, b) => b.size - a.size)[0];
+const largestJudged = largest ? [judgeRow(TARGETS.planLargest, largest.name, [largest.total_ms])] : [];
+if (largest) console.log(`largest spec: ${largest.name} (${(largest.size / 1048576).toFixed(1)} MB), ingest + plan ${largest.total_ms} ms — ${largestJudged[0]!.verdict}`);
+const largestVerdict = judgeTarget(TARGETS.planLargest, largestJudged, largest ? [] : ['every spec']);
+verdicts.push(largestVerdict);
+console.log(fitLines(largestVerdict.line, 120));
 
 // The whole job per spec: plan, render, prove in the sandbox, write.
 console.log('\ngenerate (plan + render + sandbox proof + write), one run each');

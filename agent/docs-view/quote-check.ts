@@ -122,19 +122,18 @@ function operationTexts(op: Operation, files: Set<string>, out: string[]): void 
   for (const req of op.security ?? []) for (const r of req) out.push(r.scheme, ...r.scopes);
 }
 
-/** Every item of the model with a source, keyed by source, as whitespace-normalised texts. */
-function indexTexts(model: ApiModel): Map<string, string[]> {
-  const index = new Map<string, string[]>();
+/**
+ * Every item of the model with a source, keyed by source, as whitespace-normalised texts. Lazy: the
+ * items are only listed up front; an item's texts are gathered and normalised the first time its
+ * source is asked for (a plan cites a few dozen of a large model's hundred thousand items).
+ */
+function indexTexts(model: ApiModel): { get(key: string): string[] | undefined } {
+  const fills = new Map<string, ((out: string[]) => void)[]>();
   const add = (source: Source, fill: (out: string[]) => void) => {
     const key = sourceKey(source);
-    let list = index.get(key);
-    if (!list) index.set(key, (list = []));
-    const raw: string[] = [];
-    fill(raw);
-    for (const t of raw) {
-      const n = normaliseWhitespace(t);
-      if (n) list.push(n);
-    }
+    const list = fills.get(key);
+    if (list) list.push(fill);
+    else fills.set(key, [fill]);
   };
   const files = new Set(model.documents.map((d) => d.file));
   for (const s of model.servers) add(s.source, (out) => serverTexts(s, out));
@@ -156,7 +155,20 @@ function indexTexts(model: ApiModel): Map<string, string[]> {
       schemaTexts(s.schema, out);
     });
   }
-  return index;
+  const texts = new Map<string, string[]>();
+  return {
+    get(key: string): string[] | undefined {
+      const known = texts.get(key);
+      if (known) return known;
+      const list = fills.get(key);
+      if (!list) return undefined;
+      const raw: string[] = [];
+      for (const fill of list) fill(raw);
+      const out = raw.map(normaliseWhitespace).filter(Boolean);
+      texts.set(key, out);
+      return out;
+    },
+  };
 }
 
 /**

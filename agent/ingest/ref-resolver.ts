@@ -177,6 +177,8 @@ export async function createRefResolver(rootSpec: { absPath: string; file: strin
     return { absPath, pointer, fragment };
   };
 
+  /** Values already read at a `$ref`'s target address (file#fragment): the docs do not change while they are read. */
+  const got = new Map<string, unknown>();
   return {
     filesRead: () => new Map([[rootSpec.absPath, read.get(rootSpec.absPath) ?? ''], ...read]),
     deref(node, absPath, pointer) {
@@ -196,7 +198,10 @@ export async function createRefResolver(rootSpec: { absPath: string; file: strin
         let value: unknown;
         try {
           // The fragment as written: the parser decodes it once itself (a decoded `%25` must not be decoded twice).
-          value = $refs.get(`${target.absPath}#${target.fragment}`, { dereference: { maxDepth: MAX_REF_CHAIN } } as never);
+          // A target read once is kept: large specs name the same shared parameter or schema thousands of times.
+          const address = `${target.absPath}#${target.fragment}`;
+          value = got.has(address) ? got.get(address) : $refs.get(address, { dereference: { maxDepth: MAX_REF_CHAIN } } as never);
+          got.set(address, value);
         } catch (e) {
           // The parser follows a chain of $refs to $refs up to its own limit; past it, the chain is the problem, not the target.
           if (isStackOverflow(e) || (e instanceof RangeError && /dereference depth/i.test(e.message))) {

@@ -13,6 +13,11 @@ describe('bench targets: every row judged, "not met" where it is', () => {
     expect(judgeTarget(TARGETS.plan, rows).line).toBe('target ingest + plan, per spec < 2,000 ms and < 300 MB: not met — 1 of 3 rows misses it: okta.yaml (total 2,310 ms ≥ 2,000 ms)');
   });
 
+  it('the largest spec\'s in-process ingest + plan: 500 ms or more is "not met"; under it, "met"', () => {
+    expect(judgeRow(TARGETS.planLargest, 'kubernetes.json', [755]).broken).toEqual(['total 755 ms ≥ 500 ms']);
+    expect(judgeRow(TARGETS.planLargest, 'kubernetes.json', [499]).verdict).toBe('met');
+  });
+
   it('memory counts as much as time', () => {
     expect(judgeRow(TARGETS.plan, 'datadog.yaml', [800, 320])).toEqual({ row: 'datadog.yaml', verdict: 'not met', broken: ['peak RSS 320 MB ≥ 300 MB'] });
   });
