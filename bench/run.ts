@@ -84,6 +84,14 @@ const largestVerdict = judgeTarget(TARGETS.planLargest, largestJudged, largest ?
 verdicts.push(largestVerdict);
 console.log(fitLines(largestVerdict.line, 120));
 
+// Issue 11's targets: the plans scored against the hand-checked labels (test/plan/labels/, bench/planner-score.ts).
+const { scorePlanner, printPlannerScores } = await import('./planner-score-run.ts');
+console.log('\nplanner against hand-checked labels (identity lists found, paged as the docs say, streams that are identity lists)');
+for (const v of printPlannerScores(await scorePlanner(docsRoot))) {
+  verdicts.push(v);
+  console.log(fitLines(v.line, 120));
+}
+
 // The whole job per spec: plan, render, prove in the sandbox, write.
 console.log('\ngenerate (plan + render + sandbox proof + write), one run each');
 const genRows: string[][] = [['docs', 'wall ms', 'verdict', 'streams', 'target']];

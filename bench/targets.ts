@@ -32,6 +32,15 @@ export const TARGETS = {
    * them (the larger run's records are ~100 MB as JSON lines, several times that as objects); one that
    * streams them grows only by what garbage collection lets pile up between collections.
    */
+  /**
+   * Issue 11's "Done when", measured against the hand-checked labels in test/plan/labels/
+   * (bench/planner-score.ts): of the identity lists an engineer would want, the share the plan takes
+   * as streams; of those, the share paged as the docs say; of the plan's streams, the share that are
+   * labelled identity lists (at least 90 %: no more than one stream in ten that is not one).
+   */
+  plannerFound: { name: 'planner: identity lists found, of the labelled ones', limits: [{ what: 'found', kind: 'at-least', limit: 90, unit: '%' }] },
+  plannerPaged: { name: 'planner: found lists paged as the docs say', limits: [{ what: 'paged', kind: 'at-least', limit: 90, unit: '%' }] },
+  plannerPrecision: { name: 'planner: streams that are identity lists', limits: [{ what: 'identity streams', kind: 'at-least', limit: 90, unit: '%' }] },
   liveMemory: { name: 'live run host memory, flat in the number of records', limits: [{ what: 'peak RSS, 200k records ÷ 20k records', kind: 'below', limit: 1.5, unit: '×' }] },
 } as const satisfies Record<string, Target>;
 

@@ -54,8 +54,27 @@ interface Ctx {
   options: GenerateOptions;
 }
 
+/**
+ * The values a string field's description lists when it has no enum ("One of `active`, `suspended`"):
+ * two or more quoted words after "one of", "either", "possible values", "can be"; undefined otherwise.
+ */
+export function valuesInWords(schema: SchemaNode): string[] | undefined {
+  if (schema.enum || (schema.type && !schema.type.includes('string')) || !schema.description) return undefined;
+  const at = /\b(one of|either|possible values|allowed values|valid values|can be|is set to)\b/i.exec(schema.description);
+  if (!at) return undefined;
+  const words = [...new Set([...schema.description.slice(at.index).matchAll(/[`'"‘“]([A-Za-z][\w-]{0,40})[`'"’”]/g)].map((m) => m[1]!))];
+  return words.length >= 2 ? words.slice(0, 50) : undefined;
+}
+
+/** The schema with the values its description lists as its enum (`valuesInWords`), when it has none of its own. */
+function withListedValues(schema: SchemaNode): SchemaNode {
+  const listed = valuesInWords(schema);
+  return listed ? { ...schema, enum: listed } : schema;
+}
+
 function value(name: string, node: SchemaNode, ctx: Ctx, depth: number, unique: boolean): unknown {
-  const schema = ctx.view.resolve(node);
+  // A key stays unique: only other fields take the values their description lists.
+  const schema = unique ? ctx.view.resolve(node) : withListedValues(ctx.view.resolve(node));
   const { faker, index } = ctx;
   const sem = semanticOf(name, schema);
   switch (sem) {
@@ -70,8 +89,11 @@ function value(name: string, node: SchemaNode, ctx: Ctx, depth: number, unique: 
       const options = schema.enum!.filter((v) => v !== null);
       return options.length ? options[(index + depth) % options.length] : null;
     }
-    case 'boolean':
-      return faker.datatype.boolean();
+    case 'boolean': {
+      // Both values appear: the first two records of a list hold true and false; the rest are drawn.
+      const drawn = faker.datatype.boolean();
+      return index < 2 ? index === 0 : drawn;
+    }
     case 'integer': {
       // A 64-bit key is served beyond 2^53, as such APIs' ids are: a client that rounds them loses records.
       if (unique) return schema.format === 'int64' ? BIG_KEY + BigInt(index) : 1000 + index;
@@ -82,6 +104,12 @@ function value(name: string, node: SchemaNode, ctx: Ctx, depth: number, unique: 
       return faker.number.float({ min: schema.minimum ?? 0, max: schema.maximum ?? 1000, fractionDigits: 2 });
     case 'unix-time':
       return Math.floor(faker.date.between({ from: EPOCH, to: EPOCH + 365 * 864e5 }).getTime() / 1000);
+    case 'unix-millis':
+      return faker.date.between({ from: EPOCH, to: EPOCH + 365 * 864e5 }).getTime();
+    case 'unix-time-text':
+      return String(Math.floor(faker.date.between({ from: EPOCH, to: EPOCH + 365 * 864e5 }).getTime() / 1000));
+    case 'unix-millis-text':
+      return String(faker.date.between({ from: EPOCH, to: EPOCH + 365 * 864e5 }).getTime());
     case 'datetime':
       return dateTimeText(faker.date.between({ from: EPOCH, to: EPOCH + 365 * 864e5 }), index + depth + name.length);
     case 'date':
@@ -147,6 +175,12 @@ function holdsKey(schema: SchemaNode, view: SchemaView): boolean {
   return view.isObject(schema) && Object.entries(view.properties(schema)).some(([n, c]) => isUniqueKey(n) && !view.isObject(c) && !view.isArray(c));
 }
 
+/** How many values the docs list for a field: two for a boolean, an enum's (non-null) values; 0 for any other. */
+function listedValueCount(schema: SchemaNode): number {
+  if (schema.enum) return schema.enum.filter((v) => v !== null).length;
+  return schema.type?.includes('boolean') ? 2 : 0;
+}
+
 function objectOf(schema: SchemaNode, ctx: Ctx, depth: number, parentName = ''): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const required = new Set(schema.required ?? []);
@@ -155,8 +189,11 @@ function objectOf(schema: SchemaNode, ctx: Ctx, depth: number, parentName = ''):
     const repeats = NOT_UNIQUE.test(resolved.description ?? '');
     const scalarKey = isUniqueKey(name) && !repeats && !ctx.view.isObject(resolved) && !ctx.view.isArray(resolved);
     const keep = scalarKey || (depth === 0 && holdsKey(resolved, ctx.view));
-    if (!keep && !required.has(name) && ctx.faker.number.float() < (ctx.options.missingRate ?? 0.15)) continue;
-    if (!keep && resolved.nullable && ctx.faker.number.float() < (ctx.options.nullRate ?? 0.15)) {
+    // A field whose values the docs list (a boolean, an enum) shows each of them in the first records:
+    // it is neither dropped nor null there (a flag or type that sets a record's kind is seen both ways).
+    const shown = ctx.index < listedValueCount(withListedValues(resolved));
+    if (!keep && !required.has(name) && ctx.faker.number.float() < (ctx.options.missingRate ?? 0.15) && !shown) continue;
+    if (!keep && resolved.nullable && ctx.faker.number.float() < (ctx.options.nullRate ?? 0.15) && !shown) {
       out[name] = null;
       continue;
     }

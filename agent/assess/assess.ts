@@ -1,6 +1,7 @@
 import type { ApiModel, Operation } from '../ingest/api-model.ts';
-import type { Assessment, AuthPlan, Evidence, Stream } from '../plan/connector-plan.ts';
+import type { Assessment, AuthPlan, Evidence, RateLimitPlan, Stream } from '../plan/connector-plan.ts';
 import { excerpt, quoted, reasoned } from '../plan/evidence.ts';
+import { readRateLimit } from '../plan/rate-limit.ts';
 import { successResponse } from '../plan/response-body.ts';
 import { privilegeOf, recordFieldsRead } from './privilege.ts';
 import { count } from '../english.ts';
@@ -21,6 +22,8 @@ export interface AssessInput {
   /** `mapping` and `parent` say which record fields the connector reads: the least scopes follow from them. */
   streams: (Pick<Stream, 'name' | 'pagination'> & Partial<Pick<Stream, 'mapping' | 'parent'>> & { op: Operation; documented: boolean })[];
   auth: AuthPlan;
+  /** The plan's reading of what a 429 tells the client (agent/plan/rate-limit.ts); read here when not given. */
+  rateLimit?: RateLimitPlan | undefined;
 }
 
 function check(id: Check['id'], score: number, reason: string, evidence: Evidence[]): Check {
@@ -49,12 +52,42 @@ function rateEvidence(op: Operation): Evidence {
   return quoted(r.source, r.description ? excerpt(r.description) : r.status, `${op.id} documents a 429 (too many requests) response`);
 }
 
+const UNIT_WORDS: Record<RateLimitPlan['waits'][number]['unit'], string> = {
+  'http-date-or-seconds': 'seconds or an HTTP date',
+  'delay-seconds': 'seconds to wait',
+  'delay-milliseconds': 'milliseconds to wait',
+  'epoch-seconds': 'UTC epoch seconds',
+  'epoch-milliseconds': 'UTC epoch milliseconds',
+};
+
+/**
+ * The rate-limits check credits what the retry template can honour: full when the docs name a header
+ * that says when a 429 may be retried, in a unit it reads (the plan's `rate_limit.waits`); half when
+ * they name one it cannot read (no unit, not a header name) — the connector then guesses; three
+ * quarters when they document rate limits but name no such header — it backs off exponentially,
+ * honouring a `Retry-After` if one comes; nothing when the docs say nothing of rate limits.
+ */
+function rateCheck(reading: RateLimitPlan | undefined, ops: number, prose: number, cited: Evidence[]): Check {
+  if (!reading && !ops && !prose) return check('rate-limits', 0, 'the docs say nothing about rate limits; the connector falls back to generic 429 handling', []);
+  const documented = `${count(ops, 'operation')} with 429 or rate-limit headers${prose ? ', and in prose' : ''}`;
+  const bound = reading?.max_wait_ms ? `, at most ${reading.max_wait_ms / 1000} s as the docs say` : '';
+  const evidence = [...(reading?.evidence ?? []), ...cited];
+  if (reading?.waits.length) {
+    const unread = reading.unread.length ? `; not read: ${reading.unread.join('; ')}` : '';
+    return check('rate-limits', 1, `the docs say when a 429 may be retried — ${reading.waits.map((w) => `${w.header} (${UNIT_WORDS[w.unit]})`).join(', else ')} — and the connector waits until then${bound}${unread}`, evidence);
+  }
+  if (reading?.unread.length) {
+    return check('rate-limits', 0.5, `rate limiting is documented (${documented}), but what the docs say of when to retry is not something the runtime can honour (${reading.unread.join('; ')}): the connector falls back to generic backoff${bound}`, evidence);
+  }
+  return check('rate-limits', 0.75, `rate limiting is documented (${documented}), but the docs name no header that says when a 429 may be retried: the connector backs off exponentially, honouring a Retry-After if one is sent${bound}`, evidence);
+}
+
 /**
  * The assessment of the docs behind a plan's streams and auth: five checks (each with the evidence
  * it rests on, quoted from the docs where there are words to quote), a 0–100 score, the verdict and
  * its reasons, and the least privilege per stream. Never throws.
  */
-export function assess({ model, streams, auth }: AssessInput): Assessment {
+export function assess({ model, streams, auth, rateLimit }: AssessInput): Assessment {
   const n = Math.max(1, streams.length);
   const ops = streams.map((s) => s.op);
 
@@ -94,16 +127,12 @@ export function assess({ model, streams, auth }: AssessInput): Assessment {
   // The connector's own operations are cited first: their evidence is what a reviewer checks.
   const cited = [...rateOps.filter((op) => ops.includes(op)), ...rateOps.filter((op) => !ops.includes(op))];
   const rateProse = model.prose.filter((p) => p.topics.includes('rate_limit'));
-  const rate = check(
-    'rate-limits',
-    rateOps.length || rateProse.length ? 1 : 0,
-    rateOps.length || rateProse.length ? `rate limiting is documented (${count(rateOps.length, 'operation')} with 429 or rate-limit headers${rateProse.length ? ', and in prose' : ''})` : 'the docs say nothing about rate limits; the connector falls back to generic 429 handling',
-    [...cited.slice(0, 2).map(rateEvidence), ...rateProse.slice(0, 2).map((p) => quoted(p.source, excerpt(p.text, RATE_WORDS), 'the docs describe rate limits in prose'))],
-  );
+  const reading = rateLimit ?? readRateLimit(model, ops);
+  const rate = rateCheck(reading, rateOps.length, rateProse.length, [...cited.slice(0, 2).map(rateEvidence), ...rateProse.slice(0, 2).map((p) => quoted(p.source, excerpt(p.text, RATE_WORDS), 'the docs describe rate limits in prose'))]);
 
   const checks = [schemas, pagination, authCheck, errors, rate];
   const score = Math.round(checks.reduce((sum, c) => sum + c.score * WEIGHTS[c.id], 0));
-  const privilege = streams.map((s) => privilegeOf({ name: s.name, op: s.op, ...(s.mapping ? { fields: recordFieldsRead({ name: s.name, mapping: s.mapping }, streams.map((x) => ({ parent: x.parent ?? null }))) } : {}) }, model));
+  const privilege = streams.map((s) => privilegeOf({ name: s.name, op: s.op, ...(s.mapping ? { fields: recordFieldsRead({ name: s.name, mapping: s.mapping }, streams.map((x) => ({ parent: x.parent ?? null }))) } : {}) }, model, auth));
   const adminOnly = privilege.filter((p) => p.least_scopes.length > 0 && p.least_scopes.every((s) => p.flagged.some((f) => f.scope === s && f.why === 'admin')));
 
   const reasons: string[] = [];

@@ -1,8 +1,11 @@
 import type { ApiModel, Operation } from '../ingest/api-model.ts';
+import { PROSE_SCHEME_KEY } from '../ingest/prose.ts';
 import { requirementsOf } from '../plan/detect-auth.ts';
-import type { Assessment, Evidence, ParentLink } from '../plan/connector-plan.ts';
+import type { Assessment, AuthPlan, Evidence, ParentLink } from '../plan/connector-plan.ts';
+import { readProseAuth } from '../plan/prose-auth.ts';
 import { quoted, reasoned } from '../plan/evidence.ts';
 import { collectionNoun } from '../plan/identity-kinds.ts';
+import { credentialScoping, leastRoleFor, requiredRolesOf, type CredentialScoping } from './credential-scoping.ts';
 import { fieldScopeConvention, listingScopeFor, wordsOf, type FieldScopeConvention, type ListingScope } from './scope-conventions.ts';
 
 /**
@@ -42,11 +45,18 @@ function scopesFromProse(op: Operation): { scopes: string[]; evidence: Evidence[
   return { scopes, evidence };
 }
 
-function scopesFromExtensions(op: Operation): { scopes: string[]; evidence: Evidence[] } {
+/**
+ * Scopes, permissions or roles an operation's extensions name, by the extension's name. `scope`
+ * (`x-pd-requires-scope`): what a scoped credential is granted; `permission` (`x-permission`): what
+ * any credential's owner holds, scope-like; `role` (`x-okta-iam-admin-roles`): the roles that may
+ * call it, any of them sufficient.
+ */
+function scopesFromExtensions(op: Operation, kind: 'scope' | 'permission' | 'role'): { scopes: string[]; evidence: Evidence[] } {
   const scopes: string[] = [];
   const evidence: Evidence[] = [];
   for (const [key, value] of Object.entries(op.extensions)) {
-    if (!/permission|scope|role|privilege/i.test(key)) continue;
+    const keyKind = /role/i.test(key) ? 'role' : /permission|privilege/i.test(key) ? 'permission' : /scope/i.test(key) ? 'scope' : undefined;
+    if (keyKind !== kind) continue;
     const collect = (v: unknown): void => {
       if (typeof v === 'string') {
         if (!scopes.includes(v)) evidence.push(quoted(op.source, v, `the ${key} extension of ${op.id} names ${v}`));
@@ -148,38 +158,58 @@ function scopesForFields(
 /**
  * The least scopes one stream's operation needs, the admin/write scopes the docs attach to it, and
  * the evidence for each — the least scopes' first. `fields` are the record fields the connector
- * reads (recordFieldsRead); without them no read scope is left out. Never throws.
+ * reads (recordFieldsRead); without them no read scope is left out. `auth`, when given, is the
+ * credential the connector will use: only that scheme's scopes count (never another alternative's),
+ * the OAuth scopes too when the docs say its tokens carry them (credential-scoping.ts), roles and
+ * permissions whatever the scheme, and for an unscoped credential the least role the docs name.
+ * Never throws.
  */
-export function privilegeOf(stream: { name: string; op: Operation; fields?: string[] }, model: Pick<ApiModel, 'security' | 'security_schemes' | 'prose'>): Finding {
+export function privilegeOf(stream: { name: string; op: Operation; fields?: string[] }, model: Pick<ApiModel, 'security' | 'security_schemes' | 'prose' | 'schemas' | 'operations'>, auth?: Pick<AuthPlan, 'scheme_keys' | 'type'>): Finding {
   const op = stream.op;
   const evidence: Evidence[] = [];
   const all: string[] = [];
+  const scoping: CredentialScoping | undefined = auth && auth.type !== 'none' ? credentialScoping(auth.scheme_keys, model) : undefined;
+  const counts = (scheme: string) => !scoping || scoping.schemes.has(scheme);
   for (const req of requirementsOf(op, model)) {
     for (const r of req) {
+      if (!counts(r.scheme)) continue;
       all.push(...r.scopes);
       for (const scope of r.scopes) evidence.push(scopeEvidence(op, r.scheme, scope, model));
     }
   }
-  const prose = scopesFromProse(op);
-  const ext = scopesFromExtensions(op);
+  const first: Evidence[] = [...(scoping?.evidence ?? [])];
+  // A credential the docs describe only in prose: the scopes the page names for this resource.
+  if (scoping && auth?.scheme_keys.includes(PROSE_SCHEME_KEY)) {
+    const resource = collectionNoun(op.path);
+    for (const s of readProseAuth(model)?.scopes ?? []) {
+      const noun = resource ? wordsOf(resource)[0] : undefined;
+      if (!noun || !(wordsOf(s.name).includes(noun) || wordsOf(s.quote.replace(/`[^`]*`/g, ' ')).includes(noun))) continue;
+      all.push(s.name);
+      evidence.push(quoted(s.source, s.quote, `the docs' page names the scope ${s.name} for ${resource}`));
+    }
+  }
+  const scoped = !scoping || scoping.scoped;
+  const prose = scoped ? scopesFromProse(op) : { scopes: [], evidence: [] };
+  const extScopes = scoped ? scopesFromExtensions(op, 'scope') : { scopes: [], evidence: [] };
+  const ext = scopesFromExtensions(op, 'permission');
+  const extRoles = scopesFromExtensions(op, 'role');
   // Prose is hostile data: where the docs declare their scopes, a scope named only in prose must be
   // one of them, so injected text cannot add a scope the API does not have.
   const declared = new Set(model.security_schemes.flatMap((s) => s.scopes.map((x) => x.name)));
   const admissible = (scope: string) => !declared.size || declared.has(scope);
-  all.push(...prose.scopes.filter(admissible), ...ext.scopes);
-  evidence.push(...prose.evidence, ...ext.evidence);
+  all.push(...prose.scopes.filter(admissible), ...extScopes.scopes, ...ext.scopes);
+  evidence.push(...prose.evidence, ...extScopes.evidence, ...ext.evidence);
   // "none" is how some docs (Slack) say an operation needs no scope.
   const scopes = [...new Set(all)].filter((s) => s.toLowerCase() !== 'none');
   // Least: the plain read scopes when the docs offer them beside stronger ones; else admin reads.
   const unflagged = scopes.filter((s) => !classifyScope(s));
   const adminReads = scopes.filter((s) => classifyScope(s) === 'admin-read');
   let least = unflagged.length ? unflagged : adminReads.length ? adminReads : scopes;
-  const first: Evidence[] = [];
 
   // The docs' scope conventions: the scope that lists this resource (a listing needs it even where
   // the operation's requirement does not name it), and the field scopes the mapped fields need.
   const resource = collectionNoun(op.path);
-  const schemeKeys = new Set(requirementsOf(op, model).flatMap((req) => req.map((r) => r.scheme)));
+  const schemeKeys = new Set(requirementsOf(op, model).flatMap((req) => req.map((r) => r.scheme)).filter(counts));
   const schemes = model.security_schemes.filter((s) => schemeKeys.has(s.key) && s.scopes.length);
   const found = resource ? listingScopeFor(resource, schemes, model.prose) : undefined;
   const listing = found && !classifyScope(found.scope) ? found : undefined;
@@ -198,14 +228,25 @@ export function privilegeOf(stream: { name: string; op: Operation; fields?: stri
     least = [listing.scope, ...least.filter((s) => s !== listing.scope)];
     first.unshift(...listing.evidence);
   }
+  // An unscoped credential carries its owner's power: the least role the docs name for it, if any.
+  // Sufficient as well as least: a role the operation's own words require wins over the docs' least one.
+  const described = scoping && !scoping.scoped && !least.length ? requiredRolesOf(op) : undefined;
+  const required = extRoles.scopes.length ? { roles: extRoles.scopes, evidence: extRoles.evidence } : described && { roles: described.roles, evidence: [described.evidence] };
+  const role = required ? { role: required.roles.join(' or '), evidence: required.evidence } : scoping && !scoping.scoped && !least.length ? leastRoleFor(model) : undefined;
+  if (role) first.push(...[role.evidence].flat());
+  const roleFlags = (required?.roles ?? []).flatMap((r) => (classifyScope(r) ? [{ scope: r, why: classifyScope(r)! }] : []));
   return {
     stream: stream.name,
     operation_id: op.id,
     least_scopes: least,
-    flagged: scopes.flatMap((s) => {
-      const why = classifyScope(s);
-      return why ? [{ scope: s, why }] : [];
-    }),
+    ...(role ? { least_role: role.role } : {}),
+    flagged: [
+      ...scopes.flatMap((s) => {
+        const why = classifyScope(s);
+        return why ? [{ scope: s, why }] : [];
+      }),
+      ...roleFlags,
+    ],
     // The least scopes' evidence first: that is what a human provisions; then why the others are not asked for.
     evidence: [...first, ...evidence.filter((e) => namesOneOf(e, least)), ...evidence.filter((e) => !namesOneOf(e, least)).map((e) => explainLeftOut(e, leftOut, op))],
   };

@@ -64,7 +64,7 @@ export function describePagination(p: Pagination): string {
     case 'link-header':
       return `follows the URL in the Link header with rel="${p.rel}"${p.cursor_param ? ` (it carries ${p.cursor_param})` : ''}${pageSize(p.limit_param, p.page_size)}`;
     case 'cursor':
-      return `sends ${p.cursor_param}=<next cursor>, read from ${p.cursor_header ? `the ${p.cursor_header} response header` : `the body's ${p.cursor_path}`}${pageSize(p.limit_param, p.page_size)}`;
+      return `sends ${p.cursor_param}=<next cursor>, read from ${p.cursor_header ? `the ${p.cursor_header} response header` : p.last_record_path !== undefined ? `the ${p.last_record_path} of the page's last record` : `the body's ${p.cursor_path}`}${pageSize(p.limit_param, p.page_size)}`;
     case 'offset':
       return `${p.offset_param} from ${p.first_offset}, advanced by the records received; ${p.limit_param}=${p.page_size} a page`;
     case 'page':
@@ -76,32 +76,31 @@ export function describePagination(p: Pagination): string {
   }
 }
 
-/** When paging stops, in a sentence. */
-export function describeStop(p: Pagination): string {
-  switch (p.style) {
-    case 'link-header':
-      return `when a response has no Link with rel="${p.rel}"`;
-    case 'cursor':
-      return 'when the next cursor is absent, null or empty';
-    case 'next-url':
-      return `when the body's ${p.next_path} is absent, null or empty`;
-    case 'none':
-      return 'after the one page; a response that says more pages follow is a finding';
-    case 'offset':
-    case 'page':
-      switch (p.stop) {
-        case 'has-more-field':
-          return `when the body's ${p.more_path ?? 'more'} is false`;
-        case 'last-field':
-          return `when the body's ${p.last_path ?? 'isLast'} is true`;
-        case 'total':
-          return `once as many records came as the body's ${p.total_path ?? 'total'} says`;
-        case 'page-count':
-          return `after as many pages as the body's ${p.pages_path ?? 'pages'} says`;
-        case 'empty-page':
-          return 'at the first page with no records';
-      }
+/** One stop condition, in words. */
+export function describeStopCondition(p: Exclude<Pagination, { style: 'none' }>, stop: Exclude<Pagination, { style: 'none' }>['stops'][number]): string {
+  switch (stop.when) {
+    case 'no-next':
+      return p.style === 'link-header' ? `when a response has no Link with rel="${p.rel}"` : p.style === 'next-url' ? `when the body's ${p.next_path} is absent, null or empty` : 'when the next cursor is absent, null or empty';
+    case 'empty-page':
+      return 'at the first page with no records';
+    case 'short-page':
+      return 'at the first page with fewer records than the page size asked for';
+    case 'more-false':
+      return `when the body's ${stop.path} is false`;
+    case 'last-true':
+      return `when the body's ${stop.path} is true`;
+    case 'total-reached':
+      return `once as many records came as the body's ${stop.path} says`;
+    case 'page-count':
+      return `after as many pages as the body's ${stop.path} says`;
   }
+}
+
+/** When paging stops, in a sentence: every planned stop condition, any of which ends the list. */
+export function describeStop(p: Pagination): string {
+  if (p.style === 'none') return 'after the one page; a response that says more pages follow is a finding';
+  const parts = p.stops.map((s) => describeStopCondition(p, s));
+  return parts.length <= 1 ? (parts[0] ?? '') : `${parts.slice(0, -1).join(', ')} or ${parts.at(-1)}`;
 }
 
 const AUTH_TYPE: Record<AuthPlan['type'], string> = {
@@ -242,20 +241,27 @@ function requestValues(s: Stream): string[] {
 
 function streamDetail(l: Lines, plan: ConnectorPlan, s: Stream, verbose: boolean): void {
   const field = (label: string, text: string) => l.field(label, text, DETAIL_LABEL, '  ');
-  l.text(`${s.name}: GET ${terminalSafe(s.path)}, ${s.kind} records (confidence ${pct(s.confidence)})`, '    ', '');
+  l.text(`${s.name}: GET ${terminalSafe(s.path)}, ${s.link ? `link records: relationships only, ${RELATION[s.link.relation]}` : s.container ? `a container, read only to reach the ${s.kind} records under each of its records (none of its own is emitted)` : `${s.kind} records`} (confidence ${pct(s.confidence)})`, '    ', '');
   const empty = [s.empty.no_content ? 'a 204 No Content' : '', s.empty.null_items ? 'a null list' : ''].filter(Boolean);
   field('records', `${recordsSentence(s)}${empty.length ? `; ${listInWords(empty)} means none` : ''}`);
   field('paging', terminalSafe(describePagination(s.pagination)));
   field('stops', terminalSafe(describeStop(s.pagination)));
-  if (s.parent) {
+  if (s.link) {
+    const end = (e: NonNullable<Stream['link']>['from']) => (e.from === 'parent' ? `the ${s.parent?.stream ?? 'parent'} record` : e.from === 'each' ? `each ${terminalSafe(e.path)}[].${terminalSafe(e.field)}` : terminalSafe(e.path));
+    field('links', `each record: ${end(s.link.from)} ${RELATION[s.link.relation]} ${end(s.link.to)}`);
+  }
+  if (s.parent && s.link) field('parent', `each ${s.parent.stream} record's ${terminalSafe(s.parent.from_field)} fills {${terminalSafe(s.parent.param)}}`);
+  else if (s.parent) {
     field('parent', `each ${s.parent.stream} record's ${terminalSafe(s.parent.from_field)} fills {${terminalSafe(s.parent.param)}}; relationship: ${s.parent.parent_is === 'from' ? `${s.parent.stream} ${RELATION[s.parent.relation]} ${s.name}` : `${s.name} ${RELATION[s.parent.relation]} ${s.parent.stream}`}`);
   }
   const fixed = requestValues(s);
   if (fixed.length) field('request', fixed.join(' · '));
+  // Each record's kind from the docs' discriminator: the listed values, anything else the stream's kind.
+  if (s.kind_from) field('kind', terminalSafe(`each record's from ${s.kind_from.path}: ${Object.entries(s.kind_from.values).map(([v, k]) => `${v} → ${k}`).join(', ')}; any other value: ${s.kind}`));
   const privilege = plan.assessment.privilege.find((p) => p.stream === s.name);
   if (privilege) {
     if (privilege.least_scopes.length) l.items('scopes', privilege.least_scopes.map(terminalSafe), ', ', DETAIL_LABEL, '  ');
-    else field('scopes', 'the docs name no scope');
+    else field('scopes', privilege.least_role ? `none (the credential takes no scope); least role: ${terminalSafe(privilege.least_role)}` : 'the docs name no scope');
     const flags = privilege.flagged.map((f) => `${terminalSafe(f.scope)} (${FLAG_WHY[f.why]})`);
     if (flags.length) l.items('⚠ flagged', flags, ', ', DETAIL_LABEL, '  ');
   }
@@ -314,6 +320,22 @@ function documentList(l: Lines, docs: DocumentReport[], verbose: boolean): void 
   if (hidden.size) l.out.push(`  (${count(hidden.size, 'more spec')}: --verbose)`);
 }
 
+const WAIT_UNIT: Record<NonNullable<ConnectorPlan['rate_limit']>['waits'][number]['unit'], string> = {
+  'http-date-or-seconds': 'seconds or an HTTP date',
+  'delay-seconds': 'seconds to wait',
+  'delay-milliseconds': 'milliseconds to wait',
+  'epoch-seconds': 'UTC epoch seconds',
+  'epoch-milliseconds': 'UTC epoch milliseconds',
+};
+
+/** What a 429 waits for, in a sentence: the headers the retry template reads and their units, the documented maximum, what it cannot read. */
+export function describeRateLimit(rl: NonNullable<ConnectorPlan['rate_limit']>): string {
+  const waits = rl.waits.length ? `a 429 waits as ${rl.waits.map((w) => `${w.header} says (${WAIT_UNIT[w.unit]})`).join(', else as ')}` : 'no header the docs name says when a 429 may be retried: Retry-After if sent, else exponential backoff';
+  const max = rl.max_wait_ms !== null ? `, at most ${rl.max_wait_ms / 1000} s as the docs say` : '';
+  const unread = rl.unread.length ? `; not read: ${rl.unread.join('; ')}` : '';
+  return `${waits}${max}${unread}`;
+}
+
 /**
  * The plan as text for a terminal, every line at most `options.width` (120) columns: decisions, a
  * legend, each stream's records, paging, stop condition, scopes and mapping with their evidence, the
@@ -337,6 +359,7 @@ export function renderPlan(plan: ConnectorPlan, options: RenderPlanOptions = {})
     if (verbose) for (const [n, what] of tenant) head('', `{${terminalSafe(n)}}: ${terminalSafe(what)}`);
   }
   l.items('auth', [terminalSafe(describeAuth(plan.auth)), `(confidence ${pct(plan.auth.confidence)})`], ' ', LABEL);
+  if (plan.rate_limit) head('rate limits', terminalSafe(describeRateLimit(plan.rate_limit)));
   head('assessment', `${plan.assessment.score}/100: ${plan.assessment.verdict === 'generate' ? 'ready to generate' : 'MANUAL BUILD RECOMMENDED'}`);
   for (const r of plan.assessment.reasons) l.text(terminalSafe(r), ' '.repeat(LABEL + 2), `${' '.repeat(LABEL)}· `);
   if (options.documents) head('documents', documentsSummary(options.documents));
@@ -346,11 +369,13 @@ export function renderPlan(plan: ConnectorPlan, options: RenderPlanOptions = {})
   const withParent = plan.streams.some((s) => s.parent);
   l.out.push(count(plan.streams.length, 'stream'));
   const header = ['stream', 'kind', 'GET path', 'records', 'paging', ...(withParent ? ['for each'] : []), 'conf'];
-  const rows = plan.streams.map((s) => [s.name, s.kind, terminalSafe(s.path), terminalSafe(recordsAt(s)), pagingStyle(s.pagination), ...(withParent ? [s.parent ? `${s.parent.stream}.${terminalSafe(s.parent.from_field)}` : ''] : []), pct(s.confidence)]);
+  // A link stream emits relationships, a container nothing: the kind column says so, not the records' kind.
+  const kindOf = (s: Stream) => (s.link ? `links (${s.link.relation})` : s.container ? 'container' : s.kind);
+  const rows = plan.streams.map((s) => [s.name, kindOf(s), terminalSafe(s.path), terminalSafe(recordsAt(s)), pagingStyle(s.pagination), ...(withParent ? [s.parent ? `${s.parent.stream}.${terminalSafe(s.parent.from_field)}` : ''] : []), pct(s.confidence)]);
   l.out.push(...table([header, ...rows], { width: l.width, flexible: withParent ? [2, 3, 5, 0] : [2, 3, 0] }));
   l.blank();
   const legend = [
-    'kind: what the records are',
+    'kind: what the records are (links: relationships between identities; container: read only to reach the lists under it)',
     'records: the field of the response body that holds the list; (body) when the body itself is the list',
     ...(plan.streams.some((s) => s.items_container === 'map') ? ['(map): the records are the values of an object keyed by data, not a list'] : []),
     'paging: how the next page is asked for (how, and when it stops, is under each stream below)',
@@ -363,6 +388,14 @@ export function renderPlan(plan: ConnectorPlan, options: RenderPlanOptions = {})
   const fixed = fixedValuesOf(plan);
   l.text(fixed.length ? `fixed values sent (each passed the read-only request policy): ${fixed.map((f) => terminalSafe(`${f.stream}: ${f.in === 'path' ? `{${f.name}}=${f.value}` : f.in === 'query' ? `query ${f.name}=${f.value}` : `header ${f.name}: ${f.value}`}`)).join('; ')}` : 'fixed values sent: none (only paging parameters and tenant variables)', '  ');
   l.blank();
+  // Defects in the docs no stream reads: warnings, not refusals; each says where it is and what to do.
+  if (plan.warnings?.length) {
+    l.out.push(`⚠ warnings: ${count(plan.warnings.length, 'defect')} in parts of the docs the connector does not use`);
+    const shown = verbose ? plan.warnings : plan.warnings.slice(0, 3);
+    for (const w of shown) l.text(terminalSafe(w.message), '      ', '    · ');
+    if (shown.length < plan.warnings.length) l.out.push(`    (${count(plan.warnings.length - shown.length, 'more warning')}: --verbose)`);
+    l.blank();
+  }
   // What the request policy left out is shown, never dropped in silence: a reviewer checks none is a plain list.
   if (plan.refused_by_policy?.length) {
     l.out.push(`refused by the read-only request policy (never called): ${count(plan.refused_by_policy.length, 'operation')}`);

@@ -17,7 +17,7 @@ describe('generate: the next hypothesis after a failed proof', async () => {
   const wrong: ConnectorPlan = {
     ...good,
     streams: good.streams.map((s) =>
-      s.name === 'users' ? { ...s, pagination: { style: 'none', stop: 'single-page', evidence: [], confidence: 0.5 }, pagination_alternatives: [users.pagination] } : s,
+      s.name === 'users' ? { ...s, pagination: { style: 'none', evidence: [], confidence: 0.5 }, pagination_alternatives: [users.pagination] } : s,
     ),
   };
 

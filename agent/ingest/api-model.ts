@@ -36,6 +36,12 @@ export const SchemaNode = z.object({
    * field whose value is the entry's key (`name`), as the docs or a live run's observed shapes say.
    */
   map_key: z.string().optional(),
+  /**
+   * The key (`file#pointer`) of the {@link DocsDefect} read at this node, when the docs write it
+   * defectively: a `$ref` that points at nothing (the node is then empty), or a `$ref` with a sibling
+   * `type: array` and no `items` (the node is then the array of the referenced schema).
+   */
+  defect: z.string().optional(),
   get properties(): z.ZodOptional<z.ZodRecord<z.ZodString, typeof SchemaNode>> {
     return z.record(z.string(), SchemaNode).optional();
   },
@@ -56,6 +62,29 @@ export const SchemaNode = z.object({
   },
 });
 export type SchemaNode = z.infer<typeof SchemaNode>;
+
+/**
+ * A defect in the docs, recorded where it is instead of refusing the whole docs, so the planner can
+ * decide: a warning when the connector does not use that part, an error that names it when it does.
+ * `dangling-ref`: a `$ref` that points at nothing (its part is read as empty, or left out when it is
+ * a parameter, response, path item or security scheme); `ref-with-siblings`: a `$ref` with a sibling
+ * `type: array` and no `items`, read as an array of the referenced schema. `source` is where the
+ * defect is written (the node holding the `$ref`); `text` says what is wrong, `fix` what to do.
+ */
+export const DocsDefect = z.object({
+  kind: z.enum(['dangling-ref', 'ref-with-siblings']),
+  source: z.object({ file: z.string(), pointer: z.string() }),
+  /** The `$ref` as written. */
+  ref: z.string(),
+  text: z.string(),
+  fix: z.string(),
+});
+export type DocsDefect = z.infer<typeof DocsDefect>;
+
+/** The key a {@link DocsDefect} is known by in `SchemaNode.defect`: its file and pointer. */
+export function defectKey(source: { file: string; pointer: string }): string {
+  return `${source.file}#${source.pointer}`;
+}
 
 export const NamedSchema = z.object({ name: z.string(), schema: SchemaNode, source: Source });
 export type NamedSchema = z.infer<typeof NamedSchema>;
@@ -197,6 +226,8 @@ export const ApiModel = z.object({
   operations: z.array(Operation),
   schemas: z.record(z.string(), NamedSchema),
   prose: z.array(Prose),
+  /** Defects read in the docs (`DocsDefect`), where they are; absent when there are none. */
+  defects: z.array(DocsDefect).optional(),
   /**
    * The observed shapes laid over the docs (`generate --observed`), when given: the file's name (as
    * observed responses' `source.file` names it), its sha256, and when the live run saw them.

@@ -180,18 +180,20 @@ describe('ingest: bad input is refused with the file and the place', () => {
     expect(e.code).toBe('not-a-spec');
   });
 
-  it('an unresolvable $ref, naming where it is', async () => {
+  it('a $ref to nothing is recorded where it is (for the planner to judge), not a refusal of the whole docs', async () => {
     const dir = await docs({
       'api.json': { openapi: '3.0.0', info: { title: 'T', version: '1' }, paths: { '/users': { get: { responses: { '200': { $ref: '#/components/responses/Missing' } } } } } },
     });
-    const e = await rejection(ingest(path.join(dir, 'api.json')));
-    expect(e).toMatchObject({ code: 'unresolvable-ref', exitCode: 6, details: { file: 'api.json', at: '/paths/~1users/get/responses/200' } });
+    const model = await ingest(path.join(dir, 'api.json'));
+    expect(model.defects).toEqual([expect.objectContaining({ kind: 'dangling-ref', ref: '#/components/responses/Missing', source: { file: 'api.json', pointer: '/paths/~1users/get/responses/200' } })]);
+    // The response it names is left out, as an unreadable one is.
+    expect(model.operations[0]!.responses).toEqual([]);
   });
 
-  it('a $ref to a file that does not exist', async () => {
+  it('a $ref to a file that does not exist: recorded where the $ref is, saying the file is missing', async () => {
     const dir = await docs({ 'api.json': { openapi: '3.0.0', info: { title: 'T', version: '1' }, paths: { '/users': { get: { responses: { '200': { $ref: 'gone.yaml#/x' } } } } } } });
-    const e = await rejection(ingest(path.join(dir, 'api.json')));
-    expect(e.code).toBe('unresolvable-ref');
+    const model = await ingest(path.join(dir, 'api.json'));
+    expect(model.defects).toEqual([expect.objectContaining({ kind: 'dangling-ref', ref: 'gone.yaml#/x', source: { file: 'api.json', pointer: '/paths/~1users/get/responses/200' }, fix: expect.stringMatching(/^gone\.yaml does not exist in the docs folder/) })]);
   });
 
   it('never reads a file outside the docs folder through a $ref', async () => {

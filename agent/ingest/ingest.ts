@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { FetchwrightError } from '../errors.ts';
 import { groupByApi, severalApis } from './api-groups.ts';
-import type { ApiModel, NamedSchema, Operation, Prose, SecurityScheme, Server } from './api-model.ts';
+import type { ApiModel, DocsDefect, NamedSchema, Operation, Prose, SecurityScheme, Server } from './api-model.ts';
 import { documentReport, type DocumentReport } from './document-report.ts';
 import { ModelBudget } from './model-budget.ts';
 import type { ObservedInput } from '../observed/read-observed-shapes.ts';
@@ -69,7 +69,10 @@ export async function ingest(input: string, options: IngestOptions = {}): Promis
  * `unreadable-docs` (syntax; size: 64 MB a file, 128 MB a folder, 256 MB of model once `$ref`s are
  * followed (`model-budget.ts`); nesting, schemas or `$ref` chains too deep), `several-apis` (a folder of several APIs),
  * `not-a-spec` (no OpenAPI 3.x or Swagger 2.0 description with paths), `unresolvable-ref` /
- * `ref-outside-docs` (a bad `$ref`), `usage` (observed shapes of another vendor).
+ * `ref-outside-docs` (a bad `$ref`: malformed, remote, to a missing file, outside the docs, or a
+ * cycle), `usage` (observed shapes of another vendor). A `$ref` inside a document that points at
+ * nothing is not refused here: it is recorded where it is (`model.defects`), and the planner
+ * decides (agent/plan/docs-defects.ts).
  */
 export async function ingestWithReport(input: string, options: IngestOptions = {}): Promise<{ model: ApiModel; documents: DocumentReport[]; observed?: OverlayReport }> {
   const { root, documents, skipped } = await readDocs(input);
@@ -86,6 +89,8 @@ export async function ingestWithReport(input: string, options: IngestOptions = {
   const fileHashes = new Map<string, string>(documents.map((d) => [d.absPath, d.sha256]));
   const usedBy = new Map<string, string[]>();
   const budget = new ModelBudget();
+  // Defects are recorded where they are (a $ref to nothing, a $ref beside `type: array`), not refused here: the planner judges them.
+  const defects = new Map<string, DocsDefect>();
   for (const spec of roots) {
     const resolver = await createRefResolver({ absPath: spec.absPath, file: spec.file, data: spec.data }, root);
     const reader = new SchemaReader(resolver, root);
@@ -99,6 +104,7 @@ export async function ingestWithReport(input: string, options: IngestOptions = {
       throw e;
     }
     Object.assign(schemas, reader.schemas);
+    for (const [key, defect] of reader.defects) defects.set(key, defect);
     for (const [abs, sha] of resolver.filesRead()) {
       if (sha && !fileHashes.has(abs)) fileHashes.set(abs, sha);
       const file = path.relative(root, abs);
@@ -154,6 +160,7 @@ export async function ingestWithReport(input: string, options: IngestOptions = {
     operations,
     schemas,
     prose,
+    ...(defects.size ? { defects: [...defects.values()] } : {}),
   };
   const report = documentReport({ documents, skipped, roots: new Set(roots.map((r) => r.absPath)), usedBy, proseTopics });
   if (!options.observed) return { model, documents: report };

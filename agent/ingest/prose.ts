@@ -15,6 +15,14 @@ const TOPIC_PATTERNS: Record<ProseTopic, RegExp> = {
 };
 const MAX_SECTION = 6_000;
 
+/**
+ * The key a credential described only in prose is known by, when the docs declare no security
+ * scheme: the planner's reading (agent/plan/prose-auth.ts) and the mock's own (synthetic-data) each
+ * name their scheme so, and the proof's host injects the mock's placeholder for it. A name only:
+ * each side reads the prose with its own code.
+ */
+export const PROSE_SCHEME_KEY = '(prose)';
+
 export function topicsOf(text: string): ProseTopic[] {
   return (Object.keys(TOPIC_PATTERNS) as ProseTopic[]).filter((t) => TOPIC_PATTERNS[t].test(text));
 }

@@ -2,8 +2,8 @@ import path from 'node:path';
 import type { HttpMethod, Operation, Parameter, Response, SecurityRequirement, SecurityScheme, Server, Source } from './api-model.ts';
 import type { ModelBudget } from './model-budget.ts';
 import { scalarText, scalarTexts } from './read-docs.ts';
-import { joinPointer, type RefResolver } from './ref-resolver.ts';
-import { boundedExample, boundedText, type SchemaReader } from './schema-reader.ts';
+import { DanglingRef, joinPointer, type RefResolver } from './ref-resolver.ts';
+import { boundedExample, boundedText, danglingDefect, type SchemaReader } from './schema-reader.ts';
 
 /**
  * Reads one OpenAPI 3.x or Swagger 2.0 document into ApiModel parts. Version differences
@@ -52,10 +52,20 @@ interface At {
   pointer: string;
 }
 
-/** Follows `node`'s $ref chain; `at` is where `node` itself lives (file and pointer). */
+/**
+ * Follows `node`'s $ref chain; `at` is where `node` itself lives (file and pointer). A chain that
+ * ends at nothing gives `value: undefined` (the part is left out, as an unreadable one is) and is
+ * recorded as a `dangling-ref` defect where it is written, for the planner to judge.
+ */
 function deref(ctx: SpecContext, node: unknown, at: At): { value: Obj | undefined; absPath: string; pointer: string } {
-  const r = ctx.resolver.deref(node, at.absPath, at.pointer);
-  return { value: obj(r.value), absPath: r.absPath, pointer: r.pointer };
+  try {
+    const r = ctx.resolver.deref(node, at.absPath, at.pointer);
+    return { value: obj(r.value), absPath: r.absPath, pointer: r.pointer };
+  } catch (e) {
+    if (!(e instanceof DanglingRef)) throw e;
+    ctx.schemas.record(danglingDefect(e, path.relative(ctx.docsRoot, at.absPath) || ctx.file, at.pointer));
+    return { value: undefined, absPath: at.absPath, pointer: at.pointer };
+  }
 }
 
 function sourceOf(ctx: SpecContext, absPath: string, pointer: string): Source {
@@ -303,10 +313,26 @@ function readOperations(ctx: SpecContext): Operation[] {
       ops.push(operation);
     }
   }
-  // An operationId the document gives more than once names no one operation: those are keyed by method and path.
-  const counts = new Map<string, number>();
-  for (const op of ops) counts.set(op.id, (counts.get(op.id) ?? 0) + 1);
-  return ops.map((op) => ((counts.get(op.id) ?? 0) > 1 ? { ...op, id: `${op.method.toUpperCase()} ${op.path}` } : op));
+  const key = operationKeys(ops);
+  return ops.map((op) => ({ ...op, id: key(op) }));
+}
+
+/**
+ * The ids the operations of one document (`all`) are known by in the model: an operation's
+ * operationId when that names it alone, else `METHOD path` — unique in a document, since a Path
+ * Item holds one operation per method (OpenAPI 3.x, Swagger 2.0). An operationId the document gives more than once (`list` on
+ * every GET) names no one operation, and one spelled like another operation's `METHOD path` would
+ * collide with it: both are keyed by method and path instead.
+ */
+export function operationKeys(all: readonly Pick<Operation, 'id' | 'method' | 'path'>[]): (op: Pick<Operation, 'id' | 'method' | 'path'>) => string {
+  const own = (o: Pick<Operation, 'method' | 'path'>) => `${o.method.toUpperCase()} ${o.path}`;
+  const given = new Map<string, number>();
+  for (const o of all) given.set(o.id, (given.get(o.id) ?? 0) + 1);
+  const keys = new Set(all.map(own));
+  return (op) => {
+    if (op.id === own(op)) return op.id;
+    return (given.get(op.id) ?? 0) > 1 || keys.has(op.id) ? own(op) : op.id;
+  };
 }
 
 export function readSpec(ctx: SpecContext): SpecParts {

@@ -1,4 +1,4 @@
-import { realpathSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { $RefParser } from '@apidevtools/json-schema-ref-parser';
@@ -25,6 +25,33 @@ export interface RefResolver {
   deref(node: unknown, absPath: string, pointer: string): Resolved;
   /** Files read while resolving, with their hashes (the root spec included). */
   filesRead(): Map<string, string>;
+}
+
+/**
+ * A `$ref` whose target does not exist in the docs (`unresolvable-ref`, exit 6): `details.file` and
+ * `details.at` are where the `$ref` is written. Readers that can record the defect where it is and go
+ * on (schema-reader, read-spec) catch this one; any other reader lets it refuse the docs.
+ */
+export class DanglingRef extends FetchwrightError {
+  /** The `$ref` as written. */
+  readonly ref: string;
+  constructor(ref: string, message: string, details: { file: string; at: string; hint: string }) {
+    super('unresolvable-ref', message, details);
+    this.ref = ref;
+  }
+}
+
+/**
+ * The value at `pointer` in the document at `absPath` as the parser read it, `$ref`s not followed
+ * (the parser's cache of parsed files, `$refs._$refs`); undefined when there is none.
+ */
+function rawAt($refs: unknown, absPath: string, pointer: string): unknown {
+  let current = (($refs as { _$refs?: Record<string, { value?: unknown }> })._$refs ?? {})[absPath]?.value;
+  for (const token of pointer.split('/').slice(1).map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'))) {
+    if (!current || typeof current !== 'object' || !Object.hasOwn(current, token)) return undefined;
+    current = (current as Record<string, unknown>)[token];
+  }
+  return current;
 }
 
 export function isRef(node: unknown): node is { $ref: string } {
@@ -146,7 +173,12 @@ export async function createRefResolver(rootSpec: { absPath: string; file: strin
         file: sandboxedFile,
       },
       parse: { yaml: { allowEmpty: false }, json: { allowEmpty: false } },
+      // A file a $ref names that does not exist is a defect where the $ref is (`deref` finds nothing
+      // there), not a refusal of the whole docs; what fetchwright refuses itself (a file outside the
+      // folder, a syntax error, nesting too deep) is kept in `violation` and thrown below.
+      continueOnError: true,
     } as never);
+    if (violation) throw violation;
   } catch (e) {
     if (violation) throw violation;
     const err = e as Error & { source?: string; path?: string[] };
@@ -213,11 +245,19 @@ export async function createRefResolver(rootSpec: { absPath: string; file: strin
           }
           value = undefined;
         }
+        // The parser follows the target's own $ref too, and fails when that one names nothing: the
+        // target as written (a $ref) is followed here instead, so the defect is named where it is.
         if (value === undefined) {
-          throw new FetchwrightError('unresolvable-ref', `$ref ${shownRef(ref)} points at nothing`, {
+          const written = rawAt($refs, target.absPath, target.pointer);
+          if (isRef(written)) value = written;
+        }
+        if (value === undefined) {
+          throw new DanglingRef(ref, `$ref ${shownRef(ref)} points at nothing`, {
             file: path.relative(docsRoot, current.absPath),
             at: current.pointer,
-            hint: `No value exists at ${target.pointer || 'the document root'} in ${path.relative(docsRoot, target.absPath)}. Fix the $ref or the docs it names.`,
+            hint: !isInside(docsRoot, target.absPath) || existsSync(target.absPath)
+              ? `No value exists at ${target.pointer || 'the document root'} in ${path.relative(docsRoot, target.absPath)}. Fix the $ref or the docs it names.`
+              : `${path.relative(docsRoot, target.absPath)} does not exist in the docs folder. Fix the $ref, or pass the folder that holds every file a $ref names.`,
           });
         }
         current = { value, absPath: target.absPath, pointer: target.pointer };

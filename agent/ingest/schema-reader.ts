@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { FetchwrightError } from '../errors.ts';
-import type { NamedSchema, SchemaNode } from './api-model.ts';
-import { isRef, joinPointer, type RefResolver } from './ref-resolver.ts';
+import { defectKey, type DocsDefect, type NamedSchema, type SchemaNode } from './api-model.ts';
+import { DanglingRef, isRef, joinPointer, type RefResolver } from './ref-resolver.ts';
 
 /**
  * Turns raw JSON-schema objects into `SchemaNode`s. A `$ref` becomes `{ ref: key }` and its target
@@ -50,6 +50,8 @@ export function boundedExample(v: unknown): unknown {
 
 export class SchemaReader {
   readonly schemas: Record<string, NamedSchema> = Object.create(null) as Record<string, NamedSchema>;
+  /** Defects read so far, by key (`defectKey`): where they are written, never twice. */
+  readonly defects = new Map<string, DocsDefect>();
   private readonly resolver: RefResolver;
   private readonly docsRoot: string;
   private readonly inlineMemo = new WeakMap<object, SchemaNode>();
@@ -88,9 +90,27 @@ export class SchemaReader {
     }
   }
 
+  /** Records a defect once; returns its key (for `SchemaNode.defect`). */
+  record(defect: DocsDefect): string {
+    const key = defectKey(defect.source);
+    if (!this.defects.has(key)) this.defects.set(key, defect);
+    return key;
+  }
+
   private readAtDepth(raw: unknown, absPath: string, pointer: string): SchemaNode {
     if (isRef(raw)) {
-      const target = this.resolver.deref(raw, absPath, pointer);
+      let target;
+      try {
+        target = this.resolver.deref(raw, absPath, pointer);
+      } catch (e) {
+        // A $ref to nothing: recorded where it is, and read as a schema that says nothing; the
+        // planner decides whether the connector needs that part (agent/plan/docs-defects.ts).
+        if (!(e instanceof DanglingRef)) throw e;
+        const node: SchemaNode = { defect: this.record(danglingDefect(e, path.relative(this.docsRoot, absPath), pointer)) };
+        const description = boundedText((raw as Record<string, unknown>).description);
+        if (description) node.description = description;
+        return node;
+      }
       const key = this.keyOf(target.absPath, target.pointer);
       if (!(key in this.schemas)) {
         const name = target.pointer.split('/').pop() ?? key;
@@ -102,9 +122,57 @@ export class SchemaReader {
       const node: SchemaNode = { ref: key };
       const description = boundedText((raw as Record<string, unknown>).description);
       if (description) node.description = description;
-      return node;
+      return this.arrayBesideRef(raw as Record<string, unknown>, node, target.value, absPath, pointer) ?? this.fieldsBesideRef(raw as Record<string, unknown>, node, absPath, pointer) ?? node;
     }
     return this.readInline(raw, absPath, pointer);
+  }
+
+  /**
+   * A `$ref` written with a sibling `type: array` and no `items` (`users: { type: array, $ref: User }`),
+   * when the target is not itself an array: OpenAPI 3.0 and Swagger 2.0 ignore a `$ref`'s siblings,
+   * but a person reads an array of the referenced schema, and so does fetchwright — as
+   * `{ type: [array], items: { ref } }`, with the reading recorded as a `ref-with-siblings` defect so
+   * the plan says so. Undefined for any other `$ref`.
+   */
+  private arrayBesideRef(raw: Record<string, unknown>, node: SchemaNode, target: unknown, absPath: string, pointer: string): SchemaNode | undefined {
+    const types = Array.isArray(raw.type) ? raw.type : [raw.type];
+    if (!types.includes('array') || raw.items !== undefined) return undefined;
+    const t = target && typeof target === 'object' && !Array.isArray(target) ? (target as Record<string, unknown>) : {};
+    const targetTypes = Array.isArray(t.type) ? t.type : [t.type];
+    if (targetTypes.includes('array') || t.items !== undefined) return undefined;
+    const tokens = pointer.split('/');
+    const field = tokens.at(-2) === 'properties' ? shownName(tokens.at(-1)!.replace(/~1/g, '/').replace(/~0/g, '~')) : undefined;
+    const name = shownName(this.schemas[node.ref!]?.name ?? String(raw.$ref));
+    const shown = JSON.stringify(String(raw.$ref).slice(0, 200));
+    const key = this.record({
+      kind: 'ref-with-siblings',
+      source: { file: path.relative(this.docsRoot, absPath), pointer },
+      ref: String(raw.$ref),
+      text: `${field ? `the field ${JSON.stringify(field)} is` : 'this schema is'} written as $ref ${shown} with a sibling "type: array" and no "items"; read as an array of ${name}`,
+      fix: `Write it as "type: array" with "items: { $ref: ${shown} }": beside a $ref, OpenAPI 3.0 and Swagger 2.0 ignore "type".`,
+    });
+    return { type: ['array'], items: node.description ? { ref: node.ref! } : node, ...(node.description ? { description: node.description } : {}), defect: key };
+  }
+
+  /**
+   * A `$ref` written with sibling `properties` (`{ $ref: User, properties: { role: … } }`): a person
+   * reads the referenced schema with those fields added, and so does fetchwright — as `allOf` of the
+   * two — with the reading recorded as a `ref-with-siblings` defect. Undefined without `properties`.
+   */
+  private fieldsBesideRef(raw: Record<string, unknown>, node: SchemaNode, absPath: string, pointer: string): SchemaNode | undefined {
+    if (!raw.properties || typeof raw.properties !== 'object' || Array.isArray(raw.properties)) return undefined;
+    const added = Object.keys(raw.properties).slice(0, 5).map((k) => JSON.stringify(shownName(k)));
+    const name = shownName(this.schemas[node.ref!]?.name ?? String(raw.$ref));
+    const shown = JSON.stringify(String(raw.$ref).slice(0, 200));
+    const key = this.record({
+      kind: 'ref-with-siblings',
+      source: { file: path.relative(this.docsRoot, absPath), pointer },
+      ref: String(raw.$ref),
+      text: `this schema is written as $ref ${shown} with sibling "properties"; read as ${name} with the fields ${added.join(', ')}${Object.keys(raw.properties).length > 5 ? '…' : ''} added`,
+      fix: `Write it as "allOf: [{ $ref: ${shown} }, { properties: … }]": beside a $ref, OpenAPI 3.0 and Swagger 2.0 ignore "properties".`,
+    });
+    const { $ref: _ref, ...rest } = raw;
+    return { allOf: [{ ref: node.ref! }, this.readInline(rest, absPath, pointer)], ...(node.description ? { description: node.description } : {}), defect: key };
   }
 
   private readInline(raw: unknown, absPath: string, pointer: string): SchemaNode {
@@ -155,4 +223,22 @@ export class SchemaReader {
     }
     return node;
   }
+}
+
+/** A name from the docs as a message shows it: control characters replaced, cut to 100 characters. */
+function shownName(name: string): string {
+  const plain = name.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '?');
+  return plain.length > 100 ? `${plain.slice(0, 100)}…` : plain;
+}
+
+/** The `dangling-ref` defect for a `$ref` read at `file` `pointer` whose chain ends at nothing (`e`). */
+export function danglingDefect(e: DanglingRef, file: string, pointer: string): DocsDefect {
+  const shown = JSON.stringify(e.ref.length > 200 ? `${e.ref.slice(0, 200)}…` : e.ref);
+  return {
+    kind: 'dangling-ref',
+    source: { file: e.details.file ?? file, pointer: e.details.at ?? pointer },
+    ref: e.ref,
+    text: `$ref ${shown} points at nothing`,
+    fix: e.details.hint ?? 'Fix the $ref or the docs it names.',
+  };
 }

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { IdentityKind } from '../../templates/canonical.ts';
-import { ParentSlot } from '../../templates/slots/connector.ts';
+import { KindFromSlot, LinkSlot, ParentSlot } from '../../templates/slots/connector.ts';
 import { CanonicalField, FieldMappingSlot } from '../../templates/slots/mapping.ts';
+import { RateLimitSlot } from '../../templates/slots/rate-limit.ts';
 import { CursorPaginator, LinkHeaderPaginator, NextUrlPaginator, NoPaginator, OffsetPaginator, PagePaginator } from '../../templates/slots/pagination.ts';
 import { Source } from '../ingest/api-model.ts';
 
@@ -93,6 +94,20 @@ export type FieldMapping = z.infer<typeof FieldMapping>;
 export const Mapping = z.record(CanonicalField, FieldMapping);
 export type Mapping = z.infer<typeof Mapping>;
 
+// ── Rate limits ───────────────────────────────────────────────────────────────────────────────
+/**
+ * What the docs say a 429 tells the client (agent/plan/rate-limit.ts): the headers that carry the
+ * wait, in their documented units, and the longest wait the docs document — the retry template's
+ * slot — with the evidence. `waits` empty: the docs name no header the runtime can read (the
+ * template's generic reading applies); `unread` names what the docs said that the runtime cannot
+ * honour (a header without a unit, a name that is no header), for the assessment and the reviewer.
+ */
+export const RateLimitPlan = RateLimitSlot.safeExtend({
+  unread: z.array(z.string()),
+  ...decided,
+});
+export type RateLimitPlan = z.infer<typeof RateLimitPlan>;
+
 // ── Streams ───────────────────────────────────────────────────────────────────────────────────
 /** How a child stream's path parameter is filled from its parent's records (the template's slot). */
 export const ParentLink = ParentSlot;
@@ -120,7 +135,20 @@ export const Stream = z.object({
   /** Other readings of the docs' pagination, best first: what the planner tries when validation fails. */
   pagination_alternatives: z.array(Pagination),
   parent: ParentLink.nullable(),
+  /** A container of credentials (`/pipelines` for `/pipelines/{id}/keys`): read only to reach its children, none of its records emitted; absent: its records are identities. */
+  container: z.boolean().optional(),
+  /**
+   * Set for a link stream (agent/plan/link-streams.ts): its records are relationships between
+   * identities — memberships, role bindings — emitted as relationship records only; `kind` is then
+   * the kind of the identities its `to` end names. Absent: the records are identities.
+   */
+  link: LinkSlot.optional(),
   mapping: Mapping,
+  /**
+   * Each record's kind from a discriminator the docs give (`is_bot`, `type: bot|user`), the template's
+   * slot with its evidence (agent/plan/record-kind.ts); absent: every record is the stream's `kind`.
+   */
+  kind_from: KindFromSlot.extend({ evidence: z.array(Evidence) }).optional(),
   /** Path parameters with one documented value (e.g. `{apiVersion}` = `v4`), filled in as constants. */
   path_params: z.record(z.string(), z.string()),
   /** Fixed query parameters the request needs (a required parameter with a documented default). */
@@ -148,6 +176,8 @@ export const PrivilegeFinding = z.object({
   stream: z.string(),
   operation_id: z.string(),
   least_scopes: z.array(z.string()),
+  /** For a credential that takes no scope (its power is its owner's): the least role the docs name (agent/assess/credential-scoping.ts). */
+  least_role: z.string().optional(),
   /** Scopes or roles in the docs' requirement that grant admin or write power. */
   /** `admin`: admin power; `admin-read`: a read-only scope that still needs an admin context; `write`. */
   flagged: z.array(z.object({ scope: z.string(), why: z.enum(['admin', 'admin-read', 'write']) })),
@@ -205,5 +235,13 @@ export const ConnectorPlan = z.object({
    */
   excluded: z.array(z.object({ operation_id: z.string(), path: z.string(), reason: z.string() })).optional(),
   assessment: Assessment,
+  /** What the docs say a 429 tells the client, read for the retry template; absent when the docs say nothing of rate limits, and in plans made before it was read. */
+  rate_limit: RateLimitPlan.optional(),
+  /**
+   * Defects in the docs the connector does not use (a `$ref` to nothing in an operation no stream
+   * reads…), each where it is written and what to do: shown on the plan screen, never a refusal.
+   * Absent when there are none (agent/plan/docs-defects.ts).
+   */
+  warnings: z.array(z.object({ source: Source, message: z.string() })).optional(),
 });
 export type ConnectorPlan = z.infer<typeof ConnectorPlan>;

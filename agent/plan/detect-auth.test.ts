@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ApiModel } from '../ingest/api-model.ts';
 import { arrayOf, listOp, modelOf, openapi, swagger2, USER } from '../../test/helpers/spec.ts';
 import { detectAuth } from './detect-auth.ts';
+import { planHeuristically } from './heuristic-planner.ts';
 
 const usersPath = { '/users': listOp(arrayOf(USER)) };
 
@@ -139,5 +140,91 @@ describe('detectAuth', () => {
   it('is `none` when the docs define no security scheme', async () => {
     const auth = authOf(await modelOf(openapi(usersPath)));
     expect(auth).toMatchObject({ type: 'none', credentials: [], scheme_keys: [] });
+  });
+});
+
+describe('detectAuth: which of several schemes, and why (least privilege first)', () => {
+  const basic = { type: 'http', scheme: 'basic' };
+  const key = { type: 'apiKey', in: 'header', name: 'X-Api-Key' };
+  const authCode = { type: 'oauth2', flows: { authorizationCode: { authorizationUrl: 'https://api.example.test/oauth/authorize', tokenUrl: 'https://api.example.test/oauth/token', scopes: { 'users:read': 'Read users', 'users:write': 'Manage users' } } } };
+  const clientCredentials = { type: 'oauth2', flows: { clientCredentials: { tokenUrl: 'https://api.example.test/oauth/token', scopes: { 'users:read': 'Read users' } } } };
+  const usersWith = (security: object[]) => ({ '/users': { get: { ...(listOp(arrayOf(USER)).get as object), security } } });
+
+  it('prefers an API key over a person\'s password (HTTP Basic), whatever the order, and says why', async () => {
+    for (const order of [[{ basic: [] }, { key: [] }], [{ key: [] }, { basic: [] }]]) {
+      const auth = authOf(await modelOf(withSchemes({ basic, key }, order)));
+      expect(auth.scheme_keys).toEqual(['key']);
+      expect(auth.evidence.some((e) => /HTTP Basic: a user name and password, which cannot be scoped/.test(e.reasoning))).toBe(true);
+    }
+  });
+
+  it('prefers OAuth 2.0 with the client credentials grant and declared scopes over an unscoped API key', async () => {
+    const auth = authOf(await modelOf(withSchemes({ key, oauth: clientCredentials }, [{ key: [] }, { oauth: [] }])));
+    expect(auth).toMatchObject({ type: 'oauth2', scheme_keys: ['oauth'] });
+    expect(auth.evidence.some((e) => /client credentials grant: a client a human scopes and revokes on its own/.test(e.reasoning) && /not key/.test(e.reasoning))).toBe(true);
+  });
+
+  it('keeps an API key over OAuth 2.0 that needs a person to sign in (authorization code)', async () => {
+    const auth = authOf(await modelOf(withSchemes({ oauth: authCode, key }, [{ oauth: [] }, { key: [] }])));
+    expect(auth.scheme_keys).toEqual(['key']);
+    expect(auth.evidence.some((e) => /need a person to sign in/.test(e.reasoning))).toBe(true);
+  });
+
+  it('prefers a token the docs say carries scopes over an unscoped key', async () => {
+    const docs = { info: { title: 'Example API', version: '1', description: 'Personal access tokens can have scopes, just like OAuth tokens do.' } };
+    const spec = withSchemes({ apiKey: key, personalAccessToken: { type: 'http', scheme: 'bearer' }, oauth: authCode }, [{ apiKey: [] }, { personalAccessToken: [] }, { oauth: [] }], docs);
+    const auth = authOf(await modelOf(spec));
+    expect(auth.scheme_keys).toEqual(['personalAccessToken']);
+    expect(auth.evidence.some((e) => /a scoped API token/.test(e.reasoning))).toBe(true);
+  });
+
+  describe('least privilege for the scheme the connector uses', () => {
+    it('an unscoped API key gets none of the OAuth scheme\'s scopes, and the least role the docs name', async () => {
+      const people = { ...USER, role: { type: 'string', enum: ['admin', 'member', 'read_only'] } };
+      const spec = openapi(
+        { '/users': { get: { ...(listOp(arrayOf(people)).get as object), security: [{ key: [] }, { oauth: ['users:read'] }] } } },
+        { components: { securitySchemes: { key, oauth: authCode }, schemas: { User: { type: 'object', properties: people } } } },
+      );
+      const plan = planHeuristically(await modelOf(spec));
+      expect(plan.auth.scheme_keys).toEqual(['key']);
+      const users = plan.assessment.privilege[0]!;
+      expect(users.least_scopes).toEqual([]);
+      expect(users.least_role).toBe('read_only');
+      expect(users.evidence.some((e) => /scopes of the oauth scheme, which the connector does not use, are not asked for/.test(e.reasoning))).toBe(true);
+    });
+
+    it('an OAuth client gets its own scopes, read scopes before write ones', async () => {
+      const plan = planHeuristically(await modelOf(openapi(usersWith([{ key: [] }, { oauth: ['users:read'] }]), { components: { securitySchemes: { key, oauth: clientCredentials } } })));
+      expect(plan.auth.scheme_keys).toEqual(['oauth']);
+      expect(plan.assessment.privilege[0]!.least_scopes).toEqual(['users:read']);
+      expect(plan.auth.client_credentials?.scopes).toEqual(['users:read']);
+    });
+
+    it('a token the docs say carries scopes gets the OAuth scopes, with the sentence quoted', async () => {
+      const docs = { info: { title: 'Example API', version: '1', description: 'Personal access tokens can have scopes, just like OAuth tokens do.' } };
+      const plan = planHeuristically(await modelOf(openapi(usersWith([{ personalAccessToken: [] }, { oauth: ['users:read'] }]), { components: { securitySchemes: { personalAccessToken: { type: 'http', scheme: 'bearer' }, oauth: authCode } }, ...docs })));
+      expect(plan.auth.scheme_keys).toEqual(['personalAccessToken']);
+      const users = plan.assessment.privilege[0]!;
+      expect(users.least_scopes).toEqual(['users:read']);
+      expect(users.evidence.some((e) => e.quote?.includes('Personal access tokens can have scopes'))).toBe(true);
+    });
+
+    it('an extension named for scopes counts only for a scoped credential; one named for permissions for any', async () => {
+      const op = (ext: Record<string, unknown>) => openapi({ '/users': { get: { ...(listOp(arrayOf(USER)).get as object), ...ext } } }, { components: { securitySchemes: { key } }, security: [{ key: [] }] });
+      const scoped = planHeuristically(await modelOf(op({ 'x-requires-scope': 'users.read' })));
+      expect(scoped.assessment.privilege[0]!.least_scopes).toEqual([]);
+      const permission = planHeuristically(await modelOf(op({ 'x-permission': { permissions: ['user_access_read'] } })));
+      expect(permission.assessment.privilege[0]!.least_scopes).toEqual(['user_access_read']);
+    });
+
+    it('a role the operation\'s description requires wins over the least role: sufficient as well as least', async () => {
+      const spec = openapi(
+        { '/users': { get: { ...(listOp(arrayOf({ ...USER, role: { type: 'string', enum: ['owner', 'read_only'] } })).get as object), description: 'Lists users. Requires admin or owner role permissions.' } } },
+        { components: { securitySchemes: { key } }, security: [{ key: [] }] },
+      );
+      const users = planHeuristically(await modelOf(spec)).assessment.privilege[0]!;
+      expect(users.least_role).toBe('admin or owner');
+      expect(users.flagged.map((f) => f.scope)).toEqual(['admin', 'owner']);
+    });
   });
 });

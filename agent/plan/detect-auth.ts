@@ -1,6 +1,11 @@
 import type { ApiModel, Operation, SecurityRequirement, SecurityScheme } from '../ingest/api-model.ts';
 import type { AuthHeader, AuthPlan, Evidence } from './connector-plan.ts';
-import { excerpt, linesAround, quoted, reasoned } from './evidence.ts';
+import { findPrefix } from './auth-samples.ts';
+import { excerpt, quoted, reasoned } from './evidence.ts';
+import { readProseAuth } from './prose-auth.ts';
+import { credentialScoping } from '../assess/credential-scoping.ts';
+
+export { findPrefix } from './auth-samples.ts';
 
 /**
  * How the connector authenticates: which of the docs' security alternatives a human can provision
@@ -17,26 +22,35 @@ export function requirementsOf(op: Operation, model: Pick<ApiModel, 'security' |
   return model.security_schemes.map((s) => [{ scheme: s.key, scopes: [] }]);
 }
 
-const RANK: Record<SecurityScheme['type'], number> = { apiKey: 3, http: 3, oauth2: 2, openIdConnect: 1, mutualTLS: 0 };
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-/** Finds `Name: PREFIX {placeholder}` (or `'Name': f'prefix {token}'`) in the docs' words. */
-export function findPrefix(headerName: string, texts: { text: string; source: Evidence['source'] }[]): { prefix: string; evidence: Evidence } | undefined {
-  const pattern = new RegExp(
-    // An ALL-CAPS placeholder follows the prefix after a space or `=`: in `YOUR_API_KEY` alone there is no prefix.
-    `${escapeRegExp(headerName)}['"\`]?\\s*[:=]\\s*f?['"\`]?([A-Za-z][A-Za-z0-9_-]*(?:[ \\t]+[A-Za-z0-9_-]+=)?)(?:[ \\t]*[{<$\\[]|(?:[ \\t]+|(?<==))[A-Z][A-Z0-9_]{2,}\\b)`,
-  );
-  for (const t of texts) {
-    const m = pattern.exec(t.text);
-    if (!m) continue;
-    const word = m[1]!;
-    const prefix = word.endsWith('=') ? word : `${word} `;
-    return { prefix, evidence: quoted(t.source, linesAround(t.text, { index: m.index, length: m[0].length }), `the docs write the ${headerName} header as "${prefix}" followed by the credential`) };
+/**
+ * How much a security alternative (schemes used together) is preferred, and why: least privilege
+ * first — the credential a human can scope least and revoke on its own. 5: a scoped API token, or
+ * OAuth 2.0 with the client credentials grant (a client scoped and revoked on its own, its token
+ * obtained by the host); 4: an API key or token without scopes (revoked on its own, but with its
+ * owner's power), or the client credentials grant with no scope declared; 3: OAuth 2.0 whose flows need a person to sign in (its token obtained by hand,
+ * and it may expire); 2: HTTP Basic (a person's user name and password: no scope, and revoking it
+ * locks the person out); 1: OpenID Connect discovery; 0: mutual TLS, which a header cannot carry.
+ */
+export function preferenceOf(req: SecurityRequirement, schemes: Map<string, SecurityScheme>, model: Pick<ApiModel, 'security' | 'security_schemes' | 'prose' | 'schemas'> & { operations?: ApiModel['operations'] }): { rank: number; why: string } {
+  const parts = req.map((r) => schemes.get(r.scheme)!);
+  if (parts.some((s) => s.type === 'mutualTLS')) return { rank: 0, why: 'mutual TLS: a client certificate the egress gate cannot present' };
+  if (parts.some((s) => s.type === 'openIdConnect')) return { rank: 1, why: 'OpenID Connect: its flows are found only at run time' };
+  if (parts.some((s) => s.type === 'http' && s.scheme?.toLowerCase() === 'basic')) {
+    return { rank: 2, why: 'HTTP Basic: a user name and password, which cannot be scoped, and revoking it locks its owner out' };
   }
-  return undefined;
+  const oauth = parts.find((s) => s.type === 'oauth2');
+  if (oauth) {
+    if (oauth.client_credentials) {
+      return oauth.client_credentials.scopes.length
+        ? { rank: 5, why: 'OAuth 2.0 with the client credentials grant: a client a human scopes and revokes on its own, whose token the host obtains' }
+        : { rank: 4, why: 'OAuth 2.0 with the client credentials grant but no scope declared: a client revoked on its own, whose token the host obtains' };
+    }
+    return { rank: 3, why: `OAuth 2.0 whose flows (${oauth.flows.join(', ') || 'none named'}) need a person to sign in: its token is obtained by hand and may expire` };
+  }
+  const scoping = credentialScoping(req.map((r) => r.scheme), model);
+  return scoping.scoped
+    ? { rank: 5, why: 'a scoped API token: a human grants it only the scopes the connector needs and revokes it on its own' }
+    : { rank: 4, why: 'an API key or token: revoked on its own, but it takes no scope the docs name' };
 }
 
 /**
@@ -105,7 +119,7 @@ export function acceptedBy(op: Operation, model: Pick<ApiModel, 'security' | 'se
   return [...own, ...documentLevel];
 }
 
-export function detectAuth(ops: Operation[], model: Pick<ApiModel, 'security' | 'security_schemes' | 'prose'>): AuthPlan {
+export function detectAuth(ops: Operation[], model: Pick<ApiModel, 'security' | 'security_schemes' | 'prose' | 'schemas'> & { operations?: ApiModel['operations'] }): AuthPlan {
   const schemes = new Map(model.security_schemes.map((s) => [s.key, s]));
   // Count, for each alternative (a set of schemes used together), how many chosen operations accept it.
   const tally = new Map<string, { req: SecurityRequirement; count: number }>();
@@ -121,9 +135,16 @@ export function detectAuth(ops: Operation[], model: Pick<ApiModel, 'security' | 
       tally.set(key, entry);
     }
   }
-  const rank = (req: SecurityRequirement) => Math.min(...req.map((r) => RANK[schemes.get(r.scheme)!.type]));
-  const best = [...tally.values()].sort((a, b) => b.count - a.count || rank(b.req) - rank(a.req) || a.req.length - b.req.length)[0];
+  const preferences = new Map([...tally.entries()].map(([key, t]) => [key, preferenceOf(t.req, schemes, model)]));
+  const rank = (req: SecurityRequirement) => preferences.get(req.map((r) => r.scheme).sort().join('+'))!.rank;
+  const ranked = [...tally.values()].sort((a, b) => b.count - a.count || rank(b.req) - rank(a.req) || a.req.length - b.req.length);
+  const best = ranked[0];
   if (!best || rank(best.req) === 0) {
+    // No scheme declared: what the docs' prose says, with its words as evidence (prose-auth.ts).
+    const prose = readProseAuth(model);
+    if (prose) {
+      return { type: prose.type, in: prose.header.in, name: prose.header.name, prefix: prose.header.prefix, credentials: [prose.header], scheme_keys: [prose.header.scheme], evidence: prose.evidence, confidence: prose.confidence };
+    }
     return {
       type: 'none',
       credentials: [],
@@ -134,6 +155,12 @@ export function detectAuth(ops: Operation[], model: Pick<ApiModel, 'security' | 
   }
   const parts = best.req.map((r) => credentialFor(schemes.get(r.scheme)!, model));
   const first = parts[0]!;
+  // Alternatives that serve as many streams: say why this one, and why not the others.
+  const keyOf = (req: SecurityRequirement) => req.map((r) => r.scheme).sort().join('+');
+  const rivals = ranked.slice(1).filter((t) => t.count === best.count && rank(t.req) > 0);
+  const choice = rivals.length
+    ? [reasoned(schemes.get(best.req[0]!.scheme)!.source, `the docs offer ${rivals.length + 1} ways to authenticate; ${keyOf(best.req)} is chosen, ${preferences.get(keyOf(best.req))!.why}; not ${rivals.map((t) => `${keyOf(t.req)} (${preferences.get(keyOf(t.req))!.why})`).join(', nor ')}`)]
+    : [];
   const type: AuthPlan['type'] = parts.length > 1 ? 'api_key' : first.type;
   return {
     type,
@@ -142,7 +169,7 @@ export function detectAuth(ops: Operation[], model: Pick<ApiModel, 'security' | 
     prefix: first.header.prefix,
     credentials: parts.map((p) => p.header),
     scheme_keys: best.req.map((r) => r.scheme),
-    evidence: parts.flatMap((p) => p.evidence),
+    evidence: [...parts.flatMap((p) => p.evidence), ...choice],
     confidence: Math.min(...parts.map((p) => p.confidence)),
   };
 }

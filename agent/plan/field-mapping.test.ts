@@ -143,3 +143,50 @@ describe('canonicalStatus', () => {
     expect(canonicalStatus(value)).toBe(status);
   });
 });
+
+describe('mapFields: what the docs say of a field decides its reading', () => {
+  it('status from the values the docs list: a state field with account standings, in an enum or in its words', () => {
+    expect(mapOf({ id: s('string'), state: s('string', { enum: ['enabled', 'disabled'] }) }).status).toMatchObject({ path: 'state', transform: 'status-map', values: { enabled: 'active', disabled: 'suspended' } });
+    expect(mapOf({ id: s('string'), lifecycle_state: s('string', { enum: ['active', 'suspended', 'deprovisioned'] }) }).status).toMatchObject({ path: 'lifecycle_state', values: { active: 'active', suspended: 'suspended', deprovisioned: 'deprovisioned' } });
+    expect(mapOf({ id: s('string'), status: s('string', { description: 'One of `active`, `suspended` or `deprovisioned`.' }) }).status?.values).toEqual({ active: 'active', suspended: 'suspended', deprovisioned: 'deprovisioned' });
+    // A state of something else (the address, the invitation) is not the account's standing, nor are values that are no standings.
+    expect(mapOf({ id: s('string'), email_state: s('string', { enum: ['active', 'bounced', 'disabled'] }) }).status?.path).toBeNull();
+    expect(mapOf({ id: s('string'), plan_state: s('string', { enum: ['free', 'paid'] }) }).status?.path).toBeNull();
+  });
+
+  it('status from booleans named for a standing', () => {
+    expect(mapOf({ id: s('string'), disabled: s('boolean') }).status).toMatchObject({ path: 'disabled', transform: 'bool-true-is-suspended' });
+    expect(mapOf({ id: s('string'), is_archived: s('boolean') }).status).toMatchObject({ transform: 'bool-true-is-deprovisioned' });
+    expect(mapOf({ id: s('string'), deactivated: s('boolean') }).status).toMatchObject({ transform: 'bool-true-is-suspended' });
+    expect(mapOf({ id: s('string'), inactive: s('boolean') }).status).toMatchObject({ transform: 'bool-true-is-suspended' });
+    expect(mapOf({ id: s('string'), is_enabled: s('boolean') }).status).toMatchObject({ transform: 'bool-true-is-active' });
+  });
+
+  it('epoch times in the unit the docs say, over the example\'s magnitude; text the docs call a Unix time', () => {
+    const m = mapOf({
+      id: s('string'),
+      created_at: s('integer', { description: 'Unix timestamp (seconds).', example: 1_600_000_000_000 }),
+      last_login: s('integer', { description: 'Milliseconds since epoch.' }),
+      expires_at: s('string', { description: 'When the key expires, as a Unix timestamp.' }),
+    }, 'api_key');
+    expect(m.created_at?.transform).toBe('unix-seconds');
+    expect(m.last_used_at).toMatchObject({ path: 'last_login', transform: 'unix-millis' });
+    expect(m.expires_at?.transform).toBe('unix-seconds');
+    expect(mapOf({ id: s('string'), created: s('integer', { format: 'int64', description: 'Creation time in ms since the Unix epoch' }) }).created_at?.transform).toBe('unix-millis');
+    // A date-time string stays one whatever its words.
+    expect(mapOf({ id: s('string'), created_at: s('string', { format: 'date-time', description: 'Epoch of creation' }) }).created_at?.transform).toBe('iso-datetime');
+  });
+
+  it('scopes from the field that holds the permissions, not the one that says how they were assigned', () => {
+    const list: SchemaNode = { type: ['array'], items: { type: ['string'] } };
+    expect(mapOf({ id: s('string'), permission_type: s('string', { enum: ['direct', 'inherited'] }), token_scopes: list }, 'token').scopes?.path).toBe('token_scopes');
+    expect(mapOf({ id: s('string'), permissions: s('string', { enum: ['direct', 'inherited'] }), granted_permissions: list }, 'token').scopes?.path).toBe('granted_permissions');
+    expect(mapOf({ id: s('string'), scope_type: s('string') }, 'token').scopes?.path).toBeNull();
+  });
+
+  it('a field named like `last_email_sent_at` is not an email', () => {
+    expect(mapOf({ id: s('string'), last_email_sent_at: s('string', { format: 'date-time' }) }).email?.path).toBeNull();
+    expect(mapOf({ id: s('string'), last_email_sent_at: s('string') }).email?.path).toBeNull();
+    expect(mapOf({ id: s('string'), email_count: s('string'), email_status: s('string'), work_email: s('string') }).email?.path).toBe('work_email');
+  });
+});

@@ -14,6 +14,53 @@ type Rule = { names: RegExp; score: number; when?: (f: Field, n: SchemaNode) => 
 const isString = (_: Field, n: SchemaNode) => !n.type || n.type.includes('string');
 const isDateLike = (_: Field, n: SchemaNode) => !n.type || n.type.some((t) => t === 'string' || t === 'integer' || t === 'number');
 
+/**
+ * A field that holds an address, not a fact about one: `last_email_sent_at`, `email_verified`,
+ * `email_count`, `email_notifications` and a field formatted as a time are not emails.
+ */
+const ABOUT_AN_EMAIL = /(^|_)(at|on|date|time|timestamp|count|ids?|type|status|state|enabled|sent|verified|confirmed|bounced|opt_?in|opt_?out|frequency)$|verified|notif|bounce|(^|_)sent(_|$)/i;
+const isAddress = (f: Field, n: SchemaNode) => isString(f, n) && !/date|time/i.test(n.format ?? '') && !ABOUT_AN_EMAIL.test(f.name);
+
+/**
+ * The status words the docs list for a field: its enum, else the values its description names in
+ * backticks or quotes ("one of `active`, `suspended`"). Only strings.
+ */
+export function listedValues(n: SchemaNode): string[] {
+  const listed = (n.enum ?? []).filter((v): v is string => typeof v === 'string');
+  if (listed.length || !n.description) return listed;
+  const quoted = [...n.description.matchAll(/[`'"‘“]([A-Za-z][\w-]{0,40})[`'"’”]/g)].map((m) => m[1]!);
+  return [...new Set(quoted)].filter((v) => canonicalStatus(v) !== 'unknown');
+}
+
+/** Whether the values the docs list read as an account's status: at least one live and one that is not. */
+function statusLikeValues(n: SchemaNode): boolean {
+  const statuses = new Set(listedValues(n).map(canonicalStatus));
+  return statuses.has('active') && (statuses.has('suspended') || statuses.has('deprovisioned'));
+}
+
+/** Fields about something other than the account's own standing (`email_status`, `payment_state`, `mfa_status`). */
+const NOT_ACCOUNT_STATUS = /email|verif|payment|billing|invite|invitation|mfa|2fa|otp|password|sync|import|export|job|task|delivery|subscription|connection|health|online|presence/i;
+
+/** A boolean named for a standing: true is suspended (`disabled`), deprovisioned (`deleted`) or active (`enabled`). */
+const STATUS_FLAG = /^(is_?)?(deleted|removed|archived|revoked|terminated|deprovisioned|disabled|suspended|locked|restricted|blocked|banned|deactivated|inactive|active|enabled)$/i;
+
+/** Words by which docs say a number or text is a time since the epoch, and in which unit. */
+const MILLIS_WORDS = /milli ?seconds?|\bms\b|\bmillis\b|epoch ?millis/i;
+const EPOCH_WORDS = /\b(unix|epoch|posix)\b|seconds since|since (the )?(unix )?epoch/i;
+
+/** The unit of an epoch time the docs give in words or format: `ms`, `s`, or undefined (not said). */
+export function epochUnit(n: SchemaNode): 'ms' | 's' | undefined {
+  const words = `${n.description ?? ''} ${n.format ?? ''}`;
+  if (MILLIS_WORDS.test(words) && (EPOCH_WORDS.test(words) || /timestamp|since/i.test(words) || n.type?.some((t) => t === 'integer' || t === 'number'))) return 'ms';
+  if (EPOCH_WORDS.test(words) || /^(unix-?time|unix-?timestamp|epoch)$/i.test(n.format ?? '')) return 's';
+  return undefined;
+}
+
+/** A field that says how permissions were assigned (`permission_type`, `scope_source`), not which ones. */
+const ASSIGNMENT = /(_|^)(type|kind|mode|source|origin|assignment|level|count|status)$/i;
+const ASSIGNMENT_VALUES = /^(direct|inherited|assigned|group|role|user|explicit|implicit|custom|default)$/i;
+const holdsPermissions = (f: Field, n: SchemaNode) => !ASSIGNMENT.test(f.name) && !(n.enum?.length && n.enum.every((v) => typeof v === 'string' && ASSIGNMENT_VALUES.test(v)));
+
 const RULES: Record<CanonicalField, Rule[]> = {
   id: [
     { names: /^id$/i, score: 1 },
@@ -27,13 +74,15 @@ const RULES: Record<CanonicalField, Rule[]> = {
   ],
   email: [
     { names: /^(email|mail|primary_?email|email_?address|profile\.email|user\.email)$/i, score: 1, when: isString },
-    { names: /email/i, score: 0.7, when: (f, n) => isString(f, n) && !/verified|notif/i.test(f.path) },
+    { names: /email/i, score: 0.7, when: isAddress },
     // SCIM's `emails: [{ value, primary }]`: the primary (else first) address.
     { names: /^e?mails$/i, score: 0.8, when: (_, n) => !!n.type?.includes('array') },
   ],
   status: [
     { names: /^(status|state|user_?status|account_?status)$/i, score: 1, when: (_, n) => !n.type || n.type.includes('string') },
-    { names: /^(deleted|is_?deleted|disabled|is_?disabled|suspended|is_?suspended|revoked|locked|restricted|active|is_?active|enabled)$/i, score: 0.7, when: (_, n) => !!n.type?.includes('boolean') },
+    // A field named for a state whose listed values are account standings (`lifecycle_state: active|suspended`).
+    { names: /(status|state)$/i, score: 0.85, when: (f, n) => (!n.type || n.type.includes('string')) && !NOT_ACCOUNT_STATUS.test(f.name) && statusLikeValues(n) },
+    { names: STATUS_FLAG, score: 0.7, when: (_, n) => !!n.type?.includes('boolean') },
   ],
   owner_id: [
     { names: /^(owner_?id|user_?id|owner|created_?by|creator_?id|account_?sid|user|service_?account_?id|principal_?id)$/i, score: 0.9, when: (_, n) => !n.type || n.type.some((t) => t === 'string' || t === 'integer') },
@@ -42,7 +91,8 @@ const RULES: Record<CanonicalField, Rule[]> = {
   // The permissions a credential or identity was granted. Not `roles`: a role is an identity of its
   // own (kind `role`), linked by a `has_role` relationship — its name is not a scope.
   scopes: [
-    { names: /^(scopes?|permissions|granted_?scopes|privileges|oauth_?scopes)$/i, score: 1 },
+    { names: /^(scopes?|permissions|granted_?scopes|privileges|oauth_?scopes)$/i, score: 1, when: holdsPermissions },
+    { names: /^((token|api|access|granted|oauth|app|key)_?)?(scopes?|permissions?|privileges?|scope_?list|permission_?set)$/i, score: 0.8, when: holdsPermissions },
   ],
   created_at: [
     { names: /^(created_?at|created|creation_?date|date_?created|created_?on|created_?time|create_?time|creation_?time|metadata\.creation_?timestamp|creation_?timestamp|issued_?at)$/i, score: 1, when: isDateLike },
@@ -74,21 +124,27 @@ function transformFor(field: CanonicalField, f: Field, node: SchemaNode): { tran
   switch (field) {
     case 'status': {
       if (node.type?.includes('boolean')) {
-        if (/deleted|revoked/i.test(f.name)) return { transform: 'bool-true-is-deprovisioned' };
-        if (/disabled|suspended|locked|restricted/i.test(f.name)) return { transform: 'bool-true-is-suspended' };
+        if (/deleted|removed|archived|revoked|terminated|deprovisioned/i.test(f.name)) return { transform: 'bool-true-is-deprovisioned' };
+        if (/disabled|suspended|locked|restricted|blocked|banned|deactivated|inactive/i.test(f.name)) return { transform: 'bool-true-is-suspended' };
         return { transform: 'bool-true-is-active' };
       }
-      const values = (node.enum ?? []).filter((v): v is string => typeof v === 'string');
+      const values = listedValues(node);
       return { transform: 'status-map', values: Object.fromEntries(values.map((v) => [v, canonicalStatus(v)])) };
     }
     case 'created_at':
     case 'last_used_at':
     case 'expires_at':
+    {
+      // The docs' words decide the unit ("Unix timestamp (seconds)", "milliseconds since epoch"); else the example's magnitude.
+      const unit = epochUnit(node);
       if (node.type?.some((t) => t === 'integer' || t === 'number')) {
         const ex = typeof node.example === 'number' ? node.example : undefined;
-        return { transform: ex !== undefined && ex > 1e11 ? 'unix-millis' : 'unix-seconds' };
+        return { transform: (unit ?? (ex !== undefined && ex > 1e11 ? 'ms' : 's')) === 'ms' ? 'unix-millis' : 'unix-seconds' };
       }
+      // Text that the docs say is an epoch time (a string of digits), unless it is formatted as a date.
+      if (unit && !/date/i.test(node.format ?? '')) return { transform: unit === 'ms' ? 'unix-millis' : 'unix-seconds' };
       return { transform: 'iso-datetime' };
+    }
     case 'scopes':
       if (node.type?.includes('string')) return { transform: 'split-space' };
       return { transform: 'string-list' };

@@ -10,7 +10,11 @@ import { detectPagination } from './pagination/detect.ts';
 import { collectSignals } from './pagination/signals.ts';
 import { SchemaView } from '../docs-view/schema-view.ts';
 import { concreteServerUrl, resolveBaseUrl } from '../docs-view/server-url.ts';
-import { selectStreams, type Candidate } from './select-streams.ts';
+import { sameCollection, selectStreams, type Candidate } from './select-streams.ts';
+import { judgeDefects, refuseUnreadableLists } from './docs-defects.ts';
+import { kindFromField } from './record-kind.ts';
+import { selectLinkStreams } from './link-streams.ts';
+import { readRateLimit } from './rate-limit.ts';
 import { assertQuotesInDocs } from './verify-evidence.ts';
 import { READ_ONLY_REQUEST_POLICY, type RequestPolicy } from '../../policy/request-policy.ts';
 
@@ -27,7 +31,11 @@ import { READ_ONLY_REQUEST_POLICY, type RequestPolicy } from '../../policy/reque
  */
 export function planHeuristically(model: ApiModel, options: { policy?: RequestPolicy } = {}): ConnectorPlan {
   const view = new SchemaView(model);
-  const { roots, children, rejections, excluded } = selectStreams(model, view, options.policy);
+  const { roots, children, rejections, excluded: notTaken } = selectStreams(model, view, options.policy);
+  // Lists of relationships (memberships, role bindings) among the GETs not taken: link streams, no longer excluded.
+  const { links, excluded } = selectLinkStreams(model, view, roots, notTaken, new Set([...roots, ...children].map((c) => c.name)), options.policy);
+  // A list that names identities but whose records' schema is a $ref to nothing: refused naming it, not "no identities".
+  refuseUnreadableLists(model, view, excluded);
   const refused = rejections.flatMap((r) => (r.policy ? [{ operation_id: r.operation_id, path: model.operations.find((o) => o.id === r.operation_id)?.path ?? '', reason: r.policy }] : []));
   if (!roots.length && refused.length && !rejections.some((r) => !r.policy && /^lists /.test(r.reason))) {
     throw new FetchwrightError('no-identity-operations', `every list these docs offer is one the read-only request policy refuses (${refused.length} left out): ${refused.slice(0, 3).map((r) => `GET ${r.path}: ${r.reason}`).join('; ')}${refused.length > 3 ? '; …' : ''}`, {
@@ -62,7 +70,11 @@ export function planHeuristically(model: ApiModel, options: { policy?: RequestPo
       pagination: best,
       pagination_alternatives: alternatives,
       parent,
+      // A container of credentials (`/pipelines`) is read only to reach its children: none of its records is emitted.
+      ...(c.container ? { container: true } : {}),
       mapping: c.mapping,
+      // Each record's kind from a discriminator the docs give (`is_bot`, `type: bot|user`).
+      ...kindFromField(view, c.op, c.items, c.itemSchema, c.kind),
       path_params: c.fixedPath,
       query: c.query,
       query_variables: c.queryVariables,
@@ -75,16 +87,24 @@ export function planHeuristically(model: ApiModel, options: { policy?: RequestPo
     };
   };
 
-  let drafts = [...roots.map((r) => toStream(r, null)), ...children.map((c) => toStream(c, c.parent))];
+  let drafts = [...roots.map((r) => toStream(r, null)), ...children.map((c) => toStream(c, c.parent)), ...links.map((l) => ({ ...toStream(l, l.parent), link: l.link }))];
   const auth = detectAuth(drafts.map((d) => d.op), model);
+  // What a 429 tells the client, as the docs say (the streams' operations read first): the retry
+  // template's slot; the assessment credits only what the template can honour.
+  const rateLimit = readRateLimit(model, drafts.map((d) => d.op));
   // A stream readable only in an admin's context is dropped when another stream already covers its
   // kind without it: least privilege first. When it is the only source of its kind, it stays, flagged.
-  const adminOnly = new Set(
-    assess({ model, streams: drafts, auth })
-      .privilege.filter((p) => p.least_scopes.length && p.least_scopes.every((s) => p.flagged.some((f) => f.scope === s && (f.why === 'admin' || f.why === 'admin-read'))))
-      .map((p) => p.stream),
-  );
-  const covered = (d: (typeof drafts)[number]) => drafts.some((o) => o !== d && o.kind === d.kind && !adminOnly.has(o.name));
+  const privilege = assess({ model, streams: drafts, auth, rateLimit }).privilege;
+  const onlyWith = (whys: string[]) => new Set(privilege.filter((p) => p.least_scopes.length && p.least_scopes.every((s) => p.flagged.some((f) => f.scope === s && whys.includes(f.why)))).map((p) => p.stream));
+  const adminOnly = onlyWith(['admin', 'admin-read']);
+  // A scope with admin power (not a read-only admin scope) would make the whole connector's credential
+  // an admin's: a stream that needs one is left out while other streams remain, named for the reviewer.
+  const adminPower = onlyWith(['admin']);
+  // A link stream lists relationships, not identities of its kind: it neither covers nor is covered.
+  // Covered only by the same collection (select-streams.ts `sameCollection`): `/runners/access_tokens` is not `/tokens`.
+  const byName = new Map<string, Candidate>([...roots, ...children].map((c) => [c.name, c]));
+  const same = (a: string, b: string) => !byName.has(a) || !byName.has(b) || sameCollection(byName.get(a)!, byName.get(b)!);
+  const covered = (d: (typeof drafts)[number]) => !d.link && !d.container && drafts.some((o) => o !== d && !o.link && !o.container && o.kind === d.kind && !adminOnly.has(o.name) && same(o.name, d.name));
   const dropped = new Set(drafts.filter((d) => adminOnly.has(d.name) && covered(d)).map((d) => d.name));
   // Streams dropped after selection, with why: they join the plan's list of what was left out.
   const later: { operation_id: string; path: string; reason: string }[] = [];
@@ -92,7 +112,14 @@ export function planHeuristically(model: ApiModel, options: { policy?: RequestPo
     for (const d of drafts) if (gone.has(d.name) || (d.parent && gone.has(d.parent.stream))) later.push({ operation_id: d.op.id, path: d.op.path, reason: gone.has(d.name) ? why(d) : `its parent stream ${d.parent!.stream} was left out` });
     return drafts.filter((d) => !gone.has(d.name) && !(d.parent && gone.has(d.parent.stream)));
   };
-  drafts = leaveOut(dropped, (d) => `readable only with admin scopes, and another stream already lists ${d.kind} records: least privilege first`);
+  drafts = leaveOut(dropped, (d) => `readable only with admin scopes, and another stream already lists the same ${d.kind} records: least privilege first`);
+  // A list of another collection that needs a scope with admin power (not a read-only admin scope) is
+  // left out when streams of its kind are read without one: the connector's credential stays
+  // read-only, and the list is named for the reviewer. The only source of its kind stays, flagged.
+  const readOnlyOf = (d: (typeof drafts)[number]) => drafts.some((o) => o !== d && !o.link && !o.container && o.kind === d.kind && !adminPower.has(o.name));
+  const powerful = new Set(drafts.filter((d) => !d.link && !d.container && adminPower.has(d.name) && readOnlyOf(d)).map((d) => d.name));
+  const scopesOf = (name: string) => privilege.find((p) => p.stream === name)?.least_scopes.join(', ') ?? '';
+  drafts = leaveOut(powerful, (d) => `readable only with scopes that grant admin power (${scopesOf(d.name)}), while other ${d.kind} lists are read without them: left out so the connector's credential stays read-only — add it by hand if that scope is acceptable`);
   // One base URL serves every stream: an operation the docs place only on other servers of its own
   // cannot be reached from it, and is left out (with its children) rather than called at a URL the docs do not give.
   const policy = options.policy ?? READ_ONLY_REQUEST_POLICY;
@@ -100,6 +127,9 @@ export function planHeuristically(model: ApiModel, options: { policy?: RequestPo
   const base = resolveBaseUrl(baseUrl, model.vendor);
   const unreachable = new Set(drafts.filter((d) => d.op.servers?.length && !d.op.servers.some((s) => concreteServerUrl(s, model.vendor) === base)).map((d) => d.name));
   drafts = leaveOut(unreachable, () => `the docs serve it only from servers of its own, none of them the connector's base URL ${base}`);
+  // A container is read only to reach the credentials under it: with none of them left, it is not read.
+  const orphans = new Set(drafts.filter((d) => d.container && !drafts.some((o) => o.parent?.stream === d.name)).map((d) => d.name));
+  drafts = leaveOut(orphans, (d) => `not identities: ${d.path} was to be read only to reach the credentials under its records, and none of them is read`);
   if (!drafts.length) {
     throw new FetchwrightError('no-identity-operations', `every operation that lists identities is documented on servers of its own, none of them ${base}`, {
       file: model.documents[0]?.file,
@@ -123,7 +153,7 @@ export function planHeuristically(model: ApiModel, options: { policy?: RequestPo
       });
     }
   }
-  const assessment = assess({ model, streams: drafts, auth });
+  const assessment = assess({ model, streams: drafts, auth, rateLimit });
   // Tenant path parameters (`{org}`) a human fills in: every path parameter that is neither fixed nor a parent's.
   const tenantVariables: Record<string, string> = {};
   for (const d of drafts) {
@@ -143,6 +173,9 @@ export function planHeuristically(model: ApiModel, options: { policy?: RequestPo
     ...later.filter((r) => !kept.has(r.operation_id)),
   ].filter((r, i, all) => all.findIndex((x) => x.operation_id === r.operation_id) === i);
   const streams: Stream[] = drafts.map(({ documented: _documented, op: _op, ...stream }) => ({ ...stream, required_scopes: scopesByStream.get(stream.name) ?? [] }));
+  // Defects in the docs: a warning where no stream reads them, an error where one does, a reading said in its evidence.
+  const defects = judgeDefects(model, view, streams);
+  for (const s of streams) s.evidence.push(...(defects.evidence.get(s.name) ?? []));
 
   return assertQuotesInDocs({
     schema_version: 1,
@@ -153,12 +186,14 @@ export function planHeuristically(model: ApiModel, options: { policy?: RequestPo
     ...(model.observed ? { observed_sha256: model.observed.sha256 } : {}),
     base_url: baseUrl,
     // The client credentials grant asks for the manifest's least scopes (agent/render/manifest.ts).
-    auth: withClientCredentials(auth, model, assessment.privilege.flatMap((p) => p.least_scopes)),
+    auth: withClientCredentials(auth, model, assessment.privilege.flatMap((p) => p.least_scopes), base),
     tenant_variables: tenantVariables,
     streams,
     methods: ['GET'],
     ...(refused.length ? { refused_by_policy: refused } : {}),
     ...(excludedOps.length ? { excluded: excludedOps } : {}),
+    ...(defects.warnings.length ? { warnings: defects.warnings } : {}),
     assessment,
+    ...(rateLimit ? { rate_limit: rateLimit } : {}),
   }, model);
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { arrayOf, listOp, modelOf, openapi, USER } from '../../test/helpers/spec.ts';
-import { classifyNoun, collectionNoun, endsInParameter, isExcludedPath, looksLikeInfrastructure, refineKind } from './identity-kinds.ts';
+import { classifyNoun, collectionName, collectionNoun, endsInParameter, isExcludedPath, looksLikeInfrastructure, refineKind } from './identity-kinds.ts';
 import { SchemaView } from '../docs-view/schema-view.ts';
 import { selectStreams } from './select-streams.ts';
 
@@ -63,9 +63,27 @@ describe('classifyNoun', () => {
     expect(classifyNoun('grants', ['id', 'amount'])).toBeUndefined();
   });
 
+  it('knows robots, cloud key pairs, and owners or identities whose records are a person\'s', () => {
+    expect(classifyNoun('robots', ['id'])?.kind).toBe('bot');
+    expect(classifyNoun('key_pairs', ['id', 'fingerprint'])?.kind).toBe('ssh_key');
+    expect(classifyNoun('owners', ['id', 'email'])?.kind).toBe('human');
+    expect(classifyNoun('owners', ['id', 'share'])).toBeUndefined();
+    expect(classifyNoun('identities', ['id', 'username'])?.kind).toBe('human');
+  });
+
   it('does not name identities for unrelated nouns', () => {
     expect(classifyNoun('invoices', ['id', 'email'])).toBeUndefined();
     expect(classifyNoun('droplets', ['id', 'name'])).toBeUndefined();
+  });
+});
+
+describe('collectionName', () => {
+  it('drops a trailing state word (kept as the state) and batch words; keeps the spelling for word splitting', () => {
+    expect(collectionName('/users/deactivated')).toMatchObject({ noun: 'users', state: 'deactivated' });
+    expect(collectionName('/admin.bots.blocked.list')).toMatchObject({ noun: 'bots', state: 'blocked', context: ['admin'] });
+    expect(collectionName('/users/bulk')).toEqual({ noun: 'users', raw: 'users', context: [] });
+    expect(collectionName('/api/v2/PartnerUsers')).toEqual({ noun: 'partnerusers', raw: 'PartnerUsers', context: [] });
+    expect(collectionName('/mail/suppression/groups')?.context).toEqual(['mail', 'suppression']);
   });
 });
 

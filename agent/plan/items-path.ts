@@ -61,6 +61,8 @@ export function findItems(view: SchemaView, body: SchemaNode, noun: string | und
   if (bodyMap) return { path: '', items: bodyMap.items, reason: 'body-is-map', confidence: 0.85, container: 'map', mapKey: bodyMap.mapKey };
   type Found = { path: string; name: string; items: SchemaNode; container: 'array' | 'map'; mapKey: string | null };
   const candidates: Found[] = [];
+  // Lists of bare ids (`people: ["U1", …]`, `admin_ids`): records only where named after the collection.
+  const idLists: Found[] = [];
   const visit = (node: SchemaNode, prefix: string, depth: number) => {
     for (const [name, child] of Object.entries(view.properties(node))) {
       const path = prefix ? `${prefix}.${name}` : name;
@@ -68,6 +70,7 @@ export function findItems(view: SchemaView, body: SchemaNode, noun: string | und
         const items = view.items(child) ?? {};
         const scalarItems = view.resolve(items).type?.every((t) => ['string', 'integer', 'number', 'boolean'].includes(t));
         if (!NOT_RECORDS.test(name) && !scalarItems) candidates.push({ path, name, items, container: 'array', mapKey: null });
+        else if (!NOT_RECORDS.test(name) && view.resolve(items).type?.some((t) => t === 'string' || t === 'integer')) idLists.push({ path, name, items, container: 'array', mapKey: null });
       } else if (mapOfRecords(view, child)) {
         if (!NOT_RECORDS.test(name)) candidates.push({ path, name, container: 'map', ...mapOfRecords(view, child)! });
       } else if (depth < 2 && view.isObject(child)) {
@@ -76,19 +79,18 @@ export function findItems(view: SchemaView, body: SchemaNode, noun: string | und
     }
   };
   visit(body, '', 1);
-  if (!candidates.length) return undefined;
   const nounSingular = noun ? singular(noun.replace(/[-.]/g, '_')) : undefined;
-  const named = nounSingular
-    ? candidates.find((c) => {
-        const n = singular(c.name);
-        return n === nounSingular || n.replace(/_/g, '') === nounSingular.replace(/_/g, '') || nounSingular.endsWith(n) || n.endsWith(nounSingular);
-      })
-    : undefined;
+  const namedAfter = (c: Found, name = singular(c.name)) => !!nounSingular && name.length > 1 && (name === nounSingular || name.replace(/_/g, '') === nounSingular.replace(/_/g, '') || nounSingular.endsWith(name) || name.endsWith(nounSingular));
+  const named = candidates.find((c) => namedAfter(c));
+  // A list of ids named after the collection (`admin_ids` for `admins`): each id is a record.
+  const namedIds = idLists.find((c) => namedAfter(c) || namedAfter(c, singular(c.name.replace(/[_-]?(ids|Ids|IDs)$/, ''))));
+  if (!candidates.length && !namedIds) return undefined;
   const at = (c: Found, reason: ItemsLocation['reason'], confidence: number): ItemsLocation => ({ path: c.path, items: c.items, reason, confidence, container: c.container, mapKey: c.mapKey });
   if (named) return at(named, 'named-after-noun', 0.9);
   const topLevel = candidates.filter((c) => !c.path.includes('.'));
   const generic = topLevel.find((c) => GENERIC.test(c.name)) ?? candidates.find((c) => GENERIC.test(c.name));
   if (generic) return at(generic, 'generic-wrapper', 0.8);
   if (candidates.length === 1) return at(candidates[0]!, 'only-array', 0.6);
+  if (namedIds) return at(namedIds, 'named-after-noun', 0.8);
   return undefined;
 }

@@ -2,7 +2,7 @@ import type { ApiModel, Operation, Parameter, Response, SchemaNode } from '../in
 import type { Evidence, IdentityKind, Mapping, ParentLink, Relation } from './connector-plan.ts';
 import { excerpt, fieldEvidence, quoted, reasoned, recordSteps } from './evidence.ts';
 import { mapFields, type FieldCiter } from './field-mapping.ts';
-import { classifyNoun, collectionNoun, endsInParameter, isExcludedPath, isPlural, looksLikeInfrastructure, refineKind } from './identity-kinds.ts';
+import { classifyNoun, collectionName, type NounClass, endsInParameter, isExcludedPath, isPlural, looksLikeInfrastructure, nameWords, notIdentities, refineKind } from './identity-kinds.ts';
 import { findItems, type ItemsLocation } from './items-path.ts';
 import { responseBody, type ResponseBody } from './response-body.ts';
 import type { SchemaView } from '../docs-view/schema-view.ts';
@@ -36,6 +36,19 @@ export interface Candidate {
   query: Record<string, string>;
   /** Required query parameters that scope to a tenant: filled from the run's tenant variables. */
   queryVariables: string[];
+  /**
+   * Required query parameters with no documented value that are not a tenant's (`squad`): the
+   * operation is read only when one of them names a record of another stream (a query parent).
+   */
+  queryKeys: string[];
+  /** The state word after the noun (`deactivated` in `/users/deactivated`): a collection of its own. */
+  state?: string;
+  /** The literal path word just before the noun that tells this collection from another of the same noun (`relay`, `viewer`), or `''`. */
+  qualifier: string;
+  /** The records are bare ids (`people: ["U1", …]`): each id is the record. */
+  bareIds: boolean;
+  /** A container of credentials (`/pipelines`): read only to reach the credentials under each record, never emitted. */
+  container?: boolean;
   headers: Record<string, string>;
   evidence: Evidence[];
 }
@@ -49,7 +62,7 @@ export interface ChildCandidate extends Candidate {
  * rather than naming a record another stream lists: a human fills it in, like a server variable
  * (`/orgs/{org}/members`, `/{account_slug}/members`, `/tailnet/{tailnet}/users`).
  */
-const TENANT_NAME = /^(orgs?|organi[sz]ation|tenant|account|workspace|tailnet|project|company|enterprise|site|realm|instance|space|namespace|environment|team|customer|domain|directory)(_?(id|slug|name|key|sid|uuid))?$/i;
+const TENANT_NAME = /^(orgs?|organi[sz]ation|tenant|account|workspace|tailnet|project|company|enterprise|site|realm|instance|space|namespace|environment|team|customer|domain|directory)(_?(id|slug|name|key|sid|uuid|ref|handle|code))?$/i;
 const TENANT_SEGMENT = /^(orgs?|organi[sz]ations?|tenants?|accounts?|workspaces?|tailnets?|projects?|compan(y|ies)|enterprises?|sites?|realms?|instances?|spaces?|namespaces?|environments?)$/i;
 
 export function isTenantParam(path: string, param: string): boolean {
@@ -105,7 +118,84 @@ function fixedValue(p: Parameter, view: SchemaView): string | undefined {
 
 const CREDENTIAL_PARAM = /^(authorization|token|api_?key|x-api-key|access_?token|cookie)$/i;
 
-function candidateOf(op: Operation, view: SchemaView, rejections: Rejection[], policy: RequestPolicy, notes: Map<string, string>): Candidate | undefined {
+/** The docs' words about a list and its records: the summary, the description, each record field's description. */
+function meaningOf(op: Operation, view: SchemaView, itemSchema: SchemaNode): string {
+  const fields = Object.values(view.properties(itemSchema)).map((n) => view.resolve(n).description ?? '');
+  return [op.summary ?? '', op.description ?? '', itemSchema.description ?? '', ...fields].join(' \n ').slice(0, 20_000);
+}
+
+/** The operation pages (a documented paging parameter), or its own words call it a list of the noun's plural. */
+function pagedOrPlural(op: Operation, noun: string): boolean {
+  if (op.parameters.some((p) => p.in === 'query' && PAGINATION_PARAM.test(p.name))) return true;
+  const words = `${op.summary ?? ''} ${op.description ?? ''}`.toLowerCase();
+  const stem = noun.toLowerCase().replace(/[^a-z]/g, '');
+  return stem.length > 2 && new RegExp(`\\b${stem}(s|es)\\b`).test(words);
+}
+
+/** The mapping of bare-id records: the record itself is the id; nothing else is known. */
+function bareIdMapping(cite: FieldCiter, items: ItemsLocation): { mapping: Mapping; fieldNames: string[] } {
+  const unknown = (field: string) => ({ path: null, transform: 'string' as const, confidence: 0.9, evidence: [cite(undefined, `the records are bare ids: no field maps to ${field}, unknown (null)`)].flat() });
+  const mapping = {
+    id: { path: '', transform: 'string', confidence: 0.9, evidence: [cite(undefined, `each record in ${items.path ? `"${items.path}"` : 'the body'} is a bare id: id ← the record itself`)].flat() },
+    ...Object.fromEntries((['display_name', 'email', 'status', 'owner_id', 'scopes', 'created_at', 'last_used_at', 'expires_at'] as const).map((f) => [f, unknown(f)])),
+  } as Mapping;
+  return { mapping, fieldNames: [] };
+}
+
+/** A field named after the record (`oauth_app_sid`, `member_id`): the record's own id, when no plainer one exists. */
+function recordIdField(raw: string, fields: string[]): string | undefined {
+  const words = nameWords(raw).map((w) => w.replace(/ies$/, 'y').replace(/s$/, ''));
+  for (let i = 0; i < words.length; i++) {
+    const stem = words.slice(i).join('_');
+    const found = fields.find((f) => new RegExp(`^${stem}_?(sid|id|uuid|key)$`, 'i').test(f.replace(/([a-z])([A-Z])/g, '$1_$2')));
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** Prose that says a field may be missing: "may be null", "not set for…", "optional", "if any". */
+const ABSENT_PROSE = /\b(may|can|might|could|will)\s+(also\s+)?be\s+(null|empty|absent|missing|omitted|unset|blank)\b|\bnot\s+(always\s+)?(set|present|returned|provided|available)\b|\boptional(ly)?\b|\bif\s+(any|set|present|available)\b|\bis\s+null\s+(when|if|for|until)\b/i;
+
+/**
+ * Whether the docs single out `field` of the records as possibly absent: nullable while most other
+ * fields are not (docs that mark every field nullable say nothing of this one), or its description
+ * says so. A record whose id turns out null is refused at run time anyway (`record-without-id`).
+ */
+export function idMayBeAbsent(view: SchemaView, itemSchema: SchemaNode, field: string): boolean {
+  const props = view.properties(itemSchema);
+  const node = view.resolve(props[field]);
+  if (ABSENT_PROSE.test(node.description ?? '')) return true;
+  if (!node.nullable) return false;
+  const others = Object.keys(props).filter((f) => f !== field);
+  const nullable = others.filter((f) => view.resolve(props[f]).nullable).length;
+  return others.length === 0 || nullable * 2 < others.length;
+}
+
+/** States a plain list holds anyway: a list of them is the plain list's subset, not a collection of its own. */
+const LISTED_STATE = /^(active|enabled|verified|approved|confirmed)$/;
+
+/** Path words naming the caller: its own teams (`/viewer/teams`) are a collection apart from the tenant's. */
+const CALLER_WORD = /^(viewer|my|mine|caller|current_?user|user)$/i;
+const TENANT_WORD = /^(orgs?|organi[sz]ations?|tenants?|accounts?|workspaces?|tailnets?|projects?|compan(y|ies)|enterprises?|sites?|realms?|instances?|spaces?|namespaces?|environments?|admin|iam|directory|scim|identity|management|mgmt|manage)$/i;
+
+/** The literal word just before the noun, when it tells one collection of the noun from another (`relay` keys, `viewer` teams). */
+function qualifierWord(context: string[], path: string): string {
+  const last = context.at(-1);
+  // A plain word only: an API group or host (`rbac.authorization.k8s.io`) or `apis` names no collection.
+  if (!last || TENANT_WORD.test(last) || !/^[a-z][a-z_-]*$/.test(last) || /^(apis?|rest|public|services?|internal|external|private)$/.test(last)) return '';
+  // `/orgs/{org}/teams`: a parameter right before the noun scopes it; the word before that names the scope, not the collection.
+  const segments = path.split('/').filter(Boolean);
+  const nounAt = segments.findLastIndex((s) => !s.startsWith('{'));
+  if (nounAt > 0 && segments[nounAt - 1]!.startsWith('{')) return '';
+  return last;
+}
+
+/**
+ * `asContainer`: read `op` as a container of credentials (`/pipelines` for `/pipelines/{id}/keys`):
+ * its records are not identities and are never emitted — the kind given is its children's — and
+ * what decides is only that it lists records with an identifier.
+ */
+function candidateOf(op: Operation, view: SchemaView, rejections: Rejection[], policy: RequestPolicy, notes: Map<string, string>, asContainer?: IdentityKind): Candidate | undefined {
   if (op.method !== 'get') return undefined;
   // Why a GET was not a candidate at all: kept for the plan's list of what was considered and left out.
   const not = (why: string) => (notes.set(op.id, why), undefined);
@@ -117,23 +207,33 @@ function candidateOf(op: Operation, view: SchemaView, rejections: Rejection[], p
     rejections.push({ operation_id: op.id, reason: `refused by the request policy: ${refusedOp.reason}`, policy: refusedOp.reason });
     return undefined;
   }
-  const noun = collectionNoun(op.path);
-  if (!noun) return not('its path names no collection');
+  const named = collectionName(op.path);
+  if (!named) return not('its path names no collection');
+  const noun = named.noun;
   const body = responseBody(op, view);
   if (!body) return not('the docs give no JSON body for its success response');
   const items = findItems(view, body.schema, noun);
   if (!items) return not(`its response holds no list of ${noun}`);
-  // A singular noun (`/user`) is a list only when its records are plainly the body or named after it.
-  if (!isPlural(noun) && items.reason !== 'body-is-array' && items.reason !== 'body-is-map' && items.reason !== 'named-after-noun') return not(`"${noun}" is singular and its response is not plainly a list of them`);
+  // A singular noun (`/user`) is a list only when its records are plainly the body or named after it,
+  // or sit in a generic page wrapper (`items`) of an operation the docs page or call a list of them.
+  if (!isPlural(noun) && items.reason !== 'body-is-array' && items.reason !== 'body-is-map' && items.reason !== 'named-after-noun' && !(items.reason === 'generic-wrapper' && pagedOrPlural(op, noun))) return not(`"${noun}" is singular and its response is not plainly a list of them`);
   const itemSchema = view.resolve(items.items);
+  const bareIds = !!itemSchema.type?.length && itemSchema.type.every((t) => t === 'string' || t === 'integer' || t === 'number');
   const topFields = Object.keys(view.properties(itemSchema));
-  const cls = classifyNoun(noun, topFields);
+  const cls = asContainer ? { kind: asContainer, weight: 0.6, modifiers: [] as string[], head: undefined } : classifyNoun(named.raw, topFields);
   if (!cls) return not(`${noun} are not identities`);
-  if (looksLikeInfrastructure(cls.kind, topFields)) {
+  const words = meaningOf(op, view, itemSchema);
+  const summary = `${op.summary ?? ''} ${op.description?.split(/(?<=\.)\s/)[0] ?? ''}`;
+  const notThem = asContainer ? undefined : notIdentities(cls as NounClass, noun, named.context, topFields, words);
+  if (notThem) {
+    rejections.push({ operation_id: op.id, reason: `lists ${noun}, but ${notThem}` });
+    return undefined;
+  }
+  if (!asContainer && looksLikeInfrastructure(cls.kind, topFields)) {
     rejections.push({ operation_id: op.id, reason: `lists ${noun}, but its records describe infrastructure (${topFields.slice(0, 6).join(', ')}), not identities` });
     return undefined;
   }
-  if (!topFields.length) {
+  if (!topFields.length && !bareIds) {
     rejections.push({ operation_id: op.id, reason: `lists ${noun} but the docs describe no fields of its records` });
     return undefined;
   }
@@ -151,6 +251,7 @@ function candidateOf(op: Operation, view: SchemaView, rejections: Rejection[], p
     fixedPath[p.name] = value;
   }
   const queryVariables: string[] = [];
+  const queryKeys: string[] = [];
   for (const p of op.parameters) {
     if (p.in === 'path' || CREDENTIAL_PARAM.test(p.name) || PAGINATION_PARAM.test(p.name)) continue;
     // An optional filter is widened to every record: its `all` value (whatever the default, stated or implied),
@@ -170,6 +271,11 @@ function candidateOf(op: Operation, view: SchemaView, rejections: Rejection[], p
       queryVariables.push(p.name);
       continue;
     }
+    // A required key in the query (`squad`) may name another stream's record: decided once the streams are known.
+    if (value === undefined && p.in === 'query') {
+      queryKeys.push(p.name);
+      continue;
+    }
     if (value === undefined) {
       rejections.push({ operation_id: op.id, reason: `needs the ${p.in} parameter "${p.name}", which has no documented default` });
       return undefined;
@@ -183,11 +289,23 @@ function candidateOf(op: Operation, view: SchemaView, rejections: Rejection[], p
     if (p.in === 'query') query[p.name] = value;
     else if (p.in === 'header') headers[p.name] = value;
   }
-  const kind = refineKind(cls.kind, topFields);
+  const kind = asContainer ?? refineKind(cls.kind, topFields, { words, summary, modifiers: cls.modifiers, ...(cls.head ? { head: cls.head } : {}) });
   // A live run's observation stands in front of the docs' own response: the docs' reading of the same records, for their words.
   const docs = body.response.observed ? documentedRecords(op, view, noun) : undefined;
-  const { mapping, fieldNames } = mapFields(view, itemSchema, kind, fieldCiter(view, body, items, docs), docs ? (field) => view.resolve(view.at(docs.items.items, field)).description : undefined);
-  if (!mapping.id?.path) {
+  const cite = fieldCiter(view, body, items, docs);
+  const { mapping, fieldNames } = bareIds ? bareIdMapping(cite, items) : mapFields(view, itemSchema, kind, cite, docs ? (field) => view.resolve(view.at(docs.items.items, field)).description : undefined);
+  // `<record>_sid` / `<record>_id` (`oauth_app_sid` in consented OAuth apps): the record's own identifier.
+  if (!bareIds && !mapping.id?.path) {
+    const own = recordIdField(named.raw, fieldNames);
+    // An identifier the docs single out as possibly null identifies nothing; one nullable like every other field is still the id.
+    if (own && !idMayBeAbsent(view, itemSchema, own)) mapping.id = { path: own, transform: 'string', confidence: 0.8, evidence: [cite(own, `id ← ${own}: named after the record (${cls.head ?? noun}), as string`)].flat() };
+  }
+  if (!bareIds && !mapping.id?.path) {
+    const own = recordIdField(named.raw, fieldNames);
+    if (own) {
+      rejections.push({ operation_id: op.id, reason: `lists ${noun} but no field of its records looks like an identifier (${own} is named for one, but the docs single it out as possibly null or absent)` });
+      return undefined;
+    }
     rejections.push({ operation_id: op.id, reason: `lists ${noun} but no field of its records looks like an identifier` });
     return undefined;
   }
@@ -207,9 +325,14 @@ function candidateOf(op: Operation, view: SchemaView, rejections: Rejection[], p
     fixedPath,
     query,
     queryVariables,
+    queryKeys,
+    ...(named.state ? { state: named.state } : {}),
+    qualifier: qualifierWord(named.context, op.path),
+    bareIds,
+    ...(asContainer ? { container: true } : {}),
     headers,
-    evidence: [
-      quoted(op.source, excerpt(op.summary ?? op.description ?? op.path), `GET ${op.path} lists ${noun}: ${kind} records`),
+    evidence: asContainer ? [quoted(op.source, excerpt(op.summary ?? op.description ?? op.path), `GET ${op.path} lists ${noun}, which are not identities: read only to reach the ${asContainer} records under each, never emitted`), ...recordsEvidence(view, body, items, docs)] : [
+      quoted(op.source, excerpt(op.summary ?? op.description ?? op.path), `GET ${op.path} lists ${named.state ? `${named.state} ` : ''}${noun}${cls.head ? ` (head noun "${cls.head}")` : ''}: ${kind} records${bareIds ? ', each a bare id' : ''}`),
       ...recordsEvidence(view, body, items, docs),
     ],
   };
@@ -280,6 +403,12 @@ const RECORDS_BECAUSE: Record<ItemsLocation['reason'], string> = {
   'only-array': 'the only array of records in the body',
 };
 
+/** The docs' words for a query parameter that takes a parent's record: its description, else its name. */
+function queryParentEvidence(op: Operation, param: string, reasoning: string) {
+  const p = op.parameters.find((x) => x.in === 'query' && x.name === param)!;
+  return quoted(p.source, p.description ? excerpt(p.description) : p.name, reasoning);
+}
+
 /** The docs' words for a path parameter: its description, else its name; else the `{param}` in the path. */
 function parentEvidence(op: Operation, param: string, reasoning: string) {
   const p = op.parameters.find((x) => x.in === 'path' && x.name === param);
@@ -305,6 +434,8 @@ function relationOf(parent: IdentityKind, child: IdentityKind): { relation: Rela
     return parent === 'group' ? { relation: 'member_of', parent_is: 'to' } : { relation: 'has_role', parent_is: 'to' };
   }
   if ((child === 'human' || child === 'group') && parent === 'app') return { relation: 'granted_to', parent_is: 'from' };
+  // Apps and groups an account holds (`/Accounts/{AccountSid}/OauthApps.json`) are the account's.
+  if ((child === 'app' || child === 'group') && parent === 'service_account') return { relation: 'owns', parent_is: 'from' };
   // Members of any other container (a team account, an organisation) belong to it.
   if (child === 'human' || child === 'service_account' || child === 'bot') return { relation: 'member_of', parent_is: 'to' };
   return undefined;
@@ -323,6 +454,10 @@ function fromField(param: string, parent: Candidate): string {
   return parent.mapping.id!.path!;
 }
 
+const CREDENTIAL_KINDS = new Set<IdentityKind>(['api_key', 'token', 'ssh_key', 'certificate']);
+/** A path word that only groups a record's credentials (`/apps/{appId}/credentials/secrets`), naming no records of its own. */
+const GROUPING_WORD = /^(credentials?|auth|authentication|security|keys)$/i;
+
 export interface Selection {
   roots: (Candidate & { name: string })[];
   children: (ChildCandidate & { name: string })[];
@@ -331,25 +466,138 @@ export interface Selection {
   excluded: Rejection[];
 }
 
+/** The undeprecated GET at exactly `prefix` (an extension or trailing slash aside), not one of `taken`. */
+function listingAt(model: ApiModel, prefix: string, taken?: Set<Operation>): Operation | undefined {
+  return model.operations.find((o) => o.method === 'get' && !o.deprecated && o.path.replace(/\.(json|xml)$/i, '').replace(/\/$/, '') === prefix && !taken?.has(o));
+}
+
+/** Path words that name no collection: API roots, visibility words. */
+const GENERIC_PATH_WORD = /^(apis?|rest|public|services?|internal|external|private)$/;
+
+/**
+ * The literal words of a list's path before its noun that tell its collection from another of the
+ * same noun, in order (`['relay']` for `/relay/keys`, `['functions']` for
+ * `/v2/functions/namespaces/{namespace_id}/keys`, `['apps', 'credentials']` for
+ * `/apps/{appId}/credentials/secrets`): versions, API roots, hosts and tenant words left out, so
+ * `/admin/users`, `/orgs/{org}/users` and `/users` have none.
+ */
+export function collectionWords(path: string): string[] {
+  return (collectionName(path)?.context ?? []).filter((w) => /^[a-z][a-z_-]*$/.test(w) && !TENANT_WORD.test(w) && !GENERIC_PATH_WORD.test(w));
+}
+
+/**
+ * Whether two lists read the same collection — the one notion behind one root per collection and
+ * the least-privilege drop of an admin list. Never when their paths name different collections:
+ * each under its own words (`/relay/keys`, `/storage/keys`), or one under the caller's word
+ * (`/viewer/teams`). Otherwise the same when the noun, state and words are (`/users`, `/admin/users`),
+ * or when the records have the same documented fields (`/keys`, `/access_keys`; `/users`,
+ * `/assignees/users`). `/tokens` and `/runners/access_tokens` are different collections though both
+ * hold tokens; so are `/spaces/keys` and `/functions/namespaces/{id}/keys`, whose records differ.
+ */
+export function sameCollection(a: Candidate, b: Candidate): boolean {
+  const [wa, wb] = [collectionWords(a.op.path), collectionWords(b.op.path)];
+  const caller = (w: string[]) => w.some((x) => CALLER_WORD.test(x));
+  if (caller(wa) !== caller(wb)) return false;
+  if (wa.length && wb.length && wa.join('/') !== wb.join('/')) return false;
+  if (a.noun.toLowerCase() === b.noun.toLowerCase() && (a.state ?? '') === (b.state ?? '') && wa.join('/') === wb.join('/')) return true;
+  const fields = (c: Candidate) => [...c.fieldNames].sort().join(',');
+  return a.fieldNames.length > 0 && fields(a) === fields(b);
+}
+
+/** The top-level scalar field of a list's records named as `param` is (`clientId` ↔ `client_id`), or undefined. */
+function fieldNamed(param: string, c: Candidate): string | undefined {
+  const squash = (n: string) => n.toLowerCase().replace(/[^a-z0-9]/g, '');
+  if (!/(id|key|sid|uuid|slug)$/i.test(param) || squash(param) === 'id') return undefined;
+  return Object.entries(c.itemSchema.properties ?? {}).find(([f, n]) => squash(f) === squash(param) && !n.type?.some((t) => t === 'object' || t === 'array'))?.[0];
+}
+
+/** A parameter's record stem: `squad_slug` → `squad`, `accountId` → `account`, `usergroup` → `usergroup`. */
+function paramStem(param: string): string {
+  return param.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase().replace(/[_-]?(ids?|slug|name|key|sid|uuid|guid|ref|handle|code)$/, '').replace(/[^a-z0-9]/g, '');
+}
+
+/** The singular of a collection noun, separators dropped (`people` → `person`, `user_groups` → `usergroup`). */
+function recordWord(noun: string): string {
+  const n = noun.toLowerCase().replace(/[^a-z0-9]/g, '');
+  return n === 'people' ? 'person' : singular(n);
+}
+
+/** The stream a parameter names a record of (`{squad_slug}`, `?squad=`): by its stem. */
+function namedParent<T extends Candidate>(param: string, streams: T[], self: Candidate): T | undefined {
+  const stem = paramStem(param);
+  if (stem.length < 2) return undefined;
+  return streams.find((r) => r !== self && r.op !== self.op && (recordWord(r.noun) === stem || recordWord(streamName(r.noun).split('_').at(-1) ?? '') === stem));
+}
+
 /** `policy`: the request policy every fixed value and operation must pass (the shipped read-only one). */
 export function selectStreams(model: ApiModel, view: SchemaView, policy: RequestPolicy = READ_ONLY_REQUEST_POLICY): Selection {
   const rejections: Rejection[] = [];
   const notes = new Map<string, string>();
-  const candidates = model.operations.map((op) => candidateOf(op, view, rejections, policy, notes)).filter((c): c is Candidate => !!c);
+  let candidates = model.operations.map((op) => candidateOf(op, view, rejections, policy, notes)).filter((c): c is Candidate => !!c);
 
-  // Roots: one per (kind, noun), the shortest undeprecated path winning (`/users` over `/iam/assignees/users`).
-  const rootByKey = new Map<string, Candidate>();
   const rank = (c: Candidate) => (c.op.deprecated ? 100 : 0) + c.op.path.split('/').length + c.op.path.split('.').length / 10 + c.op.path.length / 1000;
-  const collectionPath = (r: Candidate) => r.op.path.replace(/\.(json|xml)$/i, '');
-  const unscoped = candidates.filter((c) => c.pathParams.length === 0);
+  const collectionPath = (r: Candidate) => r.op.path.replace(/\.(json|xml)$/i, '').replace(/\/$/, '');
+  // Bare ids under another collection's word (`/conversations.members`: ids of one conversation's members)
+  // name no record to read them for: one record's list, not an inventory.
+  for (const c of candidates.filter((c) => c.bareIds && c.qualifier && !c.queryKeys.length && !c.queryVariables.length && !c.pathParams.length)) {
+    rejections.push({ operation_id: c.op.id, reason: `its records are bare ids of the ${c.noun} of one ${c.qualifier} record, and no parameter says which: not an inventory list` });
+  }
+  candidates = candidates.filter((c) => !rejections.some((r) => r.operation_id === c.op.id));
+  const unscoped = candidates.filter((c) => c.pathParams.length === 0 && !c.queryKeys.length);
   // A list is a root when every path parameter it has is a tenant's, unless its one parameter is a
   // record of an unscoped list (`/Accounts/{AccountSid}/Keys.json` is a child of `/Accounts.json`).
-  const hasUnscopedParent = (c: Candidate) => c.pathParams.length === 1 && unscoped.some((r) => c.op.path.startsWith(`${collectionPath(r)}/{${c.pathParams[0]}}/`));
-  const tenantScoped = candidates.filter((c) => c.pathParams.length > 0 && c.pathParams.every((p) => isTenantParam(c.op.path, p)) && !hasUnscopedParent(c));
-  for (const c of [...unscoped, ...tenantScoped]) {
-    const key = `${c.kind}:${c.noun.toLowerCase()}`;
+  // So is a list whose last parameter follows a collection another candidate lists, under the same tenant
+  // (`/orgs/{org}/teams/{team_slug}/members` beside `/orgs/{org}/teams`): `team_slug` names a listed record.
+  const hasUnscopedParent = (c: Candidate) => {
+    const last = c.pathParams.at(-1);
+    if (!last) return false;
+    const prefix = c.op.path.slice(0, c.op.path.indexOf(`/{${last}}`));
+    return candidates.some((r) => r !== c && !r.queryKeys.length && collectionPath(r) === prefix && r.pathParams.every((p) => isTenantParam(r.op.path, p)));
+  };
+  // Credentials under a tenant-like word whose records the docs list (`/functions/namespaces/{namespace_id}/keys`
+  // beside `GET /functions/namespaces`) are read per listed record, as a container's: no human fills it in.
+  const listedPrefix = (c: Candidate) => CREDENTIAL_KINDS.has(c.kind) && c.pathParams.length === 1 && !!listingAt(model, c.op.path.slice(0, c.op.path.indexOf(`/{${c.pathParams[0]}}`)));
+  const tenantScoped = candidates.filter((c) => c.pathParams.length > 0 && !c.queryKeys.length && c.pathParams.every((p) => isTenantParam(c.op.path, p)) && !hasUnscopedParent(c) && !listedPrefix(c));
+  const eligible = [...unscoped, ...tenantScoped];
+  // A required query value that is another list's record id (`/person/groups?accountId=` where the
+  // people's id is `accountId`) reads one record's list: a child of that list, never a root with a tenant variable.
+  // So is a tenant-like key named after the word the list sits under (`/admin.teams.admins.list?team_id=`:
+  // one team's admins): it names a record of that collection, not the tenant.
+  const queryChildOf = new Map<Candidate, { parent?: Candidate; param: string; under?: string }>();
+  for (const c of eligible) {
+    for (const param of c.queryVariables) {
+      // `/person/groups?accountId=`: the key is the people's id, or the list sits under the singular word for their records.
+      const word = c.qualifier.toLowerCase().replace(/[^a-z0-9]/g, '');
+      const parent =
+        eligible.find((r) => r !== c && !r.queryVariables.length && !r.bareIds && r.mapping.id?.path === param) ??
+        (c.queryVariables.length === 1 && word && recordWord(word) === word ? eligible.find((r) => r !== c && !r.queryVariables.length && !r.bareIds && !!r.mapping.id?.path && recordWord(r.noun) === word) : undefined);
+      if (parent) queryChildOf.set(c, { parent, param });
+      else if (c.qualifier && paramStem(param) === recordWord(c.qualifier)) queryChildOf.set(c, { param, under: c.qualifier });
+    }
+  }
+  // Roots: one per collection — (kind, noun, state, the path's distinguishing words) — the shortest
+  // undeprecated path winning (`/users` over `/admin/users`). Two lists of the same noun under
+  // different words (`/relay/keys`, `/storage/keys`; the caller's `/viewer/teams`) are different
+  // collections; a list under a word is the plain list's when its records are (`sameCollection`).
+  // A state the plain list already holds (`/users/active`) is that list's; one it leaves out (`deactivated`, `pending`) is its own.
+  const baseKey = (c: Candidate) => `${c.kind}:${c.noun.toLowerCase()}:${c.state && !LISTED_STATE.test(c.state) ? c.state : ''}`;
+  const isCaller = (c: Candidate) => CALLER_WORD.test(c.qualifier);
+  // The words that tell collections apart (`collectionWords`), as `sameCollection` reads them.
+  const keyOf = (c: Candidate) => `${baseKey(c)}:${collectionWords(c.op.path).join('/')}`;
+  const rootByKey = new Map<string, Candidate>();
+  for (const c of eligible.filter((c) => !queryChildOf.has(c))) {
+    const key = keyOf(c);
     const current = rootByKey.get(key);
     if (!current || rank(c) < rank(current)) rootByKey.set(key, c);
+  }
+  const coveredBy = new Map<Candidate, Candidate>();
+  for (const [key, c] of rootByKey) {
+    if (!collectionWords(c.op.path).length || isCaller(c)) continue;
+    const plain = rootByKey.get(`${baseKey(c)}:`);
+    if (plain && sameCollection(c, plain)) {
+      rootByKey.delete(key);
+      coveredBy.set(c, plain);
+    }
   }
   const used = new Set<string>();
   const uniqueName = (base: string, qualifier: string) => {
@@ -359,52 +607,128 @@ export function selectStreams(model: ApiModel, view: SchemaView, policy: Request
     used.add(name);
     return name;
   };
-  // A stream is named after its records: the array's own name when it names them (`api_keys` for `/api_key`).
-  const baseName = (c: Candidate) => streamName(c.namedBy.reason === 'named-after-noun' ? c.namedBy.path.split('.').pop()! : c.noun);
-  const qualifierOf = (c: Candidate) => c.op.path.split('/').filter((s) => s && !s.includes('{')).slice(-2, -1)[0] ?? '';
+  // A stream is named after its records: the array's own name when it names them (`api_keys` for `/api_key`),
+  // with the state word of a subset (`deactivated_users`) unless the name already says it (`blocked_bots`).
+  const baseName = (c: Candidate) => {
+    const base = streamName(c.namedBy.reason === 'named-after-noun' && c.namedBy.path ? c.namedBy.path.split('.').pop()!.replace(/[_-]?(ids|Ids|IDs)$/, 's') : c.noun);
+    return c.state && !base.includes(c.state) ? `${c.state}_${base}` : base;
+  };
+  const qualifierOf = (c: Candidate) => c.qualifier || (c.op.path.split('/').filter((s) => s && !s.includes('{')).slice(-2, -1)[0] ?? '');
   // Where the docs list a kind per tenant (`/orgs/{org}/members`), an unscoped list of the same kind
-  // (`/users`) is a global directory beyond the tenant: inventory the tenant's, not the world's.
+  // (`/users`) is a global directory beyond the tenant: inventory the tenant's, not the world's. The
+  // caller's own list (`/viewer/teams`) is not a directory: it stays.
   const tenantKinds = new Set([...rootByKey.values()].filter((c) => c.pathParams.length > 0).map((c) => c.kind));
   for (const [key, c] of rootByKey) {
-    if (c.pathParams.length === 0 && tenantKinds.has(c.kind)) {
+    if (c.pathParams.length === 0 && tenantKinds.has(c.kind) && !isCaller(c)) {
       rootByKey.delete(key);
       rejections.push({ operation_id: c.op.id, reason: `lists ${c.kind} identities beyond the tenant, while the docs also list them per tenant` });
     }
   }
-  const roots = [...rootByKey.values()]
-    .sort((a, b) => rank(a) - rank(b) || a.op.path.localeCompare(b.op.path))
+  const roots: (Candidate & { name: string })[] = [...rootByKey.values()]
+    .sort((a, b) => Number(isCaller(a)) - Number(isCaller(b)) || rank(a) - rank(b) || a.op.path.localeCompare(b.op.path))
     .map((c) => ({ ...c, name: uniqueName(baseName(c), qualifierOf(c)) }));
 
   const children: (ChildCandidate & { name: string })[] = [];
   const rootOps = new Set(roots.map((r) => r.op));
-  for (const c of candidates.filter((c) => c.pathParams.length >= 1 && !c.op.deprecated && !rootOps.has(c.op))) {
+  const addChild = (c: Candidate, parent: (typeof roots)[number], param: string, inQuery: boolean, why: string, field?: string) => {
+    const link = relationOf(parent.kind, c.kind);
+    if (!link) return false;
+    const from = field ?? (inQuery && parent.mapping.id?.path ? (parent.fieldNames.includes(param) ? param : parent.mapping.id.path) : fromField(param, parent));
+    children.push({
+      ...c,
+      // The parent's value is the query parameter now, never a tenant variable as well.
+      queryVariables: c.queryVariables.filter((v) => !(inQuery && v === param)),
+      name: uniqueName(`${singular(parent.name)}_${baseName(c)}`, ''),
+      parent: { stream: parent.name, param, from_field: from, ...link, ...(inQuery ? { in: 'query' as const } : {}) },
+      evidence: [...c.evidence, inQuery ? queryParentEvidence(c.op, param, `query parameter ${param} is ${withArticle(singular(parent.name))} from GET ${parent.op.path}, filled from its ${from}${why}`) : parentEvidence(c.op, param, `path parameter {${param}} is ${withArticle(singular(parent.name))} from GET ${parent.op.path}, filled from its ${from}${why}`)],
+    });
+    return true;
+  };
+  for (const c of candidates.filter((c) => c.pathParams.length >= 1 && !c.queryKeys.length && !c.op.deprecated && !rootOps.has(c.op))) {
     // The last parameter comes from a parent's records; any before it must be tenant parameters.
     const param = c.pathParams.at(-1)!;
     if (!c.pathParams.slice(0, -1).every((p) => isTenantParam(c.op.path, p))) continue;
     // `/Accounts.json` is the collection whose members are `/Accounts/{AccountSid}/…`.
-    const parent = roots.find((r) => c.op.path.startsWith(`${collectionPath(r)}/{${param}}/`));
-    if (!parent) continue;
-    const rest = c.op.path.slice(collectionPath(parent).length + param.length + 3).split('/');
+    const prefixed = roots.find((r) => c.op.path.startsWith(`${collectionPath(r)}/{${param}}/`));
+    if (prefixed) {
+      // One literal segment after the parent's record (`/users/{id}/groups`), or two where the first only
+      // groups the record's credentials (`/apps/{appId}/credentials/secrets`); not a deeper path.
+      const rest = c.op.path.replace(/\/$/, '').slice(collectionPath(prefixed).length + param.length + 3).split('/');
+      if (rest.length > 3 || (rest.length === 3 && !(CREDENTIAL_KINDS.has(c.kind) && GROUPING_WORD.test(rest[1]!)))) continue;
+      addChild(c, prefixed, param, false, '');
+      continue;
+    }
+    // A parent list that is not a path prefix (`/squads/{workspace_ref}/{squad_slug}/people` under
+    // `/workspaces/{workspace_ref}/squads`): the parameter names its records (`squad_slug` → squads).
+    const byName = namedParent(param, roots, c);
+    if (byName) {
+      addChild(c, byName, param, false, ` (the parameter names ${byName.noun}; not a path prefix)`);
+      continue;
+    }
+    // A parent whose records carry the parameter as a field of their own (`{clientId}` ← each app's
+    // top-level `client_id`): one list only, so the parameter says which records fill it.
+    const byField = roots.filter((r) => r !== c && !r.container && !!fieldNamed(param, r));
+    const field = byField.length === 1 ? fieldNamed(param, byField[0]!) : undefined;
+    if (field) addChild(c, byField[0]!, param, false, ` (its records carry ${field}; not a path prefix)`, field);
+  }
+  // Credentials under a non-identity container (`/pipelines/{pipeline_id}/keys`): the container's list
+  // (`/pipelines`) is read only to reach them, its records never emitted. Bounded: credential kinds only.
+  const takenNow = new Set([...roots, ...children].map((c) => c.op));
+  const containers = new Map<Operation, Candidate & { name: string }>();
+  for (const c of candidates.filter((c) => CREDENTIAL_KINDS.has(c.kind) && c.pathParams.length >= 1 && !c.queryKeys.length && !c.op.deprecated && !takenNow.has(c.op))) {
+    const param = c.pathParams.at(-1)!;
+    if (!c.pathParams.slice(0, -1).every((p) => isTenantParam(c.op.path, p))) continue;
+    const prefix = c.op.path.slice(0, c.op.path.indexOf(`/{${param}}`));
+    const rest = c.op.path.replace(/\/$/, '').slice(prefix.length + param.length + 3).split('/');
     if (rest.length > 2) continue;
-    const link = relationOf(parent.kind, c.kind);
-    if (!link) continue;
-    const name = uniqueName(`${singular(parent.name)}_${baseName(c)}`, '');
+    const op = listingAt(model, prefix, takenNow);
+    if (!op) continue;
+    let container = containers.get(op);
+    if (!container) {
+      const read = candidateOf(op, view, [], policy, new Map(), c.kind);
+      if (!read || read.queryKeys.length || !read.pathParams.every((p) => isTenantParam(op.path, p))) continue;
+      // Its records are keyed by the field that fills the children's parameter: what each read needs.
+      const key = fromField(param, read);
+      container = { ...read, name: uniqueName(baseName(read), qualifierOf(read)), mapping: { ...read.mapping, id: { path: key, transform: 'string', confidence: 0.9, evidence: [reasoned(read.op.source, `id ← ${key}: the field of each record that fills {${param}} of GET ${c.op.path}`)] } } };
+      containers.set(op, container);
+    }
+    const from = fromField(param, container);
     children.push({
       ...c,
-      name,
-      parent: { stream: parent.name, param, from_field: fromField(param, parent), ...link },
-      evidence: [...c.evidence, parentEvidence(c.op, param, `path parameter {${param}} is ${withArticle(singular(parent.name))} from GET ${parent.op.path}, filled from its ${fromField(param, parent)}`)],
+      name: uniqueName(`${singular(container.name)}_${baseName(c)}`, ''),
+      parent: { stream: container.name, param, from_field: from, relation: 'owns', parent_is: 'from' },
+      evidence: [...c.evidence, parentEvidence(c.op, param, `path parameter {${param}} is ${withArticle(singular(container.name))} from GET ${container.op.path} (not an identity: a container read only to reach its ${c.kind} records), filled from its ${from}`)],
     });
+  }
+  roots.push(...containers.values());
+  // Parents in the query: a required key that names another stream's records (`?squad=` → squads), or
+  // that is their id (`?accountId=` → people): read once per parent record.
+  for (const c of candidates.filter((c) => !rootOps.has(c.op) && !c.op.deprecated && c.pathParams.every((p) => isTenantParam(c.op.path, p)))) {
+    const keys = queryChildOf.has(c) ? [queryChildOf.get(c)!.param] : c.queryKeys;
+    if (keys.length !== 1) continue;
+    const param = keys[0]!;
+    const parent = roots.find((r) => r.op === queryChildOf.get(c)?.parent?.op) ?? namedParent(param, roots, c);
+    if (parent) addChild(c, parent, param, true, ' (a required query parameter)');
+  }
+  const childOps = new Set(children.map((c) => c.op));
+  for (const c of candidates.filter((c) => c.queryKeys.length && !childOps.has(c.op))) {
+    rejections.push({ operation_id: c.op.id, reason: `needs the query parameter${c.queryKeys.length > 1 ? 's' : ''} ${c.queryKeys.map((k) => `"${k}"`).join(', ')}, which ${c.queryKeys.length > 1 ? 'have' : 'has'} no documented default and ${c.queryKeys.length > 1 ? 'name' : 'names'} no stream's records` });
   }
   // Every GET not taken, with the first reason found: rejected, not a candidate, or a candidate another stream covers.
   const taken = new Set([...roots, ...children].map((c) => c.op));
   const whyCandidate = (c: Candidate): string => {
-    const key = `${c.kind}:${c.noun.toLowerCase()}`;
-    const winner = rootByKey.get(key);
-    if (winner && winner !== c && c.pathParams.every((p) => isTenantParam(c.op.path, p))) return `covered by GET ${winner.op.path} (the same ${c.kind} records, a shorter path)`;
+    const plain = coveredBy.get(c);
+    if (plain) return `covered by GET ${plain.op.path} (the same ${c.kind} records: the plain list of ${c.noun})`;
+    const winner = rootByKey.get(keyOf(c));
+    if (winner && winner !== c && c.pathParams.every((p) => isTenantParam(c.op.path, p)) && !c.queryKeys.length) return `covered by GET ${winner.op.path} (the same ${c.kind} records, a shorter path)`;
     if (c.op.deprecated) return 'the docs mark it deprecated: a deprecated list is not read';
+    const q = queryChildOf.get(c);
+    if (q) return `its query parameter ${q.param} names one ${recordWord(q.parent?.noun ?? q.under ?? '')} record: one record's list, not a root with a tenant variable, and no stream lists ${q.parent ? `GET ${q.parent.op.path}'s records` : `the ${q.under}`} to read it for`;
+    if (c.queryKeys.length) return `needs the query parameter${c.queryKeys.length > 1 ? 's' : ''} ${c.queryKeys.map((k) => `"${k}"`).join(', ')}, which ${c.queryKeys.length > 1 ? 'have' : 'has'} no documented default and ${c.queryKeys.length > 1 ? 'name' : 'names'} no stream's records`;
     const param = c.pathParams.at(-1);
-    return param ? `its path needs {${param}}, which no stream's records fill (no list of its parent, or nested too deep)` : 'another stream covers it';
+    if (!param) return 'another stream covers it';
+    const said = c.op.parameters.find((p) => p.in === 'path' && p.name === param)?.description?.replace(/\s+/g, ' ').trim().slice(0, 120);
+    return `its path needs {${param}}${said ? ` ("${said}")` : ''}, which no stream's records fill: no list's path leads to it, none is named for it, and no list's records carry it as a top-level field (or the list is nested too deep, or no relation joins them)`;
   };
   const excluded: Rejection[] = model.operations
     .filter((op) => op.method === 'get' && !taken.has(op))

@@ -77,7 +77,8 @@ export function renderPrBody(input: PrBodyInput): string {
     '### Credentials to provision (a human does this; fetchwright never creates or sees one)',
     '',
     ...manifest.credentials.flatMap((c) => [
-      `- [ ] ${capitalized(withArticle(credentialInWords(c.type)))} for the ${mdCode(c.scheme)} scheme, sent as ${c.in} ${mdCode(c.name)}${c.prefix ? ` with the prefix ${mdCode(c.prefix.trimEnd())}` : ''}, with the least scopes: ${c.least_scopes.length ? c.least_scopes.map((s) => mdCode(s)).join(', ') : 'none named by the docs — grant read-only access'}`,
+      `- [ ] ${capitalized(withArticle(credentialInWords(c.type)))} for the ${mdCode(c.scheme)} scheme, sent as ${c.in} ${mdCode(c.name)}${c.prefix ? ` with the prefix ${mdCode(c.prefix.trimEnd())}` : ''}, with the least scopes: ${c.least_scopes.length ? c.least_scopes.map((s) => mdCode(s)).join(', ') : c.least_role ? `none (it takes no scope) — the least role the docs name: ${mdCode(c.least_role)}` : 'none named by the docs — grant read-only access'}`,
+      ...(c.obtain ? [`  - provision an OAuth 2.0 client: its ${c.obtain.provide.join(' and ')}; the host obtains the access token at ${mdCode(c.obtain.token_url)} (client credentials grant)${c.obtain.scopes.length ? ` with the scope ${c.obtain.scopes.map((s) => mdCode(s)).join(' ')}` : ''} and renews it; the fetcher never sees any of them`] : []),
       ...c.evidence.slice(0, 3).map((e) => `  - ${cite(e)}`),
     ]),
     ...(manifest.credentials.length ? [] : ['- [ ] The docs name no authentication scheme: confirm how this API authenticates before use.']),

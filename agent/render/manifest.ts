@@ -26,6 +26,15 @@ export const Manifest = z.object({
       name: z.string(),
       prefix: z.string(),
       least_scopes: z.array(z.string()),
+      /** For a credential that takes no scope: the least role the docs name (or the role an operation requires), as a human grants it. */
+      least_role: z.string().optional(),
+      /**
+       * The OAuth 2.0 client credentials grant (RFC 6749 §4.4): what a human provisions — a client id
+       * and secret — and where the host (never the fetcher) obtains the access token, with which scopes.
+       */
+      obtain: z
+        .object({ grant: z.literal('client_credentials'), provide: z.array(z.string()), token_url: z.string(), scopes: z.array(z.string()) })
+        .optional(),
       flagged_scopes: z.array(z.object({ scope: z.string(), why: z.string() })),
       evidence: z.array(Evidence),
     }),
@@ -63,6 +72,11 @@ export function fixedValuesOf(plan: ConnectorPlan): FixedValue[] {
 
 export function buildManifest(plan: ConnectorPlan, templates: Manifest['templates'], planSha: string): Manifest {
   const least = [...new Set(plan.assessment.privilege.flatMap((p) => p.least_scopes))];
+  // Roles for a credential that takes no scope: the one most streams need, then each other with the streams that need it.
+  const byRole = new Map<string, string[]>();
+  for (const p of plan.assessment.privilege) if (p.least_role) byRole.set(p.least_role, [...(byRole.get(p.least_role) ?? []), p.stream]);
+  const roles = [...byRole.entries()].sort((a, b) => b[1].length - a[1].length).map(([role, streams], i) => (i === 0 ? role : `${role} (for ${streams.join(', ')})`));
+  const cc = plan.auth.client_credentials;
   const flagged = plan.assessment.privilege.flatMap((p) => p.flagged).filter((f, i, all) => all.findIndex((x) => x.scope === f.scope) === i);
   // Every least scope cited once: the docs' text that names it where an operation requires it, else
   // the evidence whose reasoning names it (a listing scope, cited by its description); when no
@@ -89,8 +103,11 @@ export function buildManifest(plan: ConnectorPlan, templates: Manifest['template
       name: c.name,
       prefix: c.prefix,
       least_scopes: least,
+      ...(roles.length ? { least_role: roles.join('; ') } : {}),
+      ...(cc && cc.scheme === c.scheme ? { obtain: { grant: 'client_credentials' as const, provide: ['client id', 'client secret'], token_url: cc.token_url, scopes: cc.scopes } } : {}),
       flagged_scopes: flagged,
-      evidence: [...plan.auth.evidence.filter((e) => names(e, c)).slice(0, 2), ...privilegeEvidence],
+      // The grant's token URL, quoted, when the host obtains this credential: what the human confirms.
+      evidence: [...plan.auth.evidence.filter((e) => names(e, c)).slice(0, 2), ...(cc && cc.scheme === c.scheme ? plan.auth.evidence.filter((e) => e.quote === cc.token_url).slice(0, 1) : []), ...privilegeEvidence],
     })),
     streams: plan.streams.map((s) => ({ name: s.name, kind: s.kind, method: 'GET' as const, path: s.path })),
     fixed_values: fixedValuesOf(plan),

@@ -24,7 +24,7 @@ function slots(overrides: Partial<ConnectorSlots['streams'][number]> = {}): Conn
         headers: {},
         items_path: '',
         empty: { no_content: false, null_items: false },
-        pagination: { style: 'none', stop: 'single-page' },
+        pagination: { style: 'none' },
         mapping: { id: { path: 'id', transform: 'string' } },
         parent: null,
         ...overrides,
@@ -63,7 +63,7 @@ describe('render: slot values are data, never code', () => {
   }
 
   it('a `__proto__` key in slot data cannot reach the fetcher as a prototype', async () => {
-    const value = JSON.parse('{"vendor":"acme","streams":[{"name":"users","kind":"human","operation_id":"x","path":"/users","path_params":{},"query":{"__proto__":{"polluted":"yes"}},"headers":{},"items_path":"","pagination":{"style":"none","stop":"single-page"},"mapping":{"id":{"path":"id","transform":"string"}},"parent":null}]}');
+    const value = JSON.parse('{"vendor":"acme","streams":[{"name":"users","kind":"human","operation_id":"x","path":"/users","path_params":{},"query":{"__proto__":{"polluted":"yes"}},"headers":{},"items_path":"","pagination":{"style":"none"},"mapping":{"id":{"path":"id","transform":"string"}},"parent":null}]}');
     const compiled = compileFetcher(renderFetcher(value, provenance).source);
     const source = `${(compiled as { js: string }).js}\nrun = async () => emit({ polluted: ({}).polluted ?? null, queryPolluted: SLOTS.streams[0].query.polluted ?? null });`;
     const result = await runFetcher({ source, egress: { allowedOrigins: [] } });

@@ -104,7 +104,7 @@ function slotsWith(evil: string, other: string): ConnectorSlots {
         headers: { 'X-Evil': evil },
         items_path: evil,
         empty: { no_content: false, null_items: true },
-        pagination: { style: 'cursor', cursor_param: param, cursor_path: evil, limit_param: other, page_size: 100, stop: 'empty-cursor' },
+        pagination: { style: 'cursor', cursor_param: param, cursor_path: evil, limit_param: other, page_size: 100, stops: [{ when: 'no-next' }] },
         mapping: {
           id: { path: evil, transform: 'string' },
           status: { path: other, transform: 'status-map', values: { [evil]: 'active', [other]: 'suspended' } },
@@ -122,7 +122,7 @@ function slotsWith(evil: string, other: string): ConnectorSlots {
         headers: {},
         items_path: other,
         empty: { no_content: true, null_items: false },
-        pagination: { style: 'next-url', next_path: evil, relative: true, stop: 'no-next-url' },
+        pagination: { style: 'next-url', next_path: evil, relative: true, stops: [{ when: 'no-next' }] },
         mapping: { id: { path: other, transform: 'sha256-fingerprint' } },
         parent: { stream: 'users', param, from_field: `f${evil}`, relation: 'owns', parent_is: 'from' },
       },

@@ -1,5 +1,6 @@
 import type { IdentityRecord } from '../../templates/canonical.ts';
 import { childIdentity, relationship } from '../../templates/runtime/connector.ts';
+import { linkRelationships } from '../../templates/runtime/link-records.ts';
 import { valueAt } from '../../templates/runtime/json-path.ts';
 import { mapRecord } from '../../templates/runtime/map-record.ts';
 import type { ApiModel } from '../ingest/api-model.ts';
@@ -10,7 +11,7 @@ import type { Row } from '../../synthetic-data/mock-api/datasets.ts';
 /**
  * What a correct connector returns for each stream: the mock's seeded records, mapped on the host
  * by the approved templates' own functions (`mapRecord`, and the connector template's
- * `childIdentity` and `relationship`) with the plan's mapping. The fetcher's own (possibly edited)
+ * `childIdentity` and `relationship`, and for a link stream `link-records`' `linkRelationships`) with the plan's mapping. The fetcher's own (possibly edited)
  * code plays no part in it, and nothing here re-implements a template.
  */
 
@@ -18,7 +19,7 @@ export interface ExpectedStream {
   stream: Stream;
   /** Canonical identities by id. */
   identities: Map<string, IdentityRecord>;
-  /** For a child stream: `from|to|relation` of every parent–child pair. */
+  /** For a child stream: `from|to|relation` of every parent–child pair; for a link stream, of every relationship its records state. */
   pairs: Set<string>;
   /** Seeded raw records (for coverage). */
   raw: Row[];
@@ -35,10 +36,28 @@ export function pairKey(from: string, to: string, relation: string): string {
 
 const mapContext = (stream: Stream, vendor: string) => ({ vendor, kind: stream.kind, stream: stream.name, operation: stream.operation_id, drift: {} });
 
+/** A link stream's relationships from its seeded records: each record's pairs, or unidentifiable when an end cannot be read. */
+function linkAll(stream: Stream, rows: Row[], into: ExpectedStream, parentId?: string): void {
+  for (const raw of rows) {
+    const rels = stream.link && linkRelationships(stream, stream.link, raw, parentId);
+    if (!rels) {
+      into.unidentifiable++;
+      continue;
+    }
+    into.raw.push(raw);
+    for (const rel of rels) into.pairs.add(pairKey(rel.from_id, rel.to_id, rel.relation));
+  }
+}
+
+/** A link stream whose ends read nothing from any seeded record reads the wrong fields: nothing can be expected of it. */
+function noEnds(entry: ExpectedStream): void {
+  if (entry.stream.link && entry.raw.length && !entry.pairs.size) entry.problem = `the link ends the plan reads name no one in any of the ${entry.raw.length} seeded records: the wrong fields`;
+}
+
 function mapAll(stream: Stream, vendor: string, rows: Row[], into: ExpectedStream, parentId?: string): IdentityRecord[] {
   const out: IdentityRecord[] = [];
   for (const raw of rows) {
-    const identity = mapRecord(raw, stream.mapping, mapContext(stream, vendor));
+    const identity = mapRecord(raw, stream.mapping, mapContext(stream, vendor), stream.kind_from);
     if (!identity) {
       into.unidentifiable++;
       continue;
@@ -70,25 +89,34 @@ export function expectedStreams(plan: ConnectorPlan, model: ApiModel, mock: Mock
       continue;
     }
     if (!stream.parent) {
+      // A container of credentials emits none of its records: nothing is expected of it.
+      if (stream.container) continue;
       const dataset = mock.datasets.get(reading, pathValues(stream, variables));
       if (!dataset) {
         entry.problem = `the mock serves no list for ${stream.path}`;
         continue;
       }
-      mapAll(stream, plan.vendor, dataset.unique, entry);
+      if (stream.link) linkAll(stream, dataset.unique, entry);
+      else mapAll(stream, plan.vendor, dataset.unique, entry);
+      noEnds(entry);
       continue;
     }
     const link = stream.parent;
     const parentStream = plan.streams.find((s) => s.name === link.stream);
     const outer = Object.fromEntries(Object.entries(pathValues(stream, variables)).filter(([k]) => k !== link.param));
     for (const { parent, dataset } of mock.datasets.childrenOf(reading, outer, link.param)) {
-      const parentIdentity = parentStream && mapRecord(parent, parentStream.mapping, mapContext(parentStream, plan.vendor));
+      const parentIdentity = parentStream && mapRecord(parent, parentStream.mapping, mapContext(parentStream, plan.vendor), parentStream.kind_from);
       if (!parentIdentity) continue;
+      if (stream.link) {
+        linkAll(stream, dataset.unique, entry, parentIdentity.id);
+        continue;
+      }
       for (const child of mapAll(stream, plan.vendor, dataset.unique, entry, parentIdentity.id)) {
         const rel = relationship(stream, link, parentIdentity.id, child);
         entry.pairs.add(pairKey(rel.from_id, rel.to_id, rel.relation));
       }
     }
+    noEnds(entry);
   }
   return out;
 }

@@ -1,5 +1,6 @@
 import { CALL_FINDINGS } from './checks/calls.ts';
 import { EVIDENCE_FINDINGS } from './checks/evidence.ts';
+import { LINK_FINDINGS } from './checks/link-ends.ts';
 import { MECHANISM_FINDINGS } from './checks/mechanisms.ts';
 import { LIFTED_RUNTIME_FINDINGS, RUN_FINDINGS } from './checks/run-record.ts';
 import { SANDBOX_FINDINGS } from './checks/sandbox.ts';
@@ -21,6 +22,7 @@ export const ALL_FINDINGS: Record<string, FindingDefinition> = {
   ...MECHANISM_FINDINGS,
   ...SANDBOX_FINDINGS,
   ...EVIDENCE_FINDINGS,
+  ...LINK_FINDINGS,
   ...SINCE_PROOF_FINDINGS,
 };
 

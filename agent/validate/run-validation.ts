@@ -11,6 +11,7 @@ import type { ConnectorPlan } from '../plan/connector-plan.ts';
 import { declaredHeaders } from '../plan/declared-headers.ts';
 import { compileFetcher } from '../render/compile-fetcher.ts';
 import { checkEvidence } from './checks/evidence.ts';
+import { checkLinkEnds } from './checks/link-ends.ts';
 import { RecordTally, recordBudget } from './checks/record-tally.ts';
 import { checkSinceProof } from './checks/since-proof.ts';
 import { sliceModel } from './model-slice.ts';
@@ -37,6 +38,8 @@ export interface ValidationOptions {
   limits?: Partial<typeof VALIDATION_LIMITS & { maxTotalRecordBytes: number }>;
   /** Mock size (benchmarks): records per page and per root list. */
   mock?: { pageSize?: number; rootCount?: number };
+  /** The fraction of its waits the fetcher sleeps, and the mock judges retries by (tests); `VALIDATION_SLEEP_SCALE` unless given. */
+  sleepScale?: number;
   /** The hashes of the proof a connector directory recorded: re-proving it says what changed since. */
   recorded?: Pick<Scorecard['hashes'], 'fetcher_sha256' | 'api_model_sha256'>;
   /** The sandbox run's own figures (benchmarks: start-up, isolate CPU), which the scorecard does not keep. */
@@ -44,6 +47,12 @@ export interface ValidationOptions {
 }
 
 export const VALIDATION_LIMITS = { memoryMb: 128, cpuMs: 30_000, wallMs: 60_000, maxRecords: 200_000 };
+/**
+ * The fetcher's sleeps last this fraction of what it asks for: a backoff is proved without being
+ * waited out, and the mock, told the same fraction, judges in the fetcher's own time whether a retry
+ * came before the rate-limit window its 429 announced (synthetic-data/mock-api/mock-vendor.ts).
+ */
+export const VALIDATION_SLEEP_SCALE = 0.005;
 
 /** Values for the plan's tenant path variables that the mock serves (a human gives real ones in a live run). */
 export function tenantVariableValues(plan: ConnectorPlan, model: ApiModel, mock: MockVendor): Record<string, string> {
@@ -62,9 +71,15 @@ export function planSha256(plan: ConnectorPlan): string {
 }
 
 export async function validateConnector(options: ValidationOptions): Promise<Scorecard> {
-  const { model, plan, fetcherSource, seed } = options;
+  const { plan, fetcherSource, seed } = options;
+  // The mock serves from the part of the docs the connector keeps beside it (api-model.json): the
+  // proof generate runs and the one pr, verify and validate run again read the same docs, so they
+  // serve the same synthetic data — a reading of one operation that consults others (a sibling's page
+  // parameter, the list a reference points at) sees the same others every time.
+  const model = sliceModel(options.model, plan);
   const recorded = options.recorded;
-  const mock = createMockVendor(model, { seed, ...options.mock });
+  const sleepScale = options.sleepScale ?? VALIDATION_SLEEP_SCALE;
+  const mock = createMockVendor(model, { seed, sleepScale, ...options.mock });
   // Hosts from docs must be public: a plan.json edited to point at 127.0.0.1 (or a metadata address) is refused, not proved.
   const unsafe = unsafeBaseUrl(plan.base_url.url, plan.base_url.variables);
   if (unsafe) throw new FetchwrightError('unsafe-host', `the plan's base URL ${plan.base_url.url.replace(/\/\/[^/@]*@/, '//[REDACTED]@')} cannot be the connector's host: ${unsafe}`, { hint: "Regenerate the connector from the vendor's docs: plan.json was edited or made from a server the docs cannot give. A live run against a test server is the human's `run --base-url`." });
@@ -95,7 +110,7 @@ export async function validateConnector(options: ValidationOptions): Promise<Sco
       limits: { ...VALIDATION_LIMITS, ...recordBudget(expected, VALIDATION_LIMITS.maxRecords), ...options.limits },
       keepRecords: false,
       onRecord: (record) => tally.add(record),
-      sleepScale: 0,
+      sleepScale,
       egress: {
         allowedOrigins: [origin],
         // The mock is in-process and its credential a synthetic placeholder: a public API the docs give
@@ -128,7 +143,7 @@ export async function validateConnector(options: ValidationOptions): Promise<Sco
     plan,
     expected,
     readings,
-    findings: [...checkEvidence(plan, model), ...(recorded ? checkSinceProof(recorded, { fetcher_sha256: sha256(fetcherSource), api_model_sha256: hashJson(sliceModel(model, plan)) }) : [])],
+    findings: [...checkEvidence(plan, model), ...checkLinkEnds(plan, model, mock), ...(recorded ? checkSinceProof(recorded, { fetcher_sha256: sha256(fetcherSource), api_model_sha256: hashJson(model) }) : [])],
     result,
     tally,
     calls: mock.calls,
@@ -138,7 +153,7 @@ export async function validateConnector(options: ValidationOptions): Promise<Sco
       mock_data_sha256: hashJson(mockData),
       fetcher_sha256: sha256(fetcherSource),
       plan_sha256: planSha256(plan),
-      api_model_sha256: hashJson(sliceModel(model, plan)),
+      api_model_sha256: hashJson(model),
     },
   });
 }

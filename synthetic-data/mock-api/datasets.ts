@@ -3,6 +3,8 @@ import type { SchemaView } from '../../agent/docs-view/schema-view.ts';
 import { generateRecords, generateScalars, seedOf } from '../generate-records.ts';
 import { recordBytes } from './json-text.ts';
 import { readList, type ListReading } from './read-list.ts';
+import { readReferences, type Reference } from './read-references.ts';
+import { listNamedBy, queryParent } from './read-parents.ts';
 import { matchRoute, routeOf, type Route } from './routes.ts';
 
 /**
@@ -103,6 +105,15 @@ export class Datasets {
     return this.readings.get(op) ?? undefined;
   }
 
+  /** The references `reading`'s records hold to other lists' records (the mock's own reading: `read-references.ts`). */
+  referencesOf(reading: ListReading): Reference[] {
+    const lists = this.routes.map((r) => this.readingOf(r.op)).filter((l): l is ListReading => !!l);
+    return readReferences(reading, lists, this.view);
+  }
+
+  /** Lists being generated: a reference to one of them is left as generated (no cycle). */
+  private readonly building = new Set<Operation>();
+
   /** Every dataset generated so far. */
   all(): Dataset[] {
     return [...this.cache.values()].filter((d): d is Dataset => !!d);
@@ -123,12 +134,29 @@ export class Datasets {
    */
   parentOf(reading: ListReading, values: Record<string, string>): { param: string; path: string; reading: ListReading } | undefined {
     const param = [...reading.op.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!).filter((p) => p in values).at(-1);
-    if (!param) return undefined;
+    if (!param) {
+      // A required query parameter that takes another list's record (`read-parents.ts`).
+      const query = this.queryParentOf(reading);
+      return query && query.param in values ? { param: query.param, path: query.reading.op.path, reading: query.reading } : undefined;
+    }
     const path = reading.op.path.slice(0, reading.op.path.indexOf(`/{${param}}`));
     const match = matchRoute(this.routes, path) ?? matchRoute(this.routes, `${path}.json`);
-    const parentReading = match && this.readingOf(match.route.op);
-    return parentReading ? { param, path, reading: parentReading } : undefined;
+    const parentReading = match ? this.readingOf(match.route.op) : listNamedBy(param, this.lists(), reading.op);
+    return parentReading ? { param, path: match ? path : parentReading.op.path, reading: parentReading } : undefined;
   }
+
+  /** Every GET list the docs describe. */
+  private lists(): ListReading[] {
+    return this.routes.map((r) => this.readingOf(r.op)).filter((l): l is ListReading => !!l);
+  }
+
+  /** The required query parameter of a list that takes another list's record, and that list (`read-parents.ts`). */
+  queryParentOf(reading: ListReading): { param: string; reading: ListReading } | undefined {
+    if (!this.queryParents.has(reading)) this.queryParents.set(reading, queryParent(reading.op, this.lists(), this.view) ?? null);
+    return this.queryParents.get(reading) ?? undefined;
+  }
+
+  private readonly queryParents = new Map<ListReading, { param: string; reading: ListReading } | null>();
 
   /**
    * A value the mock accepts for a tenant path parameter: a record's key when the docs list the
@@ -154,6 +182,34 @@ export class Datasets {
       const dataset = this.get(reading, { ...outer, [param]: String(fieldOf(record, field)) });
       return dataset ? [{ parent: record, dataset }] : [];
     });
+  }
+
+  /**
+   * A link record's references point at seeded records (a membership's `user` is a seeded person,
+   * its `group_id` a seeded group's id), the i-th record at the target's i-th record (only where the
+   * target has as many, so no seeded value repeats).
+   * A reference the record left out (an optional field) stays out.
+   */
+  private seedReferences(reading: ListReading, rows: Row[], fixed: Row): void {
+    this.building.add(reading.op);
+    try {
+      for (const ref of this.referencesOf(reading)) {
+        // An owner already pointing at the parent stays; a list still being built is not waited for.
+        if (this.building.has(ref.target.op) || (typeof fixed === 'object' && ref.field in fixed)) continue;
+        const targets = this.get(ref.target, {})?.unique.filter((t): t is Record<string, unknown> => typeof t === 'object');
+        // Fewer targets than records would repeat a value that may be the records' own key.
+        if (!targets?.length || targets.length < rows.length) continue;
+        const keyField = ['id', 'uid', 'uuid', 'guid', 'sid', 'key', 'name'].find((f) => targets.every((t) => typeof t[f] === 'string' || typeof t[f] === 'number'));
+        rows.forEach((row, i) => {
+          if (typeof row !== 'object' || row[ref.field] === undefined || row[ref.field] === null) return;
+          const target = targets[i % targets.length]!;
+          if (ref.holds === 'record') row[ref.field] = { ...target };
+          else if (keyField) row[ref.field] = target[keyField];
+        });
+      }
+    } finally {
+      this.building.delete(reading.op);
+    }
   }
 
   private build(key: string, reading: ListReading, values: Record<string, string>): Dataset | undefined {
@@ -186,6 +242,7 @@ export class Datasets {
     const itemType = this.view.resolve(reading.items).type ?? [];
     const scalar = itemType.length > 0 && itemType.every((t) => ['string', 'integer', 'number'].includes(t));
     const unique: Row[] = scalar ? generateScalars(reading.items, this.view, { seed, count }) : generateRecords(reading.items, this.view, { seed, count, fixed, extraFields: true });
+    if (!scalar) this.seedReferences(reading, unique, fixed);
     // A map is keyed by its records' key field: every record carries one (an entry's key is never blank).
     const mapKey = reading.container === 'map' ? reading.mapKey : undefined;
     if (mapKey) unique.forEach((r, i) => typeof r === 'object' && (r[mapKey] === undefined || r[mapKey] === null) && (r[mapKey] = `${mapKey}-${i}`));

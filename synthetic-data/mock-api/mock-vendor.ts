@@ -6,6 +6,7 @@ import { authoriser, syntheticCredentials, type SyntheticCredential } from './re
 import { Datasets } from './datasets.ts';
 import type { ListReading } from './read-list.ts';
 import { MOCK_POSITION_PARAM, pageOf } from './page-response.ts';
+import { judgeable, rateLimitValues, readRateLimit, type MockRateLimit } from './read-rate-limit.ts';
 import { matchRoute, routeOf, type Route } from './routes.ts';
 
 /**
@@ -21,7 +22,7 @@ export interface MockCall {
   query: Record<string, string>;
   status: number;
   operation_id: string | null;
-  outcome: 'ok' | 'unauthorised' | 'unknown-path' | 'not-a-list' | 'no-such-parent' | 'write' | 'fault-429' | 'fault-503' | 'bad-request' | 'past-end' | 'page-size-too-large';
+  outcome: 'ok' | 'unauthorised' | 'unknown-path' | 'not-a-list' | 'no-such-parent' | 'write' | 'fault-429' | 'retry-too-early' | 'fault-503' | 'bad-request' | 'past-end' | 'page-size-too-large';
   /** Query parameters the docs do not describe for this operation. */
   undocumented: string[];
 }
@@ -49,6 +50,14 @@ export interface MockOptions {
   rootCount?: number;
   /** Inject a 429 and a 503 into each list (on by default). */
   faults?: boolean;
+  /**
+   * The fraction of each wait the connector asks for that it really sleeps (the sandbox's
+   * `sleepScale`). Above 0, the mock judges a retry after its injected 429 in the connector's scaled
+   * time — real time since the 429 divided by this — and answers one that comes before the window it
+   * announced opens with another 429 (`retry-too-early`); the window is then long enough (20 s, or the
+   * docs' maximum) that exponential backoff alone cannot wait it out. 0 or absent: a 1 s window, not judged.
+   */
+  sleepScale?: number;
 }
 
 function error(status: number, message: string, headers: Record<string, string> = {}): Response {
@@ -102,23 +111,17 @@ function routeFor(model: ApiModel, bases: Base[], routes: Route[], url: URL): { 
   return unmatched === undefined ? undefined : { path: unmatched };
 }
 
-/**
- * The 429 the docs describe for an operation: `Retry-After` (RFC 9110) unless the docs declare
- * other rate-limit headers for it, e.g. `X-Rate-Limit-Reset` in UTC epoch seconds with no
- * `Retry-After`.
- */
-function rateLimitHeaders(op: Operation): Record<string, string> {
-  const documented = op.responses.find((r) => r.status === '429')?.headers ?? [];
-  if (!documented.length || documented.some((h) => h.name.toLowerCase() === 'retry-after')) return { 'retry-after': '1' };
-  const headers: Record<string, string> = {};
-  const now = Math.floor(Date.now() / 1000);
-  for (const h of documented) {
-    const name = h.name.toLowerCase();
-    if (/reset/.test(name)) headers[name] = /epoch|unix|utc/i.test(h.description ?? '') ? String(now + 1) : '1';
-    else if (/remaining/.test(name)) headers[name] = '0';
-    else if (/limit/.test(name)) headers[name] = '600';
-  }
-  return Object.keys(headers).length ? headers : { 'retry-after': '1' };
+/** A judged window: long enough that exponential backoff (500 ms doubling, four retries: 7.5 s) cannot wait it out. */
+const JUDGED_WINDOW_MS = 20_000;
+/** An unjudged window: the wait a 429 announces when nobody can tell when the retry came. */
+const UNJUDGED_WINDOW_MS = 1_000;
+/** Real milliseconds a retry may come early by (a timer's rounding), on top of 2 % of the window. */
+const EARLY_SLACK_REAL_MS = 3;
+
+/** When an injected 429's window opens: `wait` from `now`, on a whole second when that stays within `max` (so every form is exact). */
+function windowOpens(now: number, wait: number, max: number | null): number {
+  const whole = Math.ceil((now + wait) / 1000) * 1000;
+  return max === null || whole - now <= max ? whole : now + wait;
 }
 
 /** What the call log keeps of each request: this many query parameters, each part this many characters. */
@@ -152,6 +155,15 @@ export function createMockVendor(model: ApiModel, options: MockOptions): MockVen
   const routes: Route[] = model.operations.filter((op) => op.method === 'get').map(routeOf);
   const calls: MockCall[] = [];
   const faults = options.faults ?? true;
+  const sleepScale = options.sleepScale !== undefined && Number.isFinite(options.sleepScale) && options.sleepScale > 0 ? options.sleepScale : 0;
+  // The mock's own reading of each operation's 429, and the windows it announced that a retry must wait for.
+  const readings = new Map<Operation, MockRateLimit>();
+  const rateLimitOf = (op: Operation) => {
+    let r = readings.get(op);
+    if (!r) readings.set(op, (r = readRateLimit(model, op)));
+    return r;
+  };
+  const windows = new WeakMap<object, { opensAt: number; announcedAt: number; realAt: number; reading: MockRateLimit }>();
   // Query parameters that carry a documented credential are not paging mistakes.
   const credentialParams = new Set(model.security_schemes.filter((s) => s.type === 'apiKey' && s.in === 'query' && s.name).map((s) => s.name!));
 
@@ -192,15 +204,39 @@ export function createMockVendor(model: ApiModel, options: MockOptions): MockVen
         return error(404, `the mock serves list operations only; ${op.id} is not one`);
       }
       const undocumented = [...url.searchParams.keys()].filter((k) => !reading.documentedQuery.has(k) && !credentialParams.has(k) && k !== MOCK_POSITION_PARAM);
-      const dataset = datasets.get(reading, match.values);
+      // A list read per record of another list through a required query parameter: without it, the request is refused as a real API would.
+      const queryParent = datasets.queryParentOf(reading);
+      const parentValue = queryParent ? url.searchParams.get(queryParent.param) : null;
+      if (queryParent && !parentValue) {
+        log(request, 400, 'bad-request', op.id, undocumented);
+        return error(400, `the query parameter ${queryParent.param} is required`);
+      }
+      const dataset = datasets.get(reading, queryParent ? { ...match.values, [queryParent.param]: parentValue! } : match.values);
       if (!dataset) {
         log(request, 404, 'no-such-parent', op.id, undocumented);
         return error(404, `no record matches ${JSON.stringify(match.values)}`);
       }
       if (faults && dataset.pending.rateLimit) {
         dataset.pending.rateLimit = false;
+        const reading = rateLimitOf(op);
+        const judged = sleepScale > 0 && judgeable(reading);
+        const now = Date.now();
+        const wait = Math.min(judged ? JUDGED_WINDOW_MS : UNJUDGED_WINDOW_MS, reading.maxWaitMs ?? Number.POSITIVE_INFINITY);
+        const opensAt = windowOpens(now, wait, reading.maxWaitMs);
+        if (judged) windows.set(dataset, { opensAt, announcedAt: now, realAt: performance.now(), reading });
         log(request, 429, 'fault-429', op.id, undocumented);
-        return error(429, 'rate limit exceeded', rateLimitHeaders(op));
+        return error(429, 'rate limit exceeded', rateLimitValues(reading, opensAt, now));
+      }
+      const window = windows.get(dataset);
+      if (window) {
+        // The connector's own time: its sleeps are scaled, so real time since the 429 is scaled back up.
+        const connectorNow = window.announcedAt + (performance.now() - window.realAt) / sleepScale;
+        const slack = EARLY_SLACK_REAL_MS / sleepScale + (window.opensAt - window.announcedAt) * 0.02;
+        if (connectorNow < window.opensAt - slack) {
+          log(request, 429, 'retry-too-early', op.id, undocumented);
+          return error(429, `retried ${Math.round(window.opensAt - connectorNow)} ms before the rate-limit window opens, as the last 429's headers said`, rateLimitValues(window.reading, window.opensAt, connectorNow));
+        }
+        windows.delete(dataset);
       }
       const page = pageOf(dataset, { url, pageCap: datasets.pageSize }, view);
       if (!page.ok) {

@@ -57,12 +57,12 @@ function endOf(field: BodyField): '' | null {
   return field.node.nullable || !field.node.type?.includes('string') ? null : '';
 }
 
-/** The id-like value of a record, for keyset paging (`starting_after` = the last record's `id`). */
-function keyOf(record: unknown): string | undefined {
+/** The value of a record's keyset field, for keyset paging (`starting_after` = the last record's `id`); a bare id is its own key. */
+function keyOf(record: unknown, field: string | undefined): string | undefined {
   if (typeof record === 'string' || typeof record === 'number' || typeof record === 'bigint') return String(record);
   if (!record || typeof record !== 'object') return undefined;
   const r = record as Record<string, unknown>;
-  for (const name of ['id', 'uid', 'uuid', 'sid', 'key', 'name']) if (typeof r[name] === 'string' || typeof r[name] === 'number' || typeof r[name] === 'bigint') return String(r[name]);
+  for (const name of field ? [field] : ['id', 'uid', 'uuid', 'sid', 'key', 'name']) if (typeof r[name] === 'string' || typeof r[name] === 'number' || typeof r[name] === 'bigint') return String(r[name]);
   return undefined;
 }
 
@@ -84,14 +84,15 @@ function position(dataset: Dataset, url: URL, pageCap: number): Position {
   }
   // Docs that describe no way to a second page get the whole list (cut only to a size the request asked for).
   if (!paged) return { start: 0, size };
-  size = Math.min(size, pageCap);
+  // Where the docs say a short page is the last, a page is as long as asked (up to the documented maximum): a clamp would end the list.
+  if (!dataset.reading.stops.shortPage) size = Math.min(size, pageCap);
   const positionName = query.position?.name ?? MOCK_POSITION_PARAM;
   const token = q.get(positionName);
   if (token) {
     const at = decodeCursor(token);
     if (at !== undefined) return { start: at, size };
     if (dataset.reading.keyset) {
-      const index = dataset.served.findIndex((r) => keyOf(r) === token);
+      const index = dataset.served.findIndex((r) => keyOf(r, dataset.reading.keyset?.field) === token);
       if (index !== -1) return { start: index + 1, size };
     }
     return { status: 400, outcome: 'bad-request', message: `unknown ${positionName} "${token.slice(0, 40)}": send the value the previous page returned` };
@@ -113,7 +114,7 @@ function position(dataset: Dataset, url: URL, pageCap: number): Position {
 function urlAt(dataset: Dataset, url: URL, index: number, size: number): URL {
   const { query, keyset } = dataset.reading;
   const next = new URL(url.href);
-  if (query.position) next.searchParams.set(query.position.name, keyset ? (keyOf(dataset.served[index - 1]) ?? encodeCursor(index)) : encodeCursor(index));
+  if (query.position) next.searchParams.set(query.position.name, keyset ? (keyOf(dataset.served[index - 1], keyset.field) ?? encodeCursor(index)) : encodeCursor(index));
   else if (query.skip) next.searchParams.set(query.skip.name, String(index + query.skip.first));
   else if (query.pageNumber) next.searchParams.set(query.pageNumber.name, String(Math.floor(index / size) + query.pageNumber.first));
   else next.searchParams.set(MOCK_POSITION_PARAM, encodeCursor(index));
@@ -188,7 +189,7 @@ export function pageOf(dataset: Dataset, req: PageRequest, view: SchemaView): Pa
   else {
     const shell = envelope(dataset, view);
     setAt(shell, reading.itemsPath, records);
-    const token = more ? (reading.keyset ? keyOf(slice.at(-1)) : encodeCursor(nextIndex)) : undefined;
+    const token = more ? (reading.keyset ? keyOf(slice.at(-1), reading.keyset.field) : encodeCursor(nextIndex)) : undefined;
     for (const f of reading.carriers.fields) setAt(shell, f.path, token ?? endOf(f));
     for (const f of reading.carriers.nextLinks) setAt(shell, f.path, next ? linkText(f, next) : null);
     for (const f of reading.stops.more) setAt(shell, f.path, more);
@@ -203,7 +204,7 @@ export function pageOf(dataset: Dataset, req: PageRequest, view: SchemaView): Pa
     if (next) links.push(`<${next.href}>; rel="next"`);
     headers.link = links.join(', ');
   }
-  for (const h of reading.carriers.headers) if (more) headers[h.toLowerCase()] = reading.keyset ? (keyOf(slice.at(-1)) ?? encodeCursor(nextIndex)) : encodeCursor(nextIndex);
+  for (const h of reading.carriers.headers) if (more) headers[h.toLowerCase()] = reading.keyset ? (keyOf(slice.at(-1), reading.keyset.field) ?? encodeCursor(nextIndex)) : encodeCursor(nextIndex);
   for (const h of reading.stops.totalHeaders) headers[h.toLowerCase()] = String(served.length);
   for (const h of reading.stops.pagesHeaders) headers[h.toLowerCase()] = String(pages);
   return { ok: true, body, bytes: pageBytes(body, records, reading.itemsPath), headers, start };

@@ -1,4 +1,5 @@
 import type { ApiModel, Operation, SecurityScheme } from '../../agent/ingest/api-model.ts';
+import { PROSE_SCHEME_KEY } from '../../agent/ingest/prose.ts';
 
 /**
  * The mock's own reading of how the docs say a request authenticates, and its check of each
@@ -29,7 +30,7 @@ export interface Presentation {
  * The key of the scheme the mock reads from prose alone: docs that declare no security scheme but
  * whose authentication pages show every call carrying `Authorization: Bearer <access_token>`.
  */
-export const PROSE_SCHEME = '(prose)';
+export const PROSE_SCHEME = PROSE_SCHEME_KEY;
 
 /**
  * The docs' security schemes, and — when they declare none — the one their authentication prose
@@ -40,8 +41,43 @@ export function schemesOf(model: Pick<ApiModel, 'security_schemes' | 'prose'>): 
   if (model.security_schemes.length) return model.security_schemes;
   const prose = model.prose.filter((p) => p.topics.includes('auth'));
   const sample = prose.find((p) => samplePrefixes(p.text, 'Authorization').length);
-  if (!sample) return [];
-  return [{ key: PROSE_SCHEME, type: 'apiKey', in: 'header', name: 'Authorization', description: '', flows: [], scopes: [], source: sample.source }];
+  if (sample) return [{ key: PROSE_SCHEME, type: 'apiKey', in: 'header', name: 'Authorization', description: '', flows: [], scopes: [], source: sample.source }];
+  // "Pass your key in the X-Api-Key header": the header a sentence about a key or token names, or a sample line shows.
+  for (const p of prose) {
+    const name = keyHeaderNamed(p.text) ?? sampleHeaderNamed(p.text);
+    if (name) return [{ key: PROSE_SCHEME, type: 'apiKey', in: 'header', name, description: '', flows: [], scopes: [], source: p.source }];
+  }
+  // "Send the token in the Authorization header with the Bearer scheme": RFC 6750's header, in words.
+  for (const p of prose) {
+    const sentence = p.text.split(/(?<=[.!?])\s+|\n/).find((x) => /\bAuthorization\b/.test(x) && /\bBearer\b/.test(x));
+    if (sentence) return [{ key: PROSE_SCHEME, type: 'apiKey', in: 'header', name: 'Authorization', description: sentence, flows: [], scopes: [], source: p.source }];
+  }
+  return [];
+}
+
+/** A sample line `X-Api-Key: <your key>` (a hyphenated header name, then a placeholder), else undefined. */
+export function sampleHeaderNamed(text: string): string | undefined {
+  for (const line of text.split('\n')) {
+    const m = /([A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)+)[ \t]*:[ \t]*(\S+)/.exec(line);
+    if (!m || NOT_CREDENTIAL_HEADERS.has(m[1]!.toLowerCase())) continue;
+    const value = m[2]!.replace(/["'`]+$/, '');
+    if (PLACEHOLDER.test(value) || /^[A-Z][A-Z0-9_]{2,}$/.test(value)) return m[1]!;
+  }
+  return undefined;
+}
+
+/** Headers that carry no credential: the request's own framing and content negotiation. */
+const NOT_CREDENTIAL_HEADERS = new Set(['authorization', 'accept', 'accept-language', 'accept-encoding', 'x-forwarded-for', 'x-request-id', 'content-type', 'content-length', 'host', 'cookie', 'user-agent', 'origin', 'referer', 'connection', 'link', 'location', 'range', 'cache-control']);
+
+/** The header a sentence says carries a key or token (`in the \`X-Api-Key\` header`), else undefined. */
+export function keyHeaderNamed(text: string): string | undefined {
+  for (const sentence of text.split(/(?<=[.!?])\s+|\n/)) {
+    if (!/\b(?:key|token|secret|credential)s?\b/i.test(sentence)) continue;
+    const m = /[`'"]?\b([A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)+)\b[`'"]?\s+(?:HTTP\s+|request\s+)?header\b|\bheader\s+(?:named\s+|called\s+)?[`'"]([A-Za-z][A-Za-z0-9-]+)[`'"]/i.exec(sentence);
+    const name = m?.[1] ?? m?.[2];
+    if (name && !NOT_CREDENTIAL_HEADERS.has(name.toLowerCase())) return name;
+  }
+  return undefined;
 }
 
 /** A placeholder credential for every security scheme, deterministic for a seed. */

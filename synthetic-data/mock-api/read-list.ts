@@ -29,6 +29,9 @@ import {
   COUNTS_RECORDS,
   COUNTS_THIS_PAGE,
   ECHOES_RESPONSE,
+  HANDED_BACK,
+  SHORT_PAGE_ENDS,
+  TAKES_RECORD_ID,
 } from './vocabulary.ts';
 
 /**
@@ -90,9 +93,9 @@ export interface ListReading {
     nextLinks: BodyField[];
   };
   /** Documented end-of-list signals besides the carriers. */
-  stops: { more: BodyField[]; last: BodyField[]; total: BodyField[]; pages: BodyField[]; pageEcho: BodyField[]; totalHeaders: string[]; pagesHeaders: string[] };
-  /** The position parameter takes the id of the page's last record (keyset paging): nothing else carries it. */
-  keyset: boolean;
+  stops: { more: BodyField[]; last: BodyField[]; total: BodyField[]; pages: BodyField[]; pageEcho: BodyField[]; totalHeaders: string[]; pagesHeaders: string[]; shortPage: boolean };
+  /** The position parameter takes a field of the page's last record (keyset paging: `field`, the record's `id`): nothing else carries it. */
+  keyset?: { field: string };
   /** The docs describe a way to reach a second page. */
   paged: boolean;
   /** The docs give a way to know the list ended: a request past the end is then an error. */
@@ -314,6 +317,49 @@ function statesLinkHeader(text: string | undefined, scope?: { op: Operation; oth
 const mentionsName = (text: string | undefined, name: string) =>
   !!text && new RegExp(`(^|[^A-Za-z0-9_-])${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^A-Za-z0-9_-])`, 'i').test(text);
 
+/** A field the parameter's prose says the previous response returns (“Set `cursor` to `next_cursor` returned by…”), other than the parameter itself. */
+function handedBackField(p: Parameter): string | undefined {
+  const text = p.description ?? '';
+  if (!HANDED_BACK.test(text)) return undefined;
+  for (const m of text.matchAll(/`([A-Za-z_][\w.]{1,60})`|\b([a-z]+(?:_[a-z]+)+)\b/g)) {
+    const name = m[1] ?? m[2]!;
+    if (name.toLowerCase() !== p.name.toLowerCase() && NEXT_POSITION_FIELD.test(name.split('.').at(-1)!)) return name;
+  }
+  return undefined;
+}
+
+/** Keyset paging: the record field a position parameter takes from the page's last record, as its prose (or the docs' paging prose naming it) says. */
+function keysetField(p: Parameter, prose: ApiModel['prose'], items: SchemaNode, view: SchemaView): { field: string } | undefined {
+  const fields = Object.keys(view.properties(items));
+  const backticked = (t: string) => [...t.matchAll(/`([A-Za-z_]\w{0,60})`/g)].map((m) => m[1]!);
+  // Says it takes a record's id, or names a field of the record beside the words "last …".
+  const texts = [p.description ?? '', ...prose.filter((x) => x.topics.includes('pagination') && mentionsName(x.text, p.name)).map((x) => x.text)].filter((t) => TAKES_RECORD_ID.test(t) || (/\blast\b/i.test(t) && backticked(t).some((f) => fields.includes(f))));
+  if (!texts.length) return undefined;
+  for (const t of texts) for (const m of t.matchAll(/`([A-Za-z_]\w{0,60})`/g)) if (fields.includes(m[1]!)) return { field: m[1]! };
+  const id = fields.find((f) => /^(id|uid|uuid|key)$/i.test(f));
+  return id ? { field: id } : fields.length ? undefined : { field: 'id' };
+}
+
+/**
+ * A page number this operation does not declare, when its body is a page envelope (it echoes the
+ * page and counts pages or records) and another GET of the same docs with the same envelope declares
+ * the parameter: the docs declared a shared parameter on one operation only.
+ */
+function siblingPageNumber(op: Operation, body: SchemaNode, view: SchemaView, operations: Operation[]): Parameter | undefined {
+  const names = Object.keys(view.properties(body));
+  const echo = names.find((n) => PAGE_ECHO_FIELD.test(n));
+  const count = names.find((n) => PAGES_FIELD.test(n) || TOTAL_FIELD.test(n));
+  if (!echo || !count) return undefined;
+  for (const other of operations) {
+    if (other === op || other.method !== 'get') continue;
+    const param = other.parameters.find((p) => p.in === 'query' && PAGE_NUMBER_PARAM.test(p.name) && !typeOf(view, p.schema ?? {}).includes('string'));
+    const response = successOf(other);
+    const theirs = Object.keys(view.properties(response?.schema));
+    if (param && theirs.includes(echo) && theirs.includes(count)) return param;
+  }
+  return undefined;
+}
+
 /** The mock's reading of `op` as a list, or undefined when its success response holds no list. */
 export function readList(op: Operation, view: SchemaView, model: Pick<ApiModel, 'operations' | 'prose' | 'security_schemes'>): ListReading | undefined {
   if (op.method !== 'get') return undefined;
@@ -339,7 +385,7 @@ export function readList(op: Operation, view: SchemaView, model: Pick<ApiModel, 
   };
   const size = query.find((p) => SIZE_PARAM.test(p.name) && !typeOf(view, p.schema ?? {}).includes('boolean'));
   const skip = query.find((p) => SKIP_PARAM.test(p.name) && p !== size && !isToken(p));
-  const pageNumber = query.find((p) => PAGE_NUMBER_PARAM.test(p.name) && p !== size && !typeOf(view, p.schema ?? {}).includes('string'));
+  const pageNumber = query.find((p) => PAGE_NUMBER_PARAM.test(p.name) && p !== size && !typeOf(view, p.schema ?? {}).includes('string')) ?? siblingPageNumber(op, body, view, model.operations);
   const position =
     query.find((p) => POSITION_PARAM.test(p.name) && p !== size) ??
     query.find((p) => SKIP_PARAM.test(p.name) && isToken(p)) ??
@@ -371,11 +417,17 @@ export function readList(op: Operation, view: SchemaView, model: Pick<ApiModel, 
     pageEcho: fields.filter((f) => PAGE_ECHO_FIELD.test(last(f)) && typed(f, 'integer', 'number')),
     totalHeaders: headers.filter((h) => TOTAL_HEADER.test(h)),
     pagesHeaders: headers.filter((h) => PAGES_HEADER.test(h)),
+    shortPage: !!size && [...texts, ...model.prose.filter((p) => p.topics.includes('pagination')).map((p) => p.text)].some((t) => !!t && SHORT_PAGE_ENDS.test(t)),
   };
+  // A field the position parameter's own prose says the previous response returns, though the schema leaves it out.
+  if (position && !link && !positionHeaders.length && !positionFields.length && !nextLinks.length) {
+    const named = handedBackField(position);
+    if (named) positionFields.push({ path: named, node: { type: ['string'], nullable: true }, example: undefined });
+  }
   const carriers = { link, headers: positionHeaders, fields: positionFields, nextLinks };
   const carried = link || positionHeaders.length > 0 || positionFields.length > 0 || nextLinks.length > 0;
-  // A position parameter nothing returns: keyset paging when its prose says it takes a record's id, else unreadable.
-  const keyset = !!position && !carried && /\bid\b|\bID\b|identifier|last (record|item|object|one)/.test(position.description ?? '');
+  // A position parameter nothing returns: keyset paging when its prose (or the docs' paging prose naming it) says it takes a record's id, else unreadable.
+  const keyset = position && !carried ? keysetField(position, model.prose, records.items, view) : undefined;
   if (position && !carried && !keyset) problems.push({ id: 'position-not-returned', text: `the docs give a \`${position.name}\` parameter for ${op.method.toUpperCase()} ${op.path} but declare nothing that returns its next value (no response field, header or Link header)` });
 
   const first = (p: Parameter | undefined, fallback: number) => {
@@ -384,7 +436,7 @@ export function readList(op: Operation, view: SchemaView, model: Pick<ApiModel, 
   };
   const paged = !!(skip || pageNumber || position || carried);
   // A page number echoed back says where a page is, not where the list ends.
-  const stopSignal = carried || [stops.more, stops.last, stops.total, stops.pages, stops.totalHeaders, stops.pagesHeaders].some((list) => list.length > 0);
+  const stopSignal = carried || stops.shortPage || [stops.more, stops.last, stops.total, stops.pages, stops.totalHeaders, stops.pagesHeaders].some((list) => list.length > 0);
   const statuses = op.responses.map((r) => r.status);
   return {
     op,
@@ -402,11 +454,11 @@ export function readList(op: Operation, view: SchemaView, model: Pick<ApiModel, 
     },
     carriers,
     stops,
-    keyset,
+    ...(keyset ? { keyset } : {}),
     paged,
     stopSignal,
     filters: readFilters(query.filter((p) => p !== size && p !== skip && p !== pageNumber && p !== position), records.items, view),
-    documentedQuery: new Set(op.parameters.filter((p) => p.in === 'query').map((p) => p.name)),
+    documentedQuery: new Set([...op.parameters.filter((p) => p.in === 'query').map((p) => p.name), ...(pageNumber ? [pageNumber.name] : [])]),
     authFailureStatus: statuses.includes('401') ? 401 : statuses.includes('403') ? 403 : 401,
     noContent: statuses.includes('204'),
     omissions: `${op.summary ?? ''}\n${op.description ?? ''}`

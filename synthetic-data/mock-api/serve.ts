@@ -64,6 +64,7 @@ const OUTCOME_WORDS: Record<MockCall['outcome'], string> = {
   'no-such-parent': 'no such parent record',
   write: 'write refused: connectors are read-only',
   'fault-429': 'injected rate limit (--no-faults turns these off)',
+  'retry-too-early': 'retried before the announced rate-limit window opened',
   'fault-503': 'injected outage (--no-faults turns these off)',
   'bad-request': 'bad page request',
   'past-end': 'past the end of the list',

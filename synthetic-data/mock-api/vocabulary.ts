@@ -61,3 +61,9 @@ export const STARTS_AT_ONE = /\b(1-based|one-based|starts? (at|from|with) 1\b|st
 export const STARTS_AT_ZERO = /\b(0-based|zero-based|starts? (at|from|with) 0\b|starting (at|from|with) 0\b)/i;
 /** Prose that gives a maximum: "max 100", "maximum is 1000", "between 1 and 100", "(1-200". */
 export const MAXIMUM_IN_PROSE = /\bmax(?:imum)?(?:\s+(?:of|is|value is|value))?[:\s]*(\d{1,6})\b|\bbetween\s+\d+\s+and\s+(\d{1,6})\b|\((?:\d+)\s*[-–]\s*(\d{1,6})\b/i;
+/** A position parameter's prose that makes it a record's id (keyset paging): "the `id` of the last user", "A user ID … after this one". */
+export const TAKES_RECORD_ID = /\b(id|ID|identifier)\b[^.]{0,40}\blast\b|\blast (record|item|object|entry|element|result|one|\w+)\b[^.]{0,40}\b(id|ID|identifier)\b|\bafter this (one|id|ID)\b|\b(an?|the) \w+ (id|ID)\b[^.]{0,60}\b(after|following)\b/;
+/** A parameter's prose that says the previous response hands its value back ("`next_cursor` returned by the previous call"). */
+export const HANDED_BACK = /\breturned (by|in|from)\b|\b(from|in|of) the (previous|last|prior) (response|call|request|page)\b/i;
+/** Prose that makes a page shorter than the size asked for the last one. */
+export const SHORT_PAGE_ENDS = /\b(fewer|less) (results|records|items|entries|objects) than (the )?(requested|`?limit`?|`?page_?size`?|`?per_?page`?|page size)\b[^.]{0,80}\b(last|no more|end)\b|\b(last|final) page\b[^.]{0,40}\b(fewer|less) than\b/i;

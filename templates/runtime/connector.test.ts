@@ -21,7 +21,7 @@ const users: StreamSlot = {
   headers: {},
   items_path: '',
   empty: { no_content: false, null_items: false },
-  pagination: { style: 'offset', offset_param: 'offset', limit_param: 'limit', page_size: 2, first_offset: 0, stop: 'empty-page' },
+  pagination: { style: 'offset', offset_param: 'offset', limit_param: 'limit', page_size: 2, first_offset: 0, stops: [{ when: 'empty-page' }] },
   mapping: { id: { path: 'name', transform: 'string' }, display_name: { path: 'name', transform: 'string' } },
   parent: null,
 };
@@ -32,7 +32,7 @@ const tokens: StreamSlot = {
   kind: 'token',
   operation_id: 'GET /users/{name}/tokens',
   path: '/users/{name}/tokens',
-  pagination: { style: 'none', stop: 'single-page' },
+  pagination: { style: 'none' },
   mapping: { id: { path: 'id', transform: 'string' }, display_name: { path: 'note', transform: 'string' }, owner_id: { path: null, transform: 'string' } },
   parent: { stream: 'users', param: 'name', from_field: 'name', relation: 'owns', parent_is: 'from' },
 };
@@ -73,7 +73,7 @@ describe('template connector', () => {
   it('stops a cursor that does not advance instead of looping, and marks the run incomplete', async () => {
     fake = installFakeHost(() => ({ json: { members: [{ id: 'u1' }], next: 'same' } }));
     const run = await runConnector(
-      { vendor: 'acme', tenant_variables: [], streams: [{ ...users, items_path: 'members', mapping: { id: { path: 'id', transform: 'string' } }, pagination: { style: 'cursor', cursor_param: 'cursor', cursor_path: 'next', stop: 'empty-cursor' } }] },
+      { vendor: 'acme', tenant_variables: [], streams: [{ ...users, items_path: 'members', mapping: { id: { path: 'id', transform: 'string' } }, pagination: { style: 'cursor', cursor_param: 'cursor', cursor_path: 'next', stops: [{ when: 'no-next' }] } }] },
       input,
     );
     expect(run.complete).toBe(false);

@@ -2,15 +2,19 @@ import type { ConnectorSlots, IdentityRecord, ParentSlot, RelationshipRecord, Ru
 import { FetcherError } from './errors.ts';
 import { host } from './host.ts';
 import { valueAt } from './json-path.ts';
+import { linkMapper, linkRelationships, relationshipKey } from './link-records.ts';
 import { addFinding, findingOf, newOutcome, readStream } from './read-stream.ts';
 
 /**
- * template fetchwright/connector@4 — runs the streams in order (parents before children), emits
- * identities and relationships as they come, and ends with a `run` record saying, per stream,
+ * template fetchwright/connector@5 — runs the streams in order (parents before children), emits
+ * identities and relationships as they come (a link stream's records as relationships only, each once), and ends with a `run` record saying, per stream,
  * whether every page was fetched in the shape the plan expects, and if not, the findings why. A
  * child read that fails for one parent is a finding; the other parents are still read. A refused
  * credential stops the whole run: every stream after it is `not-run`, and the run record — the
  * last thing emitted, and the value returned — says so; the host decides the exit code from it.
+ * A container stream (`container`: pipelines holding keys) emits none of its records: they are read
+ * only for its children's keys. A child's parent value fills the path's `{param}`, or the query
+ * parameter `param` when the parent slot says `in: 'query'`.
  */
 
 interface ParentKey {
@@ -43,6 +47,17 @@ export async function runConnector(slots: ConnectorSlots, input: RunInput): Prom
   for (const slot of slots.streams) {
     const outcome = newOutcome(slot.name);
     outcomes.push(outcome);
+    // A link stream states relationships: each is emitted once, whichever record (or parent) states it again.
+    const linkSlot = slot.link ?? undefined;
+    const emitted = new Set<string>();
+    const emitLinks = (raw: unknown, parentId?: string) => {
+      for (const rel of (linkSlot && linkRelationships(slot, linkSlot, raw, parentId)) || []) {
+        const key = relationshipKey(rel);
+        if (emitted.has(key)) continue;
+        emitted.add(key);
+        emit(rel);
+      }
+    };
     if (fatal) {
       addFinding(outcome, { id: 'not-run', url: null, args: { why: 'an earlier stream failed authentication' } });
       continue;
@@ -51,7 +66,9 @@ export async function runConnector(slots: ConnectorSlots, input: RunInput): Prom
       const wanted = keyFields.get(slot.name);
       try {
         await readStream(slot, input, slots.vendor, {}, outcome, (raw, identity) => {
-          emit(identity);
+          if (linkSlot) return emitLinks(raw);
+          // A container's records (pipelines holding keys) are not identities: read only for its children's keys.
+          if (!slot.container) emit(identity);
           if (!wanted) return;
           for (const field of wanted) {
             const value = valueAt(raw, field);
@@ -61,7 +78,7 @@ export async function runConnector(slots: ConnectorSlots, input: RunInput): Prom
               keys.set(`${slot.name}.${field}`, list);
             } else keyless.set(`${slot.name}.${field}`, (keyless.get(`${slot.name}.${field}`) ?? 0) + 1);
           }
-        });
+        }, linkSlot && linkMapper(slot, linkSlot));
       } catch (e) {
         addFinding(outcome, findingOf(e, null));
         if (e instanceof FetcherError && e.fatal) fatal = e;
@@ -76,10 +93,11 @@ export async function runConnector(slots: ConnectorSlots, input: RunInput): Prom
     if (noKey) addFinding(outcome, { id: 'parent-key-missing', url: null, args: { count: noKey, parent: link.stream, field: link.from_field } });
     for (const parent of keys.get(`${link.stream}.${link.from_field}`) ?? []) {
       try {
-        await readStream(slot, input, slots.vendor, { [link.param]: parent.value }, outcome, (_raw, identity) => {
+        await readStream(slot, input, slots.vendor, { [link.param]: parent.value }, outcome, (raw, identity) => {
+          if (linkSlot) return emitLinks(raw, parent.id);
           emit(childIdentity(identity, link, parent.id));
           emit(relationship(slot, link, parent.id, identity));
-        });
+        }, linkSlot && linkMapper(slot, linkSlot, parent.id));
       } catch (e) {
         addFinding(outcome, findingOf(e, null));
         if (e instanceof FetcherError && e.fatal) {

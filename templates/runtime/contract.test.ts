@@ -3,6 +3,7 @@ import type * as canonical from '../canonical.ts';
 import type * as connector from '../slots/connector.ts';
 import type * as mapping from '../slots/mapping.ts';
 import type * as pagination from '../slots/pagination.ts';
+import type * as rateLimit from '../slots/rate-limit.ts';
 import type * as contract from './contract.ts';
 import type { RuntimeFinding } from './findings.ts';
 
@@ -38,8 +39,15 @@ export type ContractMatchesSchemas = [
   Holds<Same<contract.PaginatorOf<'next-url'>, pagination.PaginatorOf<'next-url'>>>,
   Holds<Same<contract.PaginatorOf<'none'>, pagination.PaginatorOf<'none'>>>,
   Holds<Same<contract.PaginatorStyle, pagination.PaginatorStyle>>,
+  Holds<Same<contract.StopCondition, pagination.StopCondition>>,
   Holds<Same<contract.Paginator, pagination.Paginator>>,
   Holds<Same<contract.ParentSlot, connector.ParentSlot>>,
+  Holds<Same<contract.KindFromSlot, connector.KindFromSlot>>,
+  Holds<Same<contract.LinkEnd, connector.LinkEnd>>,
+  Holds<Same<contract.LinkSlot, connector.LinkSlot>>,
+  Holds<Same<contract.WaitUnit, rateLimit.WaitUnit>>,
+  Holds<Same<contract.WaitHeader, rateLimit.WaitHeader>>,
+  Holds<Same<contract.RateLimitSlot, rateLimit.RateLimitSlot>>,
   Holds<Same<contract.StreamSlot, connector.StreamSlot>>,
   Holds<Same<contract.ConnectorSlots, connector.ConnectorSlots>>,
   Holds<Same<contract.RunInput, connector.RunInput>>,

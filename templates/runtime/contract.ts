@@ -1,7 +1,7 @@
 import type { RuntimeFinding } from './findings.ts';
 
 /**
- * template fetchwright/contract@2 — the types every other template is written against, as plain
+ * template fetchwright/contract@3 — the types every other template is written against, as plain
  * TypeScript: the slots a plan fills (`ConnectorSlots`), what the host passes to `run(input)`
  * (`RunInput`) and the records a run emits (`IdentityRecord`, `RelationshipRecord`, `RunRecord`).
  * Types only: nothing here runs, so a rendered fetcher type-checks on its own with no other file.
@@ -88,7 +88,23 @@ export type CanonicalField = 'id' | 'display_name' | 'email' | 'status' | 'owner
 
 export type MappingSlot = Partial<Record<CanonicalField, FieldMappingSlot>>;
 
-// The paginator slots (one per approved paginator).
+/** Each record's kind from a documented discriminator: the value at `path`, as text, → its listed kind; anything else keeps the stream's. */
+export interface KindFromSlot {
+  path: string;
+  values: Record<string, IdentityRecord['kind']>;
+}
+
+// The paginator slots: a position source (the style), a page-size option, and stop conditions.
+
+/** One documented end-of-list signal, applied around the position source; any one ends the stream. */
+export type StopCondition =
+  | { when: 'no-next' }
+  | { when: 'empty-page' }
+  | { when: 'short-page' }
+  | { when: 'total-reached'; path: string }
+  | { when: 'more-false'; path: string }
+  | { when: 'last-true'; path: string }
+  | { when: 'page-count'; path: string };
 
 export interface LinkHeaderPaginator {
   style: 'link-header';
@@ -96,18 +112,19 @@ export interface LinkHeaderPaginator {
   cursor_param?: string;
   limit_param?: string;
   page_size?: number;
-  stop: 'no-next-link';
+  stops: StopCondition[];
 }
 
-/** The next cursor comes from exactly one place: `cursor_path` (the body) or `cursor_header`. */
+/** The next cursor comes from exactly one place: `cursor_path` (the body), `cursor_header`, or `last_record_path` (the page's last record). */
 export interface CursorPaginator {
   style: 'cursor';
   cursor_param: string;
   cursor_path?: string;
   cursor_header?: string;
+  last_record_path?: string;
   limit_param?: string;
   page_size?: number;
-  stop: 'empty-cursor';
+  stops: StopCondition[];
 }
 
 export interface OffsetPaginator {
@@ -116,10 +133,7 @@ export interface OffsetPaginator {
   limit_param: string;
   page_size: number;
   first_offset: number;
-  stop: 'has-more-field' | 'last-field' | 'total' | 'empty-page';
-  more_path?: string;
-  last_path?: string;
-  total_path?: string;
+  stops: StopCondition[];
 }
 
 export interface PagePaginator {
@@ -128,11 +142,7 @@ export interface PagePaginator {
   size_param?: string;
   page_size?: number;
   first_page: number;
-  stop: 'page-count' | 'total' | 'has-more-field' | 'last-field' | 'empty-page';
-  pages_path?: string;
-  total_path?: string;
-  more_path?: string;
-  last_path?: string;
+  stops: StopCondition[];
 }
 
 export interface NextUrlPaginator {
@@ -142,12 +152,11 @@ export interface NextUrlPaginator {
   relative: boolean;
   limit_param?: string;
   page_size?: number;
-  stop: 'no-next-url';
+  stops: StopCondition[];
 }
 
 export interface NoPaginator {
   style: 'none';
-  stop: 'single-page';
 }
 
 export type Paginator = LinkHeaderPaginator | CursorPaginator | OffsetPaginator | PagePaginator | NextUrlPaginator | NoPaginator;
@@ -156,6 +165,24 @@ export type PaginatorOf<S extends PaginatorStyle> = Extract<Paginator, { style: 
 
 // The connector's slots and its run input.
 
+/**
+ * How a header's value says when a 429 may be retried: `Retry-After`'s grammar (seconds or an HTTP
+ * date, RFC 9110 §10.2.3), a delay, or when the window opens as UTC epoch time.
+ */
+export type WaitUnit = 'http-date-or-seconds' | 'delay-seconds' | 'delay-milliseconds' | 'epoch-seconds' | 'epoch-milliseconds';
+
+/** One header that says when a 429 may be retried (lower-case name), and its unit. */
+export interface WaitHeader {
+  header: string;
+  unit: WaitUnit;
+}
+
+/** What the docs say of a 429: the headers that carry the wait (first present wins), and the longest wait they document (ms, or null). */
+export interface RateLimitSlot {
+  waits: WaitHeader[];
+  max_wait_ms: number | null;
+}
+
 /** A child stream is read once per record of its parent, whose `from_field` fills the path's `{param}`. */
 export interface ParentSlot {
   stream: string;
@@ -163,6 +190,18 @@ export interface ParentSlot {
   from_field: string;
   relation: Relation;
   parent_is: 'from' | 'to';
+  /** `query`: the parent's value is sent as the query parameter `param`; absent: it fills the path's `{param}`. */
+  in?: 'query';
+}
+
+/** One end of a link record's relationship: a field of the record, each element of an array (read at `field`), or the parent record. */
+export type LinkEnd = { from: 'field'; path: string } | { from: 'each'; path: string; field: string } | { from: 'parent' };
+
+/** A link stream: its records are relationships between identities, emitted as relationship records only. */
+export interface LinkSlot {
+  relation: Relation;
+  from: LinkEnd;
+  to: LinkEnd;
 }
 
 /** One list operation, read with GET (there is no method field). */
@@ -187,7 +226,15 @@ export interface StreamSlot {
   empty: { no_content: boolean; null_items: boolean };
   pagination: Paginator;
   mapping: MappingSlot;
+  /** Each record's kind from a documented discriminator field; absent: every record is the stream's kind. */
+  kind_from?: KindFromSlot;
   parent: ParentSlot | null;
+  /** Its records are read only for its children's keys, never emitted (a container of credentials). */
+  container?: boolean;
+  /** When a 429 may be retried, as the docs say; absent: the retry template's generic reading. */
+  rate_limit?: RateLimitSlot;
+  /** Set for a link stream: where each record's two ends are, and their relation; absent: the records are identities. */
+  link?: LinkSlot | null;
 }
 
 export interface ConnectorSlots {

@@ -5,10 +5,13 @@ import { runConnector } from './connector.ts';
 import { idOf, installFakeHost, page, strict } from './fake-host.fixture.ts';
 import type { Page } from './http.ts';
 import { selectRecords } from './select-records.ts';
-import { pagePaginator } from './paginators/page.ts';
-import { offsetPaginator } from './paginators/offset.ts';
-import { cursorPaginator } from './paginators/cursor.ts';
+import { firstUrl, nextUrl } from './paginators/index.ts';
 import { pageCtx } from './paginators/ctx.fixture.ts';
+
+/** The composed paginators (source, page-size option, stop conditions), as a stream reads them. */
+const pagePaginator = { first: firstUrl, next: nextUrl };
+const offsetPaginator = pagePaginator;
+const cursorPaginator = pagePaginator;
 
 /**
  * Fail closed: a response that is not the shape the plan expects is a finding that makes the run
@@ -51,13 +54,13 @@ describe('select-records: the page must have the shape the plan expects', () => 
 
 describe('paginators: a documented stop field missing is a finding, not a silent stop', () => {
   it('page count', () => {
-    const p = { style: 'page' as const, page_param: 'page', first_page: 1, stop: 'page-count' as const, pages_path: 'pages' };
+    const p = { style: 'page' as const, page_param: 'page', first_page: 1, stops: [{ when: 'page-count' as const, path: 'pages' }] };
     expect(pagePaginator.next(p, pageCtx('https://h.test/u?page=1', { pages: 3 }, [{}]), { page: 1 })).toBe('https://h.test/u?page=2');
     expect(idOf(() => pagePaginator.next(p, pageCtx('https://h.test/u?page=1', {}, [{}]), { page: 1 }))).toBe('stop-signal-missing');
   });
 
   it('total, counted by records received (pages = ceil(total / size) even when the server clamps)', () => {
-    const p = { style: 'page' as const, page_param: 'page', size_param: 'limit', page_size: 100, first_page: 1, stop: 'total' as const, total_path: 'data.total' };
+    const p = { style: 'page' as const, page_param: 'page', size_param: 'limit', page_size: 100, first_page: 1, stops: [{ when: 'total-reached' as const, path: 'data.total' }] };
     const state = {};
     const first = pagePaginator.first(p, 'https://h.test/u', state);
     const second = pagePaginator.next(p, pageCtx(first, { data: { total: 12 } }, Array(10).fill({})), state);
@@ -67,32 +70,32 @@ describe('paginators: a documented stop field missing is a finding, not a silent
   });
 
   it('has-more flag of the wrong type', () => {
-    const p = { style: 'offset' as const, offset_param: 'offset', limit_param: 'limit', page_size: 10, first_offset: 0, stop: 'has-more-field' as const, more_path: 'more' };
+    const p = { style: 'offset' as const, offset_param: 'offset', limit_param: 'limit', page_size: 10, first_offset: 0, stops: [{ when: 'more-false' as const, path: 'more' }] };
     expect(idOf(() => offsetPaginator.next(p, pageCtx('https://h.test/u', { more: 'true' }, [{}]), {}))).toBe('pagination-value-invalid');
     expect(idOf(() => offsetPaginator.next(p, pageCtx('https://h.test/u', {}, [{}]), {}))).toBe('stop-signal-missing');
     expect(offsetPaginator.next(p, pageCtx('https://h.test/u', { more: false }, [{}]), {})).toBeUndefined();
   });
 
   it('a cursor from a declared response header, and a cursor that is an object', () => {
-    const fromHeader = { style: 'cursor' as const, cursor_param: 'page_token', cursor_header: 'X-Next-Page-Token', stop: 'empty-cursor' as const };
+    const fromHeader = { style: 'cursor' as const, cursor_param: 'page_token', cursor_header: 'X-Next-Page-Token', stops: [{ when: 'no-next' as const }] };
     expect(cursorPaginator.next(fromHeader, pageCtx('https://h.test/m', [], [{}], { 'x-next-page-token': 'abc' }), {})).toBe('https://h.test/m?page_token=abc');
     expect(cursorPaginator.next(fromHeader, pageCtx('https://h.test/m', [], [{}]), {})).toBeUndefined();
-    const fromBody = { style: 'cursor' as const, cursor_param: 'cursor', cursor_path: 'next', stop: 'empty-cursor' as const };
+    const fromBody = { style: 'cursor' as const, cursor_param: 'cursor', cursor_path: 'next', stops: [{ when: 'no-next' as const }] };
     expect(idOf(() => cursorPaginator.next(fromBody, pageCtx('https://h.test/m', { next: { token: 'x' } }, [{}]), {}))).toBe('pagination-value-invalid');
   });
 });
 
 describe('paginators: an empty page does not beat a documented stop signal', () => {
   it('offset with has-more, and pages with a total', () => {
-    const more = { style: 'offset' as const, offset_param: 'offset', limit_param: 'limit', page_size: 10, first_offset: 0, stop: 'has-more-field' as const, more_path: 'more' };
+    const more = { style: 'offset' as const, offset_param: 'offset', limit_param: 'limit', page_size: 10, first_offset: 0, stops: [{ when: 'more-false' as const, path: 'more' }] };
     expect(idOf(() => offsetPaginator.next(more, pageCtx('https://h.test/u', { users: [], more: true }, []), {}))).toBe('list-ended-early');
     expect(offsetPaginator.next(more, pageCtx('https://h.test/u', { users: [], more: false }, []), {})).toBeUndefined();
-    const total = { style: 'page' as const, page_param: 'page', first_page: 1, stop: 'total' as const, total_path: 'data.total' };
+    const total = { style: 'page' as const, page_param: 'page', first_page: 1, stops: [{ when: 'total-reached' as const, path: 'data.total' }] };
     expect(idOf(() => pagePaginator.next(total, pageCtx('https://h.test/u?page=2', { data: { total: 450 } }, []), { page: 2, seen: 100 }))).toBe('list-ended-early');
   });
 
   it('a cursor whose whole container is gone says nothing about the end; an empty one inside it does', () => {
-    const slot = { style: 'cursor' as const, cursor_param: 'cursor', cursor_path: 'response_metadata.next_cursor', stop: 'empty-cursor' as const };
+    const slot = { style: 'cursor' as const, cursor_param: 'cursor', cursor_path: 'response_metadata.next_cursor', stops: [{ when: 'no-next' as const }] };
     expect(idOf(() => cursorPaginator.next(slot, pageCtx('https://h.test/u', { members: [{}] }, [{}]), {}))).toBe('stop-signal-missing');
     expect(cursorPaginator.next(slot, pageCtx('https://h.test/u', { members: [{}], response_metadata: {} }, [{}]), {})).toBeUndefined();
   });
@@ -102,7 +105,7 @@ describe('runConnector: findings reach the run record', () => {
   const input: RunInput = { base_url: 'https://hub.test', tenant_variables: {}, max_pages_per_stream: 20, max_records: 1000, retry: { max_attempts: 2, base_delay_ms: 0, max_delay_ms: 0 } };
   const users: StreamSlot = {
     name: 'users', kind: 'human', operation_id: 'listUsers', path: '/users', path_params: {}, query: {}, query_variables: [], headers: {}, items_path: '',
-    empty: { no_content: false, null_items: false }, pagination: { style: 'none', stop: 'single-page' }, mapping: { id: { path: 'name', transform: 'string' } }, parent: null,
+    empty: { no_content: false, null_items: false }, pagination: { style: 'none' }, mapping: { id: { path: 'name', transform: 'string' } }, parent: null,
   };
   const tokens: StreamSlot = { ...users, name: 'tokens', kind: 'token', operation_id: 'listTokens', path: '/users/{name}/tokens', mapping: { id: { path: 'id', transform: 'string' } }, parent: { stream: 'users', param: 'name', from_field: 'name', relation: 'owns', parent_is: 'from' } };
   const slots: ConnectorSlots = { vendor: 'hub', tenant_variables: [], streams: [users, tokens] };
@@ -178,7 +181,7 @@ describe('runConnector: findings reach the run record', () => {
 
   it('a redirect to another page is not the page asked for', async () => {
     fake = installFakeHost((url) => ({ json: [{ name: 'ada' }], url: url.replace(/\?.*$/, '') }));
-    const paged: StreamSlot = { ...users, pagination: { style: 'offset', offset_param: 'offset', limit_param: 'limit', page_size: 2, first_offset: 0, stop: 'empty-page' } };
+    const paged: StreamSlot = { ...users, pagination: { style: 'offset', offset_param: 'offset', limit_param: 'limit', page_size: 2, first_offset: 0, stops: [{ when: 'empty-page' as const }] } };
     const run = await runConnector({ ...slots, streams: [paged] }, input);
     expect(run.streams[0]!.findings[0]).toMatchObject({ id: 'redirected-elsewhere', args: { to: 'https://hub.test/users' } });
   });

@@ -1,5 +1,5 @@
 /**
- * template fetchwright/findings@3 — what a run found wrong, as data: a stable kebab-case id, the
+ * template fetchwright/findings@4 — what a run found wrong, as data: a stable kebab-case id, the
  * URL it happened at and its arguments. Every finding makes its stream incomplete: a consumer may
  * treat a missing identity as deprovisioned only after a complete run, so a response that is not
  * the shape the plan expects is never read as an empty page. The text is rendered from the id, in
@@ -59,7 +59,7 @@ export const RUNTIME_FINDINGS = {
   /** A list request was redirected to another page (its query changed). */
   'redirected-elsewhere': (x: FindingArgs) => `the request was redirected to another page (${a(x, 'to')}), not the one asked for`,
   /** An empty page came back while the documented stop signal says records remain. */
-  'list-ended-early': (x: FindingArgs) => `an empty page came back while ${a(x, 'signal')} says more records follow`,
+  'list-ended-early': (x: FindingArgs) => `${x.ended ? `${a(x, 'ended')} ended the list` : 'an empty page came back'} while ${a(x, 'signal')} says more records follow`,
   /** Two different records carry the same mapped id: one of them could not be emitted. */
   'id-not-unique': (x: FindingArgs) => `${records(x)} ${x.count === 1 ? 'shares' : 'share'} an id with a different record (e.g. "${a(x, 'example')}" at "${a(x, 'id_path')}"): the id field does not identify a record`,
   /** Parent records without a usable value at the field a child stream's path parameter takes. */

@@ -1,9 +1,11 @@
 import { classifyStatus, FetcherError } from './errors.ts';
 import { host } from './host.ts';
+import type { RateLimitSlot } from './contract.ts';
 import { retryDelay, type RetryPolicy } from './retry.ts';
 
 /**
- * template fetchwright/http@5 — one GET of a JSON page (64-bit integers kept exact), with retry and error classification. Only
+ * template fetchwright/http@6 — one GET of a JSON page (64-bit integers kept exact), with retry (a 429 waits as the docs'
+ * `rateLimit` slot says, templates/runtime/retry.ts) and error classification. Only
  * `200`, `203` and `204` answer a list request; any other status is a finding, never an empty page.
  * A `204` has no body (`body: undefined`); the stream decides whether the docs allow one.
  */
@@ -94,7 +96,7 @@ function queryOf(url: string): string {
     .join('&');
 }
 
-export async function getJson(url: string, headers: Record<string, string>, policy: RetryPolicy, stats: HttpStats): Promise<Page> {
+export async function getJson(url: string, headers: Record<string, string>, policy: RetryPolicy, stats: HttpStats, rateLimit?: RateLimitSlot): Promise<Page> {
   for (let attempt = 0; ; attempt++) {
     stats.requests++;
     let res;
@@ -115,7 +117,7 @@ export async function getJson(url: string, headers: Record<string, string>, poli
       }
       return { status: res.status, headers: res.headers, body, url: res.url || url };
     }
-    const delay = retryDelay(res.status, res.headers, attempt, policy, Date.now());
+    const delay = retryDelay(res.status, res.headers, attempt, policy, Date.now(), rateLimit);
     if (delay === undefined) throw classifyStatus(res.status, res.body, url);
     stats.retries++;
     stats.waited_ms += delay;

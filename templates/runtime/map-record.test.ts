@@ -63,4 +63,25 @@ describe('template map-record', () => {
   it('returns nothing for a record without an identifier', () => {
     expect(mapRecord({ name: 'x' }, { id: { path: 'id', transform: 'string' } }, ctx())).toBeUndefined();
   });
+
+  it('sets each record\'s kind from the docs\' discriminator: listed values to their kind, anything else the stream\'s (counted as drift)', () => {
+    const mapping = { id: { path: 'id', transform: 'string' as const } };
+    const flag = { path: 'is_bot', values: { true: 'bot' as const, false: 'human' as const } };
+    expect(mapRecord({ id: 'a', is_bot: true }, mapping, ctx(), flag)!.kind).toBe('bot');
+    expect(mapRecord({ id: 'b', is_bot: false }, mapping, ctx(), flag)!.kind).toBe('human');
+    const typed = { path: 'profile.type', values: { service: 'service_account' as const } };
+    const c = ctx();
+    expect(mapRecord({ id: 'c', profile: { type: 'service' } }, mapping, c, typed)!.kind).toBe('service_account');
+    expect(c.drift).toEqual({});
+    // Not listed, or of another shape: the stream's kind, never a guess; a present value counts as drift.
+    expect(mapRecord({ id: 'd', profile: { type: 'robot' } }, mapping, c, typed)!.kind).toBe('human');
+    expect(mapRecord({ id: 'e', profile: { type: { nested: 'service' } } }, mapping, c, typed)!.kind).toBe('human');
+    expect(c.drift).toEqual({ kind: 2 });
+    expect(mapRecord({ id: 'f' }, mapping, c, typed)!.kind).toBe('human');
+    expect(c.drift).toEqual({ kind: 2 });
+    // An inherited property is no listed value.
+    expect(mapRecord({ id: 'g', profile: { type: 'toString' } }, mapping, ctx(), typed)!.kind).toBe('human');
+    // Without the slot, every record is the stream's kind.
+    expect(mapRecord({ id: 'h', is_bot: true }, mapping, ctx())!.kind).toBe('human');
+  });
 });

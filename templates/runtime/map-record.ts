@@ -1,12 +1,14 @@
-import type { CanonicalField, FieldMappingSlot, IdentityRecord, MappingSlot } from './contract.ts';
+import type { CanonicalField, FieldMappingSlot, IdentityRecord, KindFromSlot, MappingSlot } from './contract.ts';
 import { valueAt } from './json-path.ts';
 import { sha256Hex } from './sha256.ts';
 
 /**
- * template fetchwright/map-record@4 — maps a vendor record into the canonical identity with the
+ * template fetchwright/map-record@5 — maps a vendor record into the canonical identity with the
  * closed set of transforms. Unknown stays `null`, empty stays `[]`. A value of the wrong shape is
  * counted as drift and becomes `null`, never a guess. A stream maps every record with one mapper
- * (`recordMapper`): the mapping's paths are split once, not per record.
+ * (`recordMapper`): the mapping's paths are split once, not per record. A record's kind is the
+ * stream's, or, with a `kind_from` slot, the kind listed for the value of the docs' discriminator
+ * field; a value not listed keeps the stream's kind and counts as drift `kind`.
  */
 
 export interface MapContext {
@@ -175,8 +177,18 @@ export interface RecordMapper {
 /** The transforms that can throw (`isoString` of a time a Date cannot hold); every other one gives `null` for what it cannot read. */
 const THROWING_TRANSFORMS: ReadonlySet<FieldMappingSlot['transform']> = new Set(['unix-seconds', 'unix-millis']);
 
-/** A mapper for `mapping`, which is read once, here. */
-export function recordMapper(mapping: MappingSlot): RecordMapper {
+/** A mapper for `mapping` (and each record's kind from `kindFrom`, when given), which are read once, here. */
+export function recordMapper(mapping: MappingSlot, kindFrom?: KindFromSlot | null): RecordMapper {
+  const kindKeys = kindFrom ? kindFrom.path.split('.') : [];
+  /** The record's kind: the one listed for its discriminator's value, else the stream's. */
+  const kindOf = (record: unknown, ctx: MapContext): IdentityRecord['kind'] => {
+    if (!kindFrom) return ctx.kind;
+    const raw = valueAtKeys(record, kindKeys);
+    const text = asText(raw);
+    if (text !== null && Object.prototype.hasOwnProperty.call(kindFrom.values, text)) return kindFrom.values[text]!;
+    if (raw !== undefined && raw !== null) ctx.drift.kind = (ctx.drift.kind ?? 0) + 1;
+    return ctx.kind;
+  };
   const id = readerOf(mapping, 'id');
   const email = readerOf(mapping, 'email');
   const displayName = readerOf(mapping, 'display_name');
@@ -197,7 +209,7 @@ export function recordMapper(mapping: MappingSlot): RecordMapper {
     return {
       type: 'identity',
       id: value,
-      kind: ctx.kind,
+      kind: kindOf(record, ctx),
       vendor: ctx.vendor,
       display_name: field(displayName, record, ctx) as string | null,
       email: validEmail,
@@ -220,6 +232,6 @@ export function recordMapper(mapping: MappingSlot): RecordMapper {
 }
 
 /** The canonical identity for a record, or undefined when the record carries no identifier. */
-export function mapRecord(record: unknown, mapping: MappingSlot, ctx: MapContext): IdentityRecord | undefined {
-  return recordMapper(mapping)(record, ctx);
+export function mapRecord(record: unknown, mapping: MappingSlot, ctx: MapContext, kindFrom?: KindFromSlot | null): IdentityRecord | undefined {
+  return recordMapper(mapping, kindFrom)(record, ctx);
 }

@@ -18,7 +18,7 @@ const input: RunInput = { base_url: 'https://hub.test', tenant_variables: {}, ma
 const users: StreamSlot = {
   name: 'users', kind: 'human', operation_id: 'listUsers', path: '/users', path_params: {}, query: {}, query_variables: [], headers: {}, items_path: '',
   empty: { no_content: false, null_items: false },
-  pagination: { style: 'offset', offset_param: 'offset', limit_param: 'limit', page_size: 2, first_offset: 0, stop: 'empty-page' },
+  pagination: { style: 'offset', offset_param: 'offset', limit_param: 'limit', page_size: 2, first_offset: 0, stops: [{ when: 'empty-page' }] },
   mapping: { id: { path: 'name', transform: 'string' } }, parent: null,
 };
 const offsetOf = (url: string) => Number(/offset=(\d+)/.exec(url)?.[1] ?? 0);
@@ -75,7 +75,7 @@ describe('list-stream: the next page is fetched while this one is emitted', () =
   });
 
   it('a paginator finding on a page: its records still come out, and nothing more is asked for', async () => {
-    const more: StreamSlot = { ...users, items_path: 'users', pagination: { ...users.pagination, stop: 'has-more-field', more_path: 'more' } as StreamSlot['pagination'] };
+    const more: StreamSlot = { ...users, items_path: 'users', pagination: { ...users.pagination, stops: [{ when: 'more-false', path: 'more' }] } as StreamSlot['pagination'] };
     const { requests, finding, emitted } = await read(more, (url) => (offsetOf(url) === 0 ? { json: { users: named('a', 'b'), more: true } } : { json: { users: named('c', 'd') } }));
     expect(finding).toBe('stop-signal-missing');
     expect(emitted).toEqual(['a', 'b', 'c', 'd']);

@@ -4,13 +4,13 @@ import { describeFinding, MAX_FINDINGS_PER_STREAM, type RuntimeFinding } from '.
 import { PageGuard } from './guards.ts';
 import { host } from './host.ts';
 import { getJson, type Page } from './http.ts';
-import { recordMapper } from './map-record.ts';
+import { recordMapper, type RecordMapper } from './map-record.ts';
 import { firstUrl, nextUrl } from './paginators/index.ts';
 import { selectRecords, troubleIn } from './select-records.ts';
 import { fillPath, joinUrl, withQuery } from './url.ts';
 
 /**
- * template fetchwright/list-stream@7 — reads every page of one list operation: request, select the
+ * template fetchwright/list-stream@8 — reads every page of one list operation: request, select the
  * records (failing closed on a page of the wrong shape), map each into the canonical identity,
  * emit it once, ask the paginator for the next page under the loop guards. A child stream is the
  * same read, once per parent record. Anything that stops a read is a finding on the stream. The next
@@ -80,19 +80,24 @@ function fingerprint(identity: IdentityRecord): number {
 /**
  * Reads one list (`pathParams` fill the path for a child read) into `outcome`, calling `onRecord` for
  * each new record in order. Throws a FetcherError (or what mapping a record threw) when the read stops
- * early; the records before that point have been passed to `onRecord`.
+ * early; the records before that point have been passed to `onRecord`. `mapper` keys the records
+ * (the slot's mapping unless given: a link stream's records are keyed by `link-records`' mapper,
+ * whose `idPath` names the fields a record without a key lacks).
  */
-export async function readStream(slot: StreamSlot, input: RunInput, vendor: string, pathParams: Record<string, string>, outcome: StreamOutcome, onRecord: OnRecord): Promise<void> {
+export async function readStream(slot: StreamSlot, input: RunInput, vendor: string, pathParams: Record<string, string>, outcome: StreamOutcome, onRecord: OnRecord, mapper?: RecordMapper & { idPath: string }): Promise<void> {
   // id → fingerprint of the record emitted under it.
   const seen = new Map<string, number>();
   const fromVariables = Object.fromEntries((slot.query_variables ?? []).map((name) => [name, input.tenant_variables[name]]));
-  const base = withQuery(joinUrl(input.base_url, fillPath(slot.path, { ...slot.path_params, ...input.tenant_variables, ...pathParams })), { ...slot.query, ...fromVariables });
+  // A parent's value the docs take in the query (`?squad=…`) rather than the path.
+  const fromParent = slot.parent?.in === 'query' ? pathParams : {};
+  const base = withQuery(joinUrl(input.base_url, fillPath(slot.path, { ...slot.path_params, ...input.tenant_variables, ...pathParams })), { ...slot.query, ...fromVariables, ...fromParent });
   const state: Record<string, number> = {};
   const guard = new PageGuard(input.max_pages_per_stream);
   const stats = { requests: 0, retries: 0, waited_ms: 0 };
   const ctx = { vendor, kind: slot.kind, stream: slot.name, operation: slot.operation_id, drift: outcome.drift };
   const empty = slot.empty ?? { no_content: false, null_items: false };
-  const mapRecord = recordMapper(slot.mapping);
+  const mapRecord = mapper ?? recordMapper(slot.mapping, slot.kind_from);
+  const idPath = mapper ? mapper.idPath : (slot.mapping.id?.path ?? null);
   let url: string | undefined = firstUrl(slot.pagination, base, state);
   // The page at `url`, when it was requested before the page ahead of it was emitted.
   let ahead: Promise<Page> | undefined;
@@ -102,7 +107,7 @@ export async function readStream(slot: StreamSlot, input: RunInput, vendor: stri
       if (ahead) page = await ahead;
       else {
         guard.admit(url);
-        page = await getJson(url, slot.headers, input.retry, stats);
+        page = await getJson(url, slot.headers, input.retry, stats, slot.rate_limit);
       }
       ahead = undefined;
       const records = selectRecords(page, slot.items_path, empty, url, slot.items_container ?? 'array', slot.map_key_field ?? null);
@@ -123,7 +128,7 @@ export async function readStream(slot: StreamSlot, input: RunInput, vendor: stri
           next = nextUrl(slot.pagination, { page, records, requestUrl }, state);
           if (next !== undefined) {
             guard.admit(next);
-            ahead = getJson(next, slot.headers, input.retry, stats);
+            ahead = getJson(next, slot.headers, input.retry, stats, slot.rate_limit);
             // Awaited on the next turn of the loop; until then a failure must not count as unhandled.
             ahead.catch(() => undefined);
           }
@@ -192,9 +197,9 @@ export async function readStream(slot: StreamSlot, input: RunInput, vendor: stri
       }
       if (withoutId) {
         outcome.unidentifiable += withoutId;
-        addFinding(outcome, { id: 'record-without-id', url, args: { count: withoutId, id_path: slot.mapping.id?.path ?? null } });
+        addFinding(outcome, { id: 'record-without-id', url, args: { count: withoutId, id_path: idPath } });
       }
-      if (clashes) addFinding(outcome, { id: 'id-not-unique', url, args: { count: clashes, example: clash.slice(0, 80), id_path: slot.mapping.id?.path ?? null } });
+      if (clashes) addFinding(outcome, { id: 'id-not-unique', url, args: { count: clashes, example: clash.slice(0, 80), id_path: idPath } });
       // A page of nothing but records already seen means the position did not advance.
       if (records.length > 0 && fresh === 0 && withoutId === 0 && clashes === 0) throw new FetcherError('pagination-loop', url, { detail: 'the page held only records already seen' });
       if (!askedFirst) askNext(url);

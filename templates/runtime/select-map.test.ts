@@ -69,7 +69,7 @@ describe('runConnector: a map-shaped stream end to end', () => {
   const services: StreamSlot = {
     name: 'services', kind: 'service_account', operation_id: 'listServices', path: '/services', path_params: {}, query: {}, query_variables: [], headers: {}, items_path: '',
     items_container: 'map', map_key_field: 'name',
-    empty: { no_content: false, null_items: false }, pagination: { style: 'none', stop: 'single-page' }, mapping: { id: { path: 'name', transform: 'string' }, display_name: { path: 'name', transform: 'string' } }, parent: null,
+    empty: { no_content: false, null_items: false }, pagination: { style: 'none' }, mapping: { id: { path: 'name', transform: 'string' }, display_name: { path: 'name', transform: 'string' } }, parent: null,
   };
   const slots: ConnectorSlots = { vendor: 'hub', tenant_variables: [], streams: [services] };
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { IdentityKind, Relation } from '../canonical.ts';
 import { MappingSlot } from './mapping.ts';
 import { Paginator } from './pagination.ts';
+import { RateLimitSlot } from './rate-limit.ts';
 import { READ_ONLY_REQUEST_POLICY } from '../../policy/request-policy.ts';
 
 /**
@@ -18,8 +19,38 @@ export const ParentSlot = z.object({
   from_field: z.string().min(1),
   relation: Relation,
   parent_is: z.enum(['from', 'to']),
+  /** `query`: the parent's value goes in the query parameter `param` (`?squad=…`); absent: it fills the path's `{param}`. */
+  in: z.literal('query').optional(),
 });
 export type ParentSlot = z.infer<typeof ParentSlot>;
+
+/**
+ * One end of the relationship a link record states: the value at a field path of the record
+ * (`user_id`, `user.id`, `role_ref`); each element of an array at `path`, read at `field`, one
+ * relationship per element (a role binding's `subjects`); or the parent record a child read is under.
+ */
+export const LinkEnd = z.discriminatedUnion('from', [
+  z.object({ from: z.literal('field'), path: z.string().min(1).max(200) }),
+  z.object({ from: z.literal('each'), path: z.string().min(1).max(200), field: z.string().min(1).max(200) }),
+  z.object({ from: z.literal('parent') }),
+]);
+export type LinkEnd = z.infer<typeof LinkEnd>;
+
+/** A link stream: its records are relationships between identities (memberships, role bindings), emitted as relationship records only. */
+export const LinkSlot = z.object({ relation: Relation, from: LinkEnd, to: LinkEnd });
+export type LinkSlot = z.infer<typeof LinkSlot>;
+
+/**
+ * Each record's kind from a discriminator the docs give (`is_bot: boolean`, `type: bot|user`,
+ * `account_type: service|human`): the value at `path` (as text: `true`, `bot`) → the kind listed for
+ * it. A closed set: a value not listed, or absent, keeps the stream's kind (counted as drift `kind`
+ * when present) — never a guess. Rendered by the map-record template.
+ */
+export const KindFromSlot = z.object({
+  path: z.string().min(1).max(200),
+  values: z.record(z.string().max(200), IdentityKind).refine((v) => Object.keys(v).length > 0 && Object.keys(v).length <= 100, 'one to 100 listed values'),
+});
+export type KindFromSlot = z.infer<typeof KindFromSlot>;
 
 export const StreamSlot = z.object({
   name: Name,
@@ -45,8 +76,21 @@ export const StreamSlot = z.object({
   empty: z.object({ no_content: z.boolean(), null_items: z.boolean() }).default({ no_content: false, null_items: false }),
   pagination: Paginator,
   mapping: MappingSlot,
+  /** Each record's kind from a documented discriminator field; absent: every record is the stream's kind. */
+  kind_from: KindFromSlot.optional(),
   parent: ParentSlot.nullable(),
+  /** A container of credentials (`/pipelines` for `/pipelines/{id}/keys`): its records are read only for its children's keys, never emitted. */
+  container: z.boolean().optional(),
+  /** When a 429 may be retried, as the docs say (templates/slots/rate-limit.ts); absent: the retry template's generic reading. */
+  rate_limit: RateLimitSlot.optional(),
+  /** Set for a link stream: where each record's two ends are, and their relation; absent: the records are identities. */
+  link: LinkSlot.nullable().optional(),
 }).superRefine((s, ctx) => {
+  if (s.link) {
+    const ends = [s.link.from, s.link.to];
+    if (ends.some((e) => e.from === 'parent') && !s.parent) ctx.addIssue({ code: 'custom', path: ['link'], message: 'a link end read from the parent record needs a parent stream' });
+    if (ends.filter((e) => e.from === 'parent').length > 1 || ends.filter((e) => e.from === 'each').length > 1) ctx.addIssue({ code: 'custom', path: ['link'], message: 'a link record has two different ends: at most one is the parent, at most one is an array' });
+  }
   // No template can express a write: every fixed value and the path itself pass the request policy (policy/request-policy.ts).
   const policy = READ_ONLY_REQUEST_POLICY;
   const op = policy.operation({ path: s.path });
@@ -59,9 +103,10 @@ export const StreamSlot = z.object({
     const r = policy.fixedValue('query', name, value);
     if (r) ctx.addIssue({ code: 'custom', path: ['query', name], message: r.reason });
   }
-  for (const name of s.query_variables) {
+  // A query parameter filled at run time (a tenant variable, a parent's record) is never one that asks for a write or a credential flow.
+  for (const [name, at] of [...s.query_variables.map((n) => [n, ['query_variables']] as const), ...(s.parent?.in === 'query' ? [[s.parent.param, ['parent', 'param']] as const] : [])]) {
     const r = policy.fixedValue('query', name, 'x');
-    if (r?.rule === 'method-override' || r?.rule === 'credential-flow') ctx.addIssue({ code: 'custom', path: ['query_variables'], message: r.reason });
+    if (r?.rule === 'method-override' || r?.rule === 'credential-flow') ctx.addIssue({ code: 'custom', path: [...at], message: r.reason });
   }
   for (const [name, value] of Object.entries(s.headers)) {
     const r = policy.header(name, value) ?? policy.fixedValue('header', name, value);
@@ -82,10 +127,10 @@ export const ConnectorSlots = z
     c.streams.forEach((s, i) => {
       if (names.has(s.name)) ctx.addIssue({ code: 'custom', path: ['streams', i, 'name'], message: `stream name ${s.name} is used twice` });
       if (s.parent && !names.has(s.parent.stream)) ctx.addIssue({ code: 'custom', path: ['streams', i, 'parent'], message: `parent ${s.parent.stream} must come before ${s.name}` });
-      if (s.parent && !s.path.includes(`{${s.parent.param}}`)) ctx.addIssue({ code: 'custom', path: ['streams', i, 'parent', 'param'], message: `path ${s.path} has no {${s.parent.param}}` });
+      if (s.parent && s.parent.in !== 'query' && !s.path.includes(`{${s.parent.param}}`)) ctx.addIssue({ code: 'custom', path: ['streams', i, 'parent', 'param'], message: `path ${s.path} has no {${s.parent.param}}` });
       if (s.map_key_field && s.items_container !== 'map') ctx.addIssue({ code: 'custom', path: ['streams', i, 'map_key_field'], message: 'a map key field belongs to records that are the values of a map (items_container "map")' });
-      if (s.pagination.style === 'cursor' && (s.pagination.cursor_path === undefined) === (s.pagination.cursor_header === undefined)) {
-        ctx.addIssue({ code: 'custom', path: ['streams', i, 'pagination'], message: 'a cursor comes from exactly one place: cursor_path (the body) or cursor_header' });
+      if (s.pagination.style === 'cursor' && [s.pagination.cursor_path, s.pagination.cursor_header, s.pagination.last_record_path].filter((x) => x !== undefined).length !== 1) {
+        ctx.addIssue({ code: 'custom', path: ['streams', i, 'pagination'], message: 'a cursor comes from exactly one place: cursor_path (the body), cursor_header, or last_record_path (the page\'s last record)' });
       }
       names.add(s.name);
     });

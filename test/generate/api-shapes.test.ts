@@ -111,7 +111,7 @@ describe('startAt/maxResults with isLast (the Atlassian shape)', () => {
     );
     const plan = planHeuristically(model);
     const users = plan.streams[0]!;
-    expect(users.pagination).toMatchObject({ style: 'offset', offset_param: 'startAt', limit_param: 'maxResults', stop: 'last-field', last_path: 'isLast' });
+    expect(users.pagination).toMatchObject({ style: 'offset', offset_param: 'startAt', limit_param: 'maxResults', stops: [{ when: 'last-true', path: 'isLast' }] });
     expect(users.mapping.id?.path).toBe('accountId');
     const result = await generateConnector(model, plan, { seed: 6, maxAttempts: 1, force: false });
     expect(errorIds(result.scorecard)).toEqual([]);
@@ -171,7 +171,7 @@ describe('a SCIM 2.0 Users endpoint', () => {
     const plan = planHeuristically(model);
     const users = plan.streams[0]!;
     expect(users.items_path).toBe('Resources');
-    expect(users.pagination).toMatchObject({ style: 'offset', offset_param: 'startIndex', limit_param: 'count', first_offset: 1, stop: 'total', total_path: 'totalResults' });
+    expect(users.pagination).toMatchObject({ style: 'offset', offset_param: 'startIndex', limit_param: 'count', first_offset: 1, stops: [{ when: 'total-reached', path: 'totalResults' }] });
     expect(users.mapping.email).toMatchObject({ path: 'emails', transform: 'first-string' });
     expect(users.mapping.status).toMatchObject({ path: 'active', transform: 'bool-true-is-active' });
     const result = await generateConnector(model, plan, { seed: 8, maxAttempts: 1, force: false });

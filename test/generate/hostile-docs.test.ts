@@ -74,7 +74,9 @@ describe('hostile docs: words about a Link header that do not give one', () => {
         ],
       }),
     });
-    expect(result.scorecard.verdict).toBe('fail');
+    // What the sentence does describe is keyset paging: the next `after` is the last record's id.
+    expect(result.plan.streams[0]!.pagination).toMatchObject({ style: 'cursor', cursor_param: 'after', last_record_path: 'id' });
+    expect(result.plan.streams[0]!.pagination_alternatives.map((p) => p.style)).not.toContain('link-header');
   });
 
   it('prose that gives another endpoint a Link header says nothing of this one', async () => {
@@ -95,7 +97,7 @@ describe('hostile docs: a field named total that counts one page', () => {
       ),
     });
     expect(errorIds(result.scorecard)).toEqual([]);
-    expect(result.plan.streams[0]!.pagination).toMatchObject({ style: 'page', stop: 'empty-page' });
+    expect(result.plan.streams[0]!.pagination).toMatchObject({ style: 'page', stops: [{ when: 'empty-page' }] });
     const all = Array.from({ length: 450 }, (_, i) => ({ id: `m${i}`, email: `m${i}@x.test` }));
     const { run, ids } = await runAgainst(result.plan, result.fetcher, (url) => {
       const page = Number(url.searchParams.get('page') ?? 1);

@@ -17,7 +17,7 @@ describe('plan: JupyterHub 3.0 (OpenAPI 3.0.3 and its Markdown docs)', async () 
   it('pages /users by offset/limit over a bare array', () => {
     const users = streamAt(plan, '/users');
     expect(users.items_path).toBe('');
-    expect(users.pagination).toMatchObject({ style: 'offset', offset_param: 'offset', limit_param: 'limit', stop: 'empty-page' });
+    expect(users.pagination).toMatchObject({ style: 'offset', offset_param: 'offset', limit_param: 'limit', stops: [{ when: 'empty-page' }] });
   });
 
   it('reads each user\'s tokens as a child stream filled from the user\'s name', () => {

@@ -8,7 +8,7 @@ describe('plan: Linode API (OpenAPI 3.0.1, {apiVersion} in every path)', async (
     const users = streamAt(plan, '/{apiVersion}/account/users');
     expect(users.kind).toBe('human');
     expect(users.items_path).toBe('data');
-    expect(users.pagination).toMatchObject({ style: 'page', page_param: 'page', size_param: 'page_size', first_page: 1, stop: 'page-count', pages_path: 'pages' });
+    expect(users.pagination).toMatchObject({ style: 'page', page_param: 'page', size_param: 'page_size', first_page: 1, stops: [{ when: 'total-reached', path: 'results' }, { when: 'page-count', path: 'pages' }] });
     expect(users.path_params).toEqual({ apiVersion: 'v4' });
     expect(users.mapping.id?.path).toBe('username');
   });

@@ -18,7 +18,8 @@ describe('plan: Okta management API (OpenAPI 3.0.3, 2 MB)', async () => {
     expect(users.mapping.email?.path).toBe('profile.email');
     expect(users.mapping.status?.transform).toBe('status-map');
     expect(users.mapping.status?.values?.DEPROVISIONED).toBe('deprovisioned');
-    expect(users.required_scopes).toEqual(['okta.users.read']);
+    // The API token takes no OAuth scope: the oauth2 scheme's okta.users.read is not its to ask for.
+    expect(users.required_scopes).toEqual([]);
   });
 
   it('covers groups, apps and API tokens, and reads group members per group', () => {
@@ -40,6 +41,10 @@ describe('plan: Okta management API (OpenAPI 3.0.3, 2 MB)', async () => {
   it('assesses the docs as good enough to generate from, with read scopes', () => {
     expect(plan.assessment.verdict).toBe('generate');
     const users = plan.assessment.privilege.find((p) => p.stream === 'users');
-    expect(users?.least_scopes).toEqual(['okta.users.read']);
+    // Least privilege for the SSWS API token the connector uses: no scope (it acts with its owner's
+    // admin role), the least role the docs name, and never the oauth2 scheme's scopes.
+    expect(users?.least_scopes).toEqual([]);
+    expect(users?.least_role).toBe('READ_ONLY_ADMIN');
+    expect(users?.evidence.some((e) => /not asked for/.test(e.reasoning) && /oauth2/.test(e.reasoning))).toBe(true);
   });
 });

@@ -12,7 +12,7 @@ describe('plan: PagerDuty REST API (OpenAPI 3.0.2)', async () => {
     const users = streamAt(plan, '/users');
     expect(users.kind).toBe('human');
     expect(users.items_path).toBe('users');
-    expect(users.pagination).toMatchObject({ style: 'offset', offset_param: 'offset', limit_param: 'limit', stop: 'has-more-field', more_path: 'more', first_offset: 0 });
+    expect(users.pagination).toMatchObject({ style: 'offset', offset_param: 'offset', limit_param: 'limit', stops: [{ when: 'more-false', path: 'more' }], first_offset: 0 });
     expect(users.mapping.email?.path).toBe('email');
   });
 

@@ -24,9 +24,17 @@ describe('plan: Slack Web API (Swagger 2.0, lists known from examples)', async (
     for (const s of plan.streams) expect(Object.keys(s.query)).not.toContain('token');
   });
 
-  it('prefers the non-admin user groups over admin-only team listing', () => {
+  it('prefers the non-admin user groups; admin teams are workspaces (tenants), left out with why', () => {
     expect(streamAt(plan, '/usergroups.list').kind).toBe('group');
-    expect(plan.streams.some((s) => s.path.startsWith('/admin.'))).toBe(false);
+    expect(plan.excluded?.find((e) => e.path === '/admin.teams.list')?.reason).toMatch(/team_url.*tenants/);
+    // The only admin list kept is the only list of apps (approved apps: a state after the noun), flagged admin-only.
+    expect(plan.streams.filter((s) => s.path.startsWith('/admin.')).map((s) => s.path)).toEqual(['/admin.apps.approved.list']);
     expect(plan.assessment.verdict).toBe('generate');
+  });
+
+  it('reads each user group\'s members (bare user ids) with the group\'s id in the required `usergroup` query parameter', () => {
+    const members = streamAt(plan, '/usergroups.users.list');
+    expect(members).toMatchObject({ kind: 'human', items_path: 'users', parent: { stream: 'usergroups', param: 'usergroup', from_field: 'id', in: 'query', relation: 'member_of', parent_is: 'to' } });
+    expect(members.mapping.id?.path).toBe('');
   });
 });

@@ -38,25 +38,25 @@ function streamMutations(s: StreamSlot): Mutation[] {
   const at = (name: string) => `${s.name}: ${name}`;
   out.push({ name: at(`items path ${JSON.stringify(s.items_path)} → ${JSON.stringify(s.items_path === '' ? 'data' : '')}`), expect: ['items-path-missing', 'items-path-not-a-list'], slots: (x) => void (x.items_path = x.items_path === '' ? 'data' : '') });
   const p = s.pagination;
-  if (p.style !== 'none') out.push({ name: at(`pagination ${p.style} → none`), expect: ['records-missing'], slots: (x) => void (x.pagination = { style: 'none', stop: 'single-page' }) });
-  else out.push({ name: at('pagination none → page numbers'), expect: ['undocumented-parameter'], slots: (x) => void (x.pagination = { style: 'page', page_param: 'page', first_page: 1, stop: 'empty-page' }) });
+  if (p.style !== 'none') out.push({ name: at(`pagination ${p.style} → none`), expect: ['records-missing'], slots: (x) => void (x.pagination = { style: 'none' }) });
+  else out.push({ name: at('pagination none → page numbers'), expect: ['undocumented-parameter'], slots: (x) => void (x.pagination = { style: 'page', page_param: 'page', first_page: 1, stops: [{ when: 'empty-page' }] }) });
   switch (p.style) {
     case 'offset':
       out.push({ name: at(`offset parameter ${p.offset_param} → ${p.offset_param}x`), expect: ['undocumented-parameter'], slots: (x) => void (x.pagination = { ...p, offset_param: `${p.offset_param}x` }) });
       out.push({ name: at(`first offset ${p.first_offset} → ${1 - p.first_offset}`), expect: ['records-missing', 'bad-page-request'], slots: (x) => void (x.pagination = { ...p, first_offset: 1 - p.first_offset }) });
       out.push(
-        p.stop === 'empty-page'
-          ? { name: at('stop empty page → has-more "more"'), expect: ['stop-signal-missing'], slots: (x) => void (x.pagination = { ...p, stop: 'has-more-field', more_path: 'more' }) }
-          : { name: at(`stop ${p.stop} → empty page`), expect: ['request-past-end'], slots: (x) => void (x.pagination = { ...p, stop: 'empty-page' }) },
+        p.stops.every((x) => x.when === 'empty-page')
+          ? { name: at('stop empty page → has-more "more"'), expect: ['stop-signal-missing'], slots: (x) => void (x.pagination = { ...p, stops: [{ when: 'more-false', path: 'more' }] }) }
+          : { name: at(`stop ${p.stops.map((x) => x.when).join('+')} → empty page`), expect: ['request-past-end'], slots: (x) => void (x.pagination = { ...p, stops: [{ when: 'empty-page' }] }) },
       );
       break;
     case 'page':
       out.push({ name: at(`page parameter ${p.page_param} → ${p.page_param}x`), expect: ['undocumented-parameter'], slots: (x) => void (x.pagination = { ...p, page_param: `${p.page_param}x` }) });
       out.push({ name: at(`first page ${p.first_page} → ${1 - p.first_page}`), expect: ['records-missing', 'bad-page-request'], slots: (x) => void (x.pagination = { ...p, first_page: 1 - p.first_page }) });
       out.push(
-        p.stop === 'empty-page'
-          ? { name: at('stop empty page → page count "pages"'), expect: ['stop-signal-missing'], slots: (x) => void (x.pagination = { ...p, stop: 'page-count', pages_path: 'pages' }) }
-          : { name: at(`stop ${p.stop} → empty page`), expect: ['request-past-end'], slots: (x) => void (x.pagination = { ...p, stop: 'empty-page' }) },
+        p.stops.every((x) => x.when === 'empty-page')
+          ? { name: at('stop empty page → page count "pages"'), expect: ['stop-signal-missing'], slots: (x) => void (x.pagination = { ...p, stops: [{ when: 'page-count', path: 'pages' }] }) }
+          : { name: at(`stop ${p.stops.map((x) => x.when).join('+')} → empty page`), expect: ['request-past-end'], slots: (x) => void (x.pagination = { ...p, stops: [{ when: 'empty-page' }] }) },
       );
       break;
     case 'cursor':

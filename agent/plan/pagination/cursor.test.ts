@@ -21,7 +21,7 @@ describe('detectCursor', () => {
     );
     const [found, ...rest] = detectCursor(signalsFor(model, '/users.list'));
     expect(rest).toEqual([]);
-    expect(found).toMatchObject({ style: 'cursor', cursor_param: 'cursor', cursor_path: 'response_metadata.next_cursor', limit_param: 'limit', stop: 'empty-cursor' });
+    expect(found).toMatchObject({ style: 'cursor', cursor_param: 'cursor', cursor_path: 'response_metadata.next_cursor', limit_param: 'limit', stops: [{ when: 'no-next' }] });
     // The documented maximum, capped so one page stays a sane size.
     expect(found).toMatchObject({ page_size: 500 });
   });

@@ -20,7 +20,6 @@ export function detectPagination(s: PaginationSignals): PaginationChoice {
   const found = DETECTORS.flatMap((d) => d(s)).sort((a, b) => b.confidence - a.confidence);
   const none: Pagination = {
     style: 'none',
-    stop: 'single-page',
     evidence: [reasoned(s.op.source, found.length ? 'a last resort: one page only, should every other reading of the docs\' pagination fail' : 'the planner found no paging it can follow in this operation\'s parameters, response body or headers: one page; if the docs do page it, the proof says so')],
     confidence: found.length ? 0.2 : 0.7,
   };

@@ -10,7 +10,7 @@ describe('detectLinkHeader', () => {
     const model = await modelOf(openapi({ '/users': listOp(users, { headers: linkHeader, parameters: [query('limit', { type: 'integer', maximum: 200 })] }) }));
     const [found, ...rest] = detectLinkHeader(signalsFor(model, '/users'));
     expect(rest).toEqual([]);
-    expect(found).toMatchObject({ style: 'link-header', rel: 'next', limit_param: 'limit', page_size: 200, stop: 'no-next-link' });
+    expect(found).toMatchObject({ style: 'link-header', rel: 'next', limit_param: 'limit', page_size: 200, stops: [{ when: 'no-next' }] });
     expect(found?.evidence).toContainEqual(expect.objectContaining({ quote: 'Link', reasoning: expect.stringMatching(/declares a Link header/) }));
   });
 

@@ -24,7 +24,7 @@ describe('detectNextUrl', () => {
         example: { ssh_keys: [], links: { pages: { next: 'https://api.digitalocean.com/v2/account/keys?page=2&per_page=20', last: 'https://api.digitalocean.com/v2/account/keys?page=3&per_page=20' } }, meta: { total: 50 } },
       },
     );
-    expect(found).toMatchObject({ style: 'next-url', next_path: 'links.pages.next', relative: false, limit_param: 'per_page', page_size: 200, stop: 'no-next-url' });
+    expect(found).toMatchObject({ style: 'next-url', next_path: 'links.pages.next', relative: false, limit_param: 'per_page', page_size: 200, stops: [{ when: 'no-next' }, { when: 'total-reached', path: 'meta.total' }] });
   });
 
   it('knows a relative next URI (Twilio next_page_uri) from its example', async () => {

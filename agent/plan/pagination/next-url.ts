@@ -1,5 +1,6 @@
 import type { Pagination } from '../connector-plan.ts';
 import { fieldEvidence, pageSizeOf, paramNamed, type BodyField, type PaginationSignals } from './signals.ts';
+import { documentedStops } from './stops.ts';
 import { LIMIT_PARAM, NEXT_PATH } from './vocabulary.ts';
 
 
@@ -14,6 +15,7 @@ export function detectNextUrl(s: PaginationSignals): Pagination[] {
   const relative = example ? !/^https?:\/\//i.test(example) : /relative|\buri\b/i.test(described) || /_uri$/i.test(field.name);
   const limit = paramNamed(s, LIMIT_PARAM);
   const pageSize = pageSizeOf(limit, s.view);
+  const documented = documentedStops(s, { pageSize: limit ? pageSize : undefined });
   let confidence = 0.75;
   if (example || /next|url|uri|page/i.test(described)) confidence += 0.15;
   return [
@@ -23,8 +25,8 @@ export function detectNextUrl(s: PaginationSignals): Pagination[] {
       relative,
       ...(limit ? { limit_param: limit.name } : {}),
       ...(limit && pageSize ? { page_size: pageSize } : {}),
-      stop: 'no-next-url',
-      evidence: [fieldEvidence(s, field, `the body's ${field.path} holds the next page's ${relative ? 'relative ' : ''}URL; paging stops when it is absent`)],
+      stops: [{ when: 'no-next' }, ...documented.stops],
+      evidence: [fieldEvidence(s, field, `the body's ${field.path} holds the next page's ${relative ? 'relative ' : ''}URL; paging stops when it is absent`), ...documented.evidence],
       confidence: Math.min(1, confidence),
     },
   ];

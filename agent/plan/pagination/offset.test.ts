@@ -10,20 +10,19 @@ async function offsetOf(body: object, parameters: object[] = offsetLimit) {
 }
 
 describe('detectOffset', () => {
-  it('stops on a boolean `more` field when the body has one', async () => {
+  it('stops on every end-of-list field the body has: a boolean `more` and a total', async () => {
     const [found] = await offsetOf({ type: 'object', properties: { users: arrayOf(USER), more: { type: 'boolean' }, total: { type: 'integer' } } });
-    expect(found).toMatchObject({ style: 'offset', offset_param: 'offset', limit_param: 'limit', stop: 'has-more-field', more_path: 'more', first_offset: 0 });
-    expect(found).not.toHaveProperty('total_path');
+    expect(found).toMatchObject({ style: 'offset', offset_param: 'offset', limit_param: 'limit', stops: [{ when: 'more-false', path: 'more' }, { when: 'total-reached', path: 'total' }], first_offset: 0 });
   });
 
   it('stops at the `total` when the body counts the records', async () => {
     const [found] = await offsetOf({ type: 'object', properties: { data: arrayOf(USER), total: { type: 'integer' } } });
-    expect(found).toMatchObject({ stop: 'total', total_path: 'total' });
+    expect(found).toMatchObject({ stops: [{ when: 'total-reached', path: 'total' }] });
   });
 
   it('stops at the first empty page when the body is a bare array', async () => {
     const [found] = await offsetOf(arrayOf(USER));
-    expect(found).toMatchObject({ stop: 'empty-page' });
+    expect(found).toMatchObject({ stops: [{ when: 'empty-page' }] });
     expect(found).not.toHaveProperty('more_path');
     expect(found).not.toHaveProperty('total_path');
   });
@@ -38,7 +37,7 @@ describe('detectOffset', () => {
       { type: 'object', properties: { startAt: { type: 'integer' }, maxResults: { type: 'integer' }, total: { type: 'integer' }, values: arrayOf(USER) } },
       [query('startAt', { type: 'integer', default: 0 }, 'The index of the first item to return in a page of results (page offset).'), query('maxResults', { type: 'integer', default: 50 }, 'The maximum number of items to return per page.')],
     );
-    expect(found).toMatchObject({ style: 'offset', offset_param: 'startAt', limit_param: 'maxResults', first_offset: 0, stop: 'total', total_path: 'total', page_size: 50 });
+    expect(found).toMatchObject({ style: 'offset', offset_param: 'startAt', limit_param: 'maxResults', first_offset: 0, stops: [{ when: 'total-reached', path: 'total' }], page_size: 50 });
   });
 
   it('starts at 1 when the offset is documented as 1-based', async () => {

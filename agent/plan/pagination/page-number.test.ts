@@ -12,7 +12,7 @@ const withPages = { type: 'object', properties: { users: arrayOf(USER), page: { 
 describe('detectPageNumber', () => {
   it('pages with page + page_size and stops at the page count', async () => {
     const [found] = await pageOf(withPages, [query('page', { type: 'integer', minimum: 1 }, 'The page to return.'), query('page_size', { type: 'integer', maximum: 100 })]);
-    expect(found).toMatchObject({ style: 'page', page_param: 'page', size_param: 'page_size', page_size: 100, stop: 'page-count', pages_path: 'pages', first_page: 1 });
+    expect(found).toMatchObject({ style: 'page', page_param: 'page', size_param: 'page_size', page_size: 100, stops: [{ when: 'page-count', path: 'pages' }], first_page: 1 });
   });
 
   it('takes the first page from the schema: minimum 0, or default 0, means 0-based', async () => {
@@ -26,9 +26,9 @@ describe('detectPageNumber', () => {
 
   it('stops on a has_more flag when there is no page count, else at an empty page', async () => {
     const [more] = await pageOf({ type: 'object', properties: { data: arrayOf(USER), has_more: { type: 'boolean' } } }, [query('page', { type: 'integer' }), query('per_page', { type: 'integer' })]);
-    expect(more).toMatchObject({ size_param: 'per_page', stop: 'has-more-field', more_path: 'has_more' });
+    expect(more).toMatchObject({ size_param: 'per_page', stops: [{ when: 'more-false', path: 'has_more' }] });
     const [empty] = await pageOf(arrayOf(USER), [query('page', { type: 'integer' })]);
-    expect(empty).toMatchObject({ stop: 'empty-page' });
+    expect(empty).toMatchObject({ stops: [{ when: 'empty-page' }] });
     expect(empty).not.toHaveProperty('size_param');
   });
 

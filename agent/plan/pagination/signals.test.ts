@@ -24,6 +24,10 @@ describe('pageSizeOf: a positive integer or none', () => {
     ['none for a negative maximum', { type: 'integer', maximum: -5 }, undefined, undefined],
     ['none for a default below 1 and no maximum', { type: 'number', default: 0.25 }, undefined, undefined],
     ['none for "max 0" in the description', { type: 'integer' }, 'Page size, max 0.', undefined],
+    ['"between 1 and 100" in the description', { type: 'integer', default: 10 }, 'Number of objects to return, between 1 and 100 (default 10).', 100],
+    ['a range "(1-200, default 50)" in the description', { type: 'integer' }, 'Members per page (1-200, default 50).', 200],
+    ['"up to 500" in the description', { type: 'integer' }, 'Return up to 500 records.', 500],
+    ['"maximum is 250" in the description', { type: 'integer', default: 20 }, 'The maximum is 250.', 250],
   ])('%s', async (_, schema, description, expected) => {
     const size = await pageSize(schema, description);
     expect(size).toBe(expected);

@@ -25,9 +25,13 @@ export interface PaginationSignals {
   itemsPath: string;
   prose: Prose[];
   view: SchemaView;
+  /** One record's schema, when the records' path leads to a list. */
+  items: SchemaNode | undefined;
+  /** The other operations of the same docs (a sibling may declare the page parameter this one omits). */
+  siblings: Operation[];
 }
 
-export function collectSignals(op: Operation, body: SchemaNode, example: unknown, itemsPath: string, model: Pick<ApiModel, 'prose'>, view: SchemaView, responseHeaders: string[]): PaginationSignals {
+export function collectSignals(op: Operation, body: SchemaNode, example: unknown, itemsPath: string, model: Pick<ApiModel, 'prose'> & Partial<Pick<ApiModel, 'operations'>>, view: SchemaView, responseHeaders: string[]): PaginationSignals {
   const fields: BodyField[] = [];
   const walk = (node: SchemaNode, value: unknown, prefix: string, depth: number) => {
     for (const [name, child] of Object.entries(view.properties(node))) {
@@ -48,6 +52,8 @@ export function collectSignals(op: Operation, body: SchemaNode, example: unknown
     itemsPath,
     prose: model.prose.filter((p) => p.topics.includes('pagination')),
     view,
+    items: itemsPath === '' ? view.items(body) : view.items(view.at(body, itemsPath)),
+    siblings: (model.operations ?? []).filter((o) => o !== op),
   };
 }
 
@@ -70,17 +76,21 @@ export function fieldEvidence(s: PaginationSignals, f: BodyField, reasoning: str
   return response ? citeField(s.view, response, f.path.split('.'), reasoning) : reasoned(s.op.source, reasoning);
 }
 
+/** A maximum in a parameter's prose: "max 100", "maximum is 100", "between 1 and 100", "(1-200", "up to 500", "at most 50". */
+const MAXIMUM_PROSE = /\bmax(?:imum)?(?:\s+(?:of|is|value is|value|allowed(?: is)?))?[:\s]*(\d{1,5})\b|\bbetween\s+\d+\s+and\s+(\d{1,5})\b|(?:^|[\s(])\d+\s*(?:-|–|to)\s*(\d{1,5})\b|\b(?:up to|at most|no more than)\s+(\d{1,5})\b/i;
+
 /**
  * The page size to ask for, a positive integer or undefined (send none): the documented maximum (its
- * `maximum`, else a "max 100" in its description), capped at 500; else its default; else 100 when the
+ * `maximum`, else one its description gives: "max 100", "between 1 and 100", "1-200", "up to 500"), capped at 500; else its default; else 100 when the
  * docs say nothing. Each is floored first and must then be at least 1, so a hostile or mistaken
  * `maximum: 0.5` falls back to the default, and to no page size at all when that is no better. Never throws.
  */
 export function pageSizeOf(p: Parameter | undefined, view: SchemaView): number | undefined {
   if (!p) return undefined;
   const schema = view.resolve(p.schema);
-  const fromText = /max(?:imum)?(?: of| is|:| value is)?\s*(\d{1,5})/i.exec(p.description ?? '');
-  const max = typeof schema.maximum === 'number' ? schema.maximum : fromText ? Number(fromText[1]) : undefined;
+  const fromText = MAXIMUM_PROSE.exec(p.description ?? '');
+  const said = fromText ? Number(fromText[1] ?? fromText[2] ?? fromText[3] ?? fromText[4]) : undefined;
+  const max = typeof schema.maximum === 'number' ? schema.maximum : said;
   const def = typeof schema.default === 'number' ? schema.default : undefined;
   if (max === undefined && def === undefined) return 100;
   // The documented maximum fetches fewest pages; stop conditions never rely on a full page.

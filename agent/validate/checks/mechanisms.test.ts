@@ -31,20 +31,32 @@ describe('mechanisms: what the plan relies on against what the docs declare', ()
     expect(declared.check()).toEqual([]);
     const undeclared = await setup({ '/users': listOp({ type: 'object', properties: { data: arrayOf(USER), next_cursor: { type: 'string' } } }, { parameters: [query('cursor', { type: 'string' }, 'Cursor for the next page.')] }) });
     expect(undeclared.check()).toEqual([]);
-    const link: Pagination = { style: 'link-header', rel: 'next', cursor_param: 'cursor', stop: 'no-next-link', ...evidence };
+    const link: Pagination = { style: 'link-header', rel: 'next', cursor_param: 'cursor', stops: [{ when: 'no-next' }], ...evidence };
     expect(undeclared.check({ pagination: link })).toEqual(['pagination-mechanism-undeclared: a Link response header (rel="next")']);
   });
 
   it('a cursor read from a field the response does not have', async () => {
     const { check } = await setup({ '/users': listOp({ type: 'object', properties: { data: arrayOf(USER), next_cursor: { type: 'string' } } }, { parameters: [query('cursor', { type: 'string' }, 'Cursor for the next page.')] }) });
-    const wrong: Pagination = { style: 'cursor', cursor_param: 'cursor', cursor_path: 'meta.next', stop: 'empty-cursor', ...evidence };
+    const wrong: Pagination = { style: 'cursor', cursor_param: 'cursor', cursor_path: 'meta.next', stops: [{ when: 'no-next' }], ...evidence };
     expect(check({ pagination: wrong })).toEqual(['pagination-mechanism-undeclared: a next cursor in the response field "meta.next"']);
+  });
+
+  it('each stop condition\'s field, and a keyset cursor\'s record field, must be what the docs declare', async () => {
+    const { stream, check } = await setup({
+      '/users': listOp({ type: 'object', properties: { data: arrayOf(USER), has_more: { type: 'boolean' } } }, { parameters: [query('starting_after', { type: 'string' }, 'The `id` of the last user of the previous page.')] }),
+    });
+    expect(stream.pagination).toMatchObject({ style: 'cursor', last_record_path: 'id', stops: [{ when: 'more-false', path: 'has_more' }] });
+    expect(check()).toEqual([]);
+    if (stream.pagination.style !== 'cursor') throw new Error('expected a cursor');
+    expect(check({ pagination: { ...stream.pagination, stops: [{ when: 'total-reached', path: 'total' }] } })).toEqual(['pagination-mechanism-undeclared: a total count in the response field "total"']);
+    expect(check({ pagination: { ...stream.pagination, stops: [{ when: 'short-page' }] } })).toEqual(['pagination-mechanism-undeclared: a short page as the end of the list']);
+    expect(check({ pagination: { ...stream.pagination, last_record_path: 'email' } })).toEqual(['pagination-mechanism-undeclared: a next cursor taken from the last record\'s "email"']);
   });
 
   it('one page read from a list the docs page, and records read from the wrong place', async () => {
     const { check } = await setup({ '/users': listOp({ type: 'object', properties: { items: arrayOf(USER), total: { type: 'integer' } } }, { parameters: [query('offset', { type: 'integer' }), query('limit', { type: 'integer' })] }) });
     expect(check()).toEqual([]);
-    expect(check({ pagination: { style: 'none', stop: 'single-page', ...evidence } })).toEqual(['pagination-ignored: the `offset` offset']);
+    expect(check({ pagination: { style: 'none', ...evidence } })).toEqual(['pagination-ignored: the `offset` offset']);
     expect(check({ items_path: 'data' })).toEqual(['items-path-disagrees: items']);
   });
 

@@ -5,7 +5,7 @@ import { arg, defineFindings, findingOf, type Finding } from '../finding.ts';
 /**
  * The plan's reading of a list against the mock's own, literal reading of the same docs: where the
  * records are (and whether they are a list or a map's values), and every mechanism the plan's pagination relies on — a `Link` header, a cursor in a
- * response field or header, a next URL, a stop field, the offset or page parameter. What the plan
+ * response field or header or the last record, a next URL, each stop condition's field, the offset or page parameter. What the plan
  * relies on and the docs do not declare fails the proof by name, instead of passing against a mock
  * that happened to serve it.
  */
@@ -37,7 +37,17 @@ export const MECHANISM_FINDINGS = defineFindings({
 
 const paths = (fields: { path: string }[]) => fields.map((f) => f.path);
 
-/** What the plan's pagination relies on that the docs (as the mock reads them literally) do not declare. */
+/** The body fields the docs declare for each body stop condition, as the mock reads them. */
+function declaredStopPaths(r: ListReading): Record<'more-false' | 'last-true' | 'total-reached' | 'page-count', { paths: string[]; what: string }> {
+  return {
+    'more-false': { paths: paths(r.stops.more), what: 'a has-more flag' },
+    'last-true': { paths: paths(r.stops.last), what: 'a last-page flag' },
+    'total-reached': { paths: paths(r.stops.total), what: 'a total count' },
+    'page-count': { paths: paths(r.stops.pages), what: 'a page count' },
+  };
+}
+
+/** What the plan's pagination relies on that the docs (as the mock reads them literally) do not declare: its position source, and each stop condition's signal. */
 function undeclared(stream: Stream, r: ListReading): string[] {
   const p = stream.pagination;
   const out: string[] = [];
@@ -51,6 +61,7 @@ function undeclared(stream: Stream, r: ListReading): string[] {
     case 'cursor':
       if (p.cursor_header !== undefined && !r.carriers.headers.some((h) => h.toLowerCase() === p.cursor_header!.toLowerCase())) out.push(`a next cursor in the ${p.cursor_header} response header`);
       field(p.cursor_path, paths(r.carriers.fields), 'a next cursor');
+      if (p.last_record_path !== undefined && r.keyset?.field !== p.last_record_path) out.push(`a next cursor taken from the last record's "${p.last_record_path}"`);
       if (r.query.position?.name !== p.cursor_param) out.push(`the cursor parameter "${p.cursor_param}"`);
       break;
     case 'next-url':
@@ -58,19 +69,17 @@ function undeclared(stream: Stream, r: ListReading): string[] {
       break;
     case 'offset':
       if (r.query.skip?.name !== p.offset_param) out.push(`the offset parameter "${p.offset_param}"`);
-      if (p.stop === 'has-more-field') field(p.more_path ?? 'more', paths(r.stops.more), 'a has-more flag');
-      if (p.stop === 'last-field') field(p.last_path ?? 'isLast', paths(r.stops.last), 'a last-page flag');
-      if (p.stop === 'total') field(p.total_path ?? 'total', paths(r.stops.total), 'a total count');
       break;
     case 'page':
       if (r.query.pageNumber?.name !== p.page_param) out.push(`the page-number parameter "${p.page_param}"`);
-      if (p.stop === 'page-count') field(p.pages_path ?? 'pages', paths(r.stops.pages), 'a page count');
-      if (p.stop === 'total') field(p.total_path ?? 'total', paths(r.stops.total), 'a total count');
-      if (p.stop === 'has-more-field') field(p.more_path ?? 'more', paths(r.stops.more), 'a has-more flag');
-      if (p.stop === 'last-field') field(p.last_path ?? 'isLast', paths(r.stops.last), 'a last-page flag');
       break;
     case 'none':
-      break;
+      return out;
+  }
+  const declared = declaredStopPaths(r);
+  for (const stop of p.stops) {
+    if (stop.when === 'short-page' && !r.stops.shortPage) out.push('a short page as the end of the list');
+    if (stop.when === 'more-false' || stop.when === 'last-true' || stop.when === 'total-reached' || stop.when === 'page-count') field(stop.path, declared[stop.when].paths, declared[stop.when].what);
   }
   return out;
 }

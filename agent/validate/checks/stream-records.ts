@@ -38,7 +38,9 @@ export function checkStreamRecords(exp: ExpectedStream, tally: StreamTally, ranS
   let unexpected: number;
   let unexpectedExamples: string[];
   let duplicates: number;
-  if (s.parent) {
+  // A child stream's parent–child pairs, or a link stream's relationships: scored as pairs.
+  const byPairs = !!s.parent || !!s.link;
+  if (byPairs) {
     seeded = exp.pairs.size;
     fetched = tally.distinctPairs;
     duplicates = tally.relationships - fetched;
@@ -70,7 +72,7 @@ export function checkStreamRecords(exp: ExpectedStream, tally: StreamTally, ranS
   if (exp.problem) findings.push(found('list-not-served', { problem: exp.problem }));
   if (exp.collisions) findings.push(found('seeded-ids-collide', { id_path: s.mapping.id?.path ?? null, collisions: exp.collisions }));
   if (exp.unidentifiable) findings.push(found('seeded-without-id', { id_path: s.mapping.id?.path ?? null, count: exp.unidentifiable }));
-  if (missing.length) findings.push(found('records-missing', { missing: missing.length, seeded, unit: s.parent ? 'parent–child pairs' : 'identities' }));
+  if (missing.length) findings.push(found('records-missing', { missing: missing.length, seeded, unit: s.link ? 'relationships' : s.parent ? 'parent–child pairs' : 'identities' }));
   if (unexpected) findings.push(found('records-unexpected', { count: unexpected }));
   if (duplicates) findings.push(found('records-duplicated', { count: duplicates }));
   if (schemaFailures) findings.push(found('records-not-canonical', { count: schemaFailures }));

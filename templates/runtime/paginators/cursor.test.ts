@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { cursorPaginator as p } from './cursor.ts';
+import { firstUrl, nextUrl } from './index.ts';
+
+/** The composed paginator: the source with its page-size option and stop conditions. */
+const p = { first: firstUrl, next: nextUrl };
 import { pageCtx } from './ctx.fixture.ts';
 
-const slot = { style: 'cursor' as const, cursor_param: 'cursor', cursor_path: 'response_metadata.next_cursor', limit_param: 'limit', page_size: 100, stop: 'empty-cursor' as const };
+const slot = { style: 'cursor' as const, cursor_param: 'cursor', cursor_path: 'response_metadata.next_cursor', limit_param: 'limit', page_size: 100, stops: [{ when: 'no-next' as const }] };
 
 describe('paginator cursor', () => {
   it('sends the body\'s next cursor back, replacing the previous one', () => {

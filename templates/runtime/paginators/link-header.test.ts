@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { pageCtx } from './ctx.fixture.ts';
-import { linkHeaderPaginator as p } from './link-header.ts';
+import { firstUrl, nextUrl } from './index.ts';
 
-const slot = { style: 'link-header' as const, rel: 'next', cursor_param: 'after', limit_param: 'limit', page_size: 200, stop: 'no-next-link' as const };
+/** The composed paginator: the source with its page-size option and stop conditions. */
+const p = { first: firstUrl, next: nextUrl };
+
+const slot = { style: 'link-header' as const, rel: 'next', cursor_param: 'after', limit_param: 'limit', page_size: 200, stops: [{ when: 'no-next' as const }] };
 
 describe('paginator link-header', () => {
   it('asks for the page size first, then follows rel=next until there is none', () => {

@@ -2,7 +2,7 @@ import { FetcherError } from '../errors.ts';
 import { valueAt } from '../json-path.ts';
 
 /**
- * template fetchwright/paginator-signal@3 — reads a page's documented end-of-list field, failing
+ * template fetchwright/paginator-signal@4 — reads a page's documented end-of-list field, failing
  * closed: a `more`/`isLast` flag that is not a boolean, or a total or page count that is not a
  * number, is a finding — the end of the list cannot be known, so the stream is incomplete rather
  * than silently stopped after one page.
@@ -25,37 +25,6 @@ export function countAt(body: unknown, path: string, url: string): number {
   const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
   if (Number.isFinite(n) && n >= 0) return n;
   throw new FetcherError(value === undefined || value === null ? 'stop-signal-missing' : 'pagination-value-invalid', url, { path, found: found(value) });
-}
-
-/** The stop fields offset and page-number paging share. */
-export interface StopFields {
-  stop: string;
-  more_path?: string | undefined;
-  last_path?: string | undefined;
-  total_path?: string | undefined;
-}
-
-/**
- * Whether a page ends the list by its documented stop field — `more` false, `isLast` true, or
- * `seen` records reaching `total` — for the stops offset and page numbers share; false for any
- * other stop. Throws `list-ended-early` when the page is empty while that field says more follow.
- */
-export function endsList(p: StopFields, body: unknown, url: string, empty: boolean, seen: number): boolean {
-  let ends: boolean;
-  let signal: string;
-  if (p.stop === 'has-more-field') {
-    ends = !flagAt(body, p.more_path ?? 'more', url);
-    signal = `"${p.more_path ?? 'more'}": true`;
-  } else if (p.stop === 'last-field') {
-    ends = flagAt(body, p.last_path ?? 'isLast', url);
-    signal = `"${p.last_path ?? 'isLast'}": false`;
-  } else if (p.stop === 'total') {
-    const total = countAt(body, p.total_path ?? 'total', url);
-    ends = seen >= total;
-    signal = `a total of ${total} (${seen} came)`;
-  } else return false;
-  if (!ends && empty) throw new FetcherError('list-ended-early', url, { signal });
-  return ends;
 }
 
 /**
