@@ -17,7 +17,7 @@ export interface TemplateInfo {
 }
 
 export const TEMPLATES: TemplateInfo[] = [
-  { id: 'fetchwright/contract', version: 3, file: 'runtime/contract.ts' },
+  { id: 'fetchwright/contract', version: 4, file: 'runtime/contract.ts' },
   { id: 'fetchwright/host', version: 1, file: 'runtime/host.ts' },
   { id: 'fetchwright/json-path', version: 1, file: 'runtime/json-path.ts' },
   { id: 'fetchwright/url', version: 1, file: 'runtime/url.ts' },
@@ -39,9 +39,9 @@ export const TEMPLATES: TemplateInfo[] = [
   { id: 'fetchwright/guards', version: 2, file: 'runtime/guards.ts' },
   { id: 'fetchwright/select-records', version: 5, file: 'runtime/select-records.ts' },
   { id: 'fetchwright/map-record', version: 5, file: 'runtime/map-record.ts' },
-  { id: 'fetchwright/link-records', version: 1, file: 'runtime/link-records.ts' },
+  { id: 'fetchwright/link-records', version: 2, file: 'runtime/link-records.ts' },
   { id: 'fetchwright/list-stream', version: 8, file: 'runtime/read-stream.ts' },
-  { id: 'fetchwright/connector', version: 5, file: 'runtime/connector.ts' },
+  { id: 'fetchwright/connector', version: 6, file: 'runtime/connector.ts' },
 ];
 
 /**

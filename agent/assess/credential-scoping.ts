@@ -133,7 +133,7 @@ export function leastRoleFor(model: Pick<ApiModel, 'schemas'> & { operations?: A
     if (found || !node || !/role/i.test(name)) return;
     const values = (node.enum ?? node.items?.enum ?? []).filter((v): v is string => typeof v === 'string');
     const role = values.find((v) => /read[_ -]?only/i.test(v)) ?? values.find((v) => READ_ONLY_ROLE.test(v));
-    if (role) found = { role, evidence: quoted(source, role, `the credential takes no scope: it acts with its owner's role, and the least role the docs name is ${role} (a read-only value of ${name})`) };
+    if (role) found = { role, evidence: quoted(source, role, `the credential takes no scope: it acts with its owner's role, and the least role the docs name is ${role} (a read-only value of ${name}) — a suggestion: the docs do not say this role can read every list, so check it (a run that is refused exits 29)`) };
   };
   // A person's or a role's own schema first: a role of some other thing (an incident's) is not the credential owner's.
   const all = Object.values(model.schemas);

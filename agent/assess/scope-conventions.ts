@@ -97,8 +97,29 @@ export interface FieldScopeConvention {
   evidence: Evidence;
 }
 
-/** A sentence naming a two-placeholder scope template and saying it controls fields (attributes, properties). */
-const FIELD_TEMPLATE = /[^.\n`]*`([A-Za-z][\w-]*)([:.])<[^<>`\s]+>\2<[^<>`\s]+>`[^.\n]*\b(?:fields?|attributes?|properties)\b[^.\n]*\.?/;
+/** A backquoted two-placeholder scope template (`read:<resource>:<subresource>`). */
+const FIELD_TEMPLATE = /`([A-Za-z][\w-]*)([:.])<[^<>`\s]+>\2<[^<>`\s]+>`/g;
+/** Words after the template, in its sentence, saying it controls fields (attributes, properties). */
+const FIELD_WORDS = /\b(?:fields?|attributes?|properties)\b/;
+
+/**
+ * The first sentence naming a two-placeholder scope template and saying it controls fields, quoted
+ * from the sentence's start (after a `.`, a line end or a backquote) through its `.`. Found template
+ * first, sentence bounds scanned by hand: a pattern opening with `[^.\n`]*` would rescan a long
+ * line from each of its characters (quadratic on hostile prose).
+ */
+function fieldTemplateIn(text: string): { verb: string; separator: string; quote: string } | undefined {
+  for (const m of text.matchAll(FIELD_TEMPLATE)) {
+    let start = m.index;
+    while (start > 0 && !'.\n`'.includes(text[start - 1]!)) start--;
+    const after = m.index + m[0].length;
+    let end = after;
+    while (end < text.length && text[end] !== '.' && text[end] !== '\n') end++;
+    if (!FIELD_WORDS.test(text.slice(after, end))) continue;
+    return { verb: m[1]!, separator: m[2]!, quote: text.slice(start, text[end] === '.' ? end + 1 : end) };
+  }
+  return undefined;
+}
 
 /**
  * The docs' convention, if their prose states one, that sub-resource scopes control which fields
@@ -108,12 +129,12 @@ const FIELD_TEMPLATE = /[^.\n`]*`([A-Za-z][\w-]*)([:.])<[^<>`\s]+>\2<[^<>`\s]+>`
  */
 export function fieldScopeConvention(prose: Prose[]): FieldScopeConvention | undefined {
   for (const p of prose) {
-    const m = FIELD_TEMPLATE.exec(p.text);
+    const m = fieldTemplateIn(p.text);
     if (!m) continue;
     return {
-      verb: m[1]!,
-      separator: m[2]!,
-      evidence: quoted(p.source, m[0], `the docs say ${m[1]}${m[2]}<resource>${m[2]}<subresource> scopes choose the fields a response returns: an operation's read scopes are alternatives, and only those granting fields the connector reads are needed`),
+      verb: m.verb,
+      separator: m.separator,
+      evidence: quoted(p.source, m.quote, `the docs say ${m.verb}${m.separator}<resource>${m.separator}<subresource> scopes choose the fields a response returns: an operation's read scopes are alternatives, and only those granting fields the connector reads are needed`),
     };
   }
   return undefined;

@@ -1,4 +1,5 @@
 import { fixedValuesOf } from '../render/manifest.ts';
+import { streamEmits } from '../plan/stream-emits.ts';
 import type { DocumentReport } from '../ingest/document-report.ts';
 import type { AuthPlan, ConnectorPlan, Evidence, FieldMapping, Pagination, Stream } from '../plan/connector-plan.ts';
 import { isAbsoluteUrl } from '../plan/client-credentials.ts';
@@ -247,21 +248,23 @@ function streamDetail(l: Lines, plan: ConnectorPlan, s: Stream, verbose: boolean
   field('paging', terminalSafe(describePagination(s.pagination)));
   field('stops', terminalSafe(describeStop(s.pagination)));
   if (s.link) {
-    const end = (e: NonNullable<Stream['link']>['from']) => (e.from === 'parent' ? `the ${s.parent?.stream ?? 'parent'} record` : e.from === 'each' ? `each ${terminalSafe(e.path)}[].${terminalSafe(e.field)}` : terminalSafe(e.path));
+    const end = (e: NonNullable<Stream['link']>['from']) => (e.from === 'parent' ? `the ${s.parent?.stream ?? 'parent'} record` : e.from === 'record' ? 'each record (a bare id)' : e.from === 'each' ? `each ${terminalSafe(e.path)}[].${terminalSafe(e.field)}` : terminalSafe(e.path));
     field('links', `each record: ${end(s.link.from)} ${RELATION[s.link.relation]} ${end(s.link.to)}`);
   }
-  if (s.parent && s.link) field('parent', `each ${s.parent.stream} record's ${terminalSafe(s.parent.from_field)} fills {${terminalSafe(s.parent.param)}}`);
+  // Where the parent's value goes: a {placeholder} of the path, or a query parameter (`?squad=`).
+  const fills = (p: NonNullable<Stream['parent']>) => (p.in === 'query' ? `is sent as the query parameter ${terminalSafe(p.param)}` : `fills {${terminalSafe(p.param)}}`);
+  if (s.parent && s.link) field('parent', `each ${s.parent.stream} record's ${terminalSafe(s.parent.from_field)} ${fills(s.parent)}`);
   else if (s.parent) {
-    field('parent', `each ${s.parent.stream} record's ${terminalSafe(s.parent.from_field)} fills {${terminalSafe(s.parent.param)}}; relationship: ${s.parent.parent_is === 'from' ? `${s.parent.stream} ${RELATION[s.parent.relation]} ${s.name}` : `${s.name} ${RELATION[s.parent.relation]} ${s.parent.stream}`}`);
+    field('parent', `each ${s.parent.stream} record's ${terminalSafe(s.parent.from_field)} ${fills(s.parent)}; relationship: ${s.parent.parent_is === 'from' ? `${s.parent.stream} ${RELATION[s.parent.relation]} ${s.name}` : `${s.name} ${RELATION[s.parent.relation]} ${s.parent.stream}`}`);
   }
   const fixed = requestValues(s);
   if (fixed.length) field('request', fixed.join(' · '));
   // Each record's kind from the docs' discriminator: the listed values, anything else the stream's kind.
-  if (s.kind_from) field('kind', terminalSafe(`each record's from ${s.kind_from.path}: ${Object.entries(s.kind_from.values).map(([v, k]) => `${v} → ${k}`).join(', ')}; any other value: ${s.kind}`));
+  if (s.kind_from) field('kind', terminalSafe(`each record's kind from its ${s.kind_from.path}: ${Object.entries(s.kind_from.values).map(([v, k]) => `${v} → ${k}`).join(', ')}; any other value: ${s.kind}`));
   const privilege = plan.assessment.privilege.find((p) => p.stream === s.name);
   if (privilege) {
     if (privilege.least_scopes.length) l.items('scopes', privilege.least_scopes.map(terminalSafe), ', ', DETAIL_LABEL, '  ');
-    else field('scopes', privilege.least_role ? `none (the credential takes no scope); least role: ${terminalSafe(privilege.least_role)}` : 'the docs name no scope');
+    else field('scopes', privilege.least_role ? `none (the credential takes no scope); least role the docs name: ${terminalSafe(privilege.least_role)} (check it can read every list)` : 'the docs name no scope');
     const flags = privilege.flagged.map((f) => `${terminalSafe(f.scope)} (${FLAG_WHY[f.why]})`);
     if (flags.length) l.items('⚠ flagged', flags, ', ', DETAIL_LABEL, '  ');
   }
@@ -370,8 +373,7 @@ export function renderPlan(plan: ConnectorPlan, options: RenderPlanOptions = {})
   l.out.push(count(plan.streams.length, 'stream'));
   const header = ['stream', 'kind', 'GET path', 'records', 'paging', ...(withParent ? ['for each'] : []), 'conf'];
   // A link stream emits relationships, a container nothing: the kind column says so, not the records' kind.
-  const kindOf = (s: Stream) => (s.link ? `links (${s.link.relation})` : s.container ? 'container' : s.kind);
-  const rows = plan.streams.map((s) => [s.name, kindOf(s), terminalSafe(s.path), terminalSafe(recordsAt(s)), pagingStyle(s.pagination), ...(withParent ? [s.parent ? `${s.parent.stream}.${terminalSafe(s.parent.from_field)}` : ''] : []), pct(s.confidence)]);
+  const rows = plan.streams.map((s) => [s.name, streamEmits(s), terminalSafe(s.path), terminalSafe(recordsAt(s)), pagingStyle(s.pagination), ...(withParent ? [s.parent ? `${s.parent.stream}.${terminalSafe(s.parent.from_field)}` : ''] : []), pct(s.confidence)]);
   l.out.push(...table([header, ...rows], { width: l.width, flexible: withParent ? [2, 3, 5, 0] : [2, 3, 0] }));
   l.blank();
   const legend = [

@@ -109,3 +109,22 @@ describe('planHeuristically with prompt injection in the docs', () => {
     expect(checkQuotes(plan, model)).toEqual([]);
   });
 });
+
+describe('the credential placement passes the request policy', () => {
+  const users = { '/users': { get: { responses: { '200': { description: 'ok', content: { 'application/json': { schema: arrayOf(USER) } } } } } } };
+  const withScheme = (scheme: object) => modelOf(openapi(users, { components: { securitySchemes: { key: scheme } }, security: [{ key: [] }] }));
+
+  it('a key the docs put in X-HTTP-Method-Override is no usable auth, and the assessment says manual build, naming why', async () => {
+    const plan = planHeuristically(await withScheme({ type: 'apiKey', in: 'header', name: 'X-HTTP-Method-Override', description: 'Your API key.' }));
+    expect(plan.auth.type).toBe('none');
+    expect(plan.auth.evidence[0]?.reasoning).toMatch(/X-HTTP-Method-Override.*request policy refuses/);
+    expect(plan.assessment.verdict).toBe('manual-build-recommended');
+  });
+
+  it('a prefix that is a write method (`Authorization: DELETE <key>`) is refused too; a plain key header is kept', async () => {
+    const refused = planHeuristically(await withScheme({ type: 'apiKey', in: 'header', name: 'Authorization', description: 'Send `Authorization: DELETE <key>`.' }));
+    expect(refused.auth.type).toBe('none');
+    const kept = planHeuristically(await withScheme({ type: 'apiKey', in: 'header', name: 'X-Api-Key', description: 'Your API key.' }));
+    expect(kept.auth).toMatchObject({ type: 'api_key', credentials: [{ name: 'X-Api-Key' }] });
+  });
+});

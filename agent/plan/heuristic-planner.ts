@@ -87,8 +87,16 @@ export function planHeuristically(model: ApiModel, options: { policy?: RequestPo
     };
   };
 
-  let drafts = [...roots.map((r) => toStream(r, null)), ...children.map((c) => toStream(c, c.parent)), ...links.map((l) => ({ ...toStream(l, l.parent), link: l.link }))];
-  const auth = detectAuth(drafts.map((d) => d.op), model);
+  // A child list of bare ids (`?squad=` → `["U1", "U2"]`) says only who belongs to the parent: it is
+  // read as links (the relationship, with the parent at its end), never as identities with every field unknown.
+  const bareLink = (p: NonNullable<Stream['parent']>): NonNullable<Stream['link']> =>
+    p.parent_is === 'from' ? { relation: p.relation, from: { from: 'parent' }, to: { from: 'record' } } : { relation: p.relation, from: { from: 'record' }, to: { from: 'parent' } };
+  let drafts = [
+    ...roots.map((r) => toStream(r, null)),
+    ...children.map((c) => (c.bareIds ? { ...toStream(c, c.parent), link: bareLink(c.parent) } : toStream(c, c.parent))),
+    ...links.map((l) => ({ ...toStream(l, l.parent), link: l.link })),
+  ];
+  const auth = refuseUnsafePlacement(detectAuth(drafts.map((d) => d.op), model), options.policy ?? READ_ONLY_REQUEST_POLICY);
   // What a 429 tells the client, as the docs say (the streams' operations read first): the retry
   // template's slot; the assessment credits only what the template can honour.
   const rateLimit = readRateLimit(model, drafts.map((d) => d.op));
@@ -119,7 +127,7 @@ export function planHeuristically(model: ApiModel, options: { policy?: RequestPo
   const readOnlyOf = (d: (typeof drafts)[number]) => drafts.some((o) => o !== d && !o.link && !o.container && o.kind === d.kind && !adminPower.has(o.name));
   const powerful = new Set(drafts.filter((d) => !d.link && !d.container && adminPower.has(d.name) && readOnlyOf(d)).map((d) => d.name));
   const scopesOf = (name: string) => privilege.find((p) => p.stream === name)?.least_scopes.join(', ') ?? '';
-  drafts = leaveOut(powerful, (d) => `readable only with scopes that grant admin power (${scopesOf(d.name)}), while other ${d.kind} lists are read without them: left out so the connector's credential stays read-only — add it by hand if that scope is acceptable`);
+  drafts = leaveOut(powerful, (d) => `readable only with scopes that grant admin power (${scopesOf(d.name)}), while other ${d.kind} lists are read without them: left out so the connector's credential stays read-only; a reviewer who accepts that scope for it needs a connector built by hand`);
   // One base URL serves every stream: an operation the docs place only on other servers of its own
   // cannot be reached from it, and is left out (with its children) rather than called at a URL the docs do not give.
   const policy = options.policy ?? READ_ONLY_REQUEST_POLICY;
@@ -196,4 +204,25 @@ export function planHeuristically(model: ApiModel, options: { policy?: RequestPo
     assessment,
     ...(rateLimit ? { rate_limit: rateLimit } : {}),
   }, model);
+}
+
+/**
+ * The credential's placement passes the request policy too: docs that put it in a header that
+ * overrides the method (`X-HTTP-Method-Override`), or give it a prefix that is a write method
+ * (`Authorization: DELETE <key>`), get no usable auth — the assessment then says manual build, naming
+ * why — rather than a plan the gate can only refuse on the wire.
+ */
+function refuseUnsafePlacement(auth: ConnectorPlan['auth'], policy: RequestPolicy): ConnectorPlan['auth'] {
+  const refused = auth.credentials
+    .map((c) => ({ c, r: c.in === 'header' ? (policy.header(c.name, `${c.prefix}x`) ?? (c.prefix.trim() ? policy.fixedValue('header', c.name, c.prefix.trim()) : undefined)) : c.in === 'query' ? policy.fixedValue('query', c.name, `${c.prefix}x`) : undefined }))
+    .find((x) => x.r);
+  if (!refused) return auth;
+  const { c, r } = refused;
+  return {
+    type: 'none',
+    credentials: [],
+    scheme_keys: [],
+    confidence: 0.9,
+    evidence: [...auth.evidence.slice(0, 1).map((e) => ({ ...e, reasoning: `the docs place the credential in the ${c.in} ${c.name}${c.prefix.trim() ? ` with the prefix "${c.prefix.trim()}"` : ''}, which the read-only request policy refuses (${r!.reason}): no usable auth` }))],
+  };
 }

@@ -229,7 +229,7 @@ function linkCandidate(op: Operation, view: SchemaView, roots: (Candidate & { na
       const why = `the ${which} end is the ${singular(parent!.name)} the list is read under (GET ${parent!.op.path}), its {${param}}`;
       evidence.push(p ? quoted(p.source, p.description ? excerpt(p.description) : p.name, why) : quoted(op.source, `{${param}}`, why));
     } else {
-      evidence.push(fieldEvidence(view, body.response, e.steps, `the ${which} end is ${e.end.from === 'each' ? `each element of ${e.end.path}, read at ${e.end.field} (one relationship per element)` : e.end.path}: "${e.word}" names ${e.side === 'member' ? 'a member' : e.side === 'role' ? 'a role' : 'a group'}`));
+      evidence.push(fieldEvidence(view, body.response, e.steps, `the ${which} end is ${e.end.from === 'each' ? `each element of ${e.end.path}, read at ${e.end.field} (one relationship per element)` : e.end.from === 'record' ? 'each record (a bare id)' : e.end.path}: "${e.word}" names ${e.side === 'member' ? 'a member' : e.side === 'role' ? 'a role' : 'a group'}`));
     }
   }
   // An owner's id is the owner's, not the link record's: such a record is known by the relationship it states.
@@ -270,7 +270,7 @@ function linkCandidate(op: Operation, view: SchemaView, roots: (Candidate & { na
 
 function endText(e: Reference | 'parent', parent: (Candidate & { name: string }) | undefined): string {
   if (e === 'parent') return `the ${singular(parent!.name)}`;
-  return e.end.from === 'each' ? `each of ${e.end.path}` : e.end.path;
+  return e.end.from === 'each' ? `each of ${e.end.path}` : e.end.from === 'record' ? 'each record' : e.end.path;
 }
 
 function recordsAt(view: SchemaView, body: ResponseBody, items: ItemsLocation): Evidence {

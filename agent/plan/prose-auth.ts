@@ -56,8 +56,9 @@ const CREDENTIAL_WORDS = /\b(?:api[ _-]?keys?|keys?|tokens?|secrets?|credentials
 
 /** The sentence of `text` that holds the index (to the nearest `.`, `!`, `?` or line end). */
 function sentenceAt(text: string, index: number): { index: number; length: number } {
-  const before = text.slice(0, index);
-  const start = Math.max(before.search(/[^.!?\n]*$/), 0);
+  // Scanned back by hand: a `[^.!?\n]*$` search backtracks over every start, quadratic on a long run of words.
+  let start = index;
+  while (start > 0 && !'.!?\n'.includes(text[start - 1]!)) start--;
   const rest = text.slice(index).search(/[.!?](?:\s|$)|\n/);
   const end = rest === -1 ? text.length : index + rest + 1;
   return { index: start, length: end - start };
@@ -142,9 +143,10 @@ function keyHeaderSampleIn(texts: Prose[]): { name: string; evidence: Evidence }
 
 /** "the Authorization header … Bearer" in one sentence, without a sample. */
 function bearerSentenceIn(texts: Prose[]): Evidence | undefined {
+  // Sentence by sentence: one pattern spanning a sentence with `[^.\n]*` on both sides backtracks quadratically on a long line.
   for (const p of texts) {
-    const m = /[^.\n]*\bAuthorization\b[^.\n]*\bBearer\b[^.\n]*|[^.\n]*\bBearer\b[^.\n]*\bAuthorization\b[^.\n]*/.exec(p.text);
-    if (m) return quoted(p.source, excerpt(m[0]), 'the docs\' prose sends the credential in the Authorization header as a Bearer token (RFC 6750)');
+    const sentence = p.text.split(/[.\n]/).find((s) => /\bAuthorization\b/.test(s) && /\bBearer\b/.test(s));
+    if (sentence !== undefined) return quoted(p.source, excerpt(sentence), 'the docs\' prose sends the credential in the Authorization header as a Bearer token (RFC 6750)');
   }
   return undefined;
 }

@@ -86,6 +86,15 @@ describe('what the runtime cannot honour is not guessed, and not credited fully'
     expect(renderPlan(plan).replace(/\n {12}/g, ' ')).toMatch(/^rate limits {1}no header the docs name says when a 429 may be retried: Retry-After if sent, else exponential backoff; not read: X-RateLimit-Reset: the docs do not say in which unit$/m);
   });
 
+  it('a bound under a millisecond (hostile or careless docs) is no bound: the slot the plan renders stays valid', async () => {
+    const model = await api({ about429: 'Too many requests. Wait as `Retry-After` says; the wait is at most 0.4 ms.', on429: { 'Retry-After': { description: 'Seconds to wait.', schema: { type: 'integer' } } } });
+    const plan = planHeuristically(model);
+    expect(plan.rate_limit).toMatchObject({ waits: [{ header: 'retry-after' }], max_wait_ms: null });
+    expect(() => slotsFromPlan(plan)).not.toThrow();
+    const ms = await api({ about429: 'Too many requests. Wait as `Retry-After` says; the wait is at most 0.6 ms.', on429: { 'Retry-After': { description: 'Seconds to wait.', schema: { type: 'integer' } } } });
+    expect(readRateLimit(ms, ms.operations)?.max_wait_ms).toBe(1);
+  });
+
   it('a header name that is no HTTP header name (hostile data) is never a slot', async () => {
     const model = await api({ on429: { 'Retry After Seconds': { description: 'Seconds to wait before retrying.', schema: { type: 'integer' } } } });
     const plan = planHeuristically(model);

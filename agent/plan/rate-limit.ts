@@ -88,14 +88,22 @@ function sentenceAt(text: string, index: number): { start: number; end: number }
   const stop = Math.max(before.lastIndexOf('. '), before.lastIndexOf('.\n'), before.lastIndexOf('\n\n'), before.lastIndexOf('\n*'), before.lastIndexOf('\n-'));
   const start = stop === -1 ? 0 : stop + 2;
   const rest = text.slice(index);
-  const ends = [rest.search(/\.(\s|$)/), rest.search(/\n\s*\n/), rest.search(/\n\s*[*-]\s/)].filter((i) => i >= 0);
+  // `[ \t]*`, not `\s*`, before a list marker: `\s*` would rescan a run of blank lines from each of its newlines (quadratic).
+  const ends = [rest.search(/\.(\s|$)/), rest.search(/\n\s*\n/), rest.search(/\n[ \t]*[*-]\s/)].filter((i) => i >= 0);
   return { start, end: index + (ends.length ? Math.min(...ends) + 1 : rest.length) };
 }
 
-/** Names in a passage that look like response headers: `code` or **bold** tokens with a dash, and bare dashed words that speak of waiting. */
+/**
+ * The most header names read from one passage: real rate-limit prose names a handful, and each name
+ * costs a scan of its sentence, so a passage naming thousands would take quadratic time.
+ */
+const MAX_NAMED_PER_PASSAGE = 64;
+
+/** Names in a passage that look like response headers: `code` or **bold** tokens with a dash, and bare dashed words that speak of waiting; the first MAX_NAMED_PER_PASSAGE. */
 function namedHeaders(text: string): { name: string; index: number; length: number }[] {
   const out: { name: string; index: number; length: number }[] = [];
   for (const m of text.matchAll(/`([^`\s]{1,100})`|\*\*([^*\s]{1,100})\*\*|\b((?:x-)?[a-z0-9]+(?:-[a-z0-9]+)+)\b/gi)) {
+    if (out.length >= MAX_NAMED_PER_PASSAGE) break;
     const name = m[1] ?? m[2] ?? m[3]!;
     const bare = m[3] !== undefined;
     if (!name.includes('-') || !/^[A-Za-z0-9][A-Za-z0-9-]*$/.test(name)) continue;
@@ -113,7 +121,9 @@ function maxWaitIn(text: string): { ms: number; index: number; length: number } 
     const n = Number(m[1]);
     const unit = m[2]!.toLowerCase();
     const ms = /^(ms|milli)/.test(unit) ? n : /^h/.test(unit) ? n * 3_600_000 : /^m/.test(unit) ? n * 60_000 : n * 1000;
-    if (ms > 0 && ms <= MAX_DOCUMENTED_WAIT_MS) return { ms: Math.round(ms), index: m.index, length: m[0].length };
+    // Whole milliseconds, at least one: a bound under half a millisecond ("at most 0.4 ms") rounds to none, and a slot takes no zero bound.
+    const whole = Math.round(ms);
+    if (whole >= 1 && whole <= MAX_DOCUMENTED_WAIT_MS) return { ms: whole, index: m.index, length: m[0].length };
   }
   return undefined;
 }

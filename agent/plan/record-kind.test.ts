@@ -70,6 +70,6 @@ describe('the plan: a stream of people whose records say which are bots', () => 
     expect(users).toMatchObject({ kind: 'human', kind_from: { path: 'is_bot', values: { true: 'bot', false: 'human' } } });
     expect(users!.kind_from!.evidence[0]).toMatchObject({ source: { file: 'spec.json', pointer: '/components/schemas/User' }, quote: 'Whether this user is a bot.' });
     // The plan screen says it, under the stream.
-    expect(renderPlan(planHeuristically(model), {}).replace(/\s+/g, ' ')).toContain("kind each record's from is_bot: true → bot, false → human; any other value: human");
+    expect(renderPlan(planHeuristically(model), {}).replace(/\s+/g, ' ')).toContain("kind each record's kind from its is_bot: true → bot, false → human; any other value: human");
   });
 });

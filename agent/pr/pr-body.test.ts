@@ -37,11 +37,16 @@ describe('doc text in the PR body and VALIDATION.md', () => {
     const hostilePlan = {
       ...plan,
       tenant_variables: { 'org|x': evil },
+      warnings: [{ source: { file: 'spec.yaml', pointer: '/paths/~1x' }, message: evil }],
       streams: plan.streams.map((st, i) => (i === 0 ? { ...st, name: 'users`|`\n# APPROVED' } : st)),
     };
     const manifest = { ...g.manifest, credentials: g.manifest.credentials.map((c) => ({ ...c, evidence: [{ ...c.evidence[0]!, reasoning: evil, quote: evil }] })) };
     const scorecard = { ...g.scorecard, streams: g.scorecard.streams.map((st, i) => (i === 0 ? { ...st, name: evil, coverage: { [evil]: { path: 'a|b`c', seeded_with_value: 1, fetched_with_value: 1 } } } : st)) } as typeof g.scorecard;
-    for (const text of [renderPrBody({ plan: hostilePlan, manifest, scorecard, signed: false, forced: false, requestedBy: 'someone' }), renderValidation(scorecard, [])]) {
+    const prBody = renderPrBody({ plan: hostilePlan, manifest, scorecard, signed: false, forced: false, requestedBy: 'someone' });
+    // The docs' defects outside what the connector reads are put to the reviewer, as text.
+    expect(prBody).toContain('Docs defects outside what this connector reads: 1 warning');
+    expect(prBody).toContain('`spec.yaml#/paths/~1x`: ok ');
+    for (const text of [prBody, renderValidation(scorecard, [])]) {
       expect(text).not.toMatch(/(^|[^\\])!\[px\]/);
       expect(text).not.toMatch(/(^|[^\\])@security-team/);
       expect(text).not.toContain('<img');

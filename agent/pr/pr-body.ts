@@ -1,4 +1,5 @@
 import type { ConnectorPlan, Evidence } from '../plan/connector-plan.ts';
+import { streamEmits } from '../plan/stream-emits.ts';
 import type { Manifest } from '../render/manifest.ts';
 import { unplannedCount, type Scorecard } from '../validate/scorecard.ts';
 import { summaryLines } from '../validate/findings-text.ts';
@@ -48,13 +49,17 @@ export function renderPrBody(input: PrBodyInput): string {
     ...(input.signed ? [] : ['> ⚠ **The change record is unsigned**: no `FETCHWRIGHT_SIGNING_KEY` was provided. `fetchwright verify` can check the hashes but not who produced them.', '']),
     '### What it reads (GET only)',
     '',
-    ...plan.streams.map((s) => `- ${mdCode(s.name)} (${s.kind}): ${mdCode(`GET ${s.path}`)}${s.parent ? ` for each ${mdCode(s.parent.stream)} record` : ''}, ${pagingInWords(s.pagination.style)}`),
+    ...plan.streams.map((s) => `- ${mdCode(s.name)} (${streamEmits(s)}): ${mdCode(`GET ${s.path}`)}${s.parent ? ` for each ${mdCode(s.parent.stream)} record` : ''}, ${pagingInWords(s.pagination.style)}`),
     '',
     `Origins: ${manifest.hosts.map((h) => mdCode(h)).join(', ')} — the egress gate allows nothing else, and sends the credential over https only.`,
     '',
     ...(manifest.fixed_values.length
       ? ['Fixed values it sends (each passed the read-only request policy; nothing else is sent but paging parameters and tenant variables):', '', ...manifest.fixed_values.map((f) => `- ${mdCode(f.stream)}: ${f.in} ${mdCode(f.in === 'header' ? `${f.name}: ${f.value}` : `${f.name}=${f.value}`)}`), '']
       : ['Fixed values it sends: none (only paging parameters and tenant variables).', '']),
+    // Defects of the docs in parts the connector does not read: a reviewer knows what was set aside.
+    ...(plan.warnings?.length
+      ? [`<details><summary>Docs defects outside what this connector reads: ${plan.warnings.length} warning${plan.warnings.length === 1 ? '' : 's'}</summary>`, '', ...plan.warnings.slice(0, 50).map((w) => `- ${mdCode(`${w.source.file}#${w.source.pointer}`)}: ${mdText(w.message)}`), ...(plan.warnings.length > 50 ? [`- … and ${plan.warnings.length - 50} more (plan.json)`] : []), '', '</details>', '']
+      : []),
     ...(plan.excluded?.length
       ? [`<details><summary>Considered and left out: ${plan.excluded.length} GET operation${plan.excluded.length === 1 ? '' : 's'} — confirm none lists identities this connector should read</summary>`, '', ...plan.excluded.map((r) => `- ${mdCode(`GET ${r.path}`)}: ${mdText(r.reason)}`), '', '</details>', '']
       : []),
@@ -77,7 +82,7 @@ export function renderPrBody(input: PrBodyInput): string {
     '### Credentials to provision (a human does this; fetchwright never creates or sees one)',
     '',
     ...manifest.credentials.flatMap((c) => [
-      `- [ ] ${capitalized(withArticle(credentialInWords(c.type)))} for the ${mdCode(c.scheme)} scheme, sent as ${c.in} ${mdCode(c.name)}${c.prefix ? ` with the prefix ${mdCode(c.prefix.trimEnd())}` : ''}, with the least scopes: ${c.least_scopes.length ? c.least_scopes.map((s) => mdCode(s)).join(', ') : c.least_role ? `none (it takes no scope) — the least role the docs name: ${mdCode(c.least_role)}` : 'none named by the docs — grant read-only access'}`,
+      `- [ ] ${capitalized(withArticle(credentialInWords(c.type)))} for the ${mdCode(c.scheme)} scheme, sent as ${c.in} ${mdCode(c.name)}${c.prefix ? ` with the prefix ${mdCode(c.prefix.trimEnd())}` : ''}, with the least scopes: ${c.least_scopes.length ? c.least_scopes.map((s) => mdCode(s)).join(', ') : c.least_role ? `none (it takes no scope) — the least role the docs name: ${mdCode(c.least_role)} (check that it can read every list: the docs may not say)` : 'none named by the docs — grant read-only access'}`,
       ...(c.obtain ? [`  - provision an OAuth 2.0 client: its ${c.obtain.provide.join(' and ')}; the host obtains the access token at ${mdCode(c.obtain.token_url)} (client credentials grant)${c.obtain.scopes.length ? ` with the scope ${c.obtain.scopes.map((s) => mdCode(s)).join(' ')}` : ''} and renews it; the fetcher never sees any of them`] : []),
       ...c.evidence.slice(0, 3).map((e) => `  - ${cite(e)}`),
     ]),

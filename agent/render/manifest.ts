@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { streamEmits } from '../plan/stream-emits.ts';
 import { CANONICAL_SCHEMA_VERSION } from '../../templates/canonical.ts';
 import { Evidence, type ConnectorPlan } from '../plan/connector-plan.ts';
 import { REQUEST_POLICY_VERSION } from '../../policy/request-policy.ts';
@@ -109,7 +110,7 @@ export function buildManifest(plan: ConnectorPlan, templates: Manifest['template
       // The grant's token URL, quoted, when the host obtains this credential: what the human confirms.
       evidence: [...plan.auth.evidence.filter((e) => names(e, c)).slice(0, 2), ...(cc && cc.scheme === c.scheme ? plan.auth.evidence.filter((e) => e.quote === cc.token_url).slice(0, 1) : []), ...privilegeEvidence],
     })),
-    streams: plan.streams.map((s) => ({ name: s.name, kind: s.kind, method: 'GET' as const, path: s.path })),
+    streams: plan.streams.map((s) => ({ name: s.name, kind: streamEmits(s), method: 'GET' as const, path: s.path })),
     fixed_values: fixedValuesOf(plan),
     request_policy_version: REQUEST_POLICY_VERSION,
     templates,

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { streamEmits } from '../plan/stream-emits.ts';
 import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { runFetcher } from '../../sandbox/run-fetcher.ts';
@@ -170,7 +171,7 @@ export async function runLive(o: LiveRunOptions): Promise<LiveRunReport> {
   const drift = classifyDrift(c.plan, model, shapes.operations);
   // A stream whose records were not where the plan reads them is never complete, whatever the fetcher said.
   const listDrift = new Set(drift.entries.filter((d) => d.severity === 'breaking' && (d.class === 'list-shape-changed' || d.class === 'items-path-missing')).map((d) => d.stream));
-  const streams = (run?.streams ?? []).map((s) => ({ name: s.name, kind: c.plan.streams.find((p) => p.name === s.name)?.kind ?? '?', complete: s.complete && !listDrift.has(s.name), records: s.records, pages: s.pages, requests: s.requests, retries: s.retries, waited_ms: s.waited_ms, error: s.error, findings: s.findings }));
+  const streams = (run?.streams ?? []).map((s) => ({ name: s.name, kind: ((p) => (p ? streamEmits(p) : '?'))(c.plan.streams.find((p) => p.name === s.name)), complete: s.complete && !listDrift.has(s.name), records: s.records, pages: s.pages, requests: s.requests, retries: s.retries, waited_ms: s.waited_ms, error: s.error, findings: s.findings }));
   const complete = result.ok && !!run?.complete && streams.length === c.plan.streams.length && streams.every((s) => s.complete);
   progress?.end();
   sink?.finish();

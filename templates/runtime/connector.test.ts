@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { OutputRecord, type RunRecord } from '../canonical.ts';
-import type { ConnectorSlots, RunInput, StreamSlot } from '../slots/connector.ts';
+import { ConnectorSlots as ConnectorSlotsSchema, type ConnectorSlots, type RunInput, type StreamSlot } from '../slots/connector.ts';
 import { runConnector } from './connector.ts';
 import { installFakeHost } from './fake-host.fixture.ts';
 import { queryParam } from './url.ts';
@@ -93,6 +93,17 @@ describe('template connector', () => {
     expect(run.streams[0]!.findings[0]).toMatchObject({ id: 'auth-refused', args: { status: 403 } });
     expect(run.streams[1]!.findings.map((f) => f.id)).toEqual(['not-run']);
     expect(run.streams[1]!.error).toMatch(/earlier stream failed authentication/);
+  });
+
+  it('a child\'s parent is a top-level list: under a child or a link stream (no keys kept) the slots are refused, not read as an empty list', () => {
+    expect(ConnectorSlotsSchema.safeParse(slots).success).toBe(true);
+    const grandchild: StreamSlot = { ...tokens, name: 'token_grants', path: '/tokens/{id}/grants', parent: { stream: 'user_tokens', param: 'id', from_field: 'id', relation: 'owns', parent_is: 'from' } };
+    const chained = ConnectorSlotsSchema.safeParse({ ...slots, streams: [users, tokens, grandchild] });
+    expect(chained.success).toBe(false);
+    expect(chained.error?.issues.map((i) => i.message)).toContain('parent user_tokens is itself read under a parent: its records give token_grants no keys');
+    const links: StreamSlot = { ...users, name: 'memberships', kind: 'group', link: { relation: 'member_of', from: { from: 'field', path: 'user' }, to: { from: 'field', path: 'group' } } };
+    const underLinks = ConnectorSlotsSchema.safeParse({ ...slots, streams: [links, { ...tokens, parent: { ...tokens.parent!, stream: 'memberships' } }] });
+    expect(underLinks.error?.issues.map((i) => i.message)).toContain('parent memberships is a link stream: its records give user_tokens no keys');
   });
 
   it('refuses to start without a value for a tenant path variable, saying which', async () => {

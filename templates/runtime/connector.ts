@@ -6,7 +6,7 @@ import { linkMapper, linkRelationships, relationshipKey } from './link-records.t
 import { addFinding, findingOf, newOutcome, readStream } from './read-stream.ts';
 
 /**
- * template fetchwright/connector@5 — runs the streams in order (parents before children), emits
+ * template fetchwright/connector@6 — runs the streams in order (parents before children), emits
  * identities and relationships as they come (a link stream's records as relationships only, each once), and ends with a `run` record saying, per stream,
  * whether every page was fetched in the shape the plan expects, and if not, the findings why. A
  * child read that fails for one parent is a finding; the other parents are still read. A refused
@@ -72,7 +72,8 @@ export async function runConnector(slots: ConnectorSlots, input: RunInput): Prom
           if (!wanted) return;
           for (const field of wanted) {
             const value = valueAt(raw, field);
-            if ((typeof value === 'string' && value !== '') || (typeof value === 'number' && Number.isFinite(value))) {
+            // `.` and `..` are not usable keys: in a path they are dot segments, and the child read would be of another list.
+            if ((typeof value === 'string' && value !== '' && value !== '.' && value !== '..') || (typeof value === 'number' && Number.isFinite(value))) {
               const list = keys.get(`${slot.name}.${field}`) ?? [];
               list.push({ value: String(value), id: identity.id });
               keys.set(`${slot.name}.${field}`, list);

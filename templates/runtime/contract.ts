@@ -1,7 +1,7 @@
 import type { RuntimeFinding } from './findings.ts';
 
 /**
- * template fetchwright/contract@3 — the types every other template is written against, as plain
+ * template fetchwright/contract@4 — the types every other template is written against, as plain
  * TypeScript: the slots a plan fills (`ConnectorSlots`), what the host passes to `run(input)`
  * (`RunInput`) and the records a run emits (`IdentityRecord`, `RelationshipRecord`, `RunRecord`).
  * Types only: nothing here runs, so a rendered fetcher type-checks on its own with no other file.
@@ -195,7 +195,7 @@ export interface ParentSlot {
 }
 
 /** One end of a link record's relationship: a field of the record, each element of an array (read at `field`), or the parent record. */
-export type LinkEnd = { from: 'field'; path: string } | { from: 'each'; path: string; field: string } | { from: 'parent' };
+export type LinkEnd = { from: 'field'; path: string } | { from: 'each'; path: string; field: string } | { from: 'parent' } | { from: 'record' };
 
 /** A link stream: its records are relationships between identities, emitted as relationship records only. */
 export interface LinkSlot {

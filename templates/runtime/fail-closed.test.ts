@@ -179,6 +179,15 @@ describe('runConnector: findings reach the run record', () => {
     expect(fake.requests).toEqual(['https://hub.test/users', 'https://hub.test/users/ada/tokens']);
   });
 
+  it('a parent whose key is a dot segment (`..`, `.`) is not usable: the child never reads another list under its name', async () => {
+    fake = installFakeHost((url) => (url.endsWith('/users') ? { json: [{ id: 'u1', name: 'ada' }, { id: 'u2', name: '..' }, { id: 'u3', name: '.' }] } : { json: [{ id: `t-${url}` }] }));
+    const byId: StreamSlot = { ...users, mapping: { id: { path: 'id', transform: 'string' } } };
+    const run = await runConnector({ ...slots, streams: [byId, tokens] }, input);
+    expect(run.streams[1]).toMatchObject({ complete: false });
+    expect(run.streams[1]!.findings).toEqual([expect.objectContaining({ id: 'parent-key-missing', args: { count: 2, parent: 'users', field: 'name' } })]);
+    expect(fake.requests).toEqual(['https://hub.test/users', 'https://hub.test/users/ada/tokens']);
+  });
+
   it('a redirect to another page is not the page asked for', async () => {
     fake = installFakeHost((url) => ({ json: [{ name: 'ada' }], url: url.replace(/\?.*$/, '') }));
     const paged: StreamSlot = { ...users, pagination: { style: 'offset', offset_param: 'offset', limit_param: 'limit', page_size: 2, first_offset: 0, stops: [{ when: 'empty-page' as const }] } };

@@ -4,11 +4,11 @@ import { valueAt } from './json-path.ts';
 import { sha256Hex } from './sha256.ts';
 
 /**
- * template fetchwright/link-records@1 — a link stream's records are relationships between
+ * template fetchwright/link-records@2 — a link stream's records are relationships between
  * identities (a membership: "user member_of squad"; a role binding: each subject `has_role` the
  * bound role), emitted as relationship records, never as identities. The slot says where each end
  * is: a field of the record (`user.id`, `group_id`), each element of an array (`subjects[].name`,
- * one relationship per element), or the parent record a child read is under. Ids are read as the
+ * one relationship per element), the record itself (a bare id), or the parent record a child read is under. Ids are read as the
  * `string` transform reads an identity's id, so both sides of a relationship compare as text. An
  * end the docs leave optional and a record leaves out states no relationship (counted as drift).
  */
@@ -32,8 +32,8 @@ function idAt(record: unknown, path: string): string | null | undefined {
  */
 export function endIds(record: unknown, end: LinkEnd, parentId: string | undefined): string[] | null | undefined {
   if (end.from === 'parent') return parentId === undefined ? undefined : [parentId];
-  if (end.from === 'field') {
-    const id = idAt(record, end.path);
+  if (end.from === 'field' || end.from === 'record') {
+    const id = idAt(record, end.from === 'record' ? '' : end.path);
     return id === null || id === undefined ? id : [id];
   }
   const list = valueAt(record, end.path);
@@ -76,7 +76,7 @@ export function relationshipKey(r: RelationshipRecord): string {
 
 /** How an end reads, for a finding: `user.id`, `subjects[].name`, `(parent)`. */
 function endPath(end: LinkEnd): string {
-  return end.from === 'parent' ? '(parent)' : end.from === 'each' ? `${end.path}[].${end.field}` : end.path;
+  return end.from === 'parent' ? '(parent)' : end.from === 'record' ? '(record)' : end.from === 'each' ? `${end.path}[].${end.field}` : end.path;
 }
 
 /**

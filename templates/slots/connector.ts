@@ -33,6 +33,8 @@ export const LinkEnd = z.discriminatedUnion('from', [
   z.object({ from: z.literal('field'), path: z.string().min(1).max(200) }),
   z.object({ from: z.literal('each'), path: z.string().min(1).max(200), field: z.string().min(1).max(200) }),
   z.object({ from: z.literal('parent') }),
+  /** The record itself: a list of bare ids (`{"people": ["U1", "U2"]}`), each naming an identity. */
+  z.object({ from: z.literal('record') }),
 ]);
 export type LinkEnd = z.infer<typeof LinkEnd>;
 
@@ -89,7 +91,7 @@ export const StreamSlot = z.object({
   if (s.link) {
     const ends = [s.link.from, s.link.to];
     if (ends.some((e) => e.from === 'parent') && !s.parent) ctx.addIssue({ code: 'custom', path: ['link'], message: 'a link end read from the parent record needs a parent stream' });
-    if (ends.filter((e) => e.from === 'parent').length > 1 || ends.filter((e) => e.from === 'each').length > 1) ctx.addIssue({ code: 'custom', path: ['link'], message: 'a link record has two different ends: at most one is the parent, at most one is an array' });
+    if (ends.filter((e) => e.from === 'parent').length > 1 || ends.filter((e) => e.from === 'each').length > 1 || ends.filter((e) => e.from === 'record').length > 1) ctx.addIssue({ code: 'custom', path: ['link'], message: 'a link record has two different ends: at most one is the parent, at most one is an array' });
   }
   // No template can express a write: every fixed value and the path itself pass the request policy (policy/request-policy.ts).
   const policy = READ_ONLY_REQUEST_POLICY;
@@ -127,6 +129,9 @@ export const ConnectorSlots = z
     c.streams.forEach((s, i) => {
       if (names.has(s.name)) ctx.addIssue({ code: 'custom', path: ['streams', i, 'name'], message: `stream name ${s.name} is used twice` });
       if (s.parent && !names.has(s.parent.stream)) ctx.addIssue({ code: 'custom', path: ['streams', i, 'parent'], message: `parent ${s.parent.stream} must come before ${s.name}` });
+      // The runtime keeps keys only from a top-level list of records (runtime/connector.ts): under any other parent, a child would read nothing and call itself complete.
+      const parentSlot = s.parent && c.streams.find((p) => p.name === s.parent!.stream);
+      if (parentSlot && (parentSlot.parent || parentSlot.link)) ctx.addIssue({ code: 'custom', path: ['streams', i, 'parent'], message: `parent ${parentSlot.name} is ${parentSlot.parent ? 'itself read under a parent' : 'a link stream'}: its records give ${s.name} no keys` });
       if (s.parent && s.parent.in !== 'query' && !s.path.includes(`{${s.parent.param}}`)) ctx.addIssue({ code: 'custom', path: ['streams', i, 'parent', 'param'], message: `path ${s.path} has no {${s.parent.param}}` });
       if (s.map_key_field && s.items_container !== 'map') ctx.addIssue({ code: 'custom', path: ['streams', i, 'map_key_field'], message: 'a map key field belongs to records that are the values of a map (items_container "map")' });
       if (s.pagination.style === 'cursor' && [s.pagination.cursor_path, s.pagination.cursor_header, s.pagination.last_record_path].filter((x) => x !== undefined).length !== 1) {

@@ -120,4 +120,13 @@ describe('detectCursor', () => {
     );
     expect(detectCursor(signalsFor(noParam, '/users'))).toEqual([]);
   });
+
+  it('takes a cursor header only under a name the pagination slot can carry (letters, digits, dashes): never a plan the templates refuse', async () => {
+    const withHeader = (name: string) =>
+      modelOf(openapi({ '/users': listOp(arrayOf(USER), { parameters: [query('page_token', { type: 'string' }, `The token from the ${name} header of the previous page.`)], headers: { [name]: { description: 'Token for the next page.', schema: { type: 'string' } } } }) }));
+    expect(detectCursor(signalsFor(await withHeader('X-Next-Page-Token'), '/users'))).toMatchObject([{ style: 'cursor', cursor_header: 'X-Next-Page-Token' }]);
+    for (const name of ['X-Next.Page_Token', 'X_Next_Page_Token', 'X-Next-Page-Token:']) {
+      expect(detectCursor(signalsFor(await withHeader(name), '/users')).filter((p) => p.style === 'cursor' && p.cursor_header !== undefined)).toEqual([]);
+    }
+  });
 });

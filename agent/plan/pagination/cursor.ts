@@ -4,14 +4,19 @@ import { fieldEvidence, pageSizeOf, paramEvidence, paramNamed, type BodyField, t
 import { documentedStops } from './stops.ts';
 import { CURSOR_FIELD, CURSOR_HEADER, CURSOR_PARAM, KEYSET_PROSE, LIMIT_PARAM, NEXT_PATH, RETURNED_PROSE } from './vocabulary.ts';
 
+/** A response header name the pagination slot's `cursor_header` takes: letters, digits and dashes. */
+const SLOT_HEADER_NAME = /^[A-Za-z0-9-]{1,100}$/;
+
 /**
  * The declared response header that carries a cursor parameter's next value: the one the
  * parameter's prose names (“from the `X-Next-Page-Token` header”), else one named like a cursor.
  */
 export function cursorHeaderFor(s: PaginationSignals, param: { description?: string | undefined }): { name: string; named: boolean } | undefined {
-  const named = s.headers.find((h) => h.toLowerCase() !== 'link' && namesWord(param.description, h));
+  // Only a name the pagination slot can carry (templates/slots/pagination.ts `cursor_header`): a plan the templates refuse is no plan.
+  const headers = s.headers.filter((h) => SLOT_HEADER_NAME.test(h));
+  const named = headers.find((h) => h.toLowerCase() !== 'link' && namesWord(param.description, h));
   if (named) return { name: named, named: true };
-  const looks = s.headers.find((h) => CURSOR_HEADER.test(h));
+  const looks = headers.find((h) => CURSOR_HEADER.test(h));
   return looks ? { name: looks, named: false } : undefined;
 }
 

@@ -30,7 +30,7 @@ const ENDS: Partial<Record<Relation, { from: IdentityKind[]; to: IdentityKind[] 
 };
 
 function endText(end: LinkEnd): string {
-  return end.from === 'parent' ? '(the parent record)' : end.from === 'each' ? `${end.path}[].${end.field}` : end.path;
+  return end.from === 'parent' ? '(the parent record)' : end.from === 'record' ? '(each record, a bare id)' : end.from === 'each' ? `${end.path}[].${end.field}` : end.path;
 }
 
 export function checkLinkEnds(plan: ConnectorPlan, model: ApiModel, mock: MockVendor): Finding[] {
@@ -49,6 +49,8 @@ export function checkLinkEnds(plan: ConnectorPlan, model: ApiModel, mock: MockVe
         const parent = plan.streams.find((s) => s.name === stream.parent?.stream);
         return parent && { kind: parent.kind, list: `the parent GET ${parent.path}` };
       }
+      // A bare id names a record of no list the mock's reading can tell: its end is not judged (the parent's is).
+      if (end.from === 'record') return undefined;
       const ref = refs.find((r) => end.path === r.field || end.path.startsWith(`${r.field}.`));
       const target = ref && plan.streams.find((s) => !s.link && s.operation_id === ref.target.op.id);
       return target && { kind: target.kind, list: `GET ${target.path}` };

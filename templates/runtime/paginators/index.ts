@@ -16,8 +16,9 @@ import type { PageContext, PaginatorBehaviour, PaginatorState } from './types.ts
  * around the source. After each page every stop condition is judged; the stream ends when any says
  * so. Fail closed, never a silent stop: a body signal that says more records follow while another
  * condition ends the list (an empty page while `has_more` is true), or while the source has no next
- * position, is `list-ended-early`; a source with no next position that no planned condition accounts
- * for is `stop-signal-missing`.
+ * position, is `list-ended-early`, and so is a short page while the server gives a next position (a
+ * server that caps the page size below the size asked for would otherwise lose every later page); a
+ * source with no next position that no planned condition accounts for is `stop-signal-missing`.
  */
 const SOURCES = {
   'link-header': linkHeaderPaginator,
@@ -61,6 +62,8 @@ export function nextUrl(p: Paginator, ctx: PageContext, state: PaginatorState): 
   const ender = verdicts.find((v) => v.verdict.says === 'ends');
   if (ender) {
     if (moreSignal !== undefined) throw ended(ctx, moreSignal, ender.stop);
+    // A short page is the docs' word for the end; a next position the server itself gives says otherwise.
+    if (verdicts.every((v) => v.verdict.says !== 'ends' || v.stop.when === 'short-page') && serverNext(p, ctx, state) !== undefined) throw ended(ctx, 'the server\'s next position', ender.stop);
     return undefined;
   }
   if (ctx.records.length === 0 && moreSignal !== undefined) throw ended(ctx, moreSignal, { when: 'empty-page' });
@@ -69,6 +72,21 @@ export function nextUrl(p: Paginator, ctx: PageContext, state: PaginatorState): 
   if (moreSignal !== undefined) throw ended(ctx, moreSignal, { when: 'no-next' });
   if (p.stops.some((s) => s.when === 'no-next')) return undefined;
   throw new FetcherError('stop-signal-missing', ctx.requestUrl, { path: 'a next position', found: 'none, and no documented stop says the list ended' });
+}
+
+/**
+ * The next position the server gives (a next link, a `Link` rel="next", a cursor in the body or a
+ * header), or undefined — also for positions the paginator computes itself (offset, page, keyset
+ * from the last record), and when the page gives none in the expected shape.
+ */
+function serverNext(p: Paginator, ctx: PageContext, state: PaginatorState): string | undefined {
+  const given = p.style === 'next-url' || p.style === 'link-header' || (p.style === 'cursor' && p.last_record_path === undefined);
+  if (!given) return undefined;
+  try {
+    return sourceOf(p).next(p, ctx, { ...state });
+  } catch {
+    return undefined;
+  }
 }
 
 /** `list-ended-early`: a condition ended the list while a body signal says more records follow. */

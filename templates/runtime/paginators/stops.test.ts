@@ -96,6 +96,21 @@ describe('stop conditions composed around a source', () => {
     expect(idOf(() => nextUrl(both, pageCtx(url, { more: true }, Array(4).fill({})), {}))).toBe('list-ended-early');
   });
 
+  it('a short page is not the end while the server gives a next position (a server capping the page size below the size asked for)', () => {
+    const records = Array(100).fill({});
+    const cursor: PaginatorOf<'cursor'> = { style: 'cursor', cursor_param: 'cursor', cursor_path: 'next_cursor', limit_param: 'limit', page_size: 500, stops: [{ when: 'no-next' }, { when: 'short-page' }] };
+    const url = firstUrl(cursor, 'https://h.test/u', {});
+    expect(idOf(() => nextUrl(cursor, pageCtx(url, { next_cursor: 'c2' }, records), {}))).toBe('list-ended-early');
+    expect(nextUrl(cursor, pageCtx(url, { next_cursor: null }, records), {})).toBeUndefined();
+    const link: PaginatorOf<'link-header'> = { style: 'link-header', rel: 'next', limit_param: 'per_page', page_size: 500, stops: [{ when: 'no-next' }, { when: 'short-page' }] };
+    expect(idOf(() => nextUrl(link, pageCtx(url, records, records, { link: '<https://h.test/u?page=2>; rel="next"' }), {}))).toBe('list-ended-early');
+    const nextLink: PaginatorOf<'next-url'> = { style: 'next-url', next_path: 'next', relative: true, limit_param: 'limit', page_size: 500, stops: [{ when: 'no-next' }, { when: 'short-page' }] };
+    expect(idOf(() => nextUrl(nextLink, pageCtx(url, { next: '/u?after=9' }, records), {}))).toBe('list-ended-early');
+    // Positions the connector computes itself (keyset from the last record, an offset) always exist: the short page ends those.
+    const keyset: PaginatorOf<'cursor'> = { style: 'cursor', cursor_param: 'starting_after', last_record_path: 'id', limit_param: 'limit', page_size: 500, stops: [{ when: 'short-page' }] };
+    expect(nextUrl(keyset, pageCtx(url, {}, [{ id: 'u9' }]), {})).toBeUndefined();
+  });
+
   it('a next cursor missing while has_more is true is a finding; a source with no next and no planned stop for it is too', () => {
     const cursor: PaginatorOf<'cursor'> = { style: 'cursor', cursor_param: 'cursor', cursor_path: 'next', stops: [{ when: 'no-next' }, { when: 'more-false', path: 'has_more' }] };
     expect(idOf(() => nextUrl(cursor, pageCtx('https://h.test/u', { next: null, has_more: true }, [{}]), {}))).toBe('list-ended-early');

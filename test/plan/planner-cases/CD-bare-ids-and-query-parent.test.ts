@@ -16,6 +16,8 @@ describe('planner case CD: bare-id records; a parent key in a required query par
       query_variables: [],
       mapping: { id: { path: '' } },
       parent: { stream: 'squads', param: 'squad', from_field: 'id', in: 'query', relation: 'member_of', parent_is: 'to' },
+      // Bare ids under a parent say only who belongs: relationships, never identities with every field unknown.
+      link: { relation: 'member_of', from: { from: 'record' }, to: { from: 'parent' } },
     });
     expect(plan.tenant_variables).toEqual({});
     expectAccounted(planned);
