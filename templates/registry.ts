@@ -35,13 +35,13 @@ export const TEMPLATES: TemplateInfo[] = [
   { id: 'fetchwright/paginator-page', version: 5, file: 'runtime/paginators/page.ts' },
   { id: 'fetchwright/paginator-next-url', version: 5, file: 'runtime/paginators/next-url.ts' },
   { id: 'fetchwright/paginator-none', version: 5, file: 'runtime/paginators/none.ts' },
-  { id: 'fetchwright/paginators', version: 3, file: 'runtime/paginators/index.ts' },
+  { id: 'fetchwright/paginators', version: 4, file: 'runtime/paginators/index.ts' },
   { id: 'fetchwright/guards', version: 2, file: 'runtime/guards.ts' },
   { id: 'fetchwright/select-records', version: 5, file: 'runtime/select-records.ts' },
   { id: 'fetchwright/map-record', version: 5, file: 'runtime/map-record.ts' },
-  { id: 'fetchwright/link-records', version: 2, file: 'runtime/link-records.ts' },
+  { id: 'fetchwright/link-records', version: 3, file: 'runtime/link-records.ts' },
   { id: 'fetchwright/list-stream', version: 8, file: 'runtime/read-stream.ts' },
-  { id: 'fetchwright/connector', version: 6, file: 'runtime/connector.ts' },
+  { id: 'fetchwright/connector', version: 7, file: 'runtime/connector.ts' },
 ];
 
 /**

@@ -127,4 +127,16 @@ describe('the credential placement passes the request policy', () => {
     const kept = planHeuristically(await withScheme({ type: 'apiKey', in: 'header', name: 'X-Api-Key', description: 'Your API key.' }));
     expect(kept.auth).toMatchObject({ type: 'api_key', credentials: [{ name: 'X-Api-Key' }] });
   });
+
+  it('when the docs offer alternatives, a refused one listed first does not leave the plan without auth: the next is chosen, saying why; one needed with it (AND) is refused with it', async () => {
+    const refused = { type: 'apiKey', in: 'query', name: '_method' };
+    const offered = (security: object[]) => modelOf(openapi(users, { components: { securitySchemes: { odd: refused, key: { type: 'apiKey', in: 'header', name: 'X-Api-Key' }, basic: { type: 'http', scheme: 'basic' } } }, security }));
+    const either = planHeuristically(await offered([{ odd: [] }, { key: [] }]));
+    expect(either.auth).toMatchObject({ type: 'api_key', scheme_keys: ['key'], credentials: [{ name: 'X-Api-Key' }] });
+    expect(either.auth.evidence.at(-1)?.reasoning).toMatch(/query _method.*request policy refuses.*not chosen/);
+    expect(planHeuristically(await offered([{ odd: [] }, { basic: [] }])).auth).toMatchObject({ type: 'basic', scheme_keys: ['basic'] });
+    const both = planHeuristically(await offered([{ odd: [], key: [] }]));
+    expect(both.auth.type).toBe('none');
+    expect(both.auth.evidence[0]?.reasoning).toMatch(/no usable auth/);
+  });
 });

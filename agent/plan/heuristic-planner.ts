@@ -16,7 +16,7 @@ import { kindFromField } from './record-kind.ts';
 import { selectLinkStreams } from './link-streams.ts';
 import { readRateLimit } from './rate-limit.ts';
 import { assertQuotesInDocs } from './verify-evidence.ts';
-import { READ_ONLY_REQUEST_POLICY, type RequestPolicy } from '../../policy/request-policy.ts';
+import { READ_ONLY_REQUEST_POLICY, type PolicyRefusal, type RequestPolicy } from '../../policy/request-policy.ts';
 
 /**
  * The embedded default planner: deterministic, no network. ApiModel → ConnectorPlan, every
@@ -96,7 +96,7 @@ export function planHeuristically(model: ApiModel, options: { policy?: RequestPo
     ...children.map((c) => (c.bareIds ? { ...toStream(c, c.parent), link: bareLink(c.parent) } : toStream(c, c.parent))),
     ...links.map((l) => ({ ...toStream(l, l.parent), link: l.link })),
   ];
-  const auth = refuseUnsafePlacement(detectAuth(drafts.map((d) => d.op), model), options.policy ?? READ_ONLY_REQUEST_POLICY);
+  const auth = authWithinPolicy(drafts.map((d) => d.op), model, options.policy ?? READ_ONLY_REQUEST_POLICY);
   // What a 429 tells the client, as the docs say (the streams' operations read first): the retry
   // template's slot; the assessment credits only what the template can honour.
   const rateLimit = readRateLimit(model, drafts.map((d) => d.op));
@@ -213,9 +213,7 @@ export function planHeuristically(model: ApiModel, options: { policy?: RequestPo
  * why — rather than a plan the gate can only refuse on the wire.
  */
 function refuseUnsafePlacement(auth: ConnectorPlan['auth'], policy: RequestPolicy): ConnectorPlan['auth'] {
-  const refused = auth.credentials
-    .map((c) => ({ c, r: c.in === 'header' ? (policy.header(c.name, `${c.prefix}x`) ?? (c.prefix.trim() ? policy.fixedValue('header', c.name, c.prefix.trim()) : undefined)) : c.in === 'query' ? policy.fixedValue('query', c.name, `${c.prefix}x`) : undefined }))
-    .find((x) => x.r);
+  const refused = refusedPlacement(auth, policy);
   if (!refused) return auth;
   const { c, r } = refused;
   return {
@@ -223,6 +221,35 @@ function refuseUnsafePlacement(auth: ConnectorPlan['auth'], policy: RequestPolic
     credentials: [],
     scheme_keys: [],
     confidence: 0.9,
-    evidence: [...auth.evidence.slice(0, 1).map((e) => ({ ...e, reasoning: `the docs place the credential in the ${c.in} ${c.name}${c.prefix.trim() ? ` with the prefix "${c.prefix.trim()}"` : ''}, which the read-only request policy refuses (${r!.reason}): no usable auth` }))],
+    evidence: [...auth.evidence.slice(0, 1).map((e) => ({ ...e, reasoning: `the docs place the credential in the ${c.in} ${c.name}${c.prefix.trim() ? ` with the prefix "${c.prefix.trim()}"` : ''}, which the read-only request policy refuses (${r.reason}): no usable auth` }))],
   };
+}
+
+/**
+ * The auth the planner would choose, its placement judged by the policy: when the docs offer
+ * alternatives (OpenAPI security requirements) and the chosen one is refused, the next declared one is
+ * chosen without the refused scheme — its order in the docs must not decide that no auth is usable.
+ * Only declared schemes stand in: with none left, the first refusal stands (never prose instead).
+ */
+function authWithinPolicy(ops: Parameters<typeof detectAuth>[0], model: ApiModel, policy: RequestPolicy): ConnectorPlan['auth'] {
+  const first = detectAuth(ops, model);
+  let schemes = model.security_schemes;
+  let auth = first;
+  for (let refused = refusedPlacement(auth, policy); refused; refused = refusedPlacement(auth, policy)) {
+    const without = schemes.filter((s) => s.key !== refused!.c.scheme);
+    if (without.length === schemes.length) return refuseUnsafePlacement(first, policy);
+    schemes = without;
+    auth = detectAuth(ops, { ...model, security_schemes: schemes });
+    if (auth.type === 'none' || !auth.scheme_keys.every((k) => schemes.some((s) => s.key === k))) return refuseUnsafePlacement(first, policy);
+  }
+  // Why the docs' other way is not taken, in the refusal's words.
+  return auth === first ? auth : { ...auth, evidence: [...auth.evidence, ...refuseUnsafePlacement(first, policy).evidence.map((e) => ({ ...e, reasoning: e.reasoning.replace(/: no usable auth$/, ': not chosen') }))] };
+}
+
+/** The first credential whose placement the policy refuses, with the refusal. */
+function refusedPlacement(auth: ConnectorPlan['auth'], policy: RequestPolicy): { c: ConnectorPlan['auth']['credentials'][number]; r: PolicyRefusal } | undefined {
+  const refused = auth.credentials
+    .map((c) => ({ c, r: c.in === 'header' ? (policy.header(c.name, `${c.prefix}x`) ?? (c.prefix.trim() ? policy.fixedValue('header', c.name, c.prefix.trim()) : undefined)) : c.in === 'query' ? policy.fixedValue('query', c.name, `${c.prefix}x`) : undefined }))
+    .find((x) => x.r);
+  return refused ? { c: refused.c, r: refused.r! } : undefined;
 }

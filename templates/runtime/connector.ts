@@ -6,7 +6,7 @@ import { linkMapper, linkRelationships, relationshipKey } from './link-records.t
 import { addFinding, findingOf, newOutcome, readStream } from './read-stream.ts';
 
 /**
- * template fetchwright/connector@6 — runs the streams in order (parents before children), emits
+ * template fetchwright/connector@7 — runs the streams in order (parents before children), emits
  * identities and relationships as they come (a link stream's records as relationships only, each once), and ends with a `run` record saying, per stream,
  * whether every page was fetched in the shape the plan expects, and if not, the findings why. A
  * child read that fails for one parent is a finding; the other parents are still read. A refused
@@ -31,6 +31,16 @@ export function relationship(stream: Pick<StreamSlot, 'name' | 'operation_id'>, 
 /** A child record as emitted: a credential read under its owner, with no owner of its own, is owned by that parent. */
 export function childIdentity(identity: IdentityRecord, link: ParentSlot, parentId: string): IdentityRecord {
   return identity.owner_id === null && link.relation === 'owns' ? { ...identity, owner_id: parentId } : identity;
+}
+
+/**
+ * Whether a parent's text key can fill a child's path: not empty, and no part of it, split at `/` or
+ * `\`, is a dot segment (`.`, `..`, RFC 3986 §5.2.4). The key is percent-encoded into one segment, but
+ * a server or proxy that decodes `%2F` before routing (as request-policy's path check assumes some do)
+ * would read `../admin` as a dot segment, and the child read would be of another list.
+ */
+export function usableKey(value: string): boolean {
+  return value !== '' && !value.split(/[/\\]/).some((part) => part === '.' || part === '..');
 }
 
 export async function runConnector(slots: ConnectorSlots, input: RunInput): Promise<RunRecord> {
@@ -72,8 +82,7 @@ export async function runConnector(slots: ConnectorSlots, input: RunInput): Prom
           if (!wanted) return;
           for (const field of wanted) {
             const value = valueAt(raw, field);
-            // `.` and `..` are not usable keys: in a path they are dot segments, and the child read would be of another list.
-            if ((typeof value === 'string' && value !== '' && value !== '.' && value !== '..') || (typeof value === 'number' && Number.isFinite(value))) {
+            if ((typeof value === 'string' && usableKey(value)) || (typeof value === 'number' && Number.isFinite(value))) {
               const list = keys.get(`${slot.name}.${field}`) ?? [];
               list.push({ value: String(value), id: identity.id });
               keys.set(`${slot.name}.${field}`, list);

@@ -188,6 +188,15 @@ describe('runConnector: findings reach the run record', () => {
     expect(fake.requests).toEqual(['https://hub.test/users', 'https://hub.test/users/ada/tokens']);
   });
 
+  it('a parent key with a dot segment between slashes (`../admin`, `a/../b`, `a/.`, `..\\x`) is not usable either: a server that decodes %2F first would climb; other slashed keys are', async () => {
+    const names = ['../admin', 'a/../b', 'a/.', '..\\x', 'projects/p1/accounts/sa.1', '...', '.a'];
+    fake = installFakeHost((url) => (url.endsWith('/users') ? { json: names.map((name, i) => ({ id: `u${i}`, name })) } : { json: [{ id: `t-${url}` }] }));
+    const byId: StreamSlot = { ...users, mapping: { id: { path: 'id', transform: 'string' } } };
+    const run = await runConnector({ ...slots, streams: [byId, tokens] }, input);
+    expect(run.streams[1]!.findings).toEqual([expect.objectContaining({ id: 'parent-key-missing', args: { count: 4, parent: 'users', field: 'name' } })]);
+    expect(fake.requests.slice(1)).toEqual(['https://hub.test/users/projects%2Fp1%2Faccounts%2Fsa.1/tokens', 'https://hub.test/users/.../tokens', 'https://hub.test/users/.a/tokens']);
+  });
+
   it('a redirect to another page is not the page asked for', async () => {
     fake = installFakeHost((url) => ({ json: [{ name: 'ada' }], url: url.replace(/\?.*$/, '') }));
     const paged: StreamSlot = { ...users, pagination: { style: 'offset', offset_param: 'offset', limit_param: 'limit', page_size: 2, first_offset: 0, stops: [{ when: 'empty-page' as const }] } };

@@ -66,6 +66,13 @@ describe('template link-records', () => {
     expect(endIds({}, { from: 'parent' }, undefined)).toBeUndefined();
   });
 
+  it('a bare-id record end: a string or number is the id; null, an empty string, an object or a list is unreadable, never "names no one"', () => {
+    const end = { from: 'record' } as const;
+    expect(endIds('u1', end, undefined)).toEqual(['u1']);
+    expect(endIds(42, end, undefined)).toEqual(['42']);
+    for (const bad of [null, undefined, '', { id: 'u1' }, ['u1']]) expect(endIds(bad, end, undefined)).toBeUndefined();
+  });
+
   it('states one relationship per element, from and to as the slot says, each pair once', () => {
     const link: LinkSlot = { relation: 'has_role', from: { from: 'each', path: 'subjects', field: 'name' }, to: { from: 'field', path: 'role_ref' } };
     const rels = linkRelationships(stream, link, { role_ref: 'admin', subjects: [{ name: 'ada' }, { name: 'bob' }, { name: 'ada' }] });

@@ -4,7 +4,7 @@ import { valueAt } from './json-path.ts';
 import { sha256Hex } from './sha256.ts';
 
 /**
- * template fetchwright/link-records@2 — a link stream's records are relationships between
+ * template fetchwright/link-records@3 — a link stream's records are relationships between
  * identities (a membership: "user member_of squad"; a role binding: each subject `has_role` the
  * bound role), emitted as relationship records, never as identities. The slot says where each end
  * is: a field of the record (`user.id`, `group_id`), each element of an array (`subjects[].name`,
@@ -32,9 +32,14 @@ function idAt(record: unknown, path: string): string | null | undefined {
  */
 export function endIds(record: unknown, end: LinkEnd, parentId: string | undefined): string[] | null | undefined {
   if (end.from === 'parent') return parentId === undefined ? undefined : [parentId];
-  if (end.from === 'field' || end.from === 'record') {
-    const id = idAt(record, end.from === 'record' ? '' : end.path);
+  if (end.from === 'field') {
+    const id = idAt(record, end.path);
     return id === null || id === undefined ? id : [id];
+  }
+  // A bare id is the whole record: a null in a list of ids is no field left out but a record that names no one, unreadable as an empty string is.
+  if (end.from === 'record') {
+    const id = idAt(record, '');
+    return id ? [id] : undefined;
   }
   const list = valueAt(record, end.path);
   if (list === undefined || list === null) return null;

@@ -1,4 +1,5 @@
 import type { Paginator, StopCondition } from '../contract.ts';
+import { valueAt } from '../json-path.ts';
 import { FetcherError } from '../errors.ts';
 import { withQuery } from '../url.ts';
 import { cursorPaginator } from './cursor.ts';
@@ -11,7 +12,7 @@ import { judgeStop, type StopContext } from './stops.ts';
 import type { PageContext, PaginatorBehaviour, PaginatorState } from './types.ts';
 
 /**
- * template fetchwright/paginators@3 — composes a paginator from its parts: the position source (the
+ * template fetchwright/paginators@4 — composes a paginator from its parts: the position source (the
  * style → behaviour table), the page-size option sent on the first request, and the stop conditions
  * around the source. After each page every stop condition is judged; the stream ends when any says
  * so. Fail closed, never a silent stop: a body signal that says more records follow while another
@@ -63,7 +64,7 @@ export function nextUrl(p: Paginator, ctx: PageContext, state: PaginatorState): 
   if (ender) {
     if (moreSignal !== undefined) throw ended(ctx, moreSignal, ender.stop);
     // A short page is the docs' word for the end; a next position the server itself gives says otherwise.
-    if (verdicts.every((v) => v.verdict.says !== 'ends' || v.stop.when === 'short-page') && serverNext(p, ctx, state) !== undefined) throw ended(ctx, 'the server\'s next position', ender.stop);
+    if (verdicts.every((v) => v.verdict.says !== 'ends' || v.stop.when === 'short-page' || overshot(v.stop, ctx, state)) && serverNext(p, ctx, state) !== undefined) throw ended(ctx, 'the server\'s next position', ender.stop);
     return undefined;
   }
   if (ctx.records.length === 0 && moreSignal !== undefined) throw ended(ctx, moreSignal, { when: 'empty-page' });
@@ -72,6 +73,19 @@ export function nextUrl(p: Paginator, ctx: PageContext, state: PaginatorState): 
   if (moreSignal !== undefined) throw ended(ctx, moreSignal, { when: 'no-next' });
   if (p.stops.some((s) => s.when === 'no-next')) return undefined;
   throw new FetcherError('stop-signal-missing', ctx.requestUrl, { path: 'a next position', found: 'none, and no documented stop says the list ended' });
+}
+
+/**
+ * A total or page count the list already went past (more records, or more pages, came than it
+ * says): a count that stands below what was read is no proof of the end, so a next position the
+ * server still gives wins over it (a capped total, as search APIs report one).
+ */
+function overshot(stop: StopCondition, ctx: PageContext, state: PaginatorState): boolean {
+  if (stop.when !== 'total-reached' && stop.when !== 'page-count') return false;
+  const value = valueAt(ctx.page.body, stop.path);
+  const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+  if (!Number.isFinite(n)) return false;
+  return stop.when === 'total-reached' ? (state.seen ?? 0) > n : (state.pages ?? 0) > n;
 }
 
 /**

@@ -111,6 +111,17 @@ describe('stop conditions composed around a source', () => {
     expect(nextUrl(keyset, pageCtx(url, {}, [{ id: 'u9' }]), {})).toBeUndefined();
   });
 
+  it('a total (or page count) the list already went past is not the end while the server gives a next position; reached exactly, it is', () => {
+    const records = Array(10).fill({});
+    const link: PaginatorOf<'next-url'> = { style: 'next-url', next_path: 'next', relative: true, stops: [{ when: 'no-next' }, { when: 'total-reached', path: 'total' }] };
+    const url = firstUrl(link, 'https://h.test/u', {});
+    expect(idOf(() => nextUrl(link, pageCtx(url, { total: 5, next: '/u?after=10' }, records), {}))).toBe('list-ended-early');
+    expect(nextUrl(link, pageCtx(url, { total: 10, next: '/u?after=10' }, records), {})).toBeUndefined();
+    const pages: PaginatorOf<'next-url'> = { ...link, stops: [{ when: 'no-next' }, { when: 'page-count', path: 'pages' }] };
+    expect(idOf(() => nextUrl(pages, pageCtx(url, { pages: 0, next: '/u?after=10' }, records), {}))).toBe('list-ended-early');
+    expect(nextUrl(pages, pageCtx(url, { pages: 0, next: null }, records), {})).toBeUndefined();
+  });
+
   it('a next cursor missing while has_more is true is a finding; a source with no next and no planned stop for it is too', () => {
     const cursor: PaginatorOf<'cursor'> = { style: 'cursor', cursor_param: 'cursor', cursor_path: 'next', stops: [{ when: 'no-next' }, { when: 'more-false', path: 'has_more' }] };
     expect(idOf(() => nextUrl(cursor, pageCtx('https://h.test/u', { next: null, has_more: true }, [{}]), {}))).toBe('list-ended-early');
