@@ -167,6 +167,7 @@ export const COMMANDS: CommandSpec[] = [
       new Option('--token-url <url>', 'the token endpoint, instead of the docs\' token URL (needed when that is on another origin than the API)').argParser(nonEmpty),
       new Option('--client-auth <how>', 'how the client authenticates at the token endpoint: basic (HTTP Basic, the default) or post (in the form body)').choices(['basic', 'post']),
       new Option('--base-url <url>', 'the API\'s base URL (default: the plan\'s, placeholders from --tenant)').argParser(nonEmpty),
+      new Option('--max-wait <seconds>', 'the longest wait before a retry when the API says to wait (Retry-After, a rate-limit reset), 1 to 3600 seconds; a shorter maximum the docs document still applies (default 30)').argParser(wholeNumber(1, 3600)),
       new Option('--tenant <name=value>', 'a value for a {placeholder} of the base URL or the paths (repeatable)').argParser(collect(nonEmpty)),
       new Option('--out <file>', 'write the records as JSON lines (written whole when the run ends)').argParser(nonEmpty),
       new Option('--report <file>', 'write the run report as JSON').argParser(nonEmpty),

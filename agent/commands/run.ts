@@ -22,6 +22,8 @@ export interface RunOptions {
   clientAuth?: 'basic' | 'post';
   /** `name=value` (repeatable). */
   tenant?: string[];
+  /** Seconds: the longest wait before a retry the API asks for (default 30). */
+  maxWait?: number;
   out?: string;
   report?: string;
   /** Where to write what the run observed of the API, no value kept (`fetchwright/observed-shapes@1`). */
@@ -55,7 +57,7 @@ export async function run([dir]: string[], opts: RunOptions, io: Io, ctx: Contex
   let redactor = ctx.redactor.with([...Object.values(credentials), ...(clientCredentials ? [clientCredentials.clientSecret] : [])]);
   ctx.interrupts.describe = () => `nothing was written${opts.out ? ` (${opts.out} is written only when the run ends)` : ''}`;
   let shapes: ObservedShapes | undefined;
-  const report = await runLive({ dir: dir!, onShapes: (s) => (shapes = s), ...(opts.baseUrl ? { baseUrl: opts.baseUrl } : {}), credentials, ...(clientCredentials ? { clientCredentials } : {}), onSecret: (secret) => (redactor = redactor.with([secret])), tenant, ...(opts.out ? { outFile: opts.out } : {}), onLog: (line) => io.stderr.write(`${redactor.text(line)}\n`), ...(io.stderr.isTTY ? { onProgress: (stream: string, n: number, done: boolean) => io.stderr.write(`${redactor.text(stream)}: ${count(n, 'record')}${done ? '' : ' so far…'}\n`) } : {}), onCleanup: (cleanup) => (cleanup ? (ctx.interrupts.cleanup = cleanup) : delete ctx.interrupts.cleanup) });
+  const report = await runLive({ dir: dir!, onShapes: (s) => (shapes = s), ...(opts.baseUrl ? { baseUrl: opts.baseUrl } : {}), credentials, ...(clientCredentials ? { clientCredentials } : {}), ...(opts.maxWait ? { maxWaitMs: opts.maxWait * 1000 } : {}), onSecret: (secret) => (redactor = redactor.with([secret])), tenant, ...(opts.out ? { outFile: opts.out } : {}), onLog: (line) => io.stderr.write(`${redactor.text(line)}\n`), ...(io.stderr.isTTY ? { onProgress: (stream: string, n: number, done: boolean) => io.stderr.write(`${redactor.text(stream)}: ${count(n, 'record')}${done ? '' : ' so far…'}\n`) } : {}), onCleanup: (cleanup) => (cleanup ? (ctx.interrupts.cleanup = cleanup) : delete ctx.interrupts.cleanup) });
   const safe = redactor.value(report);
   const breaking = safe.drift.filter((d) => d.severity === 'breaking').length;
   ctx.audit.record('run', safe.complete && !breaking ? 'ok' : 'fail', {}, { dir, base_url: safe.base_url, complete: safe.complete, streams: safe.streams.map((s) => ({ name: s.name, complete: s.complete, records: s.records })), calls: safe.calls, drift: { breaking, other: safe.drift.length - breaking + safe.drift_omitted }, calls_outside_plan: safe.calls_outside_plan.total, observe: opts.observe ?? null });

@@ -42,6 +42,8 @@ export interface LiveRunOptions {
   onSecret?: (secret: string) => void;
   /** Values for the plan's `{placeholders}`: base-URL variables and tenant path variables. */
   tenant: Record<string, string>;
+  /** The longest wait before a retry the API asks for (a 429's Retry-After or reset time), in ms; 30,000 by default. */
+  maxWaitMs?: number;
   /** Where the records go, as JSON lines (written whole: a temporary file renamed at the end). */
   outFile?: string;
   onLog?: (line: string) => void;
@@ -114,7 +116,7 @@ export async function runLive(o: LiveRunOptions): Promise<LiveRunReport> {
   const byKind: Record<string, number> = {};
   const progress = o.onProgress ? streamProgress(o.onProgress) : undefined;
   let run: RunRecord | undefined;
-  const input: RunInput = { base_url: base.href.replace(/\/$/, ''), tenant_variables: tenantVariables, max_pages_per_stream: 10_000, max_records: LIVE_LIMITS.maxRecords, retry: { max_attempts: 5, base_delay_ms: 500, max_delay_ms: 30_000 } };
+  const input: RunInput = { base_url: base.href.replace(/\/$/, ''), tenant_variables: tenantVariables, max_pages_per_stream: 10_000, max_records: LIVE_LIMITS.maxRecords, retry: { max_attempts: 5, base_delay_ms: 500, max_delay_ms: o.maxWaitMs ?? 30_000 } };
   let result: RunResult;
   try {
     result = await runFetcher({

@@ -33,7 +33,8 @@ interface Seen {
 }
 
 /** A JupyterHub-like API on 127.0.0.1: token auth, offset/limit paging; `servicesAsMap` answers /services as JupyterHub 3.0 really does. */
-async function hub(opts: { servicesAsMap?: boolean; stallOn?: string; onStall?: () => void; errors?: Record<string, string>; redirects?: Record<string, string> } = {}): Promise<{ url: string; seen: Seen; server: Server }> {
+async function hub(opts: { servicesAsMap?: boolean; stallOn?: string; onStall?: () => void; errors?: Record<string, string>; redirects?: Record<string, string>; throttleOnce?: string } = {}): Promise<{ url: string; seen: Seen; server: Server }> {
+  let throttled = false;
   const seen: Seen = { auth: [], methods: [] };
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     seen.auth.push(req.headers.authorization);
@@ -49,6 +50,12 @@ async function hub(opts: { servicesAsMap?: boolean; stallOn?: string; onStall?: 
     const page = <T>(all: T[]) => all.slice(offset, offset + limit);
     const p = url.pathname.replace(/^\/hub\/api/, '');
     if (p === opts.stallOn) return void opts.onStall?.();
+    // A rate limit that asks for a two-minute wait, once.
+    if (p === opts.throttleOnce && !throttled) {
+      throttled = true;
+      res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '120' });
+      return void res.end(JSON.stringify({ status: 429, message: 'Too Many Requests' }));
+    }
     if (opts.errors?.[p] !== undefined) return send(404, { message: opts.errors[p] });
     if (opts.redirects?.[p] !== undefined) {
       res.writeHead(302, { location: opts.redirects[p] });
@@ -195,6 +202,17 @@ describe('fetchwright run against a live server', () => {
     expect(r.code, r.err + r.out).toBe(0);
     expect(h.seen.auth.every((a) => a === `token ${TOKEN}`)).toBe(true);
     for (const text of [r.out, r.err, readFileSync(out, 'utf8')]) expect(text).not.toContain(TOKEN);
+  }, 60_000);
+
+  it('--max-wait caps the wait a 429 asks for (Retry-After: 120 waits 1 s with --max-wait 1), and the run completes; a value out of range is a usage error', async () => {
+    const h = await hub({ throttleOnce: '/groups' });
+    servers.push(h.server);
+    const report = path.join(root, 'report-wait.json');
+    const r = await live(['--base-url', h.url, '--credential-env', 'HUB_API_TOKEN', '--max-wait', '1', '--report', report]);
+    expect(r.code, r.err + r.out).toBe(0);
+    const groups = (JSON.parse(readFileSync(report, 'utf8')) as { streams: { name: string; retries: number; waited_ms: number }[] }).streams.find((s) => s.name === 'groups')!;
+    expect(groups).toMatchObject({ retries: 1, waited_ms: 1000 });
+    for (const bad of ['0', '3601', 'soon']) expect((await live(['--max-wait', bad])).code).toBe(2);
   }, 60_000);
 
   it('a credential the API refuses: exit 29', async () => {
