@@ -28,7 +28,7 @@ export const TEMPLATES: TemplateInfo[] = [
   { id: 'fetchwright/http', version: 6, file: 'runtime/http.ts' },
   { id: 'fetchwright/paginator-types', version: 1, file: 'runtime/paginators/types.ts' },
   { id: 'fetchwright/paginator-signal', version: 4, file: 'runtime/paginators/signal.ts' },
-  { id: 'fetchwright/paginator-stops', version: 1, file: 'runtime/paginators/stops.ts' },
+  { id: 'fetchwright/paginator-stops', version: 2, file: 'runtime/paginators/stops.ts' },
   { id: 'fetchwright/paginator-link-header', version: 3, file: 'runtime/paginators/link-header.ts' },
   { id: 'fetchwright/paginator-cursor', version: 5, file: 'runtime/paginators/cursor.ts' },
   { id: 'fetchwright/paginator-offset', version: 5, file: 'runtime/paginators/offset.ts' },

@@ -191,7 +191,9 @@ export class SchemaReader {
     if (typeof s.format === 'string') node.format = s.format;
     const description = boundedText(s.description) ?? boundedText(s.title);
     if (description) node.description = description;
-    if (Array.isArray(s.enum)) node.enum = s.enum.slice(0, MAX_ENUM).map(boundedExample);
+    // Only scalar values: an object or array in an enum names no value a reader compares or shows (and
+    // one with its own `toString` member breaks every `String(value)` after it).
+    if (Array.isArray(s.enum)) node.enum = s.enum.slice(0, MAX_ENUM).filter((v) => v === null || ['string', 'number', 'boolean'].includes(typeof v)).map(boundedExample);
     if (s.readOnly === true) node.readOnly = true;
     if (Array.isArray(s.required)) node.required = s.required.filter((r): r is string => typeof r === 'string');
     const example = boundedExample(s.example ?? (Array.isArray(s.examples) ? s.examples[0] : undefined));

@@ -20,6 +20,19 @@ describe('withClientCredentials', () => {
     expect(describeAuth(plan.auth)).toMatch(/the host obtains it with the client credentials grant from https:\/\/login\.example\.test\/oauth\/token, scopes users:read/);
   });
 
+  it('a token URL written `//host/path` names another host: never called relative to the base URL, and said to be on another origin', async () => {
+    const reasoningOf = async (tokenUrl: string) => {
+      const plan = planHeuristically(await modelOf(oauthSpec({ clientCredentials: { tokenUrl, scopes: { 'users:read': 'Read' } } })));
+      return plan.auth.evidence.map((e) => e.reasoning).join(' | ');
+    };
+    const network = await reasoningOf('//auth.other.example/token');
+    expect(network).not.toMatch(/relative to the base URL/);
+    expect(network).toMatch(/not on the API's origin/);
+    const path = await reasoningOf('/token');
+    expect(path).toMatch(/relative to the base URL/);
+    expect(path).not.toMatch(/not on the API's origin/);
+  });
+
   it('asks only for scopes the flow offers: a least scope of another flow is left out, and said so', async () => {
     const model = await modelOf(
       oauthSpec({ authorizationCode: { authorizationUrl: 'https://login.example.test/a', tokenUrl: 'https://login.example.test/t', scopes: { 'users:read': 'Read' } }, clientCredentials: { tokenUrl: '/token', scopes: { 'directory:read': 'Read' } } }, ['users:read']),

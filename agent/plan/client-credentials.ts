@@ -40,7 +40,8 @@ export function withClientCredentials(auth: AuthPlan, model: Pick<ApiModel, 'sec
   const offered = new Set(flow.scopes.map((s) => s.name));
   const scopes = [...new Set(leastScopes)].filter((s) => offered.has(s));
   const missing = [...new Set(leastScopes)].filter((s) => !offered.has(s));
-  const relative = !isAbsoluteUrl(flow.token_url);
+  // `//auth.other.example/token` names a host (RFC 3986 §4.2 network-path reference): not relative to the base URL's.
+  const relative = !isAbsoluteUrl(flow.token_url) && !flow.token_url.startsWith('//');
   const elsewhere = !relative && baseUrl && otherOrigin(flow.token_url, baseUrl);
   const why =
     `${whose} the OAuth 2.0 client credentials grant: the host obtains the access token at this token URL` +
@@ -58,7 +59,7 @@ export function withClientCredentials(auth: AuthPlan, model: Pick<ApiModel, 'sec
 function otherOrigin(tokenUrl: string, baseUrl: string): string | undefined {
   try {
     const base = new URL(baseUrl).origin;
-    return new URL(tokenUrl).origin === base ? undefined : base;
+    return new URL(tokenUrl, baseUrl).origin === base ? undefined : base;
   } catch {
     return undefined;
   }

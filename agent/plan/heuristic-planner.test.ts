@@ -140,3 +140,21 @@ describe('the credential placement passes the request policy', () => {
     expect(both.auth.evidence[0]?.reasoning).toMatch(/no usable auth/);
   });
 });
+
+describe('an enum holding objects (one with its own toString member) in the docs', () => {
+  it('is read as its scalar values only: the plan is made, no internal error', async () => {
+    const hostile = { toString: 'not a function' };
+    const model = await modelOf(openapi({ '/users': { get: { responses: { '200': { description: 'ok', content: { 'application/json': { schema: arrayOf({ id: { type: 'string' }, status: { type: 'string', enum: ['active', hostile, 'suspended'] } }) } } } } } } }));
+    const plan = planHeuristically(model);
+    expect(plan.streams[0]!.mapping.status?.path).toBe('status');
+    const op = model.operations.find((o) => o.path === '/users')!;
+    expect(JSON.stringify(op.responses[0]!.schema)).not.toContain('not a function');
+  });
+});
+
+describe('no identity list because of a $ref to nothing', () => {
+  it('the refusal names the dangling $ref, not only "no operation lists identities"', async () => {
+    const model = await modelOf(openapi({ '/users': { $ref: '#/nope' } }));
+    expect(() => planHeuristically(model)).toThrow(/1 \$ref to nothing, e\.g\. .*#\/paths\/~1users: \$ref "#\/nope" points at nothing/);
+  });
+});

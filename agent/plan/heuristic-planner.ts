@@ -44,7 +44,11 @@ export function planHeuristically(model: ApiModel, options: { policy?: RequestPo
     });
   }
   if (!roots.length) {
-    const why = rejections.length ? ` Closest misses: ${rejections.slice(0, 3).map((r) => `${r.operation_id} ${r.reason}`).join('; ')}.` : '';
+    // A `$ref` to nothing may be why: a path item or response that points at nothing lists nothing.
+    const dangling = (model.defects ?? []).filter((d) => d.kind === 'dangling-ref');
+    const why =
+      (rejections.length ? ` Closest misses: ${rejections.slice(0, 3).map((r) => `${r.operation_id} ${r.reason}`).join('; ')}.` : '') +
+      (dangling.length ? ` The docs have ${dangling.length} $ref${dangling.length === 1 ? '' : 's'} to nothing, e.g. ${dangling[0]!.source.file}#${dangling[0]!.source.pointer}: ${dangling[0]!.text}.` : '');
     throw new FetchwrightError('no-identity-operations', `no operation in these docs lists identities (users, groups, service accounts, apps, keys, tokens, roles…).${why}`, {
       file: model.documents[0]?.file,
       hint: 'fetchwright needs a GET that returns a list of identity records with documented fields. Check that you passed the vendor\'s full API description, not a partial one.',

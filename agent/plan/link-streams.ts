@@ -7,7 +7,7 @@ import { excerpt, fieldEvidence, quoted, reasoned, recordSteps } from './evidenc
 import { collectionNoun, endsInParameter, isExcludedPath } from './identity-kinds.ts';
 import { findItems, type ItemsLocation } from './items-path.ts';
 import { responseBody, type ResponseBody } from './response-body.ts';
-import { isTenantParam, streamName, type Candidate, type Rejection } from './select-streams.ts';
+import { collectionPath, fromField, isTenantParam, singular, streamName, TENANT_NAME, type Candidate, type Rejection } from './select-streams.ts';
 import { READ_ONLY_REQUEST_POLICY, type RequestPolicy } from '../../policy/request-policy.ts';
 
 /**
@@ -119,20 +119,6 @@ export interface LinkSelection {
   excluded: Rejection[];
 }
 
-function singular(s: string): string {
-  return s.replace(/ies$/, 'y').replace(/(ss|x|ch|sh)es$/, '$1').replace(/s$/, '');
-}
-
-/** The parent record field that fills `param` (`squad_id` → `id` of a squad), as the identity selection reads it. */
-function fromField(param: string, parent: Candidate): string {
-  const fields = parent.fieldNames;
-  const exact = fields.find((f) => f.toLowerCase() === param.toLowerCase());
-  if (exact) return exact;
-  const stem = singular(parent.noun.toLowerCase()).replace(/[^a-z]/g, '');
-  const stripped = param.replace(new RegExp(`^${stem}_?`, 'i'), '');
-  return fields.find((f) => f.toLowerCase() === stripped.toLowerCase()) ?? parent.mapping.id!.path!;
-}
-
 const RELATION_WORDS: Record<Relation, string> = { member_of: 'is a member of', has_role: 'has the role', owns: 'owns', granted_to: 'is granted to' };
 
 /**
@@ -142,7 +128,6 @@ const RELATION_WORDS: Record<Relation, string> = { member_of: 'is a member of', 
  */
 export function selectLinkStreams(model: ApiModel, view: SchemaView, roots: (Candidate & { name: string })[], excluded: Rejection[], names: Set<string>, policy: RequestPolicy = READ_ONLY_REQUEST_POLICY): LinkSelection {
   const notTaken = new Set(excluded.map((r) => r.operation_id));
-  const collectionPath = (r: Candidate) => r.op.path.replace(/\.(json|xml)$/i, '');
   const found = model.operations.flatMap((op) => (op.method === 'get' && notTaken.has(op.id) && !op.deprecated ? [linkCandidate(op, view, roots, collectionPath, policy)] : [])).filter((c) => !!c);
   // One root list per collection, as for identities: the shortest path (`/rolebindings` across every
   // namespace over `/namespaces/{namespace}/rolebindings`, which needs a tenant filled in).
@@ -178,7 +163,7 @@ function linkCandidate(op: Operation, view: SchemaView, roots: (Candidate & { na
   if (!LINK_NOUN.test(squashed)) return undefined;
   const membership = MEMBERSHIP_NOUN.test(squashed);
   // Only what a read needs without a human: no required query or header parameter (a tenant's aside).
-  if (op.parameters.some((p) => p.required && p.in !== 'path' && !(p.in === 'query' && /^(org|organi[sz]ation|tenant|account|workspace|team|project)(_?id)?$/i.test(p.name)))) return undefined;
+  if (op.parameters.some((p) => p.required && p.in !== 'path' && !(p.in === 'query' && TENANT_NAME.test(p.name)))) return undefined;
   const queryVariables = op.parameters.filter((p) => p.required && p.in === 'query').map((p) => p.name);
   const body = responseBody(op, view);
   if (!body) return undefined;

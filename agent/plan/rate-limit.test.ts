@@ -27,6 +27,11 @@ function api(o: { prose?: string; on200?: Record<string, object>; on429?: Record
 const rateCheck = (plan: ReturnType<typeof planHeuristically>) => plan.assessment.checks.find((c) => c.id === 'rate-limits')!;
 
 describe('readRateLimit', () => {
+  it('a denial names no unit: "a delay, not a Unix timestamp" is a delay in seconds', async () => {
+    const model = await api({ on429: { 'X-RateLimit-Reset': { description: 'Seconds until the window resets. This is a delay, not a Unix timestamp.', schema: { type: 'integer' } } } });
+    expect(readRateLimit(model, model.operations)?.waits).toEqual([{ header: 'x-ratelimit-reset', unit: 'delay-seconds' }]);
+  });
+
   it('keeps out a header the prose says a 429 comes without, and takes the one it names instead', async () => {
     const model = await api({ prose: '## Rate limits\n\nA 429 comes without a `Retry-After` header. Wait until `X-Quota-Reset`, the UTC epoch seconds at which the quota resets.' });
     expect(readRateLimit(model, model.operations)).toMatchObject({ waits: [{ header: 'x-quota-reset', unit: 'epoch-seconds' }], max_wait_ms: null, unread: [] });

@@ -137,7 +137,8 @@ function carriesWait(name: string, mentions: Mention[]): boolean {
 
 /** The unit one mention's words give, with how it was told; undefined when they give none. */
 function unitOf(name: string, m: Mention): WaitUnit | undefined {
-  const text = m.text;
+  // A denial names no unit: "a delay, not a Unix timestamp" says what the value is not.
+  const text = m.text.replace(/\b(?:not|never|isn't|rather than|instead of)\b[^.;,()]{0,40}/gi, ' ');
   const millis = MILLIS.test(text) || /(?:^|-)ms$|millis/i.test(name);
   if (/^retry-after$/i.test(name)) return millis && !HTTP_DATE.test(text) ? 'delay-milliseconds' : 'http-date-or-seconds';
   if (EPOCH.test(text)) return millis ? 'epoch-milliseconds' : 'epoch-seconds';

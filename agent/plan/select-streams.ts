@@ -62,7 +62,7 @@ export interface ChildCandidate extends Candidate {
  * rather than naming a record another stream lists: a human fills it in, like a server variable
  * (`/orgs/{org}/members`, `/{account_slug}/members`, `/tailnet/{tailnet}/users`).
  */
-const TENANT_NAME = /^(orgs?|organi[sz]ation|tenant|account|workspace|tailnet|project|company|enterprise|site|realm|instance|space|namespace|environment|team|customer|domain|directory)(_?(id|slug|name|key|sid|uuid|ref|handle|code))?$/i;
+export const TENANT_NAME = /^(orgs?|organi[sz]ation|tenant|account|workspace|tailnet|project|company|enterprise|site|realm|instance|space|namespace|environment|team|customer|domain|directory)(_?(id|slug|name|key|sid|uuid|ref|handle|code))?$/i;
 const TENANT_SEGMENT = /^(orgs?|organi[sz]ations?|tenants?|accounts?|workspaces?|tailnets?|projects?|compan(y|ies)|enterprises?|sites?|realms?|instances?|spaces?|namespaces?|environments?)$/i;
 
 export function isTenantParam(path: string, param: string): boolean {
@@ -416,7 +416,7 @@ function parentEvidence(op: Operation, param: string, reasoning: string) {
   return quoted(p.source, p.description ? excerpt(p.description) : p.name, reasoning);
 }
 
-function singular(s: string): string {
+export function singular(s: string): string {
   return s.replace(/ies$/, 'y').replace(/(ss|x|ch|sh)es$/, '$1').replace(/s$/, '');
 }
 
@@ -442,7 +442,7 @@ function relationOf(parent: IdentityKind, child: IdentityKind): { relation: Rela
 }
 
 /** The parent record field that fills the child's path parameter (`userId` → `id`, `AccountSid` → `sid`). */
-function fromField(param: string, parent: Candidate): string {
+export function fromField(param: string, parent: Candidate): string {
   const fields = parent.fieldNames;
   const exact = fields.find((f) => f === param) ?? fields.find((f) => f.toLowerCase() === param.toLowerCase());
   if (exact) return exact;
@@ -530,13 +530,18 @@ function namedParent<T extends Candidate>(param: string, streams: T[], self: Can
 }
 
 /** `policy`: the request policy every fixed value and operation must pass (the shipped read-only one). */
+/** The path a collection's records sit under: `/Accounts.json` → `/Accounts`, `/squads/` → `/squads`. */
+export function collectionPath(r: Candidate): string {
+  return r.op.path.replace(/\.(json|xml)$/i, '').replace(/\/$/, '');
+}
+
 export function selectStreams(model: ApiModel, view: SchemaView, policy: RequestPolicy = READ_ONLY_REQUEST_POLICY): Selection {
   const rejections: Rejection[] = [];
   const notes = new Map<string, string>();
   let candidates = model.operations.map((op) => candidateOf(op, view, rejections, policy, notes)).filter((c): c is Candidate => !!c);
 
   const rank = (c: Candidate) => (c.op.deprecated ? 100 : 0) + c.op.path.split('/').length + c.op.path.split('.').length / 10 + c.op.path.length / 1000;
-  const collectionPath = (r: Candidate) => r.op.path.replace(/\.(json|xml)$/i, '').replace(/\/$/, '');
+
   // Bare ids under another collection's word (`/conversations.members`: ids of one conversation's members)
   // name no record to read them for: one record's list, not an inventory.
   for (const c of candidates.filter((c) => c.bareIds && c.qualifier && !c.queryKeys.length && !c.queryVariables.length && !c.pathParams.length)) {
@@ -724,7 +729,6 @@ export function selectStreams(model: ApiModel, view: SchemaView, policy: Request
     if (c.op.deprecated) return 'the docs mark it deprecated: a deprecated list is not read';
     const q = queryChildOf.get(c);
     if (q) return `its query parameter ${q.param} names one ${recordWord(q.parent?.noun ?? q.under ?? '')} record: one record's list, not a root with a tenant variable, and no stream lists ${q.parent ? `GET ${q.parent.op.path}'s records` : `the ${q.under}`} to read it for`;
-    if (c.queryKeys.length) return `needs the query parameter${c.queryKeys.length > 1 ? 's' : ''} ${c.queryKeys.map((k) => `"${k}"`).join(', ')}, which ${c.queryKeys.length > 1 ? 'have' : 'has'} no documented default and ${c.queryKeys.length > 1 ? 'name' : 'names'} no stream's records`;
     const param = c.pathParams.at(-1);
     if (!param) return 'another stream covers it';
     const said = c.op.parameters.find((p) => p.in === 'path' && p.name === param)?.description?.replace(/\s+/g, ' ').trim().slice(0, 120);

@@ -14,6 +14,11 @@ async function reading(o: { prose?: string; on200?: Record<string, object>; on42
 }
 
 describe('the mock reads what a 429 carries', () => {
+  it('a denial names no form: "a delay, not a Unix timestamp" is sent as a delay in seconds', async () => {
+    const r = await reading({ on429: { 'X-RateLimit-Reset': { description: 'Seconds until the window resets. This is a delay, not a Unix timestamp.', schema: { type: 'integer' } } } });
+    expect(r.headers).toEqual([{ name: 'x-ratelimit-reset', form: 'delay-s' }]);
+  });
+
   it('"if a 429 does not include a Retry-After, wait until X": X, not Retry-After', async () => {
     const r = await reading({ prose: '## Rate limits\n\nIf a 429 does not include a `Retry-After`, wait until `X-Quota-Reset` (epoch milliseconds) before you retry.' });
     expect(r.headers).toEqual([{ name: 'x-quota-reset', form: 'epoch-ms' }]);

@@ -72,8 +72,13 @@ function saysWhen(name: string, description: string | undefined): boolean {
 }
 
 /** The form a header's words give; `unknown` for a wait whose words name no unit. */
-function formOf(name: string, words: string, example: unknown, format: string | undefined, wait = true): HeaderForm {
+function formOf(name: string, said: string, example: unknown, format: string | undefined, wait = true): HeaderForm {
   const lower = name.toLowerCase();
+  // The mock's own reading of a denial: the sentence part after "not" (up to its next comma) tells what the value is not.
+  const words = said
+    .split(/(?<=[.;,])/)
+    .map((part) => part.replace(/\b(?:not|never)\s.*$/i, ''))
+    .join(' ');
   if (!wait) return /remaining/.test(lower) ? 'remaining' : 'limit';
   const milli = /milli|\bms\b|msec/i.test(words) || /-ms$/.test(lower);
   if (lower === 'retry-after') return /http[- ]?date|\bgmt\b|rfc ?1123|imf-fixdate/i.test(words) ? 'http-date' : milli ? 'delay-ms' : 'delay-s';

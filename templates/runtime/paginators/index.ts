@@ -1,5 +1,4 @@
 import type { Paginator, StopCondition } from '../contract.ts';
-import { valueAt } from '../json-path.ts';
 import { FetcherError } from '../errors.ts';
 import { withQuery } from '../url.ts';
 import { cursorPaginator } from './cursor.ts';
@@ -8,6 +7,7 @@ import { nextUrlPaginator } from './next-url.ts';
 import { nonePaginator } from './none.ts';
 import { offsetPaginator } from './offset.ts';
 import { pagePaginator } from './page.ts';
+import { countAt } from './signal.ts';
 import { judgeStop, type StopContext } from './stops.ts';
 import type { PageContext, PaginatorBehaviour, PaginatorState } from './types.ts';
 
@@ -55,9 +55,9 @@ export function nextUrl(p: Paginator, ctx: PageContext, state: PaginatorState): 
   if (p.style === 'none') return nonePaginator.next(p, ctx, state);
   state.seen = (state.seen ?? 0) + ctx.records.length;
   state.pages = (state.pages ?? 0) + 1;
-  const judge: Omit<StopContext, 'hasNext'> = { ctx, seen: state.seen, pages: state.pages, requested: pageSizeOption(p)?.size };
+  const judge: StopContext = { ctx, seen: state.seen, pages: state.pages, requested: pageSizeOption(p)?.size };
   const body = p.stops.filter((s) => s.when !== 'no-next');
-  const verdicts = body.map((s) => ({ stop: s, verdict: judgeStop(s, { ...judge, hasNext: true }) }));
+  const verdicts = body.map((s) => ({ stop: s, verdict: judgeStop(s, judge) }));
   const more = verdicts.find((v) => v.verdict.says === 'more');
   const moreSignal = more && more.verdict.says === 'more' ? more.verdict.signal : undefined;
   const ender = verdicts.find((v) => v.verdict.says === 'ends');
@@ -82,9 +82,8 @@ export function nextUrl(p: Paginator, ctx: PageContext, state: PaginatorState): 
  */
 function overshot(stop: StopCondition, ctx: PageContext, state: PaginatorState): boolean {
   if (stop.when !== 'total-reached' && stop.when !== 'page-count') return false;
-  const value = valueAt(ctx.page.body, stop.path);
-  const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
-  if (!Number.isFinite(n)) return false;
+  // The count was read by the stop's own verdict just before (a bad one threw there).
+  const n = countAt(ctx.page.body, stop.path, ctx.requestUrl);
   return stop.when === 'total-reached' ? (state.seen ?? 0) > n : (state.pages ?? 0) > n;
 }
 

@@ -7,16 +7,11 @@ import { judgeStop, type StopContext } from './stops.ts';
 
 /** A stop context for `records` records on a page with this body, after `seen` records and `pages` pages. */
 function at(body: unknown, records: number, more: Partial<StopContext> = {}): StopContext {
-  return { ctx: pageCtx('https://h.test/u', body, Array(records).fill({})), seen: records, pages: 1, requested: undefined, hasNext: true, ...more };
+  return { ctx: pageCtx('https://h.test/u', body, Array(records).fill({})), seen: records, pages: 1, requested: undefined, ...more };
 }
 const says = (stop: StopCondition, s: StopContext) => judgeStop(stop, s).says;
 
 describe('stop conditions, one at a time', () => {
-  it('no-next ends the list only when the source has no next position', () => {
-    expect(says({ when: 'no-next' }, at({}, 3, { hasNext: false }))).toBe('ends');
-    expect(says({ when: 'no-next' }, at({}, 3, { hasNext: true }))).toBe('silent');
-  });
-
   it('empty-page ends at a page with no records, and says nothing of a page with some', () => {
     expect(says({ when: 'empty-page' }, at({}, 0))).toBe('ends');
     expect(says({ when: 'empty-page' }, at({}, 1))).toBe('silent');

@@ -3,10 +3,11 @@ import { countAt, flagAt } from './signal.ts';
 import type { PageContext } from './types.ts';
 
 /**
- * template fetchwright/paginator-stops@1 — the stop conditions, each a small wrapper around the
+ * template fetchwright/paginator-stops@2 — the stop conditions, each a small wrapper around the
  * position source that reads one documented end-of-list signal of a page:
  *
- * - `no-next`: the source has no next position (no `Link` rel="next", an empty cursor or next URL);
+ * - `no-next`: the source has no next position (no `Link` rel="next", an empty cursor or next URL) —
+ *   judged where the source is (index.ts), silent here;
  * - `empty-page`: the page holds no records;
  * - `short-page`: the page holds fewer records than the page size asked for;
  * - `total-reached`: as many records came as the body's total counts;
@@ -29,8 +30,6 @@ export interface StopContext {
   pages: number;
   /** The page size asked for, when the plan sends one. */
   requested: number | undefined;
-  /** Whether the position source has a next position. */
-  hasNext: boolean;
 }
 
 const ends: StopVerdict = { says: 'ends' };
@@ -43,7 +42,8 @@ export function judgeStop(stop: StopCondition, s: StopContext): StopVerdict {
   const url = ctx.requestUrl;
   switch (stop.when) {
     case 'no-next':
-      return s.hasNext ? silent : ends;
+      // Judged by the composition (index.ts), which alone knows the source's next position.
+      return silent;
     case 'empty-page':
       return ctx.records.length === 0 ? ends : silent;
     case 'short-page':
