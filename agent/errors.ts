@@ -9,7 +9,7 @@
 
 export const EXIT_CODES = {
   ok: { code: 0, meaning: 'ok' },
-  internal: { code: 1, meaning: 'internal error: a bug in fetchwright, please report it' },
+  internal: { code: 1, meaning: 'internal error: a bug in fetchwright, please report it (for drift: a breaking change was found, as oasdiff\'s --fail-on; the report names it)' },
   usage: { code: 2, meaning: 'usage: an unknown command or option, or an option value out of range' },
   inputNotFound: { code: 3, meaning: 'not found: the docs, connector folder or repository named does not exist, or holds nothing to read' },
   unreadableDocs: { code: 4, meaning: 'unreadable docs: broken JSON or YAML (with line and column), nesting too deep, a server URL no request can be sent to' },
@@ -41,6 +41,9 @@ export const EXIT_CODES = {
   runDrift: { code: 30, meaning: 'run: the live API answered in a shape the connector does not read (drift, classified in the report); regenerate with --observed' },
   auditTampered: { code: 31, meaning: 'the audit log was edited, truncated, reordered or replaced by a link: its hash chain is broken (fetchwright audit verify names the line)' },
   unsafeHost: { code: 32, meaning: 'the docs name a host no connector may call: loopback, private, link-local, metadata or multicast addresses, userinfo, or a scheme other than http(s)' },
+  expandFailed: { code: 33, meaning: 'expand: some vendors failed or wait for a retry (the coverage summary gives each one\'s cause); the others were done' },
+  invalidCatalogue: { code: 34, meaning: 'expand: the catalogue cannot be read, or some of its entries are invalid (each named with its field; the valid ones were still run)' },
+  expandBusy: { code: 35, meaning: 'expand: another expand is running on the same state folder (its pid is named); wait for it or give another --state' },
   interrupted: { code: 130, meaning: 'interrupted by Ctrl-C (SIGINT): the line on stderr says what is on disk; nothing is left half-written (for mock, Ctrl-C is its normal stop: exit 0)' },
   pipeClosed: { code: 141, meaning: 'the reader of the output closed the pipe (e.g. | head): output stopped early' },
   terminated: { code: 143, meaning: 'terminated by SIGTERM: as for 130' },
@@ -81,7 +84,9 @@ export type ErrorCode =
   | 'auth-refused'
   | 'token-endpoint-failed'
   | 'audit-tampered'
-  | 'unsafe-host';
+  | 'unsafe-host'
+  | 'invalid-catalogue'
+  | 'expand-busy';
 
 const EXIT_BY_CODE: Record<ErrorCode, number> = {
   usage: EXIT.usage,
@@ -117,6 +122,10 @@ const EXIT_BY_CODE: Record<ErrorCode, number> = {
   'audit-tampered': EXIT.auditTampered,
   // A server URL in the docs points at a host the connector must never be given (design: hosts from docs are public).
   'unsafe-host': EXIT.unsafeHost,
+  // expand: the catalogue file itself cannot be read or holds no vendor list.
+  'invalid-catalogue': EXIT.invalidCatalogue,
+  // expand: another expand holds the state folder's lock.
+  'expand-busy': EXIT.expandBusy,
 };
 
 /** Every error code, each with the exit code it ends a run with. */

@@ -10,7 +10,9 @@ import { fitLines } from '../agent/cli/fit-lines.ts';
  * wall time and peak memory per real vendor description (each in a fresh process): under 2 s and
  * 300 MB each; generate per description: under 10 s each; sandbox throughput: at least 50,000
  * mapped records/s; a live run's host memory: flat in the number of records (200,000 against
- * 20,000, bench/live-run-bench.ts), with the live run's throughput as a figure. Each judged row says
+ * 20,000, bench/live-run-bench.ts), with the live run's throughput as a figure; expand over a catalogue
+ * of every description (bench/expand-bench.ts): the first run's wall time at --concurrency 1 and 2, and
+ * a second run over the unchanged catalogue under 2 s. Each judged row says
  * `met` or `not met`, each target gets a summary line over all its rows, and the run ends with the
  * list of targets. It exits 0 either way: figures to read.
  */
@@ -132,6 +134,22 @@ printTable(genRows);
 const genVerdict = judgeTarget(TARGETS.generate, genJudged, genMissing);
 verdicts.push(genVerdict);
 console.log(`\n${fitLines(genVerdict.line, 120)}`);
+
+// Issue 12: expand over a catalogue of every description, first and second run, at concurrency 1 and 2.
+const { benchExpand } = await import('./expand-bench.ts');
+console.log('\nexpand: a catalogue of every description, first run (generate all) and second run (nothing changed), as a process');
+const expandRows: string[][] = [['concurrency', 'vendors', 'first run ms', 'first run outcomes', 'second run ms', 'second run outcomes', 'target (second run)']];
+const expandJudged: RowJudgement[] = [];
+const outcomes = (o: Record<string, number>) => Object.entries(o).map(([k, v]) => `${v} ${k}`).join(', ');
+for (const f of benchExpand(SPECS.map((name) => ({ vendor: name.replace(/\.[a-z]+$/, '').replace(/\//g, '-'), docs: path.join(docsRoot, name) })))) {
+  const judged = judgeRow(TARGETS.expandSecondRun, `--concurrency ${f.concurrency}`, [f.second_ms]);
+  expandJudged.push(judged);
+  expandRows.push([String(f.concurrency), String(f.vendors), String(f.first_ms), outcomes(f.first_outcomes), String(f.second_ms), outcomes(f.second_outcomes), judged.verdict]);
+}
+printTable(expandRows);
+const expandVerdict = judgeTarget(TARGETS.expandSecondRun, expandJudged);
+verdicts.push(expandVerdict);
+console.log(`\n${fitLines(expandVerdict.line, 120)}`);
 
 const { benchSandbox } = await import('./sandbox-bench.ts');
 console.log('\nsandbox (figures only: no target)');

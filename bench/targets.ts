@@ -41,6 +41,8 @@ export const TARGETS = {
   plannerFound: { name: 'planner: identity lists found, of the labelled ones', limits: [{ what: 'found', kind: 'at-least', limit: 90, unit: '%' }] },
   plannerPaged: { name: 'planner: found lists paged as the docs say', limits: [{ what: 'paged', kind: 'at-least', limit: 90, unit: '%' }] },
   plannerPrecision: { name: 'planner: streams that are identity lists', limits: [{ what: 'identity streams', kind: 'at-least', limit: 90, unit: '%' }] },
+  /** Issue 12: a second `expand` over an unchanged catalogue of every description (each vendor skipped), as a process. */
+  expandSecondRun: { name: 'expand: second run over an unchanged catalogue (nothing to do)', limits: [{ what: 'wall', kind: 'below', limit: 2000, unit: 'ms' }] },
   liveMemory: { name: 'live run host memory, flat in the number of records', limits: [{ what: 'peak RSS, 200k records ÷ 20k records', kind: 'below', limit: 1.5, unit: '×' }] },
 } as const satisfies Record<string, Target>;
 

@@ -177,6 +177,37 @@ export const COMMANDS: CommandSpec[] = [
     load: () => import('../commands/run.ts'),
   },
   {
+    name: 'expand',
+    arguments: [],
+    summary: 'work through a catalogue of vendors: generate what is missing or changed, skip what is not',
+    description:
+      'Works through a catalogue of vendors (YAML: vendors: [{vendor, docs, owner, priority, tenant, skip_streams,\n' +
+      'observed}], docs relative to the catalogue) as a scheduled job would: a vendor whose inputs did not change\n' +
+      'since its last successful run (its docs\' bytes, the approved templates, the request policy, fetchwright\'s\n' +
+      'planner and the entry\'s options) is skipped in milliseconds; a new one is generated and proved; changed\n' +
+      'docs are diffed against what its connector depends on (as `fetchwright drift` does) and it is\n' +
+      'regenerated only when the connector would change (a breaking change, a new identity list). Vendors run\n' +
+      'in parallel worker processes. A failure is retried by a later run, after 15 minutes doubled each time\n' +
+      '(--retry-failed: now). A run stopped at any point (Ctrl-C, SIGKILL) resumes where it was.\n\n' +
+      'Ends with the coverage summary: a table (or --json) on stdout, and coverage.json and coverage.md in the\n' +
+      'state folder. With --pr, each new or changed connector is proposed as `fetchwright pr` does, one\n' +
+      'branch per plan: the same change never opens a second PR. Exits 0 when every vendor is covered, 33\n' +
+      'when some failed or wait for a retry, 34 when catalogue entries are invalid (the valid ones still run).',
+    options: () => [
+      new Option('--catalog <file>', 'required: the catalogue of vendors (YAML or JSON)').argParser(nonEmpty).makeOptionMandatory(),
+      new Option('--state <dir>', 'the folder expand keeps its state in (default: expand/ in fetchwright\'s state folder, FETCHWRIGHT_STATE_DIR)').argParser(nonEmpty),
+      new Option('--out <dir>', 'where to write the connector folders').argParser(nonEmpty).default('connectors'),
+      new Option('--concurrency <n>', 'how many vendors to work on at once, each in its own process (default: the number of cores)').argParser(wholeNumber(1, 64)),
+      seed(1),
+      new Option('--max-attempts <n>', 'how many pagination readings to try when a proof fails').argParser(wholeNumber(1, 10)).default(3),
+      new Option('--retry-failed', 'retry vendors that failed on the same inputs now, without waiting for their retry time'),
+      json('print the coverage summary as JSON on stdout (fetchwright/coverage@1: agent/expand/coverage-summary.ts)'),
+      new Option('--pr', 'propose each new or changed connector on a new branch of --repo, as `fetchwright pr` does'),
+      ...prOptions(false),
+    ],
+    load: () => import('../commands/expand.ts'),
+  },
+  {
     name: 'verify',
     arguments: [connectorDir()],
     summary: 'check the signature and every hash of a connector\'s change record',
@@ -197,6 +228,26 @@ export const COMMANDS: CommandSpec[] = [
       json('print the result as JSON on stdout'),
     ],
     load: () => import('../commands/verify.ts'),
+  },
+  {
+    name: 'drift',
+    arguments: [connectorDir()],
+    summary: 'what changed in the API a connector depends on: the vendor\'s new docs, a live run\'s report',
+    description:
+      'Compares what the connector depends on — its operations, parameters, pagination, auth, and every response\n' +
+      'field its mapping reads — between the docs slice recorded in the connector (api-model.json) and the vendor\'s\n' +
+      'new docs (--docs), and reads a live run\'s report (--report, from fetchwright run --report): drift in the\n' +
+      'answers, calls outside the plan, Sunset and Deprecation headers with their dates. Each change is a finding\n' +
+      'with a stable id, a level (breaking, additive, informational), the operation and where it is in the docs,\n' +
+      'as oasdiff classifies API changes. Changes nothing on disk unless --markdown.\n' +
+      'Exits 0 when nothing is breaking, 1 when something is (as oasdiff\'s --fail-on).',
+    options: () => [
+      new Option('--docs <path>', 'the vendor\'s new docs (a file, or a folder of one API\'s specs and pages)').argParser(docsPath),
+      new Option('--report <file>', 'a live run\'s report (fetchwright run --report FILE)').argParser(nonEmpty),
+      new Option('--markdown <file>', 'also write the report as Markdown (for a pull request or a CI job summary)').argParser(nonEmpty),
+      json('print the report as JSON on stdout (fetchwright/drift@1: agent/drift/drift-report.ts)'),
+    ],
+    load: () => import('../commands/drift.ts'),
   },
   {
     name: 'audit',

@@ -2,7 +2,18 @@
 export interface Io {
   stdout: { write(chunk: string): unknown };
   /** `isTTY`: a person is watching (progress lines are written only then). */
-  stderr: { write(chunk: string): unknown; isTTY?: boolean };
+  stderr: {
+    write(chunk: string): unknown;
+    isTTY?: boolean;
+    /** The terminal's width, when stderr is one. */
+    columns?: number;
+    /**
+     * Unescaped writes to the terminal, given only when stderr is one: for a live progress line that
+     * redraws itself (`\r`, `ESC[K`). Its user escapes every character it takes from data
+     * (agent/expand/progress-display.ts); everything else goes through `write`.
+     */
+    terminal?: { write(chunk: string): unknown };
+  };
 }
 
 /** An Io that collects output, for running the CLI in-process (tests, other tools). */

@@ -21,6 +21,10 @@ export function escapeControls(text: string): string {
 export function safeIo(io: Io): Io {
   return {
     stdout: { write: (s: string) => io.stdout.write(escapeControls(String(s))) },
-    stderr: { write: (s: string) => io.stderr.write(escapeControls(String(s))), ...(io.stderr.isTTY ? { isTTY: true } : {}) },
+    stderr: {
+      write: (s: string) => io.stderr.write(escapeControls(String(s))),
+      ...(io.stderr.isTTY ? { isTTY: true, terminal: { write: (s: string) => io.stderr.write(String(s)) } } : {}),
+      ...(io.stderr.isTTY && typeof io.stderr.columns === 'number' ? { columns: io.stderr.columns } : {}),
+    },
   };
 }

@@ -35,7 +35,7 @@ export function checkPrInputs(opts: PrOptions, env: NodeJS.ProcessEnv): void {
 }
 
 /** Commits the connector in `dir` on a new branch of --repo and, with --github, opens the draft PR. Throws what openPr throws. */
-export async function proposeConnector(dir: string, opts: PrOptions, ctx: Context): Promise<OpenPrResult> {
+export async function proposeConnector(dir: string, opts: PrOptions, ctx: Pick<Context, 'audit' | 'redactor' | 'env' | 'interrupts'>, changes?: string): Promise<OpenPrResult> {
   checkPrInputs(opts, ctx.env);
   let github: Parameters<typeof openPr>[0]['github'];
   if (opts.github) {
@@ -52,6 +52,7 @@ export async function proposeConnector(dir: string, opts: PrOptions, ctx: Contex
     audit: ctx.audit,
     redactor: ctx.redactor,
     interrupts: ctx.interrupts,
+    ...(changes ? { changes } : {}),
   });
 }
 

@@ -18,6 +18,11 @@ import { readRateLimit } from './rate-limit.ts';
 import { assertQuotesInDocs } from './verify-evidence.ts';
 import { READ_ONLY_REQUEST_POLICY, type PolicyRefusal, type RequestPolicy } from '../../policy/request-policy.ts';
 
+/** The reason in `plan.excluded` of a stream a person asked to skip (expand reads it back to check every name was a stream). */
+export function skippedReason(stream: string): string {
+  return `skipped: the catalogue entry lists ${stream} in skip_streams`;
+}
+
 /**
  * The embedded default planner: deterministic, no network. ApiModel → ConnectorPlan, every
  * decision with its evidence and a confidence. The plan is checked before it is returned: every
@@ -29,7 +34,7 @@ import { READ_ONLY_REQUEST_POLICY, type PolicyRefusal, type RequestPolicy } from
  * Throws FetchwrightError `no-identity-operations` (exit 7) when no operation lists identities, and
  * `evidence-not-in-docs` (exit 24) when a quote is not in the docs — a bug in this planner.
  */
-export function planHeuristically(model: ApiModel, options: { policy?: RequestPolicy } = {}): ConnectorPlan {
+export function planHeuristically(model: ApiModel, options: { policy?: RequestPolicy; skip?: ReadonlySet<string> } = {}): ConnectorPlan {
   const view = new SchemaView(model);
   const { roots, children, rejections, excluded: notTaken } = selectStreams(model, view, options.policy);
   // Lists of relationships (memberships, role bindings) among the GETs not taken: link streams, no longer excluded.
@@ -100,6 +105,22 @@ export function planHeuristically(model: ApiModel, options: { policy?: RequestPo
     ...children.map((c) => (c.bareIds ? { ...toStream(c, c.parent), link: bareLink(c.parent) } : toStream(c, c.parent))),
     ...links.map((l) => ({ ...toStream(l, l.parent), link: l.link })),
   ];
+  // Streams dropped after selection, with why: they join the plan's list of what was left out.
+  const later: { operation_id: string; path: string; reason: string }[] = [];
+  const leaveOut = (gone: ReadonlySet<string>, why: (d: (typeof drafts)[number]) => string) => {
+    for (const d of drafts) if (gone.has(d.name) || (d.parent && gone.has(d.parent.stream))) later.push({ operation_id: d.op.id, path: d.op.path, reason: gone.has(d.name) ? why(d) : `its parent stream ${d.parent!.stream} was left out` });
+    return drafts.filter((d) => !gone.has(d.name) && !(d.parent && gone.has(d.parent.stream)));
+  };
+  // Streams a person asked to leave out (expand's catalogue `skip_streams`), before auth and scopes are chosen for the rest.
+  if (options.skip?.size) {
+    drafts = leaveOut(options.skip, (d) => skippedReason(d.name));
+    if (!drafts.length) {
+      throw new FetchwrightError('no-identity-operations', `every stream of these docs is one the catalogue asks to skip (${[...options.skip].join(', ')})`, {
+        file: model.documents[0]?.file,
+        hint: 'Remove some names from the entry\'s skip_streams: a connector reads at least one stream.',
+      });
+    }
+  }
   const auth = authWithinPolicy(drafts.map((d) => d.op), model, options.policy ?? READ_ONLY_REQUEST_POLICY);
   // What a 429 tells the client, as the docs say (the streams' operations read first): the retry
   // template's slot; the assessment credits only what the template can honour.
@@ -118,12 +139,6 @@ export function planHeuristically(model: ApiModel, options: { policy?: RequestPo
   const same = (a: string, b: string) => !byName.has(a) || !byName.has(b) || sameCollection(byName.get(a)!, byName.get(b)!);
   const covered = (d: (typeof drafts)[number]) => !d.link && !d.container && drafts.some((o) => o !== d && !o.link && !o.container && o.kind === d.kind && !adminOnly.has(o.name) && same(o.name, d.name));
   const dropped = new Set(drafts.filter((d) => adminOnly.has(d.name) && covered(d)).map((d) => d.name));
-  // Streams dropped after selection, with why: they join the plan's list of what was left out.
-  const later: { operation_id: string; path: string; reason: string }[] = [];
-  const leaveOut = (gone: Set<string>, why: (d: (typeof drafts)[number]) => string) => {
-    for (const d of drafts) if (gone.has(d.name) || (d.parent && gone.has(d.parent.stream))) later.push({ operation_id: d.op.id, path: d.op.path, reason: gone.has(d.name) ? why(d) : `its parent stream ${d.parent!.stream} was left out` });
-    return drafts.filter((d) => !gone.has(d.name) && !(d.parent && gone.has(d.parent.stream)));
-  };
   drafts = leaveOut(dropped, (d) => `readable only with admin scopes, and another stream already lists the same ${d.kind} records: least privilege first`);
   // A list of another collection that needs a scope with admin power (not a read-only admin scope) is
   // left out when streams of its kind are read without one: the connector's credential stays

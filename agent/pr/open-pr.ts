@@ -41,6 +41,8 @@ export interface OpenPrOptions {
    * signal ends the run; when it cannot, it changes `describe` to say which files are not as before.
    */
   interrupts?: { cleanup?: () => void; describe?: () => string };
+  /** Markdown for the PR body's "What changed in the docs" (expand: the classified drift), already escaped. */
+  changes?: string;
 }
 
 export interface OpenPrResult {
@@ -87,7 +89,7 @@ export async function openPr(o: OpenPrOptions): Promise<OpenPrResult> {
   const key = loadSigningKey(o.env);
   const forced = c.plan.assessment.verdict === 'manual-build-recommended';
   const requestedBy = o.requestedBy ?? (repo.user.name ? `${repo.user.name}${repo.user.email ? ` <${repo.user.email}>` : ''}` : 'unknown');
-  const body = o.redactor.text(renderPrBody({ plan: c.plan, manifest, scorecard: proved, signed: !!key, ...(key ? { signer: signerName(key) } : {}), forced, requestedBy }));
+  const body = o.redactor.text(renderPrBody({ plan: c.plan, manifest, scorecard: proved, signed: !!key, ...(key ? { signer: signerName(key) } : {}), forced, requestedBy, ...(o.changes ? { changes: o.changes } : {}) }));
 
   files[PR_FILE] = body;
   const unsigned: ChangeRecord = {

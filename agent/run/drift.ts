@@ -48,7 +48,7 @@ const MAX_COMPARE_DEPTH = 4;
 const NOT_RECORDS = /^(errors?|warnings?|messages?|links|_links|meta|_meta|metadata|included|_embedded)$/i;
 
 /** The JSON types each transform reads a value from (templates/runtime/map-record.ts); any other maps to null. */
-const TRANSFORM_READS: Record<Transform, readonly JsonType[]> = {
+export const TRANSFORM_READS: Record<Transform, readonly JsonType[]> = {
   string: ['string', 'integer', 'number', 'boolean'],
   'iso-datetime': ['string'],
   'unix-seconds': ['integer', 'number', 'string'],

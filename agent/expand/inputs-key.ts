@@ -1,0 +1,94 @@
+import { createHash } from 'node:crypto';
+import { lstatSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { hashJson } from '../hash.ts';
+import { packageVersion } from '../package-info.ts';
+import { POLICY_SET_VERSION } from '../pr/change-record.ts';
+import { loadTemplates } from '../../templates/registry.ts';
+import type { CatalogueEntry } from './catalogue.ts';
+
+/**
+ * The idempotency key of one catalogue vendor: everything that decides what `generate` would make
+ * for it, hashed without reading the docs as an API (a second `expand` over an unchanged catalogue
+ * must take milliseconds a vendor, not an ingest). Two runs with the same key make the same
+ * connector, so the second is skipped; any change — one byte of the docs or the shapes file, an
+ * approved template, the request policy, the planner (fetchwright's version), the streams to skip,
+ * the tenant values, the seed — gives another key.
+ *
+ * The docs are hashed as bytes: a file, or every regular file under a folder (names relative to it,
+ * sorted; links are not followed, which is what ingest does with a link outside the folder). This is
+ * wider than what ingest reads (a README beside the spec counts too): a change there costs a
+ * re-plan, which then finds nothing changed (`kept`), never a missed change.
+ */
+
+/** The parts of the key, kept in the state so a person can see what changed. */
+export interface VendorInputs {
+  /** sha256 over the docs' bytes (not the ApiModel's docs_sha256, which needs an ingest). */
+  docs_bytes_sha256: string;
+  observed_sha256: string | null;
+  /** sha256 over the approved templates' ids, versions and source hashes. */
+  templates_sha256: string;
+  policy: string;
+  planner: string;
+  /** sha256 of the entry's options that change the connector: skip_streams, tenant, seed, attempts. */
+  options_sha256: string;
+}
+
+/** At most this many files under a docs folder are hashed (ingest refuses bigger folders anyway). */
+const MAX_FILES = 10_000;
+
+let templatesHash: string | undefined;
+
+/** sha256 over the registry: id, version and content hash of every approved template, in render order. */
+export function templatesSha256(): string {
+  templatesHash ??= hashJson(loadTemplates().map((t) => ({ id: t.id, version: t.version, sha256: t.sha256 })));
+  return templatesHash;
+}
+
+/**
+ * sha256 over a docs path's bytes: for a file its content; for a folder every regular file below it
+ * (dot-folders and `node_modules` skipped), as `relative-name NUL sha256 LF` lines in name order.
+ * Throws the fs error of a path that cannot be read (the caller reports it as that vendor's failure).
+ */
+export function docsBytesSha256(docsPath: string): string {
+  const st = lstatSync(docsPath);
+  if (!st.isDirectory()) return createHash('sha256').update(readFileSync(docsPath)).digest('hex');
+  const files: string[] = [];
+  const walk = (dir: string) => {
+    for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      if (e.name.startsWith('.') || e.name === 'node_modules') continue;
+      const full = path.join(dir, e.name);
+      if (e.isDirectory()) walk(full);
+      else if (e.isFile()) {
+        if (files.length >= MAX_FILES) throw new Error(`more than ${MAX_FILES} files under ${docsPath}`);
+        files.push(full);
+      }
+    }
+  };
+  walk(docsPath);
+  const h = createHash('sha256');
+  for (const f of files) h.update(`${path.relative(docsPath, f)}\0${createHash('sha256').update(readFileSync(f)).digest('hex')}\n`);
+  return h.digest('hex');
+}
+
+/** The options of a run that change every connector it makes. */
+export interface RunOptions {
+  seed: number;
+  maxAttempts: number;
+}
+
+/**
+ * The inputs of one entry and their key (sha256 of the canonical JSON of the parts). Throws the fs
+ * error when the docs or the shapes file cannot be read.
+ */
+export function vendorInputs(entry: CatalogueEntry, run: RunOptions): { key: string; inputs: VendorInputs } {
+  const inputs: VendorInputs = {
+    docs_bytes_sha256: docsBytesSha256(entry.docsPath),
+    observed_sha256: entry.observedPath ? createHash('sha256').update(readFileSync(entry.observedPath)).digest('hex') : null,
+    templates_sha256: templatesSha256(),
+    policy: POLICY_SET_VERSION,
+    planner: `heuristic@${packageVersion()}`,
+    options_sha256: hashJson({ vendor: entry.vendor, skip_streams: [...entry.skip_streams].sort(), tenant: entry.tenant, seed: run.seed, max_attempts: run.maxAttempts }),
+  };
+  return { key: hashJson(inputs), inputs };
+}

@@ -1,0 +1,199 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { PrOptions } from '../commands/pr.ts';
+import { FetchwrightError } from '../errors.ts';
+import { connectorPaths } from '../generate/connector-dir.ts';
+import { sha256 } from '../hash.ts';
+import { readCatalogue, type CatalogueEntry } from './catalogue.ts';
+import { totalsOf, type CatalogueProblem, type CoverageSummary, type VendorOutcome, type VendorSummary } from './coverage-summary.ts';
+import { tryLock } from './file-lock.ts';
+import { vendorInputs } from './inputs-key.ts';
+import { coverageSummaryJson, renderCoverageMarkdown } from './render-coverage.ts';
+import type { VendorJob } from './vendor-job.ts';
+import { emptyState, readVendorState, retryDelayMs, writeFileDurably, writeVendorState, type VendorState } from './vendor-state.ts';
+import { runInWorkers } from './worker-pool.ts';
+
+/**
+ * `fetchwright expand`: a catalogue of vendors worked through once. For each entry, in priority
+ * order, its idempotency key (inputs-key.ts) decides without any ingest:
+ * - the key is the one of its last successful run and its connector folder is still the one made
+ *   (plan.json's bytes), and with --pr it was proposed → `skipped` (milliseconds);
+ * - the key failed before and its retry time is not reached → `waiting` (unless `retryFailed`);
+ * - otherwise a job for a worker process (vendor-job.ts), at most `concurrency` at once.
+ * One expand per state folder (a lock, `expand-busy` exit 35 when held by a live process). At the
+ * end the coverage summary is written to `<state>/coverage.json` and `<state>/coverage.md`.
+ */
+
+export interface ExpandOptions {
+  catalogue: string;
+  /** The expand state folder (vendor states, lock, coverage files). */
+  stateDir: string;
+  /** The connectors folder. */
+  out: string;
+  concurrency: number;
+  seed: number;
+  maxAttempts: number;
+  pr?: PrOptions;
+  /** Retry failures now, without waiting for their retry time. */
+  retryFailed?: boolean;
+  env?: NodeJS.ProcessEnv;
+  now?: () => number;
+}
+
+export interface ExpandEvents {
+  /** How many vendors this run looks at (valid entries), once known. */
+  onTotal?: (total: number) => void;
+  onStart?: (vendor: string) => void;
+  onLog?: (vendor: string, line: string) => void;
+  onDone?: (summary: VendorSummary) => void;
+  /** Housekeeping a person should know of (a damaged state file read as none). */
+  onNote?: (line: string) => void;
+}
+
+export interface ExpandResult {
+  summary: CoverageSummary;
+  files: { json: string; markdown: string };
+}
+
+/** The state folder's lock file. */
+export const LOCK_FILE = 'expand.lock';
+
+/** Whether the connector folder is still the one the state recorded (its plan.json bytes). */
+function folderIsAsMade(state: VendorState): boolean {
+  if (!state.connector_dir || !state.plan_file_sha256) return false;
+  try {
+    return sha256(readFileSync(path.join(state.connector_dir, 'plan.json'))) === state.plan_file_sha256 && JSON.parse(readFileSync(path.join(state.connector_dir, 'scorecard.json'), 'utf8'))?.verdict === 'pass';
+  } catch {
+    return false;
+  }
+}
+
+/** A summary from the state alone (no work done). */
+function summaryFromState(entry: CatalogueEntry, state: VendorState, outcome: VendorOutcome, covered: boolean): VendorSummary {
+  return {
+    vendor: entry.vendor,
+    owner: entry.owner,
+    docs: entry.docs,
+    outcome,
+    covered,
+    connector_dir: covered ? state.connector_dir : null,
+    streams: covered ? state.streams : 0,
+    identity_kinds: covered ? state.identity_kinds : [],
+    skipped_streams: entry.skip_streams,
+    drift: state.drift,
+    pr: state.pr ? { branch: state.pr.branch, url: state.pr.url } : null,
+    cause: outcome === 'waiting' ? (state.failure?.cause ?? null) : null,
+    exit_code: outcome === 'waiting' ? (state.failure?.exit_code ?? null) : null,
+    retry_at: outcome === 'waiting' ? (state.failure?.retry_at ?? null) : null,
+    elapsed_ms: 0,
+  };
+}
+
+/** A vendor whose inputs cannot even be hashed (its docs vanished since the catalogue was read): failed now. */
+function unreadableSummary(entry: CatalogueEntry, e: unknown): VendorSummary {
+  return { ...summaryFromState(entry, emptyState(entry.vendor), 'failed', false), cause: `its docs cannot be read: ${(e as Error).message}`, exit_code: 3 };
+}
+
+/**
+ * Runs the catalogue (see the module comment). Throws FetchwrightError `invalid-catalogue` (exit
+ * 34) when the catalogue file cannot be read at all, `expand-busy` (exit 35) when another expand
+ * holds the state folder, `output-unwritable` (exit 10) when the state cannot be written.
+ */
+export async function runExpand(o: ExpandOptions, events: ExpandEvents = {}): Promise<ExpandResult> {
+  const now = o.now ?? Date.now;
+  const started = now();
+  const catalogue = readCatalogue(o.catalogue);
+  const stateDir = path.resolve(o.stateDir);
+  const lockFile = path.join(stateDir, LOCK_FILE);
+  let lock: ReturnType<typeof tryLock>;
+  try {
+    mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+    lock = tryLock(lockFile);
+  } catch (e) {
+    throw new FetchwrightError('output-unwritable', `the state folder ${stateDir} cannot be written: ${(e as Error).message}`, { file: stateDir, hint: 'Give --state a folder expand can write.' });
+  }
+  if (!lock.taken) {
+    throw new FetchwrightError('expand-busy', `another expand (pid ${lock.holder.pid || 'unknown'}, since ${new Date(lock.holder.at).toISOString()}) is running on the state folder ${stateDir}`, { file: lockFile, hint: 'Wait for it to finish, or give this run another --state. A lock left by a process that is gone is taken over by itself.' });
+  }
+  try {
+    events.onTotal?.(catalogue.entries.length);
+    const summaries = new Map<string, VendorSummary>();
+    const jobs: VendorJob[] = [];
+    for (const entry of catalogue.entries) {
+      let key: { key: string; inputs: VendorJob['inputs'] };
+      try {
+        key = vendorInputs(entry, { seed: o.seed, maxAttempts: o.maxAttempts });
+      } catch (e) {
+        const s = unreadableSummary(entry, e);
+        summaries.set(entry.vendor, s);
+        events.onDone?.(s);
+        continue;
+      }
+      const state = readVendorState(stateDir, entry.vendor, events.onNote);
+      const target = path.resolve(connectorPaths(o.out, entry.vendor).target);
+      const sameFolder = state.connector_dir === target;
+      if (state.done_key === key.key && state.verdict === 'pass' && sameFolder && folderIsAsMade(state) && (!o.pr || state.pr?.plan_sha256 === state.plan_sha256)) {
+        const s = summaryFromState(entry, state, 'skipped', true);
+        summaries.set(entry.vendor, s);
+        events.onDone?.(s);
+        continue;
+      }
+      if (!o.retryFailed && state.failure?.key === key.key && Date.parse(state.failure.retry_at) > now()) {
+        const s = summaryFromState(entry, state, 'waiting', sameFolder && folderIsAsMade(state));
+        summaries.set(entry.vendor, s);
+        events.onDone?.(s);
+        continue;
+      }
+      jobs.push({ entry, key: key.key, inputs: key.inputs, previous: state, out: path.resolve(o.out), stateDir, seed: o.seed, maxAttempts: o.maxAttempts, ...(o.pr ? { pr: o.pr } : {}) });
+    }
+    await runInWorkers(
+      jobs,
+      o.concurrency,
+      {
+        onStart: (job) => events.onStart?.(job.entry.vendor),
+        onLog: (vendor, line) => events.onLog?.(vendor, line),
+        onDone: (s, job) => {
+          // A worker that died wrote no state: its failure is recorded here, with the same backoff.
+          if (s.cause?.startsWith('its worker process ended')) recordDeadWorker(stateDir, job, s, now);
+          summaries.set(s.vendor, s);
+          events.onDone?.(s);
+        },
+      },
+      o.env ?? process.env,
+    );
+    const vendors = catalogue.entries.map((e) => summaries.get(e.vendor)!).filter(Boolean);
+    const finished = now();
+    const summary: CoverageSummary = {
+      schema: 'fetchwright/coverage@1',
+      catalogue: path.resolve(o.catalogue),
+      started_at: new Date(started).toISOString(),
+      finished_at: new Date(finished).toISOString(),
+      elapsed_ms: finished - started,
+      concurrency: o.concurrency,
+      totals: totalsOf(vendors, catalogue.problems),
+      vendors,
+      invalid_entries: catalogue.problems,
+    };
+    const files = { json: path.join(stateDir, 'coverage.json'), markdown: path.join(stateDir, 'coverage.md') };
+    writeFileDurably(files.json, coverageSummaryJson(summary));
+    writeFileDurably(files.markdown, renderCoverageMarkdown(summary));
+    return { summary, files };
+  } finally {
+    lock.release();
+  }
+}
+
+/** Records the failure of a job whose worker died before it could (the parent owns the state once its worker is gone). */
+function recordDeadWorker(stateDir: string, job: VendorJob, s: VendorSummary, now: () => number): void {
+  const prev = job.previous;
+  const attempts = prev.failure?.key === job.key ? prev.failure.attempts + 1 : 1;
+  const retryAt = new Date(now() + retryDelayMs(attempts)).toISOString();
+  s.retry_at = retryAt;
+  try {
+    writeVendorState(stateDir, { ...prev, failure: { key: job.key, cause: s.cause ?? 'its worker process ended', exit_code: s.exit_code, attempts, at: new Date(now()).toISOString(), retry_at: retryAt }, last_run: { at: new Date(now()).toISOString(), outcome: 'failed', elapsed_ms: s.elapsed_ms } });
+  } catch {
+    // The summary still says it failed; the next run does it again.
+  }
+}
+
+export type { CatalogueProblem };

@@ -1,0 +1,37 @@
+import { AuditLog, stateDir } from '../audit/audit-log.ts';
+import { redactorFromEnv } from '../audit/redact.ts';
+import type { VendorSummary } from './coverage-summary.ts';
+import { runVendorJob } from './vendor-job.ts';
+import type { JobMessage, WorkerMessage } from './worker-messages.ts';
+
+/**
+ * The entry of one expand worker process (forked by worker-pool.ts): it takes one job over IPC,
+ * does it (vendor-job.ts: its own ingest, plan, isolates and proof, its own audit lines in the
+ * shared, locked, hash-chained audit log), sends the vendor's summary back and exits. When the
+ * parent goes away (killed, Ctrl-C) the IPC channel closes and the worker ends at once: a job is
+ * never finished by an orphan while a new run starts the same vendor. What it wrote by then is
+ * whole (connector folders and state files are replaced by rename), so the next run resumes.
+ */
+
+const send = (m: WorkerMessage) => new Promise<void>((resolve) => (process.send ? process.send(m, undefined, undefined, () => resolve()) : resolve()));
+
+process.on('disconnect', () => process.exit(0));
+process.once('message', (raw: unknown) => {
+  const message = raw as JobMessage;
+  if (message?.type !== 'job') process.exit(2);
+  const env = process.env;
+  const redactor = redactorFromEnv(env);
+  void (async () => {
+    let summary: VendorSummary;
+    try {
+      const audit = new AuditLog({ dir: stateDir(env), command: 'expand', redactor });
+      summary = await runVendorJob(message.job, { audit, redactor, env, onLog: (line) => void send({ type: 'log', line: redactor.text(line) }) });
+    } catch (e) {
+      // runVendorJob records its own failures; only an audit log that cannot be opened gets here.
+      const job = message.job;
+      summary = { vendor: job.entry.vendor, owner: job.entry.owner, docs: job.entry.docs, outcome: 'failed', covered: false, connector_dir: null, streams: 0, identity_kinds: [], skipped_streams: job.entry.skip_streams, drift: null, pr: null, cause: redactor.text((e as Error).message), exit_code: (e as { exitCode?: number }).exitCode ?? 1, retry_at: null, elapsed_ms: 0 };
+    }
+    await send({ type: 'result', summary });
+    process.exit(0);
+  })();
+});

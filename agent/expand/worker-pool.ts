@@ -1,0 +1,93 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { VendorSummary } from './coverage-summary.ts';
+import type { VendorJob } from './vendor-job.ts';
+import type { JobMessage, WorkerMessage } from './worker-messages.ts';
+
+/**
+ * expand's workers: one process per vendor job (worker-main.ts), at most `concurrency` at a time,
+ * each with its own heap, isolates and sandbox processes, so a vendor that exhausts memory or
+ * crashes ends its own job only. Jobs start in the order given (the catalogue's priority order).
+ */
+
+const WORKER = fileURLToPath(new URL(`./worker-main${path.extname(fileURLToPath(import.meta.url))}`, import.meta.url));
+
+export interface PoolEvents {
+  /** A worker took this job. */
+  onStart?: (job: VendorJob) => void;
+  onLog?: (vendor: string, line: string) => void;
+  /** A job ended: its summary (a worker that died without one gives a `failed` summary naming how it ended). */
+  onDone?: (summary: VendorSummary, job: VendorJob) => void;
+}
+
+/** A failed summary for a job whose worker ended without a result. */
+export function diedSummary(job: VendorJob, how: string, elapsedMs: number): VendorSummary {
+  return {
+    vendor: job.entry.vendor,
+    owner: job.entry.owner,
+    docs: job.entry.docs,
+    outcome: 'failed',
+    covered: false,
+    connector_dir: null,
+    streams: 0,
+    identity_kinds: [],
+    skipped_streams: job.entry.skip_streams,
+    drift: null,
+    pr: null,
+    cause: `its worker process ended without a result (${how}); nothing of this run was kept for it`,
+    exit_code: 1,
+    retry_at: null,
+    elapsed_ms: elapsedMs,
+  };
+}
+
+/** Runs one job in a new worker process; resolves with its summary (never rejects). */
+function runOne(job: VendorJob, env: NodeJS.ProcessEnv, events: PoolEvents, children: Set<ChildProcess>): Promise<VendorSummary> {
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const child = fork(WORKER, [], {
+      execArgv: ['--no-node-snapshot', '--disable-warning=ExperimentalWarning'],
+      env,
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    });
+    children.add(child);
+    let result: VendorSummary | undefined;
+    let stderr = '';
+    child.stderr?.setEncoding('utf8');
+    child.stderr?.on('data', (d: string) => (stderr = (stderr + d).slice(-2000)));
+    child.on('message', (raw: unknown) => {
+      const m = raw as WorkerMessage;
+      if (m?.type === 'log' && typeof m.line === 'string') events.onLog?.(job.entry.vendor, m.line);
+      else if (m?.type === 'result') result = m.summary;
+    });
+    child.on('error', () => undefined);
+    child.on('exit', (code, signal) => {
+      children.delete(child);
+      const lastLine = stderr.trim().split('\n').at(-1)?.slice(0, 200);
+      resolve(result ?? diedSummary(job, `${signal ? `killed by ${signal}` : `exit code ${code}`}${lastLine ? `: ${lastLine}` : ''}`, Date.now() - started));
+    });
+    child.send({ type: 'job', job } satisfies JobMessage);
+  });
+}
+
+/**
+ * Runs every job, at most `concurrency` at once; resolves with the summaries in job order.
+ * `children` (optional) is kept up to date with the running worker processes, for a caller that must
+ * stop them.
+ */
+export async function runInWorkers(jobs: VendorJob[], concurrency: number, events: PoolEvents = {}, env: NodeJS.ProcessEnv = process.env, children = new Set<ChildProcess>()): Promise<VendorSummary[]> {
+  const results: VendorSummary[] = new Array(jobs.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < jobs.length) {
+      const i = next++;
+      const job = jobs[i]!;
+      events.onStart?.(job);
+      results[i] = await runOne(job, env, events, children);
+      events.onDone?.(results[i]!, job);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, jobs.length)) }, lane));
+  return results;
+}

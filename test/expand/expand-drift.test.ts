@@ -1,0 +1,119 @@
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { load } from 'js-yaml';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { CoverageSummary } from '../../agent/expand/coverage-summary.ts';
+import type { ConnectorPlan } from '../../agent/plan/connector-plan.ts';
+import { connectorsRepo, git } from '../helpers/git-repo.ts';
+import { vendorDoc } from '../helpers/vendor-docs.ts';
+import { fetchwright } from './expand-cli.ts';
+
+/**
+ * expand when a vendor's docs change (issue 12's "Done when", on a copy of okta.yaml): a new
+ * unrelated endpoint is additive and changes nothing; a mapped User field renamed is breaking, the
+ * connector is regenerated, and its pull request carries the classified diff; the same change never
+ * yields a second pull request.
+ */
+
+const root = mkdtempSync(path.join(os.tmpdir(), 'fetchwright-expand-drift-'));
+const state = path.join(root, 'state');
+const expandState = path.join(state, 'expand');
+const out = path.join(root, 'connectors');
+const docs = path.join(root, 'docs', 'okta.yaml');
+const catalogue = path.join(root, 'vendors.yaml');
+
+const run = (...extra: string[]) => fetchwright(['expand', '--catalog', catalogue, '--state', expandState, '--out', out, '--json', ...extra], { state, env: { CI: 'true' } });
+const summary = (stdout: string) => JSON.parse(stdout) as CoverageSummary;
+const planFile = () => readFileSync(path.join(out, 'okta', 'plan.json'), 'utf8');
+
+/** Inserts `block` (path items written at the docs' own indentation) as the first entries under `paths:`. */
+function addPathItems(text: string, block: (indent: string) => string): string {
+  const m = /^paths:\n( +)\//m.exec(text)!;
+  return text.replace(/^paths:\n/m, `paths:\n${block(m[1]!)}`);
+}
+
+/** Renames the property `from` to `to` in the named schema `schema` of components, by its line (the docs' own text otherwise unchanged). */
+function renameProperty(text: string, schema: string, from: string, to: string): string {
+  const lines = text.split('\n');
+  const start = lines.findIndex((l) => new RegExp(`^ {4}${schema}:\\s*$`).test(l));
+  expect(start, `schema ${schema}`).toBeGreaterThan(0);
+  for (let i = start + 1; i < lines.length && !/^ {0,4}\S/.test(lines[i]!); i++) {
+    const m = new RegExp(`^( +)${from}:(.*)$`).exec(lines[i]!);
+    if (m) {
+      lines[i] = `${m[1]}${to}:${m[2]}`;
+      return lines.join('\n');
+    }
+  }
+  throw new Error(`${schema} declares no ${from}`);
+}
+
+describe('expand on changed Okta docs', () => {
+  let original: string;
+  let emailField: string;
+  let emailSchema: string;
+
+  beforeAll(() => {
+    mkdirSync(path.dirname(docs), { recursive: true });
+    copyFileSync(vendorDoc('okta.yaml'), docs);
+    original = readFileSync(docs, 'utf8');
+    writeFileSync(catalogue, `vendors:\n  - vendor: okta\n    docs: docs/okta.yaml\n    owner: "@acme/identity"\n`);
+  });
+
+  it('generates the connector on the first run', async () => {
+    const r = await run();
+    expect(r.code, r.stderr).toBe(0);
+    expect(summary(r.stdout).vendors[0]).toMatchObject({ vendor: 'okta', outcome: 'generated', covered: true });
+    // What the human stream's email is read from, and which of the docs' schemas declares it.
+    const plan = JSON.parse(planFile()) as ConnectorPlan;
+    const users = plan.streams.find((s) => s.kind === 'human' && !s.parent)!;
+    emailField = (users.mapping.email as { path: string }).path;
+    expect(emailField).toMatch(/email/);
+    const last = emailField.split('.').at(-1)!;
+    const schemas = (load(original) as { components: { schemas: Record<string, { properties?: Record<string, unknown> }> } }).components.schemas;
+    const declaring = Object.entries(schemas).filter(([, s]) => s.properties && Object.hasOwn(s.properties, last)).map(([n]) => n);
+    // The profile schema of a user: the one whose name says so among those declaring the field.
+    emailSchema = declaring.find((n) => /^UserProfile$/.test(n)) ?? declaring[0]!;
+    expect(emailSchema).toBeDefined();
+  });
+
+  it('keeps the connector when the docs gain an unrelated endpoint: additive drift, the same plan, nothing proposed', async () => {
+    const before = planFile();
+    writeFileSync(docs, addPathItems(original, (i) => `${i}/api/v1/weather/forecasts:\n${i}${i}get:\n${i}${i}${i}summary: List weather forecasts\n${i}${i}${i}operationId: listForecasts\n${i}${i}${i}responses:\n${i}${i}${i}${i}'200':\n${i}${i}${i}${i}${i}description: Forecasts\n${i}${i}${i}${i}${i}content:\n${i}${i}${i}${i}${i}${i}application/json:\n${i}${i}${i}${i}${i}${i}${i}schema:\n${i}${i}${i}${i}${i}${i}${i}${i}type: array\n${i}${i}${i}${i}${i}${i}${i}${i}items: { type: object, properties: { city: { type: string }, celsius: { type: number } } }\n`));
+    const r = await run();
+    expect(r.code, r.stderr).toBe(0);
+    const v = summary(r.stdout).vendors[0]!;
+    expect(v.outcome).toBe('kept');
+    expect(v.drift).toMatchObject({ breaking: 0 });
+    expect(v.drift!.additive).toBeGreaterThanOrEqual(1);
+    expect(planFile()).toBe(before);
+    // A second run on the same docs: nothing to do.
+    const again = await run();
+    expect(summary(again.stdout).vendors[0]!.outcome).toBe('skipped');
+  });
+
+  it('regenerates on a renamed mapped User field (breaking) and proposes it once, with the classified diff in the PR body', async () => {
+    const { repo } = connectorsRepo({ prefix: 'fetchwright-expand-pr-' });
+    const last = emailField.split('.').at(-1)!;
+    writeFileSync(docs, renameProperty(original, emailSchema, last, `${last}Address`));
+    const r = await run('--pr', '--repo', repo);
+    expect(r.code, r.stderr).toBe(0);
+    const v = summary(r.stdout).vendors[0]!;
+    expect(v.outcome).toBe('regenerated');
+    expect(v.drift!.breaking).toBeGreaterThanOrEqual(1);
+    expect(v.pr?.branch).toMatch(/^fetchwright\/okta-[0-9a-f]{8}$/);
+    const plan = JSON.parse(planFile()) as ConnectorPlan;
+    expect(JSON.stringify(plan.streams.find((s) => s.name === 'users')!.mapping.email)).not.toContain(`"${emailField}"`);
+    // The PR body on the branch names the breaking change: the field, the stream, the level.
+    const body = git(repo, 'show', `${v.pr!.branch}:connectors/okta/PULL_REQUEST.md`);
+    expect(body).toMatch(/What changed in the docs/);
+    expect(body).toMatch(/[Bb]reaking/);
+    expect(body).toContain(last);
+    // Run again: the same change, no second branch.
+    const branches = git(repo, 'branch', '--list', 'fetchwright/*').split('\n').length;
+    const again = await run('--pr', '--repo', repo);
+    expect(again.code, again.stderr).toBe(0);
+    expect(summary(again.stdout).vendors[0]!.outcome).toBe('skipped');
+    expect(git(repo, 'branch', '--list', 'fetchwright/*').split('\n')).toHaveLength(branches);
+  });
+});

@@ -1,0 +1,122 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { CoverageSummary } from '../../agent/expand/coverage-summary.ts';
+import { VENDOR_DOCS } from '../helpers/vendor-docs.ts';
+import { fetchwright, processesWithEnv } from './expand-cli.ts';
+
+/**
+ * `fetchwright expand` over a catalogue of every real description in shared/vendor-docs, as a
+ * scheduler runs it: the first run generates all, a second changes nothing, a run killed with
+ * SIGKILL resumes without redoing what was done.
+ */
+
+const tmp = (prefix: string) => mkdtempSync(path.join(os.tmpdir(), `fetchwright-expand-${prefix}-`));
+
+/** Every description in shared/vendor-docs as a catalogue entry: each file, and each folder of one API. */
+function everyDescription(): { vendor: string; docs: string }[] {
+  const out: { vendor: string; docs: string }[] = [];
+  for (const name of readdirSync(VENDOR_DOCS).sort()) {
+    const full = path.join(VENDOR_DOCS, name);
+    if (/\.(ya?ml|json)$/.test(name)) out.push({ vendor: name.replace(/\.[a-z]+$/, ''), docs: full });
+    else if (statSync(full).isDirectory()) {
+      // A folder of folders (split/snowflake) holds one API per subfolder; a folder of files is one API.
+      const subs = readdirSync(full).filter((s) => statSync(path.join(full, s)).isDirectory());
+      if (subs.length) for (const s of subs) out.push({ vendor: `${name}-${s}`, docs: path.join(full, s) });
+      else out.push({ vendor: name, docs: full });
+    }
+  }
+  return out;
+}
+
+function writeCatalogue(dir: string, entries: { vendor: string; docs: string; owner?: string; [k: string]: unknown }[]): string {
+  const file = path.join(dir, 'vendors.yaml');
+  writeFileSync(file, `vendors:\n${entries.map((e) => `  - ${JSON.stringify({ owner: '@acme/identity', ...e })}`).join('\n')}\n`);
+  return file;
+}
+
+function summaryOf(stdout: string): CoverageSummary {
+  return JSON.parse(stdout) as CoverageSummary;
+}
+
+describe('expand over every description in shared/vendor-docs', () => {
+  const root = tmp('all');
+  const state = path.join(root, 'state');
+  const out = path.join(root, 'connectors');
+  const entries = everyDescription();
+  let catalogue: string;
+  let first: CoverageSummary;
+
+  beforeAll(() => {
+    catalogue = writeCatalogue(root, entries);
+  });
+
+  it('generates and proves every vendor on the first run, in two worker processes, and writes the coverage summary', async () => {
+    const r = await fetchwright(['expand', '--catalog', catalogue, '--state', path.join(state, 'expand'), '--out', out, '--concurrency', '2', '--json'], { state, env: { CI: 'true' } });
+    expect(r.stderr).not.toMatch(/internal error/);
+    expect(r.code, r.stderr).toBe(0);
+    first = summaryOf(r.stdout);
+    expect(first.vendors.map((v) => [v.vendor, v.outcome, v.covered])).toEqual(entries.map((e) => [e.vendor, 'generated', true]));
+    expect(first.totals).toMatchObject({ vendors: entries.length, covered: entries.length, generated: entries.length, failed: 0, invalid_entries: 0 });
+    for (const v of first.vendors) {
+      expect(v.streams, v.vendor).toBeGreaterThan(0);
+      expect(v.identity_kinds.length, v.vendor).toBeGreaterThan(0);
+      expect(JSON.parse(readFileSync(path.join(v.connector_dir!, 'scorecard.json'), 'utf8')).verdict).toBe('pass');
+    }
+    // The summary as a file, for the scheduler, and as Markdown, for a CI job summary.
+    expect(JSON.parse(readFileSync(path.join(state, 'expand', 'coverage.json'), 'utf8'))).toEqual(first);
+    const md = readFileSync(path.join(state, 'expand', 'coverage.md'), 'utf8');
+    for (const e of entries) expect(md).toContain(e.vendor);
+    // Plain progress lines under CI, one per vendor, no terminal control sequence.
+    for (const e of entries) expect(r.stderr).toMatch(new RegExp(`\\b${e.vendor}\\b.*generated`));
+    expect(r.stderr).not.toMatch(/\u001b|\r/);
+  });
+
+  it('changes nothing on a second run: every vendor skipped, no connector file touched, no proof run', async () => {
+    const before = new Map(first.vendors.map((v) => [v.vendor, statSync(path.join(v.connector_dir!, 'fetcher.ts')).mtimeMs]));
+    const auditBefore = readFileSync(path.join(state, 'audit.jsonl'), 'utf8').split('\n').length;
+    const r = await fetchwright(['expand', '--catalog', catalogue, '--state', path.join(state, 'expand'), '--out', out, '--json'], { state, env: { CI: 'true' } });
+    expect(r.code, r.stderr).toBe(0);
+    const second = summaryOf(r.stdout);
+    expect(second.vendors.map((v) => v.outcome)).toEqual(entries.map(() => 'skipped'));
+    expect(second.totals.covered).toBe(entries.length);
+    for (const v of second.vendors) expect(statSync(path.join(v.connector_dir!, 'fetcher.ts')).mtimeMs).toBe(before.get(v.vendor));
+    // Only the command's own lines: no ingest, plan, proof or write was audited.
+    const newLines = readFileSync(path.join(state, 'audit.jsonl'), 'utf8').trim().split('\n').slice(auditBefore - 1).map((l) => JSON.parse(l).step as string);
+    expect(newLines.filter((s) => /^(expand-plan|attempt-|write)/.test(s))).toEqual([]);
+  });
+});
+
+describe('expand killed with SIGKILL mid-way', () => {
+  it('resumes on the next run: what was done is skipped, the rest is done, nothing half-written, no worker left running', async () => {
+    const root = tmp('kill');
+    const state = path.join(root, 'state');
+    const out = path.join(root, 'connectors');
+    // Small descriptions, one at a time: the kill lands after the first is recorded and before the last.
+    const picked = everyDescription().filter((e) => ['netlify', 'snowflake', 'jupyterhub', 'split-snowflake'].includes(e.vendor));
+    expect(picked).toHaveLength(4);
+    const catalogue = writeCatalogue(root, picked);
+    const expandState = path.join(state, 'expand');
+    const args = ['expand', '--catalog', catalogue, '--state', expandState, '--out', out, '--concurrency', '1', '--json'];
+    const done = () => (existsSync(path.join(expandState, 'vendors')) ? readdirSync(path.join(expandState, 'vendors')).filter((f) => f.endsWith('.json')) : []);
+    // Killed while a worker is in the middle of the next vendor (the command and a worker both carry the state folder in their environment).
+    let seen = 0;
+    const midJob = () => done().length >= 1 && processesWithEnv(state).length >= 2 && ++seen >= 3;
+    const killed = await fetchwright(args, { state, until: (child) => (midJob() ? child.kill('SIGKILL') : false) });
+    expect(killed.code).toBe(137);
+    const recorded = done().map((f) => f.replace(/\.json$/, ''));
+    expect(recorded.length).toBeGreaterThanOrEqual(1);
+    expect(recorded.length).toBeLessThan(picked.length);
+    // The worker of the vendor in progress ends with its parent (the IPC channel closes).
+    await expect.poll(() => processesWithEnv(state), { timeout: 10_000, interval: 100 }).toEqual([]);
+
+    const again = await fetchwright(args, { state, env: { CI: 'true' } });
+    expect(again.code, again.stderr).toBe(0);
+    const s = summaryOf(again.stdout);
+    for (const v of s.vendors) expect(v.outcome, v.vendor).toBe(recorded.includes(v.vendor) ? 'skipped' : 'generated');
+    expect(s.totals.covered).toBe(picked.length);
+    // No staging or backup folder left beside the connectors.
+    expect(readdirSync(out).sort()).toEqual(picked.map((p) => p.vendor).sort());
+  });
+});
