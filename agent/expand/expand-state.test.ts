@@ -79,7 +79,7 @@ describe('a vendor\'s state', () => {
     expect(readVendorState(dir, 'acme', (n) => notes.push(n)).done_key).toBeNull();
     expect(notes).toHaveLength(3);
     expect(notes[0]).toMatch(/not JSON/);
-    expect(notes[1]).toMatch(/not a fetchwright\/expand-state@1 file for this vendor/);
+    expect(notes[1]).toMatch(/not a fetchwright\/expand-state@2 file for this vendor/);
     expect(notes[2]).toMatch(/not a regular file/);
   });
 

@@ -1,9 +1,9 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { PrOptions } from '../commands/pr.ts';
 import { FetchwrightError } from '../errors.ts';
 import { connectorPaths } from '../generate/connector-dir.ts';
-import { sha256 } from '../hash.ts';
+import { connectorFilesSha256 } from './connector-files.ts';
 import { readCatalogue, type CatalogueEntry } from './catalogue.ts';
 import { totalsOf, type CatalogueProblem, type CoverageSummary, type VendorOutcome, type VendorSummary } from './coverage-summary.ts';
 import { tryLock } from './file-lock.ts';
@@ -58,14 +58,9 @@ export interface ExpandResult {
 /** The state folder's lock file. */
 export const LOCK_FILE = 'expand.lock';
 
-/** Whether the connector folder is still the one the state recorded (its plan.json bytes). */
+/** Whether the connector folder is still the one the state recorded: every file's bytes as the job left them (a passing one). */
 function folderIsAsMade(state: VendorState): boolean {
-  if (!state.connector_dir || !state.plan_file_sha256) return false;
-  try {
-    return sha256(readFileSync(path.join(state.connector_dir, 'plan.json'))) === state.plan_file_sha256 && JSON.parse(readFileSync(path.join(state.connector_dir, 'scorecard.json'), 'utf8'))?.verdict === 'pass';
-  } catch {
-    return false;
-  }
+  return !!state.connector_dir && !!state.files_sha256 && connectorFilesSha256(state.connector_dir) === state.files_sha256;
 }
 
 /** A summary from the state alone (no work done). */
@@ -187,10 +182,11 @@ export async function runExpand(o: ExpandOptions, events: ExpandEvents = {}): Pr
 function recordDeadWorker(stateDir: string, job: VendorJob, s: VendorSummary, now: () => number): void {
   const prev = job.previous;
   const attempts = prev.failure?.key === job.key ? prev.failure.attempts + 1 : 1;
-  const retryAt = new Date(now() + retryDelayMs(attempts)).toISOString();
+  const failedAt = now();
+  const retryAt = new Date(failedAt + retryDelayMs(attempts)).toISOString();
   s.retry_at = retryAt;
   try {
-    writeVendorState(stateDir, { ...prev, failure: { key: job.key, cause: s.cause ?? 'its worker process ended', exit_code: s.exit_code, attempts, at: new Date(now()).toISOString(), retry_at: retryAt }, last_run: { at: new Date(now()).toISOString(), outcome: 'failed', elapsed_ms: s.elapsed_ms } });
+    writeVendorState(stateDir, { ...prev, failure: { key: job.key, cause: s.cause ?? 'its worker process ended', exit_code: s.exit_code, attempts, at: new Date(failedAt).toISOString(), retry_at: retryAt }, last_run: { at: new Date(failedAt).toISOString(), outcome: 'failed', elapsed_ms: s.elapsed_ms } });
   } catch {
     // The summary still says it failed; the next run does it again.
   }

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { Redactor } from '../audit/redact.ts';
@@ -8,7 +7,7 @@ import { EXIT, FetchwrightError, isFetchwrightError } from '../errors.ts';
 import { checkConnectorTarget, connectorPaths, isPassingConnector, readConnectorDir, writeConnectorDir, type ConnectorOnDisk } from '../generate/connector-dir.ts';
 import { generateConnector } from '../generate/generate-connector.ts';
 import { renderDifference } from '../generate/rerender-check.ts';
-import { hashJson, sha256 } from '../hash.ts';
+import { hashJson } from '../hash.ts';
 import { ingest } from '../ingest/ingest.ts';
 import { readObservedShapes } from '../observed/read-observed-shapes.ts';
 import type { ConnectorPlan } from '../plan/connector-plan.ts';
@@ -18,6 +17,7 @@ import { branchFor } from '../pr/branch-name.ts';
 import { slotsFromPlan } from '../render/slots-from-plan.ts';
 import { firstError } from '../validate/findings-text.ts';
 import type { CatalogueEntry } from './catalogue.ts';
+import { connectorFilesSha256 } from './connector-files.ts';
 import type { VendorOutcome, VendorSummary } from './coverage-summary.ts';
 import { waitLock } from './file-lock.ts';
 import type { VendorInputs } from './inputs-key.ts';
@@ -180,7 +180,7 @@ export async function runVendorJob(job: VendorJob, deps: JobDeps): Promise<Vendo
       done_key: job.key,
       inputs: job.inputs,
       docs_sha256: connector.plan.docs_sha256,
-      plan_file_sha256: sha256(readFileSync(path.join(connector.dir, 'plan.json'))),
+      files_sha256: connectorFilesSha256(connector.dir) ?? null,
       plan_sha256: planSha,
       template_versions: job.inputs.templates_sha256,
       policy: job.inputs.policy,
@@ -204,15 +204,16 @@ export async function runVendorJob(job: VendorJob, deps: JobDeps): Promise<Vendo
   } catch (e) {
     const { cause, exit_code } = causeOf(e);
     const attempts = state.failure?.key === job.key ? state.failure.attempts + 1 : 1;
-    const retryAt = new Date(now() + retryDelayMs(attempts)).toISOString();
-    base.elapsed_ms = now() - started;
+    const failedAt = now();
+    const retryAt = new Date(failedAt + retryDelayMs(attempts)).toISOString();
+    base.elapsed_ms = failedAt - started;
     Object.assign(base, { outcome: 'failed', cause: deps.redactor.text(cause), exit_code, retry_at: retryAt });
     // What is on disk still covers the vendor when an earlier connector passed.
     if (isPassingConnector(target)) {
       const plan = await readConnectorDir(target).then((c: ConnectorOnDisk) => c.plan).catch(() => undefined);
       if (plan) Object.assign(base, { covered: true, connector_dir: path.resolve(target), streams: plan.streams.length, identity_kinds: identityKindsOf(plan) });
     }
-    state = { ...state, failure: { key: job.key, cause: base.cause!, exit_code, attempts, at: new Date(now()).toISOString(), retry_at: retryAt }, last_run: { at: new Date(now()).toISOString(), outcome: 'failed', elapsed_ms: base.elapsed_ms } };
+    state = { ...state, failure: { key: job.key, cause: base.cause!, exit_code, attempts, at: new Date(failedAt).toISOString(), retry_at: retryAt }, last_run: { at: new Date(failedAt).toISOString(), outcome: 'failed', elapsed_ms: base.elapsed_ms } };
     deps.audit.record('expand-vendor', 'fail', {}, { vendor: entry.vendor, exit_code, cause: base.cause, attempts });
     try {
       writeVendorState(job.stateDir, state);

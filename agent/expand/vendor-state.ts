@@ -12,7 +12,7 @@ import type { VendorOutcome } from './coverage-summary.ts';
  * no state (the vendor is done again), with a note: state is a cache of work, never a reason to stop.
  */
 
-export const STATE_SCHEMA = 'fetchwright/expand-state@1';
+export const STATE_SCHEMA = 'fetchwright/expand-state@2';
 
 const Inputs = z.object({
   docs_bytes_sha256: z.string(),
@@ -31,8 +31,8 @@ export const VendorState = z.object({
   inputs: Inputs.nullable(),
   /** The ApiModel's docs_sha256 the connector was made from. */
   docs_sha256: z.string().nullable(),
-  /** sha256 of the connector's plan.json bytes, to see the folder is still the one made. */
-  plan_file_sha256: z.string().nullable(),
+  /** sha256 over the connector folder's files as the job left them (connector-files.ts): a folder changed since is made again. */
+  files_sha256: z.string().nullable(),
   /** sha256 of the plan (hashJson), as the change record and branch name use it. */
   plan_sha256: z.string().nullable(),
   template_versions: z.string().nullable(),
@@ -61,7 +61,7 @@ export function emptyState(vendor: string): VendorState {
     done_key: null,
     inputs: null,
     docs_sha256: null,
-    plan_file_sha256: null,
+    files_sha256: null,
     plan_sha256: null,
     template_versions: null,
     policy: null,

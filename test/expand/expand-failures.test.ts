@@ -91,6 +91,18 @@ describe('expand with a bad entry and a failing vendor', () => {
     expect(JSON.parse(readFileSync(path.join(expandState, 'vendors', 'weather.json'), 'utf8')).failure.attempts).toBe(1);
   });
 
+  it('makes a connector edited since its run again, never reports it skipped', async () => {
+    const file = catalogue([good]);
+    const fetcher = path.join(out, 'netlify', 'fetcher.ts');
+    const made = readFileSync(fetcher, 'utf8');
+    writeFileSync(fetcher, `${made}\n// edited by hand\n`);
+    const r = await run(file);
+    expect(r.code, r.stderr).toBe(0);
+    expect((JSON.parse(r.stdout) as CoverageSummary).vendors[0]).toMatchObject({ vendor: 'netlify', outcome: 'regenerated', covered: true });
+    expect(readFileSync(fetcher, 'utf8')).toBe(made);
+    expect((JSON.parse((await run(file)).stdout) as CoverageSummary).vendors[0]!.outcome).toBe('skipped');
+  });
+
   it('refuses a second expand on a state folder another live one holds (exit 35), naming its pid', async () => {
     writeFileSync(path.join(expandState, 'expand.lock'), JSON.stringify({ pid: process.pid, at: Date.now() }));
     const r = await run(catalogue([good]));

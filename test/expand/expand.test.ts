@@ -120,3 +120,36 @@ describe('expand killed with SIGKILL mid-way', () => {
     expect(readdirSync(out).sort()).toEqual(picked.map((p) => p.vendor).sort());
   });
 });
+
+describe('a worker process that dies mid-job', () => {
+  it('fails only its vendor, with how it ended, and the vendor waits for its retry time instead of being tried on every run', async () => {
+    const root = tmp('worker');
+    const state = path.join(root, 'state');
+    const expandState = path.join(state, 'expand');
+    const catalogue = writeCatalogue(root, everyDescription().filter((e) => e.vendor === 'okta'));
+    const args = ['expand', '--catalog', catalogue, '--state', expandState, '--out', path.join(root, 'connectors'), '--json'];
+    let seen = 0;
+    let killedWorker = false;
+    const r = await fetchwright(args, {
+      state,
+      env: { CI: 'true' },
+      until: (child) => {
+        const workers = processesWithEnv(state).filter((pid) => pid !== child.pid);
+        if (workers.length && ++seen >= 3) {
+          for (const pid of workers) process.kill(pid, 'SIGKILL');
+          killedWorker = true;
+          return true;
+        }
+        return false;
+      },
+    });
+    expect(killedWorker).toBe(true);
+    expect(r.code, r.stderr).toBe(33);
+    const v = summaryOf(r.stdout).vendors[0]!;
+    expect(v).toMatchObject({ vendor: 'okta', outcome: 'failed', covered: false });
+    expect(v.cause).toMatch(/worker process ended without a result \(killed by SIGKILL/);
+    const again = await fetchwright(args, { state, env: { CI: 'true' } });
+    expect(again.code).toBe(33);
+    expect(summaryOf(again.stdout).vendors[0]).toMatchObject({ outcome: 'waiting', retry_at: v.retry_at });
+  });
+});
