@@ -117,3 +117,48 @@ describe('expand on changed Okta docs', () => {
     expect(git(repo, 'branch', '--list', 'fetchwright/*').split('\n')).toHaveLength(branches);
   });
 });
+
+describe('expand on docs that gain an identity list', () => {
+  it('proposes the wider connector: the new stream beside the old ones, unchanged, and the PR body names the new list', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'fetchwright-expand-wider-'));
+    const st = path.join(dir, 'state');
+    const copy = path.join(dir, 'docs', 'netlify.yaml');
+    mkdirSync(path.dirname(copy), { recursive: true });
+    const text = readFileSync(vendorDoc('netlify.yaml'), 'utf8');
+    writeFileSync(copy, text);
+    const file = path.join(dir, 'vendors.yaml');
+    writeFileSync(file, `vendors:\n  - { vendor: netlify, docs: docs/netlify.yaml, owner: "@acme/identity" }\n`);
+    const { repo } = connectorsRepo({ prefix: 'fetchwright-expand-wider-pr-' });
+    const go = () => fetchwright(['expand', '--catalog', file, '--state', path.join(st, 'expand'), '--out', path.join(dir, 'connectors'), '--json', '--pr', '--repo', repo], { state: st, env: { CI: 'true' } });
+    const first = await go();
+    expect(first.code, first.stderr).toBe(0);
+    const readPlan = () => JSON.parse(readFileSync(path.join(dir, 'connectors', 'netlify', 'plan.json'), 'utf8')) as ConnectorPlan;
+    const before = readPlan().streams;
+    // A new list of credentials, written as the docs write their other lists.
+    writeFileSync(copy, addPathItems(text, (i) => [
+      `${i}/deploy_tokens:`,
+      `${i}${i}get:`,
+      `${i}${i}${i}operationId: listDeployTokens`,
+      `${i}${i}${i}summary: List the deploy tokens of the account`,
+      `${i}${i}${i}responses:`,
+      `${i}${i}${i}${i}'200':`,
+      `${i}${i}${i}${i}${i}description: the deploy tokens`,
+      `${i}${i}${i}${i}${i}schema:`,
+      `${i}${i}${i}${i}${i}${i}type: array`,
+      `${i}${i}${i}${i}${i}${i}items: { type: object, properties: { id: { type: string }, name: { type: string }, created_at: { type: string, format: date-time }, expires_at: { type: string, format: date-time } } }`,
+      '',
+    ].join('\n')));
+    const r = await go();
+    expect(r.code, r.stderr).toBe(0);
+    const v = summary(r.stdout).vendors[0]!;
+    expect(v).toMatchObject({ outcome: 'regenerated', drift: { breaking: 0 } });
+    expect(v.drift!.additive).toBeGreaterThanOrEqual(1);
+    const after = readPlan().streams;
+    expect(after.map((s) => s.path)).toContain('/deploy_tokens');
+    // The streams it had are read as before.
+    for (const s of before) expect(after.find((a) => a.name === s.name)?.pagination).toEqual(s.pagination);
+    const body = git(repo, 'show', `${v.pr!.branch}:connectors/netlify/PULL_REQUEST.md`);
+    expect(body).toMatch(/What changed in the docs/);
+    expect(body).toContain('/deploy_tokens');
+  });
+});
