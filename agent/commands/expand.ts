@@ -56,7 +56,19 @@ export async function run(_args: string[], opts: ExpandCommandOptions, io: Io, c
   let result: Awaited<ReturnType<typeof runExpand>>;
   try {
     result = await runExpand(
-      { catalogue: opts.catalog, stateDir: state, out: opts.out, concurrency, seed: opts.seed, maxAttempts: opts.maxAttempts, ...(prOpts ? { pr: prOpts } : {}), ...(opts.retryFailed ? { retryFailed: true } : {}), env: ctx.env },
+      {
+        catalogue: opts.catalog,
+        stateDir: state,
+        out: opts.out,
+        concurrency,
+        seed: opts.seed,
+        maxAttempts: opts.maxAttempts,
+        ...(prOpts ? { pr: prOpts } : {}),
+        ...(opts.retryFailed ? { retryFailed: true } : {}),
+        env: ctx.env,
+        // Ctrl-C or SIGTERM releases the state folder's lock on the way out.
+        onLock: (release) => (release ? (ctx.interrupts.cleanup = release) : delete ctx.interrupts.cleanup),
+      },
       {
         onTotal: (total) => (display = createProgressDisplay(stream, { total, ci: !live })),
         onStart: (vendor) => display?.started(vendor),

@@ -1,4 +1,5 @@
-import { closeSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, lstatSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { FetchwrightError } from '../errors.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ownerMayBeAlive } from '../generate/connector-dir.ts';
 
@@ -27,11 +28,12 @@ function holderOf(file: string): LockHolder | undefined {
 
 /**
  * Takes the lock at `file` for this process, or returns the live holder when another has it. A
- * stale lock is removed and taken. A lock file that cannot be read (being written this instant, or
+ * stale lock is removed and taken (`tookOver` names whose it was). A lock file that cannot be read (being written this instant, or
  * damaged) counts as held by an unknown process (pid 0) until it is older than a few seconds.
  * Throws the fs error when the folder cannot be written.
  */
-export function tryLock(file: string): { taken: true; release: () => void } | { taken: false; holder: LockHolder } {
+export function tryLock(file: string): { taken: true; release: () => void; tookOver?: LockHolder } | { taken: false; holder: LockHolder } {
+  let tookOver: LockHolder | undefined;
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       const fd = openSync(file, 'wx', 0o600);
@@ -43,6 +45,7 @@ export function tryLock(file: string): { taken: true; release: () => void } | { 
       let released = false;
       return {
         taken: true,
+        ...(tookOver ? { tookOver } : {}),
         release: () => {
           if (released) return;
           released = true;
@@ -52,29 +55,49 @@ export function tryLock(file: string): { taken: true; release: () => void } | { 
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
     }
-    const holder = holderOf(file);
+    const st = lstatSync(file, { throwIfNoEntry: false });
+    // A link, a pipe or anything but a file fetchwright wrote is no lock: a link is removed (never
+    // followed); a folder is left for a person, and the lock counts as held by no known process.
+    if (st && !st.isFile()) {
+      if (st.isDirectory()) return { taken: false, holder: { pid: 0, at: st.mtimeMs } };
+      tookOver = { pid: 0, at: st.mtimeMs };
+      rmSync(file, { force: true });
+      continue;
+    }
+    const holder = st ? holderOf(file) : undefined;
     if (holder && ownerMayBeAlive(holder.pid, holder.at)) return { taken: false, holder };
     if (!holder) {
       // Written this instant by its taker, or damaged: wait a moment before judging it.
       const ageMs = Date.now() - (fileMtimeMs(file) ?? Date.now());
       if (ageMs < 5_000) return { taken: false, holder: { pid: 0, at: Date.now() } };
     }
+    tookOver = holder ?? { pid: 0, at: fileMtimeMs(file) ?? Date.now() };
     rmSync(file, { force: true });
   }
   const holder = holderOf(file);
   return { taken: false, holder: holder ?? { pid: 0, at: Date.now() } };
 }
 
-/** The file's modification time (ms since the epoch), or undefined when it is gone. */
+/** The lock file's own modification time (ms since the epoch; a link's, not its target's), or undefined when it is gone. */
 function fileMtimeMs(file: string): number | undefined {
-  return statSync(file, { throwIfNoEntry: false })?.mtimeMs;
+  return lstatSync(file, { throwIfNoEntry: false })?.mtimeMs;
 }
 
-/** Waits (polling every `pollMs`) until the lock at `file` is taken; returns its release. */
-export async function waitLock(file: string, pollMs = 100): Promise<() => void> {
+/** How long `waitLock` waits by default before it gives up (ms): longer than any one vendor's git work. */
+export const LOCK_WAIT_MS = 30 * 60_000;
+
+/**
+ * Waits (polling every `pollMs`) until the lock at `file` is taken; returns its release. Throws
+ * `expand-busy` (exit 35) naming the holder after `maxWaitMs`.
+ */
+export async function waitLock(file: string, pollMs = 100, maxWaitMs = LOCK_WAIT_MS): Promise<() => void> {
+  const until = Date.now() + maxWaitMs;
   for (;;) {
     const r = tryLock(file);
     if (r.taken) return r.release;
+    if (Date.now() >= until) {
+      throw new FetchwrightError('expand-busy', `${file} was held by ${r.holder.pid ? `process ${r.holder.pid}` : 'something that is not a lock file'} for longer than ${Math.round(maxWaitMs / 60_000)} minutes`, { file, hint: 'If no expand is running, remove it.' });
+    }
     await sleep(pollMs);
   }
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { lstatSync, readdirSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { hashJson } from '../hash.ts';
 import { packageVersion } from '../package-info.ts';
@@ -45,14 +45,30 @@ export function templatesSha256(): string {
   return templatesHash;
 }
 
+/** sha256 of a file's bytes, read in 1 MiB chunks (memory stays flat whatever its size). Throws the fs error. */
+export function fileSha256(file: string): string {
+  const h = createHash('sha256');
+  const fd = openSync(file, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(1 << 20);
+    for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0; ) h.update(buf.subarray(0, n));
+  } finally {
+    closeSync(fd);
+  }
+  return h.digest('hex');
+}
+
 /**
- * sha256 over a docs path's bytes: for a file its content; for a folder every regular file below it
- * (dot-folders and `node_modules` skipped), as `relative-name NUL sha256 LF` lines in name order.
- * Throws the fs error of a path that cannot be read (the caller reports it as that vendor's failure).
+ * sha256 over a docs path's bytes: for a file its content; for a folder (the path itself may be a
+ * link to one) every regular file below it (dot-folders and `node_modules` skipped, links inside not
+ * followed), as `relative-name NUL sha256 LF` lines in name order. What ingest read beyond that — a
+ * `$ref`'d file beside a single spec, in a dot-folder or behind a link — is checked separately, file
+ * by file (the state's `docs_files`). Throws the fs error of a path that cannot be read (the caller
+ * reports it as that vendor's failure).
  */
 export function docsBytesSha256(docsPath: string): string {
-  const st = lstatSync(docsPath);
-  if (!st.isDirectory()) return createHash('sha256').update(readFileSync(docsPath)).digest('hex');
+  const st = statSync(docsPath);
+  if (!st.isDirectory()) return fileSha256(docsPath);
   const files: string[] = [];
   const walk = (dir: string) => {
     for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
@@ -67,8 +83,20 @@ export function docsBytesSha256(docsPath: string): string {
   };
   walk(docsPath);
   const h = createHash('sha256');
-  for (const f of files) h.update(`${path.relative(docsPath, f)}\0${createHash('sha256').update(readFileSync(f)).digest('hex')}\n`);
+  for (const f of files) h.update(`${path.relative(docsPath, f)}\0${fileSha256(f)}\n`);
   return h.digest('hex');
+}
+
+/** Whether every file ingest read for the last run still has the bytes it had (a file gone or unreadable has not). */
+export function filesUnchanged(files: readonly { file: string; sha256: string }[]): boolean {
+  for (const f of files) {
+    try {
+      if (fileSha256(f.file) !== f.sha256) return false;
+    } catch {
+      return false;
+    }
+  }
+  return true;
 }
 
 /** The options of a run that change every connector it makes. */
@@ -84,7 +112,7 @@ export interface RunOptions {
 export function vendorInputs(entry: CatalogueEntry, run: RunOptions): { key: string; inputs: VendorInputs } {
   const inputs: VendorInputs = {
     docs_bytes_sha256: docsBytesSha256(entry.docsPath),
-    observed_sha256: entry.observedPath ? createHash('sha256').update(readFileSync(entry.observedPath)).digest('hex') : null,
+    observed_sha256: entry.observedPath ? fileSha256(entry.observedPath) : null,
     templates_sha256: templatesSha256(),
     policy: POLICY_SET_VERSION,
     planner: `heuristic@${packageVersion()}`,

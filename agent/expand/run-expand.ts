@@ -7,7 +7,7 @@ import { connectorFilesSha256 } from './connector-files.ts';
 import { readCatalogue, type CatalogueEntry } from './catalogue.ts';
 import { totalsOf, type CatalogueProblem, type CoverageSummary, type VendorOutcome, type VendorSummary } from './coverage-summary.ts';
 import { tryLock } from './file-lock.ts';
-import { vendorInputs } from './inputs-key.ts';
+import { filesUnchanged, vendorInputs } from './inputs-key.ts';
 import { coverageSummaryJson, renderCoverageMarkdown } from './render-coverage.ts';
 import type { VendorJob } from './vendor-job.ts';
 import { emptyState, readVendorState, retryDelayMs, writeFileDurably, writeVendorState, type VendorState } from './vendor-state.ts';
@@ -38,6 +38,8 @@ export interface ExpandOptions {
   retryFailed?: boolean;
   env?: NodeJS.ProcessEnv;
   now?: () => number;
+  /** Given the lock's release once taken (and undefined once released): for a signal handler, so Ctrl-C leaves no lock behind. */
+  onLock?: (release: (() => void) | undefined) => void;
 }
 
 export interface ExpandEvents {
@@ -57,6 +59,8 @@ export interface ExpandResult {
 
 /** The state folder's lock file. */
 export const LOCK_FILE = 'expand.lock';
+/** The connectors folder's lock file (a dot-file beside the vendors' folders, there only while an expand runs). */
+export const OUT_LOCK_FILE = '.fetchwright-expand.lock';
 
 /** Whether the connector folder is still the one the state recorded: every file's bytes as the job left them (a passing one). */
 function folderIsAsMade(state: VendorState): boolean {
@@ -107,11 +111,33 @@ export async function runExpand(o: ExpandOptions, events: ExpandEvents = {}): Pr
   } catch (e) {
     throw new FetchwrightError('output-unwritable', `the state folder ${stateDir} cannot be written: ${(e as Error).message}`, { file: stateDir, hint: 'Give --state a folder expand can write.' });
   }
+  // One expand per connectors folder too: two with different state folders would write the same vendors.
+  let outLock: ReturnType<typeof tryLock> | undefined;
+  if (lock.taken) {
+    const outLockFile = path.join(path.resolve(o.out), OUT_LOCK_FILE);
+    try {
+      mkdirSync(path.resolve(o.out), { recursive: true });
+      outLock = tryLock(outLockFile);
+    } catch (e) {
+      lock.release();
+      throw new FetchwrightError('output-unwritable', `the connectors folder ${o.out} cannot be written: ${(e as Error).message}`, { file: o.out, hint: 'Give --out a folder expand can write.' });
+    }
+    if (!outLock.taken) {
+      lock.release();
+      throw new FetchwrightError('expand-busy', `another expand (pid ${outLock.holder.pid || 'unknown'}) is writing connectors to ${o.out}`, { file: outLockFile, hint: 'Wait for it to finish: two expands writing the same connectors folder would write the same vendors. A lock left by a process that is gone is taken over by itself.' });
+    }
+    const both = [lock.release, outLock.release];
+    o.onLock?.(() => both.forEach((r) => r()));
+  }
   if (!lock.taken) {
-    throw new FetchwrightError('expand-busy', `another expand (pid ${lock.holder.pid || 'unknown'}, since ${new Date(lock.holder.at).toISOString()}) is running on the state folder ${stateDir}`, { file: lockFile, hint: 'Wait for it to finish, or give this run another --state. A lock left by a process that is gone is taken over by itself.' });
+    if (!lock.holder.pid) throw new FetchwrightError('expand-busy', `${lockFile} is not a lock file expand wrote (a folder, or being written this instant)`, { file: lockFile, hint: 'If no expand is running on this state folder, remove it and run again.' });
+    throw new FetchwrightError('expand-busy', `another expand (pid ${lock.holder.pid}, since ${new Date(lock.holder.at).toISOString()}) is running on the state folder ${stateDir}`, { file: lockFile, hint: 'Wait for it to finish, or give this run another --state. A lock left by a process that is gone is taken over by itself.' });
   }
   try {
+    if (lock.tookOver) events.onNote?.(`took over ${lockFile}, left by process ${lock.tookOver.pid}, which is no longer running: resuming where it stopped`);
     events.onTotal?.(catalogue.entries.length);
+    const catalogueFile = path.resolve(o.catalogue);
+    const problems = catalogue.problems.map((p) => ({ ...p, file: path.resolve(p.file) }));
     const summaries = new Map<string, VendorSummary>();
     const jobs: VendorJob[] = [];
     for (const entry of catalogue.entries) {
@@ -127,14 +153,14 @@ export async function runExpand(o: ExpandOptions, events: ExpandEvents = {}): Pr
       const state = readVendorState(stateDir, entry.vendor, events.onNote);
       const target = path.resolve(connectorPaths(o.out, entry.vendor).target);
       const sameFolder = state.connector_dir === target;
-      if (state.done_key === key.key && state.verdict === 'pass' && sameFolder && folderIsAsMade(state) && (!o.pr || state.pr?.plan_sha256 === state.plan_sha256)) {
+      if (state.done_key === key.key && state.verdict === 'pass' && sameFolder && folderIsAsMade(state) && filesUnchanged(state.docs_files) && (!o.pr || state.pr?.plan_sha256 === state.plan_sha256)) {
         const s = summaryFromState(entry, state, 'skipped', true);
         summaries.set(entry.vendor, s);
         events.onDone?.(s);
         continue;
       }
       if (!o.retryFailed && state.failure?.key === key.key && Date.parse(state.failure.retry_at) > now()) {
-        const s = summaryFromState(entry, state, 'waiting', sameFolder && folderIsAsMade(state));
+        const s = summaryFromState(entry, state, 'waiting', sameFolder && folderIsAsMade(state) && !state.failure.breaking_drift);
         summaries.set(entry.vendor, s);
         events.onDone?.(s);
         continue;
@@ -147,9 +173,12 @@ export async function runExpand(o: ExpandOptions, events: ExpandEvents = {}): Pr
       {
         onStart: (job) => events.onStart?.(job.entry.vendor),
         onLog: (vendor, line) => events.onLog?.(vendor, line),
-        onDone: (s, job) => {
+        onDone: (result, job) => {
+          const { problem, ...s } = result;
           // A worker that died wrote no state: its failure is recorded here, with the same backoff.
           if (s.cause?.startsWith('its worker process ended')) recordDeadWorker(stateDir, job, s, now);
+          // An entry that names what the docs lack (a stream, a tenant variable) is the catalogue's problem too.
+          if (problem) problems.push({ file: catalogueFile, entry: job.entry.index, vendor: job.entry.vendor, field: problem.field, message: problem.message });
           summaries.set(s.vendor, s);
           events.onDone?.(s);
         },
@@ -160,21 +189,23 @@ export async function runExpand(o: ExpandOptions, events: ExpandEvents = {}): Pr
     const finished = now();
     const summary: CoverageSummary = {
       schema: 'fetchwright/coverage@1',
-      catalogue: path.resolve(o.catalogue),
+      catalogue: catalogueFile,
       started_at: new Date(started).toISOString(),
       finished_at: new Date(finished).toISOString(),
       elapsed_ms: finished - started,
       concurrency: o.concurrency,
-      totals: totalsOf(vendors, catalogue.problems),
+      totals: totalsOf(vendors, problems),
       vendors,
-      invalid_entries: catalogue.problems,
+      invalid_entries: problems.sort((a, b) => (a.entry ?? -1) - (b.entry ?? -1)),
     };
     const files = { json: path.join(stateDir, 'coverage.json'), markdown: path.join(stateDir, 'coverage.md') };
     writeFileDurably(files.json, coverageSummaryJson(summary));
     writeFileDurably(files.markdown, renderCoverageMarkdown(summary));
     return { summary, files };
   } finally {
+    if (outLock?.taken) outLock.release();
     lock.release();
+    o.onLock?.(undefined);
   }
 }
 
@@ -186,7 +217,7 @@ function recordDeadWorker(stateDir: string, job: VendorJob, s: VendorSummary, no
   const retryAt = new Date(failedAt + retryDelayMs(attempts)).toISOString();
   s.retry_at = retryAt;
   try {
-    writeVendorState(stateDir, { ...prev, failure: { key: job.key, cause: s.cause ?? 'its worker process ended', exit_code: s.exit_code, attempts, at: new Date(failedAt).toISOString(), retry_at: retryAt }, last_run: { at: new Date(failedAt).toISOString(), outcome: 'failed', elapsed_ms: s.elapsed_ms } });
+    writeVendorState(stateDir, { ...prev, failure: { key: job.key, cause: s.cause ?? 'its worker process ended', exit_code: s.exit_code, attempts, at: new Date(failedAt).toISOString(), retry_at: retryAt, breaking_drift: false }, last_run: { at: new Date(failedAt).toISOString(), outcome: 'failed', elapsed_ms: s.elapsed_ms } });
   } catch {
     // The summary still says it failed; the next run does it again.
   }

@@ -6,16 +6,19 @@ import { diffDocs, renderDriftMarkdown } from '../drift/docs-diff.ts';
 import { EXIT, FetchwrightError, isFetchwrightError } from '../errors.ts';
 import { checkConnectorTarget, connectorPaths, isPassingConnector, readConnectorDir, writeConnectorDir, type ConnectorOnDisk } from '../generate/connector-dir.ts';
 import { generateConnector } from '../generate/generate-connector.ts';
-import { renderDifference } from '../generate/rerender-check.ts';
+import { manifestFromPlan } from '../generate/rerender-check.ts';
+import { readConnectorToPropose } from '../pr/proposable.ts';
 import { hashJson } from '../hash.ts';
-import { ingest } from '../ingest/ingest.ts';
+import { ingestWithReport } from '../ingest/ingest.ts';
 import { readObservedShapes } from '../observed/read-observed-shapes.ts';
 import type { ConnectorPlan } from '../plan/connector-plan.ts';
 import { planHeuristically, skippedReason } from '../plan/heuristic-planner.ts';
 import { streamEmits } from '../plan/stream-emits.ts';
 import { branchFor } from '../pr/branch-name.ts';
+import { findPullRequest } from '../pr/github.ts';
 import { slotsFromPlan } from '../render/slots-from-plan.ts';
 import { firstError } from '../validate/findings-text.ts';
+import { mdCode } from '../markdown-text.ts';
 import type { CatalogueEntry } from './catalogue.ts';
 import { connectorFilesSha256 } from './connector-files.ts';
 import type { VendorOutcome, VendorSummary } from './coverage-summary.ts';
@@ -66,6 +69,11 @@ export interface JobDeps {
   now?: () => number;
 }
 
+/** A job's summary, and the catalogue problem its entry turned out to have (the entry names what the docs lack). */
+export interface JobSummary extends VendorSummary {
+  problem?: { field: string; message: string };
+}
+
 /** A failed proof, as the summary reports it: exit 9, as `generate` ends. */
 class ProofFailed extends Error {}
 
@@ -89,16 +97,68 @@ export function identityKindsOf(plan: ConnectorPlan): string[] {
   return [...kinds].sort();
 }
 
-/** A failure as the summary gives it: one line, and the exit code `generate` would have ended with. */
-function causeOf(e: unknown): { cause: string; exit_code: number } {
-  if (e instanceof ProofFailed) return { cause: e.message.replace(/\s+/g, ' ').slice(0, 400), exit_code: EXIT.validationFailed };
-  if (isFetchwrightError(e)) return { cause: `${e.message}${e.details.hint ? ` (${e.details.hint})` : ''}`.replace(/\s+/g, ' ').slice(0, 400), exit_code: e.exitCode };
-  return { cause: `internal error: ${(e as Error)?.message ?? String(e)}`.replace(/\s+/g, ' ').slice(0, 400), exit_code: EXIT.internal };
+/** `text` on one line, at most `max` characters (an ellipsis when cut). */
+function oneLine(text: string, max: number): string {
+  const t = text.replace(/\s+/g, ' ').trim();
+  return t.length > max ? `${t.slice(0, max - 1)}…` : t;
 }
 
-/** The plan's decisions without evidence, hashed: equal when two plans make the same connector. */
-function decisionsSha256(plan: ConnectorPlan): string {
-  return hashJson(slotsFromPlan(plan));
+/**
+ * A failure as the summary gives it: one line — the message, then the hint (each bounded on its own,
+ * so a long message never cuts off what to do) — and the exit code `generate` would have ended with.
+ */
+export function causeOf(e: unknown): { cause: string; exit_code: number } {
+  if (e instanceof ProofFailed) return { cause: oneLine(e.message, 400), exit_code: EXIT.validationFailed };
+  if (isFetchwrightError(e)) return { cause: `${oneLine(e.message, 300)}${e.details.hint ? ` (${oneLine(e.details.hint, 200)})` : ''}`, exit_code: e.exitCode };
+  return { cause: `internal error: ${oneLine((e as Error)?.message ?? String(e), 300)}`, exit_code: EXIT.internal };
+}
+
+/** A catalogue entry that names what the docs do not have: reported as the entry's problem (exit 34), not retried with backoff. */
+export class EntryMismatch extends FetchwrightError {
+  readonly field: string;
+  constructor(field: string, message: string, hint: string) {
+    super('invalid-catalogue', message, { hint });
+    this.field = field;
+  }
+}
+
+/** At most `n` names, then how many more. */
+function someNames(names: string[], n = 10): string {
+  return names.length > n ? `${names.slice(0, n).join(', ')} and ${names.length - n} more` : names.join(', ') || 'none';
+}
+
+/**
+ * What a pull request proposed by expand says beyond `pr`'s body: the catalogue entry (owner,
+ * streams left out on purpose, the tenant values to run it with) and, for a connector proposed
+ * again, the classified drift of the docs change. Markdown, every catalogue string escaped.
+ */
+export function prSections(entry: CatalogueEntry, dir: string, drift: string | undefined): string {
+  const lines = ['### From the coverage catalogue', '', `Proposed by \`fetchwright expand\` for the catalogue entry ${mdCode(entry.vendor)}, owned by ${mdCode(entry.owner)}.`];
+  if (entry.skip_streams.length) lines.push('', `- Left out on purpose (\`skip_streams\`): ${entry.skip_streams.map((s) => mdCode(s)).join(', ')}.`);
+  const tenant = Object.entries(entry.tenant);
+  if (tenant.length) lines.push('', `- Run it for this tenant with: ${mdCode(`fetchwright run ${path.basename(dir)} ${tenant.map(([k, v]) => `--tenant ${k}=${v}`).join(' ')} --credential-env …`)}`);
+  if (drift) lines.push('', '### What changed in the docs', '', drift.replace(/^#{1,6} [^\n]*\n+/, '').trim());
+  return lines.join('\n');
+}
+
+/**
+ * What a plan decides, without its evidence or the docs' hashes, hashed: equal when two plans make
+ * the same connector — the templates' slots (streams, paging, mapping) and what the manifest tells
+ * a person to provision and what the gate allows (base URL and its variables, tenant variables,
+ * hosts, credentials: scheme, placement, prefix, least scopes or role, token URL; fixed values sent;
+ * the assessment's verdict).
+ */
+export function decisionsSha256(plan: ConnectorPlan): string {
+  const m = manifestFromPlan(plan);
+  return hashJson({
+    slots: slotsFromPlan(plan),
+    base_url: m.base_url,
+    tenant_variables: m.tenant_variables,
+    hosts: m.hosts,
+    credentials: m.credentials.map(({ evidence: _evidence, ...c }) => c),
+    fixed_values: m.fixed_values,
+    verdict: m.assessment.verdict,
+  });
 }
 
 /** The names in skip_streams the planner did not skip: no stream of that name (a typo, or a stream the docs no longer give). */
@@ -113,12 +173,12 @@ function unknownTenantNames(plan: ConnectorPlan, tenant: Record<string, string>)
 }
 
 /** Runs one vendor's job (see the module comment). Never throws: a failure is the summary's `failed`. */
-export async function runVendorJob(job: VendorJob, deps: JobDeps): Promise<VendorSummary> {
+export async function runVendorJob(job: VendorJob, deps: JobDeps): Promise<JobSummary> {
   const now = deps.now ?? Date.now;
   const started = now();
   const { entry } = job;
   const target = connectorPaths(job.out, entry.vendor).target;
-  const base: VendorSummary = {
+  const base: JobSummary = {
     vendor: entry.vendor,
     owner: entry.owner,
     docs: entry.docs,
@@ -137,41 +197,48 @@ export async function runVendorJob(job: VendorJob, deps: JobDeps): Promise<Vendo
   };
   const log = (line: string) => deps.onLog?.(`${entry.vendor}: ${line}`);
   let state: VendorState = { ...job.previous, vendor: entry.vendor, skipped_streams: [...entry.skip_streams] };
+  // Set once the docs are known to have changed in a way the connector on disk cannot read.
+  let breakingDrift = false;
   try {
     const observed = entry.observedPath ? readObservedShapes(entry.observedPath) : undefined;
-    const model = await ingest(entry.docsPath, { vendor: entry.vendor, ...(observed ? { observed } : {}) });
+    const { model, files } = await ingestWithReport(entry.docsPath, { vendor: entry.vendor, ...(observed ? { observed } : {}) });
     const plan = planHeuristically(model, { skip: new Set(entry.skip_streams) });
     const unknown = unknownSkips(plan, entry.skip_streams);
     if (unknown.length) {
-      throw new FetchwrightError('invalid-catalogue', `skip_streams names ${unknown.join(', ')}, which the plan does not have as streams (it has: ${plan.streams.map((s) => s.name).join(', ')})`, { hint: 'Use the stream names `fetchwright plan <docs>` prints.' });
+      throw new EntryMismatch('skip_streams', `skip_streams names ${unknown.join(', ')}, which is not a stream the docs give`, `use the names \`fetchwright plan ${entry.docs}\` prints: ${someNames(plan.streams.map((s) => s.name))}`);
     }
     const badTenant = unknownTenantNames(plan, entry.tenant);
     if (badTenant.length) {
       const known = [...Object.keys(plan.base_url.variables), ...Object.keys(plan.tenant_variables)];
-      throw new FetchwrightError('invalid-catalogue', `tenant names ${badTenant.join(', ')}, which the plan has neither as a base-URL placeholder nor a tenant variable (it has: ${known.length ? known.join(', ') : 'none'})`, { hint: 'Use the names `fetchwright plan <docs>` prints under the base URL and tenant variables.' });
+      throw new EntryMismatch('tenant', `tenant names ${badTenant.join(', ')}, which is neither a placeholder of the base URL nor a tenant variable of the docs`, `use a name \`fetchwright plan ${entry.docs}\` prints under the base URL and tenant variables: ${someNames(known)}`);
     }
     deps.audit.record('expand-plan', 'ok', { docs_sha256: model.docs_sha256, plan_sha256: hashJson(plan) }, { vendor: entry.vendor, streams: plan.streams.map((s) => s.name) });
 
-    const previous = isPassingConnector(target) ? await readConnectorDir(target).catch(() => undefined) : undefined;
+    // A passing connector whose every file is still what its proof and the approved templates give
+    // (pr's own check, without the re-proof); one edited since is made again, never kept.
+    const hadConnector = isPassingConnector(target);
+    const previous = hadConnector ? await readConnectorToPropose(target).then((p) => p.c).catch(() => undefined) : undefined;
     let outcome: VendorOutcome;
     let connector: { plan: ConnectorPlan; dir: string };
-    let changes: string | undefined;
+    let driftMarkdown: string | undefined;
     if (previous) {
       const drift = diffDocs({ plan: previous.plan, model: previous.model }, { model, plan });
       base.drift = { ...drift.counts };
-      const same = decisionsSha256(previous.plan) === decisionsSha256(plan) && renderDifference(previous.plan, previous.fetcher) === undefined;
+      breakingDrift = drift.counts.breaking > 0;
+      const same = decisionsSha256(previous.plan) === decisionsSha256(plan);
       if (same && drift.counts.breaking === 0) {
         outcome = 'kept';
         connector = { plan: previous.plan, dir: previous.dir };
         log(`the docs changed (${drift.counts.additive} additive, ${drift.counts.info} informational); the connector reads them as before: kept`);
       } else {
-        changes = renderDriftMarkdown(drift);
+        driftMarkdown = renderDriftMarkdown(drift);
         connector = await generateAndWrite(job, model, plan, log, deps);
         outcome = 'regenerated';
       }
     } else {
       connector = await generateAndWrite(job, model, plan, log, deps);
-      outcome = 'generated';
+      // A passing connector was there but is not what its proof gave (edited since): made again.
+      outcome = hadConnector ? 'regenerated' : 'generated';
     }
     Object.assign(base, { outcome, covered: true, connector_dir: connector.dir, streams: connector.plan.streams.length, identity_kinds: identityKindsOf(connector.plan) });
     const planSha = hashJson(connector.plan);
@@ -180,6 +247,7 @@ export async function runVendorJob(job: VendorJob, deps: JobDeps): Promise<Vendo
       done_key: job.key,
       inputs: job.inputs,
       docs_sha256: connector.plan.docs_sha256,
+      docs_files: files,
       files_sha256: connectorFilesSha256(connector.dir) ?? null,
       plan_sha256: planSha,
       template_versions: job.inputs.templates_sha256,
@@ -193,7 +261,7 @@ export async function runVendorJob(job: VendorJob, deps: JobDeps): Promise<Vendo
       pr: state.pr?.plan_sha256 === planSha ? state.pr : null,
     };
     if (job.pr && !state.pr) {
-      const pr = await propose(job, connector.plan, connector.dir, changes, deps);
+      const pr = await propose(job, connector.plan, connector.dir, prSections(entry, connector.dir, driftMarkdown), deps);
       state.pr = { plan_sha256: planSha, ...pr };
     }
     base.pr = state.pr ? { branch: state.pr.branch, url: state.pr.url } : null;
@@ -205,15 +273,18 @@ export async function runVendorJob(job: VendorJob, deps: JobDeps): Promise<Vendo
     const { cause, exit_code } = causeOf(e);
     const attempts = state.failure?.key === job.key ? state.failure.attempts + 1 : 1;
     const failedAt = now();
-    const retryAt = new Date(failedAt + retryDelayMs(attempts)).toISOString();
+    // A catalogue entry the docs contradict is the catalogue's to fix: tried again on the next run, no backoff.
+    const retryAt = new Date(failedAt + (e instanceof EntryMismatch ? 0 : retryDelayMs(attempts))).toISOString();
+    if (e instanceof EntryMismatch) base.problem = { field: e.field, message: `${e.message}; ${e.details.hint}` };
     base.elapsed_ms = failedAt - started;
     Object.assign(base, { outcome: 'failed', cause: deps.redactor.text(cause), exit_code, retry_at: retryAt });
-    // What is on disk still covers the vendor when an earlier connector passed.
-    if (isPassingConnector(target)) {
+    // What is on disk still covers the vendor when an earlier connector passed — unless the docs
+    // changed in a way it cannot read.
+    if (!breakingDrift && isPassingConnector(target)) {
       const plan = await readConnectorDir(target).then((c: ConnectorOnDisk) => c.plan).catch(() => undefined);
       if (plan) Object.assign(base, { covered: true, connector_dir: path.resolve(target), streams: plan.streams.length, identity_kinds: identityKindsOf(plan) });
     }
-    state = { ...state, failure: { key: job.key, cause: base.cause!, exit_code, attempts, at: new Date(failedAt).toISOString(), retry_at: retryAt }, last_run: { at: new Date(failedAt).toISOString(), outcome: 'failed', elapsed_ms: base.elapsed_ms } };
+    state = { ...state, failure: { key: job.key, cause: base.cause!, exit_code, attempts, at: new Date(failedAt).toISOString(), retry_at: retryAt, breaking_drift: breakingDrift }, last_run: { at: new Date(failedAt).toISOString(), outcome: 'failed', elapsed_ms: base.elapsed_ms } };
     deps.audit.record('expand-vendor', 'fail', {}, { vendor: entry.vendor, exit_code, cause: base.cause, attempts });
     try {
       writeVendorState(job.stateDir, state);
@@ -251,8 +322,17 @@ async function propose(job: VendorJob, plan: ConnectorPlan, dir: string, changes
     const pr = await proposeConnector(dir, job.pr!, { audit: deps.audit, redactor: deps.redactor, env: deps.env, interrupts: { describe: () => 'nothing was written' } }, changes);
     return { branch: pr.branch, url: pr.pullRequest?.url ?? null };
   } catch (e) {
-    if (isFetchwrightError(e) && e.code === 'branch-exists') return { branch: branchFor(plan), url: null };
-    throw e;
+    if (!isFetchwrightError(e) || e.code !== 'branch-exists') throw e;
+    const branch = branchFor(plan);
+    // Without GitHub the branch is the proposal. With GitHub, it is one only when a pull request was
+    // opened from it: a branch an earlier run pushed without opening one (GitHub refused) is said, loudly.
+    if (!job.pr!.github) return { branch, url: null };
+    const [owner, repo] = job.pr!.github.split('/') as [string, string];
+    const pr = await findPullRequest({ owner, repo, token: deps.env.GITHUB_TOKEN ?? '', branch, ...(job.pr!.githubApi ? { baseUrl: job.pr!.githubApi } : {}) });
+    if (pr) return { branch, url: pr.url };
+    throw new FetchwrightError('pr-refused', `the branch ${branch} is already pushed, but no pull request was opened from it`, {
+      hint: `An earlier run pushed it and could not open the pull request: open it by hand from ${branch}, or delete the branch, and run expand again.`,
+    });
   } finally {
     release();
   }

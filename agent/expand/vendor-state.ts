@@ -31,6 +31,8 @@ export const VendorState = z.object({
   inputs: Inputs.nullable(),
   /** The ApiModel's docs_sha256 the connector was made from. */
   docs_sha256: z.string().nullable(),
+  /** Every file ingest read for the last successful run (specs, `$ref` targets, pages), absolute, with its sha256. */
+  docs_files: z.array(z.object({ file: z.string(), sha256: z.string() })).max(100_000),
   /** sha256 over the connector folder's files as the job left them (connector-files.ts): a folder changed since is made again. */
   files_sha256: z.string().nullable(),
   /** sha256 of the plan (hashJson), as the change record and branch name use it. */
@@ -43,9 +45,12 @@ export const VendorState = z.object({
   identity_kinds: z.array(z.string()),
   skipped_streams: z.array(z.string()),
   last_run: z.object({ at: z.string(), outcome: z.enum(['generated', 'regenerated', 'kept', 'skipped', 'failed', 'waiting']), elapsed_ms: z.number() }).nullable(),
-  /** The last failure on inputs not yet done, and when to try again. */
+  /**
+   * The last failure on inputs not yet done, and when to try again. `breaking_drift`: the docs changed
+   * in a way the connector on disk cannot read, so it no longer covers the vendor.
+   */
   failure: z
-    .object({ key: z.string(), cause: z.string(), exit_code: z.number().int().nullable(), attempts: z.number().int().positive(), at: z.string(), retry_at: z.string() })
+    .object({ key: z.string(), cause: z.string(), exit_code: z.number().int().nullable(), attempts: z.number().int().positive(), at: z.string(), retry_at: z.string(), breaking_drift: z.boolean() })
     .nullable(),
   /** The pull request proposed for the plan `plan_sha256`. */
   pr: z.object({ plan_sha256: z.string(), branch: z.string(), url: z.string().nullable() }).nullable(),
@@ -61,6 +66,7 @@ export function emptyState(vendor: string): VendorState {
     done_key: null,
     inputs: null,
     docs_sha256: null,
+    docs_files: [],
     files_sha256: null,
     plan_sha256: null,
     template_versions: null,

@@ -1,7 +1,6 @@
 import { AuditLog, stateDir } from '../audit/audit-log.ts';
 import { redactorFromEnv } from '../audit/redact.ts';
-import type { VendorSummary } from './coverage-summary.ts';
-import { runVendorJob } from './vendor-job.ts';
+import { runVendorJob, type JobSummary } from './vendor-job.ts';
 import type { JobMessage, WorkerMessage } from './worker-messages.ts';
 
 /**
@@ -22,7 +21,7 @@ process.once('message', (raw: unknown) => {
   const env = process.env;
   const redactor = redactorFromEnv(env);
   void (async () => {
-    let summary: VendorSummary;
+    let summary: JobSummary;
     try {
       const audit = new AuditLog({ dir: stateDir(env), command: 'expand', redactor });
       summary = await runVendorJob(message.job, { audit, redactor, env, onLog: (line) => void send({ type: 'log', line: redactor.text(line) }) });

@@ -1,5 +1,4 @@
-import type { VendorSummary } from './coverage-summary.ts';
-import type { VendorJob } from './vendor-job.ts';
+import type { JobSummary, VendorJob } from './vendor-job.ts';
 
 /** What expand's parent sends a worker process: the one job it is to do. */
 export interface JobMessage {
@@ -8,4 +7,4 @@ export interface JobMessage {
 }
 
 /** What a worker sends back: progress lines, then its result (the vendor's summary), then it exits. */
-export type WorkerMessage = { type: 'log'; line: string } | { type: 'result'; summary: VendorSummary };
+export type WorkerMessage = { type: 'log'; line: string } | { type: 'result'; summary: JobSummary };

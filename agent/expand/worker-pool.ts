@@ -1,8 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { VendorSummary } from './coverage-summary.ts';
-import type { VendorJob } from './vendor-job.ts';
+import type { JobSummary as VendorSummary, VendorJob } from './vendor-job.ts';
 import type { JobMessage, WorkerMessage } from './worker-messages.ts';
 
 /**

@@ -74,7 +74,7 @@ export async function ingest(input: string, options: IngestOptions = {}): Promis
  * nothing is not refused here: it is recorded where it is (`model.defects`), and the planner
  * decides (agent/plan/docs-defects.ts).
  */
-export async function ingestWithReport(input: string, options: IngestOptions = {}): Promise<{ model: ApiModel; documents: DocumentReport[]; observed?: OverlayReport }> {
+export async function ingestWithReport(input: string, options: IngestOptions = {}): Promise<{ model: ApiModel; documents: DocumentReport[]; files: { file: string; sha256: string }[]; observed?: OverlayReport }> {
   const { root, documents, skipped } = await readDocs(input);
   const specs = documents.filter((d): d is RawDocument & { data: Record<string, unknown> } => d.kind === 'spec' && !!specVersionOf(d.data));
   const roots = specs.filter((d) => hasPaths(d.data));
@@ -163,9 +163,11 @@ export async function ingestWithReport(input: string, options: IngestOptions = {
     ...(defects.size ? { defects: [...defects.values()] } : {}),
   };
   const report = documentReport({ documents, skipped, roots: new Set(roots.map((r) => r.absPath)), usedBy, proseTopics });
-  if (!options.observed) return { model, documents: report };
+  // Every file the model was read from (specs, `$ref` targets, pages), absolute, with its sha256: what expand re-checks to know the docs did not change.
+  const files = [...fileHashes].sort(([a], [b]) => a.localeCompare(b)).map(([file, sha]) => ({ file, sha256: sha }));
+  if (!options.observed) return { model, documents: report, files };
   const overlaid = overlayObserved(model, options.observed);
-  return { model: overlaid.model, documents: report, observed: overlaid.report };
+  return { model: overlaid.model, documents: report, files, observed: overlaid.report };
 }
 
 function dedupe<T>(items: T[], key: (t: T) => string): T[] {

@@ -267,3 +267,24 @@ function patternToRegExp(pattern: string): RegExp | undefined {
   const suffix = dirOnly ? '/.*$' : onlyDirectChildren ? '$' : '(?:/.*)?$';
   return new RegExp(`${prefix}${body}${suffix}`);
 }
+
+/**
+ * The pull request (open or closed) whose head is `branch` of `owner/repo`, or undefined when there
+ * is none: how expand tells a branch it proposed from one an earlier run pushed but could not open a
+ * pull request for. Read-only (GET /repos/{owner}/{repo}/pulls?head=owner:branch&state=all). Throws
+ * `github-failed` (exit 23) with the token redacted when GitHub refuses.
+ */
+export async function findPullRequest(req: { owner: string; repo: string; token: string; branch: string; baseUrl?: string; fetch?: typeof fetch }): Promise<{ number: number; url: string; state: string } | undefined> {
+  const octokit = new Octokit({
+    auth: req.token,
+    userAgent: 'fetchwright',
+    log: QUIET,
+    ...(req.baseUrl ? { baseUrl: req.baseUrl.replace(/\/+$/, '') } : {}),
+    ...(req.fetch ? { request: { fetch: req.fetch } } : {}),
+  });
+  const found = await octokit.rest.pulls.list({ owner: req.owner, repo: req.repo, head: `${req.owner}:${req.branch}`, state: 'all', per_page: 1 }).catch((e: unknown) => {
+    throw githubError(`look for a pull request from ${req.branch} in ${req.owner}/${req.repo}`, e, req.token);
+  });
+  const pr = found.data[0];
+  return pr ? { number: pr.number, url: pr.html_url, state: pr.state } : undefined;
+}

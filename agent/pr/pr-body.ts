@@ -24,8 +24,10 @@ export interface PrBodyInput {
   forced: boolean;
   requestedBy: string;
   /**
-   * Why this connector is proposed again, as Markdown already escaped by its maker (expand's drift
-   * report of the docs change: agent/drift), placed under "What changed"; absent for a first proposal.
+   * Sections a caller adds after the introduction, as Markdown already escaped by its maker, each
+   * with its own `###` heading: expand's catalogue entry (owner, streams skipped on purpose, tenant
+   * values to run with) and, for a connector proposed again, the classified drift of the docs change
+   * (agent/drift). Absent for `pr` and `generate --pr`.
    */
   changes?: string;
 }
@@ -52,7 +54,7 @@ export function renderPrBody(input: PrBodyInput): string {
     ...(input.forced ? ['> ⚠ **Generated with `--force`**: the assessment recommended a manual build. Review every stream by hand.', ''] : []),
     ...(input.signed && input.signer ? [`The change record is signed by ${mdCode(input.signer)}: check it is your team's key with \`fetchwright verify --public-key <your public key>\`.`, ''] : []),
     ...(input.signed ? [] : ['> ⚠ **The change record is unsigned**: no `FETCHWRIGHT_SIGNING_KEY` was provided. `fetchwright verify` can check the hashes but not who produced them.', '']),
-    ...(input.changes ? ['### What changed in the docs', '', input.changes.trim(), ''] : []),
+    ...(input.changes ? [input.changes.trim(), ''] : []),
     '### What it reads (GET only)',
     '',
     ...plan.streams.map((s) => `- ${mdCode(s.name)} (${streamEmits(s)}): ${mdCode(`GET ${s.path}`)}${s.parent ? ` for each ${mdCode(s.parent.stream)} record` : ''}, ${pagingInWords(s.pagination.style)}`),

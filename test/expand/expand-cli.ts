@@ -20,8 +20,10 @@ export interface ExpandRun {
  * variable unless given; `until(child)` may kill it (polled every 50 ms). Killed after `guardMs`.
  */
 export function fetchwright(args: string[], o: { state: string; env?: Record<string, string>; until?: (child: ChildProcess) => boolean; guardMs?: number }): Promise<ExpandRun> {
-  const env: NodeJS.ProcessEnv = { ...process.env, FETCHWRIGHT_STATE_DIR: o.state, ...o.env };
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  // Never a real token from the machine; a test that needs one passes it.
   delete env.GITHUB_TOKEN;
+  Object.assign(env, { FETCHWRIGHT_STATE_DIR: o.state }, o.env);
   const child = spawn(process.execPath, [BIN, ...args], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';

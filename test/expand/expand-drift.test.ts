@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { load } from 'js-yaml';
@@ -160,5 +160,30 @@ describe('expand on docs that gain an identity list', () => {
     const body = git(repo, 'show', `${v.pr!.branch}:connectors/netlify/PULL_REQUEST.md`);
     expect(body).toMatch(/What changed in the docs/);
     expect(body).toContain('/deploy_tokens');
+  });
+});
+
+describe('expand on docs whose scopes are renamed', () => {
+  it('regenerates: the credential to provision changed, even where no stream reads anything else', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'fetchwright-expand-scopes-'));
+    const st = path.join(dir, 'state');
+    const docsDir = path.join(dir, 'docs', 'jupyterhub');
+    mkdirSync(docsDir, { recursive: true });
+    for (const f of readdirSync(vendorDoc('jupyterhub'))) copyFileSync(path.join(vendorDoc('jupyterhub'), f), path.join(docsDir, f));
+    const file = path.join(dir, 'vendors.yaml');
+    writeFileSync(file, `vendors:\n  - { vendor: jupyterhub, docs: docs/jupyterhub, owner: "@acme/identity" }\n`);
+    const go = () => fetchwright(['expand', '--catalog', file, '--state', path.join(st, 'expand'), '--out', path.join(dir, 'connectors'), '--json'], { state: st, env: { CI: 'true' } });
+    expect((await go()).code).toBe(0);
+    const scopesOf = () => (JSON.parse(readFileSync(path.join(dir, 'connectors', 'jupyterhub', 'manifest.json'), 'utf8')) as { credentials: { least_scopes: string[] }[] }).credentials.flatMap((c) => c.least_scopes);
+    const before = scopesOf();
+    const listing = before.find((s) => /^list:/.test(s))!;
+    expect(listing).toBeDefined();
+    // The listing scope renamed in every file of the docs (spec and scopes page).
+    for (const f of readdirSync(docsDir)) writeFileSync(path.join(docsDir, f), readFileSync(path.join(docsDir, f), 'utf8').replaceAll(listing, listing.replace(/^list:/, 'enumerate:')));
+    const r = await go();
+    expect(r.code, r.stderr).toBe(0);
+    expect((JSON.parse(r.stdout) as CoverageSummary).vendors[0]!.outcome).toBe('regenerated');
+    expect(scopesOf()).toContain(listing.replace(/^list:/, 'enumerate:'));
+    expect(scopesOf()).not.toContain(listing);
   });
 });

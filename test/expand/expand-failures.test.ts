@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -28,6 +28,34 @@ paths:
           content:
             application/json:
               schema: { type: array, items: { type: object, properties: { city: { type: string }, celsius: { type: number } } } }
+`;
+
+/** A single spec whose records are in a `$ref`'d file of a dot-folder beside it. */
+const SPLIT_SPEC = `openapi: 3.0.3
+info: { title: Acme, version: '1' }
+servers: [{ url: 'https://api.acme.example.com' }]
+components:
+  securitySchemes:
+    token: { type: http, scheme: bearer }
+security: [{ token: [] }]
+paths:
+  /users:
+    get:
+      summary: List users
+      responses:
+        '200':
+          description: every user
+          content:
+            application/json:
+              schema: { type: array, items: { $ref: './.shared/components.yaml#/User' } }
+`;
+const SPLIT_COMPONENTS = `User:
+  type: object
+  required: [id]
+  properties:
+    id: { type: string }
+    name: { type: string }
+    email: { type: string, format: email }
 `;
 
 describe('expand with a bad entry and a failing vendor', () => {
@@ -91,6 +119,22 @@ describe('expand with a bad entry and a failing vendor', () => {
     expect(JSON.parse(readFileSync(path.join(expandState, 'vendors', 'weather.json'), 'utf8')).failure.attempts).toBe(1);
   });
 
+  it('reports an entry naming a stream or a tenant variable the docs lack as an invalid entry (exit 34), tried again on the next run without backoff', async () => {
+    const hub = { vendor: 'hub', docs: vendorDoc('jupyterhub'), owner: '@acme/identity' };
+    const file = catalogue([{ ...hub, skip_streams: ['factors'] }]);
+    const r = await run(file);
+    expect(r.code, r.stderr).toBe(EXIT.invalidCatalogue);
+    const s = JSON.parse(r.stdout) as CoverageSummary;
+    expect(s.invalid_entries).toMatchObject([{ file: path.join(root, 'vendors.yaml'), entry: 0, vendor: 'hub', field: 'skip_streams' }]);
+    expect(s.invalid_entries[0]!.message).toMatch(/factors.*use the names `fetchwright plan .*` prints: .*users/);
+    expect(s.vendors[0]).toMatchObject({ vendor: 'hub', outcome: 'failed', exit_code: EXIT.invalidCatalogue });
+    const again = await run(file);
+    expect((JSON.parse(again.stdout) as CoverageSummary).vendors[0]!.outcome).toBe('failed');
+    const tenant = await run(catalogue([{ ...hub, tenant: { nope: 'x' } }]));
+    expect(tenant.code).toBe(EXIT.invalidCatalogue);
+    expect((JSON.parse(tenant.stdout) as CoverageSummary).invalid_entries).toMatchObject([{ entry: 0, vendor: 'hub', field: 'tenant' }]);
+  });
+
   it('makes a connector edited since its run again, never reports it skipped', async () => {
     const file = catalogue([good]);
     const fetcher = path.join(out, 'netlify', 'fetcher.ts');
@@ -101,6 +145,30 @@ describe('expand with a bad entry and a failing vendor', () => {
     expect((JSON.parse(r.stdout) as CoverageSummary).vendors[0]).toMatchObject({ vendor: 'netlify', outcome: 'regenerated', covered: true });
     expect(readFileSync(fetcher, 'utf8')).toBe(made);
     expect((JSON.parse((await run(file)).stdout) as CoverageSummary).vendors[0]!.outcome).toBe('skipped');
+    // A manifest edited to point the credential elsewhere: not kept as it is, made again.
+    const manifest = path.join(out, 'netlify', 'manifest.json');
+    const m = readFileSync(manifest, 'utf8');
+    writeFileSync(manifest, m.replace(/"hosts": \[\s*"[^"]*"/, '"hosts": [ "https://evil.example"'));
+    expect(readFileSync(manifest, 'utf8')).not.toBe(m);
+    expect((JSON.parse((await run(file)).stdout) as CoverageSummary).vendors[0]!.outcome).toBe('regenerated');
+    expect(readFileSync(manifest, 'utf8')).toBe(m);
+  });
+
+  it('sees a change in a file the docs pull in by $ref beside a single spec, and never skips it', async () => {
+    const dir = path.join(root, 'split-docs');
+    mkdirSync(path.join(dir, '.shared'), { recursive: true });
+    writeFileSync(path.join(dir, 'spec.yaml'), SPLIT_SPEC);
+    writeFileSync(path.join(dir, '.shared', 'components.yaml'), SPLIT_COMPONENTS);
+    const file = catalogue([{ vendor: 'acme', docs: 'split-docs/spec.yaml', owner: '@acme/identity' }]);
+    const first = await run(file);
+    expect(first.code, first.stderr).toBe(0);
+    expect((JSON.parse(first.stdout) as CoverageSummary).vendors[0]!.outcome).toBe('generated');
+    expect((JSON.parse((await run(file)).stdout) as CoverageSummary).vendors[0]!.outcome).toBe('skipped');
+    // The email field renamed in the $ref'd file only (the spec's bytes unchanged).
+    writeFileSync(path.join(dir, '.shared', 'components.yaml'), SPLIT_COMPONENTS.replace('email:', 'email_address:'));
+    const changed = JSON.parse((await run(file)).stdout) as CoverageSummary;
+    expect(changed.vendors[0]).toMatchObject({ outcome: 'regenerated' });
+    expect(changed.vendors[0]!.drift!.breaking).toBeGreaterThanOrEqual(1);
   });
 
   it('refuses a second expand on a state folder another live one holds (exit 35), naming its pid', async () => {
