@@ -1,5 +1,6 @@
 import { Command, type OutputConfiguration } from 'commander';
 import { EXIT_CODES } from '../errors.ts';
+import { editDistance } from '../edit-distance.ts';
 import { COMMANDS, type CommandSpec } from './command-table.ts';
 import type { Io } from './io.ts';
 
@@ -95,17 +96,6 @@ function closest(word: string, candidates: string[]): string | undefined {
     if (d <= 2 && (!best || d < best.d)) best = { name, d };
   }
   return best?.name;
-}
-
-/** Levenshtein distance (insert, delete, substitute), for short words. */
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = row;
-  }
-  return prev[b.length]!;
 }
 
 /**

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { vendorName } from '../cli/option-values.ts';
 import { escapeControls } from '../cli/safe-io.ts';
 import { FetchwrightError } from '../errors.ts';
+import { editDistance } from '../edit-distance.ts';
 import { expandedSize, isStackOverflow, nestingProblem } from '../ingest/read-docs.ts';
 import type { CatalogueProblem } from './coverage-summary.ts';
 
@@ -455,15 +456,4 @@ export function nearest(words: readonly string[], candidates: readonly string[])
     }
   }
   return best?.name;
-}
-
-/** Levenshtein distance (insert, delete, substitute), for short words. */
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = row;
-  }
-  return prev[b.length]!;
 }
