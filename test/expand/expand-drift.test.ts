@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { CoverageSummary } from '../../agent/expand/coverage-summary.ts';
 import type { ConnectorPlan } from '../../agent/plan/connector-plan.ts';
 import { connectorsRepo, git } from '../helpers/git-repo.ts';
-import { vendorDoc } from '../helpers/vendor-docs.ts';
+import { REPO_ROOT, vendorDoc } from '../helpers/vendor-docs.ts';
 import { fetchwright } from './expand-cli.ts';
 
 /**
@@ -185,5 +185,25 @@ describe('expand on docs whose scopes are renamed', () => {
     expect((JSON.parse(r.stdout) as CoverageSummary).vendors[0]!.outcome).toBe('regenerated');
     expect(scopesOf()).toContain(listing.replace(/^list:/, 'enumerate:'));
     expect(scopesOf()).not.toContain(listing);
+  });
+});
+
+describe('expand with observed shapes in the catalogue', () => {
+  it('plans from them (the plan records their hash), and a new shapes file is a new input', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'fetchwright-expand-observed-'));
+    const st = path.join(dir, 'state');
+    const shapes = path.join(dir, 'shapes.json');
+    copyFileSync(path.join(REPO_ROOT, 'test/fixtures/observed/jupyterhub-3.0.0.shapes.json'), shapes);
+    const file = path.join(dir, 'vendors.yaml');
+    writeFileSync(file, `vendors:\n  - { vendor: jupyterhub, docs: ${JSON.stringify(vendorDoc('jupyterhub'))}, owner: "@acme/identity", observed: shapes.json }\n`);
+    const go = () => fetchwright(['expand', '--catalog', file, '--state', path.join(st, 'expand'), '--out', path.join(dir, 'connectors'), '--json'], { state: st, env: { CI: 'true' } });
+    const r = await go();
+    expect(r.code, r.stderr).toBe(0);
+    const plan = JSON.parse(readFileSync(path.join(dir, 'connectors', 'jupyterhub', 'plan.json'), 'utf8')) as ConnectorPlan;
+    expect(plan.observed_sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect((JSON.parse((await go()).stdout) as CoverageSummary).vendors[0]!.outcome).toBe('skipped');
+    // The same shapes written again with other whitespace: another file, so the vendor is looked at again.
+    writeFileSync(shapes, `${JSON.stringify(JSON.parse(readFileSync(shapes, 'utf8')))}\n`);
+    expect((JSON.parse((await go()).stdout) as CoverageSummary).vendors[0]!.outcome).not.toBe('skipped');
   });
 });
