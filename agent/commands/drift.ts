@@ -70,12 +70,15 @@ export async function run([dir]: string[], opts: DriftOptions, io: Io, { audit }
     if (report.vendor !== c.plan.vendor) {
       throw new FetchwrightError('usage', terminalSafe(`--report ${opts.report} is a run of ${report.vendor.slice(0, 100)}, not of this connector's vendor ${c.plan.vendor}`), { file: opts.report, hint: 'Give the report `fetchwright run` wrote for this connector.' });
     }
-    findings.push(...runtimeFindings(report, { model: c.model }));
+    findings.push(...runtimeFindings(report, { model: c.model, plan: c.plan }));
   }
   const report = buildDriftReport({ connector: c.dir, vendor: c.plan.vendor, docs_sha256_before: c.plan.docs_sha256, docs_sha256_after: after, findings });
   const breaking = report.findings.filter((f) => f.level === 'breaking');
   audit.record('drift', report.breaking ? 'fail' : 'ok', { docs_sha256_before: report.docs_sha256_before, ...(after ? { docs_sha256_after: after } : {}) }, { dir: c.dir, docs: opts.docs ?? null, report: opts.report ?? null, counts: report.counts, breaking: breaking.slice(0, 10).map((f) => ({ id: f.id, operation: f.operation, ...(f.stream ? { stream: f.stream } : {}) })) });
-  if (opts.markdown) await writeFileAtomic(opts.markdown, renderDriftMarkdown(report), '--markdown');
+  if (opts.markdown) {
+    await writeFileAtomic(opts.markdown, renderDriftMarkdown(report), '--markdown');
+    io.stderr.write(`wrote the report as Markdown to ${opts.markdown}\n`);
+  }
   io.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : renderDriftText(report));
   return report.breaking ? DRIFT_BREAKING_EXIT : EXIT.ok;
 }

@@ -17,9 +17,18 @@ export const AUTH_FINDINGS = defineDriftFindings({
   'auth-scheme-changed': { level: 'breaking', text: (a) => `the security scheme ${named(a, 'scheme')} is now ${arg(a, 'now')} (was ${arg(a, 'was')}), and the connector still injects its credential as before` },
   'token-url-changed': { level: 'breaking', text: (a) => `the token URL of ${named(a, 'scheme')} is now ${named(a, 'now')} (was ${named(a, 'was')})` },
   'security-requirement-changed': { level: 'breaking', text: (a) => `the operation now requires ${arg(a, 'now')}, which the connector's credential (${arg(a, 'schemes')}) does not satisfy` },
-  'scope-changed': { level: 'breaking', text: (a) => `the operation now requires the scope${Array.isArray(a.added) && a.added.length === 1 ? '' : 's'} ${arg(a, 'added')}, which a credential made for the connector may not have` },
+  'scope-changed': { level: 'breaking', text: (a) => `the operation now requires the scope${Array.isArray(a.added) && a.added.length === 1 ? '' : 's'} ${arg(a, 'added')}, which a credential made for the connector may not have${a.was ? ` (the connector asks for ${arg(a, 'was')}; the new docs' plan for ${arg(a, 'now')})` : ''}` },
   'scope-removed': { level: 'info', text: (a) => `the operation no longer requires ${arg(a, 'removed')}: the connector's credential may need less` },
   'server-changed': { level: 'breaking', text: (a) => `the docs' server is now ${named(a, 'now')}; the connector calls ${named(a, 'was')}` },
+  // What the new docs' plan decides (agent/drift/plan-changes.ts), compared with the connector's plan.
+  'auth-prefix-changed': { level: 'breaking', text: (a) => `the docs now write the credential of ${named(a, 'scheme')} after ${named(a, 'now')} (was ${named(a, 'was')}): the connector still sends the old prefix` },
+  'auth-placement-changed': { level: 'breaking', text: (a) => `the docs now take the credential of ${named(a, 'scheme')} in ${arg(a, 'now')} (was ${arg(a, 'was')}): the connector still sends it as before` },
+  'auth-type-changed': { level: 'breaking', text: (a) => `the new docs' plan authenticates with ${arg(a, 'now')} (the connector: ${arg(a, 'was')})` },
+  'auth-credential-added': { level: 'breaking', text: (a) => `the new docs' plan injects one more credential, ${arg(a, 'placement')} for ${named(a, 'scheme')}, which the connector does not send` },
+  'auth-credential-removed': { level: 'info', text: (a) => `the new docs' plan no longer injects ${arg(a, 'placement')} for ${named(a, 'scheme')}: the connector sends a credential the API may not need` },
+  'base-url-variable-added': { level: 'breaking', text: (a) => `the base URL now has the placeholder ${named(a, 'name')}, a value a human must fill in (URL ${named(a, 'url')})` },
+  'tenant-variable-added': { level: 'breaking', text: (a) => `the new docs' plan scopes the API to a tenant by ${named(a, 'name')}, a value a human must fill in and the connector does not send` },
+  'tenant-variable-removed': { level: 'info', text: (a) => `the new docs' plan no longer takes the tenant variable ${named(a, 'name')}` },
 });
 
 function placement(s: SecurityScheme): string {

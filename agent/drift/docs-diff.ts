@@ -1,6 +1,7 @@
 import { SchemaView } from '../docs-view/schema-view.ts';
 import type { ApiModel } from '../ingest/api-model.ts';
 import type { ConnectorPlan } from '../plan/connector-plan.ts';
+import { skippedReason } from '../plan/heuristic-planner.ts';
 import { streamEmits } from '../plan/stream-emits.ts';
 import { operationOf } from '../run/docs-response.ts';
 import { authChanges, operationAuthChanges } from './auth-changes.ts';
@@ -9,6 +10,7 @@ import { OPERATION_FINDINGS } from './operation-findings.ts';
 import { buildDriftReport, type DriftReport } from './drift-report.ts';
 import { matchOperation, operationName, pathTemplate } from './operation-match.ts';
 import { parameterChanges } from './parameter-changes.ts';
+import { planChanges } from './plan-changes.ts';
 import { responseChanges } from './response-changes.ts';
 import { streamDependencies } from './stream-dependencies.ts';
 
@@ -16,8 +18,11 @@ import { streamDependencies } from './stream-dependencies.ts';
  * Static docs drift: what the connector depends on — each stream's operation, its parameters, its
  * pagination, its auth, and every response field its mapping reads — compared between the ApiModel
  * slice recorded in the connector (`api-model.json`) and a new version of the docs, each change a
- * classified finding. New identity lists (the new docs' heuristic plan has a stream the connector
- * lacks) are additive; other new GET operations are additive and name no existing stream.
+ * classified finding; then what the new docs' heuristic plan decides beyond the operations — the
+ * credential's placement and prefix, each stream's scopes, the base URL, the tenant variables —
+ * compared with the connector's plan (plan-changes.ts). New identity lists (the new docs' plan has
+ * a stream the connector lacks) are additive; other new GET operations are additive and name no
+ * existing stream.
  */
 
 /** The new docs: their ApiModel, and their heuristic plan when one could be made (for new identity lists). */
@@ -67,6 +72,7 @@ export function docsFindings(input: { plan: ConnectorPlan; model: ApiModel }, ne
     out.push(...responseChanges(stream, deps, { view: oldView, op: was }, { view: newView, op: now }, operation));
     out.push(...operationAuthChanges(plan, stream, { model: old, op: was }, { model: next.model, op: now }, operation));
   }
+  out.push(...planChanges(plan, old, next, out));
   out.push(...newOperations(plan, next, reached));
   return out;
 }
@@ -81,9 +87,17 @@ function newOperations(plan: ConnectorPlan, next: NextDocs, reached: Set<string>
   const known = new Set([...reached, ...[...plan.streams.map((s) => s.path), ...(plan.excluded ?? []).map((e) => e.path), ...(plan.refused_by_policy ?? []).map((e) => e.path)].map(pathTemplate)]);
   const streamed = new Set([...reached, ...plan.streams.map((s) => pathTemplate(s.path))]);
   const listed = new Set<string>();
+  // A stream the connector's catalogue entry left out on purpose (expand's skip_streams), and the
+  // streams read under it, are not new.
+  const reasons = new Set((plan.excluded ?? []).map((e) => e.reason));
+  const skipped = new Set((next.plan?.streams ?? []).filter((s) => reasons.has(skippedReason(s.name))).map((s) => s.name));
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const s of next.plan?.streams ?? []) if (s.parent && skipped.has(s.parent.stream) && !skipped.has(s.name)) grew = !!skipped.add(s.name);
+  }
   for (const s of next.plan?.streams ?? []) {
     const template = pathTemplate(s.path);
-    if (streamed.has(template) || listed.has(template)) continue;
+    if (streamed.has(template) || listed.has(template) || skipped.has(s.name)) continue;
     listed.add(template);
     const op = operationOf(next.model, s);
     out.push(driftFindingOf(OPERATION_FINDINGS, 'identity-list-added', { operation: operationName('GET', s.path), new: op?.source }, { stream: s.name, kind: s.kind, emits: streamEmits(s) }));

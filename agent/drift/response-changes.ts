@@ -5,11 +5,13 @@ import type { Stream } from '../plan/connector-plan.ts';
 import { responseBody, type ResponseBody } from '../plan/response-body.ts';
 import type { Transform } from '../../templates/slots/mapping.ts';
 import { defineDriftFindings, driftFindingOf, named, arg, type DriftFinding } from './drift-finding.ts';
+import { fieldPresence, lessGuaranteed, type Presence } from './field-presence.ts';
 import type { RecordRead, StreamDependencies } from './stream-dependencies.ts';
 
 /**
  * What changed in the response a stream reads, between the connector's recorded docs and the new
- * docs: where the records are (the items path, a list or a map), every record field it reads, and
+ * docs: where the records are (the items path, a list or a map), every record field it reads, the
+ * id field's presence in every record (field-presence.ts: each `oneOf`/`anyOf` branch apart), and
  * the body fields and headers its paginator reads — refs followed and `allOf` folded (SchemaView),
  * the docs' examples folded in as the planner reads them (agent/plan/response-body.ts). Responses a
  * live run observed (`generate --observed`) are left out on both sides: docs are compared with docs.
@@ -25,6 +27,7 @@ export const RESPONSE_FINDINGS = defineDriftFindings({
   'pagination-field-removed': { level: 'breaking', text: (a) => `the response field ${named(a, 'field')}, which the paginator reads for ${arg(a, 'reads')}, is gone` },
   'pagination-header-removed': { level: 'breaking', text: (a) => `the response header ${named(a, 'header')}, which the paginator reads for ${arg(a, 'reads')}, is no longer documented` },
   'response-undocumented': { level: 'info', text: () => 'the new docs give no success response body to check the connector\'s reading against' },
+  'id-field-not-guaranteed': { level: 'breaking', text: (a) => `the record field ${named(a, 'field')}, the records' id, is now ${arg(a, 'now')} (was ${arg(a, 'was')}): a record without it fails the run` },
   'response-field-added': { level: 'info', text: (a) => `records have ${arg(a, 'count')} new field${a.count === 1 ? '' : 's'}: ${arg(a, 'fields')}${a.more ? ` and ${arg(a, 'more')} more` : ''}` },
 });
 
@@ -119,6 +122,8 @@ export function responseChanges(stream: Stream, deps: StreamDependencies, old: S
       const candidate = compareRecordRead(stream, r, old.view, recordsBefore, before, next.view, recordsAfter, after, at, push);
       if (candidate) candidates.add(candidate);
     }
+    const id = idPresenceChange(stream, old.view, before, next.view, after);
+    if (id) push('id-field-not-guaranteed', at(sourceAt(old.view, before.response, recordSteps(stream, id.field)), sourceAt(next.view, after.response, recordStepsOf(stream))), id);
     // A field already named as a renamed field's likely new name is not news twice.
     const added = addedFields(old.view, recordsBefore, next.view, recordsAfter).filter((f) => !candidates.has(f));
     if (added.length) push('response-field-added', at(undefined, sourceAt(next.view, after.response, recordStepsOf(stream))), { count: added.length, fields: added.slice(0, ADDED_SHOWN), ...(added.length > ADDED_SHOWN ? { more: added.length - ADDED_SHOWN } : {}) });
@@ -131,6 +136,30 @@ export function responseChanges(stream: Stream, deps: StreamDependencies, old: S
     if (has(before.response) && !has(after.response)) push('pagination-header-removed', at(before.response.source, after.response.source), { header: h.name, reads: h.why });
   }
   return out;
+}
+
+const PRESENCE_WORDS: Record<Presence, string> = { required: 'required in every record', optional: 'optional', absent: 'missing from a variant of the record schema' };
+
+/** The records' schema as the docs write it — examples not folded in: they show fields, never which ones every record has. */
+function writtenRecords(view: SchemaView, body: ResponseBody, stream: Stream): SchemaNode | undefined {
+  return body.response.schema ? recordsOf(view, view.at(body.response.schema, stream.items_path), stream) : undefined;
+}
+
+/**
+ * The field the records' id is read from, when the new docs guarantee it less than the recorded
+ * ones did (required → optional, or absent from a `oneOf`/`anyOf` branch). Undefined when the
+ * field is gone altogether (`mapped-field-removed` says so), a map's key fills it, or either side's
+ * records are known only from examples.
+ */
+function idPresenceChange(stream: Stream, oldView: SchemaView, before: ResponseBody, newView: SchemaView, after: ResponseBody): { field: string; was: string; now: string } | undefined {
+  const field = stream.mapping.id?.path;
+  if (!field || (stream.items_container === 'map' && stream.map_key_field === field)) return undefined;
+  const oldRecords = writtenRecords(oldView, before, stream);
+  const newRecords = writtenRecords(newView, after, stream);
+  if (!oldRecords || !newRecords || !newView.at(newRecords, field)) return undefined;
+  const was = fieldPresence(oldView, oldRecords, field);
+  const now = fieldPresence(newView, newRecords, field);
+  return lessGuaranteed(was, now) ? { field, was: PRESENCE_WORDS[was], now: PRESENCE_WORDS[now] } : undefined;
 }
 
 function recordStepsOf(stream: Stream): string[] {

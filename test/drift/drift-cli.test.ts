@@ -106,6 +106,20 @@ describe('fetchwright drift', () => {
     expect((await cli('drift', dir, '--report', other)).code).toBe(EXIT.usage);
   });
 
+  it('an edited run report: a mapped field missing marked info is still breaking (exit 1); an entry for a stream the plan lacks is left out', async () => {
+    const users = plan.streams.find((s) => s.name === 'users')!;
+    const edited = path.join(root, 'run-edited.json');
+    const entry = (stream: string, operation: string) => ({ class: 'mapped-field-missing', severity: 'info', stream, operation, path: '$[*].profile.email', expected: 'a field read into email (string)', observed: 'absent from every record seen', text: 'x' });
+    writeFileSync(edited, JSON.stringify({ vendor: 'okta', drift: [entry('users', `GET ${users.path}`)], drift_omitted: 0, calls_outside_plan: { total: 0, calls: [] }, deprecations: [] }));
+    const r = await cli('drift', dir, '--report', edited, '--json');
+    expect(r.code).toBe(DRIFT_BREAKING_EXIT);
+    expect((JSON.parse(r.out) as DriftReport).findings.map((f) => `${f.level} ${f.id} ${f.stream}`)).toEqual(['breaking mapped-field-missing users']);
+    writeFileSync(edited, JSON.stringify({ vendor: 'okta', drift: [entry('payroll', 'GET /api/v1/payroll')], drift_omitted: 0, calls_outside_plan: { total: 0, calls: [] }, deprecations: [] }));
+    const unknown = await cli('drift', dir, '--report', edited, '--json');
+    expect(unknown.code).toBe(EXIT.ok);
+    expect((JSON.parse(unknown.out) as DriftReport).findings.map((f) => `${f.level} ${f.id}`)).toEqual(['info report-entry-unknown-stream']);
+  });
+
   it('usage errors (exit 2): neither --docs nor --report; --markdown inside the connector folder', async () => {
     const none = await cli('drift', dir);
     expect(none.code).toBe(EXIT.usage);

@@ -4,6 +4,8 @@ import { diffDocs } from '../../agent/drift/docs-diff.ts';
 import type { DriftReport } from '../../agent/drift/drift-report.ts';
 import type { ApiModel } from '../../agent/ingest/api-model.ts';
 import type { ConnectorPlan } from '../../agent/plan/connector-plan.ts';
+import { planHeuristically } from '../../agent/plan/heuristic-planner.ts';
+import { sliceModel } from '../../agent/validate/model-slice.ts';
 import { vendorDoc } from '../helpers/vendor-docs.ts';
 import { atPointer, connectorSide, fieldDeclaration, nextSide, rawDoc, renameProperty, tempRoot, writeVariant, type Raw } from './docs-variants.ts';
 
@@ -15,7 +17,7 @@ import { atPointer, connectorSide, fieldDeclaration, nextSide, rawDoc, renamePro
 
 let root: string;
 let original: Raw;
-let connector: { plan: ConnectorPlan; model: ApiModel };
+let connector: { plan: ConnectorPlan; model: ApiModel; full: ApiModel };
 
 beforeAll(async () => {
   root = tempRoot();
@@ -39,6 +41,17 @@ describe('okta: docs drift', () => {
     const r = await driftOf('same', () => undefined);
     expect(r.findings).toEqual([]);
     expect(r.breaking).toBe(false);
+  });
+
+  it('a stream the catalogue left out on purpose (skip_streams) is not a new identity list of the same docs', async () => {
+    const skippedName = connector.plan.streams.find((s) => !s.parent && !s.link && s.kind !== 'human')!.name;
+    const skippedPlan = planHeuristically(connector.full, { skip: new Set([skippedName]) });
+    const withSkip = { plan: skippedPlan, model: sliceModel(connector.full, skippedPlan) };
+    const same = await nextSide(writeVariant(root, 'skip', 'okta.yaml', structuredClone(original)));
+    expect(diffDocs(withSkip, same).findings.filter((f) => f.id === 'identity-list-added').map((f) => [f.args.stream, skippedName])).toEqual([]);
+    // Without the skip recorded in its plan, the same stream would be news.
+    const unrecorded = { ...withSkip, plan: { ...skippedPlan, excluded: (skippedPlan.excluded ?? []).filter((x) => !x.reason.includes(skippedName)) } };
+    expect(diffDocs(unrecorded, same).findings.map((f) => f.id)).toContain('identity-list-added');
   });
 
   it('a mapped User field renamed is breaking, naming the streams that read it and the likely new name', async () => {

@@ -1,11 +1,13 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildDriftReport } from '../../agent/drift/drift-report.ts';
 import { renderDriftMarkdown } from '../../agent/drift/render-drift.ts';
 import { MAX_RUN_REPORT_BYTES, readRunReport } from '../../agent/drift/run-report-file.ts';
-import { runtimeFindings, type RunReportDrift } from '../../agent/drift/runtime-drift.ts';
+import { RUN_DRIFT_FLOOR, runtimeFindings, type RunReportDrift } from '../../agent/drift/runtime-drift.ts';
+import { DRIFT_CLASSES, type DriftClass } from '../../agent/run/drift.ts';
+import { REPO_ROOT } from '../helpers/vendor-docs.ts';
 import { FetchwrightError } from '../../agent/errors.ts';
 
 /**
@@ -62,6 +64,48 @@ describe('runtimeFindings', () => {
     const levels = buildDriftReport({ connector: null, vendor: 'jupyterhub', docs_sha256_before: 'a'.repeat(64), docs_sha256_after: null, findings: [...findings].reverse() }).findings.map((f) => f.level);
     expect(levels).toEqual([...levels].sort((a, b) => ['breaking', 'additive', 'info'].indexOf(a) - ['breaking', 'additive', 'info'].indexOf(b)));
     expect(levels.indexOf('additive')).toBeLessThan(levels.indexOf('info'));
+  });
+});
+
+describe('runtimeFindings: an edited report cannot lower a level or name another connector\'s streams', () => {
+  const entry = (cls: RunReportDrift['drift'][number]['class'], severity: 'breaking' | 'additive' | 'info', stream = 'users', operation = 'GET /users') => ({ class: cls, severity, stream, operation, path: '$[*].email', expected: 'a field', observed: 'absent', text: 'x' });
+  const only = (drift: RunReportDrift['drift'], plan?: NonNullable<Parameters<typeof runtimeFindings>[1]>['plan']) => runtimeFindings({ drift, calls_outside_plan: { total: 0, calls: [] }, deprecations: [] }, { now: NOW, ...(plan ? { plan } : {}) });
+  const PLAN = { streams: [{ name: 'users', method: 'GET', path: '/users' }, { name: 'groups', method: 'GET', path: '/groups' }] } as unknown as NonNullable<NonNullable<Parameters<typeof runtimeFindings>[1]>['plan']>;
+
+  it('a class the run always reports as breaking stays breaking whatever the file says', () => {
+    for (const cls of ['mapped-field-missing', 'items-path-missing', 'list-shape-changed'] as const) {
+      expect(only([entry(cls, 'info')]).map((f) => `${f.level} ${f.id}`)).toEqual([`breaking ${cls}`]);
+    }
+    // An undocumented field is additive at least; a class whose level depends on what was read keeps the level given.
+    expect(only([entry('field-undocumented', 'info')])[0]!.level).toBe('additive');
+    expect(only([entry('field-type-changed', 'info')])[0]!.level).toBe('info');
+    expect(only([entry('field-type-changed', 'breaking')])[0]!.level).toBe('breaking');
+    // Never lower: a level raised by hand stays raised.
+    expect(only([entry('status-undocumented', 'breaking')])[0]!.level).toBe('breaking');
+  });
+
+  it('the floors are the levels agent/run/drift.ts gives each class (read from its source, so the two cannot part)', () => {
+    const source = readFileSync(path.join(REPO_ROOT, 'agent/run/drift.ts'), 'utf8');
+    const given = new Map<string, Set<string>>();
+    for (const m of source.matchAll(/class: '([a-z-]+)',\s*severity: ([^,\n]+),/g)) {
+      const set = given.get(m[1]!) ?? new Set<string>();
+      const literal = /^'(breaking|additive|info)'$/.exec(m[2]!.trim());
+      // An expression (`breaking ? 'breaking' : 'info'`) may give any of the levels it names.
+      for (const level of literal ? [literal[1]!] : [...m[2]!.matchAll(/'(breaking|additive|info)'/g)].map((x) => x[1]!)) set.add(level);
+      given.set(m[1]!, set);
+    }
+    expect([...given.keys()].sort()).toEqual([...DRIFT_CLASSES].sort());
+    const rank = ['info', 'additive', 'breaking'];
+    for (const [cls, levels] of given) expect(RUN_DRIFT_FLOOR[cls as DriftClass], cls).toBe([...levels].sort((a, b) => rank.indexOf(a) - rank.indexOf(b))[0]);
+  });
+
+  it('an entry for a stream the plan does not have is left out, as its own info finding; a wrong operation is read as the stream\'s', () => {
+    const f = only([entry('mapped-field-missing', 'breaking', 'payroll', 'GET /payroll'), entry('mapped-field-missing', 'breaking', 'groups', 'GET /elsewhere')], PLAN);
+    expect(f.map((x) => `${x.level} ${x.id} ${x.stream ?? '-'} ${x.operation}`)).toEqual(['info report-entry-unknown-stream - GET /payroll', 'info report-entry-operation-mismatch groups GET /groups', 'breaking mapped-field-missing groups GET /groups']);
+    expect(f[0]!.args).toMatchObject({ stream: 'payroll', entry: 'mapped-field-missing' });
+    expect(f[1]!.args).toMatchObject({ reported: 'GET /elsewhere' });
+    const deprecation = runtimeFindings({ drift: [], calls_outside_plan: { total: 0, calls: [] }, deprecations: [{ stream: 'payroll', operation: 'GET /payroll', responses: 1, sunset: '2020-01-01T00:00:00.000Z', deprecation: null, links: [] }] }, { now: NOW, plan: PLAN });
+    expect(deprecation.map((x) => `${x.level} ${x.id}`)).toEqual(['info report-entry-unknown-stream']);
   });
 });
 
