@@ -50,7 +50,10 @@ export interface VendorSummary {
   elapsed_ms: number;
 }
 
-/** A catalogue entry that failed the catalogue's schema: not run, reported on its own. */
+/**
+ * A catalogue entry that failed the catalogue's schema (not run), or whose `skip_streams` or `tenant`
+ * names what its docs do not have (found once they are planned: the vendor is also `failed`).
+ */
 export interface CatalogueProblem {
   /** The catalogue file. */
   file: string;

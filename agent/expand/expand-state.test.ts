@@ -1,10 +1,11 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CatalogueEntry } from './catalogue.ts';
-import { tryLock } from './file-lock.ts';
-import { docsBytesSha256, vendorInputs } from './inputs-key.ts';
+import { tryLock, waitLock } from './file-lock.ts';
+import { docsBytesSha256, filesUnchanged, vendorInputs } from './inputs-key.ts';
 import { emptyState, readVendorState, retryDelayMs, stateFile, writeVendorState } from './vendor-state.ts';
 
 const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'fetchwright-expand-state-'));
@@ -91,7 +92,27 @@ describe('a vendor\'s state', () => {
   });
 });
 
+describe('what the docs were read from', () => {
+  it('is judged without blocking on a pipe or reading a device, and a missing $ref target must stay missing', () => {
+    const dir = tmp();
+    const fifo = path.join(dir, 'components.yaml');
+    execFileSync('mkfifo', [fifo]);
+    expect(filesUnchanged([{ file: fifo, sha256: 'a'.repeat(64) }])).toBe(false);
+    expect(filesUnchanged([{ file: '/dev/zero', sha256: 'a'.repeat(64) }])).toBe(false);
+    const later = path.join(dir, 'later.yaml');
+    expect(filesUnchanged([{ file: later, sha256: '' }])).toBe(true);
+    writeFileSync(later, 'Group: {}\n');
+    expect(filesUnchanged([{ file: later, sha256: '' }])).toBe(false);
+  });
+});
+
 describe('the state folder\'s lock', () => {
+  it('is never waited for when it is a folder, not a lock file', async () => {
+    const dir = tmp();
+    mkdirSync(path.join(dir, 'repo.lock'));
+    await expect(waitLock(path.join(dir, 'repo.lock'), 10, 60_000)).rejects.toThrow(/is a folder, not a lock file/);
+  });
+
   it('is refused while its holder lives, taken over once it is gone, and released by its holder only', () => {
     const dir = tmp();
     const file = path.join(dir, 'expand.lock');

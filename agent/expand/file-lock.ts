@@ -32,7 +32,7 @@ function holderOf(file: string): LockHolder | undefined {
  * damaged) counts as held by an unknown process (pid 0) until it is older than a few seconds.
  * Throws the fs error when the folder cannot be written.
  */
-export function tryLock(file: string): { taken: true; release: () => void; tookOver?: LockHolder } | { taken: false; holder: LockHolder } {
+export function tryLock(file: string): { taken: true; release: () => void; tookOver?: LockHolder } | { taken: false; holder: LockHolder; notALock?: true } {
   let tookOver: LockHolder | undefined;
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
@@ -59,7 +59,7 @@ export function tryLock(file: string): { taken: true; release: () => void; tookO
     // A link, a pipe or anything but a file fetchwright wrote is no lock: a link is removed (never
     // followed); a folder is left for a person, and the lock counts as held by no known process.
     if (st && !st.isFile()) {
-      if (st.isDirectory()) return { taken: false, holder: { pid: 0, at: st.mtimeMs } };
+      if (st.isDirectory()) return { taken: false, holder: { pid: 0, at: st.mtimeMs }, notALock: true };
       tookOver = { pid: 0, at: st.mtimeMs };
       rmSync(file, { force: true });
       continue;
@@ -95,6 +95,7 @@ export async function waitLock(file: string, pollMs = 100, maxWaitMs = LOCK_WAIT
   for (;;) {
     const r = tryLock(file);
     if (r.taken) return r.release;
+    if (!r.taken && r.notALock) throw new FetchwrightError('expand-busy', `${file} is a folder, not a lock file`, { file, hint: 'Remove it: expand writes a lock file there while one worker works on the repository.' });
     if (Date.now() >= until) {
       throw new FetchwrightError('expand-busy', `${file} was held by ${r.holder.pid ? `process ${r.holder.pid}` : 'something that is not a lock file'} for longer than ${Math.round(maxWaitMs / 60_000)} minutes`, { file, hint: 'If no expand is running, remove it.' });
     }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import { closeSync, constants, existsSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { hashJson } from '../hash.ts';
 import { packageVersion } from '../package-info.ts';
@@ -45,10 +45,20 @@ export function templatesSha256(): string {
   return templatesHash;
 }
 
-/** sha256 of a file's bytes, read in 1 MiB chunks (memory stays flat whatever its size). Throws the fs error. */
+/** A file larger than this is not hashed (ingest refuses files a quarter of its size). */
+const MAX_HASHED_BYTES = 256 * 1024 * 1024;
+
+/**
+ * sha256 of a file's bytes, read in 1 MiB chunks (memory stays flat whatever its size). Only a
+ * regular file (a link to one is followed) of at most 256 MiB is read: a pipe, a device or a folder
+ * would block or never end. Throws the fs error, or an Error naming what the path is instead.
+ */
 export function fileSha256(file: string): string {
+  const st = statSync(file);
+  if (!st.isFile()) throw new Error(`${file} is not a regular file`);
+  if (st.size > MAX_HASHED_BYTES) throw new Error(`${file} is larger than ${MAX_HASHED_BYTES / 1048576} MiB`);
   const h = createHash('sha256');
-  const fd = openSync(file, 'r');
+  const fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
     const buf = Buffer.allocUnsafe(1 << 20);
     for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0; ) h.update(buf.subarray(0, n));
@@ -87,9 +97,16 @@ export function docsBytesSha256(docsPath: string): string {
   return h.digest('hex');
 }
 
-/** Whether every file ingest read for the last run still has the bytes it had (a file gone or unreadable has not). */
+/**
+ * Whether every file ingest read for the last run still has the bytes it had (a file gone or
+ * unreadable has not), and every `$ref`'d file that was missing then (sha256 '') is still missing.
+ */
 export function filesUnchanged(files: readonly { file: string; sha256: string }[]): boolean {
   for (const f of files) {
+    if (f.sha256 === '') {
+      if (existsSync(f.file)) return false;
+      continue;
+    }
     try {
       if (fileSha256(f.file) !== f.sha256) return false;
     } catch {
@@ -116,7 +133,7 @@ export function vendorInputs(entry: CatalogueEntry, run: RunOptions): { key: str
     templates_sha256: templatesSha256(),
     policy: POLICY_SET_VERSION,
     planner: `heuristic@${packageVersion()}`,
-    options_sha256: hashJson({ vendor: entry.vendor, skip_streams: [...entry.skip_streams].sort(), tenant: entry.tenant, seed: run.seed, max_attempts: run.maxAttempts }),
+    options_sha256: hashJson({ vendor: entry.vendor, docs: path.resolve(entry.docsPath), skip_streams: [...entry.skip_streams].sort(), tenant: entry.tenant, seed: run.seed, max_attempts: run.maxAttempts }),
   };
   return { key: hashJson(inputs), inputs };
 }

@@ -110,7 +110,7 @@ describe('the coverage table for a terminal', () => {
         '                                                                              the docs; retry after',
         '                                                                              2026-12-03T08:00:00Z',
         '',
-        '1 invalid catalogue entry, not run:',
+        '1 invalid catalogue entry to fix:',
         '  vendors.yaml: vendors[5].docs (linode): docs "x.yaml" does not exist: write the path of the',
         "    vendor's docs",
         '',

@@ -214,7 +214,7 @@ export function renderCoverageTable(summary: CoverageSummary, width = 100): stri
     }
   } else out.push('no vendors were run');
   if (summary.invalid_entries.length) {
-    out.push('', ...wrap(`${plural(summary.invalid_entries.length, 'invalid catalogue entry', 'invalid catalogue entries')}, not run:`, w, '  ', ''));
+    out.push('', ...wrap(`${plural(summary.invalid_entries.length, 'invalid catalogue entry', 'invalid catalogue entries')} to fix:`, w, '  ', ''));
     for (const p of summary.invalid_entries) {
       const who = p.vendor !== null ? ` (${cell(p.vendor, 64)})` : '';
       out.push(...wrap(`${cell(p.file, 120)}: ${cell(problemPlace(p), 120)}${who}: ${cell(p.message, 2000)}`, w, '    ', '  '));
@@ -318,7 +318,7 @@ export function renderCoverageMarkdown(summary: CoverageSummary): string {
     out.push(...mdMore(rows.length, troubled.length), '');
   }
   if (summary.invalid_entries.length) {
-    out.push('### Invalid catalogue entries (not run)', '', '| file | entry | vendor | problem |', '|---|---|---|---|');
+    out.push('### Invalid catalogue entries', '', '| file | entry | vendor | problem |', '|---|---|---|---|');
     const rows = summary.invalid_entries.slice(0, MAX_MD_ROWS);
     for (const p of rows) {
       out.push(mdRow([mdCode(p.file, true, 200), mdCode(problemPlace(p), true, 120), p.vendor !== null ? mdCode(p.vendor, true, 100) : '', mdInert(p.message, 1000)]));

@@ -160,7 +160,7 @@ export async function runExpand(o: ExpandOptions, events: ExpandEvents = {}): Pr
         continue;
       }
       if (!o.retryFailed && state.failure?.key === key.key && Date.parse(state.failure.retry_at) > now()) {
-        const s = summaryFromState(entry, state, 'waiting', sameFolder && folderIsAsMade(state) && !state.failure.breaking_drift);
+        const s = summaryFromState(entry, state, 'waiting', sameFolder && folderIsAsMade(state) && state.failure.covered);
         summaries.set(entry.vendor, s);
         events.onDone?.(s);
         continue;
@@ -217,7 +217,7 @@ function recordDeadWorker(stateDir: string, job: VendorJob, s: VendorSummary, no
   const retryAt = new Date(failedAt + retryDelayMs(attempts)).toISOString();
   s.retry_at = retryAt;
   try {
-    writeVendorState(stateDir, { ...prev, failure: { key: job.key, cause: s.cause ?? 'its worker process ended', exit_code: s.exit_code, attempts, at: new Date(failedAt).toISOString(), retry_at: retryAt, breaking_drift: false }, last_run: { at: new Date(failedAt).toISOString(), outcome: 'failed', elapsed_ms: s.elapsed_ms } });
+    writeVendorState(stateDir, { ...prev, failure: { key: job.key, cause: s.cause ?? 'its worker process ended', exit_code: s.exit_code, attempts, at: new Date(failedAt).toISOString(), retry_at: retryAt, covered: false }, last_run: { at: new Date(failedAt).toISOString(), outcome: 'failed', elapsed_ms: s.elapsed_ms } });
   } catch {
     // The summary still says it failed; the next run does it again.
   }

@@ -1,3 +1,4 @@
+import { lstatSync } from 'node:fs';
 import path from 'node:path';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { Redactor } from '../audit/redact.ts';
@@ -23,7 +24,7 @@ import type { CatalogueEntry } from './catalogue.ts';
 import { connectorFilesSha256 } from './connector-files.ts';
 import type { VendorOutcome, VendorSummary } from './coverage-summary.ts';
 import { waitLock } from './file-lock.ts';
-import type { VendorInputs } from './inputs-key.ts';
+import { filesUnchanged, type VendorInputs } from './inputs-key.ts';
 import { retryDelayMs, writeVendorState, type VendorState } from './vendor-state.ts';
 
 /**
@@ -197,7 +198,8 @@ export async function runVendorJob(job: VendorJob, deps: JobDeps): Promise<JobSu
   };
   const log = (line: string) => deps.onLog?.(`${entry.vendor}: ${line}`);
   let state: VendorState = { ...job.previous, vendor: entry.vendor, skipped_streams: [...entry.skip_streams] };
-  // Set once the docs are known to have changed in a way the connector on disk cannot read.
+  // Set once the drift of the docs against the connector on disk was read, and whether it was breaking.
+  let driftRead = false;
   let breakingDrift = false;
   try {
     const observed = entry.observedPath ? readObservedShapes(entry.observedPath) : undefined;
@@ -216,7 +218,8 @@ export async function runVendorJob(job: VendorJob, deps: JobDeps): Promise<JobSu
 
     // A passing connector whose every file is still what its proof and the approved templates give
     // (pr's own check, without the re-proof); one edited since is made again, never kept.
-    const hadConnector = isPassingConnector(target);
+    // A folder replaced by a link is never taken for the connector (generate refuses to write through one).
+    const hadConnector = isPassingConnector(target) && !lstatSync(target).isSymbolicLink();
     const previous = hadConnector ? await readConnectorToPropose(target).then((p) => p.c).catch(() => undefined) : undefined;
     let outcome: VendorOutcome;
     let connector: { plan: ConnectorPlan; dir: string };
@@ -224,6 +227,7 @@ export async function runVendorJob(job: VendorJob, deps: JobDeps): Promise<JobSu
     if (previous) {
       const drift = diffDocs({ plan: previous.plan, model: previous.model }, { model, plan });
       base.drift = { ...drift.counts };
+      driftRead = true;
       breakingDrift = drift.counts.breaking > 0;
       const same = decisionsSha256(previous.plan) === decisionsSha256(plan);
       if (same && drift.counts.breaking === 0) {
@@ -278,13 +282,18 @@ export async function runVendorJob(job: VendorJob, deps: JobDeps): Promise<JobSu
     if (e instanceof EntryMismatch) base.problem = { field: e.field, message: `${e.message}; ${e.details.hint}` };
     base.elapsed_ms = failedAt - started;
     Object.assign(base, { outcome: 'failed', cause: deps.redactor.text(cause), exit_code, retry_at: retryAt });
-    // What is on disk still covers the vendor when an earlier connector passed — unless the docs
-    // changed in a way it cannot read.
-    if (!breakingDrift && isPassingConnector(target)) {
+    // What is on disk still covers the vendor only when it is byte for byte the connector its job
+    // left (the state's hash of its files), and its docs did not change — or changed in nothing it
+    // depends on (a drift was read, nothing breaking). Anything else — a folder edited since, docs
+    // that no longer plan, a breaking change — is not covered until a regeneration passes.
+    const intact = !!state.files_sha256 && !lstatSync(target, { throwIfNoEntry: false })?.isSymbolicLink() && connectorFilesSha256(target) === state.files_sha256;
+    const docsSame = state.inputs?.docs_bytes_sha256 === job.inputs.docs_bytes_sha256 && state.inputs?.observed_sha256 === job.inputs.observed_sha256 && filesUnchanged(state.docs_files);
+    const covered = intact && (driftRead ? !breakingDrift : docsSame);
+    if (covered) {
       const plan = await readConnectorDir(target).then((c: ConnectorOnDisk) => c.plan).catch(() => undefined);
       if (plan) Object.assign(base, { covered: true, connector_dir: path.resolve(target), streams: plan.streams.length, identity_kinds: identityKindsOf(plan) });
     }
-    state = { ...state, failure: { key: job.key, cause: base.cause!, exit_code, attempts, at: new Date(failedAt).toISOString(), retry_at: retryAt, breaking_drift: breakingDrift }, last_run: { at: new Date(failedAt).toISOString(), outcome: 'failed', elapsed_ms: base.elapsed_ms } };
+    state = { ...state, failure: { key: job.key, cause: base.cause!, exit_code, attempts, at: new Date(failedAt).toISOString(), retry_at: retryAt, covered: base.covered }, last_run: { at: new Date(failedAt).toISOString(), outcome: 'failed', elapsed_ms: base.elapsed_ms } };
     deps.audit.record('expand-vendor', 'fail', {}, { vendor: entry.vendor, exit_code, cause: base.cause, attempts });
     try {
       writeVendorState(job.stateDir, state);
@@ -320,7 +329,8 @@ async function propose(job: VendorJob, plan: ConnectorPlan, dir: string, changes
   const release = await waitLock(repoLockFile(job.stateDir));
   try {
     const pr = await proposeConnector(dir, job.pr!, { audit: deps.audit, redactor: deps.redactor, env: deps.env, interrupts: { describe: () => 'nothing was written' } }, changes);
-    return { branch: pr.branch, url: pr.pullRequest?.url ?? null };
+    // GitHub's answer is data: a URL holding a secret of the run (the token echoed) is kept redacted.
+    return { branch: pr.branch, url: pr.pullRequest ? deps.redactor.text(pr.pullRequest.url) : null };
   } catch (e) {
     if (!isFetchwrightError(e) || e.code !== 'branch-exists') throw e;
     const branch = branchFor(plan);
@@ -329,7 +339,7 @@ async function propose(job: VendorJob, plan: ConnectorPlan, dir: string, changes
     if (!job.pr!.github) return { branch, url: null };
     const [owner, repo] = job.pr!.github.split('/') as [string, string];
     const pr = await findPullRequest({ owner, repo, token: deps.env.GITHUB_TOKEN ?? '', branch, ...(job.pr!.githubApi ? { baseUrl: job.pr!.githubApi } : {}) });
-    if (pr) return { branch, url: pr.url };
+    if (pr) return { branch, url: deps.redactor.text(pr.url) };
     throw new FetchwrightError('pr-refused', `the branch ${branch} is already pushed, but no pull request was opened from it`, {
       hint: `An earlier run pushed it and could not open the pull request: open it by hand from ${branch}, or delete the branch, and run expand again.`,
     });

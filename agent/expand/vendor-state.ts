@@ -46,11 +46,12 @@ export const VendorState = z.object({
   skipped_streams: z.array(z.string()),
   last_run: z.object({ at: z.string(), outcome: z.enum(['generated', 'regenerated', 'kept', 'skipped', 'failed', 'waiting']), elapsed_ms: z.number() }).nullable(),
   /**
-   * The last failure on inputs not yet done, and when to try again. `breaking_drift`: the docs changed
-   * in a way the connector on disk cannot read, so it no longer covers the vendor.
+   * The last failure on inputs not yet done, and when to try again. `covered`: the connector on disk
+   * still covers the vendor — it is byte for byte the one its job left, and its docs did not change
+   * or changed in nothing it depends on (a drift was read, with nothing breaking).
    */
   failure: z
-    .object({ key: z.string(), cause: z.string(), exit_code: z.number().int().nullable(), attempts: z.number().int().positive(), at: z.string(), retry_at: z.string(), breaking_drift: z.boolean() })
+    .object({ key: z.string(), cause: z.string(), exit_code: z.number().int().nullable(), attempts: z.number().int().positive(), at: z.string(), retry_at: z.string(), covered: z.boolean() })
     .nullable(),
   /** The pull request proposed for the plan `plan_sha256`. */
   pr: z.object({ plan_sha256: z.string(), branch: z.string(), url: z.string().nullable() }).nullable(),

@@ -87,6 +87,7 @@ export async function ingestWithReport(input: string, options: IngestOptions = {
   const parts: (SpecParts & { file: string })[] = [];
   const schemas: Record<string, NamedSchema> = Object.create(null) as Record<string, NamedSchema>;
   const fileHashes = new Map<string, string>(documents.map((d) => [d.absPath, d.sha256]));
+  const filesMissing = new Set<string>();
   const usedBy = new Map<string, string[]>();
   const budget = new ModelBudget();
   // Defects are recorded where they are (a $ref to nothing, a $ref beside `type: array`), not refused here: the planner judges them.
@@ -105,6 +106,7 @@ export async function ingestWithReport(input: string, options: IngestOptions = {
     }
     Object.assign(schemas, reader.schemas);
     for (const [key, defect] of reader.defects) defects.set(key, defect);
+    for (const abs of resolver.filesMissing()) filesMissing.add(abs);
     for (const [abs, sha] of resolver.filesRead()) {
       if (sha && !fileHashes.has(abs)) fileHashes.set(abs, sha);
       const file = path.relative(root, abs);
@@ -163,8 +165,9 @@ export async function ingestWithReport(input: string, options: IngestOptions = {
     ...(defects.size ? { defects: [...defects.values()] } : {}),
   };
   const report = documentReport({ documents, skipped, roots: new Set(roots.map((r) => r.absPath)), usedBy, proseTopics });
-  // Every file the model was read from (specs, `$ref` targets, pages), absolute, with its sha256: what expand re-checks to know the docs did not change.
-  const files = [...fileHashes].sort(([a], [b]) => a.localeCompare(b)).map(([file, sha]) => ({ file, sha256: sha }));
+  // Every file the model was read from (specs, `$ref` targets, pages), absolute, with its sha256 —
+  // and every `$ref`'d file that was not there, with '' — what expand re-checks to know the docs did not change.
+  const files = [...fileHashes, ...[...filesMissing].filter((f) => !fileHashes.has(f)).map((f) => [f, ''] as const)].sort(([a], [b]) => a.localeCompare(b)).map(([file, sha]) => ({ file, sha256: sha }));
   if (!options.observed) return { model, documents: report, files };
   const overlaid = overlayObserved(model, options.observed);
   return { model: overlaid.model, documents: report, files, observed: overlaid.report };

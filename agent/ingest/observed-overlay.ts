@@ -35,6 +35,7 @@ const NO_REFS: RefResolver = {
     throw new Error('an observed shape holds no $ref');
   },
   filesRead: () => new Map(),
+  filesMissing: () => new Set(),
 };
 
 /** A path template with its parameter names dropped: `/users/{name}/tokens` and `/users/{user}/tokens` are one operation. */

@@ -25,6 +25,8 @@ export interface RefResolver {
   deref(node: unknown, absPath: string, pointer: string): Resolved;
   /** Files read while resolving, with their hashes (the root spec included). */
   filesRead(): Map<string, string>;
+  /** Absolute paths a `$ref` named that could not be read (no such file): the docs change when one appears. */
+  filesMissing(): Set<string>;
 }
 
 /**
@@ -130,6 +132,7 @@ function realPath(p: string): string {
 
 export async function createRefResolver(rootSpec: { absPath: string; file: string; data: unknown }, docsRoot: string): Promise<RefResolver> {
   const read = new Map<string, string>();
+  const missing = new Set<string>();
   let violation: FetchwrightError | undefined;
   const parser = new $RefParser();
   const sandboxedFile = {
@@ -145,7 +148,10 @@ export async function createRefResolver(rootSpec: { absPath: string; file: strin
         });
         throw violation;
       }
-      const buf = await readFile(abs);
+      const buf = await readFile(abs).catch((e: unknown) => {
+        missing.add(abs);
+        throw e;
+      });
       read.set(abs, sha256(buf));
       // The parser reads this file with its own code: refuse what fetchwright itself would not read
       // (nesting that would exhaust the stack of every walker after it) before it does.
@@ -213,6 +219,7 @@ export async function createRefResolver(rootSpec: { absPath: string; file: strin
   const got = new Map<string, unknown>();
   return {
     filesRead: () => new Map([[rootSpec.absPath, read.get(rootSpec.absPath) ?? ''], ...read]),
+    filesMissing: () => new Set(missing),
     deref(node, absPath, pointer) {
       let current: Resolved = { value: node, absPath, pointer };
       const seen = new Set<string>();

@@ -282,9 +282,10 @@ export async function findPullRequest(req: { owner: string; repo: string; token:
     ...(req.baseUrl ? { baseUrl: req.baseUrl.replace(/\/+$/, '') } : {}),
     ...(req.fetch ? { request: { fetch: req.fetch } } : {}),
   });
-  const found = await octokit.rest.pulls.list({ owner: req.owner, repo: req.repo, head: `${req.owner}:${req.branch}`, state: 'all', per_page: 1 }).catch((e: unknown) => {
+  const found = await octokit.rest.pulls.list({ owner: req.owner, repo: req.repo, head: `${req.owner}:${req.branch}`, state: 'all', per_page: 10 }).catch((e: unknown) => {
     throw githubError(`look for a pull request from ${req.branch} in ${req.owner}/${req.repo}`, e, req.token);
   });
-  const pr = found.data[0];
+  // Only one whose head is that very branch of that repository: GitHub's filter is not taken on trust.
+  const pr = found.data.find((p) => p.head?.ref === req.branch && (p.head?.repo?.full_name ?? `${req.owner}/${req.repo}`).toLowerCase() === `${req.owner}/${req.repo}`.toLowerCase());
   return pr ? { number: pr.number, url: pr.html_url, state: pr.state } : undefined;
 }

@@ -169,6 +169,42 @@ describe('expand with a bad entry and a failing vendor', () => {
     const changed = JSON.parse((await run(file)).stdout) as CoverageSummary;
     expect(changed.vendors[0]).toMatchObject({ outcome: 'regenerated' });
     expect(changed.vendors[0]!.drift!.breaking).toBeGreaterThanOrEqual(1);
+    // Docs changed so they no longer plan (the list is gone): failed, and the connector on disk no longer covers the vendor.
+    writeFileSync(path.join(dir, 'spec.yaml'), SPLIT_SPEC.replace('    get:\n      summary: List users', '    head:\n      summary: List users'));
+    const broken = JSON.parse((await run(file)).stdout) as CoverageSummary;
+    expect(broken.vendors[0]).toMatchObject({ outcome: 'failed', covered: false, exit_code: EXIT.noIdentities });
+    const waiting = JSON.parse((await run(file)).stdout) as CoverageSummary;
+    expect(waiting.vendors[0]).toMatchObject({ outcome: 'waiting', covered: false });
+    expect(waiting.totals.covered).toBe(0);
+  });
+
+  it('sees a $ref\'d file that was missing appear, and a catalogue entry moved to other docs with the same spec bytes', async () => {
+    const dir = path.join(root, 'dangling');
+    mkdirSync(path.join(dir, 'a'), { recursive: true });
+    const spec = SPLIT_SPEC.replace("'./.shared/components.yaml#/User'", "'./users.yaml#/User'") + `  /users/{id}/grants:
+    get:
+      summary: List the grants of a user
+      parameters: [{ name: id, in: path, required: true, schema: { type: string } }]
+      responses:
+        '200':
+          description: the user's grants
+          content:
+            application/json:
+              schema: { type: array, items: { $ref: './later.yaml#/Grant' } }
+`;
+    writeFileSync(path.join(dir, 'a', 'spec.yaml'), spec);
+    writeFileSync(path.join(dir, 'a', 'users.yaml'), SPLIT_COMPONENTS);
+    const file = catalogue([{ vendor: 'dangling', docs: 'dangling/a/spec.yaml', owner: '@acme/identity' }]);
+    expect((JSON.parse((await run(file)).stdout) as CoverageSummary).vendors[0]!.outcome).toBe('generated');
+    expect((JSON.parse((await run(file)).stdout) as CoverageSummary).vendors[0]!.outcome).toBe('skipped');
+    writeFileSync(path.join(dir, 'a', 'later.yaml'), 'Grant:\n  type: object\n  required: [id]\n  properties:\n    id: { type: string }\n    scopes: { type: array, items: { type: string } }\n    client_id: { type: string }\n');
+    expect((JSON.parse((await run(file)).stdout) as CoverageSummary).vendors[0]!.outcome).not.toBe('skipped');
+    // The same spec bytes in another folder, whose users.yaml differs: other docs, never skipped.
+    mkdirSync(path.join(dir, 'b'));
+    writeFileSync(path.join(dir, 'b', 'spec.yaml'), spec);
+    writeFileSync(path.join(dir, 'b', 'users.yaml'), SPLIT_COMPONENTS.replace('email:', 'mail:'));
+    writeFileSync(path.join(dir, 'b', 'later.yaml'), readFileSync(path.join(dir, 'a', 'later.yaml')));
+    expect((JSON.parse((await run(catalogue([{ vendor: 'dangling', docs: 'dangling/b/spec.yaml', owner: '@acme/identity' }]))).stdout) as CoverageSummary).vendors[0]!.outcome).not.toBe('skipped');
   });
 
   it('refuses a second expand on a state folder another live one holds (exit 35), naming its pid', async () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,7 +20,7 @@ const TOKEN = 'ghp_expandTestToken0123456789';
 let server: Server;
 let api: string;
 /** What the stand-in answers: refuse to create, and which pull requests exist for a head. */
-const gh = { refuseCreate: true, existing: [] as { number: number; html_url: string; state: string; head: string }[], seenTokens: new Set<string>() };
+const gh = { refuseCreate: true, existing: [] as { number: number; html_url: string; state: string; head: { ref: string; repo: { full_name: string } } }[], seenTokens: new Set<string>() };
 
 beforeAll(async () => {
   server = createServer((req, res) => {
@@ -28,8 +28,8 @@ beforeAll(async () => {
     const url = new URL(req.url ?? '/', 'http://x');
     res.setHeader('content-type', 'application/json');
     if (req.method === 'GET' && url.pathname === '/repos/acme/connectors/pulls') {
-      const head = url.searchParams.get('head') ?? '';
-      res.end(JSON.stringify(gh.existing.filter((p) => `acme:${p.head}` === head)));
+      // Every pull request, whatever the head asked for: a client must check the head itself.
+      res.end(JSON.stringify(gh.existing));
       return;
     }
     if (req.method === 'POST' && url.pathname === '/repos/acme/connectors/pulls') {
@@ -68,7 +68,8 @@ describe('expand --pr --github', () => {
     const branch = git(repo, 'ls-remote', '--heads', 'origin').split('\n').map((l) => l.split('refs/heads/')[1]).find((b) => b?.startsWith('fetchwright/snowflake-'));
     expect(branch).toBeDefined();
 
-    // Tried again: the branch is there and no pull request is — said, never taken for a proposal.
+    // Tried again: the branch is there and no pull request is (only one from another branch) — said, never taken for a proposal.
+    gh.existing.push({ number: 99, html_url: 'https://github.example/acme/connectors/pull/99', state: 'closed', head: { ref: 'someone/else', repo: { full_name: 'acme/connectors' } } });
     const second = await run('--retry-failed');
     expect(second.code).toBe(EXIT.expandFailed);
     const s = (JSON.parse(second.stdout) as CoverageSummary).vendors[0]!;
@@ -76,14 +77,18 @@ describe('expand --pr --github', () => {
     expect(s.cause).toMatch(/already pushed, but no pull request was opened from it/);
     expect(s.pr).toBeNull();
 
-    // Someone opened it by hand: recorded with its URL, and the vendor is done.
-    gh.existing.push({ number: 9, html_url: 'https://github.example/acme/connectors/pull/9', state: 'open', head: branch! });
+    // Someone opened it by hand: recorded with its URL (GitHub's answer is data: a token echoed in it is redacted), and the vendor is done.
+    gh.existing.push({ number: 9, html_url: `https://github.example/acme/connectors/pull/9?t=${TOKEN}`, state: 'open', head: { ref: branch!, repo: { full_name: 'acme/connectors' } } });
     const third = await run('--retry-failed');
     expect(third.code, third.stderr).toBe(0);
-    expect((JSON.parse(third.stdout) as CoverageSummary).vendors[0]!.pr).toEqual({ branch, url: 'https://github.example/acme/connectors/pull/9' });
+    const pr = (JSON.parse(third.stdout) as CoverageSummary).vendors[0]!.pr!;
+    expect(pr.branch).toBe(branch);
+    expect(pr.url).toMatch(/^https:\/\/github\.example\/acme\/connectors\/pull\/9\?t=/);
+    expect(readFileSync(path.join(state, 'expand', 'vendors', 'snowflake.json'), 'utf8') + readFileSync(path.join(state, 'expand', 'coverage.json'), 'utf8')).not.toContain(TOKEN);
     expect((JSON.parse((await run()).stdout) as CoverageSummary).vendors[0]!.outcome).toBe('skipped');
     // The token went to GitHub only, and into no output.
     expect([...gh.seenTokens].some((t) => t.includes(TOKEN))).toBe(true);
     for (const out of [first, second, third]) expect(out.stdout + out.stderr).not.toContain(TOKEN);
+    expect(readFileSync(path.join(state, 'audit.jsonl'), 'utf8')).not.toContain(TOKEN);
   });
 });
