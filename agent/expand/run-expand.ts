@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { PrOptions } from '../commands/pr.ts';
@@ -160,13 +161,18 @@ export async function runExpand(o: ExpandOptions, events: ExpandEvents = {}): Pr
         continue;
       }
       if (!o.retryFailed && state.failure?.key === key.key && Date.parse(state.failure.retry_at) > now()) {
-        const s = summaryFromState(entry, state, 'waiting', sameFolder && folderIsAsMade(state) && state.failure.covered);
+        const s = summaryFromState(entry, state, 'waiting', sameFolder && folderIsAsMade(state) && state.failure.covered && filesUnchanged(state.docs_files));
         summaries.set(entry.vendor, s);
         events.onDone?.(s);
         continue;
       }
       jobs.push({ entry, key: key.key, inputs: key.inputs, previous: state, out: path.resolve(o.out), stateDir, seed: o.seed, maxAttempts: o.maxAttempts, ...(o.pr ? { pr: o.pr } : {}) });
     }
+    // Workers end with this process whatever ends it (Ctrl-C, SIGTERM, an error): one blocked in the
+    // kernel (a read that never returns) does not notice its parent is gone by itself.
+    const children = new Set<ChildProcess>();
+    const killChildren = () => children.forEach((c) => c.kill('SIGKILL'));
+    process.on('exit', killChildren);
     await runInWorkers(
       jobs,
       o.concurrency,
@@ -184,7 +190,8 @@ export async function runExpand(o: ExpandOptions, events: ExpandEvents = {}): Pr
         },
       },
       o.env ?? process.env,
-    );
+      children,
+    ).finally(() => process.off('exit', killChildren));
     const vendors = catalogue.entries.map((e) => summaries.get(e.vendor)!).filter(Boolean);
     const finished = now();
     const summary: CoverageSummary = {

@@ -1,5 +1,5 @@
 import { existsSync, realpathSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { $RefParser } from '@apidevtools/json-schema-ref-parser';
 import { FetchwrightError } from '../errors.ts';
@@ -148,10 +148,16 @@ export async function createRefResolver(rootSpec: { absPath: string; file: strin
         });
         throw violation;
       }
-      const buf = await readFile(abs).catch((e: unknown) => {
+      // Only a regular file is read: a pipe or a device named by a $ref would block or never end.
+      const st = await stat(abs).catch((e: unknown) => {
         missing.add(abs);
         throw e;
       });
+      if (!st.isFile()) {
+        violation = new FetchwrightError('unresolvable-ref', `a $ref points at ${path.relative(docsRoot, abs)}, which is not a regular file`, { file: rootSpec.file, hint: 'A $ref names a JSON or YAML file beside the spec.' });
+        throw violation;
+      }
+      const buf = await readFile(abs);
       read.set(abs, sha256(buf));
       // The parser reads this file with its own code: refuse what fetchwright itself would not read
       // (nesting that would exhaust the stack of every walker after it) before it does.

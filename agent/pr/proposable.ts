@@ -5,7 +5,9 @@ import { CONNECTOR_FILES, readConnectorDir, type ConnectorOnDisk } from '../gene
 import type { Attempt } from '../generate/generate-connector.ts';
 import { manifestFromPlan, unprovedFile } from '../generate/rerender-check.ts';
 import { hashJson } from '../hash.ts';
+import { z } from 'zod';
 import { ApiModel } from '../ingest/api-model.ts';
+import { Finding } from '../validate/finding.ts';
 import { ConnectorPlan } from '../plan/connector-plan.ts';
 import { Manifest } from '../render/manifest.ts';
 import { firstError } from '../validate/findings-text.ts';
@@ -36,6 +38,25 @@ export interface ConnectorToPropose {
   /** Every file of CONNECTOR_FILES, by name, as read once: what is checked is what is committed. */
   files: Record<string, string>;
   manifest: Manifest;
+}
+
+/** attempts.json as generate writes it (agent/generate/generate-connector.ts `Attempt`). */
+const AttemptsFile = z.array(z.object({ attempt: z.number().int(), changes: z.array(z.string()), verdict: z.enum(['pass', 'fail']), findings: z.array(Finding), scorecard_sha256: z.string() }));
+
+/**
+ * Whether `text` holds what `schema` would drop: a key it does not declare, anywhere — the JSON as
+ * written and the JSON the schema gives, compared with their keys sorted. Text that is not JSON, or
+ * fails the schema, is left to the checks that read it.
+ */
+function holdsUnwrittenFields(text: string, schema: { safeParse(v: unknown): { success: true; data: unknown } | { success: false } }): boolean {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return false;
+  }
+  const parsed = schema.safeParse(raw);
+  return parsed.success && hashJson(raw) !== hashJson(parsed.data);
 }
 
 /** `text` parsed as JSON and by `schema`, or undefined when it is not that. */
@@ -73,6 +94,11 @@ export async function readConnectorToPropose(dir: string): Promise<ConnectorToPr
     hashJson(parsedAs(files['scorecard.json']!, Scorecard) ?? null) !== hashJson(c.scorecard) && 'scorecard.json',
   ].find((f): f is string => !!f);
   if (changed) throw refuse(c, changed, 'changed while pr was reading the connector', 'Leave the folder alone while pr runs, then run it again.');
+  // What is committed is the bytes, not what a schema keeps of them: a field fetchwright does not
+  // write (a schema would drop it silently) is an edit, refused like any other.
+  for (const [name, schema] of [['plan.json', ConnectorPlan], ['api-model.json', ApiModel], ['scorecard.json', Scorecard], ['manifest.json', Manifest], ['attempts.json', AttemptsFile]] as const) {
+    if (holdsUnwrittenFields(files[name]!, schema)) throw refuse(c, name, 'holds fields fetchwright does not write (it was edited)');
+  }
   if (c.scorecard.verdict !== 'pass') {
     throw new FetchwrightError('pr-refused', `${c.plan.vendor}'s scorecard is a fail: a connector that did not pass its sandbox proof is never proposed`, {
       file: path.join(c.dir, 'scorecard.json'),

@@ -1,4 +1,6 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { connectorsRepo } from '../helpers/git-repo.ts';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -145,6 +147,13 @@ describe('expand with a bad entry and a failing vendor', () => {
     expect((JSON.parse(r.stdout) as CoverageSummary).vendors[0]).toMatchObject({ vendor: 'netlify', outcome: 'regenerated', covered: true });
     expect(readFileSync(fetcher, 'utf8')).toBe(made);
     expect((JSON.parse((await run(file)).stdout) as CoverageSummary).vendors[0]!.outcome).toBe('skipped');
+    // A field fetchwright does not write, added to attempts.json (a schema would drop it): made again.
+    const attempts = path.join(out, 'netlify', 'attempts.json');
+    const a = readFileSync(attempts, 'utf8');
+    writeFileSync(attempts, a.replace('"attempt": 1,', '"attempt": 1, "injected": "rm -rf /",'));
+    expect(readFileSync(attempts, 'utf8')).not.toBe(a);
+    expect((JSON.parse((await run(file)).stdout) as CoverageSummary).vendors[0]!.outcome).toBe('regenerated');
+    expect(readFileSync(attempts, 'utf8')).not.toContain('injected');
     // A manifest edited to point the credential elsewhere: not kept as it is, made again.
     const manifest = path.join(out, 'netlify', 'manifest.json');
     const m = readFileSync(manifest, 'utf8');
@@ -176,6 +185,31 @@ describe('expand with a bad entry and a failing vendor', () => {
     const waiting = JSON.parse((await run(file)).stdout) as CoverageSummary;
     expect(waiting.vendors[0]).toMatchObject({ outcome: 'waiting', covered: false });
     expect(waiting.totals.covered).toBe(0);
+  });
+
+  it('stops counting a vendor that waits for a retry as covered once a file its docs are read from changes, and never hangs on a $ref to a pipe', async () => {
+    const dir = path.join(root, 'waiting-docs');
+    mkdirSync(path.join(dir, '.shared'), { recursive: true });
+    writeFileSync(path.join(dir, 'spec.yaml'), SPLIT_SPEC);
+    writeFileSync(path.join(dir, '.shared', 'components.yaml'), SPLIT_COMPONENTS);
+    const file = catalogue([{ vendor: 'waits', docs: 'waiting-docs/spec.yaml', owner: '@acme/identity' }]);
+    // The connector is made and proved, then its pull request fails (the repository refuses every commit).
+    const { repo } = connectorsRepo({ prefix: 'fetchwright-expand-hook-' });
+    writeFileSync(path.join(repo, '.git', 'hooks', 'pre-commit'), '#!/bin/sh\nexit 1\n', { mode: 0o755 });
+    const failed = JSON.parse((await run(file, '--pr', '--repo', repo)).stdout) as CoverageSummary;
+    expect(failed.vendors[0]).toMatchObject({ outcome: 'failed', covered: true });
+    const waiting = JSON.parse((await run(file, '--pr', '--repo', repo)).stdout) as CoverageSummary;
+    expect(waiting.vendors[0]).toMatchObject({ outcome: 'waiting', covered: true });
+    // The $ref'd file changes (the key, over the spec's bytes, does not): still waiting, no longer covered.
+    writeFileSync(path.join(dir, '.shared', 'components.yaml'), SPLIT_COMPONENTS.replace('name:', 'full_name:'));
+    const stale = JSON.parse((await run(file, '--pr', '--repo', repo)).stdout) as CoverageSummary;
+    expect(stale.vendors[0]).toMatchObject({ outcome: 'waiting', covered: false });
+    // A $ref'd file that is a pipe: refused by name, never read (a read would block for ever).
+    rmSync(path.join(dir, '.shared', 'components.yaml'));
+    execFileSync('mkfifo', [path.join(dir, '.shared', 'components.yaml')]);
+    const pipe = JSON.parse((await run(file, '--retry-failed')).stdout) as CoverageSummary;
+    expect(pipe.vendors[0]).toMatchObject({ outcome: 'failed', covered: false, exit_code: EXIT.unresolvableRef });
+    expect(pipe.vendors[0]!.cause).toMatch(/not a regular file/);
   });
 
   it('sees a $ref\'d file that was missing appear, and a catalogue entry moved to other docs with the same spec bytes', async () => {
