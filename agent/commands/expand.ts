@@ -21,6 +21,8 @@ export interface ExpandCommandOptions extends Partial<PrOptions> {
   maxAttempts: number;
   pr?: boolean;
   retryFailed?: boolean;
+  /** Seconds. */
+  jobTimeout?: number;
   json?: boolean;
 }
 
@@ -65,6 +67,7 @@ export async function run(_args: string[], opts: ExpandCommandOptions, io: Io, c
         maxAttempts: opts.maxAttempts,
         ...(prOpts ? { pr: prOpts } : {}),
         ...(opts.retryFailed ? { retryFailed: true } : {}),
+        ...(opts.jobTimeout ? { jobTimeoutMs: opts.jobTimeout * 1000 } : {}),
         env: ctx.env,
         // Ctrl-C or SIGTERM releases the state folder's lock on the way out.
         onLock: (release) => (release ? (ctx.interrupts.cleanup = release) : delete ctx.interrupts.cleanup),

@@ -37,6 +37,8 @@ export interface ExpandOptions {
   pr?: PrOptions;
   /** Retry failures now, without waiting for their retry time. */
   retryFailed?: boolean;
+  /** How long one vendor's job may take (ms) before its worker is stopped (default 30 minutes). */
+  jobTimeoutMs?: number;
   env?: NodeJS.ProcessEnv;
   now?: () => number;
   /** Given the lock's release once taken (and undefined once released): for a signal handler, so Ctrl-C leaves no lock behind. */
@@ -191,6 +193,7 @@ export async function runExpand(o: ExpandOptions, events: ExpandEvents = {}): Pr
       },
       o.env ?? process.env,
       children,
+      o.jobTimeoutMs,
     ).finally(() => process.off('exit', killChildren));
     const vendors = catalogue.entries.map((e) => summaries.get(e.vendor)!).filter(Boolean);
     const finished = now();

@@ -1,5 +1,6 @@
 import { AuditLog, stateDir } from '../audit/audit-log.ts';
 import { redactorFromEnv } from '../audit/redact.ts';
+import { testPause } from '../test-pause.ts';
 import { runVendorJob, type JobSummary } from './vendor-job.ts';
 import type { JobMessage, WorkerMessage } from './worker-messages.ts';
 
@@ -23,6 +24,7 @@ process.once('message', (raw: unknown) => {
   void (async () => {
     let summary: JobSummary;
     try {
+      await testPause(env, 'expand-job', process.stderr);
       const audit = new AuditLog({ dir: stateDir(env), command: 'expand', redactor });
       summary = await runVendorJob(message.job, { audit, redactor, env, onLog: (line) => void send({ type: 'log', line: redactor.text(line) }) });
     } catch (e) {

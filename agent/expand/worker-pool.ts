@@ -41,8 +41,11 @@ export function diedSummary(job: VendorJob, how: string, elapsedMs: number): Ven
   };
 }
 
-/** Runs one job in a new worker process; resolves with its summary (never rejects). */
-function runOne(job: VendorJob, env: NodeJS.ProcessEnv, events: PoolEvents, children: Set<ChildProcess>): Promise<VendorSummary> {
+/** How long one vendor's job may take by default (ms) before its worker is stopped: a scheduled run never hangs on one vendor. */
+export const JOB_TIMEOUT_MS = 30 * 60_000;
+
+/** Runs one job in a new worker process, stopped after `timeoutMs`; resolves with its summary (never rejects). */
+function runOne(job: VendorJob, env: NodeJS.ProcessEnv, events: PoolEvents, children: Set<ChildProcess>, timeoutMs: number): Promise<VendorSummary> {
   const started = Date.now();
   return new Promise((resolve) => {
     const child = fork(WORKER, [], {
@@ -51,6 +54,11 @@ function runOne(job: VendorJob, env: NodeJS.ProcessEnv, events: PoolEvents, chil
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });
     children.add(child);
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, timeoutMs);
     let result: VendorSummary | undefined;
     let stderr = '';
     child.stderr?.setEncoding('utf8');
@@ -62,20 +70,23 @@ function runOne(job: VendorJob, env: NodeJS.ProcessEnv, events: PoolEvents, chil
     });
     child.on('error', () => undefined);
     child.on('exit', (code, signal) => {
+      clearTimeout(timer);
       children.delete(child);
       const lastLine = stderr.trim().split('\n').at(-1)?.slice(0, 200);
-      resolve(result ?? diedSummary(job, `${signal ? `killed by ${signal}` : `exit code ${code}`}${lastLine ? `: ${lastLine}` : ''}`, Date.now() - started));
+      const how = timedOut ? `stopped after ${Math.round(timeoutMs / 1000)} s, the job timeout (--job-timeout)` : `${signal ? `killed by ${signal}` : `exit code ${code}`}${lastLine ? `: ${lastLine}` : ''}`;
+      resolve(result ?? diedSummary(job, how, Date.now() - started));
     });
     child.send({ type: 'job', job } satisfies JobMessage);
   });
 }
 
 /**
- * Runs every job, at most `concurrency` at once; resolves with the summaries in job order.
+ * Runs every job, at most `concurrency` at once, each stopped after `timeoutMs` (a failed summary
+ * saying so); resolves with the summaries in job order.
  * `children` (optional) is kept up to date with the running worker processes, for a caller that must
  * stop them.
  */
-export async function runInWorkers(jobs: VendorJob[], concurrency: number, events: PoolEvents = {}, env: NodeJS.ProcessEnv = process.env, children = new Set<ChildProcess>()): Promise<VendorSummary[]> {
+export async function runInWorkers(jobs: VendorJob[], concurrency: number, events: PoolEvents = {}, env: NodeJS.ProcessEnv = process.env, children = new Set<ChildProcess>(), timeoutMs = JOB_TIMEOUT_MS): Promise<VendorSummary[]> {
   const results: VendorSummary[] = new Array(jobs.length);
   let next = 0;
   const lane = async () => {
@@ -83,7 +94,7 @@ export async function runInWorkers(jobs: VendorJob[], concurrency: number, event
       const i = next++;
       const job = jobs[i]!;
       events.onStart?.(job);
-      results[i] = await runOne(job, env, events, children);
+      results[i] = await runOne(job, env, events, children, timeoutMs);
       events.onDone?.(results[i]!, job);
     }
   };

@@ -153,3 +153,18 @@ describe('a worker process that dies mid-job', () => {
     expect(summaryOf(again.stdout).vendors[0]).toMatchObject({ outcome: 'waiting', retry_at: v.retry_at });
   });
 });
+
+describe('a vendor whose job does not end', () => {
+  it('is stopped at the job timeout and fails, saying so; the run goes on', async () => {
+    const root = tmp('timeout');
+    const state = path.join(root, 'state');
+    const catalogue = writeCatalogue(root, everyDescription().filter((e) => e.vendor === 'snowflake'));
+    // The worker holds before its job (FETCHWRIGHT_TEST_PAUSE, 30 s); the timeout is 2 s.
+    const r = await fetchwright(['expand', '--catalog', catalogue, '--state', path.join(state, 'expand'), '--out', path.join(root, 'connectors'), '--json', '--job-timeout', '2'], { state, env: { CI: 'true', FETCHWRIGHT_TEST_PAUSE: 'expand-job' } });
+    expect(r.code, r.stderr).toBe(33);
+    const v = summaryOf(r.stdout).vendors[0]!;
+    expect(v).toMatchObject({ vendor: 'snowflake', outcome: 'failed', covered: false });
+    expect(v.cause).toMatch(/stopped after 2 s, the job timeout \(--job-timeout\)/);
+    expect(processesWithEnv(state)).toEqual([]);
+  });
+});
