@@ -33,15 +33,17 @@ import { retryDelayMs, writeVendorState, type VendorState } from './vendor-state
  *
  * - No connector on disk: ingest, plan (the entry's `skip_streams` left out), prove, write
  *   (`generated`).
- * - A passing connector from earlier docs: the new docs are planned and diffed against what the
- *   connector depends on (agent/drift); when the new plan's decisions (its template slots) are the
- *   connector's and the approved templates render its fetcher.ts unchanged and nothing breaking was
- *   found, the connector still reads the new docs: nothing is regenerated or proposed (`kept`).
- *   Otherwise — a breaking change, a new identity list, new templates — it is generated and proved
- *   again (`regenerated`) and its PR body carries the classified drift.
+ * - A passing connector whose files are still what its proof gave (pr's static check): the new
+ *   docs are planned and diffed against what the connector depends on (agent/drift); when the new
+ *   plan's decisions (`decisionsSha256`: template slots and manifest) are the connector's and
+ *   nothing breaking was found, the connector still reads the new docs: nothing is regenerated or
+ *   proposed (`kept`). Otherwise — a breaking change, a new identity list, other scopes or auth, new
+ *   templates, a folder edited since — it is generated and proved again (`regenerated`) and its PR
+ *   body carries the classified drift.
  * - With --pr, a passing connector whose plan was not proposed yet is proposed (one git writer per
  *   repository at a time: a lock beside the state); a branch already there for this plan counts as
- *   proposed, so the same change never yields a second PR.
+ *   proposed (with --github only when GitHub has a pull request from it), so the same change never
+ *   yields a second PR.
  *
  * The job writes its vendor's state itself (vendor-state.ts), last: a job killed before that leaves
  * the previous state, and the next run does the vendor again. Any failure is recorded with its cause,
