@@ -10,13 +10,29 @@ import { detectPagination } from './pagination/detect.ts';
 import { collectSignals } from './pagination/signals.ts';
 import { SchemaView } from '../docs-view/schema-view.ts';
 import { concreteServerUrl, resolveBaseUrl } from '../docs-view/server-url.ts';
-import { sameCollection, selectStreams, type Candidate } from './select-streams.ts';
+import { sameCollection, selectStreams, type Candidate, type Selection } from './select-streams.ts';
 import { judgeDefects, refuseUnreadableLists } from './docs-defects.ts';
 import { kindFromField } from './record-kind.ts';
 import { selectLinkStreams } from './link-streams.ts';
 import { readRateLimit } from './rate-limit.ts';
 import { assertQuotesInDocs } from './verify-evidence.ts';
 import { READ_ONLY_REQUEST_POLICY, type PolicyRefusal, type RequestPolicy } from '../../policy/request-policy.ts';
+
+/** What the planner may be given beside the docs. */
+export interface PlanOptions {
+  /** The request policy (the shipped read-only one unless a test swaps it). */
+  policy?: RequestPolicy;
+  /** Stream names a person asked to leave out (expand's `skip_streams`). */
+  skip?: ReadonlySet<string>;
+  /**
+   * The streams, decided elsewhere (the model-driven planner: `decidedSelection`) instead of by the
+   * heuristics; everything after selection — auth, paging, scopes, admin and reachability rules,
+   * evidence checks — is this planner's, unchanged.
+   */
+  selection?: Selection;
+  /** Who decided, for the plan and the change record (default: the heuristic planner). */
+  planner?: ConnectorPlan['planner'];
+}
 
 /** The reason in `plan.excluded` of a stream a person asked to skip (expand reads it back to check every name was a stream). */
 export function skippedReason(stream: string): string {
@@ -34,11 +50,11 @@ export function skippedReason(stream: string): string {
  * Throws FetchwrightError `no-identity-operations` (exit 7) when no operation lists identities, and
  * `evidence-not-in-docs` (exit 24) when a quote is not in the docs — a bug in this planner.
  */
-export function planHeuristically(model: ApiModel, options: { policy?: RequestPolicy; skip?: ReadonlySet<string> } = {}): ConnectorPlan {
+export function planHeuristically(model: ApiModel, options: PlanOptions = {}): ConnectorPlan {
   const view = new SchemaView(model);
-  const { roots, children, rejections, excluded: notTaken } = selectStreams(model, view, options.policy);
-  // Lists of relationships (memberships, role bindings) among the GETs not taken: link streams, no longer excluded.
-  const { links, excluded } = selectLinkStreams(model, view, roots, notTaken, new Set([...roots, ...children].map((c) => c.name)), options.policy);
+  const { roots, children, rejections, excluded: notTaken } = options.selection ?? selectStreams(model, view, options.policy);
+  // Lists of relationships (memberships, role bindings) among the GETs not taken: link streams, no longer excluded (a decided selection decides its own).
+  const { links, excluded } = options.selection ? { links: [], excluded: notTaken } : selectLinkStreams(model, view, roots, notTaken, new Set([...roots, ...children].map((c) => c.name)), options.policy);
   // A list that names identities but whose records' schema is a $ref to nothing: refused naming it, not "no identities".
   refuseUnreadableLists(model, view, excluded);
   const refused = rejections.flatMap((r) => (r.policy ? [{ operation_id: r.operation_id, path: model.operations.find((o) => o.id === r.operation_id)?.path ?? '', reason: r.policy }] : []));
@@ -207,7 +223,7 @@ export function planHeuristically(model: ApiModel, options: { policy?: RequestPo
   return assertQuotesInDocs({
     schema_version: 1,
     vendor: model.vendor,
-    planner: { kind: 'heuristic' },
+    planner: options.planner ?? { kind: 'heuristic' },
     api_model_sha256: hashJson(model),
     docs_sha256: model.docs_sha256,
     ...(model.observed ? { observed_sha256: model.observed.sha256 } : {}),

@@ -195,7 +195,7 @@ function qualifierWord(context: string[], path: string): string {
  * its records are not identities and are never emitted — the kind given is its children's — and
  * what decides is only that it lists records with an identifier.
  */
-function candidateOf(op: Operation, view: SchemaView, rejections: Rejection[], policy: RequestPolicy, notes: Map<string, string>, asContainer?: IdentityKind): Candidate | undefined {
+function candidateOf(op: Operation, view: SchemaView, rejections: Rejection[], policy: RequestPolicy, notes: Map<string, string>, asContainer?: IdentityKind, decidedKind?: IdentityKind): Candidate | undefined {
   if (op.method !== 'get') return undefined;
   // Why a GET was not a candidate at all: kept for the plan's list of what was considered and left out.
   const not = (why: string) => (notes.set(op.id, why), undefined);
@@ -220,16 +220,18 @@ function candidateOf(op: Operation, view: SchemaView, rejections: Rejection[], p
   const itemSchema = view.resolve(items.items);
   const bareIds = !!itemSchema.type?.length && itemSchema.type.every((t) => t === 'string' || t === 'integer' || t === 'number');
   const topFields = Object.keys(view.properties(itemSchema));
-  const cls = asContainer ? { kind: asContainer, weight: 0.6, modifiers: [] as string[], head: undefined } : classifyNoun(named.raw, topFields);
+  // A kind decided elsewhere (the model-driven planner) stands for the noun's classification; the records are still read here.
+  const given = asContainer ?? decidedKind;
+  const cls = given ? { kind: given, weight: asContainer ? 0.6 : 1, modifiers: [] as string[], head: undefined } : classifyNoun(named.raw, topFields);
   if (!cls) return not(`${noun} are not identities`);
   const words = meaningOf(op, view, itemSchema);
   const summary = `${op.summary ?? ''} ${op.description?.split(/(?<=\.)\s/)[0] ?? ''}`;
-  const notThem = asContainer ? undefined : notIdentities(cls as NounClass, noun, named.context, topFields, words);
+  const notThem = given ? undefined : notIdentities(cls as NounClass, noun, named.context, topFields, words);
   if (notThem) {
     rejections.push({ operation_id: op.id, reason: `lists ${noun}, but ${notThem}` });
     return undefined;
   }
-  if (!asContainer && looksLikeInfrastructure(cls.kind, topFields)) {
+  if (!given && looksLikeInfrastructure(cls.kind, topFields)) {
     rejections.push({ operation_id: op.id, reason: `lists ${noun}, but its records describe infrastructure (${topFields.slice(0, 6).join(', ')}), not identities` });
     return undefined;
   }
@@ -289,7 +291,7 @@ function candidateOf(op: Operation, view: SchemaView, rejections: Rejection[], p
     if (p.in === 'query') query[p.name] = value;
     else if (p.in === 'header') headers[p.name] = value;
   }
-  const kind = asContainer ?? refineKind(cls.kind, topFields, { words, summary, modifiers: cls.modifiers, ...(cls.head ? { head: cls.head } : {}) });
+  const kind = given ?? refineKind(cls.kind, topFields, { words, summary, modifiers: cls.modifiers, ...(cls.head ? { head: cls.head } : {}) });
   // A live run's observation stands in front of the docs' own response: the docs' reading of the same records, for their words.
   const docs = body.response.observed ? documentedRecords(op, view, noun) : undefined;
   const cite = fieldCiter(view, body, items, docs);
@@ -743,4 +745,82 @@ export function selectStreams(model: ApiModel, view: SchemaView, policy: Request
       return { operation_id: op.id, reason: c ? whyCandidate(c) : (notes.get(op.id) ?? 'not a list of identity records') };
     });
   return { roots, children, rejections, excluded };
+}
+
+/** A stream a model decided (agent/plan/llm/decision.ts), as the selection reads it. */
+export interface DecidedStream {
+  operation_id: string;
+  name: string;
+  kind: IdentityKind;
+  items_path: string;
+  parent: { stream: string; param: string; field: string } | null;
+}
+
+/**
+ * A selection made by decision (the model-driven planner) instead of by the heuristics: each decided
+ * operation is read with this module's own reading of its records — where they are, the field
+ * mapping for the decided kind, fixed path and query values, the request policy — and each child is
+ * joined to its decided parent with the relation the two kinds have. Every GET not decided is
+ * `excluded`. What cannot be read as decided comes back in `problems`, one sentence each, for the
+ * model to correct: an operation whose records this reading cannot find or identify, records at
+ * another path than the decided one, kinds no relation joins. Never throws.
+ */
+export function decidedSelection(model: ApiModel, view: SchemaView, decided: readonly DecidedStream[], policy: RequestPolicy = READ_ONLY_REQUEST_POLICY): Selection & { problems: string[] } {
+  const rejections: Rejection[] = [];
+  const notes = new Map<string, string>();
+  const problems: string[] = [];
+  const roots: Selection['roots'] = [];
+  const children: Selection['children'] = [];
+  const byName = new Map<string, Candidate & { name: string }>();
+  for (const d of decided) {
+    const op = model.operations.find((o) => o.id === d.operation_id && o.method === 'get');
+    if (!op) {
+      problems.push(`${d.name}: no GET operation ${d.operation_id}`);
+      continue;
+    }
+    const before = rejections.length;
+    const c = candidateOf(op, view, rejections, policy, notes, undefined, d.kind);
+    if (!c) {
+      problems.push(`${d.name}: ${op.path} cannot be read as a list of ${d.kind} records: ${rejections[before]?.reason ?? notes.get(op.id) ?? 'its records were not found'}`);
+      continue;
+    }
+    if (c.items.path !== d.items_path) {
+      problems.push(`${d.name}: the records of ${op.path} are at ${JSON.stringify(c.items.path)} in its response, not ${JSON.stringify(d.items_path)}`);
+      continue;
+    }
+    if (!d.parent) {
+      if (c.queryKeys.length) {
+        problems.push(`${d.name}: ${op.path} needs the query parameter ${c.queryKeys.join(', ')}, which nothing fills: decide it as a child of the stream whose records name it`);
+        continue;
+      }
+      const root = { ...c, name: d.name };
+      roots.push(root);
+      byName.set(d.name, root);
+      continue;
+    }
+    const parent = byName.get(d.parent.stream);
+    if (!parent) {
+      problems.push(`${d.name}: its parent stream ${d.parent.stream} is not a list decided before it`);
+      continue;
+    }
+    const link = relationOf(parent.kind, c.kind);
+    if (!link) {
+      problems.push(`${d.name}: ${c.kind} records read per ${parent.kind} record have no relation to it (owns, member_of, has_role, granted_to)`);
+      continue;
+    }
+    const inQuery = !c.op.path.includes(`{${d.parent.param}}`);
+    const child = {
+      ...c,
+      queryVariables: c.queryVariables.filter((v) => !(inQuery && v === d.parent!.param)),
+      queryKeys: c.queryKeys.filter((k) => !(inQuery && k === d.parent!.param)),
+      name: d.name,
+      parent: { stream: parent.name, param: d.parent.param, from_field: d.parent.field, ...link, ...(inQuery ? { in: 'query' as const } : {}) },
+      evidence: [...c.evidence, inQuery ? queryParentEvidence(c.op, d.parent.param, `query parameter ${d.parent.param} is ${withArticle(singular(parent.name))} from GET ${parent.op.path}, filled from its ${d.parent.field}`) : parentEvidence(c.op, d.parent.param, `path parameter {${d.parent.param}} is ${withArticle(singular(parent.name))} from GET ${parent.op.path}, filled from its ${d.parent.field}`)],
+    };
+    children.push(child);
+    byName.set(d.name, child);
+  }
+  const taken = new Set([...roots, ...children].map((c) => c.op.id));
+  const excluded = model.operations.filter((o) => o.method === 'get' && !taken.has(o.id)).map((o) => ({ operation_id: o.id, reason: 'not chosen by the model' }));
+  return { roots, children, rejections, excluded, problems };
 }
