@@ -37,6 +37,10 @@ const json = (what: string) => new Option('--json', what);
 const vendor = () => new Option('--vendor <name>', 'the vendor\'s short name, when the docs\' title does not give it (generate names the connector folder and the PR branch after it)').argParser(vendorName);
 const docs = () => new Argument('<docs>', 'an OpenAPI 3.x / Swagger 2.0 file, or a folder of one API\'s split specs and Markdown pages').argParser(docsPath);
 const connectorDir = () => new Argument('<connector-dir>', 'a folder written by fetchwright generate (e.g. connectors/okta)').argParser(nonEmpty);
+const planner = () => [
+  new Option('--planner <kind>', 'heuristic: the embedded planner, no network (the default); llm: a model reads the docs through read-only tools (OPENAI_API_KEY, OPENAI_BASE_URL, --model), every decision gated, the heuristic plan when it gives none').choices(['heuristic', 'llm']).default('heuristic'),
+  new Option('--model <name>', 'with --planner llm: the model the endpoint serves (e.g. gpt-4.1, or llama3.1 on a local Ollama)').argParser(nonEmpty),
+];
 const observed = () => new Option('--observed <file>', 'the shapes a live run observed (`fetchwright run --observe`): evidence stronger than the docs where they disagree').argParser(nonEmpty);
 
 /** The options `pr` and `generate --pr` share; `repo` is required by `pr` itself. */
@@ -66,6 +70,7 @@ export const COMMANDS: CommandSpec[] = [
       new Option('--verbose', 'also show each stream\'s field mapping and every evidence quote in full'),
       vendor(),
       observed(),
+      ...planner(),
     ],
     load: () => import('../commands/plan.ts'),
   },
@@ -92,6 +97,7 @@ export const COMMANDS: CommandSpec[] = [
       new Option('--max-attempts <n>', 'how many pagination readings to try when the proof fails').argParser(wholeNumber(1, 10)).default(3),
       vendor(),
       observed(),
+      ...planner(),
       new Option('--pr', 'then commit it on a new branch of --repo and propose it, as `fetchwright pr` does'),
       ...prOptions(false),
     ],

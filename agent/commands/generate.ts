@@ -12,7 +12,7 @@ import { readObservedShapes } from '../observed/read-observed-shapes.ts';
 import { observedNotes } from './observed-notes.ts';
 import { hashJson } from '../hash.ts';
 import { checkOutputFolder, checkOutputOutsideDocs } from '../output-dir.ts';
-import { planHeuristically } from '../plan/heuristic-planner.ts';
+import { planDocs, type PlannerKind } from '../plan/choose-planner.ts';
 import { checkBranchBeforeProof, checkRepoBeforeWork, prJson, printPr, prOptionsOf, proposeConnector, type PrOptions } from './pr.ts';
 
 /** `fetchwright generate`'s options, as commander parses them (agent/cli/command-table.ts). */
@@ -26,6 +26,9 @@ export interface GenerateOptions extends Partial<PrOptions> {
   pr?: boolean;
   /** The shapes file a live run wrote (`run --observe`): evidence stronger than the docs. */
   observed?: string;
+  planner?: PlannerKind;
+  /** The model `--planner llm` asks. */
+  model?: string;
 }
 
 type Options = GenerateOptions & { docs: string };
@@ -44,7 +47,7 @@ export async function run([docs]: string[], generateOpts: GenerateOptions, io: I
   if (prOpts) await checkRepoBeforeWork(prOpts, opts.out, ctx.env);
   const progress: Progress = {};
   ctx.interrupts.describe = () => `${interruptedState(opts.out, progress)}; no staging or backup folder is left`;
-  const result = await planAndProve(opts, io, audit, progress, prOpts);
+  const result = await planAndProve(opts, io, audit, progress, prOpts, ctx.env);
   await testPause(ctx.env, 'proved', io.stderr);
   // Synchronous: a signal is handled before it or after it, never in the middle of the swap.
   const written = writeConnectorDir(opts.out, result, { force: !!opts.force });
@@ -87,12 +90,12 @@ function generateJson(w: WrittenConnector, result: GeneratedConnector): Record<s
  * a user's files (exit 25), before the proof → prove. Records each step in the audit log and the
  * vendor in `progress` once known. Throws what those steps throw.
  */
-async function planAndProve(opts: Options, io: Io, audit: AuditLog, progress: Progress, prOpts?: PrOptions): Promise<GeneratedConnector> {
+async function planAndProve(opts: Options, io: Io, audit: AuditLog, progress: Progress, prOpts: PrOptions | undefined, env: NodeJS.ProcessEnv): Promise<GeneratedConnector> {
   const observed = opts.observed ? readObservedShapes(opts.observed) : undefined;
   const { model, observed: overlay } = await ingestWithReport(opts.docs, { ...(opts.vendor ? { vendor: opts.vendor } : {}), ...(observed ? { observed } : {}) });
   audit.record('ingest', 'ok', { docs_sha256: model.docs_sha256, ...(observed ? { observed_sha256: observed.sha256 } : {}) }, { docs: opts.docs, operations: model.operations.length, ...(observed ? { observed: opts.observed, observed_at: observed.shapes.observed_at, observed_operations: overlay?.applied.length ?? 0 } : {}) });
   for (const note of observedNotes(overlay)) io.stderr.write(`${note}\n`);
-  const plan = planHeuristically(model);
+  const plan = await planDocs(model, { planner: opts.planner ?? 'heuristic', ...(opts.model ? { modelName: opts.model } : {}), env, audit, onNote: (line) => io.stderr.write(`${line}\n`) });
   progress.vendor = plan.vendor;
   audit.record('plan', 'ok', { api_model_sha256: plan.api_model_sha256, plan_sha256: hashJson(plan) }, { planner: plan.planner.kind, streams: plan.streams.map((s) => s.name), verdict: plan.assessment.verdict, forced: opts.force });
   checkConnectorTarget(opts.out, plan.vendor, { force: !!opts.force });

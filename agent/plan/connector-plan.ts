@@ -198,7 +198,11 @@ export type Assessment = z.infer<typeof Assessment>;
 export const ConnectorPlan = z.object({
   schema_version: z.literal(1),
   vendor: z.string(),
-  planner: z.object({ kind: z.enum(['heuristic', 'llm']), model: z.string().optional(), prompt_sha256: z.string().optional() }),
+  /**
+   * Who decided: the heuristic planner, or a model (its name, the prompt template's sha256 and the
+   * tokens it used); `fallback` says why a model was asked and the heuristic plan stands instead.
+   */
+  planner: z.object({ kind: z.enum(['heuristic', 'llm']), model: z.string().optional(), prompt_sha256: z.string().optional(), tokens: z.object({ prompt: z.number().int(), completion: z.number().int(), rounds: z.number().int() }).optional(), fallback: z.string().optional() }),
   api_model_sha256: z.string(),
   docs_sha256: z.string(),
   /**

@@ -36,7 +36,7 @@ export const ChangeRecord = z.object({
   api_model_sha256: z.string(),
   plan_sha256: z.string(),
   templates: z.array(z.object({ id: z.string(), version: z.number().int(), sha256: z.string() })),
-  planner: z.object({ kind: z.enum(['heuristic', 'llm']), model: z.string().optional(), prompt_sha256: z.string().optional() }),
+  planner: z.object({ kind: z.enum(['heuristic', 'llm']), model: z.string().optional(), prompt_sha256: z.string().optional(), tokens: z.object({ prompt: z.number().int(), completion: z.number().int(), rounds: z.number().int() }).optional(), fallback: z.string().optional() }),
   policy_set_version: z.string(),
   canonical_schema_version: z.number().int(),
   assessment: z.object({ score: z.number(), verdict: z.string(), forced: z.boolean() }),
