@@ -151,6 +151,19 @@ const expandVerdict = judgeTarget(TARGETS.expandSecondRun, expandJudged);
 verdicts.push(expandVerdict);
 console.log(`\n${fitLines(expandVerdict.line, 120)}`);
 
+// Issue 13: tokens the tool-driven model loop sends per vendor (a scripted capable model through the real SDK, against msw).
+const { benchLlmTokens } = await import('./llm-tokens.ts');
+console.log('\nmodel planner: tokens per vendor for the tool-driven loop (scripted model; estimated as characters / 4 of what is sent)');
+const llmRows: string[][] = [['docs', 'rounds', 'accepted', 'prompt tokens', 'completion tokens']];
+const llmFigures = await benchLlmTokens(SPECS.filter((name) => existsSync(path.join(docsRoot, name))).map((name) => ({ name, path: path.join(docsRoot, name) })));
+for (const f of llmFigures) llmRows.push([f.vendor, String(f.rounds), f.accepted ? 'yes' : `no: ${f.reason ?? ''}`.slice(0, 60), String(f.prompt_tokens), String(f.completion_tokens)]);
+printTable(llmRows);
+const largestLlm = largest ? llmFigures.find((f) => f.vendor === largest.name) : undefined;
+const llmJudged = largestLlm ? [judgeRow(TARGETS.llmLargest, `${largestLlm.vendor} (largest)`, [largestLlm.accepted ? largestLlm.prompt_tokens : Number.POSITIVE_INFINITY])] : [];
+const llmVerdict = judgeTarget(TARGETS.llmLargest, llmJudged, largestLlm ? [] : ['the largest spec']);
+verdicts.push(llmVerdict);
+console.log(`\n${fitLines(llmVerdict.line, 120)}`);
+
 const { benchSandbox } = await import('./sandbox-bench.ts');
 console.log('\nsandbox (figures only: no target)');
 for (const [k, v] of Object.entries(await benchSandbox())) console.log(`  ${k}: ${v}`);

@@ -43,6 +43,8 @@ export const TARGETS = {
   plannerPrecision: { name: 'planner: streams that are identity lists', limits: [{ what: 'identity streams', kind: 'at-least', limit: 90, unit: '%' }] },
   /** Issue 12: a second `expand` over an unchanged catalogue of every description (each vendor skipped), as a process. */
   expandSecondRun: { name: 'expand: second run over an unchanged catalogue (nothing to do)', limits: [{ what: 'wall', kind: 'below', limit: 2000, unit: 'ms' }] },
+  /** Issue 13: the tool-driven model loop's prompt tokens for the largest description (a scripted capable model, bench/llm-tokens.ts). */
+  llmLargest: { name: 'model planner: prompt tokens for the largest spec (tool-driven loop)', limits: [{ what: 'prompt tokens', kind: 'below', limit: 20_000, unit: 'tokens' }] },
   liveMemory: { name: 'live run host memory, flat in the number of records', limits: [{ what: 'peak RSS, 200k records ÷ 20k records', kind: 'below', limit: 1.5, unit: '×' }] },
 } as const satisfies Record<string, Target>;
 

@@ -255,6 +255,13 @@ describe('chatTurn against an OpenAI-compatible endpoint', () => {
 });
 
 describe('no secret reaches the model', () => {
+  it('takes a local server\'s placeholder key (under 8 characters) for no secret: docs that name it are still sent', async () => {
+    serve(textReply);
+    await chatTurn(client({ apiKey: 'ollama' }), { messages: [...MESSAGES, { role: 'user', content: 'The docs mention ollama as a self-hosted option.' }] });
+    expect(seen).toHaveLength(1);
+    expect(seen[0]!.auth).toBe('Bearer ollama');
+  });
+
   const toolResult = (content: string): ChatCompletionMessageParam[] => [
     ...MESSAGES,
     { role: 'assistant', content: null, tool_calls: [{ id: 'call_9', type: 'function', function: { name: 'show_operation', arguments: '{"id":"listUsers"}' } }] },

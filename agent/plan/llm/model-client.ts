@@ -18,6 +18,9 @@ import { estimateTokens, type TurnUsage } from './token-budget.ts';
 
 export const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
 
+/** The shortest value treated as a secret (as agent/audit/redact.ts's secretsFromEnv). */
+const MIN_SECRET_LENGTH = 8;
+
 export interface ModelClientOptions {
   /** The bearer key (OPENAI_API_KEY). Sent only in the Authorization header; a local server accepts any non-empty value. */
   apiKey: string;
@@ -106,7 +109,9 @@ export function createModelClient(options: ModelClientOptions): ModelClient {
     maxRetries: options.maxRetries,
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
-  const secrets = [...new Set([options.apiKey, ...(options.secrets ?? [])])].filter((s) => s.length > 0);
+  // Values under 8 characters are no secret (a local server's placeholder key such as `ollama`), as
+  // secretsFromEnv judges the environment's: matching them would stop every conversation whose docs name them.
+  const secrets = [...new Set([options.apiKey, ...(options.secrets ?? [])])].filter((s) => s.length >= MIN_SECRET_LENGTH);
   return new ModelClient(sdk, { model: options.model, endpoint, maxRetries: options.maxRetries, timeoutMs: options.timeoutMs, secrets });
 }
 
