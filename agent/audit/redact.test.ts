@@ -16,3 +16,18 @@ describe('Redactor.value', () => {
     expect(new Redactor([secret]).value(value)).toEqual({ message: `\u001a${secret.slice(1)}`, 'key-[REDACTED]': 1 });
   });
 });
+
+describe('the secrets of an environment', () => {
+  it('are values of secret-named variables (a PAT, an access key, one starting with /), and the password of any URL — not a key file\'s path', async () => {
+    const { secretsFromEnv } = await import('./redact.ts');
+    const found = secretsFromEnv({
+      GH_PAT: 'ghp_patVALUE0123456789',
+      AWS_SECRET_ACCESS_KEY: '/wJalrXUtnFEMI/K7MDENG+bPxRfiCY',
+      DATABASE_URL: 'postgres://admin:Hunter2isLong@db.internal/app',
+      FETCHWRIGHT_SIGNING_KEY: '/home/me/keys/signing.pem',
+      HOME: '/home/me',
+      PATH_TO_NOTHING: 'not-a-secret-value',
+    });
+    expect(found.sort()).toEqual(['/wJalrXUtnFEMI/K7MDENG+bPxRfiCY', 'Hunter2isLong', 'ghp_patVALUE0123456789'].sort());
+  });
+});

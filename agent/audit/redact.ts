@@ -4,7 +4,11 @@
  * the shapes of well-known tokens, and replaces both with [REDACTED].
  */
 
-const SECRET_ENV = /TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|PRIVATE|CREDENTIAL|SIGNING_KEY/i;
+const SECRET_ENV = /TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|PRIVATE|CREDENTIAL|SIGNING_KEY|(^|_)PAT($|_)|ACCESS_?KEY/i;
+/** A variable whose name says it holds a key file's path (`FETCHWRIGHT_SIGNING_KEY=~/keys/k.pem`): its value is a path, not the secret. */
+const PATH_ENV = /(_FILE|_PATH|_DIR|SIGNING_KEY)$/i;
+/** A URL with a password in it (`postgres://admin:pw@db`): the password is a secret, whatever the variable is called. */
+const URL_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]*:([^/\s@]{8,})@/i;
 const TOKEN_SHAPES = [
   /\bgh[pousr]_[A-Za-z0-9]{20,}\b/g,
   /\bgithub_pat_[A-Za-z0-9_]{20,}\b/g,
@@ -50,10 +54,23 @@ export class Redactor {
   }
 }
 
+/**
+ * The secret values of an environment: every value of 8 characters or more whose variable's name says
+ * it is one (TOKEN, SECRET, PASSWORD, API_KEY, a PAT, an ACCESS_KEY…) — a value that starts
+ * like a path is skipped only when the name also says it is a file's path (a key file) — and the
+ * password of any URL with one (`DATABASE_URL=postgres://admin:…@db`).
+ */
 export function secretsFromEnv(env: NodeJS.ProcessEnv = process.env): string[] {
-  return Object.entries(env)
-    .filter(([name, value]) => SECRET_ENV.test(name) && typeof value === 'string' && value.length >= 8 && !/^(\/|\.\/|~)/.test(value))
-    .map(([, value]) => value!);
+  const out: string[] = [];
+  for (const [name, value] of Object.entries(env)) {
+    if (typeof value !== 'string') continue;
+    const password = URL_PASSWORD.exec(value)?.[1];
+    if (password) out.push(password);
+    if (!SECRET_ENV.test(name) || value.length < 8) continue;
+    if (/^(\/|\.\/|~)/.test(value) && PATH_ENV.test(name)) continue;
+    out.push(value);
+  }
+  return out;
 }
 
 export function redactorFromEnv(env: NodeJS.ProcessEnv = process.env): Redactor {

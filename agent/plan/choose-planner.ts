@@ -59,7 +59,8 @@ export async function planDocs(model: ApiModel, r: PlannerRequest): Promise<Conn
   } catch (e) {
     if (!isModelError(e) && !(e instanceof LlmPlanError)) throw e;
     if (isModelError(e) && e.kind === 'model-not-configured') throw new FetchwrightError('usage', e.message, { hint: e.hint });
-    const why = isModelError(e) ? `${e.kind}: ${e.message}` : `${e.kind}: ${e.message}`;
+    // One line, bounded: a model's or a server's words never make lines of their own on stderr.
+    const why = `${e.kind}: ${e.message}`.replace(/\s+/g, ' ').slice(0, 300);
     r.onNote(`the model planner gave no plan (${why}); planned heuristically instead`);
     r.audit.record('llm-fallback', 'fail', {}, { reason: why.slice(0, 500) });
     const plan = planHeuristically(model, r.skip ? { skip: r.skip } : {});

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { SchemaView } from '../../docs-view/schema-view.ts';
 import { checkQuotes } from '../../docs-view/quote-check.ts';
-import { Source, type ApiModel, type Operation } from '../../ingest/api-model.ts';
+import type { ApiModel, Operation } from '../../ingest/api-model.ts';
 import { READ_ONLY_REQUEST_POLICY, type RequestPolicy } from '../../../policy/request-policy.ts';
 import { IdentityKind } from '../../../templates/canonical.ts';
 import { responseBody } from '../response-body.ts';
@@ -21,7 +21,7 @@ import { responseBody } from '../response-body.ts';
  */
 
 /** A claim and where the docs make it: the quote must be the docs' own words at `source`. */
-export const DecisionEvidence = z.strictObject({ source: Source.strict(), quote: z.string().min(1).max(500) });
+export const DecisionEvidence = z.strictObject({ source: z.strictObject({ file: z.string().max(300), pointer: z.string().max(1000) }), quote: z.string().min(1).max(500) });
 
 export const StreamDecision = z.strictObject({
   /** An operation id of the ApiModel (a GET). */

@@ -135,3 +135,38 @@ function source(src: string): { file: string; pointer: string } {
   const i = src.indexOf('#');
   return { file: src.slice(0, i), pointer: src.slice(i + 1) };
 }
+
+describe('a hostile model or hostile docs against the loop', () => {
+  it('holds the token budget against a server that reports no usage, and runs at most 16 tool calls a turn', async () => {
+    const many = Array.from({ length: 300 }, (_, i) => ({ id: `m${i}`, type: 'function', function: { name: 'show_operation', arguments: JSON.stringify({ operation_id: 'listUsers' }) } }));
+    const results: number[] = [];
+    serve([
+      (messages) => {
+        results.push(messages.filter((m) => m.role === 'tool').length);
+        return HttpResponse.json({ id: 'x', object: 'chat.completion', created: 1, model: 's', choices: [{ index: 0, finish_reason: 'tool_calls', message: { role: 'assistant', content: null, tool_calls: many } }], usage: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 } });
+      },
+    ]);
+    const error = await planWithModel(okta, { client: client(), tokenBudget: 60_000 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LlmPlanError);
+    expect((error as LlmPlanError).kind).toBe('budget-exhausted');
+    expect((error as LlmPlanError).message).toMatch(/by characters \/ 4/);
+    // Each turn answered all 300 calls, only 16 of them run: the rest an error, not a show_operation result.
+    expect(results[1]! - results[0]!).toBe(300);
+  });
+
+  it('blanks every secret of the run in the docs the tools read: no excerpt carries a piece of one', async () => {
+    const token = 'ghp_SECRETinTHEdocs0123456789abcdefABCD';
+    const users = okta.operations.find((o) => o.id === 'listUsers')!;
+    const planted: ApiModel = { ...okta, operations: okta.operations.map((o) => (o === users ? { ...o, summary: `Lists users. Marker-alpha ${token} marker-omega` } : o)) };
+    const bodies = serve([
+      () => callTool('s1', 'search_docs', { query: 'Marker-alpha', limit: 3 }),
+      () => callTool('s2', 'search_docs', { query: 'marker-omega', limit: 3 }),
+      () => callTool('s3', SUBMIT_PLAN, { streams: [], auth_scheme: null }),
+    ]).bodies;
+    await planWithModel(planted, { client: client(), maxRounds: 3, secrets: [token] }).catch(() => undefined);
+    expect(bodies.length).toBeGreaterThanOrEqual(2);
+    const sent = bodies.join('\n');
+    expect(sent).toContain('Marker-alpha [REDACTED] marker-omega');
+    for (let i = 0; i + 12 <= token.length; i += 6) expect(sent).not.toContain(token.slice(i, i + 12));
+  });
+});

@@ -8,7 +8,8 @@ import { ModelError } from './model-error.ts';
 import { chatTurn, type ModelClient } from './model-client.ts';
 import { planFromDecision } from './plan-from-decision.ts';
 import { PROMPT_SHA256, SYSTEM_PROMPT, taskMessage } from './prompt.ts';
-import { TokenBudget, type TokenTotals } from './token-budget.ts';
+import { estimateTokens, TokenBudget, type TokenTotals } from './token-budget.ts';
+import { Redactor } from '../../audit/redact.ts';
 import { dispatchTool, toolDefinitions } from './tools.ts';
 
 /**
@@ -26,6 +27,10 @@ import { dispatchTool, toolDefinitions } from './tools.ts';
  */
 
 export const SUBMIT_PLAN = 'submit_plan';
+/** Tokens a vendor's conversation may cost by default (prompt + completion). */
+export const DEFAULT_TOKEN_BUDGET = 60_000;
+/** Tool calls run in one turn; more are answered with an error. */
+export const MAX_TOOL_CALLS_PER_TURN = 16;
 
 export interface RoundRecord {
   round: number;
@@ -75,7 +80,7 @@ function submitTool(): ChatCompletionTool {
 /** Runs the loop for `model` (see the module comment). */
 export async function planWithModel(model: ApiModel, o: LlmPlanOptions): Promise<LlmPlanResult> {
   const maxRounds = o.maxRounds ?? 12;
-  const budget = new TokenBudget(model.vendor, { totalTokens: o.tokenBudget ?? 60_000 });
+  const budget = new TokenBudget(model.vendor, { totalTokens: o.tokenBudget ?? DEFAULT_TOKEN_BUDGET });
   const tools: ChatCompletionTool[] = [...toolDefinitions(), submitTool()];
   const gets = model.operations.filter((op) => op.method === 'get').length;
   const messages: ChatCompletionMessageParam[] = [
@@ -84,7 +89,14 @@ export async function planWithModel(model: ApiModel, o: LlmPlanOptions): Promise
   ];
   const who = { model: o.client.model, prompt_sha256: PROMPT_SHA256 };
   let lastReasons: string[] = [];
+  // The tools read a copy of the docs with every secret of the run blanked: an excerpt never carries a piece of one.
+  const visible = o.secrets?.length ? new Redactor([...o.secrets]).value(model) : model;
+  let sentTokens = 0;
   for (let round = 1; round <= maxRounds; round++) {
+    // What is about to be sent counts, whatever the endpoint reports: the budget holds against a server that says 0.
+    const next = estimateTokens(JSON.stringify(messages));
+    if (sentTokens + next > (o.tokenBudget ?? DEFAULT_TOKEN_BUDGET)) throw new LlmPlanError('budget-exhausted', `the next request would pass the token budget (${sentTokens + next} tokens sent, by characters / 4) without a plan fetchwright accepts${lastReasons.length ? `; last reasons: ${lastReasons.slice(0, 3).join('; ')}` : ''}`, budget.totals());
+    sentTokens += next;
     if (budget.exceeded()) throw new LlmPlanError('budget-exhausted', `the model used its token budget (${budget.totals().total_tokens} tokens) without a plan fetchwright accepts${lastReasons.length ? `; last reasons: ${lastReasons.slice(0, 3).join('; ')}` : ''}`, budget.totals());
     const turn = await chatTurn(o.client, { messages, tools, ...(o.secrets ? { secrets: o.secrets } : {}) });
     budget.record(turn.usage);
@@ -96,10 +108,12 @@ export async function planWithModel(model: ApiModel, o: LlmPlanOptions): Promise
       continue;
     }
     let accepted: ConnectorPlan | undefined;
-    for (const call of turn.toolCalls) {
+    for (const [n, call] of turn.toolCalls.entries()) {
       record.tools.push(call.name);
       let content: string;
-      if (call.name === SUBMIT_PLAN) {
+      if (n >= MAX_TOOL_CALLS_PER_TURN) {
+        content = JSON.stringify({ error: `at most ${MAX_TOOL_CALLS_PER_TURN} tool calls a turn: this one was not run` });
+      } else if (call.name === SUBMIT_PLAN) {
         const parsed = PlanDecision.safeParse(call.arguments);
         if (!parsed.success) {
           lastReasons = parsed.error.issues.slice(0, 8).map((i) => `${i.path.join('.') || 'decision'}: ${i.message}`);
@@ -111,7 +125,7 @@ export async function planWithModel(model: ApiModel, o: LlmPlanOptions): Promise
         record.decisions.push({ accepted: !!accepted, reasons: accepted ? [] : lastReasons });
         content = accepted ? JSON.stringify({ accepted: true, streams: accepted.streams.map((s) => s.name) }) : JSON.stringify({ accepted: false, reasons: lastReasons });
       } else {
-        const result = dispatchTool(model, call.name, JSON.stringify(call.arguments));
+        const result = dispatchTool(visible, call.name, JSON.stringify(call.arguments));
         content = result.ok ? result.content : JSON.stringify({ error: result.error });
       }
       messages.push({ role: 'tool', tool_call_id: call.id, content });
