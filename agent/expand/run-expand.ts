@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { PrOptions } from '../commands/pr.ts';
-import { FetchwrightError } from '../errors.ts';
+import { EXIT, FetchwrightError } from '../errors.ts';
 import { connectorPaths } from '../generate/connector-dir.ts';
 import { connectorFilesSha256 } from './connector-files.ts';
 import { readCatalogue, type CatalogueEntry } from './catalogue.ts';
@@ -93,7 +93,7 @@ function summaryFromState(entry: CatalogueEntry, state: VendorState, outcome: Ve
 
 /** A vendor whose inputs cannot even be hashed (its docs vanished since the catalogue was read): failed now. */
 function unreadableSummary(entry: CatalogueEntry, e: unknown): VendorSummary {
-  return { ...summaryFromState(entry, emptyState(entry.vendor), 'failed', false), cause: `its docs cannot be read: ${(e as Error).message}`, exit_code: 3 };
+  return { ...summaryFromState(entry, emptyState(entry.vendor), 'failed', false), cause: `its docs cannot be read: ${(e as Error).message}`, exit_code: EXIT.inputNotFound };
 }
 
 /**

@@ -4,7 +4,6 @@ import type { ApiModel } from '../../ingest/api-model.ts';
 import { READ_ONLY_REQUEST_POLICY, type RequestPolicy } from '../../../policy/request-policy.ts';
 import type { ConnectorPlan } from '../connector-plan.ts';
 import { PlanDecision } from './decision.ts';
-import { ModelError } from './model-error.ts';
 import { chatTurn, type ModelClient } from './model-client.ts';
 import { planFromDecision } from './plan-from-decision.ts';
 import { PROMPT_SHA256, SYSTEM_PROMPT, taskMessage } from './prompt.ts';
@@ -136,4 +135,3 @@ export async function planWithModel(model: ApiModel, o: LlmPlanOptions): Promise
   throw new LlmPlanError('rounds-exhausted', `the model gave no plan fetchwright accepts in ${maxRounds} rounds${lastReasons.length ? `; last reasons: ${lastReasons.slice(0, 3).join('; ')}` : ''}`, budget.totals());
 }
 
-export { ModelError };
