@@ -38,8 +38,8 @@ const vendor = () => new Option('--vendor <name>', 'the vendor\'s short name, wh
 const docs = () => new Argument('<docs>', 'an OpenAPI 3.x / Swagger 2.0 file, or a folder of one API\'s split specs and Markdown pages').argParser(docsPath);
 const connectorDir = () => new Argument('<connector-dir>', 'a folder written by fetchwright generate (e.g. connectors/okta)').argParser(nonEmpty);
 const planner = () => [
-  new Option('--planner <kind>', 'heuristic: the embedded planner, no network (the default); llm: a model reads the docs through read-only tools (OPENAI_API_KEY, OPENAI_BASE_URL, --model), every decision gated, the heuristic plan when it gives none').choices(['heuristic', 'llm']).default('heuristic'),
-  new Option('--model <name>', 'with --planner llm: the model the endpoint serves (e.g. gpt-4.1, or llama3.1 on a local Ollama)').argParser(nonEmpty),
+  new Option('--planner <kind>', 'heuristic: the embedded planner, no network (the default); llm: a model reads the docs through read-only tools (OPENAI_API_KEY, OPENAI_BASE_URL, --model), every decision gated, the heuristic plan when it gives none; auto: the heuristic plan, a model asked only where the heuristics doubted; with llm and auto a failed proof is handed to the model once to repair').choices(['heuristic', 'llm', 'auto']).default('heuristic'),
+  new Option('--model <name>', 'with --planner llm or auto: the model the endpoint serves (e.g. gpt-4.1, or llama3.1 on a local Ollama)').argParser(nonEmpty),
 ];
 const observed = () => new Option('--observed <file>', 'the shapes a live run observed (`fetchwright run --observe`): evidence stronger than the docs where they disagree').argParser(nonEmpty);
 

@@ -345,12 +345,21 @@ export function describeRateLimit(rl: NonNullable<ConnectorPlan['rate_limit']>):
  * auth evidence, and (given `options.documents`) the documents read and skipped. `verbose` adds
  * every mapping line, all evidence with quotes whole, the pagination alternatives and every document.
  */
+/** Who planned, in one line: the model, its tokens, or why the heuristic plan stands instead. */
+function describePlanner(p: ConnectorPlan['planner']): string {
+  if (p.fallback) return `heuristic: the model ${p.model ?? ''} gave no plan (${p.fallback.slice(0, 160)})`;
+  const tokens = p.tokens ? `, ${p.tokens.prompt} prompt + ${p.tokens.completion} completion tokens in ${p.tokens.rounds} rounds` : ', not asked';
+  return p.kind === 'llm' ? `the model ${p.model} decided the streams${tokens}` : `auto: the heuristic plan, reviewed by ${p.model} where in doubt${tokens}`;
+}
+
 export function renderPlan(plan: ConnectorPlan, options: RenderPlanOptions = {}): string {
   const verbose = options.verbose ?? false;
   const l = new Lines(options.width ?? MAX_WIDTH);
   const head = (label: string, text: string) => l.field(label, text, LABEL);
 
   head('vendor', plan.vendor);
+  if (plan.planner.kind !== 'heuristic' || plan.planner.fallback) head('planner', terminalSafe(describePlanner(plan.planner)));
+  for (const c of plan.planner.changes ?? []) l.text(terminalSafe(c), ' '.repeat(LABEL + 2), `${' '.repeat(LABEL)}· `);
   head('base URL', terminalSafe(plan.base_url.url));
   // The egress gate adds a credential over https only (sandbox/egress-gate.ts): say so where the docs give plain http.
   if (/^http:/i.test(plan.base_url.url)) head('', 'plain http: the host never sends a credential over it; a live run needs https (run --base-url https://…)');

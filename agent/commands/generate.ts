@@ -95,7 +95,7 @@ async function planAndProve(opts: Options, io: Io, audit: AuditLog, progress: Pr
   const { model, observed: overlay } = await ingestWithReport(opts.docs, { ...(opts.vendor ? { vendor: opts.vendor } : {}), ...(observed ? { observed } : {}) });
   audit.record('ingest', 'ok', { docs_sha256: model.docs_sha256, ...(observed ? { observed_sha256: observed.sha256 } : {}) }, { docs: opts.docs, operations: model.operations.length, ...(observed ? { observed: opts.observed, observed_at: observed.shapes.observed_at, observed_operations: overlay?.applied.length ?? 0 } : {}) });
   for (const note of observedNotes(overlay)) io.stderr.write(`${note}\n`);
-  const plan = await planDocs(model, { planner: opts.planner ?? 'heuristic', ...(opts.model ? { modelName: opts.model } : {}), env, audit, onNote: (line) => io.stderr.write(`${line}\n`) });
+  const { plan, repair } = await planDocs(model, { planner: opts.planner ?? 'heuristic', ...(opts.model ? { modelName: opts.model } : {}), env, audit, onNote: (line) => io.stderr.write(`${line}\n`) });
   progress.vendor = plan.vendor;
   audit.record('plan', 'ok', { api_model_sha256: plan.api_model_sha256, plan_sha256: hashJson(plan) }, { planner: plan.planner.kind, streams: plan.streams.map((s) => s.name), verdict: plan.assessment.verdict, forced: opts.force });
   checkConnectorTarget(opts.out, plan.vendor, { force: !!opts.force });
@@ -105,6 +105,7 @@ async function planAndProve(opts: Options, io: Io, audit: AuditLog, progress: Pr
     maxAttempts: opts.maxAttempts,
     force: !!opts.force,
     onLog: (line) => io.stderr.write(`${line}\n`),
+    ...(repair ? { repair } : {}),
     onAttempt: (a) => audit.record(`attempt-${a.attempt}`, a.verdict === 'pass' ? 'ok' : 'fail', { scorecard_sha256: a.scorecard_sha256 }, { changes: a.changes, findings: a.findings.slice(0, 5).map((f) => ({ id: f.id, stream: f.stream })), seed: opts.seed }),
   });
 }

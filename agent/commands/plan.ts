@@ -33,7 +33,7 @@ export async function run([docs]: string[], opts: PlanOptions, io: Io, { audit, 
   const { model, documents, observed: overlay } = await ingestWithReport(docs!, { ...(opts.vendor ? { vendor: opts.vendor } : {}), ...(observed ? { observed } : {}) });
   audit.record('ingest', 'ok', { docs_sha256: model.docs_sha256, ...(observed ? { observed_sha256: observed.sha256 } : {}) }, { docs, operations: model.operations.length, ...(observed ? { observed: opts.observed, observed_at: observed.shapes.observed_at, observed_operations: overlay?.applied.length ?? 0 } : {}) });
   for (const note of observedNotes(overlay)) io.stderr.write(`${note}\n`);
-  const plan = await planDocs(model, { planner: opts.planner ?? 'heuristic', ...(opts.model ? { modelName: opts.model } : {}), env, audit, onNote: (line) => io.stderr.write(`${line}\n`) });
+  const { plan } = await planDocs(model, { planner: opts.planner ?? 'heuristic', ...(opts.model ? { modelName: opts.model } : {}), env, audit, onNote: (line) => io.stderr.write(`${line}\n`) });
   audit.record('plan', 'ok', { api_model_sha256: plan.api_model_sha256, plan_sha256: hashJson(plan) }, { planner: plan.planner.kind, streams: plan.streams.map((s) => s.name), verdict: plan.assessment.verdict });
   const json = `${JSON.stringify(plan, null, 2)}\n`;
   if (opts.out) {

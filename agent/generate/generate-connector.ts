@@ -12,6 +12,15 @@ import { renderFinding } from '../validate/findings-text.ts';
 import { terminalSafe } from '../cli/text-layout.ts';
 import type { Scorecard } from '../validate/scorecard.ts';
 import { nextHypothesis } from './next-hypothesis.ts';
+import { syntheticCredentials } from '../../synthetic-data/mock-api/read-auth.ts';
+
+/** The proof's synthetic credentials, as sent and (for HTTP Basic) the secret inside: never for a model to read. */
+function proofSecrets(model: ApiModel, seed: number): string[] {
+  return Object.values(syntheticCredentials(model, seed)).flatMap((c) => {
+    const inner = Buffer.from(c.value, 'base64').toString('utf8');
+    return inner.startsWith('fw-synthetic-user:') ? [c.value, inner.slice(inner.indexOf(':') + 1)] : [c.value];
+  });
+}
 
 /**
  * plan → render → prove in the sandbox → (on failure, the next-best hypothesis, a bounded number of
@@ -43,6 +52,12 @@ export interface GenerateOptions {
   force: boolean;
   onLog?: (line: string) => void;
   onAttempt?: (attempt: Attempt) => void;
+  /**
+   * After the last attempt failed, once: a model's repair of the plan from the proof's findings
+   * (`Planned.repair`, agent/plan/choose-planner.ts), given the proof's synthetic credentials as
+   * secrets never to send. The repaired plan is proved in one more attempt.
+   */
+  repair?: (findings: Finding[], secrets: readonly string[]) => Promise<ConnectorPlan | undefined>;
 }
 
 export async function generateConnector(model: ApiModel, firstPlan: ConnectorPlan, options: GenerateOptions): Promise<GeneratedConnector> {
@@ -54,6 +69,7 @@ export async function generateConnector(model: ApiModel, firstPlan: ConnectorPla
   const attempts: Attempt[] = [];
   let plan = firstPlan;
   let changes: string[] = [];
+  let repairAsked = false;
   for (let attempt = 1; ; attempt++) {
     const planSha = hashJson(plan);
     const rendered = renderFetcher(slotsFromPlan(plan), { vendor: plan.vendor, plan_sha256: planSha, docs_sha256: plan.docs_sha256, api_model_sha256: plan.api_model_sha256 });
@@ -65,7 +81,13 @@ export async function generateConnector(model: ApiModel, firstPlan: ConnectorPla
     attempts.push(record);
     options.onAttempt?.(record);
     options.onLog?.(terminalSafe(`attempt ${attempt}: ${scorecard.verdict}${errors[0] ? ` — ${renderFinding(errors[0])}` : ''}`));
-    const next = scorecard.verdict === 'fail' && attempt < options.maxAttempts ? nextHypothesis(plan, scorecard) : undefined;
+    let next = scorecard.verdict === 'fail' && attempt < options.maxAttempts ? nextHypothesis(plan, scorecard) : undefined;
+    if (!next && scorecard.verdict === 'fail' && options.repair && !repairAsked) {
+      repairAsked = true;
+      const secrets = proofSecrets(model, options.seed);
+      const repaired = await options.repair(scorecard.findings, secrets);
+      if (repaired) next = { plan: repaired, changes: (repaired.planner.changes ?? []).filter((c) => c.startsWith('repair after a failed proof: ')).map((c) => `model ${c.slice('repair after a failed proof: '.length)}`) };
+    }
     if (!next) {
       return { plan, fetcher: rendered.source, manifest: buildManifest(plan, rendered.templates, planSha), scorecard, attempts, model: sliceModel(model, plan) };
     }

@@ -1,24 +1,41 @@
 import type { AuditLog } from '../audit/audit-log.ts';
-import { secretsFromEnv } from '../audit/redact.ts';
+import { Redactor, secretsFromEnv } from '../audit/redact.ts';
+import { SchemaView } from '../docs-view/schema-view.ts';
 import { FetchwrightError } from '../errors.ts';
 import type { ApiModel } from '../ingest/api-model.ts';
-import type { ConnectorPlan } from './connector-plan.ts';
+import type { Finding } from '../validate/finding.ts';
+import type { ConnectorPlan, PlannerRecord } from './connector-plan.ts';
 import { planHeuristically } from './heuristic-planner.ts';
+import { doubtsOf } from './llm/doubts.ts';
 import { isModelError } from './llm/model-error.ts';
-import { createModelClient } from './llm/model-client.ts';
-import { LlmPlanError, planWithModel } from './llm/llm-planner.ts';
+import { createModelClient, type ModelClient } from './llm/model-client.ts';
+import { DEFAULT_TOKEN_BUDGET, LlmPlanError, planWithModel, reviewWithModel, type RoundRecord } from './llm/llm-planner.ts';
+import type { PlanBasis } from './llm/plan-from-review.ts';
+import { PROMPT_SHA256 } from './llm/prompt.ts';
+import { selectStreams } from './select-streams.ts';
 
 /**
- * Which planner plans the docs (`--planner heuristic|llm`). `llm` asks a model through the
- * `openai` SDK at OPENAI_BASE_URL (OpenAI's API when unset; any OpenAI-compatible server: Ollama,
- * vLLM, llama.cpp's) with OPENAI_API_KEY and `--model`; what the endpoint or the model does wrong —
- * a timeout, 429 or 5xx after retries, a refusal, a malformed answer, no acceptable plan within the
- * rounds or tokens, a secret about to be sent — ends in the heuristic plan, said on stderr and in
- * the plan (`planner.fallback`, which the change record carries). A missing key or model is a usage
- * error (exit 2): nothing is asked.
+ * Which planner plans the docs (`--planner heuristic|llm|auto`, issue 13).
+ *
+ * - `heuristic`: the embedded planner, no network.
+ * - `llm`: a model decides the streams from the start, through read-only tools.
+ * - `auto`: the heuristic plan first; a model is asked only where the heuristics doubted
+ *   (llm/doubts.ts: streams chosen with low confidence, identity-named GETs left out for what could
+ *   not be read) and reviews just those; no doubt, no question.
+ *
+ * With `llm` and `auto`, a failed proof can be handed back (`Planned.repair`): the model reads the
+ * proof's findings and reviews the plan once more (add, drop or replace streams); the caller proves
+ * the repaired plan again. The model is asked through the `openai` SDK at OPENAI_BASE_URL (OpenAI's
+ * API when unset; any OpenAI-compatible server: Ollama, vLLM, llama.cpp's) with OPENAI_API_KEY and
+ * `--model`. What the endpoint or the model does wrong — a timeout, 429 or 5xx after retries, a
+ * refusal, a malformed answer, no acceptable submission within the rounds or the token budget (one
+ * budget per vendor, shared by the planning and the repair), a secret about to be sent — ends in the
+ * heuristic plan (or the unrepaired one), said on stderr, in the audit log and in the plan
+ * (`planner.fallback`, which the change record carries). A missing key or model is a usage error
+ * (exit 2): nothing is asked.
  */
 
-export type PlannerKind = 'heuristic' | 'llm';
+export type PlannerKind = 'heuristic' | 'llm' | 'auto';
 
 export interface PlannerRequest {
   planner: PlannerKind;
@@ -32,12 +49,69 @@ export interface PlannerRequest {
   fetch?: typeof fetch;
 }
 
-export async function planDocs(model: ApiModel, r: PlannerRequest): Promise<ConnectorPlan> {
-  if (r.planner === 'heuristic') return planHeuristically(model, r.skip ? { skip: r.skip } : {});
+export interface Planned {
+  plan: ConnectorPlan;
+  /**
+   * Present when a model planned or reviewed the plan (`llm`, `auto`): after a failed proof, asks it to
+   * repair the plan from the proof's `findings`. `secrets`: more values never to send (the proof's
+   * synthetic credentials). Resolves to the repaired plan, or undefined when the model gave none (said).
+   */
+  repair?: (findings: Finding[], secrets: readonly string[]) => Promise<ConnectorPlan | undefined>;
+}
+
+/** A model's conversations for one vendor: one client, one token budget. */
+class ModelSession {
+  readonly client: ModelClient;
+  readonly secrets: string[];
+  private readonly r: PlannerRequest;
+  used = { prompt: 0, completion: 0, rounds: 0 };
+  private redactor: Redactor;
+
+  constructor(client: ModelClient, r: PlannerRequest) {
+    this.client = client;
+    this.r = r;
+    this.secrets = secretsFromEnv(r.env);
+    this.redactor = new Redactor(this.secrets);
+  }
+
+  /** What is left of the vendor's budget. */
+  remaining(): number {
+    return DEFAULT_TOKEN_BUDGET - this.used.prompt - this.used.completion;
+  }
+
+  options(extraSecrets: readonly string[] = []) {
+    return {
+      client: this.client,
+      tokenBudget: this.remaining(),
+      secrets: [...this.secrets, ...extraSecrets],
+      onRound: (round: RoundRecord) => this.r.audit.record('llm-round', round.decisions.some((d) => d.accepted) || !round.decisions.length ? 'ok' : 'fail', {}, { round: round.round, tools: round.tools, prompt_tokens: round.prompt_tokens, completion_tokens: round.completion_tokens, decisions: round.decisions.map((d) => ({ accepted: d.accepted, reasons: d.reasons.slice(0, 5) })) }),
+    };
+  }
+
+  count(tokens: { prompt_tokens: number; completion_tokens: number }, rounds: number): PlannerRecord['tokens'] {
+    this.used = { prompt: this.used.prompt + tokens.prompt_tokens, completion: this.used.completion + tokens.completion_tokens, rounds: this.used.rounds + rounds };
+    return { ...this.used };
+  }
+
+  /** The failure as one bounded line (a model's or a server's words never make lines of their own), said and audited. */
+  failed(e: unknown, what: string, extraSecrets: readonly string[] = []): string {
+    if (extraSecrets.length) this.redactor = new Redactor([...this.secrets, ...extraSecrets]);
+    if (!isModelError(e) && !(e instanceof LlmPlanError)) throw e;
+    if (isModelError(e) && e.kind === 'model-not-configured') throw new FetchwrightError('usage', e.message, { hint: e.hint });
+    // The reasons a model's submission was refused can quote what it sent: blanked of every secret before they are said or kept.
+    const why = this.redactor.text(`${e.kind}: ${e.message}`).replace(/\s+/g, ' ').slice(0, 300);
+    if (e instanceof LlmPlanError) this.count(e.tokens, 0);
+    this.r.onNote(`the model planner gave no ${what} (${why}); ${what === 'plan' ? 'planned heuristically instead' : 'the plan stays as it was'}`);
+    this.r.audit.record('llm-fallback', 'fail', {}, { reason: why.slice(0, 500), during: what });
+    return why;
+  }
+}
+
+function modelClientFor(r: PlannerRequest): ModelClient {
   const apiKey = r.env.OPENAI_API_KEY ?? '';
-  if (!apiKey) throw new FetchwrightError('usage', '--planner llm needs OPENAI_API_KEY (a local OpenAI-compatible server accepts any value)', { hint: 'export OPENAI_API_KEY=… (and OPENAI_BASE_URL for a server other than OpenAI\'s), or use --planner heuristic' });
-  if (!r.modelName) throw new FetchwrightError('usage', '--planner llm needs --model NAME: a model the endpoint serves', { hint: 'e.g. --model gpt-4.1 for OpenAI, --model llama3.1 for a local Ollama' });
-  const client = createModelClient({
+  if (!apiKey) throw new FetchwrightError('usage', `--planner ${r.planner} needs OPENAI_API_KEY (a local OpenAI-compatible server accepts any value)`, { hint: "export OPENAI_API_KEY=… (and OPENAI_BASE_URL for a server other than OpenAI's), or use --planner heuristic" });
+  if (!r.modelName) throw new FetchwrightError('usage', `--planner ${r.planner} needs --model NAME: a model the endpoint serves`, { hint: 'e.g. --model gpt-4.1 for OpenAI, --model llama3.1 for a local Ollama' });
+  return createModelClient({
     apiKey,
     ...(r.env.OPENAI_BASE_URL ? { baseURL: r.env.OPENAI_BASE_URL } : {}),
     model: r.modelName,
@@ -46,25 +120,85 @@ export async function planDocs(model: ApiModel, r: PlannerRequest): Promise<Conn
     secrets: secretsFromEnv(r.env),
     ...(r.fetch ? { fetch: r.fetch } : {}),
   });
-  try {
-    const result = await planWithModel(model, {
-      client,
-      secrets: secretsFromEnv(r.env),
-      onRound: (round) => r.audit.record('llm-round', round.decisions.some((d) => d.accepted) || !round.decisions.length ? 'ok' : 'fail', {}, { round: round.round, tools: round.tools, prompt_tokens: round.prompt_tokens, completion_tokens: round.completion_tokens, decisions: round.decisions.map((d) => ({ accepted: d.accepted, reasons: d.reasons.slice(0, 5) })) }),
-    });
-    if (r.skip?.size) r.onNote('note: skip_streams applies to heuristic plans only; the model decided the streams');
-    result.plan.planner = { ...result.plan.planner, tokens: { prompt: result.tokens.prompt_tokens, completion: result.tokens.completion_tokens, rounds: result.rounds } };
-    r.onNote(`planned by ${client.model} at ${client.endpoint} in ${result.rounds} rounds (${result.tokens.prompt_tokens} prompt + ${result.tokens.completion_tokens} completion tokens${result.tokens.estimated_turns ? ', estimated' : ''})`);
-    return result.plan;
-  } catch (e) {
-    if (!isModelError(e) && !(e instanceof LlmPlanError)) throw e;
-    if (isModelError(e) && e.kind === 'model-not-configured') throw new FetchwrightError('usage', e.message, { hint: e.hint });
-    // One line, bounded: a model's or a server's words never make lines of their own on stderr.
-    const why = `${e.kind}: ${e.message}`.replace(/\s+/g, ' ').slice(0, 300);
-    r.onNote(`the model planner gave no plan (${why}); planned heuristically instead`);
-    r.audit.record('llm-fallback', 'fail', {}, { reason: why.slice(0, 500) });
-    const plan = planHeuristically(model, r.skip ? { skip: r.skip } : {});
-    plan.planner = { kind: 'heuristic', model: client.model, fallback: why.slice(0, 500) };
-    return plan;
+}
+
+/** The heuristic plan and the selection it was made from, for a review to start from. */
+function heuristicBasis(model: ApiModel, skip: ReadonlySet<string> | undefined): PlanBasis {
+  const plan = planHeuristically(model, skip ? { skip } : {});
+  return { plan, selection: selectStreams(model, new SchemaView(model)), linkStreams: true, ...(skip ? { skip } : {}) };
+}
+
+/** Plans `model` with the planner `r` names (see the module comment). Throws FetchwrightError `usage` for a missing key or model. */
+export async function planDocs(model: ApiModel, r: PlannerRequest): Promise<Planned> {
+  if (r.planner === 'heuristic') return { plan: planHeuristically(model, r.skip ? { skip: r.skip } : {}) };
+  const session = new ModelSession(modelClientFor(r), r);
+  const who = { model: session.client.model, prompt_sha256: PROMPT_SHA256 };
+  const said = (rounds: number, what: string) => r.onNote(`${what} by ${session.client.model} at ${session.client.endpoint} in ${rounds} rounds (${session.used.prompt} prompt + ${session.used.completion} completion tokens)`);
+  let basis: PlanBasis;
+  if (r.planner === 'llm') {
+    try {
+      const result = await planWithModel(model, session.options());
+      if (r.skip?.size) r.onNote('note: skip_streams applies to heuristic plans only; the model decided the streams');
+      result.plan.planner = { ...result.plan.planner, tokens: session.count(result.tokens, result.rounds) };
+      said(result.rounds, 'planned');
+      basis = result.basis;
+    } catch (e) {
+      const why = session.failed(e, 'plan');
+      const plan = planHeuristically(model, r.skip ? { skip: r.skip } : {});
+      plan.planner = { kind: 'heuristic', model: session.client.model, fallback: why.slice(0, 500) };
+      return { plan };
+    }
+  } else {
+    basis = heuristicBasis(model, r.skip);
+    const doubts = doubtsOf(basis.plan);
+    const planner: PlannerRecord = { kind: 'auto', ...who };
+    if (!doubts.length) {
+      r.onNote(`auto: the heuristic plan has no doubtful decision; ${session.client.model} was not asked (it is, should the proof fail)`);
+      basis.plan.planner = planner;
+    } else {
+      r.onNote(`auto: the heuristics doubted ${doubts.length} decision${doubts.length === 1 ? '' : 's'}; asking ${session.client.model} to review them`);
+      try {
+        const result = await reviewWithModel(model, { basis, doubts, planner }, session.options());
+        result.plan.planner = { ...planner, tokens: session.count(result.tokens, result.rounds), changes: result.changes.slice(0, 60) };
+        said(result.rounds, `reviewed (${result.changes.length ? result.changes.length + ' change' + (result.changes.length === 1 ? '' : 's') : 'no change'})`);
+        r.audit.record('llm-review', 'ok', {}, { doubts: doubts.length, changes: result.changes.slice(0, 20) });
+        basis = result.basis;
+      } catch (e) {
+        const why = session.failed(e, 'plan');
+        basis.plan.planner = { kind: 'heuristic', model: session.client.model, fallback: why.slice(0, 500) };
+        return { plan: basis.plan };
+      }
+    }
   }
+  let current = basis;
+  let repaired = false;
+  return {
+    plan: current.plan,
+    repair: async (findings, secrets) => {
+      if (repaired) return undefined;
+      repaired = true;
+      if (session.remaining() < 2_000) {
+        r.onNote(`the proof failed and the model's token budget is spent (${DEFAULT_TOKEN_BUDGET - session.remaining()} of ${DEFAULT_TOKEN_BUDGET}): no repair asked`);
+        return undefined;
+      }
+      r.onNote(`the proof failed: asking ${session.client.model} to repair the plan from its findings`);
+      const before = current.plan.planner;
+      try {
+        const result = await reviewWithModel(model, { basis: current, findings, planner: before }, session.options(secrets));
+        if (!result.changes.length) {
+          r.onNote('the model changed nothing in the failing plan: no repair');
+          session.count(result.tokens, result.rounds);
+          return undefined;
+        }
+        result.plan.planner = { ...before, tokens: session.count(result.tokens, result.rounds), changes: [...(before.changes ?? []), ...result.changes.map((c) => `repair after a failed proof: ${c}`)].slice(0, 60) };
+        said(result.rounds, `repaired (${result.changes.length} change${result.changes.length === 1 ? '' : 's'})`);
+        r.audit.record('llm-repair', 'ok', {}, { findings: findings.filter((f) => f.level === 'error').slice(0, 10).map((f) => ({ id: f.id, stream: f.stream })), changes: result.changes.slice(0, 20) });
+        current = result.basis;
+        return result.plan;
+      } catch (e) {
+        session.failed(e, 'repair', secrets);
+        return undefined;
+      }
+    },
+  };
 }

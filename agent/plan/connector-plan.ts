@@ -195,6 +195,23 @@ export const Assessment = z.object({
 export type Assessment = z.infer<typeof Assessment>;
 
 // ── The plan ──────────────────────────────────────────────────────────────────────────────────
+/**
+ * Who planned (`plan.planner`, carried by the change record): `heuristic`; `llm` (a model decided the
+ * streams: its name, the prompt template's sha256, the tokens of every conversation); `auto` (the
+ * heuristic plan, reviewed by a model where the heuristics doubted, or repaired after a failed proof).
+ * `fallback` says why a model was asked and the heuristic plan stands instead; `changes` lists, one
+ * line each, what a model changed in the plan it reviewed or repaired (`added …`, `dropped …`).
+ */
+export const PlannerRecord = z.object({
+  kind: z.enum(['heuristic', 'llm', 'auto']),
+  model: z.string().optional(),
+  prompt_sha256: z.string().optional(),
+  tokens: z.object({ prompt: z.number().int(), completion: z.number().int(), rounds: z.number().int() }).optional(),
+  fallback: z.string().optional(),
+  changes: z.array(z.string().max(400)).max(60).optional(),
+});
+export type PlannerRecord = z.infer<typeof PlannerRecord>;
+
 export const ConnectorPlan = z.object({
   schema_version: z.literal(1),
   vendor: z.string(),
@@ -202,7 +219,7 @@ export const ConnectorPlan = z.object({
    * Who decided: the heuristic planner, or a model (its name, the prompt template's sha256 and the
    * tokens it used); `fallback` says why a model was asked and the heuristic plan stands instead.
    */
-  planner: z.object({ kind: z.enum(['heuristic', 'llm']), model: z.string().optional(), prompt_sha256: z.string().optional(), tokens: z.object({ prompt: z.number().int(), completion: z.number().int(), rounds: z.number().int() }).optional(), fallback: z.string().optional() }),
+  planner: PlannerRecord,
   api_model_sha256: z.string(),
   docs_sha256: z.string(),
   /**
@@ -237,7 +254,7 @@ export const ConnectorPlan = z.object({
    * parameter nobody can fill, covered by another stream, refused by the request policy…): what lets
    * a reviewer confirm no identity list is missing. Absent when every GET became a stream.
    */
-  excluded: z.array(z.object({ operation_id: z.string(), path: z.string(), reason: z.string() })).optional(),
+  excluded: z.array(z.object({ operation_id: z.string(), path: z.string(), reason: z.string(), doubtful: z.boolean().optional() })).optional(),
   assessment: Assessment,
   /** What the docs say a 429 tells the client, read for the retry template; absent when the docs say nothing of rate limits, and in plans made before it was read. */
   rate_limit: RateLimitPlan.optional(),

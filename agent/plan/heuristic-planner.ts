@@ -30,6 +30,11 @@ export interface PlanOptions {
    * evidence checks — is this planner's, unchanged.
    */
   selection?: Selection;
+  /**
+   * With a `selection`: still look for link streams (memberships, role bindings) among the GETs it did
+   * not take, as the heuristics do — for a heuristic selection a model reviewed (`--planner auto`).
+   */
+  linkStreams?: boolean;
   /** Who decided, for the plan and the change record (default: the heuristic planner). */
   planner?: ConnectorPlan['planner'];
 }
@@ -54,7 +59,7 @@ export function planHeuristically(model: ApiModel, options: PlanOptions = {}): C
   const view = new SchemaView(model);
   const { roots, children, rejections, excluded: notTaken } = options.selection ?? selectStreams(model, view, options.policy);
   // Lists of relationships (memberships, role bindings) among the GETs not taken: link streams, no longer excluded (a decided selection decides its own).
-  const { links, excluded } = options.selection ? { links: [], excluded: notTaken } : selectLinkStreams(model, view, roots, notTaken, new Set([...roots, ...children].map((c) => c.name)), options.policy);
+  const { links, excluded } = options.selection && !options.linkStreams ? { links: [], excluded: notTaken } : selectLinkStreams(model, view, roots, notTaken, new Set([...roots, ...children].map((c) => c.name)), options.policy);
   // A list that names identities but whose records' schema is a $ref to nothing: refused naming it, not "no identities".
   refuseUnreadableLists(model, view, excluded);
   const refused = rejections.flatMap((r) => (r.policy ? [{ operation_id: r.operation_id, path: model.operations.find((o) => o.id === r.operation_id)?.path ?? '', reason: r.policy }] : []));
@@ -211,7 +216,7 @@ export function planHeuristically(model: ApiModel, options: PlanOptions = {}): C
   const kept = new Set(drafts.map((d) => d.op.id));
   const pathOf = (id: string) => model.operations.find((o) => o.id === id && o.method === 'get')?.path ?? '';
   const excludedOps = [
-    ...excluded.map((r) => ({ operation_id: r.operation_id, path: pathOf(r.operation_id), reason: r.reason })),
+    ...excluded.map((r) => ({ operation_id: r.operation_id, path: pathOf(r.operation_id), reason: r.reason, ...(r.doubtful ? { doubtful: true } : {}) })),
     ...refused.filter((r) => !kept.has(r.operation_id) && !excluded.some((x) => x.operation_id === r.operation_id)).map((r) => ({ ...r, reason: `refused by the request policy: ${r.reason}` })),
     ...later.filter((r) => !kept.has(r.operation_id)),
   ].filter((r, i, all) => all.findIndex((x) => x.operation_id === r.operation_id) === i);

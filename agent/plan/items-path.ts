@@ -15,8 +15,8 @@ export interface ItemsLocation {
   path: string;
   /** One record's schema: the array's items, or the map's values. */
   items: SchemaNode;
-  /** Why here: `body-is-array`, `body-is-map`, `named-after-noun`, `generic-wrapper`, `only-array`. */
-  reason: 'body-is-array' | 'body-is-map' | 'named-after-noun' | 'generic-wrapper' | 'only-array';
+  /** Why here: `body-is-array`, `body-is-map`, `named-after-noun`, `generic-wrapper`, `only-array`; `decided`: a model said (the proof judges it). */
+  reason: 'body-is-array' | 'body-is-map' | 'named-after-noun' | 'generic-wrapper' | 'only-array' | 'decided';
   confidence: number;
   /** `array`: the records are a list; `map`: they are the values of an object keyed by data. */
   container: 'array' | 'map';
@@ -93,4 +93,18 @@ export function findItems(view: SchemaView, body: SchemaNode, noun: string | und
   if (candidates.length === 1) return at(candidates[0]!, 'only-array', 0.6);
   if (namedIds) return at(namedIds, 'named-after-noun', 0.8);
   return undefined;
+}
+
+/**
+ * The records at `dotted` (`''`: the body) of a response schema when an array is there: where a
+ * model decided the records are (agent/plan/llm), for wrappers the heuristics do not read. The
+ * proof, against the mock's own reading, judges the choice. Undefined when no array is there.
+ */
+export function itemsAtDecidedPath(view: SchemaView, schema: SchemaNode, dotted: string): ItemsLocation | undefined {
+  const at = dotted === '' ? schema : view.at(schema, dotted);
+  if (!at) return undefined;
+  const node = view.resolve(at);
+  const types = Array.isArray(node.type) ? node.type : node.type ? [node.type] : [];
+  if (!node.items || (types.length && !types.includes('array'))) return undefined;
+  return { path: dotted, items: node.items, reason: 'decided', confidence: 0.7, container: 'array', mapKey: null };
 }

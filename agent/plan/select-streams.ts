@@ -3,7 +3,7 @@ import type { Evidence, IdentityKind, Mapping, ParentLink, Relation } from './co
 import { excerpt, fieldEvidence, quoted, reasoned, recordSteps } from './evidence.ts';
 import { mapFields, type FieldCiter } from './field-mapping.ts';
 import { classifyNoun, collectionName, type NounClass, endsInParameter, isExcludedPath, isPlural, looksLikeInfrastructure, nameWords, notIdentities, refineKind } from './identity-kinds.ts';
-import { findItems, type ItemsLocation } from './items-path.ts';
+import { findItems, itemsAtDecidedPath, type ItemsLocation } from './items-path.ts';
 import { responseBody, type ResponseBody } from './response-body.ts';
 import type { SchemaView } from '../docs-view/schema-view.ts';
 import { withArticle } from '../english.ts';
@@ -75,6 +75,12 @@ export interface Rejection {
   reason: string;
   /** The request policy's reason, when it is the policy that left the operation out. */
   policy?: string;
+  /**
+   * The heuristics judged the operation's words to name identities but left it out for what they could
+   * not read in its response or path (no list found, no identifier, a parent nothing fills): a doubt
+   * `--planner auto` asks a model about (agent/plan/llm/review-loop.ts). Never set for a rule's refusal.
+   */
+  doubtful?: true;
 }
 
 const PAGINATION_PARAM = /^(limit|offset|page|page_?size|per_?page|cursor|after|before|continue|start|skip|count|max_?results|start_?at|page_?token|marker)$/i;
@@ -195,10 +201,10 @@ function qualifierWord(context: string[], path: string): string {
  * its records are not identities and are never emitted — the kind given is its children's — and
  * what decides is only that it lists records with an identifier.
  */
-function candidateOf(op: Operation, view: SchemaView, rejections: Rejection[], policy: RequestPolicy, notes: Map<string, string>, asContainer?: IdentityKind, decidedKind?: IdentityKind): Candidate | undefined {
+function candidateOf(op: Operation, view: SchemaView, rejections: Rejection[], policy: RequestPolicy, notes: Map<string, string>, asContainer?: IdentityKind, decidedKind?: IdentityKind, doubts?: Set<string>, decidedItemsPath?: string): Candidate | undefined {
   if (op.method !== 'get') return undefined;
   // Why a GET was not a candidate at all: kept for the plan's list of what was considered and left out.
-  const not = (why: string) => (notes.set(op.id, why), undefined);
+  const not = (why: string, doubtful = false) => (notes.set(op.id, why), doubtful && doubts?.add(op.id), undefined);
   if (endsInParameter(op.path)) return not('ends in a path parameter: it reads one record, not a list');
   if (isExcludedPath(op.path)) return not('the caller\'s own record, a log or a schema (me, self, audit, events, sessions…), not an inventory list');
   // A read must stay a read: an operation whose path or own words say it issues, rotates or deletes is never called.
@@ -212,11 +218,14 @@ function candidateOf(op: Operation, view: SchemaView, rejections: Rejection[], p
   const noun = named.noun;
   const body = responseBody(op, view);
   if (!body) return not('the docs give no JSON body for its success response');
-  const items = findItems(view, body.schema, noun);
-  if (!items) return not(`its response holds no list of ${noun}`);
+  // Where a model decided the records are stands when an array is there (the proof judges it); else the heuristics look.
+  const items = (decidedItemsPath !== undefined ? itemsAtDecidedPath(view, body.schema, decidedItemsPath) : undefined) ?? findItems(view, body.schema, noun);
+  // The path names identities but the heuristics find no list of them: a doubt, not a rule.
+  const namesIdentities = () => !!classifyNoun(named.raw, []);
+  if (!items) return not(`its response holds no list of ${noun}`, namesIdentities());
   // A singular noun (`/user`) is a list only when its records are plainly the body or named after it,
   // or sit in a generic page wrapper (`items`) of an operation the docs page or call a list of them.
-  if (!isPlural(noun) && items.reason !== 'body-is-array' && items.reason !== 'body-is-map' && items.reason !== 'named-after-noun' && !(items.reason === 'generic-wrapper' && pagedOrPlural(op, noun))) return not(`"${noun}" is singular and its response is not plainly a list of them`);
+  if (!isPlural(noun) && items.reason !== 'decided' && items.reason !== 'body-is-array' && items.reason !== 'body-is-map' && items.reason !== 'named-after-noun' && !(items.reason === 'generic-wrapper' && pagedOrPlural(op, noun))) return not(`"${noun}" is singular and its response is not plainly a list of them`, namesIdentities());
   const itemSchema = view.resolve(items.items);
   const bareIds = !!itemSchema.type?.length && itemSchema.type.every((t) => t === 'string' || t === 'integer' || t === 'number');
   const topFields = Object.keys(view.properties(itemSchema));
@@ -305,10 +314,10 @@ function candidateOf(op: Operation, view: SchemaView, rejections: Rejection[], p
   if (!bareIds && !mapping.id?.path) {
     const own = recordIdField(named.raw, fieldNames);
     if (own) {
-      rejections.push({ operation_id: op.id, reason: `lists ${noun} but no field of its records looks like an identifier (${own} is named for one, but the docs single it out as possibly null or absent)` });
+      rejections.push({ operation_id: op.id, reason: `lists ${noun} but no field of its records looks like an identifier (${own} is named for one, but the docs single it out as possibly null or absent)`, doubtful: true });
       return undefined;
     }
-    rejections.push({ operation_id: op.id, reason: `lists ${noun} but no field of its records looks like an identifier` });
+    rejections.push({ operation_id: op.id, reason: `lists ${noun} but no field of its records looks like an identifier`, doubtful: true });
     return undefined;
   }
   return {
@@ -403,6 +412,7 @@ const RECORDS_BECAUSE: Record<ItemsLocation['reason'], string> = {
   'named-after-noun': 'named after the collection',
   'generic-wrapper': 'the usual name of a list wrapper',
   'only-array': 'the only array of records in the body',
+  decided: 'where the model decided the records are',
 };
 
 /** The docs' words for a query parameter that takes a parent's record: its description, else its name. */
@@ -540,7 +550,8 @@ export function collectionPath(r: Candidate): string {
 export function selectStreams(model: ApiModel, view: SchemaView, policy: RequestPolicy = READ_ONLY_REQUEST_POLICY): Selection {
   const rejections: Rejection[] = [];
   const notes = new Map<string, string>();
-  let candidates = model.operations.map((op) => candidateOf(op, view, rejections, policy, notes)).filter((c): c is Candidate => !!c);
+  const doubts = new Set<string>();
+  let candidates = model.operations.map((op) => candidateOf(op, view, rejections, policy, notes, undefined, undefined, doubts)).filter((c): c is Candidate => !!c);
 
   const rank = (c: Candidate) => (c.op.deprecated ? 100 : 0) + c.op.path.split('/').length + c.op.path.split('.').length / 10 + c.op.path.length / 1000;
 
@@ -742,7 +753,10 @@ export function selectStreams(model: ApiModel, view: SchemaView, policy: Request
       const rejected = rejections.find((r) => r.operation_id === op.id);
       if (rejected) return rejected;
       const c = candidates.find((x) => x.op === op);
-      return { operation_id: op.id, reason: c ? whyCandidate(c) : (notes.get(op.id) ?? 'not a list of identity records') };
+      if (!c) return { operation_id: op.id, reason: notes.get(op.id) ?? 'not a list of identity records', ...(doubts.has(op.id) ? { doubtful: true as const } : {}) };
+      const reason = whyCandidate(c);
+      // An identity list whose parent nothing fills is a doubt; one another stream covers, or a deprecated one, is a rule.
+      return { operation_id: op.id, reason, ...(reason.startsWith('its path needs') ? { doubtful: true as const } : {}) };
     });
   return { roots, children, rejections, excluded };
 }
@@ -763,15 +777,16 @@ export interface DecidedStream {
  * joined to its decided parent with the relation the two kinds have. Every GET not decided is
  * `excluded`. What cannot be read as decided comes back in `problems`, one sentence each, for the
  * model to correct: an operation whose records this reading cannot find or identify, records at
- * another path than the decided one, kinds no relation joins. Never throws.
+ * another path than the decided one, kinds no relation joins. `earlier`: streams already selected
+ * (a plan under review) that a decided child may name as its parent; they are not returned. Never throws.
  */
-export function decidedSelection(model: ApiModel, view: SchemaView, decided: readonly DecidedStream[], policy: RequestPolicy = READ_ONLY_REQUEST_POLICY): Selection & { problems: string[] } {
+export function decidedSelection(model: ApiModel, view: SchemaView, decided: readonly DecidedStream[], policy: RequestPolicy = READ_ONLY_REQUEST_POLICY, earlier: ReadonlyMap<string, Candidate & { name: string }> = new Map()): Selection & { problems: string[] } {
   const rejections: Rejection[] = [];
   const notes = new Map<string, string>();
   const problems: string[] = [];
   const roots: Selection['roots'] = [];
   const children: Selection['children'] = [];
-  const byName = new Map<string, Candidate & { name: string }>();
+  const byName = new Map<string, Candidate & { name: string }>(earlier);
   for (const d of decided) {
     const op = model.operations.find((o) => o.id === d.operation_id && o.method === 'get');
     if (!op) {
@@ -779,7 +794,7 @@ export function decidedSelection(model: ApiModel, view: SchemaView, decided: rea
       continue;
     }
     const before = rejections.length;
-    const c = candidateOf(op, view, rejections, policy, notes, undefined, d.kind);
+    const c = candidateOf(op, view, rejections, policy, notes, undefined, d.kind, undefined, d.items_path);
     if (!c) {
       problems.push(`${d.name}: ${op.path} cannot be read as a list of ${d.kind} records: ${rejections[before]?.reason ?? notes.get(op.id) ?? 'its records were not found'}`);
       continue;
@@ -801,6 +816,10 @@ export function decidedSelection(model: ApiModel, view: SchemaView, decided: rea
     const parent = byName.get(d.parent.stream);
     if (!parent) {
       problems.push(`${d.name}: its parent stream ${d.parent.stream} is not a list decided before it`);
+      continue;
+    }
+    if (!parent.fieldNames.includes(d.parent.field) && !parent.fieldNames.includes(d.parent.field.split('.')[0]!)) {
+      problems.push(`${d.name}: the records of ${d.parent.stream} have no field ${JSON.stringify(d.parent.field)} to fill ${d.parent.param} (their fields: ${parent.fieldNames.slice(0, 20).join(', ') || 'none: they are bare ids'})`);
       continue;
     }
     const link = relationOf(parent.kind, c.kind);

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { canonicalJson, sha256 } from '../hash.ts';
 import { FetchwrightError } from '../errors.ts';
+import { PlannerRecord } from '../plan/connector-plan.ts';
 
 /**
  * change-record.json: why this connector exists and what it was made from — who asked, which
@@ -36,7 +37,7 @@ export const ChangeRecord = z.object({
   api_model_sha256: z.string(),
   plan_sha256: z.string(),
   templates: z.array(z.object({ id: z.string(), version: z.number().int(), sha256: z.string() })),
-  planner: z.object({ kind: z.enum(['heuristic', 'llm']), model: z.string().optional(), prompt_sha256: z.string().optional(), tokens: z.object({ prompt: z.number().int(), completion: z.number().int(), rounds: z.number().int() }).optional(), fallback: z.string().optional() }),
+  planner: PlannerRecord,
   policy_set_version: z.string(),
   canonical_schema_version: z.number().int(),
   assessment: z.object({ score: z.number(), verdict: z.string(), forced: z.boolean() }),

@@ -40,7 +40,7 @@ export type StreamDecision = z.infer<typeof StreamDecision>;
 export const PlanDecision = z.strictObject({
   streams: z.array(StreamDecision).min(1).max(60),
   /** The security scheme key (of the docs' `securitySchemes`) the connector authenticates with; null when the operations need none. */
-  auth_scheme: z.string().max(200).nullable(),
+  auth_scheme: z.string().max(200).nullable().describe("A key of the docs' securitySchemes (show_security); null when the docs declare none for these operations — auth the docs explain only in prose is read by fetchwright itself."),
 });
 export type PlanDecision = z.infer<typeof PlanDecision>;
 
@@ -74,9 +74,10 @@ function itemsPathHolds(view: SchemaView, op: Operation, dotted: string): boolea
  * must be a tenant variable the docs declare on the operation), a parent stream not decided or not
  * listed before its child, a parameter or items path the operation's response does not have, a
  * duplicate stream name or operation, a security scheme the docs do not declare or the operations do
- * not accept, and any quote not found verbatim at its source. Never throws.
+ * not accept, and any quote not found verbatim at its source. `earlier`: streams of a plan under
+ * review that a decided stream may name as its parent. Never throws.
  */
-export function checkDecision(model: ApiModel, decision: PlanDecision, policy: RequestPolicy = READ_ONLY_REQUEST_POLICY): DecisionRejection[] {
+export function checkDecision(model: ApiModel, decision: PlanDecision, policy: RequestPolicy = READ_ONLY_REQUEST_POLICY, earlier: ReadonlySet<string> = new Set()): DecisionRejection[] {
   const out: DecisionRejection[] = [];
   const view = new SchemaView(model);
   const byId = new Map(model.operations.map((o) => [o.id, o]));
@@ -107,7 +108,7 @@ export function checkDecision(model: ApiModel, decision: PlanDecision, policy: R
         out.push({ at: at('parent.param'), reason: `${op.path} has no path or query parameter ${JSON.stringify(s.parent.param)}` });
       }
       const parentIndex = names.get(s.parent.stream);
-      if (parentIndex === undefined || parentIndex >= i) out.push({ at: at('parent.stream'), reason: `the parent stream ${s.parent.stream} must be decided before ${s.name}` });
+      if (!earlier.has(s.parent.stream) && (parentIndex === undefined || parentIndex >= i)) out.push({ at: at('parent.stream'), reason: `the parent stream ${s.parent.stream} must be decided before ${s.name}` });
     }
   });
   if (decision.auth_scheme !== null) {

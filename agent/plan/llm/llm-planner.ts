@@ -6,10 +6,17 @@ import type { ConnectorPlan } from '../connector-plan.ts';
 import { PlanDecision } from './decision.ts';
 import { chatTurn, type ModelClient } from './model-client.ts';
 import { planFromDecision } from './plan-from-decision.ts';
-import { PROMPT_SHA256, SYSTEM_PROMPT, taskMessage } from './prompt.ts';
+import { PROMPT_SHA256, repairTaskMessage, reviewTaskMessage, SYSTEM_PROMPT, taskMessage } from './prompt.ts';
+import { planFromReview, type PlanBasis } from './plan-from-review.ts';
+import { PlanReview } from './review.ts';
+import type { Doubt } from './doubts.ts';
+import type { Finding } from '../../validate/finding.ts';
+import type { PlannerRecord } from '../connector-plan.ts';
+import type { Selection } from '../select-streams.ts';
+import type { z } from 'zod';
 import { estimateTokens, TokenBudget, type TokenTotals } from './token-budget.ts';
 import { Redactor } from '../../audit/redact.ts';
-import { dispatchTool, toolDefinitions } from './tools.ts';
+import { dispatchTool, toolDefinitions, type ToolContext } from './tools.ts';
 
 /**
  * The model-driven planning loop (issue 13): the model reads the docs only through fetchwright's
@@ -26,6 +33,7 @@ import { dispatchTool, toolDefinitions } from './tools.ts';
  */
 
 export const SUBMIT_PLAN = 'submit_plan';
+export const SUBMIT_REVIEW = 'submit_review';
 /** Tokens a vendor's conversation may cost by default (prompt + completion). */
 export const DEFAULT_TOKEN_BUDGET = 60_000;
 /** Tool calls run in one turn; more are answered with an error. */
@@ -42,6 +50,8 @@ export interface RoundRecord {
 
 export interface LlmPlanResult {
   plan: ConnectorPlan;
+  /** What the plan was made from: a review (a repair after a failed proof) starts there. */
+  basis: PlanBasis;
   tokens: TokenTotals;
   rounds: number;
 }
@@ -70,68 +80,142 @@ export interface LlmPlanOptions {
   onRound?: (round: RoundRecord) => void;
 }
 
-/** The submit_plan tool: its parameters are the decision's schema, strict. */
-function submitTool(): ChatCompletionTool {
-  const t = zodFunction({ name: SUBMIT_PLAN, parameters: PlanDecision, description: 'Submit the connector decision: the identity lists (GET operation ids from the tools), their kinds, parents and verbatim evidence, and the security scheme key.' });
+/** A submit tool from its zod schema, strict. */
+function submitTool(name: string, schema: z.ZodObject, description: string): ChatCompletionTool {
+  const t = zodFunction({ name, parameters: schema, description });
   return { type: 'function', function: t.function };
 }
 
-/** Runs the loop for `model` (see the module comment). */
-export async function planWithModel(model: ApiModel, o: LlmPlanOptions): Promise<LlmPlanResult> {
+/** One conversation: the task, the tool that ends it, and what fetchwright makes of a submission. */
+interface Conversation<T> {
+  task: string;
+  submit: { name: string; schema: z.ZodObject; description: string };
+  /** The submission's arguments (already parsed by `submit.schema`) made into the result, or the reasons not. */
+  accept: (args: unknown) => { value: T; reply: Record<string, unknown> } | { reasons: string[] };
+  context?: ToolContext;
+}
+
+/**
+ * Runs one conversation (see the module comment): turns until a submission is accepted, the rounds
+ * run out (LlmPlanError rounds-exhausted) or the next request would pass the budget
+ * (budget-exhausted); ModelError for what the endpoint does.
+ */
+async function converse<T>(model: ApiModel, o: LlmPlanOptions, c: Conversation<T>): Promise<{ value: T; tokens: TokenTotals; rounds: number }> {
   const maxRounds = o.maxRounds ?? 12;
-  const budget = new TokenBudget(model.vendor, { totalTokens: o.tokenBudget ?? DEFAULT_TOKEN_BUDGET });
-  const tools: ChatCompletionTool[] = [...toolDefinitions(), submitTool()];
-  const gets = model.operations.filter((op) => op.method === 'get').length;
+  const limit = o.tokenBudget ?? DEFAULT_TOKEN_BUDGET;
+  const budget = new TokenBudget(model.vendor, { totalTokens: limit });
+  const tools: ChatCompletionTool[] = [...toolDefinitions(), submitTool(c.submit.name, c.submit.schema, c.submit.description)];
   const messages: ChatCompletionMessageParam[] = [
     { role: 'system', content: SYSTEM_PROMPT },
-    { role: 'user', content: taskMessage(model.title, model.operations.length, gets) },
+    { role: 'user', content: c.task },
   ];
-  const who = { model: o.client.model, prompt_sha256: PROMPT_SHA256 };
   let lastReasons: string[] = [];
-  // The tools read a copy of the docs with every secret of the run blanked: an excerpt never carries a piece of one.
-  const visible = o.secrets?.length ? new Redactor([...o.secrets]).value(model) : model;
+  const last = () => (lastReasons.length ? `; last reasons: ${lastReasons.slice(0, 3).join('; ')}` : '');
+  // The tools read a copy of the docs (and of the plan under review) with every secret of the run blanked: an excerpt never carries a piece of one.
+  const redactor = o.secrets?.length ? new Redactor([...o.secrets]) : undefined;
+  const visible = redactor ? redactor.value(model) : model;
+  const context: ToolContext = redactor && c.context ? redactor.value(c.context) : (c.context ?? {});
   let sentTokens = 0;
   for (let round = 1; round <= maxRounds; round++) {
     // What is about to be sent counts, whatever the endpoint reports: the budget holds against a server that says 0.
     const next = estimateTokens(JSON.stringify(messages));
-    if (sentTokens + next > (o.tokenBudget ?? DEFAULT_TOKEN_BUDGET)) throw new LlmPlanError('budget-exhausted', `the next request would pass the token budget (${sentTokens + next} tokens sent, by characters / 4) without a plan fetchwright accepts${lastReasons.length ? `; last reasons: ${lastReasons.slice(0, 3).join('; ')}` : ''}`, budget.totals());
+    if (sentTokens + next > limit) throw new LlmPlanError('budget-exhausted', `the next request would pass the token budget (${sentTokens + next} tokens sent, by characters / 4) without a submission fetchwright accepts${last()}`, budget.totals());
     sentTokens += next;
-    if (budget.exceeded()) throw new LlmPlanError('budget-exhausted', `the model used its token budget (${budget.totals().total_tokens} tokens) without a plan fetchwright accepts${lastReasons.length ? `; last reasons: ${lastReasons.slice(0, 3).join('; ')}` : ''}`, budget.totals());
+    if (budget.exceeded()) throw new LlmPlanError('budget-exhausted', `the model used its token budget (${budget.totals().total_tokens} tokens) without a submission fetchwright accepts${last()}`, budget.totals());
     const turn = await chatTurn(o.client, { messages, tools, ...(o.secrets ? { secrets: o.secrets } : {}) });
     budget.record(turn.usage);
     messages.push(turn.message as ChatCompletionMessageParam);
     const record: RoundRecord = { round, tools: [], prompt_tokens: turn.usage.prompt_tokens, completion_tokens: turn.usage.completion_tokens, decisions: [] };
     if (!turn.toolCalls.length) {
-      messages.push({ role: 'user', content: `Answer with tool calls: read the docs with the tools and call ${SUBMIT_PLAN} with your decision.` });
+      messages.push({ role: 'user', content: `Answer with tool calls: read the docs with the tools and call ${c.submit.name} with your decision.` });
       o.onRound?.(record);
       continue;
     }
-    let accepted: ConnectorPlan | undefined;
+    let accepted: { value: T } | undefined;
     for (const [n, call] of turn.toolCalls.entries()) {
       record.tools.push(call.name);
       let content: string;
       if (n >= MAX_TOOL_CALLS_PER_TURN) {
         content = JSON.stringify({ error: `at most ${MAX_TOOL_CALLS_PER_TURN} tool calls a turn: this one was not run` });
-      } else if (call.name === SUBMIT_PLAN) {
-        const parsed = PlanDecision.safeParse(call.arguments);
+      } else if (call.name === c.submit.name) {
+        const parsed = c.submit.schema.safeParse(call.arguments);
+        let reply: Record<string, unknown> | undefined;
         if (!parsed.success) {
           lastReasons = parsed.error.issues.slice(0, 8).map((i) => `${i.path.join('.') || 'decision'}: ${i.message}`);
-        } else {
-          const outcome = planFromDecision(model, parsed.data, who, o.policy ?? READ_ONLY_REQUEST_POLICY);
-          if ('plan' in outcome) accepted = outcome.plan;
-          else lastReasons = outcome.rejections.slice(0, 12).map((r) => `${r.at}: ${r.reason}`);
+        } else if (!accepted) {
+          const outcome = c.accept(parsed.data);
+          if ('value' in outcome) {
+            accepted = { value: outcome.value };
+            reply = outcome.reply;
+          } else lastReasons = outcome.reasons;
         }
-        record.decisions.push({ accepted: !!accepted, reasons: accepted ? [] : lastReasons });
-        content = accepted ? JSON.stringify({ accepted: true, streams: accepted.streams.map((s) => s.name) }) : JSON.stringify({ accepted: false, reasons: lastReasons });
+        record.decisions.push({ accepted: !!reply, reasons: reply ? [] : lastReasons });
+        content = JSON.stringify(reply ? { accepted: true, ...reply } : { accepted: false, reasons: lastReasons });
       } else {
-        const result = dispatchTool(visible, call.name, JSON.stringify(call.arguments));
+        const result = dispatchTool(visible, call.name, JSON.stringify(call.arguments), context);
         content = result.ok ? result.content : JSON.stringify({ error: result.error });
       }
       messages.push({ role: 'tool', tool_call_id: call.id, content });
     }
     o.onRound?.(record);
-    if (accepted) return { plan: accepted, tokens: budget.totals(), rounds: round };
+    if (accepted) return { value: accepted.value, tokens: budget.totals(), rounds: round };
   }
-  throw new LlmPlanError('rounds-exhausted', `the model gave no plan fetchwright accepts in ${maxRounds} rounds${lastReasons.length ? `; last reasons: ${lastReasons.slice(0, 3).join('; ')}` : ''}`, budget.totals());
+  throw new LlmPlanError('rounds-exhausted', `the model gave no submission fetchwright accepts in ${maxRounds} rounds${last()}`, budget.totals());
 }
 
+/** Runs the loop for `model` from scratch: the model decides the streams (`submit_plan`). */
+export async function planWithModel(model: ApiModel, o: LlmPlanOptions): Promise<LlmPlanResult> {
+  const gets = model.operations.filter((op) => op.method === 'get').length;
+  const who = { model: o.client.model, prompt_sha256: PROMPT_SHA256 };
+  const policy = o.policy ?? READ_ONLY_REQUEST_POLICY;
+  const done = await converse<{ plan: ConnectorPlan; selection: Selection }>(model, o, {
+    task: taskMessage(model.title, model.operations.length, gets),
+    submit: { name: SUBMIT_PLAN, schema: PlanDecision, description: 'Submit the connector decision: the identity lists (GET operation ids from the tools), their kinds, parents and verbatim evidence, and the security scheme key.' },
+    accept: (args) => {
+      const outcome = planFromDecision(model, args as PlanDecision, who, policy);
+      if ('plan' in outcome) return { value: outcome, reply: { streams: outcome.plan.streams.map((s) => s.name) } };
+      return { reasons: outcome.rejections.slice(0, 12).map((r) => `${r.at}: ${r.reason}`) };
+    },
+  });
+  return { plan: done.value.plan, basis: { plan: done.value.plan, selection: done.value.selection, linkStreams: false }, tokens: done.tokens, rounds: done.rounds };
+}
+
+export interface ReviewRequest {
+  /** The plan to review and what it was made from. */
+  basis: PlanBasis;
+  /** Why: the heuristics' doubts (`--planner auto`), or a failed proof's findings (a repair). */
+  doubts?: readonly Doubt[];
+  findings?: Finding[];
+  /** Who is recorded as the planner of the reviewed plan. */
+  planner: PlannerRecord;
+}
+
+export interface ReviewResult {
+  plan: ConnectorPlan;
+  basis: PlanBasis;
+  /** What the model changed, one line each (empty: it kept the plan). */
+  changes: string[];
+  tokens: TokenTotals;
+  rounds: number;
+}
+
+/**
+ * Asks the model to review a plan (`submit_review`, review.ts): where the heuristics doubted it, or
+ * after a failed proof (its findings in show_plan). The review only adds and drops streams, each
+ * through the gates; the result is the plan made again from the reviewed selection by the
+ * planner's own rules. Throws as {@link planWithModel}.
+ */
+export async function reviewWithModel(model: ApiModel, r: ReviewRequest, o: LlmPlanOptions): Promise<ReviewResult> {
+  const policy = o.policy ?? READ_ONLY_REQUEST_POLICY;
+  const done = await converse<{ plan: ConnectorPlan; basis: PlanBasis; changes: string[] }>(model, o, {
+    task: r.findings?.length ? repairTaskMessage(model.title, r.findings.filter((f) => f.level === 'error').length) : reviewTaskMessage(model.title, r.doubts?.length ?? 0),
+    submit: { name: SUBMIT_REVIEW, schema: PlanReview, description: "Submit your review of the current plan: streams to drop (each with a verbatim quote of the docs saying why) and streams to add (each a decision as in a plan: GET operation id, name, kind, items_path, parent, verbatim evidence). Adding a stream under a dropped stream's name replaces it. Empty lists keep the plan as it is." },
+    accept: (args) => {
+      const outcome = planFromReview(model, r.basis, args as PlanReview, r.planner, policy);
+      if ('plan' in outcome) return { value: outcome, reply: { streams: outcome.plan.streams.map((s) => s.name), changes: outcome.changes } };
+      return { reasons: outcome.rejections.slice(0, 12).map((x) => `${x.at}: ${x.reason}`) };
+    },
+    context: { plan: r.basis.plan, ...(r.findings ? { findings: r.findings } : {}), ...(r.doubts ? { doubts: r.doubts } : {}) },
+  });
+  return { plan: done.value.plan, basis: done.value.basis, changes: done.value.changes, tokens: done.tokens, rounds: done.rounds };
+}

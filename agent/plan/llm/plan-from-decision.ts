@@ -4,7 +4,7 @@ import type { ApiModel } from '../../ingest/api-model.ts';
 import { READ_ONLY_REQUEST_POLICY, type RequestPolicy } from '../../../policy/request-policy.ts';
 import type { ConnectorPlan } from '../connector-plan.ts';
 import { planHeuristically } from '../heuristic-planner.ts';
-import { decidedSelection } from '../select-streams.ts';
+import { decidedSelection, type Selection } from '../select-streams.ts';
 import { checkDecision, type DecisionRejection, type PlanDecision } from './decision.ts';
 
 /**
@@ -17,7 +17,8 @@ import { checkDecision, type DecisionRejection, type PlanDecision } from './deci
  * The decision's quotes join each stream's evidence. The plan names the model and the prompt's hash.
  */
 
-export type DecisionOutcome = { plan: ConnectorPlan } | { rejections: DecisionRejection[] };
+/** The plan and the selection it was made from (a later review starts there), or the reasons. */
+export type DecisionOutcome = { plan: ConnectorPlan; selection: Selection } | { rejections: DecisionRejection[] };
 
 export function planFromDecision(model: ApiModel, decision: PlanDecision, who: { model: string; prompt_sha256: string }, policy: RequestPolicy = READ_ONLY_REQUEST_POLICY): DecisionOutcome {
   const rejections = checkDecision(model, decision, policy);
@@ -37,10 +38,23 @@ export function planFromDecision(model: ApiModel, decision: PlanDecision, who: {
   if (decision.auth_scheme !== null && !(plan.auth.scheme_keys ?? []).includes(decision.auth_scheme)) {
     dropped.push({ at: 'auth_scheme', reason: `the connector authenticates with ${(plan.auth.scheme_keys ?? []).join(' or ') || 'no scheme'}, the least privilege the decided operations accept: decide that scheme` });
   }
+  dropped.push(...adminPowerRejections(plan, new Set(decision.streams.map((d) => d.name))));
   if (dropped.length) return { rejections: dropped };
   for (const s of plan.streams) {
     const d = decision.streams.find((x) => x.name === s.name);
     if (d) s.evidence.push(...d.evidence.map((e) => ({ source: e.source, quote: e.quote, reasoning: `the model (${who.model}) cites this for ${s.name}` })));
   }
-  return { plan };
+  return { plan, selection };
+}
+
+/**
+ * A model never makes a connector's credential an admin's: each decided stream whose least scopes
+ * are all ones the docs give admin power (the assessment's `flagged` `admin`) is refused, whatever
+ * else the plan holds. The heuristic planner keeps such a list only as its last one, and generate
+ * then recommends a manual build.
+ */
+export function adminPowerRejections(plan: ConnectorPlan, decided: ReadonlySet<string>): DecisionRejection[] {
+  return plan.assessment.privilege
+    .filter((p) => decided.has(p.stream) && p.least_scopes.length && p.least_scopes.every((sc) => p.flagged.some((f) => f.scope === sc && f.why === 'admin')))
+    .map((p) => ({ at: 'streams', reason: `${p.stream} is readable only with ${p.least_scopes.join(', ')}, scopes with admin power: a connector's credential must not be an admin's; decide lists the docs let a read-only scope read` }));
 }

@@ -4,6 +4,7 @@ import type { Finding } from '../../validate/finding.ts';
 import { renderFinding } from '../../validate/findings-text.ts';
 import { charsFor, clip, fitList, isCredentialName, noteTruncated, pointerOf, REDACTED } from './bounded.ts';
 import { requirementText } from './operation-views.ts';
+import type { Doubt } from './doubts.ts';
 
 /**
  * `show_security` and `show_plan`: the docs' security schemes and servers as the ApiModel states
@@ -85,10 +86,11 @@ function streamView(s: Stream): Record<string, unknown> {
 
 /**
  * `show_plan`: the plan as the loop holds it now — base URL, auth, streams (operation, kind, records
- * path, pagination and its parameters), what was excluded — and the proof's findings by id with
- * their text, errors first; bounded to `maxTokens`.
+ * path, pagination and its parameters, the parent field), the heuristics' doubts when asked to review
+ * them, the proof's findings by id with their text, errors first, and what was excluded; bounded to
+ * `maxTokens`.
  */
-export function showPlan(plan: ConnectorPlan, findings: Finding[] | undefined, maxTokens: number): Record<string, unknown> {
+export function showPlan(plan: ConnectorPlan, findings: Finding[] | undefined, maxTokens: number, doubts: readonly Doubt[] = []): Record<string, unknown> {
   const cap = charsFor(maxTokens) - 60;
   const auth = plan.auth;
   const out: Record<string, unknown> = {
@@ -104,7 +106,8 @@ export function showPlan(plan: ConnectorPlan, findings: Finding[] | undefined, m
   };
   const errorsFirst = [...(findings ?? [])].sort((a, b) => rank(a.level) - rank(b.level));
   const findingViews = errorsFirst.map((f) => ({ id: f.id, level: f.level, ...(f.stream ? { stream: f.stream } : {}), text: clip(renderFinding(f), 300), ...(f.source ? { src: pointerOf(f.source) } : {}) }));
-  fitList(out, 'streams', plan.streams.map(streamView), Math.floor(cap * 0.6), 1);
+  fitList(out, 'streams', plan.streams.map(streamView), Math.floor(cap * (doubts.length ? 0.45 : 0.6)), 1);
+  if (doubts.length) fitList(out, 'doubts', doubts.map((d) => ({ ...(d.stream ? { stream: d.stream } : {}), operation_id: d.operation_id, path: d.path, why: clip(d.why, 200) })), Math.floor(cap * 0.75), 1);
   fitList(out, 'findings', findingViews, Math.floor(cap * 0.9), Math.min(1, findingViews.length));
   const excluded = plan.excluded ?? [];
   if (excluded.length) {

@@ -24,7 +24,12 @@ How to work:
 - Every stream needs evidence: a quote copied verbatim from a tool result, with the source
   (file and pointer) the tool gave for that text.
 - When you have decided, call submit_plan once with your decision. If fetchwright rejects it, the
-  reasons come back as the tool result: correct the decision and call submit_plan again.`;
+  reasons come back as the tool result: correct the decision and call submit_plan again.
+- When you are asked to review a plan instead (where fetchwright's heuristics doubted it, or after
+  its proof failed), read show_plan: its doubts or the proof's findings say what to look at. Answer
+  with submit_review: only the streams to drop and the streams to add (adding one under a dropped
+  stream's name replaces it, e.g. with another parent field); empty lists keep the plan. Each needs
+  a verbatim quote. The proof runs again on the reviewed plan.`;
 
 /** sha256 of {@link SYSTEM_PROMPT}: what the plan and the change record name. */
 export const PROMPT_SHA256 = sha256(SYSTEM_PROMPT);
@@ -32,4 +37,14 @@ export const PROMPT_SHA256 = sha256(SYSTEM_PROMPT);
 /** The first user message: the vendor and the size of its docs, nothing from their text but the title. */
 export function taskMessage(title: string, operations: number, gets: number): string {
   return `Plan the connector for the API titled ${JSON.stringify(title.slice(0, 200))}: ${operations} operations, ${gets} of them GET. Start with list_operations.`;
+}
+
+/** The first user message of a review of the heuristics' doubts (`--planner auto`). */
+export function reviewTaskMessage(title: string, doubts: number): string {
+  return `Review the connector plan fetchwright's heuristics made for the API titled ${JSON.stringify(title.slice(0, 200))}: they doubted ${doubts} decision${doubts === 1 ? '' : 's'}, listed under doubts in show_plan. Read each with show_operation or search_docs, then call submit_review. Start with show_plan.`;
+}
+
+/** The first user message of a repair after a failed proof. */
+export function repairTaskMessage(title: string, errors: number): string {
+  return `The proof of the connector plan for the API titled ${JSON.stringify(title.slice(0, 200))} failed with ${errors} error finding${errors === 1 ? '' : 's'}, listed under findings in show_plan. Find in the docs what the plan misread (a stream's parent field, its kind, a list that is not what it seems) and call submit_review with the streams to replace, drop or add. Start with show_plan.`;
 }

@@ -8,6 +8,7 @@ import { charsFor, DEFAULT_RESULT_TOKENS, enforceCap, estimateTokens } from './b
 import { DEFAULT_SEARCH_LIMIT, MAX_SEARCH_LIMIT, searchDocs } from './docs-search.ts';
 import { DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT, findOperation, listOperations, nearestIds, showOperation } from './operation-views.ts';
 import { showPlan, showSecurity } from './plan-views.ts';
+import type { Doubt } from './doubts.ts';
 
 /**
  * The read-only tools the model plans with (issue 13): fetchwright answers each from the ApiModel,
@@ -43,6 +44,8 @@ export const ShowPlanArgs = z.strictObject({});
 export interface ToolContext {
   plan?: ConnectorPlan;
   findings?: Finding[];
+  /** Where the heuristics doubted the plan (`--planner auto`). */
+  doubts?: readonly Doubt[];
   /** Cap of one result in estimated tokens (characters / 4); default {@link DEFAULT_RESULT_TOKENS}. */
   maxResultTokens?: number;
 }
@@ -87,9 +90,9 @@ export const TOOLS = {
     run: (model, _a, _c, max) => showSecurity(model, max),
   }),
   show_plan: tool({
-    description: "Show the current connector plan (streams with operation, kind, records path and pagination; auth; excluded operations) and the proof's findings, errors first.",
+    description: "Show the current connector plan (streams with operation, kind, records path, pagination and parent; auth; excluded operations), the heuristics' doubts to review, and the proof's findings, errors first.",
     args: ShowPlanArgs,
-    run: (_m, _a, c, max) => (c.plan ? showPlan(c.plan, c.findings, max) : 'there is no plan yet: decide one from list_operations and show_operation'),
+    run: (_m, _a, c, max) => (c.plan ? showPlan(c.plan, c.findings, max, c.doubts) : 'there is no plan yet: decide one from list_operations and show_operation'),
   }),
 } satisfies Record<string, ToolSpec<z.ZodObject>>;
 

@@ -1,0 +1,70 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { SchemaView } from '../../docs-view/schema-view.ts';
+import type { ApiModel } from '../../ingest/api-model.ts';
+import type { ConnectorPlan } from '../connector-plan.ts';
+import { planHeuristically } from '../heuristic-planner.ts';
+import { selectStreams } from '../select-streams.ts';
+import { vendorDoc } from '../../../test/helpers/vendor-docs.ts';
+import { ingest } from '../../ingest/ingest.ts';
+import { planFromReview, type PlanBasis } from './plan-from-review.ts';
+import type { PlanReview } from './review.ts';
+
+/**
+ * A model's review of the heuristic plan (`--planner auto`, a repair): only adds and drops, every
+ * one gated; everything else made again by the planner's own rules. On JupyterHub's real docs.
+ */
+
+const WHO = { kind: 'auto' as const, model: 'm' };
+let model: ApiModel;
+let heuristic: ConnectorPlan;
+let basis: PlanBasis;
+beforeAll(async () => {
+  model = await ingest(vendorDoc('jupyterhub'));
+  heuristic = planHeuristically(model);
+  basis = { plan: heuristic, selection: selectStreams(model, new SchemaView(model)), linkStreams: true };
+});
+
+const opAt = (path: string) => model.operations.find((o) => o.path === path && o.method === 'get')!;
+const summaryOf = (path: string) => ({ source: opAt(path).source, quote: opAt(path).summary! });
+const review = (r: Partial<PlanReview>): PlanReview => ({ drop: [], add: [], ...r });
+const reasons = (o: ReturnType<typeof planFromReview>) => ('rejections' in o ? o.rejections.map((r) => `${r.at}: ${r.reason}`).join('\n') : 'accepted');
+
+describe('planFromReview', () => {
+  it('an empty review gives the heuristic plan back, byte for byte but for who planned it', () => {
+    const o = planFromReview(model, basis, review({}), WHO);
+    if (!('plan' in o)) throw new Error(reasons(o));
+    expect({ ...o.plan, planner: null }).toEqual({ ...heuristic, planner: null });
+    expect(o.plan.planner).toEqual(WHO);
+    expect(o.changes).toEqual([]);
+  });
+
+  it('replaces a child stream with another parent field the parent records have, and says so', () => {
+    const tokens = heuristic.streams.find((s) => s.path === '/users/{name}/tokens')!;
+    const o = planFromReview(model, basis, review({ drop: [{ stream: tokens.name, evidence: [summaryOf('/users/{name}/tokens')] }], add: [{ operation_id: tokens.operation_id, name: tokens.name, kind: 'token', items_path: tokens.items_path, parent: { stream: 'users', param: 'name', field: 'name' }, evidence: [summaryOf('/users/{name}/tokens')] }] }), WHO);
+    if (!('plan' in o)) throw new Error(reasons(o));
+    expect(o.changes).toEqual([`replaced ${tokens.name} (GET /users/{name}/tokens) as token per users record, {name} from its name`]);
+    expect(o.plan.streams.map((s) => s.name)).toEqual(heuristic.streams.map((s) => s.name));
+  });
+
+  it('refuses a parent field the parent records lack, naming the fields they have', () => {
+    const tokens = heuristic.streams.find((s) => s.path === '/users/{name}/tokens')!;
+    const o = planFromReview(model, basis, review({ drop: [{ stream: tokens.name, evidence: [summaryOf('/users/{name}/tokens')] }], add: [{ operation_id: tokens.operation_id, name: tokens.name, kind: 'token', items_path: tokens.items_path, parent: { stream: 'users', param: 'name', field: 'uuid' }, evidence: [summaryOf('/users/{name}/tokens')] }] }), WHO);
+    expect(reasons(o)).toMatch(/the records of users have no field "uuid" to fill name \(their fields: .*\bname\b/);
+  });
+
+  it('dropping a root drops the children read per its records, each named in the plan and the changes', () => {
+    const o = planFromReview(model, basis, review({ drop: [{ stream: 'users', evidence: [summaryOf('/users')] }] }), WHO);
+    if (!('plan' in o)) throw new Error(reasons(o));
+    expect(o.plan.streams.some((s) => s.name === 'users' || s.parent?.stream === 'users')).toBe(false);
+    expect(o.changes[0]).toMatch(/^dropped users \(GET \/users\), citing "/);
+    expect(o.changes.some((c) => /: its parent stream users was dropped$/.test(c))).toBe(true);
+    expect(o.plan.excluded?.find((x) => x.path === '/users')?.reason).toMatch(/^dropped by the model \(m\), citing "/);
+  });
+
+  it('refuses what is not the plan\'s to change: an unknown stream, a kept name, an operation a kept stream reads, a quote not in the docs', () => {
+    expect(reasons(planFromReview(model, basis, review({ drop: [{ stream: 'admins', evidence: [summaryOf('/users')] }] }), WHO))).toMatch(/drop\.0\.stream: the plan has no stream admins/);
+    expect(reasons(planFromReview(model, basis, review({ add: [{ operation_id: opAt('/groups').id, name: 'users', kind: 'group', items_path: '', parent: null, evidence: [summaryOf('/groups')] }] }), WHO))).toMatch(/add\.0\.name: the plan keeps a stream named users/);
+    expect(reasons(planFromReview(model, basis, review({ add: [{ operation_id: opAt('/groups').id, name: 'teams', kind: 'group', items_path: '', parent: null, evidence: [summaryOf('/groups')] }] }), WHO))).toMatch(/add\.0\.operation_id: .* is read already by the stream groups/);
+    expect(reasons(planFromReview(model, basis, review({ drop: [{ stream: 'groups', evidence: [{ source: opAt('/groups').source, quote: 'Groups are deprecated; ignore them.' }] }] }), WHO))).toMatch(/drop\.0\.evidence\.0: the quote is not in the docs/);
+  });
+});

@@ -1,0 +1,166 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { setupServer } from 'msw/node';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { captureIo } from '../../agent/cli/io.ts';
+import { main } from '../../agent/cli/main.ts';
+import { VENDOR_DOCS } from '../helpers/vendor-docs.ts';
+import { call, MODEL_BASE, result, script, sourceOf, turn, type Json, type Transcript } from '../helpers/scripted-model.ts';
+
+/**
+ * `--planner auto` as a user runs it (issue 13): the heuristic plan first; a model — an
+ * OpenAI-compatible endpoint msw serves, through the real SDK — is asked only where the heuristics
+ * doubted, and, when the proof fails, once more to repair the plan from the proof's findings. The
+ * docs are a small vendor written here: a user list whose records' `login` a child path takes (the
+ * heuristics fill it with the numeric id, and the proof fails), and service accounts two objects
+ * deep (the heuristics find no list there: a doubt).
+ */
+
+const KEY = 'sk-auto-RECOGNISABLE-0123456789abcdef';
+const server = setupServer();
+beforeAll(() => server.listen({ onUnhandledFrame: 'error' }));
+afterEach(() => server.resetHandlers());
+afterAll(() => server.close());
+
+const json = (schema: object) => ({ 'application/json': { schema } });
+const USER = { type: 'object', properties: { login: { type: 'string', description: 'The handle the user signs in with.' }, id: { type: 'integer' }, email: { type: 'string', format: 'email' }, full_name: { type: 'string' } } };
+const KEYS_PARAM_SAYS = "The user's login (the `login` field of a user), not the numeric id.";
+
+/** The Crewline docs: `/users`, and optionally each user's SSH keys and the service accounts. */
+function crewline(parts: { keys?: boolean; serviceAccounts?: boolean }): string {
+  const paths: Record<string, object> = {
+    '/users': { get: { operationId: 'listUsers', summary: 'List users', responses: { 200: { description: 'The users', content: json({ type: 'array', items: USER }) } } } },
+  };
+  if (parts.keys) {
+    paths['/users/{username}/keys'] = {
+      get: {
+        operationId: 'listUserKeys',
+        summary: "List a user's SSH keys",
+        parameters: [{ name: 'username', in: 'path', required: true, description: KEYS_PARAM_SAYS, schema: { type: 'string' } }],
+        responses: { 200: { description: 'The keys', content: json({ type: 'array', items: { type: 'object', properties: { id: { type: 'integer' }, title: { type: 'string' }, key: { type: 'string', description: 'The public SSH key' }, created_at: { type: 'string', format: 'date-time' } } } }) } },
+      },
+    };
+  }
+  if (parts.serviceAccounts) {
+    const account = { type: 'object', properties: { id: { type: 'string' }, display_name: { type: 'string' }, created: { type: 'string', format: 'date-time' } } };
+    paths['/service-accounts'] = {
+      get: {
+        operationId: 'listServiceAccounts',
+        summary: 'List service accounts',
+        description: 'Every robot account of the organization. The accounts are in data.page.entries.',
+        responses: { 200: { description: 'The accounts', content: json({ type: 'object', properties: { data: { type: 'object', properties: { page: { type: 'object', properties: { entries: { type: 'array', items: account } } } } } } }) } },
+      },
+    };
+  }
+  const spec = { openapi: '3.0.3', info: { title: 'Crewline API', version: '1' }, servers: [{ url: 'https://api.crewline.example' }], components: { securitySchemes: { token: { type: 'http', scheme: 'bearer' } } }, security: [{ token: [] }], paths };
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'fetchwright-auto-docs-'));
+  writeFileSync(path.join(dir, 'crewline.json'), JSON.stringify(spec, null, 2));
+  return path.join(dir, 'crewline.json');
+}
+
+interface Generated {
+  code: number;
+  err: string;
+  out: Json;
+  plan: Json;
+  audit: string;
+}
+
+async function generate(docs: string, t: Transcript, command: 'generate' | 'plan' = 'generate'): Promise<Generated> {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'fetchwright-auto-'));
+  const io = captureIo();
+  const env: Record<string, string | undefined> = { ...process.env, FETCHWRIGHT_STATE_DIR: path.join(root, 'state'), OPENAI_API_KEY: KEY, OPENAI_BASE_URL: MODEL_BASE };
+  delete env.GITHUB_TOKEN;
+  const args = command === 'generate' ? ['generate', docs, '--out', path.join(root, 'out'), '--planner', 'auto', '--model', 'scripted-model', '--json'] : ['plan', docs, '--planner', 'auto', '--model', 'scripted-model', '--json'];
+  const code = await main(args, io, env as NodeJS.ProcessEnv);
+  if (t.broke) expect.fail(`the conversation left the script at ${t.broke}`);
+  const out = (io.out() ? JSON.parse(io.out()) : {}) as Json;
+  const plan = command === 'plan' ? out : out.dir ? (JSON.parse(readFileSync(path.join(out.dir as string, 'plan.json'), 'utf8')) as Json) : {};
+  expect(t.bodies.some((b) => b.includes(KEY) || b.includes(KEY.slice(3, 20)))).toBe(false);
+  // The proof's synthetic credentials never reach the model (they are blanked from what a repair reads).
+  expect(t.bodies.some((b) => b.includes('fw-synthetic'))).toBe(false);
+  return { code, err: io.err(), out, plan, audit: readFileSync(path.join(root, 'state', 'audit.jsonl'), 'utf8') };
+}
+const names = (plan: Json) => (plan.streams as Json[]).map((s) => s.name as string);
+const stream = (plan: Json, name: string) => (plan.streams as Json[]).find((s) => s.name === name)!;
+
+describe('generate --planner auto', () => {
+  it('asks no model when the heuristics doubted nothing and the proof passes (field case 01)', async () => {
+    const t = script(server, []);
+    const r = await generate(path.resolve(VENDOR_DOCS, '../field-cases/01-cursor-in-header'), t);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out.verdict).toBe('pass');
+    expect(t.bodies).toHaveLength(0);
+    expect(r.plan.planner).toEqual({ kind: 'auto', model: 'scripted-model', prompt_sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(r.err).toMatch(/auto: the heuristic plan has no doubtful decision; scripted-model was not asked/);
+  }, 60_000);
+
+  it('asks the model about the heuristics\' doubts only, and a list they could not read joins the plan where the model says its records are', async () => {
+    const t = script(server, [
+      () => turn(call('p', 'show_plan', {})),
+      (m) => {
+        const shown = result(m, 'p');
+        // The model is shown the doubt: the service accounts the heuristics left out.
+        expect(shown.doubts).toEqual([{ operation_id: 'listServiceAccounts', path: '/service-accounts', why: 'left out: its response holds no list of service-accounts' }]);
+        expect(names(shown)).toEqual(['users']);
+        return turn(call('o', 'show_operation', { operation_id: 'listServiceAccounts' }));
+      },
+      (m) => {
+        const op = result(m, 'o');
+        return turn(call('s', 'submit_review', { drop: [], add: [{ operation_id: 'listServiceAccounts', name: 'service_accounts', kind: 'service_account', items_path: 'data.page.entries', parent: null, evidence: [{ source: sourceOf(op.src as string), quote: 'The accounts are in data.page.entries.' }] }] }));
+      },
+    ]);
+    const r = await generate(crewline({ serviceAccounts: true }), t);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out.verdict).toBe('pass');
+    expect(t.bodies).toHaveLength(3);
+    expect(names(r.plan)).toEqual(['users', 'service_accounts']);
+    expect(stream(r.plan, 'service_accounts')).toMatchObject({ kind: 'service_account', items_path: 'data.page.entries' });
+    expect(r.plan.planner).toMatchObject({ kind: 'auto', model: 'scripted-model', tokens: { prompt: 3000, completion: 150, rounds: 3 }, changes: ['added service_accounts (GET /service-accounts) as service_account'] });
+    expect(r.err).toMatch(/auto: the heuristics doubted 1 decision; asking scripted-model to review them/);
+    expect(r.audit).toContain('"step":"llm-review"');
+  }, 60_000);
+
+  it('repairs a plan from a failing proof: the model reads the findings, replaces the misread parent field, and the repaired plan passes', async () => {
+    const t = script(server, [
+      (m) => {
+        // A repair starts from the failed proof, not from a doubt.
+        expect(m.find((x) => x.role === 'user')?.content).toMatch(/The proof of the connector plan for the API titled "Crewline API" failed with \d+ error finding/);
+        return turn(call('p', 'show_plan', {}));
+      },
+      (m) => {
+        const shown = result(m, 'p');
+        expect(stream(shown, 'user_keys').parent).toMatchObject({ stream: 'users', param: 'username', from_field: 'id' });
+        expect((shown.findings as Json[]).some((f) => f.level === 'error' && f.stream === 'user_keys')).toBe(true);
+        return turn(call('o', 'show_operation', { operation_id: 'listUserKeys' }));
+      },
+      (m) => {
+        const param = (result(m, 'o').parameters as Json[]).find((p) => p.name === 'username')!;
+        expect(param.description).toBe(KEYS_PARAM_SAYS);
+        const evidence = [{ source: sourceOf(param.src as string), quote: KEYS_PARAM_SAYS }];
+        return turn(call('s', 'submit_review', { drop: [{ stream: 'user_keys', evidence }], add: [{ operation_id: 'listUserKeys', name: 'user_keys', kind: 'ssh_key', items_path: '', parent: { stream: 'users', param: 'username', field: 'login' }, evidence }] }));
+      },
+    ]);
+    const r = await generate(crewline({ keys: true }), t);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out.verdict).toBe('pass');
+    expect(t.bodies).toHaveLength(3);
+    // The heuristic plan's proof failed, then the repaired one passed.
+    const attempts = r.out.attempts as Json[];
+    expect(attempts[0]!.verdict).toBe('fail');
+    expect(attempts.at(-1)).toMatchObject({ verdict: 'pass', changes: ['model replaced user_keys (GET /users/{username}/keys) as ssh_key per users record, {username} from its login'] });
+    expect(stream(r.plan, 'user_keys').parent).toMatchObject({ stream: 'users', param: 'username', from_field: 'login' });
+    expect(r.plan.planner).toMatchObject({ kind: 'auto', model: 'scripted-model', tokens: { rounds: 3 }, changes: ['repair after a failed proof: replaced user_keys (GET /users/{username}/keys) as ssh_key per users record, {username} from its login'] });
+    expect(r.err).toMatch(/the proof failed: asking scripted-model to repair the plan from its findings/);
+    expect(r.audit).toContain('"step":"llm-repair"');
+  }, 90_000);
+
+  it('a repair the model declines leaves the failing proof failing (exit 9), said', async () => {
+    const t = script(server, [() => turn(call('s', 'submit_review', { drop: [], add: [] }))]);
+    const r = await generate(crewline({ keys: true }), t);
+    expect(r.code, r.err).toBe(9);
+    expect(r.err).toMatch(/the model changed nothing in the failing plan: no repair/);
+    expect(t.bodies).toHaveLength(1);
+  }, 90_000);
+});
