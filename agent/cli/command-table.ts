@@ -207,6 +207,7 @@ export const COMMANDS: CommandSpec[] = [
       seed(1),
       new Option('--max-attempts <n>', 'how many pagination readings to try when a proof fails').argParser(wholeNumber(1, 10)).default(3),
       new Option('--retry-failed', 'retry vendors that failed on the same inputs now, without waiting for their retry time'),
+      ...planner(),
       new Option('--job-timeout <seconds>', 'stop a vendor\'s job that takes longer (it fails, and is retried later), 1 to 86400 seconds (default 1800)').argParser(wholeNumber(1, 86400)),
       json('print the coverage summary as JSON on stdout (fetchwright/coverage@1: agent/expand/coverage-summary.ts)'),
       new Option('--pr', 'propose each new or changed connector on a new branch of --repo, as `fetchwright pr` does'),

@@ -10,6 +10,7 @@ import { renderCoverageTable } from '../expand/render-coverage.ts';
 import { runExpand } from '../expand/run-expand.ts';
 import { checkOutputFolder } from '../output-dir.ts';
 import { checkRepoBeforeWork, prOptionsOf, type PrOptions } from './pr.ts';
+import { checkPlannerConfig, type PlannerKind } from '../plan/choose-planner.ts';
 
 /** `fetchwright expand`'s options, as commander parses them (agent/cli/command-table.ts). */
 export interface ExpandCommandOptions extends Partial<PrOptions> {
@@ -23,6 +24,9 @@ export interface ExpandCommandOptions extends Partial<PrOptions> {
   retryFailed?: boolean;
   /** Seconds. */
   jobTimeout?: number;
+  planner?: PlannerKind;
+  /** The model `--planner llm|auto` asks. */
+  model?: string;
   json?: boolean;
 }
 
@@ -46,6 +50,7 @@ export function expandExitCode(summary: CoverageSummary): number {
  */
 export async function run(_args: string[], opts: ExpandCommandOptions, io: Io, ctx: Context): Promise<number> {
   const prOpts = prOptionsOf(opts);
+  checkPlannerConfig({ planner: opts.planner ?? 'heuristic', ...(opts.model ? { modelName: opts.model } : {}), env: ctx.env });
   checkOutputFolder(opts.out);
   if (prOpts) await checkRepoBeforeWork(prOpts, opts.out, ctx.env);
   const state = opts.state ?? defaultExpandState(ctx.env);
@@ -68,6 +73,7 @@ export async function run(_args: string[], opts: ExpandCommandOptions, io: Io, c
         ...(prOpts ? { pr: prOpts } : {}),
         ...(opts.retryFailed ? { retryFailed: true } : {}),
         ...(opts.jobTimeout ? { jobTimeoutMs: opts.jobTimeout * 1000 } : {}),
+        ...(opts.planner && opts.planner !== 'heuristic' ? { planner: opts.planner, ...(opts.model ? { model: opts.model } : {}) } : {}),
         env: ctx.env,
         // Ctrl-C or SIGTERM releases the state folder's lock on the way out.
         onLock: (release) => (release ? (ctx.interrupts.cleanup = release) : delete ctx.interrupts.cleanup),

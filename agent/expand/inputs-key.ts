@@ -6,6 +6,8 @@ import { packageVersion } from '../package-info.ts';
 import { POLICY_SET_VERSION } from '../pr/change-record.ts';
 import { loadTemplates } from '../../templates/registry.ts';
 import type { CatalogueEntry } from './catalogue.ts';
+import type { PlannerKind } from '../plan/choose-planner.ts';
+import { PROMPT_SHA256 } from '../plan/llm/prompt.ts';
 
 /**
  * The idempotency key of one catalogue vendor: everything that decides what `generate` would make
@@ -120,6 +122,9 @@ export function filesUnchanged(files: readonly { file: string; sha256: string }[
 export interface RunOptions {
   seed: number;
   maxAttempts: number;
+  /** `--planner` and `--model`: a model planner's name and prompt are inputs too. */
+  planner?: PlannerKind;
+  model?: string;
 }
 
 /**
@@ -132,8 +137,14 @@ export function vendorInputs(entry: CatalogueEntry, run: RunOptions): { key: str
     observed_sha256: entry.observedPath ? fileSha256(entry.observedPath) : null,
     templates_sha256: templatesSha256(),
     policy: POLICY_SET_VERSION,
-    planner: `heuristic@${packageVersion()}`,
+    planner: plannerInput(run),
     options_sha256: hashJson({ vendor: entry.vendor, docs: path.resolve(entry.docsPath), skip_streams: [...entry.skip_streams].sort(), tenant: entry.tenant, seed: run.seed, max_attempts: run.maxAttempts }),
   };
   return { key: hashJson(inputs), inputs };
+}
+
+/** The planner as an input: fetchwright's version, and for a model planner the model and the prompt template's hash. */
+function plannerInput(run: RunOptions): string {
+  const kind = run.planner ?? 'heuristic';
+  return kind === 'heuristic' ? `heuristic@${packageVersion()}` : `${kind}@${packageVersion()}:${run.model ?? ''}:${PROMPT_SHA256.slice(0, 16)}`;
 }

@@ -13,6 +13,7 @@ import { coverageSummaryJson, renderCoverageMarkdown } from './render-coverage.t
 import type { VendorJob } from './vendor-job.ts';
 import { emptyState, readVendorState, retryDelayMs, writeFileDurably, writeVendorState, type VendorState } from './vendor-state.ts';
 import { runInWorkers } from './worker-pool.ts';
+import type { PlannerKind } from '../plan/choose-planner.ts';
 
 /**
  * `fetchwright expand`: a catalogue of vendors worked through once. For each entry, in priority
@@ -34,6 +35,9 @@ export interface ExpandOptions {
   concurrency: number;
   seed: number;
   maxAttempts: number;
+  /** `--planner` (default heuristic) and `--model`. */
+  planner?: PlannerKind;
+  model?: string;
   pr?: PrOptions;
   /** Retry failures now, without waiting for their retry time. */
   retryFailed?: boolean;
@@ -146,7 +150,7 @@ export async function runExpand(o: ExpandOptions, events: ExpandEvents = {}): Pr
     for (const entry of catalogue.entries) {
       let key: { key: string; inputs: VendorJob['inputs'] };
       try {
-        key = vendorInputs(entry, { seed: o.seed, maxAttempts: o.maxAttempts });
+        key = vendorInputs(entry, { seed: o.seed, maxAttempts: o.maxAttempts, ...(o.planner ? { planner: o.planner } : {}), ...(o.model ? { model: o.model } : {}) });
       } catch (e) {
         const s = unreadableSummary(entry, e);
         summaries.set(entry.vendor, s);
@@ -168,7 +172,7 @@ export async function runExpand(o: ExpandOptions, events: ExpandEvents = {}): Pr
         events.onDone?.(s);
         continue;
       }
-      jobs.push({ entry, key: key.key, inputs: key.inputs, previous: state, out: path.resolve(o.out), stateDir, seed: o.seed, maxAttempts: o.maxAttempts, ...(o.pr ? { pr: o.pr } : {}) });
+      jobs.push({ entry, key: key.key, inputs: key.inputs, previous: state, out: path.resolve(o.out), stateDir, seed: o.seed, maxAttempts: o.maxAttempts, ...(o.planner ? { planner: o.planner } : {}), ...(o.model ? { model: o.model } : {}), ...(o.pr ? { pr: o.pr } : {}) });
     }
     // Workers end with this process whatever ends it (Ctrl-C, SIGTERM, an error): one blocked in the
     // kernel (a read that never returns) does not notice its parent is gone by itself.

@@ -13,7 +13,8 @@ import { hashJson } from '../hash.ts';
 import { ingestWithReport } from '../ingest/ingest.ts';
 import { readObservedShapes } from '../observed/read-observed-shapes.ts';
 import type { ConnectorPlan } from '../plan/connector-plan.ts';
-import { planHeuristically, skippedReason } from '../plan/heuristic-planner.ts';
+import { skippedReason } from '../plan/heuristic-planner.ts';
+import { planDocs, type Planned, type PlannerKind } from '../plan/choose-planner.ts';
 import { streamEmits } from '../plan/stream-emits.ts';
 import { branchFor } from '../pr/branch-name.ts';
 import { findPullRequest } from '../pr/github.ts';
@@ -61,6 +62,9 @@ export interface VendorJob {
   stateDir: string;
   seed: number;
   maxAttempts: number;
+  /** `--planner` (default heuristic) and `--model`. */
+  planner?: PlannerKind;
+  model?: string;
   pr?: PrOptions;
 }
 
@@ -206,8 +210,9 @@ export async function runVendorJob(job: VendorJob, deps: JobDeps): Promise<JobSu
   try {
     const observed = entry.observedPath ? readObservedShapes(entry.observedPath) : undefined;
     const { model, files } = await ingestWithReport(entry.docsPath, { vendor: entry.vendor, ...(observed ? { observed } : {}) });
-    const plan = planHeuristically(model, { skip: new Set(entry.skip_streams) });
-    const unknown = unknownSkips(plan, entry.skip_streams);
+    const { plan, repair } = await planDocs(model, { planner: job.planner ?? 'heuristic', ...(job.model ? { modelName: job.model } : {}), env: deps.env, audit: deps.audit, onNote: log, skip: new Set(entry.skip_streams) });
+    // A model names the streams it decides: a skip name it did not use is no mistake of the entry's.
+    const unknown = plan.planner.kind === 'llm' ? [] : unknownSkips(plan, entry.skip_streams);
     if (unknown.length) {
       throw new EntryMismatch('skip_streams', `skip_streams names ${unknown.join(', ')}, which is not a stream the docs give`, `use the names \`fetchwright plan ${entry.docs}\` prints: ${someNames(plan.streams.map((s) => s.name))}`);
     }
@@ -238,11 +243,11 @@ export async function runVendorJob(job: VendorJob, deps: JobDeps): Promise<JobSu
         log(`the docs changed (${drift.counts.additive} additive, ${drift.counts.info} informational); the connector reads them as before: kept`);
       } else {
         driftMarkdown = renderDriftMarkdown(drift);
-        connector = await generateAndWrite(job, model, plan, log, deps);
+        connector = await generateAndWrite(job, model, plan, log, deps, repair);
         outcome = 'regenerated';
       }
     } else {
-      connector = await generateAndWrite(job, model, plan, log, deps);
+      connector = await generateAndWrite(job, model, plan, log, deps, repair);
       // A passing connector was there but is not what its proof gave (edited since): made again.
       outcome = hadConnector ? 'regenerated' : 'generated';
     }
@@ -307,13 +312,14 @@ export async function runVendorJob(job: VendorJob, deps: JobDeps): Promise<JobSu
 }
 
 /** Proves and writes the connector; a failed proof is thrown as `validation-failed`-like error (exit 9) naming the first error. */
-async function generateAndWrite(job: VendorJob, model: Parameters<typeof generateConnector>[0], plan: ConnectorPlan, log: (line: string) => void, deps: JobDeps): Promise<{ plan: ConnectorPlan; dir: string }> {
+async function generateAndWrite(job: VendorJob, model: Parameters<typeof generateConnector>[0], plan: ConnectorPlan, log: (line: string) => void, deps: JobDeps, repair: Planned['repair']): Promise<{ plan: ConnectorPlan; dir: string }> {
   checkConnectorTarget(job.out, plan.vendor);
   const result = await generateConnector(model, plan, {
     seed: job.seed,
     maxAttempts: job.maxAttempts,
     force: false,
     onLog: log,
+    ...(repair ? { repair } : {}),
     onAttempt: (a) => deps.audit.record(`attempt-${a.attempt}`, a.verdict === 'pass' ? 'ok' : 'fail', { scorecard_sha256: a.scorecard_sha256 }, { vendor: plan.vendor, changes: a.changes, findings: a.findings.slice(0, 5).map((f) => ({ id: f.id, stream: f.stream })) }),
   });
   const written = writeConnectorDir(job.out, result);

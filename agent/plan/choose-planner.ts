@@ -107,14 +107,22 @@ class ModelSession {
   }
 }
 
-function modelClientFor(r: PlannerRequest): ModelClient {
-  const apiKey = r.env.OPENAI_API_KEY ?? '';
-  if (!apiKey) throw new FetchwrightError('usage', `--planner ${r.planner} needs OPENAI_API_KEY (a local OpenAI-compatible server accepts any value)`, { hint: "export OPENAI_API_KEY=… (and OPENAI_BASE_URL for a server other than OpenAI's), or use --planner heuristic" });
+/**
+ * Throws FetchwrightError `usage` (exit 2) when a model planner lacks what it needs — OPENAI_API_KEY
+ * or `--model` — before any work; nothing for `heuristic`.
+ */
+export function checkPlannerConfig(r: Pick<PlannerRequest, 'planner' | 'modelName' | 'env'>): void {
+  if (r.planner === 'heuristic') return;
+  if (!r.env.OPENAI_API_KEY) throw new FetchwrightError('usage', `--planner ${r.planner} needs OPENAI_API_KEY (a local OpenAI-compatible server accepts any value)`, { hint: "export OPENAI_API_KEY=… (and OPENAI_BASE_URL for a server other than OpenAI's), or use --planner heuristic" });
   if (!r.modelName) throw new FetchwrightError('usage', `--planner ${r.planner} needs --model NAME: a model the endpoint serves`, { hint: 'e.g. --model gpt-4.1 for OpenAI, --model llama3.1 for a local Ollama' });
+}
+
+function modelClientFor(r: PlannerRequest): ModelClient {
+  checkPlannerConfig(r);
   return createModelClient({
-    apiKey,
+    apiKey: r.env.OPENAI_API_KEY!,
     ...(r.env.OPENAI_BASE_URL ? { baseURL: r.env.OPENAI_BASE_URL } : {}),
-    model: r.modelName,
+    model: r.modelName!,
     timeoutMs: 120_000,
     maxRetries: 3,
     secrets: secretsFromEnv(r.env),
@@ -137,8 +145,7 @@ export async function planDocs(model: ApiModel, r: PlannerRequest): Promise<Plan
   let basis: PlanBasis;
   if (r.planner === 'llm') {
     try {
-      const result = await planWithModel(model, session.options());
-      if (r.skip?.size) r.onNote('note: skip_streams applies to heuristic plans only; the model decided the streams');
+      const result = await planWithModel(model, { ...session.options(), ...(r.skip?.size ? { skip: r.skip } : {}) });
       result.plan.planner = { ...result.plan.planner, tokens: session.count(result.tokens, result.rounds) };
       said(result.rounds, 'planned');
       basis = result.basis;

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setupServer } from 'msw/node';
@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { captureIo } from '../../agent/cli/io.ts';
 import { main } from '../../agent/cli/main.ts';
 import { VENDOR_DOCS } from '../helpers/vendor-docs.ts';
+import { crewline, KEYS_PARAM_SAYS } from '../helpers/crewline-docs.ts';
 import { call, MODEL_BASE, result, script, sourceOf, turn, type Json, type Transcript } from '../helpers/scripted-model.ts';
 
 /**
@@ -22,42 +23,6 @@ const server = setupServer();
 beforeAll(() => server.listen({ onUnhandledFrame: 'error' }));
 afterEach(() => server.resetHandlers());
 afterAll(() => server.close());
-
-const json = (schema: object) => ({ 'application/json': { schema } });
-const USER = { type: 'object', properties: { login: { type: 'string', description: 'The handle the user signs in with.' }, id: { type: 'integer' }, email: { type: 'string', format: 'email' }, full_name: { type: 'string' } } };
-const KEYS_PARAM_SAYS = "The user's login (the `login` field of a user), not the numeric id.";
-
-/** The Crewline docs: `/users`, and optionally each user's SSH keys and the service accounts. */
-function crewline(parts: { keys?: boolean; serviceAccounts?: boolean }): string {
-  const paths: Record<string, object> = {
-    '/users': { get: { operationId: 'listUsers', summary: 'List users', responses: { 200: { description: 'The users', content: json({ type: 'array', items: USER }) } } } },
-  };
-  if (parts.keys) {
-    paths['/users/{username}/keys'] = {
-      get: {
-        operationId: 'listUserKeys',
-        summary: "List a user's SSH keys",
-        parameters: [{ name: 'username', in: 'path', required: true, description: KEYS_PARAM_SAYS, schema: { type: 'string' } }],
-        responses: { 200: { description: 'The keys', content: json({ type: 'array', items: { type: 'object', properties: { id: { type: 'integer' }, title: { type: 'string' }, key: { type: 'string', description: 'The public SSH key' }, created_at: { type: 'string', format: 'date-time' } } } }) } },
-      },
-    };
-  }
-  if (parts.serviceAccounts) {
-    const account = { type: 'object', properties: { id: { type: 'string' }, display_name: { type: 'string' }, created: { type: 'string', format: 'date-time' } } };
-    paths['/service-accounts'] = {
-      get: {
-        operationId: 'listServiceAccounts',
-        summary: 'List service accounts',
-        description: 'Every robot account of the organization. The accounts are in data.page.entries.',
-        responses: { 200: { description: 'The accounts', content: json({ type: 'object', properties: { data: { type: 'object', properties: { page: { type: 'object', properties: { entries: { type: 'array', items: account } } } } } } }) } },
-      },
-    };
-  }
-  const spec = { openapi: '3.0.3', info: { title: 'Crewline API', version: '1' }, servers: [{ url: 'https://api.crewline.example' }], components: { securitySchemes: { token: { type: 'http', scheme: 'bearer' } } }, security: [{ token: [] }], paths };
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'fetchwright-auto-docs-'));
-  writeFileSync(path.join(dir, 'crewline.json'), JSON.stringify(spec, null, 2));
-  return path.join(dir, 'crewline.json');
-}
 
 interface Generated {
   code: number;

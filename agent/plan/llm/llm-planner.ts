@@ -77,6 +77,8 @@ export interface LlmPlanOptions {
   /** More values never to send (GITHUB_TOKEN, credentials, the synthetic placeholder). */
   secrets?: readonly string[];
   policy?: RequestPolicy;
+  /** expand's `skip_streams`: decided streams of these names are left out, as the heuristic plan leaves them. */
+  skip?: ReadonlySet<string>;
   onRound?: (round: RoundRecord) => void;
 }
 
@@ -172,7 +174,7 @@ export async function planWithModel(model: ApiModel, o: LlmPlanOptions): Promise
     task: taskMessage(model.title, model.operations.length, gets),
     submit: { name: SUBMIT_PLAN, schema: PlanDecision, description: 'Submit the connector decision: the identity lists (GET operation ids from the tools), their kinds, parents and verbatim evidence, and the security scheme key.' },
     accept: (args) => {
-      const outcome = planFromDecision(model, args as PlanDecision, who, policy);
+      const outcome = planFromDecision(model, args as PlanDecision, who, policy, o.skip);
       if ('plan' in outcome) return { value: outcome, reply: { streams: outcome.plan.streams.map((s) => s.name) } };
       return { reasons: outcome.rejections.slice(0, 12).map((r) => `${r.at}: ${r.reason}`) };
     },

@@ -20,7 +20,7 @@ import { checkDecision, type DecisionRejection, type PlanDecision } from './deci
 /** The plan and the selection it was made from (a later review starts there), or the reasons. */
 export type DecisionOutcome = { plan: ConnectorPlan; selection: Selection } | { rejections: DecisionRejection[] };
 
-export function planFromDecision(model: ApiModel, decision: PlanDecision, who: { model: string; prompt_sha256: string }, policy: RequestPolicy = READ_ONLY_REQUEST_POLICY): DecisionOutcome {
+export function planFromDecision(model: ApiModel, decision: PlanDecision, who: { model: string; prompt_sha256: string }, policy: RequestPolicy = READ_ONLY_REQUEST_POLICY, skip?: ReadonlySet<string>): DecisionOutcome {
   const rejections = checkDecision(model, decision, policy);
   if (rejections.length) return { rejections };
   const view = new SchemaView(model);
@@ -28,12 +28,13 @@ export function planFromDecision(model: ApiModel, decision: PlanDecision, who: {
   if (selection.problems.length) return { rejections: selection.problems.map((reason) => ({ at: 'streams', reason })) };
   let plan: ConnectorPlan;
   try {
-    plan = planHeuristically(model, { selection, policy, planner: { kind: 'llm', model: who.model, prompt_sha256: who.prompt_sha256 } });
+    plan = planHeuristically(model, { selection, policy, planner: { kind: 'llm', model: who.model, prompt_sha256: who.prompt_sha256 }, ...(skip?.size ? { skip } : {}) });
   } catch (e) {
     if (isFetchwrightError(e)) return { rejections: [{ at: 'streams', reason: e.message }] };
     throw e;
   }
-  const left = decision.streams.filter((s) => !plan.streams.some((p) => p.name === s.name));
+  // A stream the catalogue's skip_streams names is left out on purpose, not by a rule the model must hear of.
+  const left = decision.streams.filter((s) => !plan.streams.some((p) => p.name === s.name) && !skip?.has(s.name));
   const dropped = left.map((s) => ({ at: 'streams', reason: `${s.name} was left out: ${(plan.excluded ?? []).find((x) => x.operation_id === s.operation_id)?.reason ?? 'by the planner\'s rules'}` }));
   if (decision.auth_scheme !== null && !(plan.auth.scheme_keys ?? []).includes(decision.auth_scheme)) {
     dropped.push({ at: 'auth_scheme', reason: `the connector authenticates with ${(plan.auth.scheme_keys ?? []).join(' or ') || 'no scheme'}, the least privilege the decided operations accept: decide that scheme` });
