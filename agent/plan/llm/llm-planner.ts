@@ -209,11 +209,13 @@ export interface ReviewResult {
  */
 export async function reviewWithModel(model: ApiModel, r: ReviewRequest, o: LlmPlanOptions): Promise<ReviewResult> {
   const policy = o.policy ?? READ_ONLY_REQUEST_POLICY;
+  // Only what is in question may be taken out: the doubted streams, or those a proof error names.
+  const inQuestion = new Set([...(r.doubts ?? []).flatMap((d) => (d.stream ? [d.stream] : [])), ...(r.findings ?? []).filter((f) => f.level === 'error' && f.stream).map((f) => f.stream!)]);
   const done = await converse<{ plan: ConnectorPlan; basis: PlanBasis; changes: string[] }>(model, o, {
     task: r.findings?.length ? repairTaskMessage(model.title, r.findings.filter((f) => f.level === 'error').length) : reviewTaskMessage(model.title, r.doubts?.length ?? 0),
     submit: { name: SUBMIT_REVIEW, schema: PlanReview, description: "Submit your review of the current plan: streams to drop (each with a verbatim quote of the docs saying why) and streams to add (each a decision as in a plan: GET operation id, name, kind, items_path, parent, verbatim evidence). Adding a stream under a dropped stream's name replaces it. Empty lists keep the plan as it is." },
     accept: (args) => {
-      const outcome = planFromReview(model, r.basis, args as PlanReview, r.planner, policy);
+      const outcome = planFromReview(model, r.basis, args as PlanReview, r.planner, policy, inQuestion);
       if ('plan' in outcome) return { value: outcome, reply: { streams: outcome.plan.streams.map((s) => s.name), changes: outcome.changes } };
       return { reasons: outcome.rejections.slice(0, 12).map((x) => `${x.at}: ${x.reason}`) };
     },

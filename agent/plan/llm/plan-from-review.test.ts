@@ -61,6 +61,13 @@ describe('planFromReview', () => {
     expect(o.plan.excluded?.find((x) => x.path === '/users')?.reason).toMatch(/^dropped by the model \(m\), citing "/);
   });
 
+  it('never drops what nobody questioned: only streams in doubt or failing the proof may go', () => {
+    const drop = review({ drop: [{ stream: 'users', evidence: [summaryOf('/users')] }] });
+    expect(reasons(planFromReview(model, basis, drop, WHO, undefined, new Set(['groups'])))).toMatch(/drop\.0\.stream: users is not in question: only groups may be dropped or replaced/);
+    expect(reasons(planFromReview(model, basis, drop, WHO, undefined, new Set()))).toMatch(/users is not in question/);
+    expect(reasons(planFromReview(model, basis, drop, WHO, undefined, new Set(['users'])))).toBe('accepted');
+  });
+
   it('refuses what is not the plan\'s to change: an unknown stream, a kept name, an operation a kept stream reads, a quote not in the docs', () => {
     expect(reasons(planFromReview(model, basis, review({ drop: [{ stream: 'admins', evidence: [summaryOf('/users')] }] }), WHO))).toMatch(/drop\.0\.stream: the plan has no stream admins/);
     expect(reasons(planFromReview(model, basis, review({ add: [{ operation_id: opAt('/groups').id, name: 'users', kind: 'group', items_path: '', parent: null, evidence: [summaryOf('/groups')] }] }), WHO))).toMatch(/add\.0\.name: the plan keeps a stream named users/);

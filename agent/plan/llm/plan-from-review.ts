@@ -25,7 +25,7 @@ export interface PlanBasis {
 export type ReviewOutcome = { plan: ConnectorPlan; basis: PlanBasis; changes: string[] } | { rejections: DecisionRejection[] };
 
 /**
- * `review` applied to `basis`: the gates (`checkReview`), then the selection without the dropped
+ * `review` applied to `basis`: the gates (`checkReview`; `mayDrop`, the streams in question), then the selection without the dropped
  * streams (and the children of a dropped parent not put back), the added streams read with the
  * planner's own reading (`decidedSelection`, their parents among the kept streams or each other),
  * and everything after selection as the heuristic planner does it — auth by least privilege, paging,
@@ -34,8 +34,8 @@ export type ReviewOutcome = { plan: ConnectorPlan; basis: PlanBasis; changes: st
  * quote; `changes` says, one line each, what was added and dropped. Never throws for the model's
  * input; a bug of the planner (a quote of its own not in the docs) still throws.
  */
-export function planFromReview(model: ApiModel, basis: PlanBasis, review: PlanReview, planner: PlannerRecord, policy: RequestPolicy = READ_ONLY_REQUEST_POLICY): ReviewOutcome {
-  const rejections = checkReview(model, basis.plan, review, policy);
+export function planFromReview(model: ApiModel, basis: PlanBasis, review: PlanReview, planner: PlannerRecord, policy: RequestPolicy = READ_ONLY_REQUEST_POLICY, mayDrop?: ReadonlySet<string>): ReviewOutcome {
+  const rejections = checkReview(model, basis.plan, review, policy, mayDrop);
   if (rejections.length) return { rejections };
   const view = new SchemaView(model);
   const dropped = new Set(review.drop.map((d) => d.stream));

@@ -28,8 +28,9 @@ How to work:
 - When you are asked to review a plan instead (where fetchwright's heuristics doubted it, or after
   its proof failed), read show_plan: its doubts or the proof's findings say what to look at. Answer
   with submit_review: only the streams to drop and the streams to add (adding one under a dropped
-  stream's name replaces it, e.g. with another parent field); empty lists keep the plan. Each needs
-  a verbatim quote. The proof runs again on the reviewed plan.`;
+  stream's name replaces it, e.g. with another parent field); empty lists keep the plan. Only
+  streams in doubt or named by the proof's errors may be dropped or replaced. Each needs a verbatim
+  quote. The proof runs again on the reviewed plan.`;
 
 /** sha256 of {@link SYSTEM_PROMPT}: what the plan and the change record name. */
 export const PROMPT_SHA256 = sha256(SYSTEM_PROMPT);

@@ -31,19 +31,21 @@ export type PlanReview = z.infer<typeof PlanReview>;
 
 /**
  * Every reason `review` cannot be applied to `plan`, or `[]`: a dropped stream the plan lacks or
- * dropped twice, or a link stream or container (the planner's own rules read those); an added stream whose name stays taken by a stream not dropped, or whose operation
+ * dropped twice, one not in question (`mayDrop`: the streams the heuristics doubted, or that failed
+ * the proof — a review never takes out what nobody questioned), or a link stream or container (the planner's own rules read those); an added stream whose name stays taken by a stream not dropped, or whose operation
  * a kept stream already reads; and every gate of a model's decision over the added streams
  * (`checkDecision`: the docs' own GETs and parameters, the request policy, verbatim quotes; a parent
  * may be a kept stream). Every quote, the drops' too, must be the docs' own words at its source.
  * Never throws.
  */
-export function checkReview(model: ApiModel, plan: ConnectorPlan, review: PlanReview, policy: RequestPolicy = READ_ONLY_REQUEST_POLICY): DecisionRejection[] {
+export function checkReview(model: ApiModel, plan: ConnectorPlan, review: PlanReview, policy: RequestPolicy = READ_ONLY_REQUEST_POLICY, mayDrop?: ReadonlySet<string>): DecisionRejection[] {
   const out: DecisionRejection[] = [];
   const streams = new Map(plan.streams.map((s) => [s.name, s]));
   const dropped = new Set<string>();
   review.drop.forEach((d, i) => {
     if (!streams.has(d.stream)) out.push({ at: `drop.${i}.stream`, reason: `the plan has no stream ${d.stream}: show_plan lists them` });
     else if (dropped.has(d.stream)) out.push({ at: `drop.${i}.stream`, reason: `${d.stream} is dropped twice` });
+    else if (mayDrop && !mayDrop.has(d.stream)) out.push({ at: `drop.${i}.stream`, reason: `${d.stream} is not in question: only ${mayDrop.size ? [...mayDrop].join(', ') : 'streams in doubt or failing the proof'} may be dropped or replaced; add streams instead` });
     else if (streams.get(d.stream)!.link || streams.get(d.stream)!.container) out.push({ at: `drop.${i}.stream`, reason: `${d.stream} is a ${streams.get(d.stream)!.link ? 'link stream' : 'container'} the planner reads on its own rules: a review cannot drop it` });
     dropped.add(d.stream);
   });
