@@ -46,18 +46,21 @@ export interface Transcript {
   broke?: string;
 }
 
-/** Serves `steps` in order, one per chat completion request, on `server` (see the module comment). */
-export function script(server: SetupServer, steps: ((messages: Msg[]) => Response)[]): Transcript {
+/**
+ * Serves `steps` in order, one per chat completion request, on `server` (see the module comment);
+ * with `repeatLast`, the last step answers every later request (a model that never stops).
+ */
+export function script(server: SetupServer, steps: ((messages: Msg[]) => Response | Promise<Response>)[], options: { repeatLast?: boolean } = {}): Transcript {
   const t: Transcript = { bodies: [] };
   server.use(
     http.post(`${MODEL_BASE}/chat/completions`, async ({ request }) => {
       const text = await request.text();
       t.bodies.push(text);
       const n = t.bodies.length;
-      const step = steps[n - 1];
+      const step = steps[options.repeatLast ? Math.min(n, steps.length) - 1 : n - 1];
       try {
         if (!step) throw new Error(`the script has no turn ${n}: the last message was ${(JSON.parse(text) as { messages: Msg[] }).messages.at(-1)?.content?.slice(0, 600)}`);
-        return step((JSON.parse(text) as { messages: Msg[] }).messages);
+        return await step((JSON.parse(text) as { messages: Msg[] }).messages);
       } catch (e) {
         t.broke ??= `turn ${n}: ${(e as Error).message}`;
         return HttpResponse.json({ error: { message: 'the script broke' } }, { status: 400 });

@@ -1,12 +1,13 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { http, HttpResponse } from 'msw';
+import { HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { captureIo } from '../../agent/cli/io.ts';
 import { main } from '../../agent/cli/main.ts';
 import { vendorDoc } from '../helpers/vendor-docs.ts';
+import { script as serveScript } from '../helpers/scripted-model.ts';
 
 /**
  * `fetchwright generate --planner llm` as a user runs it, the model an OpenAI-compatible endpoint
@@ -28,18 +29,7 @@ const call = (id: string, name: string, args: unknown) =>
 const lastTool = (messages: Msg[]) => JSON.parse(messages.filter((m) => m.role === 'tool').at(-1)!.content!) as Record<string, string>;
 const source = (src: string) => ({ file: src.slice(0, src.indexOf('#')), pointer: src.slice(src.indexOf('#') + 1) });
 
-function script(steps: ((messages: Msg[]) => Response)[]): string[] {
-  const bodies: string[] = [];
-  let turn = 0;
-  server.use(
-    http.post(`${BASE}/chat/completions`, async ({ request }) => {
-      const text = await request.text();
-      bodies.push(text);
-      return steps[Math.min(turn++, steps.length - 1)]!((JSON.parse(text) as { messages: Msg[] }).messages);
-    }),
-  );
-  return bodies;
-}
+const script = (steps: ((messages: Msg[]) => Response)[]): string[] => serveScript(server, steps, { repeatLast: true }).bodies;
 
 async function generate(docs: string, extraEnv: Record<string, string> = {}) {
   const root = mkdtempSync(path.join(os.tmpdir(), 'fetchwright-llm-cli-'));

@@ -1,12 +1,14 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { captureIo } from '../../agent/cli/io.ts';
 import { main } from '../../agent/cli/main.ts';
 import { VENDOR_DOCS, vendorDoc } from '../helpers/vendor-docs.ts';
+import { call, MODEL_BASE, result, script as serveScript, sourceOf, turn, type Json, type Msg, type Transcript } from '../helpers/scripted-model.ts';
+
+const script = (steps: ((messages: Msg[]) => Response)[]): Transcript => serveScript(server, steps);
 
 /**
  * Issue 13's scripted conversations: `fetchwright generate <docs> --planner llm` as a user runs it,
@@ -18,7 +20,6 @@ import { VENDOR_DOCS, vendorDoc } from '../helpers/vendor-docs.ts';
  * (01: the cursor in a response header; 16: OAuth2 client credentials explained only in prose).
  */
 
-const BASE = 'http://model.test/v1';
 const KEY = 'sk-conv-RECOGNISABLE-0123456789abcdef';
 const FIELD_CASES = path.resolve(VENDOR_DOCS, '../field-cases');
 const server = setupServer();
@@ -26,35 +27,12 @@ beforeAll(() => server.listen({ onUnhandledFrame: 'error' }));
 afterEach(() => server.resetHandlers());
 afterAll(() => server.close());
 
-type Msg = { role: string; content?: string | null; tool_call_id?: string };
-type Call = { id: string; name: string; args: unknown };
-/** A parsed tool result or plan: JSON read back, looked into by the script as a model would. */
-type Json = Record<string, any>;
-
-/** One assistant turn calling these tools (in parallel, as capable models do). */
-function turn(...calls: Call[]): Response {
-  return HttpResponse.json({
-    id: calls[0]!.id,
-    object: 'chat.completion',
-    created: 1,
-    model: 's',
-    choices: [{ index: 0, finish_reason: 'tool_calls', message: { role: 'assistant', content: null, tool_calls: calls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: JSON.stringify(c.args) } })) } }],
-    usage: { prompt_tokens: 1000, completion_tokens: 50, total_tokens: 1050 },
-  });
-}
-const c = (id: string, name: string, args: unknown): Call => ({ id, name, args });
+const c = call;
 const listOps = (id: string, filter: { method?: string; path_contains?: string; limit?: number }) =>
   c(id, 'list_operations', { method: filter.method ?? null, path_contains: filter.path_contains ?? null, tag: null, offset: null, limit: filter.limit ?? null });
 
-/** The tool result the request carries for the call `id`, parsed: what the model read. */
-function result(messages: Msg[], id: string): Json {
-  const m = messages.find((x) => x.role === 'tool' && x.tool_call_id === id);
-  if (!m?.content) throw new Error(`the request carries no result for tool call ${id}`);
-  return JSON.parse(m.content) as Json;
-}
-const source = (src: string) => ({ file: src.slice(0, src.indexOf('#')), pointer: src.slice(src.indexOf('#') + 1) });
 /** Evidence as a model writes it: a text a tool showed, with the source the tool gave for it. */
-const cite = (src: string, quote: string) => ({ source: source(src), quote });
+const cite = (src: string, quote: string) => ({ source: sourceOf(src), quote });
 /** The sentence of a search excerpt that contains `words`: the model quotes the sentence, not the cut excerpt. */
 function sentenceOf(text: string, words: string): string {
   const s = text.split(/(?<=[.!?])\s+/).find((x) => x.includes(words));
@@ -66,37 +44,6 @@ function hit(search: Json, suffix: string): Json {
   const h = (search.hits as Json[]).find((x) => (x.src as string).endsWith(suffix));
   if (!h) throw new Error(`no hit at …${suffix}: ${JSON.stringify(search).slice(0, 400)}`);
   return h;
-}
-
-/** What the scripted endpoint saw: every request body, and the first way the conversation left the script. */
-interface Transcript {
-  bodies: string[];
-  broke?: string;
-}
-
-/**
- * Serves the steps in order, one per request. A step that throws (an assertion about what the model
- * read) or a request past the last step is recorded and answered with a 400, which the client does
- * not retry: the test then reports that, not a fallback it caused.
- */
-function script(steps: ((messages: Msg[]) => Response)[]): Transcript {
-  const t: Transcript = { bodies: [] };
-  server.use(
-    http.post(`${BASE}/chat/completions`, async ({ request }) => {
-      const text = await request.text();
-      t.bodies.push(text);
-      const n = t.bodies.length;
-      const step = steps[n - 1];
-      try {
-        if (!step) throw new Error(`the script has no turn ${n}: the last tool result was ${(JSON.parse(text) as { messages: Msg[] }).messages.at(-1)?.content?.slice(0, 600)}`);
-        return step((JSON.parse(text) as { messages: Msg[] }).messages);
-      } catch (e) {
-        t.broke ??= `turn ${n}: ${(e as Error).message}`;
-        return HttpResponse.json({ error: { message: 'the script broke' } }, { status: 400 });
-      }
-    }),
-  );
-  return t;
 }
 
 interface Planned {
@@ -111,7 +58,7 @@ async function generate(docs: string, t: Transcript): Promise<Planned> {
   const bodies = t.bodies;
   const root = mkdtempSync(path.join(os.tmpdir(), 'fetchwright-llm-conv-'));
   const io = captureIo();
-  const env: Record<string, string | undefined> = { ...process.env, FETCHWRIGHT_STATE_DIR: path.join(root, 'state'), OPENAI_API_KEY: KEY, OPENAI_BASE_URL: BASE };
+  const env: Record<string, string | undefined> = { ...process.env, FETCHWRIGHT_STATE_DIR: path.join(root, 'state'), OPENAI_API_KEY: KEY, OPENAI_BASE_URL: MODEL_BASE };
   delete env.GITHUB_TOKEN;
   const code = await main(['generate', docs, '--out', path.join(root, 'out'), '--planner', 'llm', '--model', 'scripted-model', '--json'], io, env as NodeJS.ProcessEnv);
   if (t.broke) expect.fail(`the conversation left the script at ${t.broke}`);

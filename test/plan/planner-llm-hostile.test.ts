@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { captureIo } from '../../agent/cli/io.ts';
 import { main } from '../../agent/cli/main.ts';
 import { vendorDoc } from '../helpers/vendor-docs.ts';
+import { script as serveScript } from '../helpers/scripted-model.ts';
 
 /**
  * Hostile model scripts (issue 13), driven as a user runs them: `fetchwright plan|generate <docs>
@@ -42,18 +43,7 @@ const source = (src: string) => ({ file: src.slice(0, src.indexOf('#')), pointer
 const stream = (operation_id: string, name: string, quote: { src: string; text: string }, more: Record<string, unknown> = {}) => ({ operation_id, name, kind: 'human', items_path: 'data', parent: null, evidence: [{ source: source(quote.src), quote: quote.text }], ...more });
 
 /** Serves the steps in turn (the last one repeats) and keeps every request body. */
-function script(steps: Step[]): string[] {
-  const bodies: string[] = [];
-  let turn = 0;
-  server.use(
-    http.post(`${BASE}/chat/completions`, async ({ request }) => {
-      const text = await request.text();
-      bodies.push(text);
-      return steps[Math.min(turn++, steps.length - 1)]!((JSON.parse(text) as { messages: Msg[] }).messages);
-    }),
-  );
-  return bodies;
-}
+const script = (steps: Step[]): string[] => serveScript(server, steps, { repeatLast: true }).bodies;
 /** The tool messages of request `n` (0-based), parsed. */
 const sentBack = (bodies: string[], n: number) => toolResults((JSON.parse(bodies[n]!) as { messages: Msg[] }).messages);
 
