@@ -349,7 +349,7 @@ export function describeRateLimit(rl: NonNullable<ConnectorPlan['rate_limit']>):
 function describePlanner(p: ConnectorPlan['planner']): string {
   if (p.fallback) return `heuristic: the model ${p.model ?? ''} gave no plan (${p.fallback.slice(0, 160)})`;
   const tokens = p.tokens ? `, ${p.tokens.prompt} prompt + ${p.tokens.completion} completion tokens in ${p.tokens.rounds} rounds` : ', not asked';
-  return p.kind === 'llm' ? `the model ${p.model} decided the streams${tokens}` : `auto: the heuristic plan, reviewed by ${p.model} where in doubt${tokens}`;
+  return p.kind === 'llm' ? `the model ${p.model} decided the streams${tokens}` : `auto: the heuristic plan, reviewed by ${p.model} where the heuristics doubted or the proof failed${tokens}`;
 }
 
 export function renderPlan(plan: ConnectorPlan, options: RenderPlanOptions = {}): string {

@@ -37,6 +37,7 @@ describe('doc text in the PR body and VALIDATION.md', () => {
     const hostilePlan = {
       ...plan,
       tenant_variables: { 'org|x': evil },
+      planner: { kind: 'auto' as const, model: evil, prompt_sha256: 'a'.repeat(64), tokens: { prompt: 1, completion: 1, rounds: 1 }, changes: [evil] },
       warnings: [{ source: { file: 'spec.yaml', pointer: '/paths/~1x' }, message: evil }],
       streams: plan.streams.map((st, i) => (i === 0 ? { ...st, name: 'users`|`\n# APPROVED' } : st)),
     };
@@ -46,6 +47,9 @@ describe('doc text in the PR body and VALIDATION.md', () => {
     // The docs' defects outside what the connector reads are put to the reviewer, as text.
     expect(prBody).toContain('Docs defects outside what this connector reads: 1 warning');
     expect(prBody).toContain('`spec.yaml#/paths/~1x`: ok ');
+    // A model's review is put to the reviewer: who, and each change, as text.
+    expect(prBody).toMatch(/^> \*\*The heuristic plan, reviewed by a model\*\* where the heuristics doubted or the proof failed: .* Its changes:$/m);
+    expect(prBody).toMatch(/^> - ok /m);
     for (const text of [prBody, renderValidation(scorecard, [])]) {
       expect(text).not.toMatch(/(^|[^\\])!\[px\]/);
       expect(text).not.toMatch(/(^|[^\\])@security-team/);

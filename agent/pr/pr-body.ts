@@ -55,6 +55,7 @@ export function renderPrBody(input: PrBodyInput): string {
     ...(input.signed && input.signer ? [`The change record is signed by ${mdCode(input.signer)}: check it is your team's key with \`fetchwright verify --public-key <your public key>\`.`, ''] : []),
     ...(input.signed ? [] : ['> ⚠ **The change record is unsigned**: no `FETCHWRIGHT_SIGNING_KEY` was provided. `fetchwright verify` can check the hashes but not who produced them.', '']),
     ...(input.changes ? [input.changes.trim(), ''] : []),
+    ...modelLines(plan),
     '### What it reads (GET only)',
     '',
     ...plan.streams.map((s) => `- ${mdCode(s.name)} (${streamEmits(s)}): ${mdCode(`GET ${s.path}`)}${s.parent ? ` for each ${mdCode(s.parent.stream)} record` : ''}, ${pagingInWords(s.pagination.style)}`),
@@ -109,6 +110,20 @@ export function renderPrBody(input: PrBodyInput): string {
     'Files: `fetcher.ts` (approved templates + the plan as data), `plan.json`, `manifest.json`, `scorecard.json`, `VALIDATION.md`, `api-model.json`, `attempts.json`, `change-record.json`, `PULL_REQUEST.md`.',
   ];
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * What a model did to the plan, for the reviewer (issue 13): who was asked (model, prompt hash,
+ * tokens), why the heuristic plan stands if it gave none, and each change it made — every stream it
+ * added, dropped or replaced, in its own words cut and escaped. Nothing for a heuristic plan.
+ */
+function modelLines(plan: PrBodyInput['plan']): string[] {
+  const p = plan.planner;
+  if (p.kind === 'heuristic' && !p.fallback) return [];
+  const who = `${mdText(p.model ?? 'a model', 80)}${p.prompt_sha256 ? ` (prompt sha256 ${mdCode(p.prompt_sha256.slice(0, 16))}…)` : ''}${p.tokens ? `, ${p.tokens.prompt} prompt + ${p.tokens.completion} completion tokens in ${p.tokens.rounds} rounds` : ''}`;
+  if (p.fallback) return [`> The model ${who} was asked and gave no plan (${mdText(p.fallback, 200)}): the heuristic plan stands.`, ''];
+  const head = p.kind === 'llm' ? `> **A model decided the streams**: ${who}. Every decision passed fetchwright's gates and the sandbox proof; check the streams below with extra care.` : `> **The heuristic plan, reviewed by a model** where the heuristics doubted or the proof failed: ${who}.${p.changes?.length ? ' Its changes:' : ' It changed nothing.'}`;
+  return [head, ...(p.changes ?? []).slice(0, 30).map((c) => `> - ${mdText(c, 240)}`), ''];
 }
 
 /** How a stream pages, as a clause: "one page, no paging", "paged by offset". */
