@@ -40,6 +40,7 @@ const connectorDir = () => new Argument('<connector-dir>', 'a folder written by 
 const planner = () => [
   new Option('--planner <kind>', 'heuristic: the embedded planner, no network (the default); llm: a model reads the docs through read-only tools (OPENAI_API_KEY, OPENAI_BASE_URL, --model), every decision gated, the heuristic plan when it gives none; auto: the heuristic plan, a model asked only where the heuristics doubted; with llm and auto a failed proof is handed to the model once to repair').choices(['heuristic', 'llm', 'auto']).default('heuristic'),
   new Option('--model <name>', 'with --planner llm or auto: the model the endpoint serves (e.g. gpt-4.1, or llama3.1 on a local Ollama)').argParser(nonEmpty),
+  new Option('--model-timeout <seconds>', 'with --planner llm or auto: how long one request waits for the model, 1 to 600 seconds (default 120; a silent endpoint costs 4 times this: the request and 3 retries)').argParser(wholeNumber(1, 600)),
 ];
 const observed = () => new Option('--observed <file>', 'the shapes a live run observed (`fetchwright run --observe`): evidence stronger than the docs where they disagree').argParser(nonEmpty);
 

@@ -27,6 +27,8 @@ export interface ExpandCommandOptions extends Partial<PrOptions> {
   planner?: PlannerKind;
   /** The model `--planner llm|auto` asks. */
   model?: string;
+  /** `--model-timeout`, seconds. */
+  modelTimeout?: number;
   json?: boolean;
 }
 
@@ -73,7 +75,7 @@ export async function run(_args: string[], opts: ExpandCommandOptions, io: Io, c
         ...(prOpts ? { pr: prOpts } : {}),
         ...(opts.retryFailed ? { retryFailed: true } : {}),
         ...(opts.jobTimeout ? { jobTimeoutMs: opts.jobTimeout * 1000 } : {}),
-        ...(opts.planner && opts.planner !== 'heuristic' ? { planner: opts.planner, ...(opts.model ? { model: opts.model } : {}) } : {}),
+        ...(opts.planner && opts.planner !== 'heuristic' ? { planner: opts.planner, ...(opts.model ? { model: opts.model } : {}), ...(opts.modelTimeout ? { modelTimeout: opts.modelTimeout } : {}) } : {}),
         env: ctx.env,
         // Ctrl-C or SIGTERM releases the state folder's lock on the way out.
         onLock: (release) => (release ? (ctx.interrupts.cleanup = release) : delete ctx.interrupts.cleanup),

@@ -12,7 +12,7 @@ import { readObservedShapes } from '../observed/read-observed-shapes.ts';
 import { observedNotes } from './observed-notes.ts';
 import { hashJson } from '../hash.ts';
 import { checkOutputFolder, checkOutputOutsideDocs } from '../output-dir.ts';
-import { planDocs, type PlannerKind } from '../plan/choose-planner.ts';
+import { checkPlannerConfig, planDocs, type PlannerKind } from '../plan/choose-planner.ts';
 import { checkBranchBeforeProof, checkRepoBeforeWork, prJson, printPr, prOptionsOf, proposeConnector, type PrOptions } from './pr.ts';
 
 /** `fetchwright generate`'s options, as commander parses them (agent/cli/command-table.ts). */
@@ -27,8 +27,10 @@ export interface GenerateOptions extends Partial<PrOptions> {
   /** The shapes file a live run wrote (`run --observe`): evidence stronger than the docs. */
   observed?: string;
   planner?: PlannerKind;
-  /** The model `--planner llm` asks. */
+  /** The model `--planner llm|auto` asks. */
   model?: string;
+  /** `--model-timeout`, seconds. */
+  modelTimeout?: number;
 }
 
 type Options = GenerateOptions & { docs: string };
@@ -42,6 +44,7 @@ export async function run([docs]: string[], generateOpts: GenerateOptions, io: I
   const opts: Options = { ...generateOpts, docs: docs! };
   // Checked before any work: a missing --repo or an --out that cannot be written is reported now, not after the proof.
   const prOpts = prOptionsOf(opts);
+  checkPlannerConfig({ planner: opts.planner ?? 'heuristic', ...(opts.model ? { modelName: opts.model } : {}), env: ctx.env });
   checkOutputFolder(opts.out);
   checkOutputOutsideDocs(opts.out, opts.docs);
   if (prOpts) await checkRepoBeforeWork(prOpts, opts.out, ctx.env);
@@ -95,7 +98,7 @@ async function planAndProve(opts: Options, io: Io, audit: AuditLog, progress: Pr
   const { model, observed: overlay } = await ingestWithReport(opts.docs, { ...(opts.vendor ? { vendor: opts.vendor } : {}), ...(observed ? { observed } : {}) });
   audit.record('ingest', 'ok', { docs_sha256: model.docs_sha256, ...(observed ? { observed_sha256: observed.sha256 } : {}) }, { docs: opts.docs, operations: model.operations.length, ...(observed ? { observed: opts.observed, observed_at: observed.shapes.observed_at, observed_operations: overlay?.applied.length ?? 0 } : {}) });
   for (const note of observedNotes(overlay)) io.stderr.write(`${note}\n`);
-  const { plan, repair } = await planDocs(model, { planner: opts.planner ?? 'heuristic', ...(opts.model ? { modelName: opts.model } : {}), env, audit, onNote: (line) => io.stderr.write(`${line}\n`) });
+  const { plan, repair } = await planDocs(model, { planner: opts.planner ?? 'heuristic', ...(opts.model ? { modelName: opts.model } : {}), ...(opts.modelTimeout ? { timeoutSeconds: opts.modelTimeout } : {}), env, audit, onNote: (line) => io.stderr.write(`${line}\n`) });
   progress.vendor = plan.vendor;
   audit.record('plan', 'ok', { api_model_sha256: plan.api_model_sha256, plan_sha256: hashJson(plan) }, { planner: plan.planner.kind, streams: plan.streams.map((s) => s.name), verdict: plan.assessment.verdict, forced: opts.force });
   checkConnectorTarget(opts.out, plan.vendor, { force: !!opts.force });

@@ -125,6 +125,8 @@ export interface RunOptions {
   /** `--planner` and `--model`: a model planner's name and prompt are inputs too. */
   planner?: PlannerKind;
   model?: string;
+  /** The model endpoint's base URL (OPENAI_BASE_URL; OpenAI's when unset): the same model name elsewhere is another model. */
+  endpoint?: string;
 }
 
 /**
@@ -146,5 +148,18 @@ export function vendorInputs(entry: CatalogueEntry, run: RunOptions): { key: str
 /** The planner as an input: fetchwright's version, and for a model planner the model and the prompt template's hash. */
 function plannerInput(run: RunOptions): string {
   const kind = run.planner ?? 'heuristic';
-  return kind === 'heuristic' ? `heuristic@${packageVersion()}` : `${kind}@${packageVersion()}:${run.model ?? ''}:${PROMPT_SHA256.slice(0, 16)}`;
+  return kind === 'heuristic' ? `heuristic@${packageVersion()}` : `${kind}@${packageVersion()}:${endpointOf(run.endpoint)}:${run.model ?? ''}:${PROMPT_SHA256.slice(0, 16)}`;
+}
+
+/** The endpoint's URL without a user or password (the state file keeps no secret). */
+function endpointOf(url: string | undefined): string {
+  if (!url) return 'https://api.openai.com/v1';
+  try {
+    const u = new URL(url);
+    u.username = '';
+    u.password = '';
+    return u.toString();
+  } catch {
+    return 'an unparsable URL';
+  }
 }

@@ -38,6 +38,8 @@ export interface ExpandOptions {
   /** `--planner` (default heuristic) and `--model`. */
   planner?: PlannerKind;
   model?: string;
+  /** `--model-timeout`, seconds. */
+  modelTimeout?: number;
   pr?: PrOptions;
   /** Retry failures now, without waiting for their retry time. */
   retryFailed?: boolean;
@@ -150,7 +152,7 @@ export async function runExpand(o: ExpandOptions, events: ExpandEvents = {}): Pr
     for (const entry of catalogue.entries) {
       let key: { key: string; inputs: VendorJob['inputs'] };
       try {
-        key = vendorInputs(entry, { seed: o.seed, maxAttempts: o.maxAttempts, ...(o.planner ? { planner: o.planner } : {}), ...(o.model ? { model: o.model } : {}) });
+        key = vendorInputs(entry, { seed: o.seed, maxAttempts: o.maxAttempts, ...(o.planner ? { planner: o.planner } : {}), ...(o.model ? { model: o.model } : {}), ...(o.env?.OPENAI_BASE_URL ? { endpoint: o.env.OPENAI_BASE_URL } : {}) });
       } catch (e) {
         const s = unreadableSummary(entry, e);
         summaries.set(entry.vendor, s);
@@ -172,7 +174,7 @@ export async function runExpand(o: ExpandOptions, events: ExpandEvents = {}): Pr
         events.onDone?.(s);
         continue;
       }
-      jobs.push({ entry, key: key.key, inputs: key.inputs, previous: state, out: path.resolve(o.out), stateDir, seed: o.seed, maxAttempts: o.maxAttempts, ...(o.planner ? { planner: o.planner } : {}), ...(o.model ? { model: o.model } : {}), ...(o.pr ? { pr: o.pr } : {}) });
+      jobs.push({ entry, key: key.key, inputs: key.inputs, previous: state, out: path.resolve(o.out), stateDir, seed: o.seed, maxAttempts: o.maxAttempts, ...(o.planner ? { planner: o.planner } : {}), ...(o.model ? { model: o.model } : {}), ...(o.modelTimeout ? { modelTimeout: o.modelTimeout } : {}), ...(o.pr ? { pr: o.pr } : {}) });
     }
     // Workers end with this process whatever ends it (Ctrl-C, SIGTERM, an error): one blocked in the
     // kernel (a read that never returns) does not notice its parent is gone by itself.

@@ -13,7 +13,7 @@ import { hashJson } from '../hash.ts';
 import { ingestWithReport } from '../ingest/ingest.ts';
 import { readObservedShapes } from '../observed/read-observed-shapes.ts';
 import type { ConnectorPlan } from '../plan/connector-plan.ts';
-import { skippedReason } from '../plan/heuristic-planner.ts';
+import { planHeuristically, skippedReason } from '../plan/heuristic-planner.ts';
 import { planDocs, type Planned, type PlannerKind } from '../plan/choose-planner.ts';
 import { streamEmits } from '../plan/stream-emits.ts';
 import { branchFor } from '../pr/branch-name.ts';
@@ -65,6 +65,8 @@ export interface VendorJob {
   /** `--planner` (default heuristic) and `--model`. */
   planner?: PlannerKind;
   model?: string;
+  /** `--model-timeout`, seconds. */
+  modelTimeout?: number;
   pr?: PrOptions;
 }
 
@@ -210,9 +212,9 @@ export async function runVendorJob(job: VendorJob, deps: JobDeps): Promise<JobSu
   try {
     const observed = entry.observedPath ? readObservedShapes(entry.observedPath) : undefined;
     const { model, files } = await ingestWithReport(entry.docsPath, { vendor: entry.vendor, ...(observed ? { observed } : {}) });
-    const { plan, repair } = await planDocs(model, { planner: job.planner ?? 'heuristic', ...(job.model ? { modelName: job.model } : {}), env: deps.env, audit: deps.audit, onNote: log, skip: new Set(entry.skip_streams) });
-    // A model names the streams it decides: a skip name it did not use is no mistake of the entry's.
-    const unknown = plan.planner.kind === 'llm' ? [] : unknownSkips(plan, entry.skip_streams);
+    const { plan, repair } = await planDocs(model, { planner: job.planner ?? 'heuristic', ...(job.model ? { modelName: job.model } : {}), ...(job.modelTimeout ? { timeoutSeconds: job.modelTimeout } : {}), env: deps.env, audit: deps.audit, onNote: log, skip: new Set(entry.skip_streams) });
+    // skip_streams name the heuristic plan's streams (a model's plan leaves out the operations behind them).
+    const unknown = unknownSkips(plan.planner.kind === 'llm' && entry.skip_streams.length ? planHeuristically(model, { skip: new Set(entry.skip_streams) }) : plan, entry.skip_streams);
     if (unknown.length) {
       throw new EntryMismatch('skip_streams', `skip_streams names ${unknown.join(', ')}, which is not a stream the docs give`, `use the names \`fetchwright plan ${entry.docs}\` prints: ${someNames(plan.streams.map((s) => s.name))}`);
     }
@@ -252,10 +254,13 @@ export async function runVendorJob(job: VendorJob, deps: JobDeps): Promise<JobSu
       outcome = hadConnector ? 'regenerated' : 'generated';
     }
     Object.assign(base, { outcome, covered: true, connector_dir: connector.dir, streams: connector.plan.streams.length, identity_kinds: identityKindsOf(connector.plan) });
+    // A model that gave no plan is said in the summary, and asked again next run (the success is not recorded under the model's key).
+    const fallback = connector.plan.planner.fallback;
+    if (fallback) base.cause = `the model gave no plan (${fallback.slice(0, 120)}): planned heuristically; asked again next run`;
     const planSha = hashJson(connector.plan);
     state = {
       ...state,
-      done_key: job.key,
+      done_key: fallback ? `${job.key}:model-gave-no-plan` : job.key,
       inputs: job.inputs,
       docs_sha256: connector.plan.docs_sha256,
       docs_files: files,

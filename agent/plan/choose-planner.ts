@@ -1,5 +1,6 @@
 import type { AuditLog } from '../audit/audit-log.ts';
-import { Redactor, secretsFromEnv } from '../audit/redact.ts';
+import { secretsFromEnv } from '../audit/redact.ts';
+import { SecretScrubber } from '../../sandbox/secret-scrubber.ts';
 import { SchemaView } from '../docs-view/schema-view.ts';
 import { FetchwrightError } from '../errors.ts';
 import type { ApiModel } from '../ingest/api-model.ts';
@@ -10,7 +11,7 @@ import { doubtsOf } from './llm/doubts.ts';
 import { isModelError } from './llm/model-error.ts';
 import { createModelClient, type ModelClient } from './llm/model-client.ts';
 import { DEFAULT_TOKEN_BUDGET, LlmPlanError, planWithModel, reviewWithModel, type RoundRecord } from './llm/llm-planner.ts';
-import type { PlanBasis } from './llm/plan-from-review.ts';
+import { skippedOperations, type PlanBasis } from './llm/plan-from-review.ts';
 import { PROMPT_SHA256 } from './llm/prompt.ts';
 import { selectStreams } from './select-streams.ts';
 
@@ -47,7 +48,12 @@ export interface PlannerRequest {
   skip?: ReadonlySet<string>;
   /** A fetch for the model client (tests). */
   fetch?: typeof fetch;
+  /** `--model-timeout`: how long one request may wait for the model, in seconds (default 120); the SDK retries 3 times. */
+  timeoutSeconds?: number;
 }
+
+/** How long one request waits for the model by default, in seconds (a silent endpoint costs 4 × this: the request and 3 retries). */
+export const DEFAULT_MODEL_TIMEOUT_S = 120;
 
 export interface Planned {
   plan: ConnectorPlan;
@@ -65,18 +71,21 @@ class ModelSession {
   readonly secrets: string[];
   private readonly r: PlannerRequest;
   used = { prompt: 0, completion: 0, rounds: 0 };
-  private redactor: Redactor;
+  /** The vendor's budget spent: reported tokens, or what was sent by fetchwright's own count when that is more. */
+  private spent = 0;
+  /** Every secret of the run in every encoding (verbatim, percent-, base64-, hex-…): blanked in what is said and kept. */
+  private scrubber: SecretScrubber;
 
   constructor(client: ModelClient, r: PlannerRequest) {
     this.client = client;
     this.r = r;
     this.secrets = secretsFromEnv(r.env);
-    this.redactor = new Redactor(this.secrets);
+    this.scrubber = new SecretScrubber(this.secrets);
   }
 
   /** What is left of the vendor's budget. */
   remaining(): number {
-    return DEFAULT_TOKEN_BUDGET - this.used.prompt - this.used.completion;
+    return DEFAULT_TOKEN_BUDGET - this.spent;
   }
 
   options(extraSecrets: readonly string[] = []) {
@@ -88,20 +97,21 @@ class ModelSession {
     };
   }
 
-  count(tokens: { prompt_tokens: number; completion_tokens: number }, rounds: number): PlannerRecord['tokens'] {
+  count(tokens: { prompt_tokens: number; completion_tokens: number; sent_tokens?: number }, rounds: number): PlannerRecord['tokens'] {
+    this.spent += Math.max(tokens.prompt_tokens, tokens.sent_tokens ?? 0) + tokens.completion_tokens;
     this.used = { prompt: this.used.prompt + tokens.prompt_tokens, completion: this.used.completion + tokens.completion_tokens, rounds: this.used.rounds + rounds };
     return { ...this.used };
   }
 
   /** The failure as one bounded line (a model's or a server's words never make lines of their own), said and audited. */
-  failed(e: unknown, what: string, extraSecrets: readonly string[] = []): string {
-    if (extraSecrets.length) this.redactor = new Redactor([...this.secrets, ...extraSecrets]);
+  failed(e: unknown, what: 'plan' | 'review' | 'repair', extraSecrets: readonly string[] = []): string {
+    if (extraSecrets.length) this.scrubber = new SecretScrubber([...this.secrets, ...extraSecrets]);
     if (!isModelError(e) && !(e instanceof LlmPlanError)) throw e;
     if (isModelError(e) && e.kind === 'model-not-configured') throw new FetchwrightError('usage', e.message, { hint: e.hint });
     // The reasons a model's submission was refused can quote what it sent: blanked of every secret before they are said or kept.
-    const why = this.redactor.text(`${e.kind}: ${e.message}`).replace(/\s+/g, ' ').slice(0, 300);
+    const why = this.scrubber.scrub(`${e.kind}: ${e.message}`).replace(/\s+/g, ' ').slice(0, 300);
     if (e instanceof LlmPlanError) this.count(e.tokens, 0);
-    this.r.onNote(`the model planner gave no ${what} (${why}); ${what === 'plan' ? 'planned heuristically instead' : 'the plan stays as it was'}`);
+    this.r.onNote(`the model planner gave no ${what} (${why}); ${what === 'plan' ? 'planned heuristically instead' : what === 'review' ? 'the heuristic plan stands' : 'the plan stays as it was'}`);
     this.r.audit.record('llm-fallback', 'fail', {}, { reason: why.slice(0, 500), during: what });
     return why;
   }
@@ -113,6 +123,16 @@ class ModelSession {
  */
 export function checkPlannerConfig(r: Pick<PlannerRequest, 'planner' | 'modelName' | 'env'>): void {
   if (r.planner === 'heuristic') return;
+  const base = r.env.OPENAI_BASE_URL;
+  if (base) {
+    let url: URL | undefined;
+    try {
+      url = new URL(base);
+    } catch {
+      url = undefined;
+    }
+    if (!url || !/^https?:$/.test(url.protocol)) throw new FetchwrightError('usage', 'OPENAI_BASE_URL is not an http:// or https:// URL', { hint: 'set it to the API root of an OpenAI-compatible server, e.g. http://127.0.0.1:11434/v1 for Ollama, or unset it for OpenAI\'s' });
+  }
   if (!r.env.OPENAI_API_KEY) throw new FetchwrightError('usage', `--planner ${r.planner} needs OPENAI_API_KEY (a local OpenAI-compatible server accepts any value)`, { hint: "export OPENAI_API_KEY=… (and OPENAI_BASE_URL for a server other than OpenAI's), or use --planner heuristic" });
   if (!r.modelName) throw new FetchwrightError('usage', `--planner ${r.planner} needs --model NAME: a model the endpoint serves`, { hint: 'e.g. --model gpt-4.1 for OpenAI, --model llama3.1 for a local Ollama' });
 }
@@ -123,7 +143,7 @@ function modelClientFor(r: PlannerRequest): ModelClient {
     apiKey: r.env.OPENAI_API_KEY!,
     ...(r.env.OPENAI_BASE_URL ? { baseURL: r.env.OPENAI_BASE_URL } : {}),
     model: r.modelName!,
-    timeoutMs: 120_000,
+    timeoutMs: (r.timeoutSeconds ?? DEFAULT_MODEL_TIMEOUT_S) * 1000,
     maxRetries: 3,
     secrets: secretsFromEnv(r.env),
     ...(r.fetch ? { fetch: r.fetch } : {}),
@@ -136,23 +156,34 @@ function heuristicBasis(model: ApiModel, skip: ReadonlySet<string> | undefined):
   return { plan, selection: selectStreams(model, new SchemaView(model)), linkStreams: true, ...(skip ? { skip } : {}) };
 }
 
+/** The tokens a session spent, for a plan whose model gave nothing (the cost is still recorded); none when nothing was counted. */
+function spentTokens(session: ModelSession): { tokens?: NonNullable<PlannerRecord['tokens']> } {
+  return session.used.prompt || session.used.completion || session.used.rounds ? { tokens: { ...session.used } } : {};
+}
+
 /** Plans `model` with the planner `r` names (see the module comment). Throws FetchwrightError `usage` for a missing key or model. */
 export async function planDocs(model: ApiModel, r: PlannerRequest): Promise<Planned> {
-  if (r.planner === 'heuristic') return { plan: planHeuristically(model, r.skip ? { skip: r.skip } : {}) };
+  if (r.planner === 'heuristic') {
+    if (r.modelName) r.onNote(`note: --model ${r.modelName} is for --planner llm or auto; the heuristic planner asks no model`);
+    return { plan: planHeuristically(model, r.skip ? { skip: r.skip } : {}) };
+  }
   const session = new ModelSession(modelClientFor(r), r);
+  r.onNote(`asking ${session.client.model} at ${session.client.endpoint} (each request waits up to ${r.timeoutSeconds ?? DEFAULT_MODEL_TIMEOUT_S} s, retried 3 times)`);
   const who = { model: session.client.model, prompt_sha256: PROMPT_SHA256 };
   const said = (rounds: number, what: string) => r.onNote(`${what} by ${session.client.model} at ${session.client.endpoint} in ${rounds} rounds (${session.used.prompt} prompt + ${session.used.completion} completion tokens)`);
   let basis: PlanBasis;
   if (r.planner === 'llm') {
     try {
-      const result = await planWithModel(model, { ...session.options(), ...(r.skip?.size ? { skip: r.skip } : {}) });
+      // skip_streams name the heuristic plan's streams: the operations behind them are never decided, under any name.
+      const skipped = r.skip?.size ? skippedOperations({ plan: planHeuristically(model, { skip: r.skip }), skip: r.skip }) : undefined;
+      const result = await planWithModel(model, { ...session.options(), ...(skipped ? { skipped } : {}) });
       result.plan.planner = { ...result.plan.planner, tokens: session.count(result.tokens, result.rounds) };
       said(result.rounds, 'planned');
       basis = result.basis;
     } catch (e) {
       const why = session.failed(e, 'plan');
       const plan = planHeuristically(model, r.skip ? { skip: r.skip } : {});
-      plan.planner = { kind: 'heuristic', model: session.client.model, fallback: why.slice(0, 500) };
+      plan.planner = { kind: 'heuristic', model: session.client.model, fallback: why.slice(0, 500), ...spentTokens(session) };
       return { plan };
     }
   } else {
@@ -171,8 +202,8 @@ export async function planDocs(model: ApiModel, r: PlannerRequest): Promise<Plan
         r.audit.record('llm-review', 'ok', {}, { doubts: doubts.length, changes: result.changes.slice(0, 20) });
         basis = result.basis;
       } catch (e) {
-        const why = session.failed(e, 'plan');
-        basis.plan.planner = { kind: 'heuristic', model: session.client.model, fallback: why.slice(0, 500) };
+        const why = session.failed(e, 'review');
+        basis.plan.planner = { kind: 'heuristic', model: session.client.model, fallback: why.slice(0, 500), ...spentTokens(session) };
         return { plan: basis.plan };
       }
     }

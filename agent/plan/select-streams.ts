@@ -793,6 +793,12 @@ export function decidedSelection(model: ApiModel, view: SchemaView, decided: rea
       problems.push(`${d.name}: no GET operation ${d.operation_id}`);
       continue;
     }
+    // The kind is the docs' words where the heuristics read them: a model names a kind only where they could not.
+    const own = candidateOf(op, view, [], policy, new Map());
+    if (own && own.kind !== d.kind) {
+      problems.push(`${d.name}: the docs' words name ${own.kind} records at ${op.path} (${own.noun}): decide ${own.kind}`);
+      continue;
+    }
     const before = rejections.length;
     const c = candidateOf(op, view, rejections, policy, notes, undefined, d.kind, undefined, d.items_path);
     if (!c) {
@@ -818,7 +824,7 @@ export function decidedSelection(model: ApiModel, view: SchemaView, decided: rea
       problems.push(`${d.name}: its parent stream ${d.parent.stream} is not a list decided before it`);
       continue;
     }
-    if (!parent.fieldNames.includes(d.parent.field) && !parent.fieldNames.includes(d.parent.field.split('.')[0]!)) {
+    if (!parent.fieldNames.includes(d.parent.field) && !(d.parent.field.includes('.') && view.at(parent.itemSchema, d.parent.field))) {
       problems.push(`${d.name}: the records of ${d.parent.stream} have no field ${JSON.stringify(d.parent.field)} to fill ${d.parent.param} (their fields: ${parent.fieldNames.slice(0, 20).join(', ') || 'none: they are bare ids'})`);
       continue;
     }

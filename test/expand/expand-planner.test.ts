@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureIo } from '../../agent/cli/io.ts';
 import { main } from '../../agent/cli/main.ts';
 import { crewline, KEYS_PARAM_SAYS } from '../helpers/crewline-docs.ts';
+import { HttpResponse } from 'msw';
 import { call, result, sourceOf, turn, type Msg } from '../helpers/scripted-model.ts';
 
 /**
@@ -22,12 +23,22 @@ const KEY = 'sk-expand-RECOGNISABLE-0123456789abcdef';
 let server: Server;
 let base: string;
 const bodies: string[] = [];
+/** The endpoint answers 503 to everything while this is set. */
+let down = false;
 
-/** The repair conversation, step by what the last message is: show the plan, read the operation, submit the review. */
+/**
+ * The conversation, step by what the last message is: show the plan, read the operation, submit the
+ * review — a repair of the user keys' parent, or the service accounts the heuristics doubted.
+ */
 function answer(messages: Msg[]): Response {
   const tools = messages.filter((m) => m.role === 'tool');
   const last = tools.at(-1);
   if (!last) return turn(call('p', 'show_plan', {}));
+  const doubts = (result(messages, 'p').doubts ?? []) as { operation_id: string }[];
+  if (doubts.some((d) => d.operation_id === 'listServiceAccounts')) {
+    if (last.tool_call_id === 'p') return turn(call('o', 'show_operation', { operation_id: 'listServiceAccounts' }));
+    return turn(call('s', 'submit_review', { drop: [], add: [{ operation_id: 'listServiceAccounts', name: 'service_accounts', kind: 'service_account', items_path: 'data.page.entries', parent: null, evidence: [{ source: sourceOf(result(messages, 'o').src as string), quote: 'The accounts are in data.page.entries.' }] }] }));
+  }
   if (last.tool_call_id === 'p') return turn(call('o', 'show_operation', { operation_id: 'listUserKeys' }));
   const param = (result(messages, 'o').parameters as { name: string; src: string }[]).find((p) => p.name === 'username')!;
   const evidence = [{ source: sourceOf(param.src), quote: KEYS_PARAM_SAYS }];
@@ -40,7 +51,7 @@ beforeAll(async () => {
     req.on('data', (c: Buffer) => (text += c.toString('utf8')));
     req.on('end', () => {
       bodies.push(text);
-      const reply = answer((JSON.parse(text) as { messages: Msg[] }).messages);
+      const reply = (down ? () => HttpResponse.json({ error: { message: 'overloaded' } }, { status: 503 }) : answer)((JSON.parse(text) as { messages: Msg[] }).messages);
       void reply.text().then((body) => {
         res.writeHead(reply.status, { 'content-type': 'application/json' });
         res.end(body);
@@ -57,7 +68,7 @@ async function expand(root: string, catalogue: string, modelName: string) {
   const env: Record<string, string | undefined> = { ...process.env, FETCHWRIGHT_STATE_DIR: path.join(root, 'fw'), OPENAI_API_KEY: KEY, OPENAI_BASE_URL: base, CI: '1' };
   delete env.GITHUB_TOKEN;
   const code = await main(['expand', '--catalog', catalogue, '--state', path.join(root, 'state'), '--out', path.join(root, 'out'), '--concurrency', '1', '--planner', 'auto', '--model', modelName, '--json'], io, env as NodeJS.ProcessEnv);
-  return { code, err: io.err(), summary: JSON.parse(io.out()) as { vendors: { vendor: string; outcome: string }[] } };
+  return { code, err: io.err(), summary: JSON.parse(io.out()) as { vendors: { vendor: string; outcome: string; cause: string | null }[] } };
 }
 
 describe('expand --planner auto', () => {
@@ -86,6 +97,29 @@ describe('expand --planner auto', () => {
     expect(other.code, other.err).toBe(0);
     expect(other.summary.vendors[0]!.outcome).not.toBe('skipped');
     expect(bodies.length).toBeGreaterThan(3);
+  }, 180_000);
+
+  it('a model that gave no plan is said in the summary, and asked again on the next run', async () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'fetchwright-expand-planner-'));
+    const catalogue = path.join(root, 'vendors.yaml');
+    writeFileSync(catalogue, `vendors:\n  - vendor: crewline\n    docs: ${JSON.stringify(crewline({ serviceAccounts: true }))}\n    owner: "@acme/identity"\n`);
+    down = true;
+    let first;
+    try {
+      first = await expand(root, catalogue, 'scripted-model');
+    } finally {
+      down = false;
+    }
+    expect(first.code, first.err).toBe(0);
+    expect(first.summary.vendors).toMatchObject([{ vendor: 'crewline', outcome: 'generated', cause: expect.stringMatching(/^the model gave no plan \(model-server-error: .*\): planned heuristically; asked again next run$/) }]);
+    const before = bodies.length;
+    const again = await expand(root, catalogue, 'scripted-model');
+    expect(again.code, again.err).toBe(0);
+    expect(again.summary.vendors[0]!.outcome).not.toBe('skipped');
+    expect(bodies.length).toBe(before + 3);
+    const plan = JSON.parse(readFileSync(path.join(root, 'out', 'crewline', 'plan.json'), 'utf8')) as { planner: { kind: string; changes: string[] }; streams: { name: string }[] };
+    expect(plan.planner).toMatchObject({ kind: 'auto', changes: ['added service_accounts (GET /service-accounts) as service_account'] });
+    expect(plan.streams.map((s) => s.name)).toEqual(['users', 'service_accounts']);
   }, 180_000);
 
   it('refuses --planner auto without a model before any work (exit 2)', async () => {

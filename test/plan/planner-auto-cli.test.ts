@@ -7,7 +7,7 @@ import { captureIo } from '../../agent/cli/io.ts';
 import { main } from '../../agent/cli/main.ts';
 import { VENDOR_DOCS } from '../helpers/vendor-docs.ts';
 import { crewline, KEYS_PARAM_SAYS } from '../helpers/crewline-docs.ts';
-import { call, MODEL_BASE, result, script, sourceOf, turn, type Json, type Transcript } from '../helpers/scripted-model.ts';
+import { call, MODEL_BASE, result, script, sourceOf, turn, type Json, type Msg, type Transcript } from '../helpers/scripted-model.ts';
 
 /**
  * `--planner auto` as a user runs it (issue 13): the heuristic plan first; a model — an
@@ -119,6 +119,28 @@ describe('generate --planner auto', () => {
     expect(r.plan.planner).toMatchObject({ kind: 'auto', model: 'scripted-model', tokens: { rounds: 3 }, changes: ['repair after a failed proof: replaced user_keys (GET /users/{username}/keys) as ssh_key per users record, {username} from its login'] });
     expect(r.err).toMatch(/the proof failed: asking scripted-model to repair the plan from its findings/);
     expect(r.audit).toContain('"step":"llm-repair"');
+  }, 90_000);
+
+  it('a repair that only drops the failing stream is sent back (losing identities is no repair); the replacement then passes', async () => {
+    const keysEvidence = (m: Msg[]) => {
+      const param = (result(m, 'o').parameters as Json[]).find((p) => p.name === 'username')!;
+      return [{ source: sourceOf(param.src as string), quote: KEYS_PARAM_SAYS }];
+    };
+    const t = script(server, [
+      () => turn(call('o', 'show_operation', { operation_id: 'listUserKeys' })),
+      (m) => turn(call('d', 'submit_review', { drop: [{ stream: 'user_keys', evidence: keysEvidence(m) }], add: [] })),
+      (m) => {
+        const reply = result(m, 'd');
+        expect(reply.accepted).toBe(false);
+        expect((reply.reasons as string[]).join('\n')).toMatch(/drop\.0\.stream: a repair replaces a failing stream .* it does not only drop it/);
+        const evidence = keysEvidence(m);
+        return turn(call('s', 'submit_review', { drop: [{ stream: 'user_keys', evidence }], add: [{ operation_id: 'listUserKeys', name: 'user_keys', kind: 'ssh_key', items_path: '', parent: { stream: 'users', param: 'username', field: 'login' }, evidence }] }));
+      },
+    ]);
+    const r = await generate(crewline({ keys: true }), t);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out.verdict).toBe('pass');
+    expect(names(r.plan)).toEqual(['users', 'user_keys']);
   }, 90_000);
 
   it('a repair the model declines leaves the failing proof failing (exit 9), said', async () => {

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { HttpResponse } from 'msw';
+import { delay, http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { captureIo } from '../../agent/cli/io.ts';
@@ -90,6 +90,31 @@ describe('generate --planner llm', () => {
     expect(bodies.some((b) => b.includes(token) || b.includes(token.slice(4, 20)))).toBe(false);
     expect(io.err()).toMatch(/the model planner gave no plan \(rounds-exhausted: .*\); planned heuristically instead/);
   }, 60_000);
+
+  it('refuses an OPENAI_BASE_URL that is not http(s) before any work (exit 2), naming what to set', async () => {
+    for (const base of ['not a url', 'ftp://model.test/v1']) {
+      const io = captureIo();
+      const code = await main(['generate', vendorDoc('netlify.yaml'), '--out', path.join(mkdtempSync(path.join(os.tmpdir(), 'fetchwright-llm-url-')), 'out'), '--planner', 'auto', '--model', 'm'], io, { ...process.env, OPENAI_API_KEY: KEY, OPENAI_BASE_URL: base, FETCHWRIGHT_STATE_DIR: mkdtempSync(path.join(os.tmpdir(), 'fetchwright-llm-url-')) });
+      expect(code, io.err()).toBe(2);
+      expect(io.err()).toMatch(/OPENAI_BASE_URL is not an http:\/\/ or https:\/\/ URL/);
+    }
+  });
+
+  it('a model that never answers costs --model-timeout per request (and 3 retries), then the heuristic plan stands', async () => {
+    server.use(http.post(`${BASE}/chat/completions`, async () => {
+      await delay('infinite');
+      return HttpResponse.json({});
+    }));
+    const io = captureIo();
+    const started = Date.now();
+    const code = await main(['plan', vendorDoc('netlify.yaml'), '--planner', 'llm', '--model', 'm', '--model-timeout', '1', '--json'], io, { ...process.env, OPENAI_API_KEY: KEY, OPENAI_BASE_URL: BASE, FETCHWRIGHT_STATE_DIR: mkdtempSync(path.join(os.tmpdir(), 'fetchwright-llm-timeout-')) });
+    expect(code, io.err()).toBe(0);
+    expect(io.err()).toMatch(/asking m at model\.test \(each request waits up to 1 s, retried 3 times\)/);
+    expect(io.err()).toMatch(/the model planner gave no plan \(model-timeout: /);
+    expect((JSON.parse(io.out()) as { planner: { fallback: string } }).planner.fallback).toMatch(/^model-timeout: /);
+    // Not 4 × 120 s: the option holds (a generous bound, not a timing target).
+    expect(Date.now() - started).toBeLessThan(60_000);
+  }, 90_000);
 
   it('refuses --planner llm without a key or a model before any work (exit 2)', async () => {
     const io = captureIo();

@@ -16,6 +16,7 @@ import type { Selection } from '../select-streams.ts';
 import type { z } from 'zod';
 import { estimateTokens, TokenBudget, type TokenTotals } from './token-budget.ts';
 import { Redactor } from '../../audit/redact.ts';
+import { SecretScrubber } from '../../../sandbox/secret-scrubber.ts';
 import { dispatchTool, toolDefinitions, type ToolContext } from './tools.ts';
 
 /**
@@ -77,8 +78,8 @@ export interface LlmPlanOptions {
   /** More values never to send (GITHUB_TOKEN, credentials, the synthetic placeholder). */
   secrets?: readonly string[];
   policy?: RequestPolicy;
-  /** expand's `skip_streams`: decided streams of these names are left out, as the heuristic plan leaves them. */
-  skip?: ReadonlySet<string>;
+  /** expand's `skip_streams`, as the operations the heuristic plan left out for them (id → stream name): never decided. */
+  skipped?: ReadonlyMap<string, string>;
   onRound?: (round: RoundRecord) => void;
 }
 
@@ -118,24 +119,29 @@ async function converse<T>(model: ApiModel, o: LlmPlanOptions, c: Conversation<T
   const visible = redactor ? redactor.value(model) : model;
   const context: ToolContext = redactor && c.context ? redactor.value(c.context) : (c.context ?? {});
   let sentTokens = 0;
+  // The totals the endpoint reported, and what was sent (characters / 4): the budget spent is never less than that, whatever an endpoint says.
+  const totals = (): TokenTotals => ({ ...budget.totals(), sent_tokens: sentTokens });
+  // What the audit keeps of a round: the reasons can quote what the model sent, a secret in any encoding among it.
+  const scrubber = o.secrets?.length ? new SecretScrubber([...o.secrets]) : undefined;
+  const scrubbed = (r: RoundRecord): RoundRecord => (scrubber ? { ...r, tools: r.tools.map((t) => scrubber.scrub(t)), decisions: r.decisions.map((d) => ({ ...d, reasons: d.reasons.map((x) => scrubber.scrub(x)) })) } : r);
   for (let round = 1; round <= maxRounds; round++) {
     // What is about to be sent counts, whatever the endpoint reports: the budget holds against a server that says 0.
     const next = estimateTokens(JSON.stringify(messages));
-    if (sentTokens + next > limit) throw new LlmPlanError('budget-exhausted', `the next request would pass the token budget (${sentTokens + next} tokens sent, by characters / 4) without a submission fetchwright accepts${last()}`, budget.totals());
+    if (sentTokens + next > limit) throw new LlmPlanError('budget-exhausted', `the next request would pass the token budget (${sentTokens + next} tokens sent, by characters / 4) without a submission fetchwright accepts${last()}`, totals());
     sentTokens += next;
-    if (budget.exceeded()) throw new LlmPlanError('budget-exhausted', `the model used its token budget (${budget.totals().total_tokens} tokens) without a submission fetchwright accepts${last()}`, budget.totals());
+    if (budget.exceeded()) throw new LlmPlanError('budget-exhausted', `the model used its token budget (${budget.totals().total_tokens} tokens) without a submission fetchwright accepts${last()}`, totals());
     const turn = await chatTurn(o.client, { messages, tools, ...(o.secrets ? { secrets: o.secrets } : {}) });
     budget.record(turn.usage);
     messages.push(turn.message as ChatCompletionMessageParam);
     const record: RoundRecord = { round, tools: [], prompt_tokens: turn.usage.prompt_tokens, completion_tokens: turn.usage.completion_tokens, decisions: [] };
     if (!turn.toolCalls.length) {
       messages.push({ role: 'user', content: `Answer with tool calls: read the docs with the tools and call ${c.submit.name} with your decision.` });
-      o.onRound?.(record);
+      o.onRound?.(scrubbed(record));
       continue;
     }
     let accepted: { value: T } | undefined;
     for (const [n, call] of turn.toolCalls.entries()) {
-      record.tools.push(call.name);
+      record.tools.push(call.name.slice(0, 64));
       let content: string;
       if (n >= MAX_TOOL_CALLS_PER_TURN) {
         content = JSON.stringify({ error: `at most ${MAX_TOOL_CALLS_PER_TURN} tool calls a turn: this one was not run` });
@@ -159,10 +165,10 @@ async function converse<T>(model: ApiModel, o: LlmPlanOptions, c: Conversation<T
       }
       messages.push({ role: 'tool', tool_call_id: call.id, content });
     }
-    o.onRound?.(record);
-    if (accepted) return { value: accepted.value, tokens: budget.totals(), rounds: round };
+    o.onRound?.(scrubbed(record));
+    if (accepted) return { value: accepted.value, tokens: totals(), rounds: round };
   }
-  throw new LlmPlanError('rounds-exhausted', `the model gave no submission fetchwright accepts in ${maxRounds} rounds${last()}`, budget.totals());
+  throw new LlmPlanError('rounds-exhausted', `the model gave no submission fetchwright accepts in ${maxRounds} rounds${last()}`, totals());
 }
 
 /** Runs the loop for `model` from scratch: the model decides the streams (`submit_plan`). */
@@ -174,7 +180,7 @@ export async function planWithModel(model: ApiModel, o: LlmPlanOptions): Promise
     task: taskMessage(model.title, model.operations.length, gets),
     submit: { name: SUBMIT_PLAN, schema: PlanDecision, description: 'Submit the connector decision: the identity lists (GET operation ids from the tools), their kinds, parents and verbatim evidence, and the security scheme key.' },
     accept: (args) => {
-      const outcome = planFromDecision(model, args as PlanDecision, who, policy, o.skip);
+      const outcome = planFromDecision(model, args as PlanDecision, who, policy, o.skipped);
       if ('plan' in outcome) return { value: outcome, reply: { streams: outcome.plan.streams.map((s) => s.name) } };
       return { reasons: outcome.rejections.slice(0, 12).map((r) => `${r.at}: ${r.reason}`) };
     },
@@ -215,7 +221,7 @@ export async function reviewWithModel(model: ApiModel, r: ReviewRequest, o: LlmP
     task: r.findings?.length ? repairTaskMessage(model.title, r.findings.filter((f) => f.level === 'error').length) : reviewTaskMessage(model.title, r.doubts?.length ?? 0),
     submit: { name: SUBMIT_REVIEW, schema: PlanReview, description: "Submit your review of the current plan: streams to drop (each with a verbatim quote of the docs saying why) and streams to add (each a decision as in a plan: GET operation id, name, kind, items_path, parent, verbatim evidence). Adding a stream under a dropped stream's name replaces it. Empty lists keep the plan as it is." },
     accept: (args) => {
-      const outcome = planFromReview(model, r.basis, args as PlanReview, r.planner, policy, inQuestion);
+      const outcome = planFromReview(model, r.basis, args as PlanReview, r.planner, policy, inQuestion, !!r.findings?.length);
       if ('plan' in outcome) return { value: outcome, reply: { streams: outcome.plan.streams.map((s) => s.name), changes: outcome.changes } };
       return { reasons: outcome.rejections.slice(0, 12).map((x) => `${x.at}: ${x.reason}`) };
     },

@@ -41,12 +41,12 @@ describe('a decision made into a plan', () => {
     expect(proved.scorecard.verdict).toBe('pass');
   }, 60_000);
 
-  it('sends back what the planner cannot read as decided: records at another path, a child whose kinds no relation joins, a scheme that is not the least', () => {
+  it('sends back what the planner cannot read as decided: records at another path, a kind the docs\' words contradict, a scheme that is not the least', () => {
     const wrongPath = planFromDecision(okta, { streams: [decided(okta, 'listUsers', 'users', 'human', null, 'users')], auth_scheme: 'apiToken' }, WHO);
     expect('rejections' in wrongPath && wrongPath.rejections.map((r) => r.reason).join('\n')).toMatch(/has no list at "users"/);
     const groups = decided(okta, 'listGroups', 'groups', 'group');
     const noRelation = planFromDecision(okta, { streams: [groups, decided(okta, 'listGroupUsers', 'group_users', 'app', { stream: 'groups', param: 'groupId', field: 'id' })], auth_scheme: 'apiToken' }, WHO);
-    expect('rejections' in noRelation && noRelation.rejections.map((r) => r.reason).join('\n')).toMatch(/group_users: app records read per group record have no relation/);
+    expect('rejections' in noRelation && noRelation.rejections.map((r) => r.reason).join('\n')).toMatch(/group_users: the docs' words name human records at \/api\/v1\/groups\/\{groupId\}\/users \(users\): decide human/);
     const oauth = okta.security_schemes.find((s) => s.type === 'oauth2')!;
     const notLeast = planFromDecision(okta, { streams: [decided(okta, 'listUsers', 'users', 'human')], auth_scheme: oauth.key }, WHO);
     expect('rejections' in notLeast && notLeast.rejections.map((r) => r.reason).join('\n')).toMatch(/the connector authenticates with apiToken/);

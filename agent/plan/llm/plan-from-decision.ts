@@ -20,21 +20,24 @@ import { checkDecision, type DecisionRejection, type PlanDecision } from './deci
 /** The plan and the selection it was made from (a later review starts there), or the reasons. */
 export type DecisionOutcome = { plan: ConnectorPlan; selection: Selection } | { rejections: DecisionRejection[] };
 
-export function planFromDecision(model: ApiModel, decision: PlanDecision, who: { model: string; prompt_sha256: string }, policy: RequestPolicy = READ_ONLY_REQUEST_POLICY, skip?: ReadonlySet<string>): DecisionOutcome {
+export function planFromDecision(model: ApiModel, decision: PlanDecision, who: { model: string; prompt_sha256: string }, policy: RequestPolicy = READ_ONLY_REQUEST_POLICY, skipped: ReadonlyMap<string, string> = new Map()): DecisionOutcome {
   const rejections = checkDecision(model, decision, policy);
+  // expand's skip_streams leave operations out, whatever name a model gives them.
+  decision.streams.forEach((s, i) => {
+    if (skipped.has(s.operation_id)) rejections.push({ at: `streams.${i}.operation_id`, reason: `the catalogue's skip_streams leaves ${s.operation_id} out (as ${skipped.get(s.operation_id)}): it is not read under any name` });
+  });
   if (rejections.length) return { rejections };
   const view = new SchemaView(model);
   const selection = decidedSelection(model, view, decision.streams, policy);
   if (selection.problems.length) return { rejections: selection.problems.map((reason) => ({ at: 'streams', reason })) };
   let plan: ConnectorPlan;
   try {
-    plan = planHeuristically(model, { selection, policy, planner: { kind: 'llm', model: who.model, prompt_sha256: who.prompt_sha256 }, ...(skip?.size ? { skip } : {}) });
+    plan = planHeuristically(model, { selection, policy, planner: { kind: 'llm', model: who.model, prompt_sha256: who.prompt_sha256 } });
   } catch (e) {
     if (isFetchwrightError(e)) return { rejections: [{ at: 'streams', reason: e.message }] };
     throw e;
   }
-  // A stream the catalogue's skip_streams names is left out on purpose, not by a rule the model must hear of.
-  const left = decision.streams.filter((s) => !plan.streams.some((p) => p.name === s.name) && !skip?.has(s.name));
+  const left = decision.streams.filter((s) => !plan.streams.some((p) => p.name === s.name));
   const dropped = left.map((s) => ({ at: 'streams', reason: `${s.name} was left out: ${(plan.excluded ?? []).find((x) => x.operation_id === s.operation_id)?.reason ?? 'by the planner\'s rules'}` }));
   if (decision.auth_scheme !== null && !(plan.auth.scheme_keys ?? []).includes(decision.auth_scheme)) {
     dropped.push({ at: 'auth_scheme', reason: `the connector authenticates with ${(plan.auth.scheme_keys ?? []).join(' or ') || 'no scheme'}, the least privilege the decided operations accept: decide that scheme` });

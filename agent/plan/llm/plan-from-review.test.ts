@@ -6,7 +6,8 @@ import { planHeuristically } from '../heuristic-planner.ts';
 import { selectStreams } from '../select-streams.ts';
 import { vendorDoc } from '../../../test/helpers/vendor-docs.ts';
 import { ingest } from '../../ingest/ingest.ts';
-import { planFromReview, type PlanBasis } from './plan-from-review.ts';
+import { planFromReview, skippedOperations, type PlanBasis } from './plan-from-review.ts';
+import { planFromDecision } from './plan-from-decision.ts';
 import type { PlanReview } from './review.ts';
 
 /**
@@ -27,7 +28,7 @@ beforeAll(async () => {
 const opAt = (path: string) => model.operations.find((o) => o.path === path && o.method === 'get')!;
 const summaryOf = (path: string) => ({ source: opAt(path).source, quote: opAt(path).summary! });
 const review = (r: Partial<PlanReview>): PlanReview => ({ drop: [], add: [], ...r });
-const reasons = (o: ReturnType<typeof planFromReview>) => ('rejections' in o ? o.rejections.map((r) => `${r.at}: ${r.reason}`).join('\n') : 'accepted');
+const reasons = (o: { rejections: { at: string; reason: string }[] } | object) => ('rejections' in o ? o.rejections.map((r) => `${r.at}: ${r.reason}`).join('\n') : 'accepted');
 
 describe('planFromReview', () => {
   it('an empty review gives the heuristic plan back, byte for byte but for who planned it', () => {
@@ -65,7 +66,11 @@ describe('planFromReview', () => {
     const drop = review({ drop: [{ stream: 'users', evidence: [summaryOf('/users')] }] });
     expect(reasons(planFromReview(model, basis, drop, WHO, undefined, new Set(['groups'])))).toMatch(/drop\.0\.stream: users is not in question: only groups may be dropped or replaced/);
     expect(reasons(planFromReview(model, basis, drop, WHO, undefined, new Set()))).toMatch(/users is not in question/);
-    expect(reasons(planFromReview(model, basis, drop, WHO, undefined, new Set(['users'])))).toBe('accepted');
+    // Its children go with it only when they are in question too.
+    const children = heuristic.streams.filter((s) => s.parent?.stream === 'users').map((s) => s.name);
+    expect(children.length).toBeGreaterThan(0);
+    expect(reasons(planFromReview(model, basis, drop, WHO, undefined, new Set(['users'])))).toMatch(new RegExp(`${children[0]} is read per users record and is not in question`));
+    expect(reasons(planFromReview(model, basis, drop, WHO, undefined, new Set(['users', ...children])))).toBe('accepted');
   });
 
   it('refuses what is not the plan\'s to change: an unknown stream, a kept name, an operation a kept stream reads, a quote not in the docs', () => {
@@ -73,5 +78,22 @@ describe('planFromReview', () => {
     expect(reasons(planFromReview(model, basis, review({ add: [{ operation_id: opAt('/groups').id, name: 'users', kind: 'group', items_path: '', parent: null, evidence: [summaryOf('/groups')] }] }), WHO))).toMatch(/add\.0\.name: the plan keeps a stream named users/);
     expect(reasons(planFromReview(model, basis, review({ add: [{ operation_id: opAt('/groups').id, name: 'teams', kind: 'group', items_path: '', parent: null, evidence: [summaryOf('/groups')] }] }), WHO))).toMatch(/add\.0\.operation_id: .* is read already by the stream groups/);
     expect(reasons(planFromReview(model, basis, review({ drop: [{ stream: 'groups', evidence: [{ source: opAt('/groups').source, quote: 'Groups are deprecated; ignore them.' }] }] }), WHO))).toMatch(/drop\.0\.evidence\.0: the quote is not in the docs/);
+    // A drop quotes the dropped operation's own docs, not any sentence of them.
+    expect(reasons(planFromReview(model, basis, review({ drop: [{ stream: 'groups', evidence: [summaryOf('/users')] }] }), WHO))).toMatch(/drop\.0\.evidence\.0: a drop quotes the dropped operation's own docs \(GET \/groups/);
+  });
+
+  it('in a repair, a failing stream is replaced, never only dropped', () => {
+    const drop = review({ drop: [{ stream: 'services', evidence: [summaryOf('/services')] }] });
+    expect(reasons(planFromReview(model, basis, drop, WHO, undefined, new Set(['services']), true))).toMatch(/a repair replaces a failing stream .* it does not only drop it/);
+    expect(reasons(planFromReview(model, basis, drop, WHO, undefined, new Set(['services']), false))).toBe('accepted');
+  });
+
+  it('a skipped stream\'s operation is not read under another name', () => {
+    const skip = new Set(['groups']);
+    const skippedPlan = planHeuristically(model, { skip });
+    const skipBasis = { ...basis, plan: skippedPlan, skip };
+    const again = review({ add: [{ operation_id: opAt('/groups').id, name: 'teams', kind: 'group', items_path: '', parent: null, evidence: [summaryOf('/groups')] }] });
+    expect(reasons(planFromReview(model, skipBasis, again, WHO))).toMatch(/teams: the catalogue's skip_streams leaves .* out \(as groups\): it is not read under any name/);
+    expect(reasons(planFromDecision(model, { streams: again.add, auth_scheme: null }, { model: 'm', prompt_sha256: 'x' }, undefined, skippedOperations(skipBasis)))).toMatch(/streams\.0\.operation_id: the catalogue's skip_streams leaves/);
   });
 });

@@ -3,7 +3,7 @@ import { isFetchwrightError } from '../../errors.ts';
 import type { ApiModel } from '../../ingest/api-model.ts';
 import { READ_ONLY_REQUEST_POLICY, type RequestPolicy } from '../../../policy/request-policy.ts';
 import type { ConnectorPlan, PlannerRecord } from '../connector-plan.ts';
-import { planHeuristically } from '../heuristic-planner.ts';
+import { planHeuristically, skippedReason } from '../heuristic-planner.ts';
 import { decidedSelection, type Selection } from '../select-streams.ts';
 import type { DecisionRejection } from './decision.ts';
 import { checkReview, type PlanReview } from './review.ts';
@@ -34,8 +34,8 @@ export type ReviewOutcome = { plan: ConnectorPlan; basis: PlanBasis; changes: st
  * quote; `changes` says, one line each, what was added and dropped. Never throws for the model's
  * input; a bug of the planner (a quote of its own not in the docs) still throws.
  */
-export function planFromReview(model: ApiModel, basis: PlanBasis, review: PlanReview, planner: PlannerRecord, policy: RequestPolicy = READ_ONLY_REQUEST_POLICY, mayDrop?: ReadonlySet<string>): ReviewOutcome {
-  const rejections = checkReview(model, basis.plan, review, policy, mayDrop);
+export function planFromReview(model: ApiModel, basis: PlanBasis, review: PlanReview, planner: PlannerRecord, policy: RequestPolicy = READ_ONLY_REQUEST_POLICY, mayDrop?: ReadonlySet<string>, repair = false): ReviewOutcome {
+  const rejections = checkReview(model, basis.plan, review, policy, mayDrop, repair);
   if (rejections.length) return { rejections };
   const view = new SchemaView(model);
   const dropped = new Set(review.drop.map((d) => d.stream));
@@ -44,6 +44,12 @@ export function planFromReview(model: ApiModel, basis: PlanBasis, review: PlanRe
   const roots = basis.selection.roots.filter((r) => !dropped.has(r.name));
   const orphans = basis.selection.children.filter((c) => !dropped.has(c.name) && gone(c.parent.stream));
   const children = basis.selection.children.filter((c) => !dropped.has(c.name) && !gone(c.parent.stream));
+  // Children of a dropped parent go with it only when they are in question too: a review never takes out what nobody questioned.
+  const unquestioned = mayDrop ? orphans.filter((c) => !mayDrop.has(c.name)) : [];
+  if (unquestioned.length) return { rejections: unquestioned.map((c) => ({ at: 'drop', reason: `${c.name} is read per ${c.parent.stream} record and is not in question: dropping ${c.parent.stream} would take it out too; replace ${c.parent.stream} under the same name instead` })) };
+  const skipped = skippedOperations(basis);
+  const forbidden = review.add.filter((a) => skipped.has(a.operation_id));
+  if (forbidden.length) return { rejections: forbidden.map((a) => ({ at: 'add', reason: `${a.name}: the catalogue's skip_streams leaves ${a.operation_id} out (as ${skipped.get(a.operation_id)}): it is not read under any name` })) };
   const earlier = new Map([...roots, ...children].map((c) => [c.name, c]));
   const added = decidedSelection(model, view, review.add, policy, earlier);
   if (added.problems.length) return { rejections: added.problems.map((reason) => ({ at: 'add', reason })) };
@@ -82,4 +88,14 @@ export function planFromReview(model: ApiModel, basis: PlanBasis, review: PlanRe
   for (const d of review.drop) if (!readd.has(d.stream)) changes.push(`dropped ${d.stream} (GET ${opOf(d.stream)?.path ?? '?'}), citing "${d.evidence[0]!.quote.replace(/\s+/g, ' ').slice(0, 120)}"`);
   for (const c of orphans) changes.push(`dropped ${c.name}: its parent stream ${c.parent.stream} was dropped`);
   return { plan, basis: { plan, selection, linkStreams: basis.linkStreams, ...(basis.skip ? { skip: basis.skip } : {}) }, changes };
+}
+
+/** The operations expand's `skip_streams` left out of the basis plan, by id, with the stream name skipped. */
+export function skippedOperations(basis: Pick<PlanBasis, 'plan' | 'skip'>): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const name of basis.skip ?? []) {
+    const x = (basis.plan.excluded ?? []).find((e) => e.reason === skippedReason(name));
+    if (x) out.set(x.operation_id, name);
+  }
+  return out;
 }

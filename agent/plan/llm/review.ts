@@ -31,18 +31,29 @@ export type PlanReview = z.infer<typeof PlanReview>;
 
 /**
  * Every reason `review` cannot be applied to `plan`, or `[]`: a dropped stream the plan lacks or
- * dropped twice, one not in question (`mayDrop`: the streams the heuristics doubted, or that failed
+ * dropped twice, one whose quote is not from the dropped operation's own docs, in a repair one only
+ * dropped and not replaced (losing coverage is no repair), one not in question (`mayDrop`: the streams the heuristics doubted, or that failed
  * the proof — a review never takes out what nobody questioned), or a link stream or container (the planner's own rules read those); an added stream whose name stays taken by a stream not dropped, or whose operation
  * a kept stream already reads; and every gate of a model's decision over the added streams
  * (`checkDecision`: the docs' own GETs and parameters, the request policy, verbatim quotes; a parent
  * may be a kept stream). Every quote, the drops' too, must be the docs' own words at its source.
  * Never throws.
  */
-export function checkReview(model: ApiModel, plan: ConnectorPlan, review: PlanReview, policy: RequestPolicy = READ_ONLY_REQUEST_POLICY, mayDrop?: ReadonlySet<string>): DecisionRejection[] {
+export function checkReview(model: ApiModel, plan: ConnectorPlan, review: PlanReview, policy: RequestPolicy = READ_ONLY_REQUEST_POLICY, mayDrop?: ReadonlySet<string>, repair = false): DecisionRejection[] {
   const out: DecisionRejection[] = [];
   const streams = new Map(plan.streams.map((s) => [s.name, s]));
   const dropped = new Set<string>();
+  const readded = new Set(review.add.map((a) => a.name));
   review.drop.forEach((d, i) => {
+    const s = streams.get(d.stream);
+    // A drop quotes the dropped operation's own docs (its path item: the operation, its parameters, its responses).
+    const op = s && model.operations.find((o) => o.id === s.operation_id && o.method === 'get');
+    const item = op ? op.source.pointer.replace(/\/[^/]*$/, '') : undefined;
+    d.evidence.forEach((e, j) => {
+      if (op && (e.source.file !== op.source.file || !(e.source.pointer === item || e.source.pointer.startsWith(`${item}/`)))) out.push({ at: `drop.${i}.evidence.${j}`, reason: `a drop quotes the dropped operation's own docs (GET ${op.path}, at ${op.source.file}#${item}…): this source is elsewhere` });
+    });
+    // Dropping coverage to pass a failed proof is no repair: a repair replaces the failing stream.
+    if (repair && s && !readded.has(d.stream)) out.push({ at: `drop.${i}.stream`, reason: `a repair replaces a failing stream (add it again under the name ${d.stream}, changed), it does not only drop it: leaving a list out to pass the proof loses identities` });
     if (!streams.has(d.stream)) out.push({ at: `drop.${i}.stream`, reason: `the plan has no stream ${d.stream}: show_plan lists them` });
     else if (dropped.has(d.stream)) out.push({ at: `drop.${i}.stream`, reason: `${d.stream} is dropped twice` });
     else if (mayDrop && !mayDrop.has(d.stream)) out.push({ at: `drop.${i}.stream`, reason: `${d.stream} is not in question: only ${mayDrop.size ? [...mayDrop].join(', ') : 'streams in doubt or failing the proof'} may be dropped or replaced; add streams instead` });

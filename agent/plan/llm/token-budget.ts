@@ -26,6 +26,8 @@ export interface TokenTotals {
   turns: number;
   /** How many of the turns were estimated: the totals are exact only when this is 0. */
   estimated_turns: number;
+  /** The prompt tokens the loop sent by its own count (characters / 4), whatever the endpoint reported. */
+  sent_tokens?: number;
 }
 
 /**
