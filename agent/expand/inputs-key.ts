@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { closeSync, constants, existsSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { hashJson } from '../hash.ts';
+import { hashJson, sha256 } from '../hash.ts';
 import { packageVersion } from '../package-info.ts';
 import { POLICY_SET_VERSION } from '../pr/change-record.ts';
 import { loadTemplates } from '../../templates/registry.ts';
@@ -151,15 +151,14 @@ function plannerInput(run: RunOptions): string {
   return kind === 'heuristic' ? `heuristic@${packageVersion()}` : `${kind}@${packageVersion()}:${endpointOf(run.endpoint)}:${run.model ?? ''}:${PROMPT_SHA256.slice(0, 16)}`;
 }
 
-/** The endpoint's URL without a user or password (the state file keeps no secret). */
+/** The endpoint as its host and a sha256 of its whole URL: the state file keeps no password, key or token a URL may hold. */
 function endpointOf(url: string | undefined): string {
-  if (!url) return 'https://api.openai.com/v1';
+  if (!url) return 'api.openai.com';
+  let host = '?';
   try {
-    const u = new URL(url);
-    u.username = '';
-    u.password = '';
-    return u.toString();
+    host = new URL(url).host;
   } catch {
-    return 'an unparsable URL';
+    // An unparsable URL is refused before any work (checkPlannerConfig); its hash still tells it apart.
   }
+  return `${host}#${sha256(url).slice(0, 16)}`;
 }

@@ -256,7 +256,7 @@ export async function runVendorJob(job: VendorJob, deps: JobDeps): Promise<JobSu
     Object.assign(base, { outcome, covered: true, connector_dir: connector.dir, streams: connector.plan.streams.length, identity_kinds: identityKindsOf(connector.plan) });
     // A model that gave no plan is said in the summary, and asked again next run (the success is not recorded under the model's key).
     const fallback = connector.plan.planner.fallback;
-    if (fallback) base.cause = `the model gave no plan (${fallback.slice(0, 120)}): planned heuristically; asked again next run`;
+    if (fallback) base.cause = `the model gave nothing (${fallback.slice(0, 120)}): the heuristic plan stands; asked again next run`;
     const planSha = hashJson(connector.plan);
     state = {
       ...state,

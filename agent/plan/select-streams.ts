@@ -8,6 +8,7 @@ import { responseBody, type ResponseBody } from './response-body.ts';
 import type { SchemaView } from '../docs-view/schema-view.ts';
 import { withArticle } from '../english.ts';
 import { READ_ONLY_REQUEST_POLICY, type RequestPolicy } from '../../policy/request-policy.ts';
+import { kindMisfit } from './llm/kind-fields.ts';
 
 /**
  * Which operations enumerate identities. A candidate is a GET whose last path segment names an
@@ -803,6 +804,12 @@ export function decidedSelection(model: ApiModel, view: SchemaView, decided: rea
     const c = candidateOf(op, view, rejections, policy, notes, undefined, d.kind, undefined, d.items_path);
     if (!c) {
       problems.push(`${d.name}: ${op.path} cannot be read as a list of ${d.kind} records: ${rejections[before]?.reason ?? notes.get(op.id) ?? 'its records were not found'}`);
+      continue;
+    }
+    // Where the heuristics have no reading, the records' fields must fit the decided kind (the proof does not judge kinds).
+    const misfit = !own && !c.bareIds ? kindMisfit(d.kind, c.fieldNames) : undefined;
+    if (misfit) {
+      problems.push(`${d.name}: ${op.path} cannot be read as ${d.kind} records: ${misfit}`);
       continue;
     }
     if (c.items.path !== d.items_path) {

@@ -111,7 +111,7 @@ describe('expand --planner auto', () => {
       down = false;
     }
     expect(first.code, first.err).toBe(0);
-    expect(first.summary.vendors).toMatchObject([{ vendor: 'crewline', outcome: 'generated', cause: expect.stringMatching(/^the model gave no plan \(model-server-error: .*\): planned heuristically; asked again next run$/) }]);
+    expect(first.summary.vendors).toMatchObject([{ vendor: 'crewline', outcome: 'generated', cause: expect.stringMatching(/^the model gave nothing \(model-server-error: .*\): the heuristic plan stands; asked again next run$/) }]);
     const before = bodies.length;
     const again = await expand(root, catalogue, 'scripted-model');
     expect(again.code, again.err).toBe(0);

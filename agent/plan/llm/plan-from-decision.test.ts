@@ -2,6 +2,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { generateConnector } from '../../generate/generate-connector.ts';
 import type { ApiModel } from '../../ingest/api-model.ts';
 import { planOf } from '../../../test/helpers/vendor-docs.ts';
+import { crewline } from '../../../test/helpers/crewline-docs.ts';
+import { ingest } from '../../ingest/ingest.ts';
 import type { StreamDecision } from './decision.ts';
 import { planFromDecision } from './plan-from-decision.ts';
 
@@ -51,4 +53,13 @@ describe('a decision made into a plan', () => {
     const notLeast = planFromDecision(okta, { streams: [decided(okta, 'listUsers', 'users', 'human')], auth_scheme: oauth.key }, WHO);
     expect('rejections' in notLeast && notLeast.rejections.map((r) => r.reason).join('\n')).toMatch(/the connector authenticates with apiToken/);
   });
+
+  it('where the heuristics have no reading, a kind the records\' fields cannot carry is sent back', async () => {
+    const crew = await ingest(crewline({ serviceAccounts: true }));
+    const accounts = (kind: StreamDecision['kind']) => planFromDecision(crew, { streams: [decided(crew, 'listServiceAccounts', 'accounts', kind, null, 'data.page.entries')], auth_scheme: 'token' }, WHO);
+    expect(JSON.stringify(accounts('human'))).toMatch(/accounts: \/service-accounts cannot be read as human records: its records \(id, display_name, created\) have no field human records have/);
+    expect(JSON.stringify(accounts('ssh_key'))).toMatch(/cannot be read as ssh_key records/);
+    expect('plan' in accounts('service_account')).toBe(true);
+  });
 });
+

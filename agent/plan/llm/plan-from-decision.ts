@@ -25,6 +25,7 @@ export function planFromDecision(model: ApiModel, decision: PlanDecision, who: {
   // expand's skip_streams leave operations out, whatever name a model gives them.
   decision.streams.forEach((s, i) => {
     if (skipped.has(s.operation_id)) rejections.push({ at: `streams.${i}.operation_id`, reason: `the catalogue's skip_streams leaves ${s.operation_id} out (as ${skipped.get(s.operation_id)}): it is not read under any name` });
+    else if ([...skipped.values()].includes(s.name)) rejections.push({ at: `streams.${i}.name`, reason: `${s.name} is a stream the catalogue's skip_streams leaves out: name this list otherwise` });
   });
   if (rejections.length) return { rejections };
   const view = new SchemaView(model);

@@ -62,6 +62,18 @@ export function checkReview(model: ApiModel, plan: ConnectorPlan, review: PlanRe
   });
   const kept = plan.streams.filter((s) => !dropped.has(s.name));
   review.add.forEach((a, i) => {
+    // A replacement reads the same operation, changed (parent, kind, records path): another operation is an add under a new name.
+    const was = streams.get(a.name);
+    if (was && dropped.has(a.name) && was.operation_id !== a.operation_id) out.push({ at: `add.${i}.operation_id`, reason: `${a.name} replaces the stream that reads ${was.operation_id}: a replacement reads the same operation (another parent field, kind or records path); add another operation under a new name` });
+  });
+  // The plan's only list of a kind is never only dropped: that loses every identity of the kind.
+  review.drop.forEach((d, i) => {
+    const s = streams.get(d.stream);
+    if (!s || readded.has(d.stream) || s.link || s.container) return;
+    const others = plan.streams.filter((x) => x !== s && !x.link && !x.container && x.kind === s.kind && !dropped.has(x.name));
+    if (!others.length) out.push({ at: `drop.${i}.stream`, reason: `${d.stream} is the plan's only ${s.kind} list: dropping it loses every ${s.kind} identity; replace it instead` });
+  });
+  review.add.forEach((a, i) => {
     if (kept.some((s) => s.name === a.name)) out.push({ at: `add.${i}.name`, reason: `the plan keeps a stream named ${a.name}: drop it to replace it, or choose another name` });
     const reader = kept.find((s) => s.operation_id === a.operation_id);
     if (reader) out.push({ at: `add.${i}.operation_id`, reason: `${a.operation_id} is read already by the stream ${reader.name}: drop that stream to replace it` });
