@@ -174,9 +174,16 @@ export async function planDocs(model: ApiModel, r: PlannerRequest): Promise<Plan
   let basis: PlanBasis;
   if (r.planner === 'llm') {
     try {
-      // skip_streams name the heuristic plan's streams: the operations behind them are never decided, under any name.
-      const skipped = r.skip?.size ? skippedOperations({ plan: planHeuristically(model, { skip: r.skip }), skip: r.skip }) : undefined;
+      // The heuristic plan: skip_streams name its streams (their operations are never decided, under any name), and what it reads that the model left out is said.
+      const reference = planHeuristically(model, r.skip ? { skip: r.skip } : {});
+      const skipped = r.skip?.size ? skippedOperations({ plan: reference, skip: r.skip }) : undefined;
       const result = await planWithModel(model, { ...session.options(), ...(skipped ? { skipped } : {}) });
+      const unread = reference.streams.filter((s) => !s.link && !s.container && !result.plan.streams.some((m) => m.operation_id === s.operation_id));
+      const notes = unread.slice(0, 30).map((s) => `not read by the model, though the heuristics read it: ${s.name} (GET ${s.path}) as ${s.kind}`);
+      if (notes.length) {
+        result.plan.planner = { ...result.plan.planner, changes: notes };
+        r.onNote(`the model left out ${unread.length} list${unread.length === 1 ? '' : 's'} the heuristics read (plan.planner.changes names them): ${unread.slice(0, 5).map((s) => s.name).join(', ')}${unread.length > 5 ? ', …' : ''}`);
+      }
       result.plan.planner = { ...result.plan.planner, tokens: session.count(result.tokens, result.rounds) };
       said(result.rounds, 'planned');
       basis = result.basis;

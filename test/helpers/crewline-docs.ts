@@ -29,7 +29,7 @@ export function crewline(parts: { keys?: boolean; serviceAccounts?: boolean }): 
     };
   }
   if (parts.serviceAccounts) {
-    const account = { type: 'object', properties: { id: { type: 'string' }, display_name: { type: 'string' }, created: { type: 'string', format: 'date-time' } } };
+    const account = { type: 'object', properties: { id: { type: 'string' }, display_name: { type: 'string' }, roles: { type: 'array', items: { type: 'string' } }, disabled: { type: 'boolean' }, created: { type: 'string', format: 'date-time' } } };
     paths['/service-accounts'] = {
       get: {
         operationId: 'listServiceAccounts',

@@ -58,6 +58,9 @@ describe('generate --planner llm', () => {
     const plan = JSON.parse(readFileSync(path.join(out.dir, 'plan.json'), 'utf8')) as { planner: Record<string, unknown>; streams: { name: string }[] };
     expect(plan.planner).toMatchObject({ kind: 'llm', model: 'scripted-model', prompt_sha256: expect.stringMatching(/^[0-9a-f]{64}$/), tokens: { prompt: 3000, completion: 150, rounds: 3 } });
     expect(plan.streams.map((s) => s.name)).toEqual(['users']);
+    // What the heuristics read and the model left out is said, for the reviewer.
+    expect(plan.planner.changes).toContain('not read by the model, though the heuristics read it: apps (GET /api/v1/apps) as app');
+    expect(io.err()).toMatch(/the model left out \d+ lists the heuristics read \(plan\.planner\.changes names them\): apps, /);
     expect(io.err()).toMatch(/planned by scripted-model at model\.test in 3 rounds/);
     const audit = readFileSync(path.join(root, 'state', 'audit.jsonl'), 'utf8');
     expect(audit.match(/"step":"llm-round"/g)).toHaveLength(3);

@@ -57,7 +57,7 @@ describe('a decision made into a plan', () => {
   it('where the heuristics have no reading, a kind the records\' fields cannot carry is sent back', async () => {
     const crew = await ingest(crewline({ serviceAccounts: true }));
     const accounts = (kind: StreamDecision['kind']) => planFromDecision(crew, { streams: [decided(crew, 'listServiceAccounts', 'accounts', kind, null, 'data.page.entries')], auth_scheme: 'token' }, WHO);
-    expect(JSON.stringify(accounts('human'))).toMatch(/accounts: \/service-accounts cannot be read as human records: its records \(id, display_name, created\) have no field human records have/);
+    expect(JSON.stringify(accounts('human'))).toMatch(/accounts: \/service-accounts cannot be read as human records: its records \(id, display_name, roles, disabled, created\) do not carry what human records carry/);
     expect(JSON.stringify(accounts('ssh_key'))).toMatch(/cannot be read as ssh_key records/);
     expect('plan' in accounts('service_account')).toBe(true);
   });

@@ -63,25 +63,27 @@ describe('planFromReview', () => {
     expect(reasons(o)).toMatch(/the records of users have no field "uuid" to fill name \(their fields: .*\bname\b/);
   });
 
-  it('never only drops the plan\'s only list of a kind: every identity of the kind would be lost', () => {
-    expect(reasons(planFromReview(model, basis, review({ drop: [{ stream: 'users', evidence: [summaryOf('/users')] }] }), WHO))).toMatch(/drop\.0\.stream: users is the plan's only human list: dropping it loses every human identity; replace it instead/);
+  it('never only drops the plan\'s only root list of a kind, even beside child lists of that kind (the members of groups are not everyone)', () => {
+    expect(oktaPlan.streams.some((x) => x.kind === 'group' && x.parent)).toBe(true);
+    expect(reasons(planFromReview(okta, oktaBasis, review({ drop: [{ stream: 'groups', evidence: [oktaSummary('/api/v1/groups')] }] }), WHO))).toMatch(/groups is the plan's only root group list/);
+    expect(reasons(planFromReview(model, basis, review({ drop: [{ stream: 'users', evidence: [summaryOf('/users')] }] }), WHO))).toMatch(/drop\.0\.stream: users is the plan's only root human list: dropping it loses every human identity no other list reads; replace it instead/);
   });
 
-  it('dropping a root drops the children read per its records, each named in the plan and the changes (Okta: groups, beside other group lists)', () => {
-    const children = oktaPlan.streams.filter((s) => s.parent?.stream === 'groups').map((s) => s.name);
+  it('dropping a root drops the children read per its records, each named in the plan and the changes (Okta: api_services, beside the apps list)', () => {
+    const children = oktaPlan.streams.filter((s) => s.parent?.stream === 'api_services').map((s) => s.name);
     expect(children.length).toBeGreaterThan(0);
-    const drop = review({ drop: [{ stream: 'groups', evidence: [oktaSummary('/api/v1/groups')] }] });
+    const drop = review({ drop: [{ stream: 'api_services', evidence: [oktaSummary('/integrations/api/v1/api-services')] }] });
     const o = planFromReview(okta, oktaBasis, drop, WHO);
     if (!('plan' in o)) throw new Error(reasons(o));
-    expect(o.plan.streams.some((s) => s.name === 'groups' || s.parent?.stream === 'groups')).toBe(false);
-    expect(o.changes[0]).toMatch(/^dropped groups \(GET \/api\/v1\/groups\), citing "/);
-    expect(o.changes.some((c) => /: its parent stream groups was dropped$/.test(c))).toBe(true);
-    expect(o.plan.excluded?.find((x) => x.path === '/api/v1/groups')?.reason).toMatch(/^dropped by the model \(m\), citing "/);
+    expect(o.plan.streams.some((s) => s.name === 'api_services' || s.parent?.stream === 'api_services')).toBe(false);
+    expect(o.changes[0]).toMatch(/^dropped api_services \(GET \/integrations\/api\/v1\/api-services\), citing "/);
+    expect(o.changes.some((c) => /: its parent stream api_services was dropped$/.test(c))).toBe(true);
+    expect(o.plan.excluded?.find((x) => x.path === '/integrations/api/v1/api-services')?.reason).toMatch(/^dropped by the model \(m\), citing "/);
     // Only what is in question goes: the children too.
-    expect(reasons(planFromReview(okta, oktaBasis, drop, WHO, undefined, new Set(['groups'])))).toMatch(new RegExp(`${children[0]} is read per groups record and is not in question`));
-    expect(reasons(planFromReview(okta, oktaBasis, drop, WHO, undefined, new Set(['groups', ...children])))).toBe('accepted');
+    expect(reasons(planFromReview(okta, oktaBasis, drop, WHO, undefined, new Set(['api_services'])))).toMatch(new RegExp(`${children[0]} is read per api_services record and is not in question`));
+    expect(reasons(planFromReview(okta, oktaBasis, drop, WHO, undefined, new Set(['api_services', ...children])))).toBe('accepted');
     // In a repair, a failing stream is replaced, never only dropped.
-    expect(reasons(planFromReview(okta, oktaBasis, drop, WHO, undefined, new Set(['groups', ...children]), true))).toMatch(/a repair replaces a failing stream .* it does not only drop it/);
+    expect(reasons(planFromReview(okta, oktaBasis, drop, WHO, undefined, new Set(['api_services', ...children]), true))).toMatch(/a repair replaces a failing stream .* it does not only drop it/);
   });
 
   it('never drops what nobody questioned: only streams in doubt or failing the proof may go', () => {

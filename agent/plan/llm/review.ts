@@ -70,8 +70,9 @@ export function checkReview(model: ApiModel, plan: ConnectorPlan, review: PlanRe
   review.drop.forEach((d, i) => {
     const s = streams.get(d.stream);
     if (!s || readded.has(d.stream) || s.link || s.container) return;
-    const others = plan.streams.filter((x) => x !== s && !x.link && !x.container && x.kind === s.kind && !dropped.has(x.name));
-    if (!others.length) out.push({ at: `drop.${i}.stream`, reason: `${d.stream} is the plan's only ${s.kind} list: dropping it loses every ${s.kind} identity; replace it instead` });
+    // Only another root list of the kind stands for it: a child list reads just the records of each parent (the members of groups are not everyone).
+    const others = plan.streams.filter((x) => x !== s && !x.link && !x.container && !x.parent && x.kind === s.kind && (!dropped.has(x.name) || readded.has(x.name)));
+    if (!others.length) out.push({ at: `drop.${i}.stream`, reason: `${d.stream} is the plan's only root ${s.kind} list: dropping it loses every ${s.kind} identity no other list reads; replace it instead` });
   });
   review.add.forEach((a, i) => {
     if (kept.some((s) => s.name === a.name)) out.push({ at: `add.${i}.name`, reason: `the plan keeps a stream named ${a.name}: drop it to replace it, or choose another name` });
