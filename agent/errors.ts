@@ -44,6 +44,7 @@ export const EXIT_CODES = {
   expandFailed: { code: 33, meaning: 'expand: some vendors failed or wait for a retry (the coverage summary gives each one\'s cause); the others were done' },
   invalidCatalogue: { code: 34, meaning: 'expand: the catalogue cannot be read, or some of its entries are invalid (each named with its field; the valid ones were still run)' },
   expandBusy: { code: 35, meaning: 'expand: another expand is running on the same state folder (its pid is named); wait for it or give another --state' },
+  browserMissing: { code: 36, meaning: 'web-page docs need a Chromium browser and none is at /usr/bin/chromium (or FETCHWRIGHT_CHROMIUM): install Debian\'s chromium package' },
   interrupted: { code: 130, meaning: 'interrupted by Ctrl-C (SIGINT): the line on stderr says what is on disk; nothing is left half-written (for mock, Ctrl-C is its normal stop: exit 0)' },
   pipeClosed: { code: 141, meaning: 'the reader of the output closed the pipe (e.g. | head): output stopped early' },
   terminated: { code: 143, meaning: 'terminated by SIGTERM: as for 130' },
@@ -86,7 +87,8 @@ export type ErrorCode =
   | 'audit-tampered'
   | 'unsafe-host'
   | 'invalid-catalogue'
-  | 'expand-busy';
+  | 'expand-busy'
+  | 'browser-missing';
 
 const EXIT_BY_CODE: Record<ErrorCode, number> = {
   usage: EXIT.usage,
@@ -126,6 +128,7 @@ const EXIT_BY_CODE: Record<ErrorCode, number> = {
   'invalid-catalogue': EXIT.invalidCatalogue,
   // expand: another expand holds the state folder's lock.
   'expand-busy': EXIT.expandBusy,
+  'browser-missing': EXIT.browserMissing,
 };
 
 /** Every error code, each with the exit code it ends a run with. */
