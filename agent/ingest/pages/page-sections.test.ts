@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { pageSections } from './page-sections.ts';
+
+/** A static reference page read as a person reads it: sections by heading, their anchors, prose and code; the chrome around them left out. */
+describe('pageSections', () => {
+  it('reads headings with their anchors, the prose and code under each, and skips navigation, scripts and styles', () => {
+    const html = `<!doctype html><html><head><style>h2{}</style><script>document.title='x'</script></head><body>
+      <nav><h2>Navigation</h2><ul><li>Home</li></ul></nav>
+      <div role="navigation"><p>Search docs</p></div>
+      <section id="users"><h1>Users<a class="headerlink" href="#users">\uf0c1</a></h1>
+        <p>Lists every <code>user</code> of the   organization.</p>
+        <table><tr><th>Parameter</th><td>count: the page size</td></tr></table>
+        <pre>GET /3.1/users HTTP/1.1
+Authorization: Basic …</pre>
+        <h2 id="paging">Paging</h2><ul><li>Pages start at 1.</li></ul>
+        <h3><a href="#auth">¶</a>Authentication</h3><p>Use HTTP Basic.</p>
+      </section><footer><p>© Acme</p></footer><script>alert(1)</script></body></html>`;
+    const sections = pageSections(html);
+    expect(sections.map((s) => [s.heading, s.level, s.anchor])).toEqual([
+      ['Users', 1, '#users'],
+      ['Paging', 2, '#paging'],
+      ['Authentication', 3, '#auth'],
+    ]);
+    expect(sections[0]!.prose).toEqual(['Lists every user of the organization.', 'Parameter', 'count: the page size']);
+    expect(sections[0]!.code).toEqual(['GET /3.1/users HTTP/1.1\nAuthorization: Basic …']);
+    expect(sections[1]!.prose).toEqual(['Pages start at 1.']);
+    expect(JSON.stringify(sections)).not.toMatch(/Navigation|Search docs|© Acme|alert/);
+  });
+
+  it('keeps its work bounded on a hostile page (a million headings)', () => {
+    const sections = pageSections(`<body>${'<h2>x</h2>'.repeat(1_000_000 / 10)}</body>`);
+    expect(sections.length).toBeLessThanOrEqual(2_000);
+  });
+});

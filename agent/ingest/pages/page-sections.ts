@@ -1,0 +1,105 @@
+import { parse } from 'parse5';
+
+/**
+ * A docs web page as a person reads it (issue 14): its sections, each a heading with its anchor and
+ * the prose and code blocks under it, in page order. HTML is parsed by **parse5** (the WHATWG
+ * parser jsdom uses) — static pages are read without a browser; a page drawn by JavaScript is first
+ * rendered (page-browser.ts) and its rendered HTML read the same way. Navigation, headers, footers,
+ * scripts and styles are not the reference and are skipped. Text is data: nothing here runs, fetches
+ * or follows anything.
+ */
+
+export interface PageSection {
+  /** The heading's text (`Paginating over user records`, a permalink's symbol left off); `''` for what comes before the first heading. */
+  heading: string;
+  level: number;
+  /** The anchor a reader links to (`#paginating-over-user-records`): the heading's id, its section's, or its permalink. */
+  anchor: string;
+  /** Paragraphs, list items, table cells and definitions, whitespace collapsed. */
+  prose: string[];
+  /** Code blocks (`<pre>`) as their text, lines kept. */
+  code: string[];
+}
+
+interface Node {
+  nodeName: string;
+  tagName?: string;
+  value?: string;
+  attrs?: { name: string; value: string }[];
+  childNodes?: Node[];
+  content?: Node;
+  parentNode?: Node;
+}
+
+const SKIP = new Set(['script', 'style', 'noscript', 'template', 'nav', 'header', 'footer', 'svg', 'button', 'form']);
+const PROSE = new Set(['p', 'li', 'dd', 'dt', 'td', 'th', 'blockquote', 'caption']);
+const HEADING = /^h([1-6])$/;
+/** The most sections and blocks kept from one page: a hostile page cannot make the reader's work unbounded. */
+const MAX_SECTIONS = 2_000;
+const MAX_BLOCKS = 5_000;
+const MAX_TEXT = 20_000;
+
+const attr = (n: Node, name: string) => n.attrs?.find((a) => a.name === name)?.value;
+const hidden = (n: Node) => attr(n, 'role') === 'navigation' || attr(n, 'aria-hidden') === 'true' || /\b(wy-nav-side|sphinxsidebar|related|toctree-wrapper)\b/.test(attr(n, 'class') ?? '');
+
+/** The text under `n`, as the page shows it (`keepLines`: a code block's line breaks). */
+function textOf(n: Node, keepLines = false): string {
+  const out: string[] = [];
+  const walk = (x: Node) => {
+    if (out.length > MAX_TEXT) return;
+    if (x.nodeName === '#text') out.push(x.value ?? '');
+    else if (x.tagName && SKIP.has(x.tagName)) return;
+    else if (x.tagName === 'br') out.push('\n');
+    for (const c of x.childNodes ?? []) walk(c);
+  };
+  walk(n);
+  const text = out.join('');
+  return keepLines ? text.replace(/\r\n?/g, '\n').replace(/\n+$/, '') : text.replace(/\s+/g, ' ').trim();
+}
+
+/** The anchor of a heading: its id, its section's id, or the `#…` of its permalink. */
+function anchorOf(h: Node): string {
+  const own = attr(h, 'id');
+  if (own) return `#${own}`;
+  const link = (h.childNodes ?? []).find((c) => c.tagName === 'a' && (attr(c, 'href') ?? '').startsWith('#'));
+  if (link) return attr(link, 'href')!;
+  for (let p = h.parentNode; p; p = p.parentNode) if ((p.tagName === 'section' || p.tagName === 'div') && attr(p, 'id')) return `#${attr(p, 'id')}`;
+  return '';
+}
+
+/** The page's sections in order (see the module comment). Never throws on any input. */
+export function pageSections(html: string): PageSection[] {
+  const doc = parse(html) as unknown as Node;
+  const sections: PageSection[] = [{ heading: '', level: 0, anchor: '', prose: [], code: [] }];
+  let blocks = 0;
+  const walk = (n: Node) => {
+    if (sections.length >= MAX_SECTIONS || blocks >= MAX_BLOCKS) return;
+    const tag = n.tagName;
+    if (tag && (SKIP.has(tag) || hidden(n))) return;
+    if (tag === 'template' && n.content) return;
+    const level = tag ? HEADING.exec(tag)?.[1] : undefined;
+    if (level) {
+      sections.push({ heading: textOf(n).replace(/^[\s\p{Co}\p{So}¶#§]+|[\s\p{Co}\p{So}¶#§]+$/gu, '').trim(), level: Number(level), anchor: anchorOf(n), prose: [], code: [] });
+      return;
+    }
+    if (tag === 'pre') {
+      const code = textOf(n, true);
+      if (code.trim()) sections.at(-1)!.code.push(code);
+      blocks++;
+      return;
+    }
+    if (tag && PROSE.has(tag)) {
+      // A list item or cell holding a code block or a nested list: its own text first, then what it holds.
+      const nested = (n.childNodes ?? []).some((c) => c.tagName === 'pre' || c.tagName === 'ul' || c.tagName === 'ol' || c.tagName === 'p');
+      if (!nested) {
+        const text = textOf(n);
+        if (text) sections.at(-1)!.prose.push(text);
+        blocks++;
+        return;
+      }
+    }
+    for (const c of n.childNodes ?? []) walk(c);
+  };
+  walk(doc);
+  return sections.filter((s, i) => i > 0 || s.prose.length || s.code.length);
+}

@@ -1,0 +1,43 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { pageSections } from '../../agent/ingest/pages/page-sections.ts';
+import { requestSamples } from '../../agent/ingest/pages/request-samples.ts';
+import { MAILMAN_REST_DOCS, mailmanDocsMissing } from '../helpers/mailman-docs.ts';
+
+/**
+ * GNU Mailman 3's REST API pages, as Debian's mailman3-doc ships them (a Sphinx site): read as a
+ * person reads them — the sections with their anchors and prose, the session samples with the
+ * responses they printed (issue 14's real case).
+ */
+
+const missing = mailmanDocsMissing();
+const page = (name: string) => pageSections(readFileSync(`${MAILMAN_REST_DOCS}/${name}.html`, 'utf8'));
+const samplesOf = (name: string) => page(name).flatMap((s) => s.code.flatMap((c) => requestSamples(c).map((r) => ({ ...r, anchor: s.anchor }))));
+
+describe.skipIf(!!missing)(`Mailman 3's REST pages${missing ? ` (skipped: ${missing})` : ''}`, () => {
+  it('users.html: the sections a reader sees, with their anchors and the paging prose', () => {
+    const sections = page('users');
+    expect(sections.map((s) => s.heading).slice(0, 3)).toEqual(['Users', 'Paginating over user records', 'Searching for users']);
+    const paging = sections.find((s) => s.anchor === '#paginating-over-user-records')!;
+    expect(paging.prose.join(' ')).toMatch(/adding the GET parameters count and page to the request URI\. Page 1 is the first page and count defines the size of the page\./);
+    // Navigation and the sidebar are not the reference.
+    expect(sections.some((s) => /Navigation|Search docs/i.test(s.heading))).toBe(false);
+  });
+
+  it('users.html: the list of users and what it printed — its records under entries, with ids, names and the server-owner flag', () => {
+    const samples = samplesOf('users');
+    const list = samples.find((s) => s.method === 'get' && s.url === 'http://localhost:9001/3.0/users' && (s.response as { entries?: unknown[] })?.entries?.length);
+    expect(list?.response).toMatchObject({ entries: [{ display_name: 'Anne Person', is_server_owner: false, user_id: 1, self_link: 'http://localhost:9001/3.0/users/1' }], start: 0, total_size: 1 });
+    expect(list?.anchor).toBe('#users');
+    expect(samples.some((s) => s.method === 'get' && s.url === 'http://localhost:9001/3.0/users?count=1&page=2' && s.anchor === '#paginating-over-user-records')).toBe(true);
+    // Creating a user is a POST (the session call passes data): never taken for a read.
+    expect(samples.filter((s) => s.url === 'http://localhost:9001/3.0/users' && s.method === 'post').length).toBeGreaterThan(0);
+  });
+
+  it('the members, addresses and lists pages: their collections and their records', () => {
+    const members = samplesOf('membership').find((s) => s.method === 'get' && s.url === 'http://localhost:9001/3.0/members' && (s.response as { entries?: unknown[] })?.entries?.length);
+    expect(Object.keys(((members!.response as { entries: Record<string, unknown>[] }).entries[0])!)).toEqual(expect.arrayContaining(['address', 'member_id', 'role', 'list_id']));
+    expect(samplesOf('addresses').some((s) => s.method === 'get' && s.url === 'http://localhost:9001/3.0/addresses')).toBe(true);
+    expect(samplesOf('lists').some((s) => s.method === 'get' && s.url === 'http://localhost:9001/3.0/domains/example.com/lists')).toBe(true);
+  });
+});
