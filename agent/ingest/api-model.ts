@@ -216,7 +216,7 @@ export const ApiModel = z.object({
   /** kebab-case vendor name derived from the title (or given by the user). */
   vendor: z.string(),
   api_version: z.string().optional(),
-  format: z.enum(['openapi-3.0', 'openapi-3.1', 'swagger-2.0']),
+  format: z.enum(['openapi-3.0', 'openapi-3.1', 'swagger-2.0', 'web-pages']),
   /** sha256 over every document read, in order. */
   docs_sha256: z.string(),
   documents: z.array(DocumentInfo),

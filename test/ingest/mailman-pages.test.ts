@@ -2,6 +2,10 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { pageSections } from '../../agent/ingest/pages/page-sections.ts';
 import { requestSamples } from '../../agent/ingest/pages/request-samples.ts';
+import { modelFromPages } from '../../agent/ingest/pages/pages-model.ts';
+import { ApiModel } from '../../agent/ingest/api-model.ts';
+import { planHeuristically } from '../../agent/plan/heuristic-planner.ts';
+import { checkQuotes } from '../../agent/docs-view/quote-check.ts';
 import { MAILMAN_REST_DOCS, mailmanDocsMissing } from '../helpers/mailman-docs.ts';
 
 /**
@@ -40,4 +44,25 @@ describe.skipIf(!!missing)(`Mailman 3's REST pages${missing ? ` (skipped: ${miss
     expect(samplesOf('addresses').some((s) => s.method === 'get' && s.url === 'http://localhost:9001/3.0/addresses')).toBe(true);
     expect(samplesOf('lists').some((s) => s.method === 'get' && s.url === 'http://localhost:9001/3.0/domains/example.com/lists')).toBe(true);
   });
+
+  it('the pages as an ApiModel the heuristic planner reads: users paged by count and page, HTTP Basic, your server\'s host a variable', () => {
+    const names = ['basic', 'collections', 'users', 'addresses', 'membership', 'lists', 'domains'];
+    const model = ApiModel.parse(modelFromPages(names.map((n) => ({ source: `${MAILMAN_REST_DOCS}/${n}.html`, html: readFileSync(`${MAILMAN_REST_DOCS}/${n}.html`, 'utf8') })), { vendor: 'mailman' }));
+    expect(model.format).toBe('web-pages');
+    expect(model.title).toBe('GNU Mailman 3.3.8 documentation');
+    // The samples call localhost: where your server is, a human says.
+    expect(model.servers).toMatchObject([{ url: 'http://{host}:9001', variables: [{ name: 'host' }] }]);
+    expect(model.security_schemes).toMatchObject([{ key: 'basic', type: 'http', scheme: 'basic', source: { pointer: expect.stringMatching(/^#/) } }]);
+    const gets = model.operations.filter((o) => o.method === 'get').map((o) => o.path);
+    expect(gets).toEqual(expect.arrayContaining(['/3.0/users', '/3.0/users/{user_id}', '/3.0/users/{user_id}/addresses', '/3.0/members', '/3.0/addresses', '/3.0/domains', '/3.0/domains/{mail_host}/lists']));
+    // Creating a user is a write the page shows: it is the POST, never a read.
+    expect(model.operations.some((o) => o.method === 'post' && o.path === '/3.0/users')).toBe(true);
+    const plan = planHeuristically(model);
+    const users = plan.streams.find((s) => s.path === '/3.0/users');
+    expect(users).toMatchObject({ kind: 'human', items_path: 'entries', pagination: { style: 'page' } });
+    expect(plan.auth.type).toBe('basic');
+    // Every quote the plan makes is the pages' own words.
+    expect(checkQuotes(plan, model)).toEqual([]);
+  });
 });
+

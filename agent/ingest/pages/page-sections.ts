@@ -19,6 +19,8 @@ export interface PageSection {
   prose: string[];
   /** Code blocks (`<pre>`) as their text, lines kept. */
   code: string[];
+  /** For each code block (by index), the prose block just before it in the section: what the page says of that sample. */
+  before: (string | undefined)[];
 }
 
 interface Node {
@@ -70,7 +72,7 @@ function anchorOf(h: Node): string {
 /** The page's sections in order (see the module comment). Never throws on any input. */
 export function pageSections(html: string): PageSection[] {
   const doc = parse(html) as unknown as Node;
-  const sections: PageSection[] = [{ heading: '', level: 0, anchor: '', prose: [], code: [] }];
+  const sections: PageSection[] = [{ heading: '', level: 0, anchor: '', prose: [], code: [], before: [] }];
   let blocks = 0;
   const walk = (n: Node) => {
     if (sections.length >= MAX_SECTIONS || blocks >= MAX_BLOCKS) return;
@@ -79,12 +81,16 @@ export function pageSections(html: string): PageSection[] {
     if (tag === 'template' && n.content) return;
     const level = tag ? HEADING.exec(tag)?.[1] : undefined;
     if (level) {
-      sections.push({ heading: textOf(n).replace(/^[\s\p{Co}\p{So}¶#§]+|[\s\p{Co}\p{So}¶#§]+$/gu, '').trim(), level: Number(level), anchor: anchorOf(n), prose: [], code: [] });
+      sections.push({ heading: textOf(n).replace(/^[\s\p{Co}\p{So}¶#§]+|[\s\p{Co}\p{So}¶#§]+$/gu, '').trim(), level: Number(level), anchor: anchorOf(n), prose: [], code: [], before: [] });
       return;
     }
     if (tag === 'pre') {
       const code = textOf(n, true);
-      if (code.trim()) sections.at(-1)!.code.push(code);
+      if (code.trim()) {
+        const s = sections.at(-1)!;
+        s.code.push(code);
+        s.before.push(s.prose.at(-1));
+      }
       blocks++;
       return;
     }
@@ -102,4 +108,21 @@ export function pageSections(html: string): PageSection[] {
   };
   walk(doc);
   return sections.filter((s, i) => i > 0 || s.prose.length || s.code.length);
+}
+
+/** The page's `<title>`, entities decoded and whitespace collapsed (at most 300 characters); `''` when it has none. */
+export function pageTitle(html: string): string {
+  const doc = parse(html) as unknown as Node;
+  let title = '';
+  const walk = (n: Node) => {
+    if (title) return;
+    if (n.tagName === 'title') {
+      title = textOf(n).slice(0, 300);
+      return;
+    }
+    if (n.tagName === 'body') return;
+    for (const c of n.childNodes ?? []) walk(c);
+  };
+  walk(doc);
+  return title;
 }

@@ -1,0 +1,179 @@
+import { sha256 } from '../../hash.ts';
+import type { ApiModel, Operation, Parameter, Prose, SecurityScheme, Source } from '../api-model.ts';
+import { topicsOf } from '../prose.ts';
+import { vendorName } from '../vendor-name.ts';
+import { pageSections, pageTitle, type PageSection } from './page-sections.ts';
+import { requestSamples, type RequestSample } from './request-samples.ts';
+
+/**
+ * Web-page docs made into the ApiModel every later stage reads (issue 14): each request a page shows
+ * becomes an operation of its method and path template, with the section's heading as its summary,
+ * its prose as the description, the query parameters its samples send (described by the sentences
+ * of the section that name them) and the responses the samples printed as examples (the planner and
+ * the mock infer schemas from them). Every item's source is the page (URL or file) and the section's
+ * anchor, so quotes are checked against the page's own words.
+ *
+ * Path templates: a segment is a value, not a word, when the pages' printed responses hold it as a
+ * field's value (`/3.0/users/1` beside `user_id: 1` → `/3.0/users/{user_id}`; `example.com` beside
+ * `mail_host: example.com`), or when it has a value's shape (digits, an email address, a long hex or
+ * UUID); a version (`3.0`, `v2`) stays a word. Auth: HTTP Basic, when the pages' prose says so.
+ */
+
+export interface PageInput {
+  /** Where the page came from: its URL, or its file path. */
+  source: string;
+  html: string;
+}
+
+interface Located extends RequestSample {
+  page: string;
+  section: PageSection;
+  /** What the page says just before the sample. */
+  said?: string;
+}
+
+const VERSION = /^v?\d+(\.\d+)+$|^v\d+$/i;
+const VALUE_SHAPE = /^\d+$|@|^[0-9a-f]{8,}$|^[0-9a-f]{8}-[0-9a-f]{4}-/i;
+const MAX_DESCRIPTION = 1_200;
+
+const singular = (w: string) => w.replace(/ies$/, 'y').replace(/(ses|xes)$/, (m) => m.slice(0, -2)).replace(/s$/, '');
+
+/** Every scalar value the printed responses hold, with the fields that hold it. */
+function valueFields(samples: Located[]): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  const walk = (v: unknown, key: string | undefined, depth: number) => {
+    if (depth > 6 || out.size > 50_000) return;
+    if (Array.isArray(v)) v.slice(0, 200).forEach((x) => walk(x, key, depth + 1));
+    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, k, depth + 1);
+    else if (key && (typeof v === 'string' || typeof v === 'number') && String(v).length <= 200) {
+      const fields = out.get(String(v)) ?? new Set<string>();
+      if (fields.size < 20) fields.add(key);
+      out.set(String(v), fields);
+    }
+  };
+  for (const s of samples) walk(s.response, undefined, 0);
+  return out;
+}
+
+/** `/3.0/users/1/addresses` → `/3.0/users/{user_id}/addresses`, with the names of its path parameters. */
+function templateOf(path: string, values: Map<string, Set<string>>): { path: string; params: string[] } {
+  const params: string[] = [];
+  const segments = path.split('/').map((seg, i, all) => {
+    if (!seg || VERSION.test(seg)) return seg;
+    const decoded = safeDecode(seg);
+    const fields = [...(values.get(decoded) ?? [])].filter((f) => !/(^|_)(link|etag)$/.test(f));
+    const valueLike = VALUE_SHAPE.test(decoded) || (fields.length > 0 && /[.@\d]/.test(decoded) && !/^[a-z]+$/i.test(decoded));
+    if (!valueLike) return seg;
+    // The field that holds the value, named for the collection before it (`users/1` → user_id), else its id, else by its shape.
+    const noun = singular(all[i - 1] ?? 'item').replace(/[^A-Za-z0-9]/g, '_');
+    const field = fields.find((f) => f.toLowerCase().startsWith(noun.toLowerCase())) ?? fields.find((f) => f === 'id') ?? (decoded.includes('@') ? fields.find((f) => /e?mail|address/i.test(f)) : undefined) ?? (fields.length === 1 ? fields[0] : undefined);
+    let name = field ?? `${noun}_id`;
+    name = name.replace(/[^A-Za-z0-9_]/g, '_');
+    while (params.includes(name)) name = `${name}_2`;
+    params.push(name);
+    return `{${name}}`;
+  });
+  return { path: segments.join('/'), params };
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+/** The sentences of a section that name `word` (as a word), for a parameter's description. */
+function sentencesNaming(section: PageSection, word: string): string | undefined {
+  const re = new RegExp(`(^|[^A-Za-z0-9_])${word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}([^A-Za-z0-9_]|$)`);
+  const hits = section.prose.filter((p) => re.test(p));
+  return hits.length ? hits.join(' ').slice(0, 600) : undefined;
+}
+
+/** The web pages as one ApiModel (see the module comment). Never throws for what the pages say. */
+export function modelFromPages(pages: PageInput[], o: { vendor?: string; title?: string } = {}): ApiModel {
+  const read = pages.map((p) => ({ ...p, sections: pageSections(p.html), title: pageTitle(p.html) }));
+  const samples: Located[] = read.flatMap((p) => p.sections.flatMap((section) => section.code.flatMap((code, i) => requestSamples(code).map((s) => ({ ...s, page: p.source, section, ...(section.before[i] ? { said: section.before[i] } : {}) })))));
+  const values = valueFields(samples);
+  const origins = new Map<string, number>();
+  for (const s of samples) if (/^https?:\/\//.test(s.url)) origins.set(new URL(s.url).origin, (origins.get(new URL(s.url).origin) ?? 0) + 1);
+  const origin = [...origins].sort((a, b) => b[1] - a[1])[0]?.[0];
+  // Samples that call this machine (localhost, 127.0.0.1) or an example host show where *your* server goes: its host is a variable a human fills.
+  const local = origin ? /^(localhost|127\.\d+\.\d+\.\d+|\[::1\]|[^:]*\.(example|test|invalid|localhost)|example\.(com|org|net))$/i.test(new URL(origin).hostname) : false;
+  const groups = new Map<string, { method: Operation['method']; path: string; params: string[]; samples: Located[] }>();
+  for (const s of samples) {
+    const url = new URL(s.url, origin ?? 'http://docs.invalid');
+    if (origin && url.origin !== origin) continue;
+    const t = templateOf(url.pathname.replace(/\/+$/, '') || '/', values);
+    const key = `${s.method} ${t.path}`;
+    const g = groups.get(key) ?? { method: s.method, path: t.path, params: t.params, samples: [] };
+    g.samples.push(s);
+    groups.set(key, g);
+  }
+
+  const operations: Operation[] = [...groups.values()].map((g) => {
+    const first = g.samples[0]!;
+    const source: Source = { file: first.page, pointer: first.section.anchor || '#' };
+    const queryNames = [...new Set(g.samples.flatMap((s) => [...new URL(s.url, origin ?? 'http://docs.invalid').searchParams.keys()]))].slice(0, 30);
+    const parameters: Parameter[] = [
+      ...g.params.map((name) => ({ name, in: 'path' as const, required: true, schema: { type: ['string'] }, source })),
+      ...queryNames.map((name) => {
+        const at = g.samples.find((s) => new URL(s.url, origin ?? 'http://docs.invalid').searchParams.has(name))!;
+        const vals = g.samples.map((s) => new URL(s.url, origin ?? 'http://docs.invalid').searchParams.get(name)).filter((v): v is string => v !== null);
+        const said = sentencesNaming(at.section, name);
+        return { name, in: 'query' as const, required: false, ...(said ? { description: said } : {}), schema: { type: [vals.every((v) => /^\d+$/.test(v)) ? 'integer' : 'string'] }, source: { file: at.page, pointer: at.section.anchor || '#' } };
+      }),
+    ];
+    const printed = g.samples.filter((s) => s.response !== undefined && typeof s.response === 'object').sort((a, b) => JSON.stringify(b.response).length - JSON.stringify(a.response).length);
+    const examples = printed.map((s) => s.response).slice(0, 3);
+    // The operation's own words: what the page says just before its fullest sample (a section's intro speaks of the whole resource, its writes too).
+    const description = (printed[0]?.said ?? first.said ?? '').slice(0, MAX_DESCRIPTION);
+    return {
+      id: `${g.method.toUpperCase()} ${g.path}`,
+      method: g.method,
+      path: g.path,
+      ...(first.section.heading ? { summary: first.section.heading } : {}),
+      ...(description ? { description } : {}),
+      tags: [],
+      deprecated: false,
+      parameters,
+      has_request_body: g.method !== 'get' && g.method !== 'head' && g.method !== 'delete',
+      responses: examples.length ? [{ status: '200', content_type: 'application/json', examples, headers: [], source }] : [],
+      extensions: {},
+      source,
+    };
+  });
+
+  const prose: Prose[] = read.flatMap((p) =>
+    p.sections.flatMap((s) => {
+      const text = s.prose.join('\n').slice(0, 8_000);
+      const topics = text ? topicsOf(`${s.heading}\n${text}`) : [];
+      return topics.length ? [{ topics, text, source: { file: p.source, pointer: s.anchor || '#' } }] : [];
+    }),
+  );
+  const security_schemes: SecurityScheme[] = [];
+  const basic = read.flatMap((p) => p.sections.flatMap((s) => s.prose.filter((x) => /\bbasic\s+auth(entication|orization)?\b|\bHTTP Basic\b/i.test(x)).map((x) => ({ text: x, source: { file: p.source, pointer: s.anchor || '#' } }))))[0];
+  if (basic) security_schemes.push({ key: 'basic', type: 'http', scheme: 'basic', description: basic.text.slice(0, 600), flows: [], scopes: [], source: basic.source });
+
+  const title = o.title ?? (read.find((p) => p.title)?.title.split(/\s+[—–|-]\s+/).pop() ?? 'API reference');
+  return {
+    title,
+    vendor: o.vendor ?? vendorName([title]),
+    format: 'web-pages',
+    docs_sha256: sha256(read.map((p) => `${p.source}\n${sha256(p.html)}`).join('\n')),
+    documents: read.map((p) => ({ file: p.source, kind: 'html' as const, sha256: sha256(p.html) })),
+    servers: origin
+      ? [
+          local
+            ? { url: `${new URL(origin).protocol}//{host}${new URL(origin).port ? `:${new URL(origin).port}` : ''}`, variables: [{ name: 'host', description: `the host of your server (the docs' samples call ${new URL(origin).hostname})` }], source: operations[0]?.source ?? { file: read[0]?.source ?? '', pointer: '#' } }
+            : { url: origin, variables: [], source: operations[0]?.source ?? { file: read[0]?.source ?? '', pointer: '#' } },
+        ]
+      : [],
+    security_schemes,
+    security: basic ? [[{ scheme: 'basic', scopes: [] }]] : [],
+    operations,
+    schemas: {},
+    prose,
+  };
+}
