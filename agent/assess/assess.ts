@@ -92,11 +92,15 @@ export function assess({ model, streams, auth, rateLimit }: AssessInput): Assess
   const ops = streams.map((s) => s.op);
 
   const documented = streams.filter((s) => s.documented);
+  // Web-page docs print responses and declare no schema: example-only docs, credited for what the examples show (schemas are inferred from them).
+  const exampleOnly = model.format === 'web-pages' ? streams.filter((s) => !s.documented && (successResponse(s.op)?.examples.length ?? 0) > 0) : [];
   const schemas = check(
     'response-schemas',
-    documented.length / n,
-    `${documented.length} of ${count(streams.length, 'identity operation')} ${documented.length === 1 ? 'documents' : 'document'} their response schema${documented.length < streams.length ? '; the rest are known only from examples' : ''}`,
-    documented.map((s) => reasoned(successResponse(s.op)?.source ?? s.op.source, `${s.name}: the success response of GET ${s.op.path} documents its schema`)),
+    (documented.length + 0.75 * exampleOnly.length) / n,
+    exampleOnly.length
+      ? `example-only docs: ${exampleOnly.length} of ${count(streams.length, 'identity operation')} known from the responses the pages print (their schemas inferred from those examples)${documented.length ? `, ${documented.length} documented` : ''}`
+      : `${documented.length} of ${count(streams.length, 'identity operation')} ${documented.length === 1 ? 'documents' : 'document'} their response schema${documented.length < streams.length ? '; the rest are known only from examples' : ''}`,
+    [...documented.map((s) => reasoned(successResponse(s.op)?.source ?? s.op.source, `${s.name}: the success response of GET ${s.op.path} documents its schema`)), ...exampleOnly.map((s) => reasoned(successResponse(s.op)!.source, `${s.name}: the page prints what GET ${s.op.path} answers`))],
   );
 
   const paged = streams.map((s) => (s.pagination.style === 'none' ? s.pagination.confidence * 0.8 : s.pagination.confidence));

@@ -294,13 +294,14 @@ function documentsSummary(docs: DocumentReport[]): string {
     n('spec') ? count(n('spec'), 'spec') : '',
     n('ref-target') ? count(n('ref-target'), 'file used through $ref', 'files used through $ref') : '',
     n('prose') ? count(n('prose'), 'Markdown page') : '',
+    n('web-page') ? count(n('web-page'), 'web page of the reference', 'web pages of the reference') : '',
   ].filter(Boolean);
   const specs = docs.filter((d) => d.use === 'spec');
   const only = docs.length === 1 && specs.length === 1 ? ` (${specs[0]!.file})` : '';
   return `${listInWords(read) || 'nothing'} read${only}${n('skipped') ? `, ${n('skipped')} skipped` : ''}${only ? '' : '; listed at the end'}`;
 }
 
-const USE_LABEL: Record<DocumentReport['use'], string> = { spec: 'spec', 'ref-target': '$ref', prose: 'prose', skipped: 'skipped' };
+const USE_LABEL: Record<DocumentReport['use'], string> = { spec: 'spec', 'ref-target': '$ref', prose: 'prose', 'web-page': 'web page', skipped: 'skipped' };
 
 function documentList(l: Lines, docs: DocumentReport[], verbose: boolean): void {
   const skipped = docs.filter((d) => d.use === 'skipped').length;

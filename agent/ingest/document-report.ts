@@ -12,7 +12,7 @@ import { specVersionOf, type RawDocument, type SkippedFile } from './read-docs.t
  * spec's `$ref` points into it (shared components). `prose`: a Markdown page read for its sections
  * on pagination, rate limits, errors and auth. `skipped`: not read, `note` says why.
  */
-export type DocumentUse = 'spec' | 'ref-target' | 'prose' | 'skipped';
+export type DocumentUse = 'spec' | 'ref-target' | 'prose' | 'web-page' | 'skipped';
 
 export interface DocumentReport {
   /** Relative to the docs root (the folder given, or the given file's folder); a folder ends with `/`. */

@@ -13,6 +13,7 @@ import { readSpec, type SpecParts } from './read-spec.ts';
 import { createRefResolver } from './ref-resolver.ts';
 import { SchemaReader } from './schema-reader.ts';
 import { vendorName } from './vendor-name.ts';
+import { modelFromPages } from './pages/pages-model.ts';
 
 export type { DocumentReport, DocumentUse } from './document-report.ts';
 export type { OverlayReport } from './observed-overlay.ts';
@@ -78,7 +79,20 @@ export async function ingestWithReport(input: string, options: IngestOptions = {
   const { root, documents, skipped } = await readDocs(input);
   const specs = documents.filter((d): d is RawDocument & { data: Record<string, unknown> } => d.kind === 'spec' && !!specVersionOf(d.data));
   const roots = specs.filter((d) => hasPaths(d.data));
-  if (!roots.length) throw noSpec(input, documents, skipped);
+  if (!roots.length) {
+    // No description: web pages that show requests are read as the reference itself (issue 14).
+    const pages = documents.filter((d) => d.kind === 'html');
+    const fromPages = pages.length ? modelFromPages(pages.map((d) => ({ source: d.file, html: d.text })), options.vendor ? { vendor: options.vendor } : {}) : undefined;
+    if (!fromPages || !fromPages.operations.length) throw noSpec(input, documents, skipped);
+    const report: DocumentReport[] = [
+      ...documents.map((d) => ({ file: d.file, use: (d.kind === 'html' ? 'web-page' : 'skipped') as DocumentReport['use'], note: d.kind === 'html' ? `read as a web page of the reference (${fromPages.operations.filter((o) => o.source.file === d.file).length} requests shown)` : 'not read: no description beside it' })),
+      ...skipped.map((s) => ({ file: s.file, use: 'skipped' as const, note: s.why })),
+    ];
+    const files = pages.map((d) => ({ file: d.absPath, sha256: d.sha256 })).sort((a, b) => a.file.localeCompare(b.file));
+    if (!options.observed) return { model: fromPages, documents: report, files };
+    const overlaid = overlayObserved(fromPages, options.observed);
+    return { model: overlaid.model, documents: report, files, observed: overlaid.report };
+  }
   if (roots.length > 1) {
     const apis = groupByApi(roots, documents);
     if (apis.length > 1) throw severalApis(input, apis);

@@ -1,4 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { captureIo } from '../../agent/cli/io.ts';
+import { main } from '../../agent/cli/main.ts';
 import { describe, expect, it } from 'vitest';
 import { pageSections } from '../../agent/ingest/pages/page-sections.ts';
 import { requestSamples } from '../../agent/ingest/pages/request-samples.ts';
@@ -52,7 +56,7 @@ describe.skipIf(!!missing)(`Mailman 3's REST pages${missing ? ` (skipped: ${miss
     expect(model.title).toBe('GNU Mailman 3.3.8 documentation');
     // The samples call localhost: where your server is, a human says.
     expect(model.servers).toMatchObject([{ url: 'http://{host}:9001', variables: [{ name: 'host' }] }]);
-    expect(model.security_schemes).toMatchObject([{ key: 'basic', type: 'http', scheme: 'basic', source: { pointer: expect.stringMatching(/^#/) } }]);
+    expect(model.security_schemes).toMatchObject([{ key: 'basic', type: 'http', scheme: 'basic', source: { pointer: expect.stringMatching(/^[a-z]/) } }]);
     const gets = model.operations.filter((o) => o.method === 'get').map((o) => o.path);
     expect(gets).toEqual(expect.arrayContaining(['/3.0/users', '/3.0/users/{user_id}', '/3.0/users/{user_id}/addresses', '/3.0/members', '/3.0/addresses', '/3.0/domains', '/3.0/domains/{mail_host}/lists']));
     // Creating a user is a write the page shows: it is the POST, never a read.
@@ -64,5 +68,21 @@ describe.skipIf(!!missing)(`Mailman 3's REST pages${missing ? ` (skipped: ${miss
     // Every quote the plan makes is the pages' own words.
     expect(checkQuotes(plan, model)).toEqual([]);
   });
+
+  it('`fetchwright generate <a folder of the pages>` proves a connector from them, as a user runs it', async () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'fetchwright-mailman-pages-'));
+    const docs = path.join(root, 'docs');
+    mkdirSync(docs);
+    for (const n of ['basic', 'collections', 'users', 'membership']) copyFileSync(`${MAILMAN_REST_DOCS}/${n}.html`, path.join(docs, `${n}.html`));
+    const io = captureIo();
+    const code = await main(['generate', docs, '--vendor', 'mailman', '--out', path.join(root, 'out'), '--json'], io, { ...process.env, FETCHWRIGHT_STATE_DIR: path.join(root, 'state') });
+    expect(code, io.err()).toBe(0);
+    const out = JSON.parse(io.out()) as { verdict: string; dir: string };
+    expect(out.verdict).toBe('pass');
+    const plan = JSON.parse(readFileSync(path.join(out.dir, 'plan.json'), 'utf8')) as { streams: { name: string; path: string }[]; auth: { type: string }; assessment: { reasons: string[] } };
+    expect(plan.streams.map((s) => s.path)).toEqual(expect.arrayContaining(['/3.0/users']));
+    expect(plan.auth.type).toBe('basic');
+    expect(JSON.stringify(plan.assessment)).toMatch(/example-only docs: \d+ of \d+ identity operations known from the responses the pages print/);
+  }, 120_000);
 });
 

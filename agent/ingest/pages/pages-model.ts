@@ -84,6 +84,9 @@ function safeDecode(s: string): string {
   }
 }
 
+/** A section's place in its page, as a source pointer: its anchor without `#` (`users.html#paginating-over-user-records`); `''` for the top. */
+const pointerOf = (s: PageSection) => s.anchor.replace(/^#/, '');
+
 /** The sentences of a section that name `word` (as a word), for a parameter's description. */
 function sentencesNaming(section: PageSection, word: string): string | undefined {
   const re = new RegExp(`(^|[^A-Za-z0-9_])${word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}([^A-Za-z0-9_]|$)`);
@@ -114,7 +117,7 @@ export function modelFromPages(pages: PageInput[], o: { vendor?: string; title?:
 
   const operations: Operation[] = [...groups.values()].map((g) => {
     const first = g.samples[0]!;
-    const source: Source = { file: first.page, pointer: first.section.anchor || '#' };
+    const source: Source = { file: first.page, pointer: pointerOf(first.section) };
     const queryNames = [...new Set(g.samples.flatMap((s) => [...new URL(s.url, origin ?? 'http://docs.invalid').searchParams.keys()]))].slice(0, 30);
     const parameters: Parameter[] = [
       ...g.params.map((name) => ({ name, in: 'path' as const, required: true, schema: { type: ['string'] }, source })),
@@ -122,7 +125,7 @@ export function modelFromPages(pages: PageInput[], o: { vendor?: string; title?:
         const at = g.samples.find((s) => new URL(s.url, origin ?? 'http://docs.invalid').searchParams.has(name))!;
         const vals = g.samples.map((s) => new URL(s.url, origin ?? 'http://docs.invalid').searchParams.get(name)).filter((v): v is string => v !== null);
         const said = sentencesNaming(at.section, name);
-        return { name, in: 'query' as const, required: false, ...(said ? { description: said } : {}), schema: { type: [vals.every((v) => /^\d+$/.test(v)) ? 'integer' : 'string'] }, source: { file: at.page, pointer: at.section.anchor || '#' } };
+        return { name, in: 'query' as const, required: false, ...(said ? { description: said } : {}), schema: { type: [vals.every((v) => /^\d+$/.test(v)) ? 'integer' : 'string'] }, source: { file: at.page, pointer: pointerOf(at.section) } };
       }),
     ];
     const printed = g.samples.filter((s) => s.response !== undefined && typeof s.response === 'object').sort((a, b) => JSON.stringify(b.response).length - JSON.stringify(a.response).length);
@@ -149,11 +152,11 @@ export function modelFromPages(pages: PageInput[], o: { vendor?: string; title?:
     p.sections.flatMap((s) => {
       const text = s.prose.join('\n').slice(0, 8_000);
       const topics = text ? topicsOf(`${s.heading}\n${text}`) : [];
-      return topics.length ? [{ topics, text, source: { file: p.source, pointer: s.anchor || '#' } }] : [];
+      return topics.length ? [{ topics, text, source: { file: p.source, pointer: pointerOf(s) } }] : [];
     }),
   );
   const security_schemes: SecurityScheme[] = [];
-  const basic = read.flatMap((p) => p.sections.flatMap((s) => s.prose.filter((x) => /\bbasic\s+auth(entication|orization)?\b|\bHTTP Basic\b/i.test(x)).map((x) => ({ text: x, source: { file: p.source, pointer: s.anchor || '#' } }))))[0];
+  const basic = read.flatMap((p) => p.sections.flatMap((s) => s.prose.filter((x) => /\bbasic\s+auth(entication|orization)?\b|\bHTTP Basic\b/i.test(x)).map((x) => ({ text: x, source: { file: p.source, pointer: pointerOf(s) } }))))[0];
   if (basic) security_schemes.push({ key: 'basic', type: 'http', scheme: 'basic', description: basic.text.slice(0, 600), flows: [], scopes: [], source: basic.source });
 
   const title = o.title ?? (read.find((p) => p.title)?.title.split(/\s+[—–|-]\s+/).pop() ?? 'API reference');
@@ -166,8 +169,8 @@ export function modelFromPages(pages: PageInput[], o: { vendor?: string; title?:
     servers: origin
       ? [
           local
-            ? { url: `${new URL(origin).protocol}//{host}${new URL(origin).port ? `:${new URL(origin).port}` : ''}`, variables: [{ name: 'host', description: `the host of your server (the docs' samples call ${new URL(origin).hostname})` }], source: operations[0]?.source ?? { file: read[0]?.source ?? '', pointer: '#' } }
-            : { url: origin, variables: [], source: operations[0]?.source ?? { file: read[0]?.source ?? '', pointer: '#' } },
+            ? { url: `${new URL(origin).protocol}//{host}${new URL(origin).port ? `:${new URL(origin).port}` : ''}`, variables: [{ name: 'host', description: `the host of your server (the docs' samples call ${new URL(origin).hostname})` }], source: operations[0]?.source ?? { file: read[0]?.source ?? '', pointer: '' } }
+            : { url: origin, variables: [], source: operations[0]?.source ?? { file: read[0]?.source ?? '', pointer: '' } },
         ]
       : [],
     security_schemes,
