@@ -1,7 +1,7 @@
 import { Argument, Option } from 'commander';
 import type { Io } from './io.ts';
 import type { Context } from './main.ts';
-import { collect, docsPath, httpUrl, nonEmpty, ownerRepo, remoteName, vendorName, wholeNumber } from './option-values.ts';
+import { collect, docsPath, docsPathOrUrl, httpUrl, nonEmpty, ownerRepo, remoteName, vendorName, wholeNumber } from './option-values.ts';
 
 /**
  * The CLI's surface in one table: every command, its arguments and options with their help, and
@@ -35,7 +35,7 @@ const seed = (fallback?: number) => {
 };
 const json = (what: string) => new Option('--json', what);
 const vendor = () => new Option('--vendor <name>', 'the vendor\'s short name, when the docs\' title does not give it (generate names the connector folder and the PR branch after it)').argParser(vendorName);
-const docs = () => new Argument('<docs>', 'an OpenAPI 3.x / Swagger 2.0 file, or a folder of one API\'s split specs and Markdown pages').argParser(docsPath);
+const docs = () => new Argument('<docs>', 'an OpenAPI 3.x / Swagger 2.0 file, or a folder of one API\'s split specs and Markdown pages; or a web reference: HTML pages (a file or folder), or their http(s):// URL, rendered in Chromium and crawled within its folder').argParser(docsPathOrUrl);
 const connectorDir = () => new Argument('<connector-dir>', 'a folder written by fetchwright generate (e.g. connectors/okta)').argParser(nonEmpty);
 const planner = () => [
   new Option('--planner <kind>', 'heuristic: the embedded planner, no network (the default); llm: a model reads the docs through read-only tools (OPENAI_API_KEY, OPENAI_BASE_URL, --model), every decision gated, the heuristic plan when it gives none; auto: the heuristic plan, a model asked only where the heuristics doubted; with llm and auto a failed proof is handed to the model once to repair').choices(['heuristic', 'llm', 'auto']).default('heuristic'),

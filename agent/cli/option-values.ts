@@ -66,6 +66,26 @@ export function docsPath(value: string): string {
   return nonEmpty(value);
 }
 
+/**
+ * Docs as a local path or an `http(s)://` URL of a web reference (issue 14: rendered and crawled in
+ * the browser). A URL with a user or password is refused (fetchwright never sends credentials to
+ * docs), as is any other scheme.
+ */
+export function docsPathOrUrl(value: string): string {
+  if (/^https?:\/\//i.test(value)) {
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      throw new InvalidArgumentError('not a URL fetchwright can read: give an http:// or https:// URL of the reference, or a file or folder');
+    }
+    if (url.username || url.password) throw new InvalidArgumentError('the docs URL carries a user or password: fetchwright never sends credentials to docs; give the public URL of the reference, or download the pages and give their folder');
+    return value;
+  }
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) throw new InvalidArgumentError('a URL fetchwright does not read: docs are a local file or folder, or an http:// or https:// URL of a web reference');
+  return nonEmpty(value);
+}
+
 /** A repeatable option: each value parsed by `parse` and collected in order. */
 export function collect(parse: (value: string) => string): (value: string, previous: string[] | undefined) => string[] {
   return (value, previous) => [...(previous ?? []), parse(value)];

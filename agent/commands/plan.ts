@@ -33,7 +33,7 @@ export async function run([docs]: string[], opts: PlanOptions, io: Io, { audit, 
     checkOutputOutsideDocs(opts.out, docs!);
   }
   const observed = opts.observed ? readObservedShapes(opts.observed) : undefined;
-  const { model, documents, observed: overlay } = await ingestWithReport(docs!, { ...(opts.vendor ? { vendor: opts.vendor } : {}), ...(observed ? { observed } : {}) });
+  const { model, documents, observed: overlay } = await ingestWithReport(docs!, { ...(opts.vendor ? { vendor: opts.vendor } : {}), ...(observed ? { observed } : {}), onProgress: (line) => io.stderr.write(`${line}\n`) });
   audit.record('ingest', 'ok', { docs_sha256: model.docs_sha256, ...(observed ? { observed_sha256: observed.sha256 } : {}) }, { docs, operations: model.operations.length, ...(observed ? { observed: opts.observed, observed_at: observed.shapes.observed_at, observed_operations: overlay?.applied.length ?? 0 } : {}) });
   for (const note of observedNotes(overlay)) io.stderr.write(`${note}\n`);
   const { plan } = await planDocs(model, { planner: opts.planner ?? 'heuristic', ...(opts.model ? { modelName: opts.model } : {}), ...(opts.modelTimeout ? { timeoutSeconds: opts.modelTimeout } : {}), env, audit, onNote: (line) => io.stderr.write(`${line}\n`) });

@@ -14,6 +14,7 @@ import { createRefResolver } from './ref-resolver.ts';
 import { SchemaReader } from './schema-reader.ts';
 import { vendorName } from './vendor-name.ts';
 import { modelFromPages } from './pages/pages-model.ts';
+import { crawlPages, isDocsUrl } from './pages/crawl.ts';
 
 export type { DocumentReport, DocumentUse } from './document-report.ts';
 export type { OverlayReport } from './observed-overlay.ts';
@@ -23,6 +24,8 @@ export interface IngestOptions {
   vendor?: string;
   /** What a live run observed (`readObservedShapes`): laid over the docs as stronger evidence (`observed-overlay.ts`). */
   observed?: ObservedInput;
+  /** A line per web page read, for a docs URL's crawl (stderr). */
+  onProgress?: (line: string) => void;
 }
 
 function hasPaths(data: unknown): boolean {
@@ -76,6 +79,16 @@ export async function ingest(input: string, options: IngestOptions = {}): Promis
  * decides (agent/plan/docs-defects.ts).
  */
 export async function ingestWithReport(input: string, options: IngestOptions = {}): Promise<{ model: ApiModel; documents: DocumentReport[]; files: { file: string; sha256: string }[]; observed?: OverlayReport }> {
+  if (isDocsUrl(input)) {
+    // A web reference: rendered in the browser and crawled within its origin and path prefix (issue 14).
+    const pages = await crawlPages(input, options.onProgress ? { onPage: options.onProgress } : {});
+    const model = modelFromPages(pages, options.vendor ? { vendor: options.vendor } : {});
+    if (!model.operations.length) throw new FetchwrightError('not-a-spec', `the ${pages.length} page${pages.length === 1 ? '' : 's'} under ${input} show no request to read (no interactive-session call, HTTP request line or curl sample)`, { file: input, hint: "Point at the reference's pages that show its requests, or give the vendor's OpenAPI file." });
+    const report: DocumentReport[] = pages.map((p) => ({ file: p.source, use: 'web-page', note: `read as a web page of the reference (${model.operations.filter((o) => o.source.file === p.source).length} requests shown)` }));
+    if (!options.observed) return { model, documents: report, files: [] };
+    const overlaid = overlayObserved(model, options.observed);
+    return { model: overlaid.model, documents: report, files: [], observed: overlaid.report };
+  }
   const { root, documents, skipped } = await readDocs(input);
   const specs = documents.filter((d): d is RawDocument & { data: Record<string, unknown> } => d.kind === 'spec' && !!specVersionOf(d.data));
   const roots = specs.filter((d) => hasPaths(d.data));

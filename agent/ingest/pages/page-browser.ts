@@ -8,6 +8,7 @@ import { FetchwrightError } from '../../errors.ts';
  * JavaScript), through playwright-core with Debian's browser — Playwright's own browser download is
  * not used. The pages are hostile:
  *
+ * - images, media, fonts and styles are not loaded (text is what is read);
  * - every request that leaves the docs' origin (scheme, host and port) is aborted and recorded,
  *   WebSockets too; `data:` and `blob:` stay in the page;
  * - the context carries no credentials, cookies or storage, accepts no download, registers no
@@ -19,6 +20,9 @@ import { FetchwrightError } from '../../errors.ts';
  *
  * `FETCHWRIGHT_CHROMIUM` names another browser binary (a test's or a distribution's path).
  */
+
+/** Resource types a reader of the page's text never needs. */
+const UNREAD = new Set(['image', 'media', 'font', 'stylesheet']);
 
 /** Debian's Chromium (`apt-get install chromium`). */
 export const DEBIAN_CHROMIUM = '/usr/bin/chromium';
@@ -92,6 +96,8 @@ export class PageBrowser {
     try {
       await page.route('**/*', (route) => {
         const target = route.request().url();
+        // Text is what is read: images, media, fonts and styles are never loaded, from any origin.
+        if (sameOrigin(target, origin) && UNREAD.has(route.request().resourceType())) return route.abort('blockedbyclient');
         if (sameOrigin(target, origin)) return route.continue();
         if (blocked.length < 100) blocked.push(target.slice(0, 300));
         return route.abort('blockedbyclient');

@@ -126,3 +126,27 @@ export function pageTitle(html: string): string {
   walk(doc);
   return title;
 }
+
+/**
+ * The links a page gives to other pages (`<a href>`, `<link rel=next|prev>`), resolved against
+ * `base` and without their fragment; at most 1,000. Never throws.
+ */
+export function pageLinks(html: string, base: string): string[] {
+  const doc = parse(html) as unknown as Node;
+  const out = new Set<string>();
+  const walk = (n: Node) => {
+    if (out.size >= 1_000) return;
+    if ((n.tagName === 'a' || n.tagName === 'link') && attr(n, 'href')) {
+      try {
+        const u = new URL(attr(n, 'href')!, base);
+        u.hash = '';
+        if (u.protocol === 'http:' || u.protocol === 'https:') out.add(u.toString());
+      } catch {
+        // Not a URL: not a page.
+      }
+    }
+    for (const c of n.childNodes ?? []) walk(c);
+  };
+  walk(doc);
+  return [...out];
+}

@@ -1,0 +1,99 @@
+import { FetchwrightError } from '../../errors.ts';
+import { PageBrowser, type PageBrowserOptions } from './page-browser.ts';
+import { pageLinks } from './page-sections.ts';
+import type { PageInput } from './pages-model.ts';
+
+/**
+ * Reads a web reference from its start URL (issue 14): each page rendered in the browser
+ * (page-browser.ts: nothing leaves the docs' origin), then the links it gives followed
+ * breadth-first — only on the start URL's origin and under its path prefix (the folder the start
+ * page is in), only pages (no images, styles, scripts or archives) — within limits on pages, depth,
+ * bytes and time. One progress line per page (`onPage`). A URL that carries a user or password is
+ * refused: fetchwright never sends credentials to docs.
+ */
+
+export interface CrawlLimits {
+  /** Pages read at most (default 60). */
+  maxPages: number;
+  /** Links followed from the start page at most (default 3). */
+  maxDepth: number;
+  /** Rendered bytes of one page at most (default 4 MB) and of all pages (default 48 MB). */
+  maxPageBytes: number;
+  maxTotalBytes: number;
+  /** Wall-clock budget of one page and of the whole crawl, ms (defaults 15 s and 3 minutes). */
+  pageTimeoutMs: number;
+  totalTimeoutMs: number;
+}
+
+export const DEFAULT_CRAWL_LIMITS: CrawlLimits = { maxPages: 60, maxDepth: 3, maxPageBytes: 4 * 1024 * 1024, maxTotalBytes: 48 * 1024 * 1024, pageTimeoutMs: 15_000, totalTimeoutMs: 180_000 };
+
+const NOT_A_PAGE = /\.(png|jpe?g|gif|svg|ico|webp|css|js|mjs|map|woff2?|ttf|eot|pdf|zip|gz|tgz|tar|bz2|xz|7z|exe|dmg|mp4|webm|mp3|json|xml|txt)$/i;
+
+/** Whether `input` is a docs URL rather than a path. */
+export function isDocsUrl(input: string): boolean {
+  return /^https?:\/\//i.test(input);
+}
+
+/**
+ * The pages under `start` (see the module comment), in the order read. Throws FetchwrightError
+ * `usage` for a URL with credentials or another scheme, `browser-missing` without a browser, and
+ * `unreadable-docs` when the start page cannot be read (a later page that cannot is skipped, said).
+ */
+export async function crawlPages(start: string, o: { limits?: Partial<CrawlLimits>; onPage?: (line: string) => void; browser?: PageBrowserOptions } = {}): Promise<PageInput[]> {
+  const limits = { ...DEFAULT_CRAWL_LIMITS, ...o.limits };
+  let url: URL;
+  try {
+    url = new URL(start);
+  } catch {
+    throw new FetchwrightError('usage', `the docs URL ${start.slice(0, 200)} is not a URL`, { hint: 'give an http:// or https:// URL of the reference, or a file or folder' });
+  }
+  if (url.username || url.password) throw new FetchwrightError('usage', 'the docs URL carries a user or password: fetchwright never sends credentials to docs', { hint: 'give the public URL of the reference, or download the pages and give their folder' });
+  url.hash = '';
+  const prefix = `${url.origin}${url.pathname.replace(/[^/]*$/, '')}`;
+  const browser = await PageBrowser.open(o.browser ?? {});
+  const started = Date.now();
+  const pages: PageInput[] = [];
+  const seen = new Set<string>([url.toString()]);
+  let queue: string[] = [url.toString()];
+  let total = 0;
+  try {
+    for (let depth = 0; depth <= limits.maxDepth && queue.length; depth++) {
+      const next: string[] = [];
+      for (const at of queue) {
+        if (pages.length >= limits.maxPages) {
+          o.onPage?.(`crawl: stopped at ${limits.maxPages} pages (the limit); ${queue.length - queue.indexOf(at)} more not read`);
+          return pages;
+        }
+        if (Date.now() - started > limits.totalTimeoutMs) {
+          o.onPage?.(`crawl: stopped after ${Math.round(limits.totalTimeoutMs / 1000)} s (the limit); ${pages.length} pages read`);
+          return pages;
+        }
+        const t0 = Date.now();
+        let page;
+        try {
+          page = await browser.render(at, { timeoutMs: limits.pageTimeoutMs, maxBytes: limits.maxPageBytes });
+        } catch (e) {
+          if (!pages.length) throw e;
+          o.onPage?.(`page ${pages.length + 1}: ${at} skipped (${(e as Error).message.slice(0, 160)})`);
+          continue;
+        }
+        total += Buffer.byteLength(page.html);
+        if (total > limits.maxTotalBytes) {
+          o.onPage?.(`crawl: stopped at ${Math.round(limits.maxTotalBytes / 1024 / 1024)} MB of pages (the limit)`);
+          return pages;
+        }
+        pages.push({ source: page.url.split('#')[0]!, html: page.html });
+        o.onPage?.(`page ${pages.length}: ${at} (${Date.now() - t0} ms${page.blocked.length ? `, ${page.blocked.length} requests to other origins blocked` : ''})`);
+        for (const link of pageLinks(page.html, page.url)) {
+          if (!link.startsWith(prefix) || NOT_A_PAGE.test(new URL(link).pathname) || seen.has(link)) continue;
+          seen.add(link);
+          next.push(link);
+        }
+      }
+      queue = next;
+    }
+    return pages;
+  } finally {
+    await browser.close();
+  }
+}
