@@ -65,6 +65,10 @@ describe.skipIf(!!missing)(`Mailman 3's REST pages${missing ? ` (skipped: ${miss
     const users = plan.streams.find((s) => s.path === '/3.0/users');
     expect(users).toMatchObject({ kind: 'human', items_path: 'entries', pagination: { style: 'page' } });
     expect(plan.auth.type).toBe('basic');
+    // "All collections automatically support pagination" (collections.html) pages the members too; without that page, they are one page.
+    expect(plan.streams.find((s) => s.path === '/3.0/members')).toMatchObject({ pagination: { style: 'page' } });
+    const without = planHeuristically(modelFromPages(names.filter((n) => n !== 'collections').map((n) => ({ source: `${MAILMAN_REST_DOCS}/${n}.html`, html: readFileSync(`${MAILMAN_REST_DOCS}/${n}.html`, 'utf8') })), { vendor: 'mailman' }));
+    expect(without.streams.find((s) => s.path === '/3.0/members')?.pagination.style).toBe('none');
     // Every quote the plan makes is the pages' own words.
     expect(checkQuotes(plan, model)).toEqual([]);
   });

@@ -33,6 +33,10 @@ interface Located extends RequestSample {
 }
 
 const VERSION = /^v?\d+(\.\d+)+$|^v\d+$/i;
+/** Prose that speaks of every collection (a paging section that applies to them all). */
+const EVERY_COLLECTION = /\b(all|every|each)\s+(of the\s+)?(collections?|lists?|list endpoints?|resources? that return (a )?lists?)\b/i;
+/** Whether a printed response holds a list of records (an array of objects, at the top or one level down). */
+const holdsList = (v: unknown): boolean => (Array.isArray(v) ? v.some((x) => x && typeof x === 'object') : !!v && typeof v === 'object' && Object.values(v).some((x) => Array.isArray(x) && x.some((y) => y && typeof y === 'object')));
 const VALUE_SHAPE = /^\d+$|@|^[0-9a-f]{8,}$|^[0-9a-f]{8}-[0-9a-f]{4}-/i;
 const MAX_DESCRIPTION = 1_200;
 
@@ -147,6 +151,22 @@ export function modelFromPages(pages: PageInput[], o: { vendor?: string; title?:
       source,
     };
   });
+
+  // A section about paging in general ("All collections automatically support pagination") applies its
+  // samples' query parameters to every collection — every GET whose printed response holds a list.
+  const general = read.flatMap((p) => p.sections.filter((s) => s.prose.some((x) => EVERY_COLLECTION.test(x) && topicsOf(x).includes('pagination'))).map((s) => ({ page: p.source, section: s })));
+  for (const g of general) {
+    const names = [...new Set(samples.filter((x) => x.section === g.section && x.method === 'get').flatMap((x) => [...new URL(x.url, origin ?? 'http://docs.invalid').searchParams.keys()]))];
+    const said = g.section.prose.find((x) => EVERY_COLLECTION.test(x))!;
+    for (const op of operations) {
+      if (op.method !== 'get' || !op.responses.some((r) => r.examples.some(holdsList))) continue;
+      for (const name of names) {
+        if (op.parameters.some((p) => p.in === 'query' && p.name === name)) continue;
+        const own = sentencesNaming(g.section, name);
+        op.parameters.push({ name, in: 'query', required: false, description: `${said}${own && own !== said ? ` ${own}` : ''}`.slice(0, 600), schema: { type: ['integer'] }, source: { file: g.page, pointer: pointerOf(g.section) } });
+      }
+    }
+  }
 
   const prose: Prose[] = read.flatMap((p) =>
     p.sections.flatMap((s) => {
