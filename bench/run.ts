@@ -164,6 +164,19 @@ const llmVerdict = judgeTarget(TARGETS.llmLargest, llmJudged, largestLlm ? [] : 
 verdicts.push(llmVerdict);
 console.log(`\n${fitLines(llmVerdict.line, 120)}`);
 
+// Issue 14: web-page docs — the browser's start-up and, per page, render and extraction time (figures only).
+const { benchPages } = await import('./pages-bench.ts');
+const pageFigures = await benchPages();
+if (!pageFigures) console.log('\nweb pages: skipped (needs mailman3-doc and Debian\'s chromium: sudo apt-get install -y chromium mailman3-doc)');
+else {
+  console.log(`\nweb pages: Mailman 3's REST reference (mailman3-doc) served from 127.0.0.1, rendered in Chromium (figures only: no target)\n  browser start-up ms: ${pageFigures.browser_startup_ms}`);
+  const rows: string[][] = [['page', 'KB', 'render ms', 'extract ms', 'requests shown']];
+  for (const p of pageFigures.pages) rows.push([p.page, String(p.kb), String(p.render_ms), String(p.extract_ms), String(p.requests)]);
+  printTable(rows);
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+  console.log(`  median per page: render ${median(pageFigures.pages.map((p) => p.render_ms))} ms, extract ${median(pageFigures.pages.map((p) => p.extract_ms))} ms`);
+}
+
 const { benchSandbox } = await import('./sandbox-bench.ts');
 console.log('\nsandbox (figures only: no target)');
 for (const [k, v] of Object.entries(await benchSandbox())) console.log(`  ${k}: ${v}`);
