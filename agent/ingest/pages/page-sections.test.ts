@@ -21,8 +21,8 @@ Authorization: Basic …</pre>
       ['Paging', 2, '#paging'],
       ['Authentication', 3, '#auth'],
     ]);
-    expect(sections[0]!.prose).toEqual(['Lists every user of the organization.', 'Parameter', 'count: the page size']);
-    expect(sections[0]!.before).toEqual(["count: the page size"]);
+    expect(sections[0]!.prose).toEqual(['Lists every user of the organization.', 'Parameter | count: the page size']);
+    expect(sections[0]!.before).toEqual(['Parameter | count: the page size']);
     expect(sections[0]!.code).toEqual(['GET /3.1/users HTTP/1.1\nAuthorization: Basic …']);
     expect(sections[1]!.prose).toEqual(['Pages start at 1.']);
     expect(JSON.stringify(sections)).not.toMatch(/Navigation|Search docs|© Acme|alert/);

@@ -15,7 +15,7 @@ export interface PageSection {
   level: number;
   /** The anchor a reader links to (`#paginating-over-user-records`): the heading's id, its section's, or its permalink. */
   anchor: string;
-  /** Paragraphs, list items, table cells and definitions, whitespace collapsed. */
+  /** Paragraphs, list items, table rows (cells joined by ` | `) and definitions, whitespace collapsed. */
   prose: string[];
   /** Code blocks (`<pre>`) as their text, lines kept. */
   code: string[];
@@ -91,6 +91,13 @@ export function pageSections(html: string): PageSection[] {
         s.code.push(code);
         s.before.push(s.prose.at(-1));
       }
+      blocks++;
+      return;
+    }
+    // A table row is one line of prose, its cells joined by ` | `: a reference table's row stays a row (`GET | /v1/users | List users`).
+    if (tag === 'tr') {
+      const cells = (n.childNodes ?? []).filter((c) => c.tagName === 'td' || c.tagName === 'th').map((c) => textOf(c));
+      if (cells.some(Boolean)) sections.at(-1)!.prose.push(cells.join(' | '));
       blocks++;
       return;
     }

@@ -30,9 +30,61 @@ interface Located extends RequestSample {
   section: PageSection;
   /** What the page says just before the sample. */
   said?: string;
+  /** Query parameters a reference table of the section lists for the request, with what it says of each. */
+  params?: { name: string; description: string }[];
+}
+
+const METHOD = '(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)';
+/** A heading that is a request (`GET /v1/users`, `GET https://api.example.com/v1/users — List users`). */
+const HEADING_REQUEST = new RegExp(`^${METHOD}\\s+((?:https?://[^\\s]+)|/[^\\s]*)`);
+/** A reference table's row that is a request (`GET | /v1/users | List users`). */
+const ROW_REQUEST = new RegExp(`^${METHOD}\\s*\\|\\s*((?:https?://[^\\s|]+)|/[^\\s|]*)(?:\\s*\\|\\s*(.*))?$`);
+/** A parameter table's row: an identifier, then what the table says of it (`per_page | integer | Records a page, at most 100`). */
+const PARAM_ROW = /^([a-z][A-Za-z0-9_.[\]-]{0,63})\s*\|\s*(.+)$/;
+const HEADER_CELLS = /^(name|parameter|param|field|argument|key)$/i;
+
+/**
+ * The requests a reference states outside code blocks: a heading that is a request (its section's
+ * first JSON code block its response, its parameter table's rows its query parameters), and the rows
+ * of an endpoint table. Never throws.
+ */
+function referenceSamples(section: PageSection): (RequestSample & { params?: { name: string; description: string }[]; said?: string })[] {
+  const out: (RequestSample & { params?: { name: string; description: string }[]; said?: string })[] = [];
+  const heading = HEADING_REQUEST.exec(section.heading);
+  if (heading) {
+    const json = section.code.map((c) => c.trim()).find((c) => /^[[{]/.test(c) && parseJson(c) !== undefined);
+    const params = section.prose
+      .map((row) => PARAM_ROW.exec(row))
+      .filter((m): m is RegExpExecArray => !!m && !HEADER_CELLS.test(m[1]!))
+      .map((m) => ({ name: m[1]!, description: m[2]!.replace(/\s*\|\s*/g, ' — ').slice(0, 400) }));
+    const said = section.prose.find((p) => !p.includes(' | '));
+    out.push({ method: heading[1]!.toLowerCase() as RequestSample['method'], url: heading[2]!, line: section.heading, ...(json ? { response: parseJson(json) } : {}), ...(params.length ? { params } : {}), ...(said ? { said } : {}) });
+  }
+  for (const row of section.prose) {
+    const m = ROW_REQUEST.exec(row);
+    if (m) out.push({ method: m[1]!.toLowerCase() as RequestSample['method'], url: m[2]!, line: row, ...(m[3] ? { said: m[3] } : {}) });
+  }
+  return out;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
 }
 
 const VERSION = /^v?\d+(\.\d+)+$|^v\d+$/i;
+/** A sentence that states the API's base URL. */
+const BASE_URL_SAID = /\b(base URL|base url|root URL|API is (?:served )?at|requests go to)\b[^.]{0,80}?(https?:\/\/[^\s'"<>)]+)/i;
+const safeOrigin = (url: string): string | undefined => {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return undefined;
+  }
+};
 /** Prose that speaks of every collection (a paging section that applies to them all). */
 const EVERY_COLLECTION = /\b(all|every|each)\s+(of the\s+)?(collections?|lists?|list endpoints?|resources? that return (a )?lists?)\b/i;
 /** Whether a printed response holds a list of records (an array of objects, at the top or one level down). */
@@ -101,11 +153,16 @@ function sentencesNaming(section: PageSection, word: string): string | undefined
 /** The web pages as one ApiModel (see the module comment). Never throws for what the pages say. */
 export function modelFromPages(pages: PageInput[], o: { vendor?: string; title?: string } = {}): ApiModel {
   const read = pages.map((p) => ({ ...p, sections: pageSections(p.html), title: pageTitle(p.html) }));
-  const samples: Located[] = read.flatMap((p) => p.sections.flatMap((section) => section.code.flatMap((code, i) => requestSamples(code).map((s) => ({ ...s, page: p.source, section, ...(section.before[i] ? { said: section.before[i] } : {}) })))));
+  const samples: Located[] = read.flatMap((p) => p.sections.flatMap((section) => [
+    ...section.code.flatMap((code, i) => requestSamples(code).map((s) => ({ ...s, page: p.source, section, ...(section.before[i] ? { said: section.before[i] } : {}) }))),
+    ...referenceSamples(section).map((s) => ({ ...s, page: p.source, section })),
+  ]));
   const values = valueFields(samples);
   const origins = new Map<string, number>();
   for (const s of samples) if (/^https?:\/\//.test(s.url)) origins.set(new URL(s.url).origin, (origins.get(new URL(s.url).origin) ?? 0) + 1);
-  const origin = [...origins].sort((a, b) => b[1] - a[1])[0]?.[0];
+  // The samples' own origin; else the base URL the prose states ("The base URL is https://api.acme.example/").
+  const stated = read.flatMap((p) => p.sections.flatMap((s) => s.prose)).map((x) => BASE_URL_SAID.exec(x)?.[2]).find((u) => !!u);
+  const origin = [...origins].sort((a, b) => b[1] - a[1])[0]?.[0] ?? (stated ? safeOrigin(stated) : undefined);
   // Samples that call this machine (localhost, 127.0.0.1) or an example host show where *your* server goes: its host is a variable a human fills.
   const local = origin ? /^(localhost|127\.\d+\.\d+\.\d+|\[::1\]|[^:]*\.(example|test|invalid|localhost)|example\.(com|org|net))$/i.test(new URL(origin).hostname) : false;
   const groups = new Map<string, { method: Operation['method']; path: string; params: string[]; samples: Located[] }>();
@@ -125,6 +182,11 @@ export function modelFromPages(pages: PageInput[], o: { vendor?: string; title?:
     const queryNames = [...new Set(g.samples.flatMap((s) => [...new URL(s.url, origin ?? 'http://docs.invalid').searchParams.keys()]))].slice(0, 30);
     const parameters: Parameter[] = [
       ...g.params.map((name) => ({ name, in: 'path' as const, required: true, schema: { type: ['string'] }, source })),
+      // What a reference table lists for the request, beside what its samples send.
+      ...[...new Map(g.samples.flatMap((x) => (x.params ?? []).map((p) => [p.name, { ...p, at: x }] as const))).values()]
+        .filter((p) => !queryNames.includes(p.name) && !g.params.includes(p.name))
+        .slice(0, 30)
+        .map((p) => ({ name: p.name, in: 'query' as const, required: false, description: p.description, schema: { type: [/\binteger\b|\bnumber\b/i.test(p.description) ? 'integer' : 'string'] }, source: { file: p.at.page, pointer: pointerOf(p.at.section) } })),
       ...queryNames.map((name) => {
         const at = g.samples.find((s) => new URL(s.url, origin ?? 'http://docs.invalid').searchParams.has(name))!;
         const vals = g.samples.map((s) => new URL(s.url, origin ?? 'http://docs.invalid').searchParams.get(name)).filter((v): v is string => v !== null);
