@@ -94,11 +94,11 @@ export async function ingestWithReport(input: string, options: IngestOptions = {
   const roots = specs.filter((d) => hasPaths(d.data));
   if (!roots.length) {
     // No description: web pages that show requests are read as the reference itself (issue 14).
-    const pages = documents.filter((d) => d.kind === 'html');
-    const fromPages = pages.length ? modelFromPages(pages.map((d) => ({ source: d.file, html: d.text })), options.vendor ? { vendor: options.vendor } : {}) : undefined;
+    const pages = documents.filter((d) => d.kind === 'html' || d.kind === 'markdown');
+    const fromPages = pages.length ? modelFromPages(pages.map((d) => (d.kind === 'html' ? { source: d.file, html: d.text } : { source: d.file, markdown: d.text })), options.vendor ? { vendor: options.vendor } : {}) : undefined;
     if (!fromPages || !fromPages.operations.length) throw noSpec(input, documents, skipped);
     const report: DocumentReport[] = [
-      ...documents.map((d) => ({ file: d.file, use: (d.kind === 'html' ? 'web-page' : 'skipped') as DocumentReport['use'], note: d.kind === 'html' ? `read as a web page of the reference (${fromPages.operations.filter((o) => o.source.file === d.file).length} requests shown)` : 'not read: no description beside it' })),
+      ...documents.map((d) => ({ file: d.file, use: (d.kind !== 'spec' ? 'web-page' : 'skipped') as DocumentReport['use'], note: d.kind !== 'spec' ? `read as a page of the reference (${fromPages.operations.filter((o) => o.source.file === d.file).length} requests shown)` : 'not read: no description beside it' })),
       ...skipped.map((s) => ({ file: s.file, use: 'skipped' as const, note: s.why })),
     ];
     const files = pages.map((d) => ({ file: d.absPath, sha256: d.sha256 })).sort((a, b) => a.file.localeCompare(b.file));

@@ -11,8 +11,8 @@ import { REPO_ROOT } from '../helpers/vendor-docs.ts';
 
 /**
  * Web references in the styles vendors publish (issue 14): a static page with an endpoint table, a
- * request heading per list, a parameter table and a JSON response example — read as files; and the
- * same reference drawn by a single-page app from JSON, read from its URL in Chromium. Each plans
+ * request heading per list, a parameter table and a JSON response example — read as files; the same
+ * reference in Markdown; and drawn by a single-page app from JSON, read from its URL in Chromium. Each plans
  * and proves what an engineer reading the page would choose: users paged by page and per_page with a
  * bearer token, and groups.
  */
@@ -89,6 +89,13 @@ const expectReferencePlan = (r: Awaited<ReturnType<typeof generate>>) => {
 describe('web references in the styles vendors publish', () => {
   it('a static reference (endpoint table, request headings, parameter table, JSON examples), read as a file', async () => {
     expectReferencePlan(await generate(FIXTURE));
+  }, 120_000);
+
+  it('the same reference in Markdown (headings, a parameter table, fenced JSON), read as a file', async () => {
+    const r = await generate(path.join(REPO_ROOT, 'test/fixtures/markdown-reference'));
+    expectReferencePlan(r);
+    // The POST under its own heading is a write: never a stream.
+    expect(r.plan!.streams.some((s) => s.name.includes('create'))).toBe(false);
   }, 120_000);
 
   it.skipIf(!!missing)(`the same reference drawn by a single-page app, read from its URL in Chromium${missing ? ` (skipped: ${missing})` : ''}`, async () => {

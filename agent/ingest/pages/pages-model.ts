@@ -3,6 +3,7 @@ import type { ApiModel, Operation, Parameter, Prose, SecurityScheme, Source } fr
 import { topicsOf } from '../prose.ts';
 import { vendorName } from '../vendor-name.ts';
 import { pageSections, pageTitle, type PageSection } from './page-sections.ts';
+import { markdownSections } from './markdown-sections.ts';
 import { requestSamples, type RequestSample } from './request-samples.ts';
 
 /**
@@ -22,7 +23,9 @@ import { requestSamples, type RequestSample } from './request-samples.ts';
 export interface PageInput {
   /** Where the page came from: its URL, or its file path. */
   source: string;
-  html: string;
+  /** The page's HTML; or, for a Markdown reference, its Markdown. */
+  html?: string;
+  markdown?: string;
 }
 
 interface Located extends RequestSample {
@@ -152,7 +155,14 @@ function sentencesNaming(section: PageSection, word: string): string | undefined
 
 /** The web pages as one ApiModel (see the module comment). Never throws for what the pages say. */
 export function modelFromPages(pages: PageInput[], o: { vendor?: string; title?: string } = {}): ApiModel {
-  const read = pages.map((p) => ({ ...p, sections: pageSections(p.html), title: pageTitle(p.html) }));
+  const read = pages.map((p) => {
+    if (p.markdown !== undefined) {
+      const sections = markdownSections(p.markdown);
+      return { source: p.source, text: p.markdown, sections, title: sections.find((s) => s.level === 1)?.heading ?? '' };
+    }
+    const html = p.html ?? '';
+    return { source: p.source, text: html, sections: pageSections(html), title: pageTitle(html) };
+  });
   const samples: Located[] = read.flatMap((p) => p.sections.flatMap((section) => [
     ...section.code.flatMap((code, i) => requestSamples(code).map((s) => ({ ...s, page: p.source, section, ...(section.before[i] ? { said: section.before[i] } : {}) }))),
     ...referenceSamples(section).map((s) => ({ ...s, page: p.source, section })),
@@ -246,8 +256,8 @@ export function modelFromPages(pages: PageInput[], o: { vendor?: string; title?:
     title,
     vendor: o.vendor ?? vendorName([title]),
     format: 'web-pages',
-    docs_sha256: sha256(read.map((p) => `${p.source}\n${sha256(p.html)}`).join('\n')),
-    documents: read.map((p) => ({ file: p.source, kind: 'html' as const, sha256: sha256(p.html) })),
+    docs_sha256: sha256(read.map((p) => `${p.source}\n${sha256(p.text)}`).join('\n')),
+    documents: read.map((p, i) => ({ file: p.source, kind: pages[i]!.markdown !== undefined ? ('markdown' as const) : ('html' as const), sha256: sha256(p.text) })),
     servers: origin
       ? [
           local
