@@ -13,8 +13,15 @@ import { readSpec, type SpecParts } from './read-spec.ts';
 import { createRefResolver } from './ref-resolver.ts';
 import { SchemaReader } from './schema-reader.ts';
 import { vendorName } from './vendor-name.ts';
-import { modelFromPages } from './pages/pages-model.ts';
-import { crawlPages, isDocsUrl } from './pages/crawl.ts';
+import type { PageInput } from './pages/pages-model.ts';
+
+/** Web pages as a model, loaded only for docs that are pages: the browser driver and the HTML parser stay out of a spec's ingest (its memory). */
+async function modelFromPages(pages: PageInput[], o: { vendor?: string }): Promise<ApiModel> {
+  return (await import('./pages/pages-model.ts')).modelFromPages(pages, o);
+}
+
+/** Whether `input` is a docs URL (`http(s)://`) rather than a path. */
+const isDocsUrl = (input: string) => /^https?:\/\//i.test(input);
 
 export type { DocumentReport, DocumentUse } from './document-report.ts';
 export type { OverlayReport } from './observed-overlay.ts';
@@ -81,8 +88,9 @@ export async function ingest(input: string, options: IngestOptions = {}): Promis
 export async function ingestWithReport(input: string, options: IngestOptions = {}): Promise<{ model: ApiModel; documents: DocumentReport[]; files: { file: string; sha256: string }[]; observed?: OverlayReport }> {
   if (isDocsUrl(input)) {
     // A web reference: rendered in the browser and crawled within its origin and path prefix (issue 14).
+    const { crawlPages } = await import('./pages/crawl.ts');
     const pages = await crawlPages(input, options.onProgress ? { onPage: options.onProgress } : {});
-    const model = modelFromPages(pages, options.vendor ? { vendor: options.vendor } : {});
+    const model = await modelFromPages(pages, options.vendor ? { vendor: options.vendor } : {});
     if (!model.operations.length) throw new FetchwrightError('not-a-spec', `the ${pages.length} page${pages.length === 1 ? '' : 's'} under ${input} show no request to read (no interactive-session call, HTTP request line or curl sample)`, { file: input, hint: "Point at the reference's pages that show its requests, or give the vendor's OpenAPI file." });
     const report: DocumentReport[] = pages.map((p) => ({ file: p.source, use: 'web-page', note: `read as a web page of the reference (${model.operations.filter((o) => o.source.file === p.source).length} requests shown)` }));
     if (!options.observed) return { model, documents: report, files: [] };
@@ -95,7 +103,7 @@ export async function ingestWithReport(input: string, options: IngestOptions = {
   if (!roots.length) {
     // No description: web pages that show requests are read as the reference itself (issue 14).
     const pages = documents.filter((d) => d.kind === 'html' || d.kind === 'markdown');
-    const fromPages = pages.length ? modelFromPages(pages.map((d) => (d.kind === 'html' ? { source: d.file, html: d.text } : { source: d.file, markdown: d.text })), options.vendor ? { vendor: options.vendor } : {}) : undefined;
+    const fromPages = pages.length ? await modelFromPages(pages.map((d) => (d.kind === 'html' ? { source: d.file, html: d.text } : { source: d.file, markdown: d.text })), options.vendor ? { vendor: options.vendor } : {}) : undefined;
     if (!fromPages || !fromPages.operations.length) throw noSpec(input, documents, skipped);
     const report: DocumentReport[] = [
       ...documents.map((d) => ({ file: d.file, use: (d.kind !== 'spec' ? 'web-page' : 'skipped') as DocumentReport['use'], note: d.kind !== 'spec' ? `read as a page of the reference (${fromPages.operations.filter((o) => o.source.file === d.file).length} requests shown)` : 'not read: no description beside it' })),
