@@ -169,16 +169,29 @@ export function modelFromPages(pages: PageInput[], o: { vendor?: string; title?:
   ]));
   const values = valueFields(samples);
   const origins = new Map<string, number>();
-  for (const s of samples) if (/^https?:\/\//.test(s.url)) origins.set(new URL(s.url).origin, (origins.get(new URL(s.url).origin) ?? 0) + 1);
+  for (const s of samples) {
+    const o = /^https?:\/\//.test(s.url) ? safeOrigin(s.url) : undefined;
+    if (o) origins.set(o, (origins.get(o) ?? 0) + 1);
+  }
   // The samples' own origin; else the base URL the prose states ("The base URL is https://api.acme.example/").
   const stated = read.flatMap((p) => p.sections.flatMap((s) => s.prose)).map((x) => BASE_URL_SAID.exec(x)?.[2]).find((u) => !!u);
   const origin = [...origins].sort((a, b) => b[1] - a[1])[0]?.[0] ?? (stated ? safeOrigin(stated) : undefined);
   // Samples that call this machine (localhost, 127.0.0.1) or an example host show where *your* server goes: its host is a variable a human fills.
   const local = origin ? /^(localhost|127\.\d+\.\d+\.\d+|\[::1\]|[^:]*\.(example|test|invalid|localhost)|example\.(com|org|net))$/i.test(new URL(origin).hostname) : false;
   const groups = new Map<string, { method: Operation['method']; path: string; params: string[]; samples: Located[] }>();
+  // Each sample's URL read once; one no URL parser accepts (`https://[bad`) is not a request.
+  const targets = new Map<Located, URL>();
   for (const s of samples) {
-    const url = new URL(s.url, origin ?? 'http://docs.invalid');
-    if (origin && url.origin !== origin) continue;
+    try {
+      targets.set(s, new URL(s.url, origin ?? 'http://docs.invalid'));
+    } catch {
+      // Not a URL: the page's text, not a request.
+    }
+  }
+  const query = (s: Located) => targets.get(s)!.searchParams;
+  for (const s of samples) {
+    const url = targets.get(s);
+    if (!url || (origin && url.origin !== origin)) continue;
     const t = templateOf(url.pathname.replace(/\/+$/, '') || '/', values);
     const key = `${s.method} ${t.path}`;
     const g = groups.get(key) ?? { method: s.method, path: t.path, params: t.params, samples: [] };
@@ -189,7 +202,7 @@ export function modelFromPages(pages: PageInput[], o: { vendor?: string; title?:
   const operations: Operation[] = [...groups.values()].map((g) => {
     const first = g.samples[0]!;
     const source: Source = { file: first.page, pointer: pointerOf(first.section) };
-    const queryNames = [...new Set(g.samples.flatMap((s) => [...new URL(s.url, origin ?? 'http://docs.invalid').searchParams.keys()]))].slice(0, 30);
+    const queryNames = [...new Set(g.samples.flatMap((s) => [...query(s).keys()]))].slice(0, 30);
     const parameters: Parameter[] = [
       ...g.params.map((name) => ({ name, in: 'path' as const, required: true, schema: { type: ['string'] }, source })),
       // What a reference table lists for the request, beside what its samples send.
@@ -198,8 +211,8 @@ export function modelFromPages(pages: PageInput[], o: { vendor?: string; title?:
         .slice(0, 30)
         .map((p) => ({ name: p.name, in: 'query' as const, required: false, description: p.description, schema: { type: [/\binteger\b|\bnumber\b/i.test(p.description) ? 'integer' : 'string'] }, source: { file: p.at.page, pointer: pointerOf(p.at.section) } })),
       ...queryNames.map((name) => {
-        const at = g.samples.find((s) => new URL(s.url, origin ?? 'http://docs.invalid').searchParams.has(name))!;
-        const vals = g.samples.map((s) => new URL(s.url, origin ?? 'http://docs.invalid').searchParams.get(name)).filter((v): v is string => v !== null);
+        const at = g.samples.find((s) => query(s).has(name))!;
+        const vals = g.samples.map((s) => query(s).get(name)).filter((v): v is string => v !== null);
         const said = sentencesNaming(at.section, name);
         return { name, in: 'query' as const, required: false, ...(said ? { description: said } : {}), schema: { type: [vals.every((v) => /^\d+$/.test(v)) ? 'integer' : 'string'] }, source: { file: at.page, pointer: pointerOf(at.section) } };
       }),
@@ -228,7 +241,7 @@ export function modelFromPages(pages: PageInput[], o: { vendor?: string; title?:
   // samples' query parameters to every collection — every GET whose printed response holds a list.
   const general = read.flatMap((p) => p.sections.filter((s) => s.prose.some((x) => EVERY_COLLECTION.test(x) && topicsOf(x).includes('pagination'))).map((s) => ({ page: p.source, section: s })));
   for (const g of general) {
-    const names = [...new Set(samples.filter((x) => x.section === g.section && x.method === 'get').flatMap((x) => [...new URL(x.url, origin ?? 'http://docs.invalid').searchParams.keys()]))];
+    const names = [...new Set(samples.filter((x) => x.section === g.section && x.method === 'get' && targets.has(x)).flatMap((x) => [...query(x).keys()]))];
     const said = g.section.prose.find((x) => EVERY_COLLECTION.test(x))!;
     for (const op of operations) {
       if (op.method !== 'get' || !op.responses.some((r) => r.examples.some(holdsList))) continue;

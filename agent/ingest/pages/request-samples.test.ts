@@ -58,3 +58,12 @@ describe('parsePrinted', () => {
     expect(requestSamples(`>>> dump_json('http://x.example/a')\n${big}`)[0]!.response).toBeDefined();
   });
 });
+
+describe('a sample whose URL no parser accepts', () => {
+  it('is no request: the page\'s other requests are still read, nothing throws', async () => {
+    const { modelFromPages } = await import('./pages-model.ts');
+    const html = '<h1>Users</h1><pre>curl https://[bad/v1/users\nGET https://api.acme.example/v1/users HTTP/1.1</pre>';
+    const model = modelFromPages([{ source: 'p.html', html }]);
+    expect(model.operations.map((o) => o.id)).toEqual(['GET /v1/users']);
+  });
+});
