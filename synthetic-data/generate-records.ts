@@ -20,6 +20,8 @@ export interface GenerateOptions {
   nullRate?: number;
   /** Add a few fields the docs do not describe, as real servers do (never over a documented name). */
   extraFields?: boolean;
+  /** Top-level fields that are the records' own keys besides those the names say (`list_id` of lists the docs address by it): unique, never left out. */
+  keys?: readonly string[];
 }
 
 /** Where 64-bit keys start: past Number.MAX_SAFE_INTEGER (2^53 − 1). */
@@ -187,7 +189,7 @@ function objectOf(schema: SchemaNode, ctx: Ctx, depth: number, parentName = ''):
   for (const [name, child] of Object.entries(ctx.view.properties(schema))) {
     const resolved = ctx.view.resolve(child);
     const repeats = NOT_UNIQUE.test(resolved.description ?? '');
-    const scalarKey = isUniqueKey(name) && !repeats && !ctx.view.isObject(resolved) && !ctx.view.isArray(resolved);
+    const scalarKey = (isUniqueKey(name) || (depth === 0 && !!ctx.options.keys?.includes(name))) && !repeats && !ctx.view.isObject(resolved) && !ctx.view.isArray(resolved);
     const keep = scalarKey || (depth === 0 && holdsKey(resolved, ctx.view));
     // A field whose values the docs list (a boolean, an enum) shows each of them in the first records:
     // it is neither dropped nor null there (a flag or type that sets a record's kind is seen both ways).

@@ -1,7 +1,7 @@
 import { Argument, Option } from 'commander';
 import type { Io } from './io.ts';
 import type { Context } from './main.ts';
-import { collect, docsPath, docsPathOrUrl, httpUrl, nonEmpty, ownerRepo, remoteName, vendorName, wholeNumber } from './option-values.ts';
+import { collect, docsPathOrUrl, httpUrl, nonEmpty, ownerRepo, remoteName, vendorName, wholeNumber } from './option-values.ts';
 
 /**
  * The CLI's surface in one table: every command, its arguments and options with their help, and
@@ -35,7 +35,7 @@ const seed = (fallback?: number) => {
 };
 const json = (what: string) => new Option('--json', what);
 const vendor = () => new Option('--vendor <name>', 'the vendor\'s short name, when the docs\' title does not give it (generate names the connector folder and the PR branch after it)').argParser(vendorName);
-const docs = () => new Argument('<docs>', 'an OpenAPI 3.x / Swagger 2.0 file, or a folder of one API\'s split specs and Markdown pages; or a web reference: HTML pages (a file or folder), or their http(s):// URL, rendered in Chromium and crawled within its folder').argParser(docsPathOrUrl);
+const docs = () => new Argument('<docs>', 'an OpenAPI 3.x / Swagger 2.0 file, or a folder of one API\'s split specs and Markdown pages; or a web reference: HTML, Markdown or reStructuredText pages (a file or folder; Sphinx _sources/*.rst.txt too), or their http(s):// URL, rendered in Chromium and crawled within its folder').argParser(docsPathOrUrl);
 const connectorDir = () => new Argument('<connector-dir>', 'a folder written by fetchwright generate (e.g. connectors/okta)').argParser(nonEmpty);
 const planner = () => [
   new Option('--planner <kind>', 'heuristic: the embedded planner, no network (the default); llm: a model reads the docs through read-only tools (OPENAI_API_KEY, OPENAI_BASE_URL, --model), every decision gated, the heuristic plan when it gives none; auto: the heuristic plan, a model asked only where the heuristics doubted; with llm and auto a failed proof is handed to the model once to repair').choices(['heuristic', 'llm', 'auto']).default('heuristic'),
@@ -251,7 +251,7 @@ export const COMMANDS: CommandSpec[] = [
       'as oasdiff classifies API changes. Changes nothing on disk unless --markdown.\n' +
       'Exits 0 when nothing is breaking, 1 when something is (as oasdiff\'s --fail-on).',
     options: () => [
-      new Option('--docs <path>', 'the vendor\'s new docs (a file, or a folder of one API\'s specs and pages)').argParser(docsPath),
+      new Option('--docs <path-or-url>', 'the vendor\'s new docs (a file, or a folder of one API\'s specs and pages; or a web reference\'s http(s):// URL, crawled in Chromium as plan crawls it)').argParser(docsPathOrUrl),
       new Option('--report <file>', 'a live run\'s report (fetchwright run --report FILE)').argParser(nonEmpty),
       new Option('--markdown <file>', 'also write the report as Markdown (for a pull request or a CI job summary)').argParser(nonEmpty),
       json('print the report as JSON on stdout (fetchwright/drift@1: agent/drift/drift-report.ts)'),

@@ -402,7 +402,7 @@ export function renderPlan(plan: ConnectorPlan, options: RenderPlanOptions = {})
   l.blank();
   // Defects in the docs no stream reads: warnings, not refusals; each says where it is and what to do.
   if (plan.warnings?.length) {
-    l.out.push(`⚠ warnings: ${count(plan.warnings.length, 'defect')} in parts of the docs the connector does not use`);
+    l.out.push(`⚠ ${count(plan.warnings.length, 'warning')} about the docs (each says where, and what to do)`);
     const shown = verbose ? plan.warnings : plan.warnings.slice(0, 3);
     for (const w of shown) l.text(terminalSafe(w.message), '      ', '    · ');
     if (shown.length < plan.warnings.length) l.out.push(`    (${count(plan.warnings.length - shown.length, 'more warning')}: --verbose)`);

@@ -17,7 +17,7 @@ import { terminalSafe } from '../cli/text-layout.ts';
 
 /** `fetchwright drift`'s options, as commander parses them (agent/cli/command-table.ts). */
 export interface DriftOptions {
-  /** The vendor's new docs (a file or a folder), compared with the connector's api-model.json. */
+  /** The vendor's new docs (a file or a folder, or a web reference's http(s) URL), compared with the connector's api-model.json. */
   docs?: string;
   /** A `fetchwright run --report` file: the live run's drift, calls outside the plan, Sunset/Deprecation headers. */
   report?: string;
@@ -34,7 +34,7 @@ export interface DriftOptions {
 export const DRIFT_BREAKING_EXIT = EXIT.internal;
 
 /**
- * `fetchwright drift <connector-dir> [--docs <new docs>] [--report <run-report.json>]`: what the
+ * `fetchwright drift <connector-dir> [--docs <new docs or their URL>] [--report <run-report.json>]`: what the
  * connector depends on, compared with the vendor's new docs (agent/drift/docs-diff.ts) and with
  * what a live run saw (agent/drift/runtime-drift.ts), each change a classified finding. Exit 0 when
  * nothing is breaking, {@link DRIFT_BREAKING_EXIT} (1) when something is; usage error (2) without
@@ -52,7 +52,8 @@ export async function run([dir]: string[], opts: DriftOptions, io: Io, { audit }
   const findings: DriftFinding[] = [];
   let after: string | null = null;
   if (opts.docs) {
-    const model = await ingest(opts.docs, { vendor: c.plan.vendor });
+    // A docs URL is crawled as plan crawls it (agent/ingest/pages/crawl.ts), a progress line per page on stderr.
+    const model = await ingest(opts.docs, { vendor: c.plan.vendor, onProgress: (line) => io.stderr.write(`${terminalSafe(line)}\n`) });
     audit.record('ingest', 'ok', { docs_sha256: model.docs_sha256 }, { docs: opts.docs, operations: model.operations.length });
     // The new docs' own plan names the identity lists they add; docs no plan can be made from still get the diff.
     let plan: ConnectorPlan | undefined;

@@ -211,6 +211,27 @@ describe('readCatalogue', () => {
     expect(entries[0]!.docsPath).toBe(path.join(dir, 'docs', 'slack.json'));
   });
 
+  it('keeps a web reference\'s http(s) URL as written, and refuses one with a user or password, or another scheme, without showing the password', () => {
+    const file = catalogue(`vendors:
+  - { vendor: mailman, docs: "https://docs.example.org/mailman/rest/users.html", owner: a }
+  - { vendor: plain, docs: "http://127.0.0.1:8080/docs/", owner: a }
+  - { vendor: secret, docs: "https://admin:hunter2@docs.example.org/api/", owner: a }
+  - { vendor: ftp, docs: "ftp://docs.example.org/api/", owner: a }
+`);
+    const { entries, problems } = readCatalogue(file);
+    expect(entries.map((e) => [e.vendor, e.docs, e.docsPath])).toEqual([
+      ['mailman', 'https://docs.example.org/mailman/rest/users.html', 'https://docs.example.org/mailman/rest/users.html'],
+      ['plain', 'http://127.0.0.1:8080/docs/', 'http://127.0.0.1:8080/docs/'],
+    ]);
+    expect(problems.map((p) => [p.entry, p.vendor, p.field])).toEqual([
+      [2, 'secret', 'docs'],
+      [3, 'ftp', 'docs'],
+    ]);
+    expect(problems[0]!.message).toMatch(/^docs "https:\/\/…@docs\.example\.org\/api\/": the docs URL carries a user or password: fetchwright never sends credentials to docs/);
+    expect(problems[0]!.message).not.toMatch(/hunter2|admin/);
+    expect(problems[1]!.message).toMatch(/^docs "ftp:\/\/docs\.example\.org\/api\/": a URL fetchwright does not read: .*or the http\(s\) URL of its web reference/);
+  });
+
   it('reports unknown top-level fields without dropping the vendor list', () => {
     const { entries, problems } = readCatalogue(catalogue(`defaults: { owner: a }
 vendors:

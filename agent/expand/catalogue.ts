@@ -2,7 +2,7 @@ import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'n
 import path from 'node:path';
 import { CORE_SCHEMA, load as loadYaml, mergeTag } from 'js-yaml';
 import { z } from 'zod';
-import { vendorName } from '../cli/option-values.ts';
+import { docsPathOrUrl, vendorName } from '../cli/option-values.ts';
 import { escapeControls } from '../cli/safe-io.ts';
 import { FetchwrightError } from '../errors.ts';
 import { editDistance } from '../edit-distance.ts';
@@ -16,7 +16,8 @@ import type { CatalogueProblem } from './coverage-summary.ts';
  * ```yaml
  * vendors:
  *   - vendor: okta                    # the short name (the connector folder, the PR branch)
- *     docs: docs/okta.yaml            # a file or a folder, relative to this file's folder
+ *     docs: docs/okta.yaml            # a file or a folder, relative to this file's folder,
+ *                                     # or a web reference's http(s):// URL (crawled by the job)
  *     owner: "@acme/identity"         # a team or a person (an email)
  *     priority: 10                    # optional whole number, default 0: higher runs first
  *     tenant: { subdomain: acme }     # optional tenant or server variables
@@ -36,9 +37,12 @@ export interface CatalogueEntry {
   /** 0-based index of the entry in the catalogue's list. */
   index: number;
   vendor: string;
-  /** The docs path as the catalogue writes it. */
+  /** The docs path (or URL) as the catalogue writes it. */
   docs: string;
-  /** The docs path, absolute (resolved against the catalogue file's folder; it existed when read). */
+  /**
+   * The docs path, absolute (resolved against the catalogue file's folder; it existed when read); or
+   * the docs' `http(s)://` URL as written (checked as `plan <URL>` checks it: no user or password).
+   */
   docsPath: string;
   owner: string;
   /** Higher runs first; 0 when not given. */
@@ -89,7 +93,7 @@ const STREAM_NAME = /^[a-z0-9][a-z0-9_]{0,99}$/;
 /** What to write, per field: the end of every problem message about it. */
 const HELP = {
   vendor: 'write the vendor\'s short name: 1–64 lower-case letters, digits and dashes, starting with a letter or digit (e.g. vendor: okta)',
-  docs: 'write the path of the vendor\'s OpenAPI or Swagger file, or of a folder of its docs, relative to the catalogue\'s folder (e.g. docs: docs/okta.yaml)',
+  docs: 'write the path of the vendor\'s OpenAPI or Swagger file, or of a folder of its docs, relative to the catalogue\'s folder (e.g. docs: docs/okta.yaml), or the http(s) URL of its web reference (e.g. docs: https://docs.example.com/api/)',
   owner: `write the team or person who owns the connector on one line of at most ${MAX_TEXT} characters (e.g. owner: "@acme/identity" or owner: jane@example.com)`,
   priority: 'write a whole number; entries with a higher priority run first (e.g. priority: 10); the default is 0',
   tenant: `write a map of at most ${MAX_TENANT_VARIABLES} tenant or server variables, each name letters, digits, _ . or - (starting with a letter or _), each value one line (e.g. tenant: { subdomain: acme })`,
@@ -221,8 +225,8 @@ function parseCatalogue(text: string, file: string): unknown {
 
 /**
  * Reads and checks the catalogue at `file` (YAML or JSON: `vendors: [ … ]`, or a list at the top).
- * Each entry is checked against {@link CatalogueEntrySchema}, its `docs` (a file or a folder) and
- * `observed` (a file) must exist, resolved against the catalogue file's folder (an absolute path or
+ * Each entry is checked against {@link CatalogueEntrySchema}, its `docs` (a file or a folder, or
+ * an http(s) URL without credentials: {@link urlProblem}) and `observed` (a file) must exist, resolved against the catalogue file's folder (an absolute path or
  * one with `..` is allowed: the catalogue is the operator's file); a vendor named twice makes the
  * later entries problems. Every invalid entry becomes one {@link CatalogueProblem} (its message lists
  * each of its problems with what to write) and does not stop the others.
@@ -323,7 +327,7 @@ function checkEntry(raw: unknown, index: number, base: string): { entry?: Catalo
       }
     }
   }
-  const docs = typeof record.docs === 'string' && !issues.some((i) => i.field === 'docs') ? pathProblem('docs', record.docs, base, 'file-or-folder') : undefined;
+  const docs = typeof record.docs === 'string' && !issues.some((i) => i.field === 'docs') ? (LOOKS_LIKE_URL.test(record.docs) ? urlProblem(record.docs) : pathProblem('docs', record.docs, base, 'file-or-folder')) : undefined;
   const observed = typeof record.observed === 'string' && !issues.some((i) => i.field === 'observed') ? pathProblem('observed', record.observed, base, 'file') : undefined;
   if (docs?.issue) issues.push(docs.issue);
   if (observed?.issue) issues.push(observed.issue);
@@ -342,6 +346,25 @@ function checkEntry(raw: unknown, index: number, base: string): { entry?: Catalo
     ...(value.observed !== undefined ? { observed: value.observed, observedPath: observed!.abs } : {}),
   };
   return { entry, vendor, issues };
+}
+
+/** A value written as a URL (`scheme://…`): checked as a docs URL, never resolved as a path. */
+const LOOKS_LIKE_URL = /^[a-z][a-z0-9+.-]*:\/\//i;
+
+/**
+ * Checks a docs URL as `fetchwright plan <URL>` does (agent/cli/option-values.ts docsPathOrUrl):
+ * http(s) only, no user or password (fetchwright never sends credentials to docs). The URL is kept
+ * as written; nothing is fetched here (the vendor's job crawls it). A problem shows the URL without
+ * what stands between `://` and `@`, so a credential written there never reaches the coverage files.
+ */
+function urlProblem(written: string): { abs: string; issue?: Issue } {
+  try {
+    docsPathOrUrl(written);
+    return { abs: written };
+  } catch (e) {
+    const safe = written.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1…@');
+    return { abs: written, issue: { field: 'docs', text: `docs ${shown(safe)}: ${(e as Error).message}`, help: 'docs' } };
+  }
 }
 
 /** Checks that a path from the catalogue names something there: a file or folder (`docs`), or a file (`observed`). */

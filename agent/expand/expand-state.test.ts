@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CatalogueEntry } from './catalogue.ts';
 import { tryLock, waitLock } from './file-lock.ts';
-import { docsBytesSha256, filesUnchanged, vendorInputs } from './inputs-key.ts';
+import { docsBytesSha256, filesUnchanged, PAGES_NOT_READ, vendorInputs, withCrawledPages } from './inputs-key.ts';
 import { emptyState, readVendorState, retryDelayMs, stateFile, writeVendorState } from './vendor-state.ts';
 
 const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'fetchwright-expand-state-'));
@@ -32,6 +32,24 @@ describe('the idempotency key of a vendor', () => {
     expect(vendorInputs(entry(dir, { skip_streams: ['groups'] }), run).key).not.toBe(k3);
     expect(vendorInputs(entry(dir, { tenant: { org: 'acme' } }), run).key).not.toBe(k3);
     expect(vendorInputs(entry(dir), { ...run, seed: 2 }).key).not.toBe(k3);
+  });
+
+  it('for a docs URL: reads nothing before the crawl, then covers every crawled page\'s URL and bytes, whatever their order', () => {
+    const url = 'http://127.0.0.1:9/docs/reference.html';
+    const run = { seed: 1, maxAttempts: 3 };
+    const before = vendorInputs(entry(url), run);
+    expect(before.inputs.docs_bytes_sha256).toBe(PAGES_NOT_READ);
+    const page = (file: string, c: string) => ({ file: `http://127.0.0.1:9/docs/${file}`, sha256: c.repeat(64) });
+    const done = withCrawledPages(before.inputs, [page('reference.html', 'a'), page('notes.html', 'b')]);
+    expect(done.key).not.toBe(before.key);
+    expect(withCrawledPages(before.inputs, [page('notes.html', 'b'), page('reference.html', 'a')]).key).toBe(done.key);
+    expect(withCrawledPages(before.inputs, [page('reference.html', 'a'), page('notes.html', 'c')]).key).not.toBe(done.key);
+    expect(withCrawledPages(before.inputs, [page('reference.html', 'a')]).key).not.toBe(done.key);
+    expect(withCrawledPages(before.inputs, [page('reference.html', 'a'), page('other.html', 'b')]).key).not.toBe(done.key);
+    // Another URL is another input, pages alike.
+    expect(withCrawledPages(vendorInputs(entry('http://127.0.0.1:9/v2/reference.html'), run).inputs, [page('reference.html', 'a'), page('notes.html', 'b')]).key).not.toBe(done.key);
+    // Pages are never stat'ed as paths.
+    expect(filesUnchanged([page('reference.html', 'a')])).toBe(true);
   });
 
   it('hashes a folder by names and bytes, not by how it was walked, and follows no link out of it', () => {

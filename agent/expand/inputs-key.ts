@@ -21,11 +21,28 @@ import { PROMPT_SHA256 } from '../plan/llm/prompt.ts';
  * sorted; links are not followed, which is what ingest does with a link outside the folder). This is
  * wider than what ingest reads (a README beside the spec counts too): a change there costs a
  * re-plan, which then finds nothing changed (`kept`), never a missed change.
+ *
+ * Docs that are a web reference's URL (issue 14) have no bytes to read without crawling them, which
+ * needs the browser: the key computed here holds {@link PAGES_NOT_READ} for them, which no finished
+ * run's key holds, so such a vendor is never skipped before its job; the job crawls the pages once
+ * (its ingest) and completes the key with their bytes ({@link withCrawledPages}), and only then
+ * decides whether the vendor is the same as its last success (`skipped`).
  */
+
+/** Whether the docs are a web reference's `http(s)://` URL (as the CLI's docsPathOrUrl and ingest read it), not a path. */
+export function isDocsUrl(docs: string): boolean {
+  return /^https?:\/\//i.test(docs);
+}
+
+/** `docs_bytes_sha256` of a web reference's key before its pages are crawled: never a finished run's (those hold the pages' hash). */
+export const PAGES_NOT_READ = 'web-pages:not-read-yet';
 
 /** The parts of the key, kept in the state so a person can see what changed. */
 export interface VendorInputs {
-  /** sha256 over the docs' bytes (not the ApiModel's docs_sha256, which needs an ingest). */
+  /**
+   * sha256 over the docs' bytes (not the ApiModel's docs_sha256, which needs an ingest); for a docs
+   * URL, over the crawled pages' URLs and bytes ({@link pagesBytesSha256}), or {@link PAGES_NOT_READ} before the crawl.
+   */
   docs_bytes_sha256: string;
   observed_sha256: string | null;
   /** sha256 over the approved templates' ids, versions and source hashes. */
@@ -105,6 +122,8 @@ export function docsBytesSha256(docsPath: string): string {
  */
 export function filesUnchanged(files: readonly { file: string; sha256: string }[]): boolean {
   for (const f of files) {
+    // A crawled page (by URL) is never stat'ed as a path: its bytes are in the key, checked by the job's crawl.
+    if (isDocsUrl(f.file)) continue;
     if (f.sha256 === '') {
       if (existsSync(f.file)) return false;
       continue;
@@ -135,14 +154,35 @@ export interface RunOptions {
  */
 export function vendorInputs(entry: CatalogueEntry, run: RunOptions): { key: string; inputs: VendorInputs } {
   const inputs: VendorInputs = {
-    docs_bytes_sha256: docsBytesSha256(entry.docsPath),
+    docs_bytes_sha256: isDocsUrl(entry.docsPath) ? PAGES_NOT_READ : docsBytesSha256(entry.docsPath),
     observed_sha256: entry.observedPath ? fileSha256(entry.observedPath) : null,
     templates_sha256: templatesSha256(),
     policy: POLICY_SET_VERSION,
     planner: plannerInput(run),
-    options_sha256: hashJson({ vendor: entry.vendor, docs: path.resolve(entry.docsPath), skip_streams: [...entry.skip_streams].sort(), tenant: entry.tenant, seed: run.seed, max_attempts: run.maxAttempts }),
+    options_sha256: hashJson({ vendor: entry.vendor, docs: isDocsUrl(entry.docsPath) ? entry.docsPath : path.resolve(entry.docsPath), skip_streams: [...entry.skip_streams].sort(), tenant: entry.tenant, seed: run.seed, max_attempts: run.maxAttempts }),
   };
   return { key: hashJson(inputs), inputs };
+}
+
+/**
+ * sha256 over the pages a crawl read (ingestWithReport's `files` for a docs URL: each page's URL
+ * and the sha256 of its rendered HTML), as `url NUL sha256 LF` lines in URL order — a folder's form
+ * (docsBytesSha256). A page added, gone or changed by one byte gives another hash.
+ */
+export function pagesBytesSha256(pages: readonly { file: string; sha256: string }[]): string {
+  const h = createHash('sha256');
+  for (const p of [...pages].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0))) h.update(`${p.file}\0${p.sha256}\n`);
+  return h.digest('hex');
+}
+
+/**
+ * A web reference's inputs and key once its pages were crawled: `inputs` (from {@link vendorInputs},
+ * with {@link PAGES_NOT_READ}) with the pages' hash as `docs_bytes_sha256`. Inputs of local docs are
+ * returned as they are, with their key.
+ */
+export function withCrawledPages(inputs: VendorInputs, pages: readonly { file: string; sha256: string }[]): { key: string; inputs: VendorInputs } {
+  const done = inputs.docs_bytes_sha256 === PAGES_NOT_READ ? { ...inputs, docs_bytes_sha256: pagesBytesSha256(pages) } : inputs;
+  return { key: hashJson(done), inputs: done };
 }
 
 /** The planner as an input: fetchwright's version, and for a model planner the model and the prompt template's hash. */

@@ -4,14 +4,13 @@ import path from 'node:path';
 import type { PrOptions } from '../commands/pr.ts';
 import { EXIT, FetchwrightError } from '../errors.ts';
 import { connectorPaths } from '../generate/connector-dir.ts';
-import { connectorFilesSha256 } from './connector-files.ts';
 import { readCatalogue, type CatalogueEntry } from './catalogue.ts';
 import { totalsOf, type CatalogueProblem, type CoverageSummary, type VendorOutcome, type VendorSummary } from './coverage-summary.ts';
 import { tryLock } from './file-lock.ts';
 import { filesUnchanged, vendorInputs } from './inputs-key.ts';
 import { coverageSummaryJson, renderCoverageMarkdown } from './render-coverage.ts';
 import type { VendorJob } from './vendor-job.ts';
-import { emptyState, readVendorState, retryDelayMs, writeFileDurably, writeVendorState, type VendorState } from './vendor-state.ts';
+import { emptyState, folderIsAsMade, isDone, readVendorState, retryDelayMs, writeFileDurably, writeVendorState, type VendorState } from './vendor-state.ts';
 import { runInWorkers } from './worker-pool.ts';
 import type { PlannerKind } from '../plan/choose-planner.ts';
 
@@ -19,7 +18,9 @@ import type { PlannerKind } from '../plan/choose-planner.ts';
  * `fetchwright expand`: a catalogue of vendors worked through once. For each entry, in priority
  * order, its idempotency key (inputs-key.ts) decides without any ingest:
  * - the key is the one of its last successful run and its connector folder is still the one made
- *   (plan.json's bytes), and with --pr it was proposed → `skipped` (milliseconds);
+ *   (plan.json's bytes), and with --pr it was proposed → `skipped` (milliseconds); docs that are a
+ *   web reference's URL are never skipped here: their job crawls the pages, completes the key with
+ *   their bytes and decides then (inputs-key.ts withCrawledPages);
  * - the key failed before and its retry time is not reached → `waiting` (unless `retryFailed`);
  * - otherwise a job for a worker process (vendor-job.ts), at most `concurrency` at once.
  * One expand per state folder (a lock, `expand-busy` exit 35 when held by a live process). At the
@@ -70,11 +71,6 @@ export interface ExpandResult {
 export const LOCK_FILE = 'expand.lock';
 /** The connectors folder's lock file (a dot-file beside the vendors' folders, there only while an expand runs). */
 export const OUT_LOCK_FILE = '.fetchwright-expand.lock';
-
-/** Whether the connector folder is still the one the state recorded: every file's bytes as the job left them (a passing one). */
-function folderIsAsMade(state: VendorState): boolean {
-  return !!state.connector_dir && !!state.files_sha256 && connectorFilesSha256(state.connector_dir) === state.files_sha256;
-}
 
 /** A summary from the state alone (no work done). */
 function summaryFromState(entry: CatalogueEntry, state: VendorState, outcome: VendorOutcome, covered: boolean): VendorSummary {
@@ -162,7 +158,7 @@ export async function runExpand(o: ExpandOptions, events: ExpandEvents = {}): Pr
       const state = readVendorState(stateDir, entry.vendor, events.onNote);
       const target = path.resolve(connectorPaths(o.out, entry.vendor).target);
       const sameFolder = state.connector_dir === target;
-      if (state.done_key === key.key && state.verdict === 'pass' && sameFolder && folderIsAsMade(state) && filesUnchanged(state.docs_files) && (!o.pr || state.pr?.plan_sha256 === state.plan_sha256)) {
+      if (isDone(state, key.key, target, !!o.pr)) {
         const s = summaryFromState(entry, state, 'skipped', true);
         summaries.set(entry.vendor, s);
         events.onDone?.(s);

@@ -25,13 +25,17 @@ import type { CatalogueEntry } from './catalogue.ts';
 import { connectorFilesSha256 } from './connector-files.ts';
 import type { VendorOutcome, VendorSummary } from './coverage-summary.ts';
 import { waitLock } from './file-lock.ts';
-import { filesUnchanged, type VendorInputs } from './inputs-key.ts';
-import { retryDelayMs, writeVendorState, type VendorState } from './vendor-state.ts';
+import { filesUnchanged, isDocsUrl, withCrawledPages, type VendorInputs } from './inputs-key.ts';
+import { isDone, retryDelayMs, writeVendorState, type VendorState } from './vendor-state.ts';
 
 /**
  * One vendor's work in `expand`, run in a worker process (worker-main.ts): what `generate` (and with
  * --pr, `pr`) does for one catalogue entry, decided by what changed since its last successful run.
  *
+ * - Docs that are a web reference's URL: the pages are crawled first (the ingest, in this worker's
+ *   browser) and the key completed with their bytes (inputs-key.ts withCrawledPages); when it is the
+ *   last success's and the connector is still what that run made (vendor-state.ts isDone), nothing
+ *   else is done (`skipped`). A crawl that fails is this vendor's failure like any ingest failure.
  * - No connector on disk: ingest, plan (the entry's `skip_streams` left out), prove, write
  *   (`generated`).
  * - A passing connector whose files are still what its proof gave (pr's static check): the new
@@ -53,6 +57,7 @@ import { retryDelayMs, writeVendorState, type VendorState } from './vendor-state
 
 export interface VendorJob {
   entry: CatalogueEntry;
+  /** The idempotency key and its parts (inputs-key.ts); for a docs URL, without the pages' bytes yet (the job crawls them). */
   key: string;
   inputs: VendorInputs;
   /** The state before this run (vendor-state.ts). */
@@ -209,9 +214,26 @@ export async function runVendorJob(job: VendorJob, deps: JobDeps): Promise<JobSu
   // Set once the drift of the docs against the connector on disk was read, and whether it was breaking.
   let driftRead = false;
   let breakingDrift = false;
+  // The key and inputs of this run: a docs URL's are completed with the pages' bytes once crawled.
+  const webPages = isDocsUrl(entry.docsPath);
+  let key = job.key;
+  let inputs = job.inputs;
+  let pagesRead = false;
   try {
     const observed = entry.observedPath ? readObservedShapes(entry.observedPath) : undefined;
-    const { model, files } = await ingestWithReport(entry.docsPath, { vendor: entry.vendor, ...(observed ? { observed } : {}) });
+    const { model, files } = await ingestWithReport(entry.docsPath, { vendor: entry.vendor, ...(observed ? { observed } : {}), ...(webPages ? { onProgress: log } : {}) });
+    if (webPages) {
+      ({ key, inputs } = withCrawledPages(job.inputs, files));
+      pagesRead = true;
+      if (isDone(state, key, path.resolve(target), !!job.pr)) {
+        // The pages are the last success's, byte for byte: the vendor is done (a failure since, on pages back as they were, is over).
+        base.elapsed_ms = now() - started;
+        Object.assign(base, { outcome: 'skipped', covered: true, connector_dir: state.connector_dir, streams: state.streams, identity_kinds: state.identity_kinds, drift: state.drift });
+        log(`the ${files.length} page${files.length === 1 ? '' : 's'} read are the last run's, byte for byte: skipped`);
+        if (state.failure) writeVendorState(job.stateDir, { ...state, failure: null, last_run: { at: new Date(now()).toISOString(), outcome: 'skipped', elapsed_ms: base.elapsed_ms } });
+        return base;
+      }
+    }
     const { plan, repair } = await planDocs(model, { planner: job.planner ?? 'heuristic', ...(job.model ? { modelName: job.model } : {}), ...(job.modelTimeout ? { timeoutSeconds: job.modelTimeout } : {}), env: deps.env, audit: deps.audit, onNote: log, skip: new Set(entry.skip_streams) });
     // skip_streams name the heuristic plan's streams (a model's plan leaves out the operations behind them).
     const unknown = unknownSkips(plan.planner.kind === 'llm' && entry.skip_streams.length ? planHeuristically(model, { skip: new Set(entry.skip_streams) }) : plan, entry.skip_streams);
@@ -260,14 +282,14 @@ export async function runVendorJob(job: VendorJob, deps: JobDeps): Promise<JobSu
     const planSha = hashJson(connector.plan);
     state = {
       ...state,
-      done_key: fallback ? `${job.key}:model-gave-no-plan` : job.key,
-      inputs: job.inputs,
+      done_key: fallback ? `${key}:model-gave-no-plan` : key,
+      inputs,
       docs_sha256: connector.plan.docs_sha256,
       docs_files: files,
       files_sha256: connectorFilesSha256(connector.dir) ?? null,
       plan_sha256: planSha,
-      template_versions: job.inputs.templates_sha256,
-      policy: job.inputs.policy,
+      template_versions: inputs.templates_sha256,
+      policy: inputs.policy,
       verdict: 'pass',
       connector_dir: connector.dir,
       streams: base.streams,
@@ -287,6 +309,7 @@ export async function runVendorJob(job: VendorJob, deps: JobDeps): Promise<JobSu
     return base;
   } catch (e) {
     const { cause, exit_code } = causeOf(e);
+    // Recorded under the key expand computes before any job (for a docs URL, without the pages), which its `waiting` rule compares.
     const attempts = state.failure?.key === job.key ? state.failure.attempts + 1 : 1;
     const failedAt = now();
     // A catalogue entry the docs contradict is the catalogue's to fix: tried again on the next run, no backoff.
@@ -299,7 +322,8 @@ export async function runVendorJob(job: VendorJob, deps: JobDeps): Promise<JobSu
     // depends on (a drift was read, nothing breaking). Anything else — a folder edited since, docs
     // that no longer plan, a breaking change — is not covered until a regeneration passes.
     const intact = !!state.files_sha256 && !lstatSync(target, { throwIfNoEntry: false })?.isSymbolicLink() && connectorFilesSha256(target) === state.files_sha256;
-    const docsSame = state.inputs?.docs_bytes_sha256 === job.inputs.docs_bytes_sha256 && state.inputs?.observed_sha256 === job.inputs.observed_sha256 && filesUnchanged(state.docs_files);
+    // Pages that could not be crawled (the docs site down) are not known to have changed: the connector still reads the last ones read.
+    const docsSame = (webPages && !pagesRead ? true : state.inputs?.docs_bytes_sha256 === inputs.docs_bytes_sha256) && state.inputs?.observed_sha256 === inputs.observed_sha256 && filesUnchanged(state.docs_files);
     const covered = intact && (driftRead ? !breakingDrift : docsSame);
     if (covered) {
       const plan = await readConnectorDir(target).then((c: ConnectorOnDisk) => c.plan).catch(() => undefined);

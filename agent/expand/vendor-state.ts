@@ -2,7 +2,9 @@ import { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readFileSync, ren
 import path from 'node:path';
 import { z } from 'zod';
 import { FetchwrightError } from '../errors.ts';
+import { connectorFilesSha256 } from './connector-files.ts';
 import type { VendorOutcome } from './coverage-summary.ts';
+import { filesUnchanged } from './inputs-key.ts';
 
 /**
  * What `expand` remembers of one vendor between runs: `<state>/vendors/<vendor>.json`, one file a
@@ -150,6 +152,22 @@ export function writeFileDurably(file: string, content: string): void {
 /** Writes the vendor's state durably (see {@link writeFileDurably}). */
 export function writeVendorState(stateDir: string, state: VendorState): void {
   writeFileDurably(stateFile(stateDir, state.vendor), `${JSON.stringify(VendorState.parse(state), null, 2)}\n`);
+}
+
+/** Whether the connector folder is still the one the state recorded: every file's bytes as the job left them (a passing one). */
+export function folderIsAsMade(state: VendorState): boolean {
+  return !!state.connector_dir && !!state.files_sha256 && connectorFilesSha256(state.connector_dir) === state.files_sha256;
+}
+
+/**
+ * Whether the vendor is done for `key` (expand's `skipped`): its last successful run had this key
+ * and passed, made the connector at `target` (absolute), which is still byte for byte what it made,
+ * every local file ingest read still has its bytes, and — `withPr` — its plan was proposed. Run by
+ * expand before any job (run-expand.ts), and by a web reference's job once its crawl completed the
+ * key (vendor-job.ts).
+ */
+export function isDone(state: VendorState, key: string, target: string, withPr: boolean): boolean {
+  return state.done_key === key && state.verdict === 'pass' && state.connector_dir === target && folderIsAsMade(state) && filesUnchanged(state.docs_files) && (!withPr || state.pr?.plan_sha256 === state.plan_sha256);
 }
 
 /** Exponential backoff for a failure on unchanged inputs: 15 minutes, doubled each failure, at most a day. */

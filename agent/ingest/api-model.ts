@@ -72,9 +72,10 @@ export type SchemaNode = z.infer<typeof SchemaNode>;
  * defect is written (the node holding the `$ref`); `text` says what is wrong, `fix` what to do.
  */
 export const DocsDefect = z.object({
-  kind: z.enum(['dangling-ref', 'ref-with-siblings']),
+  /** `other-origin`, `ambiguous-origin`: a web reference's samples call another host than its API's, or its pages disagree on the API's host (agent/ingest/pages/api-origin.ts). */
+  kind: z.enum(['dangling-ref', 'ref-with-siblings', 'other-origin', 'ambiguous-origin']),
   source: z.object({ file: z.string(), pointer: z.string() }),
-  /** The `$ref` as written. */
+  /** The `$ref` as written; for an origin defect, the origin. */
   ref: z.string(),
   text: z.string(),
   fix: z.string(),
@@ -207,7 +208,7 @@ export type Prose = z.infer<typeof Prose>;
 
 export const DocumentInfo = z.object({
   file: z.string(),
-  kind: z.enum(['openapi', 'swagger', 'markdown', 'html']),
+  kind: z.enum(['openapi', 'swagger', 'markdown', 'html', 'rst']),
   sha256: z.string(),
 });
 

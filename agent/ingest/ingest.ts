@@ -14,6 +14,7 @@ import { createRefResolver } from './ref-resolver.ts';
 import { SchemaReader } from './schema-reader.ts';
 import { vendorName } from './vendor-name.ts';
 import type { PageInput } from './pages/pages-model.ts';
+import { rstProse } from './pages/rst-sections.ts';
 
 /** Web pages as a model, loaded only for docs that are pages: the browser driver and the HTML parser stay out of a spec's ingest (its memory). */
 async function modelFromPages(pages: PageInput[], o: { vendor?: string }): Promise<ApiModel> {
@@ -44,7 +45,7 @@ function hasPaths(data: unknown): boolean {
 function noSpec(input: string, documents: RawDocument[], skipped: SkippedFile[]): FetchwrightError {
   const only = documents.length === 1 && !skipped.length ? documents[0] : undefined;
   const found = [
-    ...documents.map((d) => `${d.file} (${d.kind === 'spec' ? (specVersionOf(d.data) ? 'a description without paths' : 'components only') : d.kind === 'html' ? 'an HTML page' : 'a Markdown page'})`),
+    ...documents.map((d) => `${d.file} (${d.kind === 'spec' ? (specVersionOf(d.data) ? 'a description without paths' : 'components only') : d.kind === 'html' ? 'an HTML page' : d.kind === 'rst' ? 'a reStructuredText page' : 'a Markdown page'})`),
     ...skipped.map((s) => `${s.file} (${s.why})`),
   ];
   return new FetchwrightError(
@@ -52,7 +53,7 @@ function noSpec(input: string, documents: RawDocument[], skipped: SkippedFile[])
     only
       ? only.kind === 'spec'
         ? `${only.file} is not an OpenAPI 3.x or Swagger 2.0 description with paths (no "openapi: 3.x" or "swagger: \"2.0\"" field, or no paths)`
-        : `${only.file} is ${only.kind === 'html' ? 'an HTML' : 'a Markdown'} page; fetchwright plans from an OpenAPI or Swagger description, and reads pages only as supporting prose beside one`
+        : `${only.file} is ${only.kind === 'html' ? 'an HTML' : only.kind === 'rst' ? 'a reStructuredText' : 'a Markdown'} page; fetchwright plans from an OpenAPI or Swagger description, and reads pages only as supporting prose beside one`
       : `no OpenAPI 3.x or Swagger 2.0 description with paths found under ${input}${found.length ? `; it holds ${found.slice(0, 5).join(', ')}${found.length > 5 ? `, and ${found.length - 5} more` : ''}` : ''}`,
     { file: only?.file ?? input, hint: 'Point fetchwright at the vendor\'s OpenAPI (3.0/3.1) or Swagger 2.0 file, or a folder that holds it.' },
   );
@@ -93,17 +94,19 @@ export async function ingestWithReport(input: string, options: IngestOptions = {
     const model = await modelFromPages(pages, options.vendor ? { vendor: options.vendor } : {});
     if (!model.operations.length) throw new FetchwrightError('not-a-spec', `the ${pages.length} page${pages.length === 1 ? '' : 's'} under ${input} show no request to read (no interactive-session call, HTTP request line or curl sample)`, { file: input, hint: "Point at the reference's pages that show its requests, or give the vendor's OpenAPI file." });
     const report: DocumentReport[] = pages.map((p) => ({ file: p.source, use: 'web-page', note: `read as a web page of the reference (${model.operations.filter((o) => o.source.file === p.source).length} requests shown)` }));
-    if (!options.observed) return { model, documents: report, files: [] };
+    // Every page read, by URL, with the sha256 of its rendered HTML: what expand's key covers for a URL (a URL is never stat'ed).
+    const files = pages.map((p) => ({ file: p.source, sha256: createHash('sha256').update(p.html ?? p.markdown ?? '').digest('hex') })).sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+    if (!options.observed) return { model, documents: report, files };
     const overlaid = overlayObserved(model, options.observed);
-    return { model: overlaid.model, documents: report, files: [], observed: overlaid.report };
+    return { model: overlaid.model, documents: report, files, observed: overlaid.report };
   }
   const { root, documents, skipped } = await readDocs(input);
   const specs = documents.filter((d): d is RawDocument & { data: Record<string, unknown> } => d.kind === 'spec' && !!specVersionOf(d.data));
   const roots = specs.filter((d) => hasPaths(d.data));
   if (!roots.length) {
     // No description: web pages that show requests are read as the reference itself (issue 14).
-    const pages = documents.filter((d) => d.kind === 'html' || d.kind === 'markdown');
-    const fromPages = pages.length ? await modelFromPages(pages.map((d) => (d.kind === 'html' ? { source: d.file, html: d.text } : { source: d.file, markdown: d.text })), options.vendor ? { vendor: options.vendor } : {}) : undefined;
+    const pages = documents.filter((d) => d.kind === 'html' || d.kind === 'markdown' || d.kind === 'rst');
+    const fromPages = pages.length ? await modelFromPages(pages.map((d) => (d.kind === 'html' ? { source: d.file, html: d.text } : d.kind === 'rst' ? { source: d.file, rst: d.text } : { source: d.file, markdown: d.text })), options.vendor ? { vendor: options.vendor } : {}) : undefined;
     if (!fromPages || !fromPages.operations.length) throw noSpec(input, documents, skipped);
     const report: DocumentReport[] = [
       ...documents.map((d) => ({ file: d.file, use: (d.kind !== 'spec' ? 'web-page' : 'skipped') as DocumentReport['use'], note: d.kind !== 'spec' ? `read as a page of the reference (${fromPages.operations.filter((o) => o.source.file === d.file).length} requests shown)` : 'not read: no description beside it' })),
@@ -171,8 +174,9 @@ export async function ingestWithReport(input: string, options: IngestOptions = {
   }
   const proseTopics = new Map<string, string[][]>();
   for (const doc of documents) {
-    if (doc.kind !== 'markdown') continue;
-    const sections = extractProse(doc.text, { file: doc.file, pointer: '' }, true);
+    // reStructuredText beside a spec is prose too, read like Markdown (its sections found by their topics).
+    if (doc.kind !== 'markdown' && doc.kind !== 'rst') continue;
+    const sections = doc.kind === 'rst' ? rstProse(doc.text, doc.file) : extractProse(doc.text, { file: doc.file, pointer: '' }, true);
     prose.push(...sections);
     proseTopics.set(doc.file, sections.map((p) => p.topics));
   }

@@ -10,7 +10,7 @@ export interface RawDocument {
   absPath: string;
   /** Path relative to the docs root, as shown to the user. */
   file: string;
-  kind: 'spec' | 'markdown' | 'html';
+  kind: 'spec' | 'markdown' | 'html' | 'rst';
   text: string;
   sha256: string;
   /** Parsed JSON/YAML for specs. */
@@ -35,6 +35,8 @@ export interface DocsInput {
 const SPEC_EXT = /\.(json|ya?ml)$/i;
 const MARKDOWN_EXT = /\.(md|markdown)$/i;
 const HTML_EXT = /\.html?$/i;
+/** reStructuredText: `.rst`, and `.rst.txt` (the sources a Sphinx site ships under `_sources/`). */
+const RST_EXT = /\.rst(\.txt)?$/i;
 /** Larger documents than this (64 MiB) are refused rather than parsed. */
 export const MAX_DOC_BYTES = 64 * 1024 * 1024;
 /**
@@ -280,7 +282,7 @@ async function readDocument(absPath: string, root: string): Promise<RawDocument>
   const file = path.relative(root, absPath) || path.basename(absPath);
   const buf = await readBounded(absPath, file, MAX_DOC_BYTES);
   const text = buf.toString('utf8');
-  const kind = MARKDOWN_EXT.test(absPath) ? 'markdown' : HTML_EXT.test(absPath) ? 'html' : 'spec';
+  const kind = MARKDOWN_EXT.test(absPath) ? 'markdown' : HTML_EXT.test(absPath) ? 'html' : RST_EXT.test(absPath) ? 'rst' : 'spec';
   return { absPath, file, kind, text, sha256: sha256(buf) };
 }
 
@@ -341,7 +343,7 @@ async function listFiles(dir: string): Promise<{ files: string[]; skipped: Skipp
       if (folder) await walk(abs);
       else if (entry.isSymbolicLink()) skip(abs, false, 'symbolic link, not followed');
       else if (!entry.isFile()) skip(abs, false, 'not a regular file');
-      else if (SPEC_EXT.test(entry.name) || MARKDOWN_EXT.test(entry.name) || HTML_EXT.test(entry.name)) {
+      else if (SPEC_EXT.test(entry.name) || MARKDOWN_EXT.test(entry.name) || HTML_EXT.test(entry.name) || RST_EXT.test(entry.name)) {
         files.push(abs);
         if (files.length > MAX_DIR_FILES) {
           throw new FetchwrightError('unreadable-docs', `${dir} holds more than ${MAX_DIR_FILES} documentation files`, {

@@ -197,7 +197,8 @@ export function judgeDefects(model: ApiModel, view: SchemaView, streams: Stream[
   }
   const warnings: PlanWarning[] = defects
     .filter((d) => !used.has(defectKey(d.source)))
-    .map((d) => ({ source: d.source, message: `${d.text} (${located(d)}); no stream uses it. ${d.fix}` }));
+    // A web reference's host defects concern the whole API, not a part a stream could use.
+    .map((d) => ({ source: d.source, message: d.kind === 'other-origin' || d.kind === 'ambiguous-origin' ? `${d.text} (${located(d)}). ${d.fix}` : `${d.text} (${located(d)}); no stream uses it. ${d.fix}` }));
   warnings.push(...contradictedExamples(model, view, streams));
   return { warnings, evidence };
 }

@@ -96,6 +96,8 @@ const RULES: Record<CanonicalField, Rule[]> = {
   ],
   created_at: [
     { names: /^(created_?at|created|creation_?date|date_?created|created_?on|created_?time|create_?time|creation_?time|metadata\.creation_?timestamp|creation_?timestamp|issued_?at)$/i, score: 1, when: isDateLike },
+    // When the record came to be known: an address or account registered (`registered_on`).
+    { names: /^(registered(_?(at|on|date|time))?|registration_?(date|time))$/i, score: 0.9, when: isDateLike },
   ],
   last_used_at: [
     { names: /^last_?(used|activity|login|logon|sign_?in|seen|accessed|active|authenticated|auth)(_?(at|on|time|date|timestamp|datetime))?$/i, score: 1, when: isDateLike },

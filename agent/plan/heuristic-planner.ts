@@ -13,7 +13,8 @@ import { concreteServerUrl, resolveBaseUrl } from '../docs-view/server-url.ts';
 import { sameCollection, selectStreams, type Candidate, type Selection } from './select-streams.ts';
 import { judgeDefects, refuseUnreadableLists } from './docs-defects.ts';
 import { kindFromField } from './record-kind.ts';
-import { selectLinkStreams } from './link-streams.ts';
+import { membershipsTakenAsPeople, selectLinkStreams } from './link-streams.ts';
+import { linkTargetStreams } from './link-targets.ts';
 import { readRateLimit } from './rate-limit.ts';
 import { assertQuotesInDocs } from './verify-evidence.ts';
 import { READ_ONLY_REQUEST_POLICY, type PolicyRefusal, type RequestPolicy } from '../../policy/request-policy.ts';
@@ -57,9 +58,21 @@ export function skippedReason(stream: string): string {
  */
 export function planHeuristically(model: ApiModel, options: PlanOptions = {}): ConnectorPlan {
   const view = new SchemaView(model);
-  const { roots, children, rejections, excluded: notTaken } = options.selection ?? selectStreams(model, view, options.policy);
+  const selected = options.selection ?? selectStreams(model, view, options.policy);
+  const { children, rejections, excluded: notTaken } = selected;
+  // Memberships the identity selection took as people (`GET /members` whose records name who and which list) are relationships.
+  const readLinks = !options.selection || !!options.linkStreams;
+  const asLinks = readLinks ? membershipsTakenAsPeople(view, selected.roots, children, options.policy) : { roots: selected.roots, links: [] };
+  // Docs whose only people are the memberships' (no list of whom they name): those records stay the people read.
+  const moved = asLinks.roots.length ? asLinks : { roots: selected.roots, links: [] };
+  const names = new Set([...selected.roots, ...children].map((c) => c.name));
   // Lists of relationships (memberships, role bindings) among the GETs not taken: link streams, no longer excluded (a decided selection decides its own).
-  const { links, excluded } = options.selection && !options.linkStreams ? { links: [], excluded: notTaken } : selectLinkStreams(model, view, roots, notTaken, new Set([...roots, ...children].map((c) => c.name)), options.policy);
+  const found = readLinks ? selectLinkStreams(model, view, moved.roots, notTaken, names, options.policy) : { links: [], excluded: notTaken };
+  const links = [...moved.links, ...found.links];
+  // The lists the relationships' ends point at (`/lists` for members' list_id): identities too, keyed as the relationships name them.
+  const targets = readLinks ? linkTargetStreams(model, view, links, new Set([...moved.roots, ...children, ...links].map((c) => c.op)), found.excluded, names, options.policy) : { streams: [], excluded: found.excluded };
+  const roots = [...moved.roots, ...targets.streams];
+  const excluded = targets.excluded;
   // A list that names identities but whose records' schema is a $ref to nothing: refused naming it, not "no identities".
   refuseUnreadableLists(model, view, excluded);
   const refused = rejections.flatMap((r) => (r.policy ? [{ operation_id: r.operation_id, path: model.operations.find((o) => o.id === r.operation_id)?.path ?? '', reason: r.policy }] : []));

@@ -34,7 +34,7 @@ type Side = 'member' | 'container' | 'role';
 /** Words a reference's name uses for each side (compared as whole words of the name). */
 const SIDE_WORDS: Record<Side, RegExp> = {
   role: /^(roles?|roledefinitions?|clusterroles?|permissionsets?)$/,
-  container: /^(groups?|teams?|squads?|orgs?|organi[sz]ations?|workspaces?|departments?|units?|circles?|channels?|usergroups?)$/,
+  container: /^(groups?|teams?|squads?|orgs?|organi[sz]ations?|workspaces?|departments?|units?|circles?|channels?|usergroups?|lists?|mailinglists?|rosters?)$/,
   member: /^(users?|members?|persons?|people|principals?|subjects?|identit(y|ies)|actors?|assignees?|grantees?|employees?|accounts?|serviceaccounts?|bots?|coworkers?|teammates?|staff|agents?)$/,
 };
 
@@ -44,6 +44,18 @@ const KEY_SUFFIX = /^(.+?)[_-]?(id|uid|uuid|guid|sid|ref|key|name|login|username
 const ID_FIELDS = ['id', 'uid', 'uuid', 'guid', 'sid', 'key', 'name', 'login', 'username', 'email'];
 /** The link record's own id. */
 const OWN_ID = /^(id|uid|uuid|guid|sid|key)$/i;
+/** A field holding the member's email address: who a membership names when no other member reference does (a subscription by address). */
+const MEMBER_EMAIL = /^(e?mail|email_?address|subscriber)$/i;
+
+/** The link record's own id: a bare `id`, or one named for the record itself (`member_id` in `members`, `membership_id`). */
+function isOwnId(name: string, noun: string | undefined): boolean {
+  if (OWN_ID.test(name)) return true;
+  const m = KEY_SUFFIX.exec(name);
+  if (!m || !noun || !/^(id|uid|uuid|guid|sid)$/i.test(m[2]!)) return false;
+  const stem = m[1]!.toLowerCase().replace(/[^a-z0-9]/g, '');
+  const record = noun.toLowerCase().replace(/[^a-z0-9]/g, '');
+  return stem === record || `${stem}s` === record || `${stem}es` === record;
+}
 
 /** The words of a name, lower case: `roleDefinition_id` → role, definition, id; the squashed stem too. */
 function wordsOf(name: string): string[] {
@@ -72,10 +84,10 @@ function idFieldOf(view: SchemaView, node: SchemaNode | undefined): string | und
 }
 
 /** The references a link record's schema holds: fields named for a side, nested objects with an id, arrays of them. */
-function referencesOf(view: SchemaView, itemSchema: SchemaNode, items: ItemsLocation, bareRole: boolean): Reference[] {
+function referencesOf(view: SchemaView, itemSchema: SchemaNode, items: ItemsLocation, bareRole: boolean, noun?: string): Reference[] {
   const out: Reference[] = [];
   for (const [name, node] of Object.entries(view.properties(itemSchema))) {
-    if (OWN_ID.test(name)) continue;
+    if (isOwnId(name, noun)) continue;
     const steps = recordSteps(items.path, name, items.container);
     if (view.isArray(node)) {
       const element = view.items(node);
@@ -95,6 +107,11 @@ function referencesOf(view: SchemaView, itemSchema: SchemaNode, items: ItemsLoca
     if (m && side) out.push({ side, end: { from: 'field', path: name }, steps, word: m[1]! });
     // A bare `role` holding the role's name: a binding's role, but only an attribute of a membership.
     else if (bareRole && sideOf(name) === 'role' && !view.isObject(node)) out.push({ side: 'role', end: { from: 'field', path: name }, steps, word: name });
+  }
+  // A membership that names its member by email address only (a subscription by address): the address is the member's reference.
+  if (!bareRole && !out.some((r) => r.side === 'member')) {
+    const email = Object.entries(view.properties(itemSchema)).filter(([name, node]) => MEMBER_EMAIL.test(name) && !view.isObject(node) && !view.isArray(node));
+    if (email.length === 1) out.push({ side: 'member', end: { from: 'field', path: email[0]![0] }, steps: recordSteps(items.path, email[0]![0], items.container), word: email[0]![0] });
   }
   return out;
 }
@@ -155,6 +172,27 @@ export function selectLinkStreams(model: ApiModel, view: SchemaView, roots: (Can
   return { links, excluded: excluded.filter((r) => !taken.has(r.operation_id)).map((r) => (coveredBy.has(r.operation_id) ? { operation_id: r.operation_id, reason: coveredBy.get(r.operation_id)! } : r)) };
 }
 
+/**
+ * Membership records the identity selection took as people: a root list named for memberships
+ * (`GET /members`) whose records hold both ends as fields of their own — who (`email`, `user_id`) and
+ * what they belong to (`list_id`, `team_id`) — states relationships, one a record, not persons. Such a
+ * root becomes a link stream under its name; a root another stream is read under stays. Returns the
+ * roots that stay and the links they became.
+ */
+export function membershipsTakenAsPeople(view: SchemaView, roots: (Candidate & { name: string })[], children: readonly { parent: { stream: string } | null }[], policy: RequestPolicy = READ_ONLY_REQUEST_POLICY): { roots: (Candidate & { name: string })[]; links: LinkCandidate[] } {
+  const parents = new Set(children.flatMap((c) => (c.parent ? [c.parent.stream] : [])));
+  const links: LinkCandidate[] = [];
+  const stay = roots.filter((r) => {
+    if (r.container || r.bareIds || r.pathParams.some((p) => !isTenantParam(r.op.path, p)) || parents.has(r.name)) return true;
+    if (!MEMBERSHIP_NOUN.test(r.noun.toLowerCase().replace(/[^a-z0-9]/g, ''))) return true;
+    const l = linkCandidate(r.op, view, [], collectionPath, policy);
+    if (!l || l.link.relation !== 'member_of' || l.parent || l.link.from.from === 'parent' || l.link.to.from === 'parent') return true;
+    links.push({ ...l, name: r.name });
+    return false;
+  });
+  return { roots: stay, links };
+}
+
 function linkCandidate(op: Operation, view: SchemaView, roots: (Candidate & { name: string })[], collectionPath: (r: Candidate) => string, policy: RequestPolicy): Omit<LinkCandidate, 'name'> & { name: string } | undefined {
   if (endsInParameter(op.path) || isExcludedPath(op.path) || policy.operation(op)) return undefined;
   const noun = collectionNoun(op.path);
@@ -179,7 +217,7 @@ function linkCandidate(op: Operation, view: SchemaView, roots: (Candidate & { na
     parent = roots.find((r) => op.path.startsWith(`${collectionPath(r)}/{${param}}/`));
     if (!parent) return undefined;
   } else if (!params.every((p) => isTenantParam(op.path, p))) return undefined;
-  const refs = referencesOf(view, itemSchema, items, !membership);
+  const refs = referencesOf(view, itemSchema, items, !membership, noun);
   const pSide = parent ? parentSide(parent.kind) : undefined;
   const one = (side: Side): Reference | 'parent' | undefined => {
     const found = refs.filter((r) => r.side === side);
@@ -218,7 +256,7 @@ function linkCandidate(op: Operation, view: SchemaView, roots: (Candidate & { na
     }
   }
   // An owner's id is the owner's, not the link record's: such a record is known by the relationship it states.
-  const ownId = chosen.relation === 'owns' ? undefined : Object.keys(view.properties(itemSchema)).find((f) => OWN_ID.test(f) && !view.isObject(view.properties(itemSchema)[f]));
+  const ownId = chosen.relation === 'owns' ? undefined : Object.keys(view.properties(itemSchema)).find((f) => isOwnId(f, noun) && !view.isObject(view.properties(itemSchema)[f]));
   const mapping = Object.fromEntries(CanonicalField.options.map((f) => [f, f === 'id' && ownId
     ? { path: ownId, transform: 'string' as const, confidence: 0.8, evidence: [fieldEvidence(view, body.response, recordSteps(items.path, ownId, items.container), `each link record's own id, ${ownId}, tells a record repeated across pages from a new one`)] }
     : { path: null, transform: 'string' as const, confidence: 0.9, evidence: [reasoned(body.response.source, f === 'id' ? 'a link record with no id of its own is known by the relationships it states' : `a link record is not an identity: no ${f}`)] }])) as Mapping;

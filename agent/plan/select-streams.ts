@@ -202,7 +202,7 @@ function qualifierWord(context: string[], path: string): string {
  * its records are not identities and are never emitted — the kind given is its children's — and
  * what decides is only that it lists records with an identifier.
  */
-function candidateOf(op: Operation, view: SchemaView, rejections: Rejection[], policy: RequestPolicy, notes: Map<string, string>, asContainer?: IdentityKind, decidedKind?: IdentityKind, doubts?: Set<string>, decidedItemsPath?: string): Candidate | undefined {
+function candidateOf(op: Operation, view: SchemaView, rejections: Rejection[], policy: RequestPolicy, notes: Map<string, string>, asContainer?: IdentityKind, decidedKind?: IdentityKind, doubts?: Set<string>, decidedItemsPath?: string, keyField?: string): Candidate | undefined {
   if (op.method !== 'get') return undefined;
   // Why a GET was not a candidate at all: kept for the plan's list of what was considered and left out.
   const not = (why: string, doubtful = false) => (notes.set(op.id, why), doubtful && doubts?.add(op.id), undefined);
@@ -306,6 +306,8 @@ function candidateOf(op: Operation, view: SchemaView, rejections: Rejection[], p
   const docs = body.response.observed ? documentedRecords(op, view, noun) : undefined;
   const cite = fieldCiter(view, body, items, docs);
   const { mapping, fieldNames } = bareIds ? bareIdMapping(cite, items) : mapFields(view, itemSchema, kind, cite, docs ? (field) => view.resolve(view.at(docs.items.items, field)).description : undefined);
+  // A key another decision names the records by (a relationship's end: agent/plan/link-targets.ts) is their id.
+  if (keyField && !bareIds && fieldNames.includes(keyField)) mapping.id = { path: keyField, transform: 'string', confidence: 0.85, evidence: [cite(keyField, `id ← ${keyField}: the key the records are named by elsewhere in the plan, as string`)].flat() };
   // `<record>_sid` / `<record>_id` (`oauth_app_sid` in consented OAuth apps): the record's own identifier.
   if (!bareIds && !mapping.id?.path) {
     const own = recordIdField(named.raw, fieldNames);
@@ -348,6 +350,17 @@ function candidateOf(op: Operation, view: SchemaView, rejections: Rejection[], p
       ...recordsEvidence(view, body, items, docs),
     ],
   };
+}
+
+/**
+ * `op` read as a list of `kind` identities whatever its noun says — for a list another decision names
+ * as identities (the collection a membership's end points at: agent/plan/link-targets.ts). Its records,
+ * parameters and mapping are read as for any list, `keyField` (a field of its records) its id;
+ * undefined when it is no list the rules allow
+ * (one record, a write, no JSON body, no records, a required parameter with no value).
+ */
+export function candidateAs(op: Operation, view: SchemaView, kind: IdentityKind, keyField: string, policy: RequestPolicy = READ_ONLY_REQUEST_POLICY): Candidate | undefined {
+  return candidateOf(op, view, [], policy, new Map(), undefined, kind, undefined, undefined, keyField);
 }
 
 /** The docs' own success response of an operation a live run observed, and where the docs put its records. */
@@ -548,6 +561,9 @@ export function collectionPath(r: Candidate): string {
   return r.op.path.replace(/\.(json|xml)$/i, '').replace(/\/$/, '');
 }
 
+/** Collection nouns whose records are relationships (a membership names a member and a list): their other fields repeat across records. */
+const RELATIONSHIP_RECORDS = /(memberships?|members|bindings?|assignments?|enrollments?|subscriptions?)$/;
+
 export function selectStreams(model: ApiModel, view: SchemaView, policy: RequestPolicy = READ_ONLY_REQUEST_POLICY): Selection {
   const rejections: Rejection[] = [];
   const notes = new Map<string, string>();
@@ -686,7 +702,8 @@ export function selectStreams(model: ApiModel, view: SchemaView, policy: Request
     }
     // A parent whose records carry the parameter as a field of their own (`{clientId}` ← each app's
     // top-level `client_id`): one list only, so the parameter says which records fill it.
-    const byField = roots.filter((r) => r !== c && !r.container && !!fieldNamed(param, r));
+    // Not a list of relationships (`/members` whose records carry `list_id`): many of its records name one list, which would be read again for each.
+    const byField = roots.filter((r) => r !== c && !r.container && !RELATIONSHIP_RECORDS.test(r.noun.toLowerCase().replace(/[^a-z]/g, '')) && !!fieldNamed(param, r));
     const field = byField.length === 1 ? fieldNamed(param, byField[0]!) : undefined;
     if (field) addChild(c, byField[0]!, param, false, ` (its records carry ${field}; not a path prefix)`, field);
   }

@@ -176,6 +176,9 @@ export async function runLive(o: LiveRunOptions): Promise<LiveRunReport> {
   const streams = (run?.streams ?? []).map((s) => ({ name: s.name, kind: ((p) => (p ? streamEmits(p) : '?'))(c.plan.streams.find((p) => p.name === s.name)), complete: s.complete && !listDrift.has(s.name), records: s.records, pages: s.pages, requests: s.requests, retries: s.retries, waited_ms: s.waited_ms, error: s.error, findings: s.findings }));
   const complete = result.ok && !!run?.complete && streams.length === c.plan.streams.length && streams.every((s) => s.complete);
   progress?.end();
+  // The records end with the run record a consumer needs before it treats a missing identity as gone:
+  // the host's verdict (a stream whose records were not where the plan reads them is not complete).
+  if (run) sink?.write(`${JSON.stringify({ ...run, complete, streams: run.streams.map((s) => ({ ...s, complete: s.complete && !listDrift.has(s.name) })) })}\n`);
   sink?.finish();
   o.onCleanup?.(undefined);
   return {

@@ -199,7 +199,7 @@ export class Datasets {
         const targets = this.get(ref.target, {})?.unique.filter((t): t is Record<string, unknown> => typeof t === 'object');
         // Fewer targets than records would repeat a value that may be the records' own key.
         if (!targets?.length || targets.length < rows.length) continue;
-        const keyField = ['id', 'uid', 'uuid', 'guid', 'sid', 'key', 'name'].find((f) => targets.every((t) => typeof t[f] === 'string' || typeof t[f] === 'number'));
+        const keyField = [...(ref.key ? [ref.key] : []), ...ref.target.keys, 'id', 'uid', 'uuid', 'guid', 'sid', 'key', 'name'].find((f) => targets.every((t) => typeof t[f] === 'string' || typeof t[f] === 'number'));
         rows.forEach((row, i) => {
           if (typeof row !== 'object' || row[ref.field] === undefined || row[ref.field] === null) return;
           const target = targets[i % targets.length]!;
@@ -241,7 +241,7 @@ export class Datasets {
     const count = long ? this.rootCount : 1 + (seed % 3);
     const itemType = this.view.resolve(reading.items).type ?? [];
     const scalar = itemType.length > 0 && itemType.every((t) => ['string', 'integer', 'number'].includes(t));
-    const unique: Row[] = scalar ? generateScalars(reading.items, this.view, { seed, count }) : generateRecords(reading.items, this.view, { seed, count, fixed, extraFields: true });
+    const unique: Row[] = scalar ? generateScalars(reading.items, this.view, { seed, count }) : generateRecords(reading.items, this.view, { seed, count, fixed, extraFields: true, keys: reading.keys });
     if (!scalar) this.seedReferences(reading, unique, fixed);
     // A map is keyed by its records' key field: every record carries one (an entry's key is never blank).
     const mapKey = reading.container === 'map' ? reading.mapKey : undefined;

@@ -104,6 +104,27 @@ describe('mock: closer to real servers than the schema', () => {
     expect(new Set((JSON.parse(text) as { id: number }[]).map((r) => r.id)).size).toBeLessThan(ids.length);
   });
 
+  it('a key the docs read one record by (`GET /lists/{list_id}`) is every record\'s, unique; a membership\'s fields named for such keys hold seeded ones', async () => {
+    const one = (params: string[]) => ({ get: { parameters: params.map((n) => ({ name: n, in: 'path', required: true, schema: { type: 'string' } })), responses: { '200': { description: 'ok' } } } });
+    const mock = await mockOf({
+      '/lists': listOp(arrayOf({ list_id: { type: 'string' }, display_name: { type: 'string' } })),
+      '/lists/{list_id}': one(['list_id']),
+      '/addresses': listOp(arrayOf({ email: { type: 'string' }, registered_on: { type: 'string', format: 'date-time' } })),
+      '/addresses/{email}': one(['email']),
+      '/members': listOp(arrayOf({ member_id: { type: 'string' }, email: { type: 'string' }, list_id: { type: 'string' } })),
+    });
+    const lists = (await get(mock, '/lists')).body as { list_id?: string }[];
+    expect(lists.length).toBeGreaterThan(5);
+    expect(lists.every((l) => typeof l.list_id === 'string')).toBe(true);
+    expect(new Set(lists.map((l) => l.list_id)).size).toBe(lists.length);
+    const addresses = new Set(((await get(mock, '/addresses')).body as { email: string }[]).map((a) => a.email));
+    const members = (await get(mock, '/members')).body as { email?: string; list_id?: string }[];
+    const ids = new Set(lists.map((l) => l.list_id));
+    const seeded = members.filter((m) => m.list_id !== undefined && m.email !== undefined);
+    expect(seeded.length).toBeGreaterThan(3);
+    expect(seeded.every((m) => ids.has(m.list_id) && addresses.has(m.email!))).toBe(true);
+  });
+
   it('a key the docs say is not unique repeats across records', async () => {
     const mock = await mockOf({ '/groups': listOp(arrayOf({ name: { type: 'string', description: 'The group\'s display name. Names are not unique.' }, members: { type: 'integer' } })) });
     const rows = (await get(mock, '/groups')).body as { name: string }[];

@@ -72,6 +72,12 @@ export interface ListReading {
   mapKey?: string;
   /** One record's schema. */
   items: SchemaNode;
+  /**
+   * The records' own keys the docs address one record by: the path parameter of a GET one level
+   * under the list (`GET /lists/{list_id}` beside `GET /lists` → `list_id`) that names a field of the
+   * records. Seeded unique and never left out.
+   */
+  keys: string[];
   /** The body schema the mock fills: the documented schema, with fields only the example shows folded in. */
   body: SchemaNode;
   example: unknown;
@@ -361,6 +367,18 @@ function siblingPageNumber(op: Operation, body: SchemaNode, view: SchemaView, op
 }
 
 /** The mock's reading of `op` as a list, or undefined when its success response holds no list. */
+/** The fields of a list's records a one-record GET right under it is addressed by (ListReading's `keys`). */
+function addressedBy(op: Operation, items: SchemaNode, view: SchemaView, operations: readonly Operation[]): string[] {
+  const fields = new Set(Object.keys(view.properties(items)));
+  const under = `${op.path.replace(/\/$/, '')}/{`;
+  const keys = operations.flatMap((o) => {
+    if (o.method !== 'get' || !o.path.startsWith(under)) return [];
+    const m = /^\{([^}/]+)\}$/.exec(o.path.slice(under.length - 1));
+    return m && fields.has(m[1]!) ? [m[1]!] : [];
+  });
+  return [...new Set(keys)];
+}
+
 export function readList(op: Operation, view: SchemaView, model: Pick<ApiModel, 'operations' | 'prose' | 'security_schemes'>): ListReading | undefined {
   if (op.method !== 'get') return undefined;
   const response = successOf(op);
@@ -444,6 +462,7 @@ export function readList(op: Operation, view: SchemaView, model: Pick<ApiModel, 
     container: records.container,
     ...(records.mapKey ? { mapKey: records.mapKey } : {}),
     items: records.items,
+    keys: addressedBy(op, records.items, view, model.operations),
     body,
     example,
     query: {

@@ -6,7 +6,8 @@ import type { ListReading } from './read-list.ts';
  * docs give (written for the mock; the planner keeps its own reading of link records): a property
  * whose schema is the very schema another list's records have (`user: $ref Person` beside
  * `GET /people` of Person), or a field named `<noun>_id` / `<noun>Id` where a list without path
- * parameters is named for that noun (`group_id` beside `GET /groups`). The mock seeds each with a
+ * parameters is named for that noun (`group_id` beside `GET /groups`), or a field named as the key
+ * another list's records are addressed by (`email` beside `GET /addresses/{email}`). The mock seeds each with a
  * record of the target list, so a relationship the connector emits points at a seeded identity.
  */
 
@@ -16,6 +17,8 @@ export interface Reference {
   /** `record`: the property is a whole record of the target; `key`: it holds the target record's key. */
   holds: 'record' | 'key';
   target: ListReading;
+  /** For `key`: the target records' field it holds, where the docs say (a field the target list is addressed by); else the target's id-like field. */
+  key?: string;
 }
 
 const KEY_NAME = /^(.+?)_?(id|Id|ID)$/;
@@ -37,6 +40,12 @@ export function readReferences(reading: ListReading, lists: ListReading[], view:
     const byRecord = node.ref ? roots.find((l) => l.items.ref === node.ref) : undefined;
     if (byRecord) {
       out.push({ field: name, holds: 'record', target: byRecord });
+      continue;
+    }
+    // A field named as the key another list's records are addressed by (`email` where `GET /addresses/{email}` reads one address).
+    const addressed = !view.isObject(node) && !view.isArray(node) ? roots.filter((l) => l.keys.includes(name)) : [];
+    if (addressed.length === 1) {
+      out.push({ field: name, holds: 'key', target: addressed[0]!, key: name });
       continue;
     }
     const m = KEY_NAME.exec(name);

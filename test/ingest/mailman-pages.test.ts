@@ -65,10 +65,20 @@ describe.skipIf(!!missing)(`Mailman 3's REST pages${missing ? ` (skipped: ${miss
     const users = plan.streams.find((s) => s.path === '/3.0/users');
     expect(users).toMatchObject({ kind: 'human', items_path: 'entries', pagination: { style: 'page' } });
     expect(plan.auth.type).toBe('basic');
-    // "All collections automatically support pagination" (collections.html) pages the members too; without that page, they are one page.
+    // "All collections automatically support pagination" (collections.html) pages the addresses too (their page shows no paged
+    // request); without that page, they are one page. The members' own page shows `?count=1&page=1`: paged either way.
+    expect(plan.streams.find((s) => s.path === '/3.0/addresses')).toMatchObject({ pagination: { style: 'page' } });
     expect(plan.streams.find((s) => s.path === '/3.0/members')).toMatchObject({ pagination: { style: 'page' } });
     const without = planHeuristically(modelFromPages(names.filter((n) => n !== 'collections').map((n) => ({ source: `${MAILMAN_REST_DOCS}/${n}.html`, html: readFileSync(`${MAILMAN_REST_DOCS}/${n}.html`, 'utf8') })), { vendor: 'mailman' }));
-    expect(without.streams.find((s) => s.path === '/3.0/members')?.pagination.style).toBe('none');
+    expect(without.streams.find((s) => s.path === '/3.0/addresses')?.pagination.style).toBe('none');
+    expect(without.streams.find((s) => s.path === '/3.0/members')?.pagination.style).toBe('page');
+    // Users and addresses are people, mailing lists groups, memberships links from an address to its list.
+    expect(plan.streams.map((s) => [s.path, s.kind, s.link?.relation ?? null])).toEqual([
+      ['/3.0/users', 'human', null],
+      ['/3.0/addresses', 'human', null],
+      ['/3.0/lists', 'group', null],
+      ['/3.0/members', 'group', 'member_of'],
+    ]);
     // Every quote the plan makes is the pages' own words.
     expect(checkQuotes(plan, model)).toEqual([]);
   });

@@ -112,6 +112,9 @@ describe('fetchwright run against a live server', () => {
     const written = [readFileSync(out, 'utf8'), readFileSync(report, 'utf8'), r.out, r.err, readFileSync(path.join(root, 'state', 'audit.jsonl'), 'utf8')];
     for (const text of written) expect(text).not.toContain(TOKEN);
     expect(JSON.parse(readFileSync(report, 'utf8'))).toMatchObject({ complete: true, auth_refused: false });
+    // The records end with the run record a consumer reads before treating a missing identity as gone.
+    expect(records.at(-1)).toMatchObject({ type: 'run', vendor: 'jupyterhub', complete: true });
+    expect(records.filter((x) => x.type === 'run')).toHaveLength(1);
     expect(readdirSync(root).filter((n) => n.endsWith('.tmp'))).toEqual([]);
   }, 60_000);
 
@@ -183,8 +186,13 @@ describe('fetchwright run against a live server', () => {
   it('a list in another shape than the docs (services as a map): incomplete, the drift named, exit 30', async () => {
     const h = await hub({ servicesAsMap: true });
     servers.push(h.server);
-    const r = await live(['--base-url', h.url, '--credential-env', 'HUB_API_TOKEN', '--json']);
+    const out = path.join(root, 'as-map.jsonl');
+    const r = await live(['--base-url', h.url, '--credential-env', 'HUB_API_TOKEN', '--json', '--out', out]);
     expect(r.code, r.err).toBe(30);
+    // The run record at the end of the records says so too: the host's verdict, not only the fetcher's.
+    const last = JSON.parse(readFileSync(out, 'utf8').trim().split('\n').at(-1)!) as { type: string; complete: boolean; streams: { name: string; complete: boolean }[] };
+    expect(last).toMatchObject({ type: 'run', complete: false });
+    expect(last.streams.find((s) => s.name === 'services')!.complete).toBe(false);
     const report = JSON.parse(r.out) as { complete: boolean; streams: { name: string; complete: boolean; findings: { id: string }[] }[]; drift: { class: string; severity: string; stream: string }[] };
     expect(report.complete).toBe(false);
     expect(report.drift.filter((d) => d.severity === 'breaking').map((d) => [d.class, d.stream])).toEqual([['list-shape-changed', 'services']]);

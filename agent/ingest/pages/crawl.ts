@@ -83,7 +83,7 @@ export async function crawlPages(start: string, o: { limits?: Partial<CrawlLimit
           return pages;
         }
         pages.push({ source: page.url.split('#')[0]!, html: page.html });
-        o.onPage?.(`page ${pages.length}: ${at} (${Date.now() - t0} ms${page.blocked.length ? `, ${page.blocked.length} requests to other origins blocked` : ''})`);
+        o.onPage?.(`page ${pages.length}: ${at} (${Date.now() - t0} ms${page.blocked.length ? `, ${page.blocked.length} requests to other origins blocked: ${blockedOrigins(page.blocked)}` : ''})`);
         for (const link of pageLinks(page.html, page.url)) {
           if (!link.startsWith(prefix) || NOT_A_PAGE.test(new URL(link).pathname) || seen.has(link)) continue;
           seen.add(link);
@@ -96,4 +96,22 @@ export async function crawlPages(start: string, o: { limits?: Partial<CrawlLimit
   } finally {
     await browser.close();
   }
+}
+
+/**
+ * The origins a page's blocked requests were for, most tried first, with how many each
+ * (`http://127.0.0.1:4711 (12), ws://127.0.0.1:4711 (1)`): at most five, then `+N more`. The paths
+ * are left out (a hostile page chooses them); a redirect's entry counts for the origin it led to.
+ */
+export function blockedOrigins(blocked: string[]): string {
+  const counts = new Map<string, number>();
+  for (const entry of blocked) {
+    const url = entry.split(' ')[0]!;
+    const origin = URL.parse(url)?.origin;
+    const key = (origin && origin !== 'null' ? origin : url.slice(0, 60)).replace(/[^\x21-\x7e]/g, '?');
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  const sorted = [...counts].sort((a, b) => b[1] - a[1]);
+  const shown = sorted.slice(0, 5).map(([origin, n]) => `${origin} (${n})`).join(', ');
+  return sorted.length > 5 ? `${shown}, +${sorted.length - 5} more` : shown;
 }

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
 import os from 'node:os';
-import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Request } from 'playwright-core';
 import { FetchwrightError } from '../../errors.ts';
 
 /**
@@ -10,13 +11,26 @@ import { FetchwrightError } from '../../errors.ts';
  *
  * - images, media, fonts and styles are not loaded (text is what is read);
  * - every request that leaves the docs' origin (scheme, host and port) is aborted and recorded,
- *   WebSockets too; `data:` and `blob:` stay in the page;
+ *   WebSockets too; `data:` and `blob:` stay in the page. A popup's requests meet a deny-all route of
+ *   the context. A same-origin request is sent by fetchwright itself, redirects not followed, so a
+ *   redirect to another origin is caught too (Playwright never routes a redirect's hops); its body is
+ *   capped at four times `maxBytes`. A blocked navigation (form, link, `location`, meta refresh) is
+ *   aborted without an error page: the reference stays on screen;
  * - the context carries no credentials, cookies or storage, accepts no download, registers no
  *   service worker and grants no permission;
  * - the browser process gets no environment but PATH and a temporary HOME (no secret of the run);
- * - nothing of fetchwright is exposed to the page (no binding, no function): page scripts cannot
- *   reach it; what comes back is the rendered HTML and its text, as data;
+ * - nothing of fetchwright is exposed to the page (no function of its own): page scripts cannot
+ *   reach it — only Playwright's bindings for WebSocket routing are in the page, and the route they
+ *   reach closes the socket; what comes back is the rendered HTML and its text, as data;
  * - each page has a wall-clock budget (`timeoutMs`) and a size cap (`maxBytes`, of the rendered HTML).
+ *
+ * - Chromium's own network stack reaches nothing: every request it would send goes through a proxy
+ *   that is a sink of fetchwright's (a loopback socket that closes each connection unread), loopback
+ *   included (`<-loopback>`), and its host resolver answers no name (`MAP * ~NOTFOUND`). The pages
+ *   need no connection of Chromium's (each same-origin request is answered by the route above), so
+ *   what Chromium would open on its own — a preconnect or a prediction for a blocked link or iframe,
+ *   a DNS prefetch — never reaches another host (Chromium: net/proxy_resolution proxy_bypass_rules,
+ *   "<-loopback>"; net/dns mapped_host_resolver).
  *
  * `FETCHWRIGHT_CHROMIUM` names another browser binary (a test's or a distribution's path).
  */
@@ -67,10 +81,14 @@ export function browserPath(o: PageBrowserOptions = {}): string {
 export class PageBrowser {
   private readonly browser: Browser;
   private readonly context: BrowserContext;
+  private readonly sink: Server;
+  /** The `blocked` list of the page being rendered: where requests of its popups and workers are named. */
+  private blocked: string[] | undefined;
 
-  private constructor(browser: Browser, context: BrowserContext) {
+  private constructor(browser: Browser, context: BrowserContext, sink: Server) {
     this.browser = browser;
     this.context = context;
+    this.sink = sink;
   }
 
   /**
@@ -79,9 +97,26 @@ export class PageBrowser {
    */
   static async open(o: PageBrowserOptions = {}): Promise<PageBrowser> {
     const executablePath = browserPath(o);
-    const browser = await chromium.launch({ executablePath, headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-extensions', '--disable-background-networking', '--disable-sync'], env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: os.tmpdir() } });
+    const sink = await openSink();
+    let browser: Browser;
+    try {
+      browser = await chromium.launch({ executablePath, headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-extensions', '--disable-background-networking', '--disable-sync', ], env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: os.tmpdir() } });
+    } catch (e) {
+      sink.close();
+      throw e;
+    }
     const context = await browser.newContext({ acceptDownloads: false, serviceWorkers: 'block', permissions: [], javaScriptEnabled: true, bypassCSP: false });
-    return new PageBrowser(browser, context);
+    const opened = new PageBrowser(browser, context, sink);
+    // Deny-all under each page's own route (a page's route comes first): what no rendered page routes — a popup's requests — never leaves.
+    await context.route('**/*', (route) => {
+      if (opened.blocked && opened.blocked.length < 100) opened.blocked.push(route.request().url().slice(0, 300));
+      return route.abort('aborted');
+    });
+    await context.routeWebSocket(() => true, (ws) => {
+      if (opened.blocked && opened.blocked.length < 100) opened.blocked.push(ws.url().slice(0, 300));
+      return ws.close({ code: 1008, reason: 'fetchwright reads docs only' });
+    });
+    return opened;
   }
 
   /**
@@ -94,14 +129,32 @@ export class PageBrowser {
     const blocked: string[] = [];
     const page = await this.context.newPage();
     try {
-      await page.route('**/*', (route) => {
+      await page.route('**/*', async (route) => {
         const target = route.request().url();
         // Text is what is read: images, media, fonts and styles are never loaded, from any origin.
         if (sameOrigin(target, origin) && UNREAD.has(route.request().resourceType())) return route.abort('blockedbyclient');
-        if (sameOrigin(target, origin)) return route.continue();
-        if (blocked.length < 100) blocked.push(target.slice(0, 300));
-        return route.abort('blockedbyclient');
+        if (!sameOrigin(target, origin)) {
+          if (blocked.length < 100) blocked.push(target.slice(0, 300));
+          // `aborted`: a blocked navigation (a form, a link, `location`, a meta refresh) leaves the reference on screen, not an error page.
+          return route.abort('aborted');
+        }
+        if (!/^https?:/.test(target)) return route.continue();
+        // Fetched here, redirects not followed, the body capped, then answered as is: the browser asks for
+        // a redirect's next hop itself, and that request comes back through this route (Playwright never
+        // routes the hops of a request it continued, so a same-origin URL could otherwise redirect anywhere).
+        const answer = await fetchCapped(route.request(), { timeoutMs: o.timeoutMs ?? 15_000, maxBytes: 4 * (o.maxBytes ?? 4 * 1024 * 1024) });
+        if (!answer) return route.abort('failed');
+        const location = answer.status >= 300 && answer.status < 400 ? answer.headers['location'] : undefined;
+        const next = location ? URL.parse(location, target)?.href : undefined;
+        if (location && (!next || !sameOrigin(next, origin))) {
+          if (blocked.length < 100) blocked.push(`${(next ?? location).slice(0, 300)} (redirected from ${target.slice(0, 300)})`);
+          return route.abort('aborted');
+        }
+        return route.fulfill(answer);
       });
+      // A popup (window.open, target=_blank) is a page of its own: closed at once; its requests meet the context's deny-all route.
+      page.on('popup', (popup) => void popup.close().catch(() => undefined));
+      this.blocked = blocked;
       await page.routeWebSocket(() => true, (ws) => {
         if (blocked.length < 100) blocked.push(ws.url().slice(0, 300));
         return ws.close({ code: 1008, reason: 'fetchwright reads docs only' });
@@ -123,6 +176,7 @@ export class PageBrowser {
       const text = String(await page.evaluate('document.body ? document.body.innerText : ""'));
       return { url: page.url(), title: (await page.title()).slice(0, 300), html, text, blocked };
     } finally {
+      this.blocked = undefined;
       await page.close();
     }
   }
@@ -130,7 +184,27 @@ export class PageBrowser {
   async close(): Promise<void> {
     await this.context.close().catch(() => undefined);
     await this.browser.close().catch(() => undefined);
+    await new Promise((resolve) => this.sink.close(resolve));
   }
+}
+
+/**
+ * Chromium switches that leave its network stack no way out (see the module comment): every URL,
+ * loopback too, through the proxy at `sinkPort` on 127.0.0.1; no name resolved; no DNS prefetch.
+ */
+export function isolationArgs(sinkPort: number): string[] {
+  return [`--proxy-server=http://127.0.0.1:${sinkPort}`, '--proxy-bypass-list=<-loopback>', '--host-resolver-rules=MAP * ~NOTFOUND', '--dns-prefetch-disable'];
+}
+
+/** A loopback TCP listener that closes every connection unread: the proxy Chromium is given. */
+async function openSink(): Promise<Server> {
+  const sink = createServer((socket) => socket.destroy()).unref();
+  sink.on('error', () => undefined);
+  await new Promise<void>((resolve, reject) => {
+    sink.once('error', reject);
+    sink.listen(0, '127.0.0.1', () => resolve());
+  });
+  return sink;
 }
 
 /** Whether `target` is on `origin` (or stays in the page: `data:`, `blob:` of the same origin, `about:blank`). */
@@ -142,5 +216,46 @@ function sameOrigin(target: string, origin: string): boolean {
     return u.origin === origin;
   } catch {
     return false;
+  }
+}
+
+/** Request headers the fetch below sets itself, or that only describe a hop. */
+const HOP_HEADERS = new Set(['host', 'connection', 'content-length', 'accept-encoding', 'keep-alive', 'transfer-encoding', 'upgrade', 'te', 'trailer', 'proxy-authorization', 'proxy-connection']);
+/** Response headers that describe the bytes on the wire, not the decoded body handed to the browser. */
+const WIRE_HEADERS = new Set(['content-encoding', 'content-length', 'transfer-encoding', 'connection', 'keep-alive']);
+
+/**
+ * A same-origin request of the page, sent from here (Node's fetch) with the browser's method, headers
+ * and body: redirects are not followed (a 3xx comes back as is, `location` and all), the body is read
+ * up to `maxBytes` (a larger one is no answer) within `timeoutMs`. Undefined when there is no answer.
+ * Never throws.
+ */
+async function fetchCapped(request: Request, o: { timeoutMs: number; maxBytes: number }): Promise<{ status: number; headers: Record<string, string>; body: Buffer } | undefined> {
+  try {
+    const sent: Record<string, string> = {};
+    for (const [name, value] of Object.entries(await request.allHeaders())) if (!name.startsWith(':') && !HOP_HEADERS.has(name.toLowerCase())) sent[name] = value;
+    const body = request.postDataBuffer();
+    const response = await fetch(request.url(), { method: request.method(), headers: sent, redirect: 'manual', signal: AbortSignal.timeout(o.timeoutMs), ...(body && !/^(GET|HEAD)$/i.test(request.method()) ? { body } : {}) });
+    const chunks: Buffer[] = [];
+    let size = 0;
+    if (response.body) {
+      for await (const chunk of response.body) {
+        size += (chunk as Uint8Array).byteLength;
+        if (size > o.maxBytes) {
+          await response.body.cancel().catch(() => undefined);
+          return undefined;
+        }
+        chunks.push(Buffer.from(chunk as Uint8Array));
+      }
+    }
+    const headers: Record<string, string> = {};
+    response.headers.forEach((value, name) => {
+      if (!WIRE_HEADERS.has(name) && name !== 'set-cookie') headers[name] = value;
+    });
+    const cookies = response.headers.getSetCookie();
+    if (cookies.length) headers['set-cookie'] = cookies.join('\n');
+    return { status: response.status, headers, body: Buffer.concat(chunks) };
+  } catch {
+    return undefined;
   }
 }

@@ -1,9 +1,11 @@
 import { sha256 } from '../../hash.ts';
-import type { ApiModel, Operation, Parameter, Prose, SecurityScheme, Source } from '../api-model.ts';
+import type { ApiModel, DocsDefect, Operation, Parameter, Prose, SecurityScheme, Source } from '../api-model.ts';
+import { chooseOrigin } from './api-origin.ts';
 import { topicsOf } from '../prose.ts';
 import { vendorName } from '../vendor-name.ts';
 import { pageSections, pageTitle, type PageSection } from './page-sections.ts';
 import { markdownSections } from './markdown-sections.ts';
+import { rstSections } from './rst-sections.ts';
 import { requestSamples, type RequestSample } from './request-samples.ts';
 
 /**
@@ -26,6 +28,8 @@ export interface PageInput {
   /** The page's HTML; or, for a Markdown reference, its Markdown. */
   html?: string;
   markdown?: string;
+  /** For a reStructuredText reference (a Sphinx site's sources), its text. */
+  rst?: string;
 }
 
 interface Located extends RequestSample {
@@ -156,6 +160,10 @@ function sentencesNaming(section: PageSection, word: string): string | undefined
 /** The web pages as one ApiModel (see the module comment). Never throws for what the pages say. */
 export function modelFromPages(pages: PageInput[], o: { vendor?: string; title?: string } = {}): ApiModel {
   const read = pages.map((p) => {
+    if (p.rst !== undefined) {
+      const sections = rstSections(p.rst);
+      return { source: p.source, text: p.rst, sections, title: sections.find((s) => s.level === 1)?.heading ?? '' };
+    }
     if (p.markdown !== undefined) {
       const sections = markdownSections(p.markdown);
       return { source: p.source, text: p.markdown, sections, title: sections.find((s) => s.level === 1)?.heading ?? '' };
@@ -173,9 +181,22 @@ export function modelFromPages(pages: PageInput[], o: { vendor?: string; title?:
     const o = /^https?:\/\//.test(s.url) ? safeOrigin(s.url) : undefined;
     if (o) origins.set(o, (origins.get(o) ?? 0) + 1);
   }
-  // The samples' own origin; else the base URL the prose states ("The base URL is https://api.acme.example/").
-  const stated = read.flatMap((p) => p.sections.flatMap((s) => s.prose)).map((x) => BASE_URL_SAID.exec(x)?.[2]).find((u) => !!u);
-  const origin = [...origins].sort((a, b) => b[1] - a[1])[0]?.[0] ?? (stated ? safeOrigin(stated) : undefined);
+  // The base URL the prose states ("The base URL is https://api.acme.example/") and the hosts the samples call:
+  // one injected sample on another host never outvotes a stated base URL (agent/ingest/pages/api-origin.ts).
+  const statedAt = read.flatMap((p) => p.sections.flatMap((s) => s.prose.flatMap((x) => {
+    const o = safeOrigin(BASE_URL_SAID.exec(x)?.[2] ?? '');
+    return o ? [{ origin: o, source: { file: p.source, pointer: pointerOf(s) } }] : [];
+  })));
+  const choice = chooseOrigin(statedAt.map((x) => x.origin), origins);
+  const origin = choice.origin;
+  const sampleAt = (o: string) => samples.find((s) => /^https?:\/\//.test(s.url) && safeOrigin(s.url) === o)!;
+  const defects: DocsDefect[] = [
+    ...choice.ignored.map((o) => {
+      const s = sampleAt(o);
+      return { kind: 'other-origin' as const, source: { file: s.page, pointer: pointerOf(s.section) }, ref: o, text: `${origins.get(o)} sample${origins.get(o) === 1 ? '' : 's'} of the pages call ${o}, which is not the API's origin${origin ? ` (${origin})` : ''}: not read as requests of this API`, fix: 'Check the page: a sample on another host may be injected text, or another product\'s API.' };
+    }),
+    ...(choice.ambiguous ? [{ kind: 'ambiguous-origin' as const, source: statedAt[0]?.source ?? { file: read[0]?.source ?? '', pointer: '' }, ref: '', text: choice.ambiguous, fix: 'Give the API\'s base URL yourself when you run the connector (fetchwright run --base-url …).' }] : []),
+  ];
   // Samples that call this machine (localhost, 127.0.0.1) or an example host show where *your* server goes: its host is a variable a human fills.
   const local = origin ? /^(localhost|127\.\d+\.\d+\.\d+|\[::1\]|[^:]*\.(example|test|invalid|localhost)|example\.(com|org|net))$/i.test(new URL(origin).hostname) : false;
   const groups = new Map<string, { method: Operation['method']; path: string; params: string[]; samples: Located[] }>();
@@ -270,7 +291,7 @@ export function modelFromPages(pages: PageInput[], o: { vendor?: string; title?:
     vendor: o.vendor ?? vendorName([title]),
     format: 'web-pages',
     docs_sha256: sha256(read.map((p) => `${p.source}\n${sha256(p.text)}`).join('\n')),
-    documents: read.map((p, i) => ({ file: p.source, kind: pages[i]!.markdown !== undefined ? ('markdown' as const) : ('html' as const), sha256: sha256(p.text) })),
+    documents: read.map((p, i) => ({ file: p.source, kind: pages[i]!.rst !== undefined ? ('rst' as const) : pages[i]!.markdown !== undefined ? ('markdown' as const) : ('html' as const), sha256: sha256(p.text) })),
     servers: origin
       ? [
           local
@@ -283,5 +304,6 @@ export function modelFromPages(pages: PageInput[], o: { vendor?: string; title?:
     operations,
     schemas: {},
     prose,
+    ...(defects.length ? { defects } : {}),
   };
 }

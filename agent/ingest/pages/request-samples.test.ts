@@ -31,6 +31,25 @@ describe('requestSamples', () => {
     expect(samples[0]!.line).toBe(">>> dump_json('http://localhost:9001/3.0/users?count=1&page=1')");
   });
 
+  it('joins a URL the session wrote as adjacent string literals over `...` lines (the language concatenates them)', () => {
+    const code = [
+      ">>> dump_json('http://localhost:9001/3.0/addresses/'",
+      "...           'hperson@example.com/memberships')",
+      'entry 0:',
+      '    list_id: ant.example.com',
+      '    member_id: 10',
+      'total_size: 1',
+      ">>> dump_json(\"http://localhost:9001/3.0/\" 'users', {'email': 'x@example.com'})",
+      ">>> dump_json(base + 'users')",
+    ].join('\n');
+    const samples = requestSamples(code);
+    expect(samples.map((s) => [s.method, s.url])).toEqual([
+      ['get', 'http://localhost:9001/3.0/addresses/hperson@example.com/memberships'],
+      ['post', 'http://localhost:9001/3.0/users'],
+    ]);
+    expect(samples[0]!.response).toEqual({ entries: [{ list_id: 'ant.example.com', member_id: 10 }], total_size: 1 });
+  });
+
   it('reads HTTP request lines and curl commands (a -X or --data makes the method)', () => {
     const samples = requestSamples(['GET /3.1/users HTTP/1.1', 'DELETE /3.1/users/7', "curl -u admin:secret 'https://api.acme.example/v2/members?limit=50'", 'curl -X POST https://api.acme.example/v2/members \\', "  -d '{\"email\": \"a@b.c\"}'"].join('\n'));
     expect(samples.map((s) => [s.method, s.url])).toEqual([

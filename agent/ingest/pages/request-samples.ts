@@ -21,7 +21,10 @@ export interface RequestSample {
   line: string;
 }
 
-const SESSION_CALL = /^(?:>>>|\.\.\.)\s*(?:\w+\s*=\s*)?(?:\w+\.)?(dump_json|call_http|get|request|fetch|http_get)\(\s*(['"])(https?:\/\/[^'"\s]+|\/[^'"\s]*)\2([\s\S]*)$/;
+const SESSION_CALL = /^(?:>>>|\.\.\.)\s*(?:\w+\s*=\s*)?(?:\w+\.)?(dump_json|call_http|get|request|fetch|http_get)\(([\s\S]*)$/;
+/** The call's first argument: one string literal, or adjacent ones the language joins (`'http://…/addresses/' 'anne@example.com'`). */
+const URL_LITERALS = /^\s*((?:(['"])[^'"\n]*\2\s*)+)/;
+const SAMPLE_URL = /^(https?:\/\/\S+|\/\S*)$/;
 const REQUEST_LINE = /^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\s+((?:https?:\/\/[^\s]+)|\/[^\s]*)(?:\s+HTTP\/[\d.]+)?\s*$/;
 const CURL = /^\$?\s*curl\s+(.*)$/;
 const MAX_SAMPLES = 500;
@@ -36,14 +39,18 @@ export function requestSamples(code: string): RequestSample[] {
     const session = SESSION_CALL.exec(line.trim());
     if (session) {
       // The call's arguments, continued on `...` lines.
-      let args = session[4] ?? '';
+      let args = session[2] ?? '';
       let j = i + 1;
       while (j < lines.length && /^\s*\.\.\.(\s|$)/.test(lines[j]!)) args += ` ${lines[j]!.replace(/^\s*\.\.\.\s?/, '')}`, j++;
+      const literals = URL_LITERALS.exec(args);
+      const url = literals ? [...literals[1]!.matchAll(/(['"])([^'"\n]*)\1/g)].map((m) => m[2]).join('') : '';
+      if (!SAMPLE_URL.test(url)) continue;
+      args = args.slice(literals![0].length);
       const assigned = /^(?:>>>|\.\.\.)\s*\w+\s*=/.test(line.trim());
       const output: string[] = [];
       while (j < lines.length && !/^\s*>>>/.test(lines[j]!) && output.length < MAX_OUTPUT_LINES) output.push(lines[j]!), j++;
       const printed = assigned ? undefined : parsePrinted(output.join('\n'));
-      out.push({ method: sessionMethod(args), url: session[3]!, ...(printed !== undefined ? { response: printed } : {}), line: line.trim().slice(0, 500) });
+      out.push({ method: sessionMethod(args), url, ...(printed !== undefined ? { response: printed } : {}), line: line.trim().slice(0, 500) });
       i = j - 1;
       continue;
     }

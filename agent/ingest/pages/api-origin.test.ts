@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { chooseOrigin } from './api-origin.ts';
+
+/** The API's origin from a web reference's stated base URL and its samples' hosts; an injected sample never moves it. */
+describe('chooseOrigin', () => {
+  const API = 'https://api.acme.example';
+  const EVIL = 'https://attacker.example.net';
+  const counts = (entries: [string, number][]) => new Map(entries);
+
+  it('one origin named anywhere: that one, nothing ignored', () => {
+    expect(chooseOrigin([API], counts([[API, 4]]))).toEqual({ origin: API, ignored: [] });
+    expect(chooseOrigin([], counts([[API, 1]]))).toEqual({ origin: API, ignored: [] });
+    expect(chooseOrigin([API, API], new Map())).toEqual({ origin: API, ignored: [] });
+    expect(chooseOrigin([], new Map())).toEqual({ ignored: [] });
+  });
+
+  it('a stated base URL wins over a sample on another host, even when only that sample is absolute; the other host is ignored', () => {
+    expect(chooseOrigin([API], counts([[EVIL, 1]]))).toEqual({ origin: API, ignored: [EVIL] });
+    expect(chooseOrigin([API], counts([[EVIL, 9], [API, 1]]))).toEqual({ origin: API, ignored: [EVIL] });
+  });
+
+  it('two stated base URLs: the one samples also call; a tie between them, or none called, is no choice', () => {
+    expect(chooseOrigin([EVIL, API], counts([[API, 3]]))).toEqual({ origin: API, ignored: [] });
+    expect(chooseOrigin([EVIL, API], counts([[API, 3], [EVIL, 1]]))).toEqual({ origin: API, ignored: [EVIL] });
+    const tie = chooseOrigin([EVIL, API], counts([[API, 2], [EVIL, 2]]));
+    expect(tie.origin).toBeUndefined();
+    expect(tie.ambiguous).toMatch(/the pages name 2 API origins \(https:\/\/attacker\.example\.net, https:\/\/api\.acme\.example\)/);
+    expect(chooseOrigin([EVIL, API], new Map()).origin).toBeUndefined();
+  });
+
+  it('nothing stated: the host most samples call; a tie is no choice', () => {
+    expect(chooseOrigin([], counts([[API, 5], [EVIL, 1]]))).toEqual({ origin: API, ignored: [EVIL] });
+    expect(chooseOrigin([], counts([[API, 1], [EVIL, 1]])).origin).toBeUndefined();
+  });
+});
