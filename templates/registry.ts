@@ -17,7 +17,7 @@ export interface TemplateInfo {
 }
 
 export const TEMPLATES: TemplateInfo[] = [
-  { id: 'fetchwright/contract', version: 4, file: 'runtime/contract.ts' },
+  { id: 'fetchwright/contract', version: 5, file: 'runtime/contract.ts' },
   { id: 'fetchwright/host', version: 1, file: 'runtime/host.ts' },
   { id: 'fetchwright/json-path', version: 1, file: 'runtime/json-path.ts' },
   { id: 'fetchwright/url', version: 1, file: 'runtime/url.ts' },
@@ -37,7 +37,7 @@ export const TEMPLATES: TemplateInfo[] = [
   { id: 'fetchwright/paginator-none', version: 5, file: 'runtime/paginators/none.ts' },
   { id: 'fetchwright/paginators', version: 4, file: 'runtime/paginators/index.ts' },
   { id: 'fetchwright/guards', version: 2, file: 'runtime/guards.ts' },
-  { id: 'fetchwright/select-records', version: 5, file: 'runtime/select-records.ts' },
+  { id: 'fetchwright/select-records', version: 6, file: 'runtime/select-records.ts' },
   { id: 'fetchwright/map-record', version: 5, file: 'runtime/map-record.ts' },
   { id: 'fetchwright/link-records', version: 3, file: 'runtime/link-records.ts' },
   { id: 'fetchwright/list-stream', version: 8, file: 'runtime/read-stream.ts' },

@@ -243,7 +243,7 @@ function requestValues(s: Stream): string[] {
 function streamDetail(l: Lines, plan: ConnectorPlan, s: Stream, verbose: boolean): void {
   const field = (label: string, text: string) => l.field(label, text, DETAIL_LABEL, '  ');
   l.text(`${s.name}: GET ${terminalSafe(s.path)}, ${s.link ? `link records: relationships only, ${RELATION[s.link.relation]}` : s.container ? `a container, read only to reach the ${s.kind} records under each of its records (none of its own is emitted)` : `${s.kind} records`} (confidence ${pct(s.confidence)})`, '    ', '');
-  const empty = [s.empty.no_content ? 'a 204 No Content' : '', s.empty.null_items ? 'a null list' : ''].filter(Boolean);
+  const empty = [s.empty.no_content ? 'a 204 No Content' : '', s.empty.null_items ? 'a null list' : '', s.empty.absent_at_zero ? `no ${s.items_path || 'records'} beside ${s.empty.absent_at_zero} 0` : ''].filter(Boolean);
   field('records', `${recordsSentence(s)}${empty.length ? `; ${listInWords(empty)} means none` : ''}`);
   field('paging', terminalSafe(describePagination(s.pagination)));
   field('stops', terminalSafe(describeStop(s.pagination)));

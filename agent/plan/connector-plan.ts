@@ -130,7 +130,7 @@ export const Stream = z.object({
   /** For a map: the record field each key equals, which the key fills when a record lacks it; null: the key is not kept. */
   map_key_field: z.string().min(1).max(200).nullable().optional(),
   /** The empty answers the docs allow besides `[]` (a 204, a `null` list): anything else empty fails closed at run time. */
-  empty: z.object({ no_content: z.boolean(), null_items: z.boolean() }).default({ no_content: false, null_items: false }),
+  empty: z.object({ no_content: z.boolean(), null_items: z.boolean(), absent_at_zero: z.string().min(1).max(200).optional() }).default({ no_content: false, null_items: false }),
   pagination: Pagination,
   /** Other readings of the docs' pagination, best first: what the planner tries when validation fails. */
   pagination_alternatives: z.array(Pagination),

@@ -15,6 +15,7 @@ import { judgeDefects, refuseUnreadableLists } from './docs-defects.ts';
 import { kindFromField } from './record-kind.ts';
 import { membershipsTakenAsPeople, selectLinkStreams } from './link-streams.ts';
 import { linkTargetStreams } from './link-targets.ts';
+import { absentAtZero } from './empty-answers.ts';
 import { readRateLimit } from './rate-limit.ts';
 import { assertQuotesInDocs } from './verify-evidence.ts';
 import { READ_ONLY_REQUEST_POLICY, type PolicyRefusal, type RequestPolicy } from '../../policy/request-policy.ts';
@@ -109,7 +110,8 @@ export function planHeuristically(model: ApiModel, options: PlanOptions = {}): C
       // Only a map says so: a plan of lists is what it was before maps were read.
       ...(c.items.container === 'map' ? { items_container: 'map' as const, map_key_field: c.items.mapKey } : {}),
       // The empty answers the docs allow: a documented 204, a list the schema lets be null.
-      empty: { no_content: c.op.responses.some((r) => r.status === '204'), null_items: view.resolve(view.at(c.body, c.items.path)).nullable === true },
+      // The records' key left out beside a total of 0, where the docs print such an answer.
+      empty: ((absent) => ({ no_content: c.op.responses.some((r) => r.status === '204'), null_items: view.resolve(view.at(c.body, c.items.path)).nullable === true, ...(absent && c.items.container !== 'map' ? { absent_at_zero: absent } : {}) }))(absentAtZero(c.op, c.items.path)),
       pagination: best,
       pagination_alternatives: alternatives,
       parent,

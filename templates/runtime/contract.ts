@@ -1,7 +1,7 @@
 import type { RuntimeFinding } from './findings.ts';
 
 /**
- * template fetchwright/contract@4 — the types every other template is written against, as plain
+ * template fetchwright/contract@5 — the types every other template is written against, as plain
  * TypeScript: the slots a plan fills (`ConnectorSlots`), what the host passes to `run(input)`
  * (`RunInput`) and the records a run emits (`IdentityRecord`, `RelationshipRecord`, `RunRecord`).
  * Types only: nothing here runs, so a rendered fetcher type-checks on its own with no other file.
@@ -222,8 +222,8 @@ export interface StreamSlot {
   items_container?: 'array' | 'map';
   /** For a map: the record field the entry's key fills when a record lacks it; null or absent: the key is not kept. */
   map_key_field?: string | null;
-  /** The empty answers the docs allow besides `[]`: a 204 No Content, a `null` list. */
-  empty: { no_content: boolean; null_items: boolean };
+  /** The empty answers the docs allow besides `[]`: a 204 No Content, a `null` list, the records' key left out beside a total of 0 at `absent_at_zero`. */
+  empty: { no_content: boolean; null_items: boolean; absent_at_zero?: string };
   pagination: Paginator;
   mapping: MappingSlot;
   /** Each record's kind from a documented discriminator field; absent: every record is the stream's kind. */

@@ -50,6 +50,18 @@ describe('select-records: the page must have the shape the plan expects', () => 
     expect(idOf(() => selectRecords(page(undefined, 204), '', strict, 'u'))).toBe('unexpected-status');
     expect(selectRecords(page(undefined, 204), '', { no_content: true, null_items: false }, 'u')).toEqual([]);
   });
+
+  it('accepts the records\' key left out only beside a total of 0, where the docs show that answer (Mailman: {"start": 0, "total_size": 0})', () => {
+    const documented = { no_content: false, null_items: false, absent_at_zero: 'total_size' };
+    expect(selectRecords(page({ start: 0, total_size: 0, http_etag: '"x"' }), 'entries', documented, 'u')).toEqual([]);
+    expect(selectRecords(page({ start: 0, total_size: 2, entries: [{ id: 1 }, { id: 2 }] }), 'entries', documented, 'u')).toHaveLength(2);
+    // A total above 0, a total that is not the number 0, or no total: the records are somewhere the plan does not read.
+    expect(idOf(() => selectRecords(page({ start: 0, total_size: 3 }), 'entries', documented, 'u'))).toBe('items-path-missing');
+    expect(idOf(() => selectRecords(page({ start: 0, total_size: '0' }), 'entries', documented, 'u'))).toBe('items-path-missing');
+    expect(idOf(() => selectRecords(page({ start: 0 }), 'entries', documented, 'u'))).toBe('items-path-missing');
+    // Where the docs show no such answer, the same body is a finding.
+    expect(idOf(() => selectRecords(page({ start: 0, total_size: 0 }), 'entries', strict, 'u'))).toBe('items-path-missing');
+  });
 });
 
 describe('paginators: a documented stop field missing is a finding, not a silent stop', () => {

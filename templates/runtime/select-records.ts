@@ -3,10 +3,11 @@ import type { Page } from './http.ts';
 import { valueAt } from './json-path.ts';
 
 /**
- * template fetchwright/select-records@5 — the records of a page, at the stream's items path, or a
+ * template fetchwright/select-records@6 — the records of a page, at the stream's items path, or a
  * finding when the page is not the shape the plan expects. Fail closed: an empty result is
  * accepted only in a shape the plan expects — `[]` (or `{}` for a map) at the items path, a `null`
- * list or a 204 where the docs allow one — never because the records were somewhere else.
+ * list or a 204 where the docs allow one, the records' key left out beside a total of 0 where the
+ * docs show that answer — never because the records were somewhere else.
  *
  * Records may be a list, or the values of a map keyed by data (`{"svc-a": {…}, "svc-b": {…}}`,
  * JupyterHub's `/services`) where the plan says so: then the records are the map's values in key
@@ -19,6 +20,12 @@ export interface EmptyShapes {
   no_content: boolean;
   /** The docs allow the list itself to be `null`. */
   null_items: boolean;
+  /**
+   * The body field holding the list's total, where the docs show the records' key left out of an
+   * empty answer: a body without the key whose field there is the number 0 is the empty list. Any
+   * other body without the key (a total above 0, no total) is still a finding.
+   */
+  absent_at_zero?: string;
 }
 
 /** Field names of a body that never hold the records (errors, links, metadata). */
@@ -134,6 +141,7 @@ export function selectRecords(page: Page, itemsPath: string, empty: EmptyShapes,
     return found;
   }
   if (found === null && empty.null_items) return [];
+  if (found === undefined && empty.absent_at_zero !== undefined && itemsPath !== '' && valueAt(page.body, empty.absent_at_zero) === 0) return [];
   if (found === undefined || found === null) throw new FetcherError('items-path-missing', url, { items_path: itemsPath, found: found === null ? 'null' : describe(page.body) });
   throw new FetcherError('items-path-not-a-list', url, { items_path: itemsPath, found: describe(found) });
 }

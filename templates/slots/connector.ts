@@ -75,7 +75,12 @@ export const StreamSlot = z.object({
   /** For a map: the record field the entry's key fills when a record lacks it (`name`); null or absent: the key is not kept. */
   map_key_field: z.string().min(1).max(200).nullable().optional(),
   /** The empty answers the docs allow besides `[]`: a 204 No Content, a `null` list. Anything else empty is a finding. */
-  empty: z.object({ no_content: z.boolean(), null_items: z.boolean() }).default({ no_content: false, null_items: false }),
+  empty: z.object({
+    no_content: z.boolean(),
+    null_items: z.boolean(),
+    /** The body field holding the list's total, where the docs show an empty answer with the records' key left out and that total 0 (`{"start": 0, "total_size": 0}`): such an answer is the empty list. */
+    absent_at_zero: z.string().min(1).max(200).optional(),
+  }).default({ no_content: false, null_items: false }),
   pagination: Paginator,
   mapping: MappingSlot,
   /** Each record's kind from a documented discriminator field; absent: every record is the stream's kind. */

@@ -133,6 +133,15 @@ describe('classifyDrift', () => {
     expect(d.entries.filter((e) => e.severity === 'breaking')).toEqual([expect.objectContaining({ class: 'items-path-missing', stream: 'groups', path: '$.items', observed: 'an object with fields groups, total at $; records at `groups`' })]);
   });
 
+  it('the empty answer the docs print (no records\' key, a total of 0): no drift where the plan allows it; items-path-missing where it does not', () => {
+    const withEmpty = (absent: string | undefined): ConnectorPlan => ({ ...plan, streams: plan.streams.map((s) => (s.path === '/groups' ? { ...s, items_path: 'entries', empty: { ...s.empty, ...(absent ? { absent_at_zero: absent } : {}) } } : s)) });
+    const empty = observed('/groups', { start: 0, total_size: 0 });
+    expect(classes(classifyDrift(withEmpty('total_size'), model, [empty]).entries, 'breaking')).toEqual([]);
+    expect(classes(classifyDrift(withEmpty(undefined), model, [empty]).entries, 'breaking')).toEqual(['items-path-missing groups $.entries']);
+    // A body with no total where the plan reads one is not the documented empty answer.
+    expect(classes(classifyDrift(withEmpty('total_size'), model, [observed('/groups', { start: 0 })]).entries, 'breaking')).toEqual(['items-path-missing groups $.entries']);
+  });
+
   it('statuses the docs do not give are info; a 2xx that is not JSON is a breaking content-type change', () => {
     const d = classifyDrift(plan, model, [
       { ...observed('/users', [USER]), responses: [...observed('/users', [USER]).responses, { status: 403, content_type: 'application/json', header_names: [], count: 2, body: shapeOf({ status: 403, message: 'no' }) }] },

@@ -117,6 +117,17 @@ describe.skipIf(!!missing)(missing ? `a real Mailman 3 (skipped: ${missing})` : 
     expect(plan.streams[3]!.link).toEqual({ relation: 'member_of', from: { from: 'field', path: 'email' }, to: { from: 'field', path: 'list_id' } });
   });
 
+  it('a fresh server with nothing in it: complete with no records — the empty answers leave out `entries` beside total_size 0, as the pages print them', async () => {
+    const plan = JSON.parse(readFileSync(path.join(connector, 'plan.json'), 'utf8')) as { streams: { empty: { absent_at_zero?: string } }[] };
+    expect(plan.streams.every((s) => s.empty.absent_at_zero === 'total_size')).toBe(true);
+    expect((await mm.call('GET', '/3.0/users')).body).not.toHaveProperty('entries');
+    const r = await run('empty');
+    expect(r.code, `${r.stderr}\n${r.stdout}\n${r.reportText}`).toBe(0);
+    expect(r.report!.complete).toBe(true);
+    expect(r.report!.streams.map((s) => [s.name, s.complete, s.records])).toEqual([['users', true, 0], ['addresses', true, 0], ['lists', true, 0], ['members', true, 0]]);
+    expect(r.lines).toEqual([expect.objectContaining({ type: 'run', complete: true })]);
+  }, 60_000);
+
   it('seeded through the API: every user, address, list and membership comes back once, mapped, across pages; GET only; the credential nowhere', async () => {
     await seed('POST', '/3.1/domains', { mail_host: 'example.org' });
     for (const list of ['ops', 'dev', 'announce']) await seed('POST', '/3.1/lists', { fqdn_listname: `${list}@example.org` });

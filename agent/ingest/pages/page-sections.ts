@@ -43,6 +43,13 @@ const MAX_TEXT = 20_000;
 
 const attr = (n: Node, name: string) => n.attrs?.find((a) => a.name === name)?.value;
 const hidden = (n: Node) => attr(n, 'role') === 'navigation' || attr(n, 'aria-hidden') === 'true' || /\b(wy-nav-side|sphinxsidebar|related|toctree-wrapper)\b/.test(attr(n, 'class') ?? '');
+/**
+ * Not shown to a reader: the `hidden` attribute, an inline `display: none` / `visibility: hidden`,
+ * or what the browser found not rendered (page-browser.ts marks it `data-fw-unseen`). Its prose and
+ * headings are not read — a base URL or an instruction no reader sees is not the docs' word — but
+ * its code blocks are: docs keep samples in tabs a reader opens (curl, Python…).
+ */
+const unseen = (n: Node) => attr(n, 'hidden') !== undefined || attr(n, 'data-fw-unseen') !== undefined || /(^|;)\s*(display\s*:\s*none|visibility\s*:\s*hidden)\b/i.test(attr(n, 'style') ?? '');
 
 /** The text under `n`, as the page shows it (`keepLines`: a code block's line breaks). */
 function textOf(n: Node, keepLines = false): string {
@@ -74,13 +81,15 @@ export function pageSections(html: string): PageSection[] {
   const doc = parse(html) as unknown as Node;
   const sections: PageSection[] = [{ heading: '', level: 0, anchor: '', prose: [], code: [], before: [] }];
   let blocks = 0;
-  const walk = (n: Node) => {
+  const walk = (n: Node, shown: boolean) => {
     if (sections.length >= MAX_SECTIONS || blocks >= MAX_BLOCKS) return;
     const tag = n.tagName;
     if (tag && (SKIP.has(tag) || hidden(n))) return;
     if (tag === 'template' && n.content) return;
+    if (shown && tag && unseen(n)) shown = false;
     const level = tag ? HEADING.exec(tag)?.[1] : undefined;
     if (level) {
+      if (!shown) return;
       sections.push({ heading: textOf(n).replace(/^[\s\p{Co}\p{So}¶#§]+|[\s\p{Co}\p{So}¶#§]+$/gu, '').trim(), level: Number(level), anchor: anchorOf(n), prose: [], code: [], before: [] });
       return;
     }
@@ -96,24 +105,27 @@ export function pageSections(html: string): PageSection[] {
     }
     // A table row is one line of prose, its cells joined by ` | `: a reference table's row stays a row (`GET | /v1/users | List users`).
     if (tag === 'tr') {
+      if (!shown) return;
       const cells = (n.childNodes ?? []).filter((c) => c.tagName === 'td' || c.tagName === 'th').map((c) => textOf(c));
       if (cells.some(Boolean)) sections.at(-1)!.prose.push(cells.join(' | '));
       blocks++;
       return;
     }
     if (tag && PROSE.has(tag)) {
+      if (!shown && !(n.childNodes ?? []).some((c) => c.tagName === 'pre')) return;
       // A list item or cell holding a code block or a nested list: its own text first, then what it holds.
       const nested = (n.childNodes ?? []).some((c) => c.tagName === 'pre' || c.tagName === 'ul' || c.tagName === 'ol' || c.tagName === 'p');
       if (!nested) {
+        if (!shown) return;
         const text = textOf(n);
         if (text) sections.at(-1)!.prose.push(text);
         blocks++;
         return;
       }
     }
-    for (const c of n.childNodes ?? []) walk(c);
+    for (const c of n.childNodes ?? []) walk(c, shown);
   };
-  walk(doc);
+  walk(doc, true);
   return sections.filter((s, i) => i > 0 || s.prose.length || s.code.length);
 }
 

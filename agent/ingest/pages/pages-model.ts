@@ -239,7 +239,8 @@ export function modelFromPages(pages: PageInput[], o: { vendor?: string; title?:
       }),
     ];
     const printed = g.samples.filter((s) => s.response !== undefined && typeof s.response === 'object').sort((a, b) => JSON.stringify(b.response).length - JSON.stringify(a.response).length);
-    const examples = printed.map((s) => s.response).slice(0, 3);
+    // The fullest three, and the shortest too when it is another answer (an empty collection printed without its list).
+    const examples = [...new Set([...printed.slice(0, 3), ...printed.slice(-1)].map((s) => s.response))];
     // The operation's own words: what the page says just before its fullest sample (a section's intro speaks of the whole resource, its writes too).
     const description = (printed[0]?.said ?? first.said ?? '').slice(0, MAX_DESCRIPTION);
     return {
