@@ -40,7 +40,7 @@ export const TEMPLATES: TemplateInfo[] = [
   { id: 'fetchwright/select-records', version: 6, file: 'runtime/select-records.ts' },
   { id: 'fetchwright/map-record', version: 5, file: 'runtime/map-record.ts' },
   { id: 'fetchwright/link-records', version: 3, file: 'runtime/link-records.ts' },
-  { id: 'fetchwright/list-stream', version: 8, file: 'runtime/read-stream.ts' },
+  { id: 'fetchwright/list-stream', version: 9, file: 'runtime/read-stream.ts' },
   { id: 'fetchwright/connector', version: 7, file: 'runtime/connector.ts' },
 ];
 

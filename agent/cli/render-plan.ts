@@ -306,7 +306,7 @@ const USE_LABEL: Record<DocumentReport['use'], string> = { spec: 'spec', 'ref-ta
 function documentList(l: Lines, docs: DocumentReport[], verbose: boolean): void {
   const skipped = docs.filter((d) => d.use === 'skipped').length;
   l.out.push(`documents (${docs.length - skipped} read, ${skipped} skipped):`);
-  l.text('spec: a description the plan is built from · $ref: read for the components a spec points at · prose: a page read for what it says of auth, paging, errors and rate limits', '    ', '  ');
+  l.text(`spec: a description the plan is built from · $ref: read for the components a spec points at · prose: a page read for what it says of auth, paging, errors and rate limits${docs.some((d) => d.use === 'web-page') ? ' · web page: a page of a reference with no description, each request it shows read as an operation' : ''}`, '    ', '  ');
   const specs = docs.filter((d) => d.use === 'spec');
   const hidden = verbose || specs.length <= SPECS_LISTED ? new Set<DocumentReport>() : new Set(specs.slice(SPECS_LISTED));
   const shown = docs.filter((d) => !hidden.has(d));
@@ -314,10 +314,10 @@ function documentList(l: Lines, docs: DocumentReport[], verbose: boolean): void 
   for (const d of shown) {
     const title = d.title !== undefined ? `"${terminalSafe(d.title)}", ` : '';
     const file = terminalSafe(d.file);
-    const head = `  ${USE_LABEL[d.use].padEnd(8)}${file.padEnd(fileWidth)}  `;
+    const head = `  ${USE_LABEL[d.use].padEnd(10)}${file.padEnd(fileWidth)}  `;
     if (file.length <= fileWidth) l.out.push(...wrap(`${title}${terminalSafe(d.note)}`, l.width, ' '.repeat(head.length), head));
     else {
-      l.text(file, `  ${' '.repeat(10)}`, `  ${USE_LABEL[d.use].padEnd(8)}`);
+      l.text(file, `  ${' '.repeat(12)}`, `  ${USE_LABEL[d.use].padEnd(10)}`);
       l.text(`${title}${terminalSafe(d.note)}`, ' '.repeat(12 + fileWidth), ' '.repeat(12 + fileWidth));
     }
   }

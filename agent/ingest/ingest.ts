@@ -93,7 +93,7 @@ export async function ingestWithReport(input: string, options: IngestOptions = {
     const pages = await crawlPages(input, options.onProgress ? { onPage: options.onProgress } : {});
     const model = await modelFromPages(pages, options.vendor ? { vendor: options.vendor } : {});
     if (!model.operations.length) throw new FetchwrightError('not-a-spec', `the ${pages.length} page${pages.length === 1 ? '' : 's'} under ${input} show no request to read (no interactive-session call, HTTP request line or curl sample)`, { file: input, hint: "Point at the reference's pages that show its requests, or give the vendor's OpenAPI file." });
-    const report: DocumentReport[] = pages.map((p) => ({ file: p.source, use: 'web-page', note: `read as a web page of the reference (${model.operations.filter((o) => o.source.file === p.source).length} requests shown)` }));
+    const report: DocumentReport[] = pages.map((p) => ({ file: p.source, use: 'web-page', note: `read as a web page of the reference (${requestsShown(model.operations.filter((o) => o.source.file === p.source).length)})` }));
     // Every page read, by URL, with the sha256 of its rendered HTML: what expand's key covers for a URL (a URL is never stat'ed).
     const files = pages.map((p) => ({ file: p.source, sha256: createHash('sha256').update(p.html ?? p.markdown ?? '').digest('hex') })).sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
     if (!options.observed) return { model, documents: report, files };
@@ -109,7 +109,7 @@ export async function ingestWithReport(input: string, options: IngestOptions = {
     const fromPages = pages.length ? await modelFromPages(pages.map((d) => (d.kind === 'html' ? { source: d.file, html: d.text } : d.kind === 'rst' ? { source: d.file, rst: d.text } : { source: d.file, markdown: d.text })), options.vendor ? { vendor: options.vendor } : {}) : undefined;
     if (!fromPages || !fromPages.operations.length) throw noSpec(input, documents, skipped);
     const report: DocumentReport[] = [
-      ...documents.map((d) => ({ file: d.file, use: (d.kind !== 'spec' ? 'web-page' : 'skipped') as DocumentReport['use'], note: d.kind !== 'spec' ? `read as a page of the reference (${fromPages.operations.filter((o) => o.source.file === d.file).length} requests shown)` : 'not read: no description beside it' })),
+      ...documents.map((d) => ({ file: d.file, use: (d.kind !== 'spec' ? 'web-page' : 'skipped') as DocumentReport['use'], note: d.kind !== 'spec' ? `read as a page of the reference (${requestsShown(fromPages.operations.filter((o) => o.source.file === d.file).length)})` : 'not read: no description beside it' })),
       ...skipped.map((s) => ({ file: s.file, use: 'skipped' as const, note: s.why })),
     ];
     const files = pages.map((d) => ({ file: d.absPath, sha256: d.sha256 })).sort((a, b) => a.file.localeCompare(b.file));
@@ -216,4 +216,9 @@ function dedupe<T>(items: T[], key: (t: T) => string): T[] {
   const seen = new Map<string, T>();
   for (const item of items) if (!seen.has(key(item))) seen.set(key(item), item);
   return [...seen.values()];
+}
+
+/** `3 requests shown`, `1 request shown`, for a page's line in the documents report. */
+function requestsShown(n: number): string {
+  return `${n} request${n === 1 ? '' : 's'} shown`;
 }

@@ -150,6 +150,18 @@ describe('runConnector: findings reach the run record', () => {
     expect(run.streams.map((s) => s.findings.map((f) => f.id))).toEqual([['items-path-not-a-list'], ['parent-incomplete']]);
   });
 
+  it('the documented empty answer (no records\' key, total 0) ends an empty list on its first page only: on a later page it is a finding, never the end', async () => {
+    const paged: StreamSlot = { ...users, items_path: 'entries', empty: { no_content: false, null_items: false, absent_at_zero: 'total_size' }, pagination: { style: 'page', page_param: 'page', first_page: 1, stops: [{ when: 'total-reached', path: 'total_size' }] } };
+    fake = installFakeHost(() => ({ json: { start: 0, total_size: 0 } }));
+    expect(await runConnector({ ...slots, streams: [paged] }, input)).toMatchObject({ complete: true, streams: [{ records: 0, complete: true }] });
+    fake.restore();
+    // Page 1 of 3 records, then a page claiming there are none: the third record is missing, so the run is not complete.
+    fake = installFakeHost((url) => (url.includes('page=1') ? { json: { start: 0, total_size: 3, entries: [{ name: 'ada' }, { name: 'bob' }] } } : { json: { start: 2, total_size: 0 } }));
+    const run = await runConnector({ ...slots, streams: [paged] }, input);
+    expect(run).toMatchObject({ complete: false, streams: [{ records: 2, complete: false }] });
+    expect(run.streams[0]!.findings.map((f) => f.id)).toEqual(['items-path-missing']);
+  });
+
   it('64-bit ids stay distinct: the JSON is read without rounding integers beyond 2^53', async () => {
     const big = ['1254678901234567890', '1254678901234567891', '1254678901234567892'];
     fake = installFakeHost(() => ({ body: `[${big.map((id) => `{"name": ${id}}`).join(',')}]` }));

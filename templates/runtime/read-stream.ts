@@ -10,7 +10,7 @@ import { selectRecords, troubleIn } from './select-records.ts';
 import { fillPath, joinUrl, withQuery } from './url.ts';
 
 /**
- * template fetchwright/list-stream@8 — reads every page of one list operation: request, select the
+ * template fetchwright/list-stream@9 — reads every page of one list operation: request, select the
  * records (failing closed on a page of the wrong shape), map each into the canonical identity,
  * emit it once, ask the paginator for the next page under the loop guards. A child stream is the
  * same read, once per parent record. Anything that stops a read is a finding on the stream. The next
@@ -99,6 +99,7 @@ export async function readStream(slot: StreamSlot, input: RunInput, vendor: stri
   const mapRecord = mapper ?? recordMapper(slot.mapping, slot.kind_from);
   const idPath = mapper ? mapper.idPath : (slot.mapping.id?.path ?? null);
   let url: string | undefined = firstUrl(slot.pagination, base, state);
+  let firstPage = true;
   // The page at `url`, when it was requested before the page ahead of it was emitted.
   let ahead: Promise<Page> | undefined;
   try {
@@ -110,7 +111,10 @@ export async function readStream(slot: StreamSlot, input: RunInput, vendor: stri
         page = await getJson(url, slot.headers, input.retry, stats, slot.rate_limit);
       }
       ahead = undefined;
-      const records = selectRecords(page, slot.items_path, empty, url, slot.items_container ?? 'array', slot.map_key_field ?? null);
+      // The documented empty answer without the records' key is an empty list's first page only: after records came, a
+      // body saying there are none is a list that changed under the reader (or a server hiding the rest), never its end.
+      const records = selectRecords(page, slot.items_path, firstPage ? empty : { ...empty, absent_at_zero: undefined }, url, slot.items_container ?? 'array', slot.map_key_field ?? null);
+      firstPage = false;
       const trouble = troubleIn(page.body);
       if (trouble) addFinding(outcome, { id: 'error-in-body', url, args: { signal: trouble } });
       // The next page is requested as soon as nothing on this one can stop the stream, so the host
