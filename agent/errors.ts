@@ -12,7 +12,7 @@ export const EXIT_CODES = {
   internal: { code: 1, meaning: 'internal error: a bug in fetchwright, please report it (for drift: a breaking change was found, as oasdiff\'s --fail-on; the report names it)' },
   usage: { code: 2, meaning: 'usage: an unknown command or option, an option value out of range, or `--planner llm|auto` without OPENAI_API_KEY, `--model` or an http(s) OPENAI_BASE_URL' },
   inputNotFound: { code: 3, meaning: 'not found: the docs, connector folder or repository named does not exist, or holds nothing to read' },
-  unreadableDocs: { code: 4, meaning: 'unreadable docs: broken JSON or YAML (with line and column), nesting too deep, a server URL no request can be sent to' },
+  unreadableDocs: { code: 4, meaning: 'unreadable docs: broken JSON or YAML (with line and column), nesting too deep, a server URL no request can be sent to, a page of a web reference that did not load (a 5xx, a timeout, too large)' },
   notASpec: { code: 5, meaning: 'not an OpenAPI 3.x or Swagger 2.0 description' },
   unresolvableRef: { code: 6, meaning: 'a $ref that points at nothing, or outside the docs folder' },
   noIdentities: { code: 7, meaning: 'no operation in the docs lists identities' },

@@ -1,5 +1,5 @@
 import { FetchwrightError } from '../../errors.ts';
-import { PageBrowser, type PageBrowserOptions } from './page-browser.ts';
+import { PageBrowser, PageLoadError, type PageBrowserOptions } from './page-browser.ts';
 import { pageLinks } from './page-sections.ts';
 import type { PageInput } from './pages-model.ts';
 
@@ -10,6 +10,13 @@ import type { PageInput } from './pages-model.ts';
  * page is in), only pages (no images, styles, scripts or archives) — within limits on pages, depth,
  * bytes and time. One progress line per page (`onPage`). A URL that carries a user or password is
  * refused: fetchwright never sends credentials to docs.
+ *
+ * A page the crawl meant to read is read, or the crawl fails: a plan made from part of a reference
+ * may miss the identity lists of the pages left out (and `expand` would regenerate a narrower
+ * connector). Only a broken link is skipped, and named: a page that answers 404 Not Found or 410 Gone
+ * (RFC 9110 §15.5.5, §15.5.11), or that redirects off the docs' origin (it is not the reference's).
+ * Any other failure of a linked page — another error status (a 5xx), no answer in time, no answer,
+ * too large — ends the crawl with FetchwrightError `unreadable-docs` (exit 4) naming the page.
  */
 
 export interface CrawlLimits {
@@ -37,7 +44,8 @@ export function isDocsUrl(input: string): boolean {
 /**
  * The pages under `start` (see the module comment), in the order read. Throws FetchwrightError
  * `usage` for a URL with credentials or another scheme, `browser-missing` without a browser, and
- * `unreadable-docs` when the start page cannot be read (a later page that cannot is skipped, said).
+ * `unreadable-docs` when the start page or a page it links to cannot be read (a linked page that
+ * answers 404 or 410, or redirects off the origin, is skipped and said on `onPage`).
  */
 export async function crawlPages(start: string, o: { limits?: Partial<CrawlLimits>; onPage?: (line: string) => void; browser?: PageBrowserOptions } = {}): Promise<PageInput[]> {
   const limits = { ...DEFAULT_CRAWL_LIMITS, ...o.limits };
@@ -54,6 +62,8 @@ export async function crawlPages(start: string, o: { limits?: Partial<CrawlLimit
   const started = Date.now();
   const pages: PageInput[] = [];
   const seen = new Set<string>([url.toString()]);
+  /** The page each queued link was found on. */
+  const linkedFrom = new Map<string, string>();
   let queue: string[] = [url.toString()];
   let total = 0;
   try {
@@ -74,8 +84,12 @@ export async function crawlPages(start: string, o: { limits?: Partial<CrawlLimit
           page = await browser.render(at, { timeoutMs: limits.pageTimeoutMs, maxBytes: limits.maxPageBytes });
         } catch (e) {
           if (!pages.length) throw e;
-          o.onPage?.(`page ${pages.length + 1}: ${at} skipped (${(e as Error).message.slice(0, 160)})`);
-          continue;
+          const from = linkedFrom.get(at) ?? url.toString();
+          if (brokenLink(e)) {
+            o.onPage?.(`page ${pages.length + 1}: ${at} skipped, a broken link on ${from} (${e.failure === 'status' ? `answered ${e.status}` : 'redirected off the docs\' origin'})`);
+            continue;
+          }
+          throw linkedPageFailed(at, from, e);
         }
         total += Buffer.byteLength(page.html);
         if (total > limits.maxTotalBytes) {
@@ -87,6 +101,7 @@ export async function crawlPages(start: string, o: { limits?: Partial<CrawlLimit
         for (const link of pageLinks(page.html, page.url)) {
           if (!link.startsWith(prefix) || NOT_A_PAGE.test(new URL(link).pathname) || seen.has(link)) continue;
           seen.add(link);
+          linkedFrom.set(link, page.url.split('#')[0]!);
           next.push(link);
         }
       }
@@ -96,6 +111,19 @@ export async function crawlPages(start: string, o: { limits?: Partial<CrawlLimit
   } finally {
     await browser.close();
   }
+}
+
+/** Whether a linked page's failure is a broken link of the reference (404, 410, a redirect off the origin): skipped, not fatal. */
+function brokenLink(e: unknown): e is PageLoadError {
+  return e instanceof PageLoadError && ((e.failure === 'status' && (e.status === 404 || e.status === 410)) || e.failure === 'redirected-away');
+}
+
+/** The error that ends a crawl when a page it meant to read (`at`, linked from `from`) could not be read. */
+function linkedPageFailed(at: string, from: string, e: unknown): FetchwrightError {
+  const why = e instanceof PageLoadError ? e.message.replace(/^the page \S+ /, '') : `could not be read (${String((e as Error)?.message ?? e).split('\n')[0]!.slice(0, 200)})`;
+  return new FetchwrightError('unreadable-docs', `the page ${at} (linked from ${from}) ${why}: fetchwright does not plan from part of a reference`, {
+    hint: 'try again (a 5xx or a timeout may pass); if the page keeps failing, give a start URL whose folder holds only pages that load, or save the pages and give their folder',
+  });
 }
 
 /**

@@ -66,6 +66,29 @@ export interface RenderedPage {
   blocked: string[];
 }
 
+/** Why a page could not be read: an HTTP error status, no answer in time, no answer at all, a redirect off the docs' origin, or too large. */
+export type PageFailure = 'status' | 'timeout' | 'no-answer' | 'redirected-away' | 'too-large';
+
+/**
+ * A page that could not be read (FetchwrightError `unreadable-docs`, exit 4), with what the crawl
+ * decides on: `failure`, and the HTTP `status` the page answered when it answered one.
+ */
+/** Marks (at most 50,000) elements the page does not render — `display: none`, `visibility: hidden` — `data-fw-unseen`. */
+const MARK_UNSEEN = `(() => { try { const all = document.body ? document.body.getElementsByTagName('*') : []; for (let i = 0; i < all.length && i < 50000; i++) { const s = getComputedStyle(all[i]); if (s.display === 'none' || s.visibility === 'hidden') all[i].setAttribute('data-fw-unseen', ''); } } catch (e) {} return 0; })()`;
+
+export class PageLoadError extends FetchwrightError {
+  readonly url: string;
+  readonly failure: PageFailure;
+  readonly status: number | undefined;
+
+  constructor(url: string, failure: PageFailure, status: number | undefined, message: string, hint: string) {
+    super('unreadable-docs', message, { hint });
+    this.url = url;
+    this.failure = failure;
+    this.status = status;
+  }
+}
+
 /** The browser binary to use, or a FetchwrightError `browser-missing` naming the fix. */
 export function browserPath(o: PageBrowserOptions = {}): string {
   const path = o.executablePath ?? o.env?.FETCHWRIGHT_CHROMIUM ?? process.env.FETCHWRIGHT_CHROMIUM ?? DEBIAN_CHROMIUM;
@@ -98,14 +121,16 @@ export class PageBrowser {
   static async open(o: PageBrowserOptions = {}): Promise<PageBrowser> {
     const executablePath = browserPath(o);
     const sink = await openSink();
-    let browser: Browser;
+    let browser: Browser | undefined;
+    let context: BrowserContext;
     try {
-      browser = await chromium.launch({ executablePath, headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-extensions', '--disable-background-networking', '--disable-sync', ], env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: os.tmpdir() } });
+      browser = await chromium.launch({ executablePath, headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-extensions', '--disable-background-networking', '--disable-sync', ...isolationArgs((sink.address() as { port: number }).port)], env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: os.tmpdir() } });
+      context = await browser.newContext({ acceptDownloads: false, serviceWorkers: 'block', permissions: [], javaScriptEnabled: true, bypassCSP: false });
     } catch (e) {
+      await browser?.close().catch(() => undefined);
       sink.close();
       throw e;
     }
-    const context = await browser.newContext({ acceptDownloads: false, serviceWorkers: 'block', permissions: [], javaScriptEnabled: true, bypassCSP: false });
     const opened = new PageBrowser(browser, context, sink);
     // Deny-all under each page's own route (a page's route comes first): what no rendered page routes — a popup's requests — never leaves.
     await context.route('**/*', (route) => {
@@ -121,13 +146,23 @@ export class PageBrowser {
 
   /**
    * Renders `url` and returns what it shows. Requests to any other origin are aborted (listed in
-   * `blocked`). Throws FetchwrightError `unreadable-docs` when the page does not load in time, answers
-   * with an error status, or renders larger than `maxBytes`.
+   * `blocked`). Throws PageLoadError (FetchwrightError `unreadable-docs`) when the page does not load
+   * in time, gets no answer, answers with an error status (its `status` said), redirects off the
+   * docs' origin, or renders larger than `maxBytes`.
    */
   async render(url: string, o: RenderOptions = {}): Promise<RenderedPage> {
     const origin = new URL(url).origin;
     const blocked: string[] = [];
+    /** What the page's own document (the main frame's navigation) was answered: its last status, or why it had none. */
+    const landing: { status?: number; failure?: PageFailure } = {};
     const page = await this.context.newPage();
+    const isDocument = (request: Request) => {
+      try {
+        return request.isNavigationRequest() && request.frame() === page.mainFrame();
+      } catch {
+        return false;
+      }
+    };
     try {
       await page.route('**/*', async (route) => {
         const target = route.request().url();
@@ -143,11 +178,17 @@ export class PageBrowser {
         // a redirect's next hop itself, and that request comes back through this route (Playwright never
         // routes the hops of a request it continued, so a same-origin URL could otherwise redirect anywhere).
         const answer = await fetchCapped(route.request(), { timeoutMs: o.timeoutMs ?? 15_000, maxBytes: 4 * (o.maxBytes ?? 4 * 1024 * 1024) });
-        if (!answer) return route.abort('failed');
+        const main = isDocument(route.request());
+        if (!('status' in answer)) {
+          if (main) landing.failure = answer.failure;
+          return route.abort('failed');
+        }
+        if (main) landing.status = answer.status;
         const location = answer.status >= 300 && answer.status < 400 ? answer.headers['location'] : undefined;
         const next = location ? URL.parse(location, target)?.href : undefined;
         if (location && (!next || !sameOrigin(next, origin))) {
           if (blocked.length < 100) blocked.push(`${(next ?? location).slice(0, 300)} (redirected from ${target.slice(0, 300)})`);
+          if (main) landing.failure = 'redirected-away';
           return route.abort('aborted');
         }
         return route.fulfill(answer);
@@ -165,14 +206,20 @@ export class PageBrowser {
         response = await page.goto(url, { waitUntil: 'networkidle', timeout });
       } catch (e) {
         const first = (e as Error).message.split('\n')[0]!.slice(0, 200);
-        const why = (e as Error).name === 'TimeoutError' ? `did not load in ${timeout} ms` : /ERR_HTTP_RESPONSE_CODE_FAILURE/.test(first) ? 'answered with an HTTP error status' : `could not be loaded (${first})`;
-        throw new FetchwrightError('unreadable-docs', `the page ${url} ${why}`, { hint: 'check the URL serves the reference, or give the pages as files' });
+        const hint = 'check the URL serves the reference, or give the pages as files';
+        if ((e as Error).name === 'TimeoutError' || landing.failure === 'timeout') throw new PageLoadError(url, 'timeout', undefined, `the page ${url} did not load in ${timeout} ms`, hint);
+        if (landing.status !== undefined && landing.status >= 400) throw new PageLoadError(url, 'status', landing.status, `the page ${url} answered ${landing.status}`, 'check the URL serves the reference');
+        if (/ERR_HTTP_RESPONSE_CODE_FAILURE/.test(first)) throw new PageLoadError(url, 'status', undefined, `the page ${url} answered with an HTTP error status`, hint);
+        if (landing.failure === 'too-large') throw new PageLoadError(url, 'too-large', undefined, `the page ${url} could not be loaded (its answer is larger than ${4 * (o.maxBytes ?? 4 * 1024 * 1024)} bytes)`, 'point at a smaller page of the reference');
+        throw new PageLoadError(url, landing.failure ?? 'no-answer', undefined, `the page ${url} could not be loaded (${first})`, hint);
       }
-      if (response && response.status() >= 400) throw new FetchwrightError('unreadable-docs', `the page ${url} answered ${response.status()}`, { hint: 'check the URL serves the reference' });
+      if (response && response.status() >= 400) throw new PageLoadError(url, 'status', response.status(), `the page ${url} answered ${response.status()}`, 'check the URL serves the reference');
       // Expressions, not functions: nothing of fetchwright's code is sent into the page.
+      // What the page does not render is marked, so its prose is not read as the docs' word (page-sections.ts: `unseen`).
+      await page.evaluate(MARK_UNSEEN).catch(() => undefined);
       const html = String(await page.evaluate('document.documentElement.outerHTML'));
       const maxBytes = o.maxBytes ?? 4 * 1024 * 1024;
-      if (Buffer.byteLength(html) > maxBytes) throw new FetchwrightError('unreadable-docs', `the page ${url} renders to more than ${maxBytes} bytes`, { hint: 'point at a smaller page of the reference' });
+      if (Buffer.byteLength(html) > maxBytes) throw new PageLoadError(url, 'too-large', undefined, `the page ${url} renders to more than ${maxBytes} bytes`, 'point at a smaller page of the reference');
       const text = String(await page.evaluate('document.body ? document.body.innerText : ""'));
       return { url: page.url(), title: (await page.title()).slice(0, 300), html, text, blocked };
     } finally {
@@ -227,10 +274,10 @@ const WIRE_HEADERS = new Set(['content-encoding', 'content-length', 'transfer-en
 /**
  * A same-origin request of the page, sent from here (Node's fetch) with the browser's method, headers
  * and body: redirects are not followed (a 3xx comes back as is, `location` and all), the body is read
- * up to `maxBytes` (a larger one is no answer) within `timeoutMs`. Undefined when there is no answer.
- * Never throws.
+ * up to `maxBytes` (a larger one is no answer) within `timeoutMs`. When there is no answer, why:
+ * `too-large`, `timeout` or `no-answer`. Never throws.
  */
-async function fetchCapped(request: Request, o: { timeoutMs: number; maxBytes: number }): Promise<{ status: number; headers: Record<string, string>; body: Buffer } | undefined> {
+async function fetchCapped(request: Request, o: { timeoutMs: number; maxBytes: number }): Promise<{ status: number; headers: Record<string, string>; body: Buffer } | { failure: PageFailure }> {
   try {
     const sent: Record<string, string> = {};
     for (const [name, value] of Object.entries(await request.allHeaders())) if (!name.startsWith(':') && !HOP_HEADERS.has(name.toLowerCase())) sent[name] = value;
@@ -243,7 +290,7 @@ async function fetchCapped(request: Request, o: { timeoutMs: number; maxBytes: n
         size += (chunk as Uint8Array).byteLength;
         if (size > o.maxBytes) {
           await response.body.cancel().catch(() => undefined);
-          return undefined;
+          return { failure: 'too-large' };
         }
         chunks.push(Buffer.from(chunk as Uint8Array));
       }
@@ -255,7 +302,7 @@ async function fetchCapped(request: Request, o: { timeoutMs: number; maxBytes: n
     const cookies = response.headers.getSetCookie();
     if (cookies.length) headers['set-cookie'] = cookies.join('\n');
     return { status: response.status, headers, body: Buffer.concat(chunks) };
-  } catch {
-    return undefined;
+  } catch (e) {
+    return { failure: (e as Error).name === 'TimeoutError' ? 'timeout' : 'no-answer' };
   }
 }
