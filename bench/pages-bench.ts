@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { PageBrowser } from '../agent/ingest/pages/page-browser.ts';
 import { pageSections } from '../agent/ingest/pages/page-sections.ts';
 import { requestSamples } from '../agent/ingest/pages/request-samples.ts';
+import { crawlPages } from '../agent/ingest/pages/crawl.ts';
+import { modelFromPages } from '../agent/ingest/pages/pages-model.ts';
 
 /**
  * Issue 14's figures: the browser's start-up cost, and per page the time to render it in Chromium
@@ -15,6 +17,8 @@ export const MAILMAN_REST_DOCS = '/usr/share/doc/mailman3/html/src/mailman/rest/
 
 export interface PageFigures {
   browser_startup_ms: number;
+  /** `plan <URL>`'s crawl from rest.html: pages read, wall time (its own browser start-up included), and the ingest into an ApiModel after it. */
+  crawl: { pages: number; ms: number; model_ms: number; operations: number };
   pages: { page: string; kb: number; render_ms: number; extract_ms: number; requests: number }[];
 }
 
@@ -49,5 +53,25 @@ export async function benchPages(): Promise<PageFigures | undefined> {
     await browser.close();
     server.close();
   }
-  return { browser_startup_ms: Math.round(startup), pages };
+  // The crawl as `plan <URL>` runs it, from the reference's start page, then the pages made one ApiModel.
+  const server2 = createServer((req, res) => {
+    const name = (req.url ?? '').replace(/^\//, '');
+    if (!names.includes(name)) {
+      res.writeHead(404);
+      return res.end();
+    }
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    res.end(readFileSync(`${MAILMAN_REST_DOCS}/${name}`));
+  });
+  await new Promise<void>((resolve) => server2.listen(0, '127.0.0.1', resolve));
+  try {
+    const c0 = performance.now();
+    const read = await crawlPages(`http://127.0.0.1:${(server2.address() as AddressInfo).port}/rest.html`);
+    const c1 = performance.now();
+    const model = modelFromPages(read);
+    const crawl = { pages: read.length, ms: Math.round(c1 - c0), model_ms: Math.round(performance.now() - c1), operations: model.operations.length };
+    return { browser_startup_ms: Math.round(startup), pages, crawl };
+  } finally {
+    server2.close();
+  }
 }

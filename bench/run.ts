@@ -175,6 +175,7 @@ else {
   printTable(rows);
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
   console.log(`  median per page: render ${median(pageFigures.pages.map((p) => p.render_ms))} ms, extract ${median(pageFigures.pages.map((p) => p.extract_ms))} ms`);
+  console.log(`  crawl from rest.html (as plan <URL> runs it): ${pageFigures.crawl.pages} pages in ${pageFigures.crawl.ms} ms (${Math.round(pageFigures.crawl.ms / Math.max(1, pageFigures.crawl.pages))} ms a page, its browser start-up included); the pages made one ApiModel in ${pageFigures.crawl.model_ms} ms (${pageFigures.crawl.operations} operations)`);
 }
 
 const { benchSandbox } = await import('./sandbox-bench.ts');
