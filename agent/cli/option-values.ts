@@ -71,18 +71,26 @@ export function docsPath(value: string): string {
  * the browser). A URL with a user or password is refused (fetchwright never sends credentials to
  * docs), as is any other scheme.
  */
+/** Query parameters that carry a credential (a token, a key, a signature): never part of a docs URL. */
+const CREDENTIAL_QUERY = /^(access_?token|token|id_?token|api_?key|apikey|key|secret|client_?secret|password|passwd|pwd|sig|signature|auth|authorization|session|x-amz-[a-z-]+)$/i;
+
 export function docsPathOrUrl(value: string): string {
-  if (/^https?:\/\//i.test(value)) {
+  // A URL with blanks around it is still a URL: never taken for a path (whose error would echo it whole).
+  const trimmed = value.trim();
+  if (/^https?:\/\//i.test(trimmed)) {
     let url: URL;
     try {
-      url = new URL(value);
+      url = new URL(trimmed);
     } catch {
       throw new InvalidArgumentError('not a URL fetchwright can read: give an http:// or https:// URL of the reference, or a file or folder');
     }
     if (url.username || url.password) throw new InvalidArgumentError('the docs URL carries a user or password: fetchwright never sends credentials to docs; give the public URL of the reference, or download the pages and give their folder');
-    return value;
+    // A credential in the query (`?access_token=…`, a signed URL): docs are public pages, and the URL is written to the state and the audit log.
+    const secret = [...url.searchParams.keys()].find((k) => CREDENTIAL_QUERY.test(k));
+    if (secret) throw new InvalidArgumentError(`the docs URL carries a credential in its query (${secret}=…): fetchwright never sends credentials to docs; give the public URL of the reference, or download the pages and give their folder`);
+    return trimmed;
   }
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) throw new InvalidArgumentError('a URL fetchwright does not read: docs are a local file or folder, or an http:// or https:// URL of a web reference');
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed)) throw new InvalidArgumentError('a URL fetchwright does not read: docs are a local file or folder, or an http:// or https:// URL of a web reference');
   return nonEmpty(value);
 }
 

@@ -363,7 +363,7 @@ export function renderPlan(plan: ConnectorPlan, options: RenderPlanOptions = {})
   for (const c of plan.planner.changes ?? []) l.text(terminalSafe(c), ' '.repeat(LABEL + 2), `${' '.repeat(LABEL)}· `);
   head('base URL', terminalSafe(plan.base_url.url));
   // The egress gate adds a credential over https only (sandbox/egress-gate.ts): say so where the docs give plain http.
-  if (/^http:/i.test(plan.base_url.url)) head('', 'plain http: the host never sends a credential over it; a live run needs https (run --base-url https://…)');
+  if (/^http:/i.test(plan.base_url.url)) head('', 'plain http: the host sends a credential over it only to a loopback address (127.0.0.1, localhost); elsewhere a live run needs https (run --base-url https://…)');
   const fill = Object.entries(plan.base_url.variables).map(([k, v]) => `{${terminalSafe(k)}}${v ? ` (the docs' default: ${terminalSafe(v)})` : ''}`);
   if (fill.length) head('', `fill in ${listInWords(fill)}`);
   const tenant = Object.entries(plan.tenant_variables);
@@ -375,6 +375,9 @@ export function renderPlan(plan: ConnectorPlan, options: RenderPlanOptions = {})
   if (plan.rate_limit) head('rate limits', terminalSafe(describeRateLimit(plan.rate_limit)));
   head('assessment', `${plan.assessment.score}/100: ${plan.assessment.verdict === 'generate' ? 'ready to generate' : 'MANUAL BUILD RECOMMENDED'}`);
   for (const r of plan.assessment.reasons) l.text(terminalSafe(r), ' '.repeat(LABEL + 2), `${' '.repeat(LABEL)}· `);
+  // Docs that print responses and declare no schema are said to be so, whatever else the assessment says.
+  const exampleOnly = plan.assessment.checks.find((c) => /^example-only docs/.test(c.reason) && !plan.assessment.reasons.includes(c.reason));
+  if (exampleOnly) l.text(terminalSafe(exampleOnly.reason), ' '.repeat(LABEL + 2), `${' '.repeat(LABEL)}· `);
   if (options.documents) head('documents', documentsSummary(options.documents));
   if (plan.observed_sha256) head('observed', `shapes a live run observed (sha256 ${terminalSafe(plan.observed_sha256.slice(0, 16))}…) outrank the docs where they disagree`);
   l.blank();

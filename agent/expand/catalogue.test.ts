@@ -232,6 +232,20 @@ describe('readCatalogue', () => {
     expect(problems[1]!.message).toMatch(/^docs "ftp:\/\/docs\.example\.org\/api\/": a URL fetchwright does not read: .*or the http\(s\) URL of its web reference/);
   });
 
+  it('a credential anywhere in a docs URL never reaches a problem\'s text: a password holding ? or #, blanks before the URL, a token in the query', () => {
+    const file = catalogue(`vendors:
+  - { vendor: qmark, docs: "https://admin:s3cr3t?XYZ@docs.example.org/api/", owner: a }
+  - { vendor: spaced, docs: " https://admin:HUNTER2@docs.example.org/api/", owner: a }
+  - { vendor: hashpw, docs: "https://admin:pa#ss@docs.example.org/api/", owner: a }
+  - { vendor: query, docs: "https://docs.example.org/api/?access_token=QTOKEN", owner: a }
+`);
+    const { entries, problems } = readCatalogue(file);
+    expect(entries).toEqual([]);
+    expect(problems.map((p) => p.vendor)).toEqual(['qmark', 'spaced', 'hashpw', 'query']);
+    for (const p of problems) expect(p.message).not.toMatch(/s3cr3t|XYZ|HUNTER2|pa#ss|QTOKEN|admin/);
+    expect(problems[3]!.message).toMatch(/carries a credential in its query \(access_token=…\)/);
+  });
+
   it('reports unknown top-level fields without dropping the vendor list', () => {
     const { entries, problems } = readCatalogue(catalogue(`defaults: { owner: a }
 vendors:

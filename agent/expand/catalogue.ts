@@ -327,7 +327,7 @@ function checkEntry(raw: unknown, index: number, base: string): { entry?: Catalo
       }
     }
   }
-  const docs = typeof record.docs === 'string' && !issues.some((i) => i.field === 'docs') ? (LOOKS_LIKE_URL.test(record.docs) ? urlProblem(record.docs) : pathProblem('docs', record.docs, base, 'file-or-folder')) : undefined;
+  const docs = typeof record.docs === 'string' && !issues.some((i) => i.field === 'docs') ? (LOOKS_LIKE_URL.test(record.docs.trim()) ? urlProblem(record.docs.trim()) : pathProblem('docs', record.docs, base, 'file-or-folder')) : undefined;
   const observed = typeof record.observed === 'string' && !issues.some((i) => i.field === 'observed') ? pathProblem('observed', record.observed, base, 'file') : undefined;
   if (docs?.issue) issues.push(docs.issue);
   if (observed?.issue) issues.push(observed.issue);
@@ -354,17 +354,30 @@ const LOOKS_LIKE_URL = /^[a-z][a-z0-9+.-]*:\/\//i;
 /**
  * Checks a docs URL as `fetchwright plan <URL>` does (agent/cli/option-values.ts docsPathOrUrl):
  * http(s) only, no user or password (fetchwright never sends credentials to docs). The URL is kept
- * as written; nothing is fetched here (the vendor's job crawls it). A problem shows the URL without
- * what stands between `://` and `@`, so a credential written there never reaches the coverage files.
+ * as written; nothing is fetched here (the vendor's job crawls it). A problem shows the URL as
+ * `redactedUrl` leaves it, so a credential written in it never reaches the coverage files.
  */
 function urlProblem(written: string): { abs: string; issue?: Issue } {
   try {
     docsPathOrUrl(written);
     return { abs: written };
   } catch (e) {
-    const safe = written.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1…@');
+    const safe = redactedUrl(written);
     return { abs: written, issue: { field: 'docs', text: `docs ${shown(safe)}: ${(e as Error).message}`, help: 'docs' } };
   }
+}
+
+/**
+ * A docs URL as a problem may show it: everything up to the last `@` (a user or password, whatever its
+ * characters) blanked, and the query and fragment (a token, a signature) blanked.
+ */
+export function redactedUrl(written: string): string {
+  const m = /^([a-z][a-z0-9+.-]*:\/\/)([\s\S]*)$/i.exec(written.trim());
+  if (!m) return written;
+  let rest = m[2]!;
+  const at = rest.lastIndexOf('@');
+  if (at >= 0) rest = `…@${rest.slice(at + 1)}`;
+  return `${m[1]}${rest.replace(/[?#][\s\S]*$/, (q) => `${q[0]}…`)}`;
 }
 
 /** Checks that a path from the catalogue names something there: a file or folder (`docs`), or a file (`observed`). */

@@ -113,7 +113,7 @@ export async function readStream(slot: StreamSlot, input: RunInput, vendor: stri
       ahead = undefined;
       // The documented empty answer without the records' key is an empty list's first page only: after records came, a
       // body saying there are none is a list that changed under the reader (or a server hiding the rest), never its end.
-      const records = selectRecords(page, slot.items_path, firstPage ? empty : { ...empty, absent_at_zero: undefined }, url, slot.items_container ?? 'array', slot.map_key_field ?? null);
+      const records = selectRecords(page, slot.items_path, firstPage ? empty : { no_content: empty.no_content, null_items: empty.null_items }, url, slot.items_container ?? 'array', slot.map_key_field ?? null);
       firstPage = false;
       const trouble = troubleIn(page.body);
       if (trouble) addFinding(outcome, { id: 'error-in-body', url, args: { signal: trouble } });

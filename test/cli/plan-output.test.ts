@@ -86,7 +86,7 @@ describe('the plan table on real vendor docs', () => {
     expect(block(text, 'user_tokens')).toContain("  parent    each users record's name fills {name}; relationship: users owns user_tokens");
     expect(block(text, 'users')).toMatch(/\n {2}⚠ flagged admin:auth_state \(admin power\), admin:server_state \(admin power\)\n/);
     expect(text).toContain('documents (3 read, 0 skipped):\n');
-    expect(text).toMatch(/\n {2}prose {3}jupyterhub-3\.0\.0-rest\.md {7}Markdown page: \d+ sections on /);
+    expect(text).toMatch(/\n {2}prose {5}jupyterhub-3\.0\.0-rest\.md {7}Markdown page: \d+ sections on /);
   });
 
 });
@@ -220,9 +220,9 @@ describe('the plan table in plain English', () => {
     const text = renderPlan(plan(), { documents });
     expect(text).toMatch(/^documents {3}12 specs and 1 file used through \$ref read, 1 skipped; listed at the end$/m);
     expect(text).toContain('documents (13 read, 1 skipped):\n');
-    expect(text).toMatch(/\n {2}skipped notes\.txt +not JSON, YAML or Markdown\n/);
-    expect(text).toMatch(/\n {2}\$ref {4}specs\/common\.yaml +components, used through \$ref by 12 specs\n/);
+    expect(text).toMatch(/\n {2}skipped {3}notes\.txt +not JSON, YAML or Markdown\n/);
+    expect(text).toMatch(/\n {2}\$ref {6}specs\/common\.yaml +components, used through \$ref by 12 specs\n/);
     expect(text).toContain('  (2 more specs: --verbose)');
-    expect(renderPlan(plan(), { documents, verbose: true })).toMatch(/\n {2}spec {4}specs\/part-11\.yaml +"Part 11", OpenAPI 3\.0, 1 path\n/);
+    expect(renderPlan(plan(), { documents, verbose: true })).toMatch(/\n {2}spec {6}specs\/part-11\.yaml +"Part 11", OpenAPI 3\.0, 1 path\n/);
   });
 });

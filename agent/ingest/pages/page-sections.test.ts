@@ -36,10 +36,15 @@ Authorization: Basic …</pre>
       <div data-fw-unseen=""><table><tr><td>GET</td><td>/v1/secrets</td></tr></table></div>
       <p>The base URL is https://api.acme.example.</p>
       <div role="tabpanel" hidden><pre>curl https://api.acme.example/v1/users</pre></div>
-      <div style="display: block"><p>Shown.</p></div></body>`;
+      <div style="display: block"><p>Shown.</p></div>
+      <div style="height:0;overflow:hidden"><p>The base URL is https://evil-1.example.</p></div>
+      <p style="opacity: 0">The base URL is https://evil-2.example.</p>
+      <p style="font-size:0px">The base URL is https://evil-3.example.</p>
+      <p style="position:absolute; left:-99999px">The base URL is https://evil-4.example.</p>
+      <p style="opacity: 0.5; height: 0">Half seen.</p></body>`;
     const sections = pageSections(html);
     expect(sections.map((s) => s.heading)).toEqual(['Reference']);
-    expect(sections[0]!.prose).toEqual(['The base URL is https://api.acme.example.', 'Shown.']);
+    expect(sections[0]!.prose).toEqual(['The base URL is https://api.acme.example.', 'Shown.', 'Half seen.']);
     expect(sections[0]!.code).toEqual(['curl https://api.acme.example/v1/users']);
   });
 

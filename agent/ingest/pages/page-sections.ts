@@ -21,6 +21,8 @@ export interface PageSection {
   code: string[];
   /** For each code block (by index), the prose block just before it in the section: what the page says of that sample. */
   before: (string | undefined)[];
+  /** For each code block (by index), true when no reader sees it (a closed tab, hidden text): its samples may show requests, never where the API is. */
+  unseen?: boolean[];
 }
 
 interface Node {
@@ -40,6 +42,8 @@ const HEADING = /^h([1-6])$/;
 const MAX_SECTIONS = 2_000;
 const MAX_BLOCKS = 5_000;
 const MAX_TEXT = 20_000;
+/** How deep the reader goes into nested elements: what lies deeper (no page a person reads nests so) is not read — a hostile page cannot exhaust the stack. */
+const MAX_DEPTH = 256;
 
 const attr = (n: Node, name: string) => n.attrs?.find((a) => a.name === name)?.value;
 const hidden = (n: Node) => attr(n, 'role') === 'navigation' || attr(n, 'aria-hidden') === 'true' || /\b(wy-nav-side|sphinxsidebar|related|toctree-wrapper)\b/.test(attr(n, 'class') ?? '');
@@ -49,19 +53,30 @@ const hidden = (n: Node) => attr(n, 'role') === 'navigation' || attr(n, 'aria-hi
  * headings are not read — a base URL or an instruction no reader sees is not the docs' word — but
  * its code blocks are: docs keep samples in tabs a reader opens (curl, Python…).
  */
-const unseen = (n: Node) => attr(n, 'hidden') !== undefined || attr(n, 'data-fw-unseen') !== undefined || /(^|;)\s*(display\s*:\s*none|visibility\s*:\s*hidden)\b/i.test(attr(n, 'style') ?? '');
+const unseen = (n: Node) => attr(n, 'hidden') !== undefined || attr(n, 'data-fw-unseen') !== undefined || hiddenByStyle(attr(n, 'style') ?? '');
+/** An inline style that hides what it holds: none, hidden, transparent, no size, clipped away or far off the page. */
+function hiddenByStyle(style: string): boolean {
+  if (!style) return false;
+  const css = style.toLowerCase().replace(/\s+/g, '');
+  const has = (re: RegExp) => re.test(css);
+  return (
+    has(/(^|;)display:none\b/) || has(/(^|;)visibility:(hidden|collapse)\b/) || has(/(^|;)opacity:0?\.?0*(;|$|!)/) || has(/(^|;)font-size:0(px|em|rem|%|pt)?(;|$|!)/) ||
+    (has(/(^|;)overflow:hidden\b/) && has(/(^|;)(max-)?(height|width):0(px|em|rem|%)?(;|$|!)/)) ||
+    has(/(^|;)(left|top|right|text-indent|margin-left|margin-top):-\d{3,}/) || has(/(^|;)clip(-path)?:(rect\(0|inset\(50%|circle\(0)/) || has(/(^|;)transform:scale\(0\)/)
+  );
+}
 
 /** The text under `n`, as the page shows it (`keepLines`: a code block's line breaks). */
 function textOf(n: Node, keepLines = false): string {
   const out: string[] = [];
-  const walk = (x: Node) => {
-    if (out.length > MAX_TEXT) return;
+  const walk = (x: Node, depth: number) => {
+    if (out.length > MAX_TEXT || depth > MAX_DEPTH) return;
     if (x.nodeName === '#text') out.push(x.value ?? '');
     else if (x.tagName && SKIP.has(x.tagName)) return;
     else if (x.tagName === 'br') out.push('\n');
-    for (const c of x.childNodes ?? []) walk(c);
+    for (const c of x.childNodes ?? []) walk(c, depth + 1);
   };
-  walk(n);
+  walk(n, 0);
   const text = out.join('');
   return keepLines ? text.replace(/\r\n?/g, '\n').replace(/\n+$/, '') : text.replace(/\s+/g, ' ').trim();
 }
@@ -81,8 +96,8 @@ export function pageSections(html: string): PageSection[] {
   const doc = parse(html) as unknown as Node;
   const sections: PageSection[] = [{ heading: '', level: 0, anchor: '', prose: [], code: [], before: [] }];
   let blocks = 0;
-  const walk = (n: Node, shown: boolean) => {
-    if (sections.length >= MAX_SECTIONS || blocks >= MAX_BLOCKS) return;
+  const walk = (n: Node, shown: boolean, depth: number) => {
+    if (sections.length >= MAX_SECTIONS || blocks >= MAX_BLOCKS || depth > MAX_DEPTH) return;
     const tag = n.tagName;
     if (tag && (SKIP.has(tag) || hidden(n))) return;
     if (tag === 'template' && n.content) return;
@@ -99,6 +114,7 @@ export function pageSections(html: string): PageSection[] {
         const s = sections.at(-1)!;
         s.code.push(code);
         s.before.push(s.prose.at(-1));
+        (s.unseen ??= []).push(!shown);
       }
       blocks++;
       return;
@@ -123,9 +139,9 @@ export function pageSections(html: string): PageSection[] {
         return;
       }
     }
-    for (const c of n.childNodes ?? []) walk(c, shown);
+    for (const c of n.childNodes ?? []) walk(c, shown, depth + 1);
   };
-  walk(doc, true);
+  walk(doc, true, 0);
   return sections.filter((s, i) => i > 0 || s.prose.length || s.code.length);
 }
 
@@ -133,14 +149,14 @@ export function pageSections(html: string): PageSection[] {
 export function pageTitle(html: string): string {
   const doc = parse(html) as unknown as Node;
   let title = '';
-  const walk = (n: Node) => {
-    if (title) return;
+  const walk = (n: Node, depth = 0) => {
+    if (title || depth > MAX_DEPTH) return;
     if (n.tagName === 'title') {
       title = textOf(n).slice(0, 300);
       return;
     }
     if (n.tagName === 'body') return;
-    for (const c of n.childNodes ?? []) walk(c);
+    for (const c of n.childNodes ?? []) walk(c, depth + 1);
   };
   walk(doc);
   return title;
@@ -153,8 +169,8 @@ export function pageTitle(html: string): string {
 export function pageLinks(html: string, base: string): string[] {
   const doc = parse(html) as unknown as Node;
   const out = new Set<string>();
-  const walk = (n: Node) => {
-    if (out.size >= 1_000) return;
+  const walk = (n: Node, depth = 0) => {
+    if (out.size >= 1_000 || depth > MAX_DEPTH) return;
     if ((n.tagName === 'a' || n.tagName === 'link') && attr(n, 'href')) {
       try {
         const u = new URL(attr(n, 'href')!, base);
@@ -164,7 +180,7 @@ export function pageLinks(html: string, base: string): string[] {
         // Not a URL: not a page.
       }
     }
-    for (const c of n.childNodes ?? []) walk(c);
+    for (const c of n.childNodes ?? []) walk(c, depth + 1);
   };
   walk(doc);
   return [...out];

@@ -35,6 +35,8 @@ export interface PageInput {
 interface Located extends RequestSample {
   page: string;
   section: PageSection;
+  /** From a code block no reader sees: never a vote on where the API is. */
+  unseen?: boolean;
   /** What the page says just before the sample. */
   said?: string;
   /** Query parameters a reference table of the section lists for the request, with what it says of each. */
@@ -44,6 +46,8 @@ interface Located extends RequestSample {
 const METHOD = '(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)';
 /** A heading that is a request (`GET /v1/users`, `GET https://api.example.com/v1/users — List users`). */
 const HEADING_REQUEST = new RegExp(`^${METHOD}\\s+((?:https?://[^\\s]+)|/[^\\s]*)`);
+/** A paragraph that is only a request line (`GET /users` under `## List users`). */
+const PROSE_REQUEST = new RegExp(`^${METHOD}\\s+((?:https?://[^\\s]+)|/[^\\s]*)$`);
 /** A reference table's row that is a request (`GET | /v1/users | List users`). */
 const ROW_REQUEST = new RegExp(`^${METHOD}\\s*\\|\\s*((?:https?://[^\\s|]+)|/[^\\s|]*)(?:\\s*\\|\\s*(.*))?$`);
 /** A parameter table's row: an identifier, then what the table says of it (`per_page | integer | Records a page, at most 100`). */
@@ -57,7 +61,8 @@ const HEADER_CELLS = /^(name|parameter|param|field|argument|key)$/i;
  */
 function referenceSamples(section: PageSection): (RequestSample & { params?: { name: string; description: string }[]; said?: string })[] {
   const out: (RequestSample & { params?: { name: string; description: string }[]; said?: string })[] = [];
-  const heading = HEADING_REQUEST.exec(section.heading);
+  // The request as the heading, or as a paragraph of its own under it (`## List users` then `GET /users`).
+  const heading = HEADING_REQUEST.exec(section.heading) ?? section.prose.map((x) => PROSE_REQUEST.exec(x)).find((m) => !!m);
   if (heading) {
     const json = section.code.map((c) => c.trim()).find((c) => /^[[{]/.test(c) && parseJson(c) !== undefined);
     const params = section.prose
@@ -74,6 +79,37 @@ function referenceSamples(section: PageSection): (RequestSample & { params?: { n
   return out;
 }
 
+/**
+ * A block's last request without a printed response takes the next code block of the section as its
+ * response when that block is JSON and shows no request of its own ("Response:" in a block of its own,
+ * as references write a curl sample and its answer).
+ */
+function withNextBlockResponse(samples: RequestSample[], next: string | undefined): RequestSample[] {
+  const last = samples.at(-1);
+  if (!last || last.response !== undefined || next === undefined || requestSamples(next).length) return samples;
+  // JSON, or an HTTP response (`HTTP/1.1 200 OK`, headers, a blank line, the JSON body).
+  const text = next.trim();
+  const body = /^HTTP\/[\d.]+\s+2\d\d\b/.test(text) ? text.split(/\r?\n\s*\r?\n/).slice(1).join('\n\n').trim() : text;
+  if (!/^[[{]/.test(body)) return samples;
+  const response = parseJson(body);
+  return response !== undefined && typeof response === 'object' ? [...samples.slice(0, -1), { ...last, response }] : samples;
+}
+
+/** The deepest a printed response may nest (as descriptions are bounded when read): a deeper one is no example a reader follows. */
+const MAX_EXAMPLE_DEPTH = 64;
+
+/** Whether `value` nests at most MAX_EXAMPLE_DEPTH levels (walked without recursion). */
+function shallow(value: unknown): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  let seen = 0;
+  while (stack.length) {
+    const [v, depth] = stack.pop()!;
+    if (depth > MAX_EXAMPLE_DEPTH || ++seen > 200_000) return false;
+    if (v && typeof v === 'object') for (const child of Object.values(v as object)) stack.push([child, depth + 1]);
+  }
+  return true;
+}
+
 function parseJson(text: string): unknown {
   try {
     return JSON.parse(text) as unknown;
@@ -83,8 +119,10 @@ function parseJson(text: string): unknown {
 }
 
 const VERSION = /^v?\d+(\.\d+)+$|^v\d+$/i;
+/** A credential header as a code block writes it (a bare header line, or curl's `-H`/`--header` argument): the header itself. */
+const AUTH_HEADER_LINE = /^\s*(?:.*?(?:-H|--header)\s+['"])?((?:Authorization|Proxy-Authorization|X-[A-Za-z-]*(?:Api|API)[-_]?Key|X-[A-Za-z-]*Token|Api-Key|Private-Token)\s*:\s*[^'"\n\\]{1,200})/i;
 /** A sentence that states the API's base URL. */
-const BASE_URL_SAID = /\b(base URL|base url|root URL|API is (?:served )?at|requests go to)\b[^.]{0,80}?(https?:\/\/[^\s'"<>)]+)/i;
+const BASE_URL_SAID = /\b(base URL|root URL|API(?:'s)? (?:is (?:served |available )?at|endpoint is|host is)|(?:all|every|API) requests (?:go|are sent) to)\b[^.]{0,80}?(https?:\/\/[^\s'"<>)`]+)/i;
 const safeOrigin = (url: string): string | undefined => {
   try {
     return new URL(url).origin;
@@ -93,7 +131,7 @@ const safeOrigin = (url: string): string | undefined => {
   }
 };
 /** Prose that speaks of every collection (a paging section that applies to them all). */
-const EVERY_COLLECTION = /\b(all|every|each)\s+(of the\s+)?(collections?|lists?|list endpoints?|resources? that return (a )?lists?)\b/i;
+const EVERY_COLLECTION = /\b(all|every|each)\s+(of the\s+)?(collections?|lists?|list endpoints?|resources? that return (a )?lists?)\b|^\s*(list (endpoints|operations|requests|responses)|collection endpoints|collections|paginated endpoints)\b/i;
 /** Whether a printed response holds a list of records (an array of objects, at the top or one level down). */
 const holdsList = (v: unknown): boolean => (Array.isArray(v) ? v.some((x) => x && typeof x === 'object') : !!v && typeof v === 'object' && Object.values(v).some((x) => Array.isArray(x) && x.some((y) => y && typeof y === 'object')));
 const VALUE_SHAPE = /^\d+$|@|^[0-9a-f]{8,}$|^[0-9a-f]{8}-[0-9a-f]{4}-/i;
@@ -124,6 +162,15 @@ function templateOf(path: string, values: Map<string, Set<string>>): { path: str
   const segments = path.split('/').map((seg, i, all) => {
     if (!seg || VERSION.test(seg)) return seg;
     const decoded = safeDecode(seg);
+    // A parameter the docs write as a template (`/teams/{team_id}/members`, `:team_id`, `<team_id>`, `(int:team_id)`): kept by its own name.
+    // Sphinx's HTTP domain writes one with its converter: `(int:group_id)`.
+    const written = /^(?:\{([A-Za-z_][\w.-]{0,63})\}|:([A-Za-z_]\w{0,63})|<([A-Za-z_][\w-]{0,63})>|\((?:\w+:)?([A-Za-z_]\w{0,63})\))$/.exec(decoded);
+    if (written) {
+      let name = (written[1] ?? written[2] ?? written[3] ?? written[4]!).replace(/[^A-Za-z0-9_]/g, '_');
+      while (params.includes(name)) name = `${name}_2`;
+      params.push(name);
+      return `{${name}}`;
+    }
     const fields = [...(values.get(decoded) ?? [])].filter((f) => !/(^|_)(link|etag)$/.test(f));
     const valueLike = VALUE_SHAPE.test(decoded) || (fields.length > 0 && /[.@\d]/.test(decoded) && !/^[a-z]+$/i.test(decoded));
     if (!valueLike) return seg;
@@ -172,28 +219,33 @@ export function modelFromPages(pages: PageInput[], o: { vendor?: string; title?:
     return { source: p.source, text: html, sections: pageSections(html), title: pageTitle(html) };
   });
   const samples: Located[] = read.flatMap((p) => p.sections.flatMap((section) => [
-    ...section.code.flatMap((code, i) => requestSamples(code).map((s) => ({ ...s, page: p.source, section, ...(section.before[i] ? { said: section.before[i] } : {}) }))),
+    ...section.code.flatMap((code, i) => withNextBlockResponse(requestSamples(code), section.code[i + 1]).map((s) => ({ ...s, page: p.source, section, ...(section.before[i] ? { said: section.before[i] } : {}), ...(section.unseen?.[i] ? { unseen: true } : {}) }))),
     ...referenceSamples(section).map((s) => ({ ...s, page: p.source, section })),
   ]));
   const values = valueFields(samples);
   const origins = new Map<string, number>();
+  // Where the API is, by the reads the pages show a reader: GET samples written with their host, none from text no reader sees.
   for (const s of samples) {
-    const o = /^https?:\/\//.test(s.url) ? safeOrigin(s.url) : undefined;
+    const o = /^https?:\/\//i.test(s.url) && s.method === 'get' && !s.unseen ? safeOrigin(s.url) : undefined;
     if (o) origins.set(o, (origins.get(o) ?? 0) + 1);
   }
   // The base URL the prose states ("The base URL is https://api.acme.example/") and the hosts the samples call:
   // one injected sample on another host never outvotes a stated base URL (agent/ingest/pages/api-origin.ts).
   const statedAt = read.flatMap((p) => p.sections.flatMap((s) => s.prose.flatMap((x) => {
-    const o = safeOrigin(BASE_URL_SAID.exec(x)?.[2] ?? '');
-    return o ? [{ origin: o, source: { file: p.source, pointer: pointerOf(s) } }] : [];
+    const said = BASE_URL_SAID.exec(x)?.[2]?.replace(/[.,;:`)\]]+$/, '') ?? '';
+    const o = safeOrigin(said);
+    return o ? [{ origin: o, path: new URL(said).pathname.replace(/\/+$/, ''), source: { file: p.source, pointer: pointerOf(s) } }] : [];
   })));
   const choice = chooseOrigin(statedAt.map((x) => x.origin), origins);
   const origin = choice.origin;
+  // The stated base URL's path (`https://api.acme.example/v2` → `/v2`): the server's, and the operations' paths are under it.
+  const basePath = statedAt.find((x) => x.origin === origin)?.path ?? '';
+  const underBase = (pathname: string) => (basePath && (pathname === basePath || pathname.startsWith(`${basePath}/`)) ? pathname.slice(basePath.length) || '/' : pathname);
   const sampleAt = (o: string) => samples.find((s) => /^https?:\/\//.test(s.url) && safeOrigin(s.url) === o)!;
   const defects: DocsDefect[] = [
     ...choice.ignored.map((o) => {
       const s = sampleAt(o);
-      return { kind: 'other-origin' as const, source: { file: s.page, pointer: pointerOf(s.section) }, ref: o, text: `${origins.get(o)} sample${origins.get(o) === 1 ? '' : 's'} of the pages call ${o}, which is not the API's origin${origin ? ` (${origin})` : ''}: not read as requests of this API`, fix: 'Check the page: a sample on another host may be injected text, or another product\'s API.' };
+      return { kind: 'other-origin' as const, source: { file: s.page, pointer: pointerOf(s.section) }, ref: o, text: `${origins.get(o)} sample${origins.get(o) === 1 ? '' : 's'} of the pages call ${o}, which is not the API's origin${origin ? ` (${origin})` : ''}: not read as requests of this API`, fix: 'Check the page: a sample on another origin may be another product\'s API, another port of the same server, or injected text.' };
     }),
     ...(choice.ambiguous ? [{ kind: 'ambiguous-origin' as const, source: statedAt[0]?.source ?? { file: read[0]?.source ?? '', pointer: '' }, ref: '', text: choice.ambiguous, fix: 'Give the API\'s base URL yourself when you run the connector (fetchwright run --base-url …).' }] : []),
   ];
@@ -212,8 +264,9 @@ export function modelFromPages(pages: PageInput[], o: { vendor?: string; title?:
   const query = (s: Located) => targets.get(s)!.searchParams;
   for (const s of samples) {
     const url = targets.get(s);
-    if (!url || (origin && url.origin !== origin)) continue;
-    const t = templateOf(url.pathname.replace(/\/+$/, '') || '/', values);
+    // No origin chosen: only the samples written as paths are requests of this API.
+    if (!url || (origin ? url.origin !== origin : /^https?:\/\//i.test(s.url))) continue;
+    const t = templateOf(underBase(url.pathname.replace(/\/+$/, '') || '/'), values);
     const key = `${s.method} ${t.path}`;
     const g = groups.get(key) ?? { method: s.method, path: t.path, params: t.params, samples: [] };
     g.samples.push(s);
@@ -238,7 +291,7 @@ export function modelFromPages(pages: PageInput[], o: { vendor?: string; title?:
         return { name, in: 'query' as const, required: false, ...(said ? { description: said } : {}), schema: { type: [vals.every((v) => /^\d+$/.test(v)) ? 'integer' : 'string'] }, source: { file: at.page, pointer: pointerOf(at.section) } };
       }),
     ];
-    const printed = g.samples.filter((s) => s.response !== undefined && typeof s.response === 'object').sort((a, b) => JSON.stringify(b.response).length - JSON.stringify(a.response).length);
+    const printed = g.samples.filter((s) => s.response !== undefined && typeof s.response === 'object' && shallow(s.response)).sort((a, b) => JSON.stringify(b.response).length - JSON.stringify(a.response).length);
     // The fullest three, and the shortest too when it is another answer (an empty collection printed without its list).
     const examples = [...new Set([...printed.slice(0, 3), ...printed.slice(-1)].map((s) => s.response))];
     // The operation's own words: what the page says just before its fullest sample (a section's intro speaks of the whole resource, its writes too).
@@ -262,22 +315,27 @@ export function modelFromPages(pages: PageInput[], o: { vendor?: string; title?:
   // A section about paging in general ("All collections automatically support pagination") applies its
   // samples' query parameters to every collection — every GET whose printed response holds a list.
   const general = read.flatMap((p) => p.sections.filter((s) => s.prose.some((x) => EVERY_COLLECTION.test(x) && topicsOf(x).includes('pagination'))).map((s) => ({ page: p.source, section: s })));
+  // With no sample of its own, the parameters it names that a collection's own docs give (`limit`, `cursor` in the users' table) are its.
+  const listOps = operations.filter((op) => op.method === 'get' && op.responses.some((r) => r.examples.some(holdsList)));
+  const documented = new Map(listOps.flatMap((op) => op.parameters.filter((p) => p.in === 'query').map((p) => [p.name, p] as const)));
   for (const g of general) {
     const names = [...new Set(samples.filter((x) => x.section === g.section && x.method === 'get' && targets.has(x)).flatMap((x) => [...query(x).keys()]))];
+    if (!names.length) names.push(...[...documented.keys()].filter((name) => sentencesNaming(g.section, name)));
     const said = g.section.prose.find((x) => EVERY_COLLECTION.test(x))!;
-    for (const op of operations) {
-      if (op.method !== 'get' || !op.responses.some((r) => r.examples.some(holdsList))) continue;
+    for (const op of listOps) {
       for (const name of names) {
         if (op.parameters.some((p) => p.in === 'query' && p.name === name)) continue;
         const own = sentencesNaming(g.section, name);
-        op.parameters.push({ name, in: 'query', required: false, description: `${said}${own && own !== said ? ` ${own}` : ''}`.slice(0, 600), schema: { type: ['integer'] }, source: { file: g.page, pointer: pointerOf(g.section) } });
+        op.parameters.push({ name, in: 'query', required: false, description: `${said}${own && own !== said ? ` ${own}` : ''}`.slice(0, 600), schema: documented.get(name)?.schema ?? { type: ['integer'] }, source: { file: g.page, pointer: pointerOf(g.section) } });
       }
     }
   }
 
   const prose: Prose[] = read.flatMap((p) =>
     p.sections.flatMap((s) => {
-      const text = s.prose.join('\n').slice(0, 8_000);
+      // A credential header a code block shows (`Authorization: Bearer <token>`, curl's `-H "X-Api-Key: …"`) is what the section says of auth.
+      const headers = s.code.flatMap((c) => c.split('\n').map((l) => AUTH_HEADER_LINE.exec(l)?.[1]).filter((h): h is string => !!h)).slice(0, 5);
+      const text = [...s.prose, ...headers].join('\n').slice(0, 8_000);
       const topics = text ? topicsOf(`${s.heading}\n${text}`) : [];
       return topics.length ? [{ topics, text, source: { file: p.source, pointer: pointerOf(s) } }] : [];
     }),
@@ -296,8 +354,8 @@ export function modelFromPages(pages: PageInput[], o: { vendor?: string; title?:
     servers: origin
       ? [
           local
-            ? { url: `${new URL(origin).protocol}//{host}${new URL(origin).port ? `:${new URL(origin).port}` : ''}`, variables: [{ name: 'host', description: `the host of your server (the docs' samples call ${new URL(origin).hostname})` }], source: operations[0]?.source ?? { file: read[0]?.source ?? '', pointer: '' } }
-            : { url: origin, variables: [], source: operations[0]?.source ?? { file: read[0]?.source ?? '', pointer: '' } },
+            ? { url: `${new URL(origin).protocol}//{host}${new URL(origin).port ? `:${new URL(origin).port}` : ''}${basePath}`, variables: [{ name: 'host', description: `the host of your server (the docs' samples call ${new URL(origin).hostname})` }], source: operations[0]?.source ?? { file: read[0]?.source ?? '', pointer: '' } }
+            : { url: `${origin}${basePath}`, variables: [], source: operations[0]?.source ?? { file: read[0]?.source ?? '', pointer: '' } },
         ]
       : [],
     security_schemes,

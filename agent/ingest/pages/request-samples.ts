@@ -21,7 +21,7 @@ export interface RequestSample {
   line: string;
 }
 
-const SESSION_CALL = /^(?:>>>|\.\.\.)\s*(?:\w+\s*=\s*)?(?:\w+\.)?(dump_json|call_http|get|request|fetch|http_get)\(([\s\S]*)$/;
+const SESSION_CALL = /^>>>\s*(?:\w+\s*=\s*)?(?:\w+\.)?(dump_json|call_http|get|request|fetch|http_get)\(([\s\S]*)$/;
 /** The call's first argument: one string literal, or adjacent ones the language joins (`'http://…/addresses/' 'anne@example.com'`). */
 const URL_LITERALS = /^\s*((?:(['"])[^'"\n]*\2\s*)+)/;
 const SAMPLE_URL = /^(https?:\/\/\S+|\/\S*)$/;
@@ -46,7 +46,7 @@ export function requestSamples(code: string): RequestSample[] {
       const url = literals ? [...literals[1]!.matchAll(/(['"])([^'"\n]*)\1/g)].map((m) => m[2]).join('') : '';
       if (!SAMPLE_URL.test(url)) continue;
       args = args.slice(literals![0].length);
-      const assigned = /^(?:>>>|\.\.\.)\s*\w+\s*=/.test(line.trim());
+      const assigned = /^>>>\s*\w+\s*=/.test(line.trim());
       const output: string[] = [];
       while (j < lines.length && !/^\s*>>>/.test(lines[j]!) && output.length < MAX_OUTPUT_LINES) output.push(lines[j]!), j++;
       const printed = assigned ? undefined : parsePrinted(output.join('\n'));
@@ -56,7 +56,20 @@ export function requestSamples(code: string): RequestSample[] {
     }
     const request = REQUEST_LINE.exec(line.trim());
     if (request) {
-      out.push({ method: request[1]!.toLowerCase() as RequestSample['method'], url: request[2]!, line: line.trim().slice(0, 500) });
+      // A whole exchange in one block: the request, its headers, then `HTTP/1.1 200 OK`, headers, a blank line and the JSON body.
+      let response: unknown;
+      let j = i + 1;
+      while (j < lines.length && !REQUEST_LINE.test(lines[j]!.trim()) && !/^HTTP\/[\d.]+\s+\d{3}\b/.test(lines[j]!.trim())) j++;
+      if (j < lines.length && /^HTTP\/[\d.]+\s+2\d\d\b/.test(lines[j]!.trim())) {
+        let k = j + 1;
+        while (k < lines.length && lines[k]!.trim() !== '') k++;
+        const body: string[] = [];
+        for (k++; k < lines.length && !REQUEST_LINE.test(lines[k]!.trim()) && body.length < MAX_OUTPUT_LINES; k++) body.push(lines[k]!);
+        const text = body.join('\n').trim();
+        if (/^[[{]/.test(text)) response = parsePrinted(text);
+        i = k - 1;
+      }
+      out.push({ method: request[1]!.toLowerCase() as RequestSample['method'], url: request[2]!, line: line.trim().slice(0, 500), ...(response !== undefined ? { response } : {}) });
       continue;
     }
     const curl = CURL.exec(line.trim());
@@ -111,6 +124,8 @@ export function parsePrinted(text: string): unknown {
       const next = lines[pos];
       const deeper = next !== undefined && next.length - next.trimStart().length > own;
       const value = raw === '' && deeper ? block(next!.length - next!.trimStart().length) : scalar(raw!);
+      // An element's index is at most the lines printed: `entry 4294967294:` is no list of four billion.
+      if (index !== undefined && Number(index) >= MAX_OUTPUT_LINES) continue;
       if (index !== undefined) {
         const list = plural(key!);
         const arr = (Array.isArray(obj[list]) ? obj[list] : (obj[list] = [])) as unknown[];
