@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureIo } from '../../agent/cli/io.ts';
 import { main } from '../../agent/cli/main.ts';
 import { EXIT, isFetchwrightError } from '../../agent/errors.ts';
-import { crawlPages } from '../../agent/ingest/pages/crawl.ts';
+import { crawlPages, type CrawlLimits } from '../../agent/ingest/pages/crawl.ts';
 import { chromiumMissing } from '../helpers/chromium.ts';
 
 /**
@@ -65,6 +65,20 @@ beforeAll(async () => {
         // Off the docs' origin (the same server named localhost): not a page of the reference; never followed.
         res.writeHead(302, { location: `http://localhost:${(server.address() as AddressInfo).port}/sso` });
         return res.end();
+      // Same-origin redirects, as static servers and docs sites answer them: a folder without its slash, a moved page.
+      case '/moved':
+        res.writeHead(301, { location: '/moved/' });
+        return res.end();
+      case '/moved/':
+        return html(REFERENCE('<a href="teams.html">Groups</a>'));
+      case '/moved/teams.html':
+        res.writeHead(302, { location: 'groups.html' });
+        return res.end();
+      case '/moved/groups.html':
+        return html(GROUPS);
+      case '/loop/index.html':
+        res.writeHead(302, { location: '/loop/index.html' });
+        return res.end();
       case '/flaky/index.html':
         return html(REFERENCE('<a href="groups.html">Groups</a>'));
       case '/flaky/groups.html':
@@ -74,7 +88,11 @@ beforeAll(async () => {
       case '/slow/groups.html':
         hanging.push(res);
         return;
+      case '/paced/index.html':
+        return html(REFERENCE('<a href="a.html">A</a> <a href="b.html">B</a> <a href="groups.html">Groups</a>'));
       default:
+        // Pages answered after 400 ms: a crawl with a short time limit runs out before it reads them all.
+        if (/^\/paced\/(a|b|groups)\.html$/.test(req.url ?? '')) return void setTimeout(() => html(GROUPS), 400);
         return status(404);
     }
   });
@@ -94,6 +112,19 @@ const plan = async (url: string) => {
 };
 
 describe.skipIf(!!missing)(`a crawl whose linked pages fail${missing ? ` (skipped: ${missing})` : ''}`, () => {
+  it('follows redirects on the docs\' origin: a folder given without its slash, a linked page that moved — each page read once, where it is', async () => {
+    const run = await plan(`${base}/moved`);
+    expect(run.code, run.err).toBe(0);
+    const planned = JSON.parse(run.out) as { streams: { path: string }[] };
+    expect(planned.streams.map((s) => s.path).sort()).toEqual(['/v1/groups', '/v1/users']);
+    expect(run.err).toMatch(new RegExp(`^page 1: ${base.replace(/[.]/g, '\\.')}/moved \\(`, 'm'));
+    expect(run.err).not.toMatch(/skipped|blocked/);
+    // A page that redirects to itself is a page that never answers: named, exit 4.
+    const loop = await plan(`${base}/loop/index.html`);
+    expect(loop.code).toBe(4);
+    expect(loop.err).toMatch(/redirects more than 10 times/);
+  }, 60_000);
+
   it('skips and names a linked page that answers 404 or 410 (a broken link), and plans from the rest', async () => {
     const run = await plan(`${base}/ok/index.html`);
     expect(run.code, run.err).toBe(0);
@@ -120,5 +151,30 @@ describe.skipIf(!!missing)(`a crawl whose linked pages fail${missing ? ` (skippe
     const e = await crawl.then(() => undefined, (err: unknown) => err);
     expect(isFetchwrightError(e) && e.code).toBe('unreadable-docs');
     expect((e as Error).message).toBe(`the page ${base}/slow/groups.html (linked from ${base}/slow/index.html) did not load in 2000 ms: fetchwright does not plan from part of a reference`);
+  }, 120_000);
+
+  it('ends the ingest when the crawl reaches its page, byte or time limit with pages left to read: exit 4, the limit, the pages read and left, and what to do', async () => {
+    const failure = (limits: Partial<CrawlLimits>) =>
+      crawlPages(`${base}/paced/index.html`, { limits }).then(() => undefined, (err: unknown) => err as Error);
+    const pages = await failure({ maxPages: 2 });
+    expect(isFetchwrightError(pages) && pages.code).toBe('unreadable-docs');
+    expect(pages!.message).toBe(`the crawl of ${base}/paced/index.html reached 2 pages (the crawl's limit) with 2 pages read and 2 more found: fetchwright does not plan from part of a reference`);
+    expect(isFetchwrightError(pages) && pages.exitCode).toBe(EXIT.unreadableDocs);
+    expect(isFetchwrightError(pages) && pages.details.hint).toBe('give a start URL deeper in the reference, whose folder holds only its API pages, or save the pages and give their folder');
+    // The four pages come to more than 1.5 KB: the crawl stops before the last, and says how many of the four it read and left.
+    const readAndLeft = (e: Error | undefined, limit: string) => {
+      const said = new RegExp(`^the crawl of ${base.replace(/[.]/g, '\\.')}/paced/index\\.html reached ${limit} \\(the crawl's limit\\) with (\\d+) pages? read and (\\d+) more found: fetchwright does not plan from part of a reference$`).exec(e?.message ?? '');
+      expect(said, e?.message).not.toBeNull();
+      return [Number(said![1]), Number(said![2])];
+    };
+    const [bytesRead, bytesLeft] = readAndLeft(await failure({ maxTotalBytes: 1536 }), '1536 bytes of pages');
+    expect(bytesRead! + bytesLeft!).toBe(4);
+    expect(bytesLeft).toBeGreaterThan(0);
+    // Each linked page takes 400 ms: a crawl of 0.5 s cannot read the three.
+    const [timeRead, timeLeft] = readAndLeft(await failure({ totalTimeoutMs: 500 }), '0\\.5 s');
+    expect(timeRead! + timeLeft!).toBe(4);
+    expect(timeLeft).toBeGreaterThan(0);
+    // Within its limits the same crawl reads every page.
+    expect((await crawlPages(`${base}/paced/index.html`)).length).toBe(4);
   }, 120_000);
 });

@@ -16,7 +16,12 @@ import type { PageInput } from './pages-model.ts';
  * connector). Only a broken link is skipped, and named: a page that answers 404 Not Found or 410 Gone
  * (RFC 9110 §15.5.5, §15.5.11), or that redirects off the docs' origin (it is not the reference's).
  * Any other failure of a linked page — another error status (a 5xx), no answer in time, no answer,
- * too large — ends the crawl with FetchwrightError `unreadable-docs` (exit 4) naming the page.
+ * too large — ends the crawl with FetchwrightError `unreadable-docs` (exit 4) naming the page. So
+ * does reaching a limit with pages still to read — the pages read (`maxPages`), the crawl's time
+ * (`totalTimeoutMs`) or the bytes of all pages (`maxTotalBytes`) — naming the limit, the pages read
+ * and those found and not read, and what to do: start deeper in the reference (a folder of its API
+ * pages only), or save the pages and give their folder. Links deeper than `maxDepth` are not
+ * followed: the depth bounds what the crawl looks for, not what it must read.
  */
 
 export interface CrawlLimits {
@@ -45,7 +50,8 @@ export function isDocsUrl(input: string): boolean {
  * The pages under `start` (see the module comment), in the order read. Throws FetchwrightError
  * `usage` for a URL with credentials or another scheme, `browser-missing` without a browser, and
  * `unreadable-docs` when the start page or a page it links to cannot be read (a linked page that
- * answers 404 or 410, or redirects off the origin, is skipped and said on `onPage`).
+ * answers 404 or 410, or redirects off the origin, is skipped and said on `onPage`), or when the
+ * crawl reaches `maxPages`, `totalTimeoutMs` or `maxTotalBytes` with pages still to read.
  */
 export async function crawlPages(start: string, o: { limits?: Partial<CrawlLimits>; onPage?: (line: string) => void; browser?: PageBrowserOptions } = {}): Promise<PageInput[]> {
   const limits = { ...DEFAULT_CRAWL_LIMITS, ...o.limits };
@@ -57,7 +63,7 @@ export async function crawlPages(start: string, o: { limits?: Partial<CrawlLimit
   }
   if (url.username || url.password) throw new FetchwrightError('usage', 'the docs URL carries a user or password: fetchwright never sends credentials to docs', { hint: 'give the public URL of the reference, or download the pages and give their folder' });
   url.hash = '';
-  const prefix = `${url.origin}${url.pathname.replace(/[^/]*$/, '')}`;
+  let prefix = `${url.origin}${url.pathname.replace(/[^/]*$/, '')}`;
   const browser = await PageBrowser.open(o.browser ?? {});
   const started = Date.now();
   const pages: PageInput[] = [];
@@ -69,15 +75,11 @@ export async function crawlPages(start: string, o: { limits?: Partial<CrawlLimit
   try {
     for (let depth = 0; depth <= limits.maxDepth && queue.length; depth++) {
       const next: string[] = [];
-      for (const at of queue) {
-        if (pages.length >= limits.maxPages) {
-          o.onPage?.(`crawl: stopped at ${limits.maxPages} pages (the limit); ${queue.length - queue.indexOf(at)} more not read`);
-          return pages;
-        }
-        if (Date.now() - started > limits.totalTimeoutMs) {
-          o.onPage?.(`crawl: stopped after ${Math.round(limits.totalTimeoutMs / 1000)} s (the limit); ${pages.length} pages read`);
-          return pages;
-        }
+      for (const [i, at] of queue.entries()) {
+        /** Pages found and not read yet: the rest of this level and what the next level holds so far. */
+        const queued = () => queue.length - i + next.length;
+        if (pages.length >= limits.maxPages) throw crawlLimitHit(url.toString(), `${limits.maxPages} pages (the crawl's limit)`, pages.length, queued());
+        if (Date.now() - started > limits.totalTimeoutMs) throw crawlLimitHit(url.toString(), `${limits.totalTimeoutMs / 1000} s (the crawl's limit)`, pages.length, queued());
         const t0 = Date.now();
         let page;
         try {
@@ -92,11 +94,16 @@ export async function crawlPages(start: string, o: { limits?: Partial<CrawlLimit
           throw linkedPageFailed(at, from, e);
         }
         total += Buffer.byteLength(page.html);
-        if (total > limits.maxTotalBytes) {
-          o.onPage?.(`crawl: stopped at ${Math.round(limits.maxTotalBytes / 1024 / 1024)} MB of pages (the limit)`);
-          return pages;
+        if (total > limits.maxTotalBytes) throw crawlLimitHit(url.toString(), `${limits.maxTotalBytes % 1048576 ? `${limits.maxTotalBytes} bytes` : `${limits.maxTotalBytes / 1048576} MB`} of pages (the crawl's limit)`, pages.length, queued());
+        const landed = page.url.split('#')[0]!;
+        // Redirected (on the docs' origin): the page is read once, where it is; the start page's folder is where it landed (`/docs` → `/docs/`), never wider.
+        if (landed !== at) {
+          if (pages.some((p) => p.source === landed)) continue;
+          seen.add(landed);
+          const folder = `${new URL(landed).origin}${new URL(landed).pathname.replace(/[^/]*$/, '')}`;
+          if (!pages.length && folder.startsWith(prefix)) prefix = folder;
         }
-        pages.push({ source: page.url.split('#')[0]!, html: page.html });
+        pages.push({ source: landed, html: page.html });
         o.onPage?.(`page ${pages.length}: ${at} (${Date.now() - t0} ms${page.blocked.length ? `, ${page.blocked.length} requests to other origins blocked: ${blockedOrigins(page.blocked)}` : ''})`);
         for (const link of pageLinks(page.html, page.url)) {
           if (!link.startsWith(prefix) || NOT_A_PAGE.test(new URL(link).pathname) || seen.has(link)) continue;
@@ -119,6 +126,17 @@ function brokenLink(e: unknown): e is PageLoadError {
 }
 
 /** The error that ends a crawl when a page it meant to read (`at`, linked from `from`) could not be read. */
+/**
+ * The error that ends a crawl that reached one of its limits (`limit`, said as `50 pages (the
+ * crawl's limit)`) with pages of the reference still to read: `read` pages read, `queued` found
+ * and not read.
+ */
+function crawlLimitHit(start: string, limit: string, read: number, queued: number): FetchwrightError {
+  return new FetchwrightError('unreadable-docs', `the crawl of ${start} reached ${limit} with ${read} page${read === 1 ? '' : 's'} read and ${queued} more found: fetchwright does not plan from part of a reference`, {
+    hint: 'give a start URL deeper in the reference, whose folder holds only its API pages, or save the pages and give their folder',
+  });
+}
+
 function linkedPageFailed(at: string, from: string, e: unknown): FetchwrightError {
   const why = e instanceof PageLoadError ? e.message.replace(/^the page \S+ /, '') : `could not be read (${String((e as Error)?.message ?? e).split('\n')[0]!.slice(0, 200)})`;
   return new FetchwrightError('unreadable-docs', `the page ${at} (linked from ${from}) ${why}: fetchwright does not plan from part of a reference`, {
