@@ -39,7 +39,7 @@ export const TEMPLATES: TemplateInfo[] = [
   { id: 'fetchwright/guards', version: 2, file: 'runtime/guards.ts' },
   { id: 'fetchwright/select-records', version: 6, file: 'runtime/select-records.ts' },
   { id: 'fetchwright/map-record', version: 5, file: 'runtime/map-record.ts' },
-  { id: 'fetchwright/link-records', version: 3, file: 'runtime/link-records.ts' },
+  { id: 'fetchwright/link-records', version: 4, file: 'runtime/link-records.ts' },
   { id: 'fetchwright/list-stream', version: 9, file: 'runtime/read-stream.ts' },
   { id: 'fetchwright/connector', version: 7, file: 'runtime/connector.ts' },
 ];

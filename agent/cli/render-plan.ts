@@ -249,7 +249,8 @@ function streamDetail(l: Lines, plan: ConnectorPlan, s: Stream, verbose: boolean
   field('stops', terminalSafe(describeStop(s.pagination)));
   if (s.link) {
     const end = (e: NonNullable<Stream['link']>['from']) => (e.from === 'parent' ? `the ${s.parent?.stream ?? 'parent'} record` : e.from === 'record' ? 'each record (a bare id)' : e.from === 'each' ? `each ${terminalSafe(e.path)}[].${terminalSafe(e.field)}` : terminalSafe(e.path));
-    field('links', `each record: ${end(s.link.from)} ${RELATION[s.link.relation]} ${end(s.link.to)}`);
+    const byField = s.link.relation_from;
+    field('links', `each record: ${end(s.link.from)} ${RELATION[s.link.relation]} ${end(s.link.to)}${byField ? `; where its ${terminalSafe(byField.path)} is ${Object.entries(byField.values).map(([v, r]) => `"${terminalSafe(v)}": ${RELATION[r]}`).join(', ')}` : ''}`);
   }
   // Where the parent's value goes: a {placeholder} of the path, or a query parameter (`?squad=`).
   const fills = (p: NonNullable<Stream['parent']>) => (p.in === 'query' ? `is sent as the query parameter ${terminalSafe(p.param)}` : `fills {${terminalSafe(p.param)}}`);

@@ -240,9 +240,12 @@ function linkCandidate(op: Operation, view: SchemaView, roots: (Candidate & { na
   const chosen = OWNERSHIP_NOUN.test(squashed) ? owns : membership ? (memberOf ?? hasRole) : (hasRole ?? memberOf);
   if (!chosen || (chosen.from === 'parent' && chosen.to === 'parent')) return undefined;
   const endOf = (e: Reference | 'parent'): LinkEnd => (e === 'parent' ? { from: 'parent' } : e.end);
-  const link: LinkSlot = { relation: chosen.relation, from: endOf(chosen.from), to: endOf(chosen.to) };
+  // A membership whose records say the member's role there, the docs showing an owner among the values: an owner's record owns the container.
+  const byRole = chosen.relation === 'member_of' ? ownerRole(op, view, itemSchema, items) : undefined;
+  const link: LinkSlot = { relation: chosen.relation, from: endOf(chosen.from), to: endOf(chosen.to), ...(byRole ? { relation_from: byRole.slot } : {}) };
 
   const evidence: Evidence[] = [
+    ...(byRole ? [fieldEvidence(view, body.response, recordSteps(items.path, byRole.slot.path, items.container), `each record's ${byRole.slot.path} says the member's role; the docs show ${byRole.shown.map((v) => `"${v}"`).join(', ')}: a record whose ${byRole.slot.path} is ${Object.keys(byRole.slot.values).map((v) => `"${v}"`).join(' or ')} owns the ${endText(chosen.to, parent)} rather than being a member of it`)] : []),
     quoted(op.source, excerpt(op.summary ?? op.description ?? op.path), `GET ${op.path} lists ${noun}: link records, each a relationship "${endText(chosen.from, parent)} ${RELATION_WORDS[chosen.relation]} ${endText(chosen.to, parent)}", emitted as relationship records`),
     recordsAt(view, body, items),
   ];
@@ -289,6 +292,37 @@ function linkCandidate(op: Operation, view: SchemaView, roots: (Candidate & { na
     parent: parentLink,
     link,
   };
+}
+
+/** A membership record's field naming the member's role there (`role`, `membership_role`). */
+const ROLE_FIELD = /^(role|roles?_?name|member(ship)?_?role|access_?level|permission|membership_?type|type)$/i;
+/** Role values that own the container (a list's owner). */
+const OWNER_VALUE = /^owners?$/i;
+
+/**
+ * Where the records of a membership list say each member's role and the docs show an owner among the
+ * values (an enum, or the examples the docs print): the role field, the owner values → `owns`, and
+ * every value shown. Undefined when no such field, or no owner value, is documented.
+ */
+function ownerRole(op: Operation, view: SchemaView, itemSchema: SchemaNode, items: ItemsLocation): { slot: NonNullable<LinkSlot['relation_from']>; shown: string[] } | undefined {
+  const props = view.properties(itemSchema);
+  const field = Object.keys(props).find((f) => ROLE_FIELD.test(f) && view.resolve(props[f]!).type?.includes('string'));
+  if (!field) return undefined;
+  const shown = new Set<string>((view.resolve(props[field]!).enum ?? []).filter((v): v is string => typeof v === 'string'));
+  const steps = items.path ? items.path.split('.') : [];
+  for (const r of op.responses.filter((x) => /^2/.test(x.status))) {
+    for (const example of r.examples.slice(0, 10)) {
+      let list: unknown = example;
+      for (const step of steps) list = list && typeof list === 'object' && !Array.isArray(list) ? (list as Record<string, unknown>)[step] : undefined;
+      if (!Array.isArray(list)) continue;
+      for (const record of list.slice(0, 200)) {
+        const v = record && typeof record === 'object' ? (record as Record<string, unknown>)[field] : undefined;
+        if (typeof v === 'string' && v.length <= 200) shown.add(v);
+      }
+    }
+  }
+  const owners = [...shown].filter((v) => OWNER_VALUE.test(v));
+  return owners.length ? { slot: { path: field, values: Object.fromEntries(owners.map((v) => [v, 'owns' as const])) }, shown: [...shown].slice(0, 10) } : undefined;
 }
 
 function endText(e: Reference | 'parent', parent: (Candidate & { name: string }) | undefined): string {

@@ -202,6 +202,8 @@ export interface LinkSlot {
   relation: Relation;
   from: LinkEnd;
   to: LinkEnd;
+  /** Each record's relation from a documented field (`role: owner` → `owns`); a value not listed, or absent, keeps `relation`. */
+  relation_from?: { path: string; values: Record<string, Relation> };
 }
 
 /** One list operation, read with GET (there is no method field). */

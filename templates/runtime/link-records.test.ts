@@ -81,6 +81,17 @@ describe('template link-records', () => {
     expect(swapped?.map((r) => [r.from_id, r.to_id])).toEqual([['admin', 'ada']]);
   });
 
+  it('a documented role field sets each record\'s relation (an owner owns the list); a value not listed, or none, keeps the link\'s', () => {
+    const link: LinkSlot = { relation: 'member_of', from: { from: 'field', path: 'email' }, to: { from: 'field', path: 'list_id' }, relation_from: { path: 'role', values: { owner: 'owns' } } };
+    const of = (record: object) => linkRelationships(stream, link, record)?.map((r) => `${r.from_id} ${r.relation} ${r.to_id}`);
+    expect(of({ email: 'ann@x.test', list_id: 'ops', role: 'owner' })).toEqual(['ann@x.test owns ops']);
+    expect(of({ email: 'bob@x.test', list_id: 'ops', role: 'member' })).toEqual(['bob@x.test member_of ops']);
+    expect(of({ email: 'cy@x.test', list_id: 'ops', role: 'moderator' })).toEqual(['cy@x.test member_of ops']);
+    expect(of({ email: 'di@x.test', list_id: 'ops' })).toEqual(['di@x.test member_of ops']);
+    // Inherited names are no listed value.
+    expect(of({ email: 'ed@x.test', list_id: 'ops', role: 'constructor' })).toEqual(['ed@x.test member_of ops']);
+  });
+
   it('keys a record by its own id when mapped, else by what it states; a record with an unreadable end has no key', () => {
     const ctx = { vendor: 'v', kind: 'group' as const, stream: 'team_memberships', operation: 'op', drift: {} as Record<string, number> };
     const own = linkMapper(memberships, memberships.link!, 'g1');

@@ -4,9 +4,10 @@ import { valueAt } from './json-path.ts';
 import { sha256Hex } from './sha256.ts';
 
 /**
- * template fetchwright/link-records@3 — a link stream's records are relationships between
+ * template fetchwright/link-records@4 — a link stream's records are relationships between
  * identities (a membership: "user member_of squad"; a role binding: each subject `has_role` the
- * bound role), emitted as relationship records, never as identities. The slot says where each end
+ * bound role), emitted as relationship records, never as identities. A documented field may set
+ * each record's relation (a list owner's membership, `role: owner`, `owns` the list). The slot says where each end
  * is: a field of the record (`user.id`, `group_id`), each element of an array (`subjects[].name`,
  * one relationship per element), the record itself (a bare id), or the parent record a child read is under. Ids are read as the
  * `string` transform reads an identity's id, so both sides of a relationship compare as text. An
@@ -61,6 +62,7 @@ export function linkRelationships(stream: Pick<StreamSlot, 'name' | 'operation_i
   const from = endIds(record, link.from, parentId);
   const to = endIds(record, link.to, parentId);
   if (from === undefined || to === undefined) return undefined;
+  const relation = relationOf(link, record);
   const out: RelationshipRecord[] = [];
   const seen = new Set<string>();
   for (const f of from ?? []) {
@@ -68,10 +70,18 @@ export function linkRelationships(stream: Pick<StreamSlot, 'name' | 'operation_i
       const key = `${f.length}:${f}${t}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      out.push({ type: 'relationship', from_id: f, to_id: t, relation: link.relation, source: { stream: stream.name, operation: stream.operation_id } });
+      out.push({ type: 'relationship', from_id: f, to_id: t, relation, source: { stream: stream.name, operation: stream.operation_id } });
     }
   }
   return out;
+}
+
+/** A record's relation: the one its documented field's value is listed for (`role: owner` → `owns`), else the link's. */
+function relationOf(link: LinkSlot, record: unknown): LinkSlot['relation'] {
+  if (!link.relation_from) return link.relation;
+  const value = valueAt(record, link.relation_from.path);
+  if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') return link.relation;
+  return Object.hasOwn(link.relation_from.values, String(value)) ? link.relation_from.values[String(value)]! : link.relation;
 }
 
 /** The key a relationship is emitted once under. */

@@ -39,7 +39,20 @@ export const LinkEnd = z.discriminatedUnion('from', [
 export type LinkEnd = z.infer<typeof LinkEnd>;
 
 /** A link stream: its records are relationships between identities (memberships, role bindings), emitted as relationship records only. */
-export const LinkSlot = z.object({ relation: Relation, from: LinkEnd, to: LinkEnd });
+export const LinkSlot = z.object({
+  relation: Relation,
+  from: LinkEnd,
+  to: LinkEnd,
+  /**
+   * Each record's relation from a field the docs give (a membership's `role: owner`): the value at
+   * `path` (as text) → the relation listed for it. A closed set: a value not listed, or absent, keeps
+   * `relation`.
+   */
+  relation_from: z.object({
+    path: z.string().min(1).max(200),
+    values: z.record(z.string().max(200), Relation).refine((v) => Object.keys(v).length > 0 && Object.keys(v).length <= 20, 'one to 20 listed values'),
+  }).optional(),
+});
 export type LinkSlot = z.infer<typeof LinkSlot>;
 
 /**

@@ -114,7 +114,7 @@ describe.skipIf(!!missing)(missing ? `a real Mailman 3 (skipped: ${missing})` : 
       ['/3.0/lists', 'group', 'list_id'],
       ['/3.0/members', 'group', 'member_id'],
     ]);
-    expect(plan.streams[3]!.link).toEqual({ relation: 'member_of', from: { from: 'field', path: 'email' }, to: { from: 'field', path: 'list_id' } });
+    expect(plan.streams[3]!.link).toEqual({ relation: 'member_of', from: { from: 'field', path: 'email' }, to: { from: 'field', path: 'list_id' }, relation_from: { path: 'role', values: { owner: 'owns' } } });
   });
 
   it('a fresh server with nothing in it: complete with no records — the empty answers leave out `entries` beside total_size 0, as the pages print them', async () => {
@@ -128,7 +128,7 @@ describe.skipIf(!!missing)(missing ? `a real Mailman 3 (skipped: ${missing})` : 
     expect(r.lines).toEqual([expect.objectContaining({ type: 'run', complete: true })]);
   }, 60_000);
 
-  it('seeded through the API: every user, address, list and membership comes back once, mapped, across pages; GET only; the credential nowhere', async () => {
+  it('seeded through the API: every user, address, list and membership (an owner\'s as owns) comes back once, mapped, across pages; GET only; the credential nowhere', async () => {
     await seed('POST', '/3.1/domains', { mail_host: 'example.org' });
     for (const list of ['ops', 'dev', 'announce']) await seed('POST', '/3.1/lists', { fqdn_listname: `${list}@example.org` });
     for (let i = 0; i < PEOPLE; i++) {
@@ -171,7 +171,9 @@ describe.skipIf(!!missing)(missing ? `a real Mailman 3 (skipped: ${missing})` : 
     expect(identities('lists').map((l) => [l.id, l.kind, l.display_name]).sort()).toEqual(lists.map((l) => [l.list_id, 'group', l.display_name]).sort());
     // Every membership, owners and moderators too, as a relationship from the address to the list — both ends identities of the run.
     const links = r.lines.filter((l) => l.type === 'relationship');
-    expect(links.map((l) => `${l.from_id} ${l.relation} ${l.to_id}`).sort()).toEqual(members.map((m) => `${m.email} member_of ${m.list_id}`).sort());
+    // A list's owner owns it (its membership's role says so); moderators and members are members of it.
+    expect(links.map((l) => `${l.from_id} ${l.relation} ${l.to_id}`).sort()).toEqual(members.map((m) => `${m.email} ${m.role === 'owner' ? 'owns' : 'member_of'} ${m.list_id}`).sort());
+    expect(links.filter((l) => l.relation === 'owns').map((l) => `${l.from_id} ${l.to_id}`)).toEqual(['person1@example.org announce.example.org']);
     const ids = new Set(r.lines.filter((l) => l.type === 'identity').map((l) => l.id));
     expect(links.every((l) => ids.has(l.from_id!) && ids.has(l.to_id!))).toBe(true);
     expect(r.lines.at(-1)).toMatchObject({ type: 'run', complete: true });

@@ -44,6 +44,12 @@ describe('memberships named by keys: relationships, and the identities their key
     expectAccounted(planned);
   });
 
+  it('a membership whose role field the docs list with an owner among its values: an owner\'s record owns the list; without an owner value, no per-record relation', async () => {
+    const withRoles = (values: string[]) => planSpec(api(), { ...schemas, Member: obj({ member_id: str, email: str, list_id: str, role: { type: 'string', enum: values } }) });
+    expect(streamOf((await withRoles(['member', 'owner', 'moderator'])).plan, '/members')?.link?.relation_from).toEqual({ path: 'role', values: { owner: 'owns' } });
+    expect(streamOf((await withRoles(['member', 'moderator'])).plan, '/members')?.link?.relation_from).toBeUndefined();
+  });
+
   it('negative: no one-record read by the key — the lists stay out (nothing says list_id addresses them)', async () => {
     const paths = api() as Record<string, object>;
     delete paths['/lists/{list_id}'];
