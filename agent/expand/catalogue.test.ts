@@ -238,11 +238,16 @@ describe('readCatalogue', () => {
   - { vendor: spaced, docs: " https://admin:HUNTER2@docs.example.org/api/", owner: a }
   - { vendor: hashpw, docs: "https://admin:pa#ss@docs.example.org/api/", owner: a }
   - { vendor: query, docs: "https://docs.example.org/api/?access_token=QTOKEN", owner: a }
+  - vendor: block
+    docs: |
+      https://admin:NLSECRET@docs.example.org/api/
+    owner: a
+  - { vendor: backslash, docs: "https:\\\\admin:BSSECRET@docs.example.org/api/", owner: a }
 `);
     const { entries, problems } = readCatalogue(file);
     expect(entries).toEqual([]);
-    expect(problems.map((p) => p.vendor)).toEqual(['qmark', 'spaced', 'hashpw', 'query']);
-    for (const p of problems) expect(p.message).not.toMatch(/s3cr3t|XYZ|HUNTER2|pa#ss|QTOKEN|admin/);
+    expect(problems.map((p) => p.vendor)).toEqual(['qmark', 'spaced', 'hashpw', 'query', 'block', 'backslash']);
+    for (const p of problems) expect(p.message).not.toMatch(/s3cr3t|XYZ|HUNTER2|pa#ss|QTOKEN|NLSECRET|BSSECRET|admin/);
     expect(problems[3]!.message).toMatch(/carries a credential in its query \(access_token=…\)/);
   });
 

@@ -445,7 +445,14 @@ function valueAt(data: unknown, keys: readonly PropertyKey[]): unknown {
 function shown(value: unknown): string {
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (typeof value !== 'string') return kindOf(value);
-  return escapeControls(JSON.stringify(clip(value, 80)));
+  return escapeControls(JSON.stringify(clip(withoutCredentials(value), 80)));
+}
+
+/** A catalogue value as a message may show it: a URL's user part (`user:pass@`, `\\user:pass@`) and credential query values blanked, wherever they stand. */
+function withoutCredentials(value: string): string {
+  return value
+    .replace(/([a-z][a-z0-9+.-]*:[\\/]{1,2})[^@\s]*@/gi, '$1…@')
+    .replace(/([?&;](?:access_?token|token|id_?token|api_?key|apikey|key|secret|client_?secret|password|passwd|pwd|sig|signature|auth|authorization|session|x-amz-[a-z-]+)=)[^&#\s]*/gi, '$1…');
 }
 
 function scalarShown(value: unknown): string {

@@ -53,9 +53,9 @@ function noSpec(input: string, documents: RawDocument[], skipped: SkippedFile[])
     only
       ? only.kind === 'spec'
         ? `${only.file} is not an OpenAPI 3.x or Swagger 2.0 description with paths (no "openapi: 3.x" or "swagger: \"2.0\"" field, or no paths)`
-        : `${only.file} is ${only.kind === 'html' ? 'an HTML' : only.kind === 'rst' ? 'a reStructuredText' : 'a Markdown'} page; fetchwright plans from an OpenAPI or Swagger description, and reads pages only as supporting prose beside one`
-      : `no OpenAPI 3.x or Swagger 2.0 description with paths found under ${input}${found.length ? `; it holds ${found.slice(0, 5).join(', ')}${found.length > 5 ? `, and ${found.length - 5} more` : ''}` : ''}`,
-    { file: only?.file ?? input, hint: 'Point fetchwright at the vendor\'s OpenAPI (3.0/3.1) or Swagger 2.0 file, or a folder that holds it.' },
+        : `${only.file} is ${only.kind === 'html' ? 'an HTML' : only.kind === 'rst' ? 'a reStructuredText' : 'a Markdown'} page that shows no request fetchwright can read on the API's host (no interactive-session call, HTTP request line, curl sample or request heading; samples on another host than the API's, or in text no reader sees, are not read)`
+      : `no OpenAPI 3.x or Swagger 2.0 description with paths, and no page showing a request, found under ${input}${found.length ? `; it holds ${found.slice(0, 5).join(', ')}${found.length > 5 ? `, and ${found.length - 5} more` : ''}` : ''}`,
+    { file: only?.file ?? input, hint: 'Point fetchwright at the vendor\'s OpenAPI (3.0/3.1) or Swagger 2.0 file, a folder that holds it, or the pages of its API reference that show its requests.' },
   );
 }
 

@@ -131,7 +131,7 @@ describe('a reference written in reStructuredText, in the style of a Sphinx-writ
     writeFileSync(file, 'Intro\n=====\n\nWelcome to the *Acme* docs.\n');
     const r = await plan(file, root);
     expect(r.code).not.toBe(0);
-    expect(r.err).toMatch(/intro\.rst is a reStructuredText page; fetchwright plans from an OpenAPI or Swagger description/);
+    expect(r.err).toMatch(/intro\.rst is a reStructuredText page that shows no request fetchwright can read/);
     expect(readdirSync(root)).not.toContain('out');
   });
 

@@ -4,14 +4,13 @@
  * call. Docs are hostile data: one injected sample on another host must not move the API there (the
  * credential follows the base URL), so a stated base URL is never outvoted by samples alone.
  *
- * - One origin named in all: that one.
- * - A stated origin the samples also call wins (two signals agree); several such: the one nearly all
- *   of their samples call.
- * - One stated origin and no absolute sample (the samples are paths): the stated one.
- * - Nothing stated: the origin nearly all absolute samples call (4 in 5 at least).
- * - Otherwise the pages disagree — a stated origin no sample calls while samples call another (a
- *   sentence about webhooks is no base URL), samples split between hosts: no origin — the base URL is
- *   the human's to give, and the reason says which origins the pages name.
+ * - The origin nearly all samples with a host call (4 in 5 at least), when nothing is stated or a
+ *   statement names it too: a statement confirms the samples, never outvotes them.
+ * - One stated origin and no sample with a host (the samples are paths): the stated one, marked
+ *   `statedOnly` — a human confirms it (pages-model.ts makes its host a variable to fill).
+ * - Otherwise the pages disagree — a stated origin the samples do not call (a sentence about
+ *   webhooks is no base URL), samples split between hosts, several statements: no origin — the base
+ *   URL is the human's to give, and the reason says which origins the pages name.
  * Samples on any origin but the chosen one are not requests of this API: `ignored` names their origins.
  */
 export interface OriginChoice {
@@ -20,6 +19,11 @@ export interface OriginChoice {
   ignored: string[];
   /** Why no origin was chosen, for the reviewer; undefined when one was. */
   ambiguous?: string;
+  /**
+   * The origin rests on the prose alone (no sample the pages show calls a host): a sentence anyone who
+   * can write on the page can plant, or hide — a human confirms it before a credential goes there.
+   */
+  statedOnly?: true;
 }
 
 /**
@@ -39,14 +43,12 @@ export function chooseOrigin(stated: readonly string[], sampled: ReadonlyMap<str
     const top = ranked[0];
     return top && (sampled.get(top) ?? 0) >= MAJORITY * total ? top : undefined;
   };
-  if (all.length <= 1) return { ...(all[0] ? { origin: all[0] } : {}), ignored: [] };
-  const backed = said.filter((o) => sampled.has(o));
-  let origin: string | undefined;
-  if (backed.length === 1) origin = backed[0];
-  else if (backed.length > 1) origin = most(backed);
-  else if (said.length === 1 && sampled.size === 0) origin = said[0];
-  else if (said.length === 0) origin = most([...sampled.keys()]);
-  if (origin) return { origin, ignored: rest(origin) };
+  // The samples decide where they agree (4 in 5); a statement only confirms them, never outvotes them.
+  const bySamples = sampled.size ? most([...sampled.keys()]) : undefined;
+  if (bySamples && (!said.length || said.includes(bySamples))) return { origin: bySamples, ignored: rest(bySamples) };
+  // Only a statement, no sample with a host: the host the pages state, for a human to confirm.
+  if (!sampled.size && said.length === 1) return { origin: said[0]!, ignored: [], statedOnly: true };
+  if (!all.length) return { ignored: [] };
   const named = all.slice(0, 5).join(', ');
   return { ignored: [...sampled.keys()].sort(), ambiguous: `the pages name ${all.length} API origins (${named}${all.length > 5 ? ', …' : ''}) and nothing tells which one the API is at` };
 }

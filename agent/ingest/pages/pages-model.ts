@@ -64,7 +64,8 @@ function referenceSamples(section: PageSection): (RequestSample & { params?: { n
   // The request as the heading, or as a paragraph of its own under it (`## List users` then `GET /users`).
   const heading = HEADING_REQUEST.exec(section.heading) ?? section.prose.map((x) => PROSE_REQUEST.exec(x)).find((m) => !!m);
   if (heading) {
-    const json = section.code.map((c) => c.trim()).find((c) => /^[[{]/.test(c) && parseJson(c) !== undefined);
+    // The section's first JSON block a reader sees: a hidden one never shapes what the records are.
+    const json = section.code.map((c) => c.trim()).find((c, i) => !section.unseen?.[i] && /^[[{]/.test(c) && parseJson(c) !== undefined);
     const params = section.prose
       .map((row) => PARAM_ROW.exec(row))
       .filter((m): m is RegExpExecArray => !!m && !HEADER_CELLS.test(m[1]!))
@@ -123,6 +124,15 @@ const VERSION = /^v?\d+(\.\d+)+$|^v\d+$/i;
 const AUTH_HEADER_LINE = /^\s*(?:.*?(?:-H|--header)\s+['"])?((?:Authorization|Proxy-Authorization|X-[A-Za-z-]*(?:Api|API)[-_]?Key|X-[A-Za-z-]*Token|Api-Key|Private-Token)\s*:\s*[^'"\n\\]{1,200})/i;
 /** A sentence that states the API's base URL. */
 const BASE_URL_SAID = /\b(base URL|root URL|API(?:'s)? (?:is (?:served |available )?at|endpoint is|host is)|(?:all|every|API) requests (?:go|are sent) to)\b[^.]{0,80}?(https?:\/\/[^\s'"<>)`]+)/i;
+/** Whether a URL carries a user part (`user:pass@`, `api.acme.com@`): its host is not what it seems. */
+const hasUserinfo = (url: string): boolean => {
+  try {
+    const u = new URL(url);
+    return !!(u.username || u.password);
+  } catch {
+    return /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(url);
+  }
+};
 const safeOrigin = (url: string): string | undefined => {
   try {
     return new URL(url).origin;
@@ -136,6 +146,10 @@ const EVERY_COLLECTION = /\b(all|every|each)\s+(of the\s+)?(collections?|lists?|
 const holdsList = (v: unknown): boolean => (Array.isArray(v) ? v.some((x) => x && typeof x === 'object') : !!v && typeof v === 'object' && Object.values(v).some((x) => Array.isArray(x) && x.some((y) => y && typeof y === 'object')));
 const VALUE_SHAPE = /^\d+$|@|^[0-9a-f]{8,}$|^[0-9a-f]{8}-[0-9a-f]{4}-/i;
 const MAX_DESCRIPTION = 1_200;
+/** Query parameters that page a list (`page`, `per_page`, `count`, `limit`, `offset`, `cursor`, `after`, `marker`…). */
+const PAGING_NAME = /^(page|pages?_?(number|num|no|index|size|token)|per_?page|page_?size|size|count|limit|max_?results|offset|start|skip|top|cursor|after|before|since|marker|next|next_?(token|cursor|page)|continuation_?token|starting_?after|ending_?before|from)$/i;
+const MAX_PAGING_NAMES = 4;
+const MAX_SEGMENTS = 33;
 
 const singular = (w: string) => w.replace(/ies$/, 'y').replace(/(ses|xes)$/, (m) => m.slice(0, -2)).replace(/s$/, '');
 
@@ -159,6 +173,12 @@ function valueFields(samples: Located[]): Map<string, Set<string>> {
 /** `/3.0/users/1/addresses` → `/3.0/users/{user_id}/addresses`, with the names of its path parameters. */
 function templateOf(path: string, values: Map<string, Set<string>>): { path: string; params: string[] } {
   const params: string[] = [];
+  // A second parameter of one name is numbered (`{id}`, `{id_2}`): one look, however many segments.
+  const unique = (base: string) => {
+    let name = base;
+    for (let n = 2; params.includes(name); n++) name = `${base}_${n}`;
+    return name;
+  };
   const segments = path.split('/').map((seg, i, all) => {
     if (!seg || VERSION.test(seg)) return seg;
     const decoded = safeDecode(seg);
@@ -167,7 +187,7 @@ function templateOf(path: string, values: Map<string, Set<string>>): { path: str
     const written = /^(?:\{([A-Za-z_][\w.-]{0,63})\}|:([A-Za-z_]\w{0,63})|<([A-Za-z_][\w-]{0,63})>|\((?:\w+:)?([A-Za-z_]\w{0,63})\))$/.exec(decoded);
     if (written) {
       let name = (written[1] ?? written[2] ?? written[3] ?? written[4]!).replace(/[^A-Za-z0-9_]/g, '_');
-      while (params.includes(name)) name = `${name}_2`;
+      name = unique(name);
       params.push(name);
       return `{${name}}`;
     }
@@ -179,7 +199,7 @@ function templateOf(path: string, values: Map<string, Set<string>>): { path: str
     const field = fields.find((f) => f.toLowerCase().startsWith(noun.toLowerCase())) ?? fields.find((f) => f === 'id') ?? (decoded.includes('@') ? fields.find((f) => /e?mail|address/i.test(f)) : undefined) ?? (fields.length === 1 ? fields[0] : undefined);
     let name = field ?? `${noun}_id`;
     name = name.replace(/[^A-Za-z0-9_]/g, '_');
-    while (params.includes(name)) name = `${name}_2`;
+    name = unique(name);
     params.push(name);
     return `{${name}}`;
   });
@@ -219,21 +239,23 @@ export function modelFromPages(pages: PageInput[], o: { vendor?: string; title?:
     return { source: p.source, text: html, sections: pageSections(html), title: pageTitle(html) };
   });
   const samples: Located[] = read.flatMap((p) => p.sections.flatMap((section) => [
-    ...section.code.flatMap((code, i) => withNextBlockResponse(requestSamples(code), section.code[i + 1]).map((s) => ({ ...s, page: p.source, section, ...(section.before[i] ? { said: section.before[i] } : {}), ...(section.unseen?.[i] ? { unseen: true } : {}) }))),
+    // A sample no reader sees may show a request, never what it answers (its printed response is dropped).
+    ...section.code.flatMap((code, i) => withNextBlockResponse(requestSamples(code), section.unseen?.[i + 1] ? undefined : section.code[i + 1]).map(({ response, ...s }) => ({ ...s, ...(response !== undefined && !section.unseen?.[i] ? { response } : {}), page: p.source, section, ...(section.before[i] ? { said: section.before[i] } : {}), ...(section.unseen?.[i] ? { unseen: true } : {}) }))),
     ...referenceSamples(section).map((s) => ({ ...s, page: p.source, section })),
   ]));
   const values = valueFields(samples);
   const origins = new Map<string, number>();
   // Where the API is, by the reads the pages show a reader: GET samples written with their host, none from text no reader sees.
   for (const s of samples) {
-    const o = /^https?:\/\//i.test(s.url) && s.method === 'get' && !s.unseen ? safeOrigin(s.url) : undefined;
+    const o = /^https?:\/\//i.test(s.url) && s.method === 'get' && !s.unseen && !hasUserinfo(s.url) ? safeOrigin(s.url) : undefined;
     if (o) origins.set(o, (origins.get(o) ?? 0) + 1);
   }
   // The base URL the prose states ("The base URL is https://api.acme.example/") and the hosts the samples call:
   // one injected sample on another host never outvotes a stated base URL (agent/ingest/pages/api-origin.ts).
   const statedAt = read.flatMap((p) => p.sections.flatMap((s) => s.prose.flatMap((x) => {
     const said = BASE_URL_SAID.exec(x)?.[2]?.replace(/[.,;:`)\]]+$/, '') ?? '';
-    const o = safeOrigin(said);
+    // A URL with a user part (`https://api.acme.com@evil.example/`) names its host after the `@`: no statement at all.
+    const o = hasUserinfo(said) || said.includes('\\') ? undefined : safeOrigin(said);
     return o ? [{ origin: o, path: new URL(said).pathname.replace(/\/+$/, ''), source: { file: p.source, pointer: pointerOf(s) } }] : [];
   })));
   const choice = chooseOrigin(statedAt.map((x) => x.origin), origins);
@@ -250,7 +272,8 @@ export function modelFromPages(pages: PageInput[], o: { vendor?: string; title?:
     ...(choice.ambiguous ? [{ kind: 'ambiguous-origin' as const, source: statedAt[0]?.source ?? { file: read[0]?.source ?? '', pointer: '' }, ref: '', text: choice.ambiguous, fix: 'Give the API\'s base URL yourself when you run the connector (fetchwright run --base-url …).' }] : []),
   ];
   // Samples that call this machine (localhost, 127.0.0.1) or an example host show where *your* server goes: its host is a variable a human fills.
-  const local = origin ? /^(localhost|127\.\d+\.\d+\.\d+|\[::1\]|[^:]*\.(example|test|invalid|localhost)|example\.(com|org|net))$/i.test(new URL(origin).hostname) : false;
+  // A host only the prose states is a variable too, its stated value named: a human confirms it (api-origin.ts `statedOnly`).
+  const local = origin ? !!choice.statedOnly || /^(localhost|127\.\d+\.\d+\.\d+|\[::1\]|[^:]*\.(example|test|invalid|localhost)|example\.(com|org|net))$/i.test(new URL(origin).hostname) : false;
   const groups = new Map<string, { method: Operation['method']; path: string; params: string[]; samples: Located[] }>();
   // Each sample's URL read once; one no URL parser accepts (`https://[bad`) is not a request.
   const targets = new Map<Located, URL>();
@@ -265,7 +288,9 @@ export function modelFromPages(pages: PageInput[], o: { vendor?: string; title?:
   for (const s of samples) {
     const url = targets.get(s);
     // No origin chosen: only the samples written as paths are requests of this API.
-    if (!url || (origin ? url.origin !== origin : /^https?:\/\//i.test(s.url))) continue;
+    if (!url || hasUserinfo(s.url) || (origin ? url.origin !== origin : /^https?:\/\//i.test(s.url))) continue;
+    // No API path is 32 segments deep: such a "request" is text, not a request.
+    if (url.pathname.split('/').length > MAX_SEGMENTS) continue;
     const t = templateOf(underBase(url.pathname.replace(/\/+$/, '') || '/'), values);
     const key = `${s.method} ${t.path}`;
     const g = groups.get(key) ?? { method: s.method, path: t.path, params: t.params, samples: [] };
@@ -319,13 +344,15 @@ export function modelFromPages(pages: PageInput[], o: { vendor?: string; title?:
   const listOps = operations.filter((op) => op.method === 'get' && op.responses.some((r) => r.examples.some(holdsList)));
   const documented = new Map(listOps.flatMap((op) => op.parameters.filter((p) => p.in === 'query').map((p) => [p.name, p] as const)));
   for (const g of general) {
-    const names = [...new Set(samples.filter((x) => x.section === g.section && x.method === 'get' && targets.has(x)).flatMap((x) => [...query(x).keys()]))];
-    if (!names.length) names.push(...[...documented.keys()].filter((name) => sentencesNaming(g.section, name)));
+    // Paging parameters only, a few: the section pages the collections, it does not give them every parameter it names.
+    const names = [...new Set(samples.filter((x) => x.section === g.section && x.method === 'get' && targets.has(x)).flatMap((x) => [...query(x).keys()]))].filter((n) => PAGING_NAME.test(n)).slice(0, MAX_PAGING_NAMES);
+    if (!names.length) names.push(...[...documented.keys()].filter((name) => PAGING_NAME.test(name)).filter((name) => sentencesNaming(g.section, name)).slice(0, MAX_PAGING_NAMES));
     const said = g.section.prose.find((x) => EVERY_COLLECTION.test(x))!;
+    const owns = new Map(names.map((name) => [name, sentencesNaming(g.section, name)]));
     for (const op of listOps) {
       for (const name of names) {
         if (op.parameters.some((p) => p.in === 'query' && p.name === name)) continue;
-        const own = sentencesNaming(g.section, name);
+        const own = owns.get(name);
         op.parameters.push({ name, in: 'query', required: false, description: `${said}${own && own !== said ? ` ${own}` : ''}`.slice(0, 600), schema: documented.get(name)?.schema ?? { type: ['integer'] }, source: { file: g.page, pointer: pointerOf(g.section) } });
       }
     }
@@ -354,7 +381,7 @@ export function modelFromPages(pages: PageInput[], o: { vendor?: string; title?:
     servers: origin
       ? [
           local
-            ? { url: `${new URL(origin).protocol}//{host}${new URL(origin).port ? `:${new URL(origin).port}` : ''}${basePath}`, variables: [{ name: 'host', description: `the host of your server (the docs' samples call ${new URL(origin).hostname})` }], source: operations[0]?.source ?? { file: read[0]?.source ?? '', pointer: '' } }
+            ? { url: `${new URL(origin).protocol}//{host}${new URL(origin).port ? `:${new URL(origin).port}` : ''}${basePath}`, variables: [{ name: 'host', description: choice.statedOnly ? `the API's host: the pages state ${new URL(origin).hostname}, and no sample they show calls a host — confirm it (--tenant host=… or --base-url)` : `the host of your server (the docs' samples call ${new URL(origin).hostname})` }], source: operations[0]?.source ?? { file: read[0]?.source ?? '', pointer: '' } }
             : { url: `${origin}${basePath}`, variables: [], source: operations[0]?.source ?? { file: read[0]?.source ?? '', pointer: '' } },
         ]
       : [],

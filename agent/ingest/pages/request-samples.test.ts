@@ -73,7 +73,10 @@ describe('parsePrinted', () => {
   it('stays linear and bounded on a hostile block (100,000 lines)', () => {
     const big = Array.from({ length: 100_000 }, (_, i) => `entry ${i}:\n    id: ${i}`).join('\n');
     const parsed = parsePrinted(big) as { entries: unknown[] };
-    expect(parsed.entries).toHaveLength(100_000);
+    // No list is longer than the lines a session prints for it (400): an index past them is no element.
+    expect(parsed.entries).toHaveLength(400);
+    // `entry 4294967294:` asks for a list of four billion: ignored, not allocated.
+    expect(parsePrinted('entry 0:\n    id: 1\nentry 4294967294:\n    id: 2')).toEqual({ entries: [{ id: 1 }] });
     expect(requestSamples(`>>> dump_json('http://x.example/a')\n${big}`)[0]!.response).toBeDefined();
   });
 });

@@ -74,9 +74,11 @@ export function requestSamples(code: string): RequestSample[] {
     }
     const curl = CURL.exec(line.trim());
     if (curl) {
-      let cmd = curl[1]!;
+      // Continuation lines gathered once (at most 200: no command is longer), then joined.
+      const parts = [curl[1]!];
       let j = i + 1;
-      while (cmd.endsWith('\\') && j < lines.length) cmd = `${cmd.slice(0, -1)} ${lines[j]!.trim()}`, j++;
+      while (parts.at(-1)!.endsWith('\\') && j < lines.length && parts.length < 200) parts[parts.length - 1] = parts.at(-1)!.slice(0, -1), parts.push(lines[j]!.trim()), j++;
+      const cmd = parts.join(' ');
       const url = /(?:^|\s)['"]?(https?:\/\/[^\s'"]+)/.exec(cmd)?.[1];
       if (url) out.push({ method: curlMethod(cmd), url, line: line.trim().slice(0, 500) });
       i = j - 1;
