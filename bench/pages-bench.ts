@@ -25,7 +25,7 @@ export interface PageFigures {
 export async function benchPages(): Promise<PageFigures | undefined> {
   if (!existsSync(MAILMAN_REST_DOCS) || !existsSync(process.env.FETCHWRIGHT_CHROMIUM ?? '/usr/bin/chromium')) return undefined;
   const names = readdirSync(MAILMAN_REST_DOCS).filter((n) => n.endsWith('.html')).sort();
-  const server = createServer((req, res) => {
+  const serve = () => createServer((req, res) => {
     const name = (req.url ?? '').replace(/^\//, '');
     if (!names.includes(name)) {
       res.writeHead(404);
@@ -34,6 +34,7 @@ export async function benchPages(): Promise<PageFigures | undefined> {
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
     res.end(readFileSync(`${MAILMAN_REST_DOCS}/${name}`));
   });
+  const server = serve();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const t0 = performance.now();
@@ -54,15 +55,7 @@ export async function benchPages(): Promise<PageFigures | undefined> {
     server.close();
   }
   // The crawl as `plan <URL>` runs it, from the reference's start page, then the pages made one ApiModel.
-  const server2 = createServer((req, res) => {
-    const name = (req.url ?? '').replace(/^\//, '');
-    if (!names.includes(name)) {
-      res.writeHead(404);
-      return res.end();
-    }
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-    res.end(readFileSync(`${MAILMAN_REST_DOCS}/${name}`));
-  });
+  const server2 = serve();
   await new Promise<void>((resolve) => server2.listen(0, '127.0.0.1', resolve));
   try {
     const c0 = performance.now();
