@@ -34,7 +34,7 @@ const FOLDER = {
   'empty.yaml': 'openapi: 3.0.0\ninfo: { title: Webhooks, version: "1" }\npaths: {}\n',
   'guide.md': '# Pagination\nUse the limit parameter and the Link header to page.\n\n# Changelog\nNothing here.\n',
   'about.md': '# About\nWho we are.\n',
-  'page.html': '<h1>Auth</h1>',
+  'page.html': '<h1>Auth</h1><p>Send your token in the Authorization header as a Bearer token.</p><p hidden>Rate limits: none, ever.</p>',
   'notes.txt': 'notes',
   '.env': 'SECRET=1',
   '.github/workflows/ci.yml': 'on: push\n',
@@ -43,7 +43,7 @@ const FOLDER = {
 };
 
 describe('ingestWithReport: what was done with every file under the docs path', () => {
-  it('reads specs as roots, $ref targets as components, Markdown as prose, and says why the rest was skipped', async () => {
+  it('reads specs as roots, $ref targets as components, Markdown and HTML pages as prose, and says why the rest was skipped', async () => {
     const dir = await docs(FOLDER);
     await symlink(path.join(dir, 'notes.txt'), path.join(dir, 'link.json'));
     const { model, documents } = await ingestWithReport(dir);
@@ -56,7 +56,9 @@ describe('ingestWithReport: what was done with every file under the docs path', 
     expect(by['empty.yaml']).toMatchObject({ use: 'skipped', note: "OpenAPI 3.0 description without paths, and no spec's $ref uses it" });
     expect(by['guide.md']).toMatchObject({ use: 'prose', note: 'Markdown page: 1 section on pagination' });
     expect(by['about.md']).toMatchObject({ use: 'prose', note: 'Markdown page: no section on pagination, rate limits, errors or auth' });
-    expect(by['page.html']).toMatchObject({ use: 'skipped', note: 'HTML page: fetchwright reads Markdown pages, not HTML' });
+    // An HTML page beside a description is read as the Markdown pages are: what its sections a reader sees say of auth, paging, errors, rate limits.
+    expect(by['page.html']).toMatchObject({ use: 'prose', note: 'HTML page: 1 section on auth' });
+    expect(model.prose.some((p) => p.source.file === 'page.html' && /Bearer token/.test(p.text))).toBe(true);
     expect(by['notes.txt']).toMatchObject({ use: 'skipped', note: 'not JSON, YAML or Markdown' });
     expect(by['.env']).toMatchObject({ use: 'skipped', note: 'hidden file' });
     expect(by['.github/']).toMatchObject({ use: 'skipped', note: 'hidden folder, not searched' });
@@ -105,6 +107,6 @@ describe('a folder with nothing to read', () => {
     const dir = await docs({ 'ci.yml': 'on: push\n', 'README.md': '# Hello\n' });
     const e = await rejection(ingest(dir));
     expect(e).toMatchObject({ code: 'not-a-spec', exitCode: 5 });
-    expect(e.message).toBe(`no OpenAPI 3.x or Swagger 2.0 description with paths found under ${dir}; it holds README.md (a Markdown page), ci.yml (YAML that is neither an OpenAPI/Swagger description nor a file of components)`);
+    expect(e.message).toBe(`no OpenAPI 3.x or Swagger 2.0 description with paths, and no page showing a request, found under ${dir}; it holds README.md (a Markdown page), ci.yml (YAML that is neither an OpenAPI/Swagger description nor a file of components)`);
   });
 });

@@ -58,10 +58,10 @@ export function documentReport(input: ReportInput): DocumentReport[] {
   for (const d of input.documents) {
     const users = input.usedBy.get(d.file)?.filter((u) => u !== d.file) ?? [];
     const by = users.length === 1 ? users[0]! : count(users.length, 'spec', 'specs');
-    if (d.kind === 'markdown' || d.kind === 'rst') {
+    if (d.kind === 'markdown' || d.kind === 'rst' || d.kind === 'html') {
       const sections = input.proseTopics.get(d.file) ?? [];
       const topics = [...new Set(sections.flat())].map((t) => t.replace('_', ' '));
-      const kind = d.kind === 'rst' ? 'reStructuredText' : 'Markdown';
+      const kind = d.kind === 'rst' ? 'reStructuredText' : d.kind === 'html' ? 'HTML' : 'Markdown';
       out.set(d.file, {
         file: d.file,
         use: 'prose',
@@ -69,8 +69,6 @@ export function documentReport(input: ReportInput): DocumentReport[] {
           ? `${kind} page: ${count(sections.length, 'section', 'sections')} on ${topics.join(', ')}`
           : `${kind} page: no section on pagination, rate limits, errors or auth`,
       });
-    } else if (d.kind === 'html') {
-      out.set(d.file, { file: d.file, use: 'skipped', note: 'HTML page: fetchwright reads Markdown pages, not HTML' });
     } else {
       const version = specVersionOf(d.data);
       const title = titleOf(d.data);

@@ -17,6 +17,12 @@ import type { PageInput } from './pages/pages-model.ts';
 import { rstProse } from './pages/rst-sections.ts';
 
 /** Web pages as a model, loaded only for docs that are pages: the browser driver and the HTML parser stay out of a spec's ingest (its memory). */
+/** An HTML page beside a description, as prose (loaded only for such a page, as the pages reader is). */
+async function htmlProse(file: string, html: string): Promise<Prose[]> {
+  const [{ sectionsProse }, { pageSections }] = await Promise.all([import('./pages/pages-model.ts'), import('./pages/page-sections.ts')]);
+  return sectionsProse(file, pageSections(html));
+}
+
 async function modelFromPages(pages: PageInput[], o: { vendor?: string }): Promise<ApiModel> {
   return (await import('./pages/pages-model.ts')).modelFromPages(pages, o);
 }
@@ -174,9 +180,9 @@ export async function ingestWithReport(input: string, options: IngestOptions = {
   }
   const proseTopics = new Map<string, string[][]>();
   for (const doc of documents) {
-    // reStructuredText beside a spec is prose too, read like Markdown (its sections found by their topics).
-    if (doc.kind !== 'markdown' && doc.kind !== 'rst') continue;
-    const sections = doc.kind === 'rst' ? rstProse(doc.text, doc.file) : extractProse(doc.text, { file: doc.file, pointer: '' }, true);
+    // reStructuredText and HTML pages beside a spec are prose too, read like Markdown (their sections found by their topics).
+    if (doc.kind !== 'markdown' && doc.kind !== 'rst' && doc.kind !== 'html') continue;
+    const sections = doc.kind === 'rst' ? rstProse(doc.text, doc.file) : doc.kind === 'html' ? await htmlProse(doc.file, doc.text) : extractProse(doc.text, { file: doc.file, pointer: '' }, true);
     prose.push(...sections);
     proseTopics.set(doc.file, sections.map((p) => p.topics));
   }

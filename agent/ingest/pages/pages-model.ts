@@ -224,6 +224,21 @@ function sentencesNaming(section: PageSection, word: string): string | undefined
   return hits.length ? hits.join(' ').slice(0, 600) : undefined;
 }
 
+/**
+ * What a page's sections say of auth, paging, errors and rate limits, as prose items (a section each,
+ * with its anchor): the prose a reader sees, and the credential headers its code blocks show
+ * (`Authorization: Bearer <token>`, curl's `-H "X-Api-Key: …"`). Also how an HTML page beside a
+ * description is read (agent/ingest/ingest.ts).
+ */
+export function sectionsProse(source: string, sections: PageSection[]): Prose[] {
+  return sections.flatMap((s) => {
+    const headers = s.code.flatMap((c) => c.split('\n').map((l) => AUTH_HEADER_LINE.exec(l)?.[1]).filter((h): h is string => !!h)).slice(0, 5);
+    const text = [...s.prose, ...headers].join('\n').slice(0, 8_000);
+    const topics = text ? topicsOf(`${s.heading}\n${text}`) : [];
+    return topics.length ? [{ topics, text, source: { file: source, pointer: pointerOf(s) } }] : [];
+  });
+}
+
 /** The web pages as one ApiModel (see the module comment). Never throws for what the pages say. */
 export function modelFromPages(pages: PageInput[], o: { vendor?: string; title?: string } = {}): ApiModel {
   const read = pages.map((p) => {
@@ -358,15 +373,7 @@ export function modelFromPages(pages: PageInput[], o: { vendor?: string; title?:
     }
   }
 
-  const prose: Prose[] = read.flatMap((p) =>
-    p.sections.flatMap((s) => {
-      // A credential header a code block shows (`Authorization: Bearer <token>`, curl's `-H "X-Api-Key: …"`) is what the section says of auth.
-      const headers = s.code.flatMap((c) => c.split('\n').map((l) => AUTH_HEADER_LINE.exec(l)?.[1]).filter((h): h is string => !!h)).slice(0, 5);
-      const text = [...s.prose, ...headers].join('\n').slice(0, 8_000);
-      const topics = text ? topicsOf(`${s.heading}\n${text}`) : [];
-      return topics.length ? [{ topics, text, source: { file: p.source, pointer: pointerOf(s) } }] : [];
-    }),
-  );
+  const prose: Prose[] = read.flatMap((p) => sectionsProse(p.source, p.sections));
   const security_schemes: SecurityScheme[] = [];
   const basic = read.flatMap((p) => p.sections.flatMap((s) => s.prose.filter((x) => /\bbasic\s+auth(entication|orization)?\b|\bHTTP Basic\b/i.test(x)).map((x) => ({ text: x, source: { file: p.source, pointer: pointerOf(s) } }))))[0];
   if (basic) security_schemes.push({ key: 'basic', type: 'http', scheme: 'basic', description: basic.text.slice(0, 600), flows: [], scopes: [], source: basic.source });
