@@ -63,7 +63,9 @@ export function planHeuristically(model: ApiModel, options: PlanOptions = {}): C
   const { children, rejections, excluded: notTaken } = selected;
   // Memberships the identity selection took as people (`GET /members` whose records name who and which list) are relationships.
   const readLinks = !options.selection || !!options.linkStreams;
-  const asLinks = readLinks ? membershipsTakenAsPeople(view, selected.roots, children, options.policy) : { roots: selected.roots, links: [] };
+  // The heuristics' own reading only: a model's decided streams (a selection given) are not turned into links or joined by lists it did not name.
+  const ownReading = !options.selection;
+  const asLinks = ownReading ? membershipsTakenAsPeople(view, selected.roots, children, options.policy) : { roots: selected.roots, links: [] };
   // Docs whose only people are the memberships' (no list of whom they name): those records stay the people read.
   const moved = asLinks.roots.length ? asLinks : { roots: selected.roots, links: [] };
   const names = new Set([...selected.roots, ...children].map((c) => c.name));
@@ -71,7 +73,7 @@ export function planHeuristically(model: ApiModel, options: PlanOptions = {}): C
   const found = readLinks ? selectLinkStreams(model, view, moved.roots, notTaken, names, options.policy) : { links: [], excluded: notTaken };
   const links = [...moved.links, ...found.links];
   // The lists the relationships' ends point at (`/lists` for members' list_id): identities too, keyed as the relationships name them.
-  const targets = readLinks ? linkTargetStreams(model, view, links, new Set([...moved.roots, ...children, ...links].map((c) => c.op)), found.excluded, names, options.policy) : { streams: [], excluded: found.excluded };
+  const targets = ownReading ? linkTargetStreams(model, view, links, new Set([...moved.roots, ...children, ...links].map((c) => c.op)), found.excluded, names, options.policy) : { streams: [], excluded: found.excluded };
   const roots = [...moved.roots, ...targets.streams];
   const excluded = targets.excluded;
   // A list that names identities but whose records' schema is a $ref to nothing: refused naming it, not "no identities".
