@@ -10,7 +10,8 @@ import { FetchwrightError } from '../../errors.ts';
  * not used. The pages are hostile:
  *
  * - images, media, fonts and styles are not loaded (text is what is read);
- * - every request that leaves the docs' origin (scheme, host and port) is aborted and recorded,
+ * - every request that leaves the docs' origin (scheme, host and port) is aborted and recorded, as
+ *   is every request but GET, HEAD and OPTIONS to the docs' origin (a page's script sends no write);
  *   WebSockets too; `data:` and `blob:` stay in the page. A popup's requests meet a deny-all route of
  *   the context. A same-origin request is sent by fetchwright itself, redirects not followed, so a
  *   redirect to another origin is caught too (Playwright never routes a redirect's hops). A page's
@@ -256,6 +257,11 @@ export class PageBrowser {
         return route.abort('aborted').catch(() => undefined);
       }
       if (!/^https?:/.test(target)) return route.continue().catch(() => undefined);
+      // fetchwright reads docs: a page's script never makes it send a write, even to the docs' own origin.
+      if (!/^(GET|HEAD|OPTIONS)$/i.test(route.request().method())) {
+        if (blocked.length < 100) blocked.push(`${target.slice(0, 300)} (a ${route.request().method().slice(0, 10)}: not sent)`);
+        return route.abort('aborted').catch(() => undefined);
+      }
       // Fetched here, redirects not followed by fetch, the body counted against the page's budget, then
       // answered as is. A redirect's next hop would leave through Chromium's own network (Playwright
       // never routes the hops of a request it answered), which has none: a same-origin hop is followed
@@ -409,8 +415,8 @@ const WIRE_HEADERS = new Set(['content-encoding', 'content-length', 'transfer-en
 type Fetched = { status: number; headers: Record<string, string>; body: Buffer } | { failure: PageFailure };
 
 /**
- * A same-origin request of the page, sent from here (Node's fetch) with the browser's method, headers
- * (no `Cookie`) and body: redirects are not followed (a 3xx comes back as is, `location` and all), the
+ * A same-origin read of the page (GET, HEAD, OPTIONS), sent from here (Node's fetch) with the
+ * browser's method and headers (no `Cookie`): redirects are not followed (a 3xx comes back as is, `location` and all), the
  * body is counted against the page's byte budget (`job.budget`, shared by all its requests: past it
  * there is no answer) and read before the page's deadline, or until the page is done (`job.stop`).
  * The answer carries no `Set-Cookie`: the browser keeps no cookie (RFC 6265 §4.1), so a page's
@@ -421,11 +427,10 @@ async function fetchCapped(request: Request, job: Pick<PageJob, 'deadline' | 'st
   try {
     const sent: Record<string, string> = {};
     for (const [name, value] of Object.entries(await request.allHeaders())) if (!name.startsWith(':') && !HOP_HEADERS.has(name.toLowerCase())) sent[name] = value;
-    // A redirect's next hop (`hopTo`) is a GET with no body, as browsers send one after a 301/302/303.
+    // Only reads reach here (GET, HEAD, OPTIONS: no body); a redirect's next hop (`hopTo`) is a GET, as browsers send one.
     const method = hopTo ? (request.method() === 'HEAD' ? 'HEAD' : 'GET') : request.method();
-    const body = hopTo ? null : request.postDataBuffer();
     const signal = AbortSignal.any([job.stop.signal, AbortSignal.timeout(Math.max(1, job.deadline - Date.now()))]);
-    const response = await fetch(hopTo ?? request.url(), { method, headers: sent, redirect: 'manual', signal, ...(body && !/^(GET|HEAD)$/i.test(method) ? { body } : {}) });
+    const response = await fetch(hopTo ?? request.url(), { method, headers: sent, redirect: 'manual', signal });
     const chunks: Buffer[] = [];
     if (response.body) {
       for await (const chunk of response.body) {
