@@ -45,6 +45,7 @@ export const EXIT_CODES = {
   invalidCatalogue: { code: 34, meaning: 'expand: the catalogue cannot be read, or some of its entries are invalid (each named with its field; the valid ones were still run)' },
   expandBusy: { code: 35, meaning: 'expand: another expand is running on the same state folder (its pid is named); wait for it or give another --state' },
   browserMissing: { code: 36, meaning: 'web-page docs need a Chromium browser and none is at /usr/bin/chromium (or FETCHWRIGHT_CHROMIUM): install Debian\'s chromium package' },
+  queueUnreachable: { code: 37, meaning: 'expand --queue, worker: the queue\'s Redis did not answer at start (refused, unknown host, wrong password): start Redis, or correct --queue or FETCHWRIGHT_REDIS_PASSWORD' },
   interrupted: { code: 130, meaning: 'interrupted by Ctrl-C (SIGINT): the line on stderr says what is on disk; nothing is left half-written (for mock, Ctrl-C is its normal stop: exit 0)' },
   pipeClosed: { code: 141, meaning: 'the reader of the output closed the pipe (e.g. | head): output stopped early' },
   terminated: { code: 143, meaning: 'terminated by SIGTERM: as for 130' },
@@ -88,7 +89,8 @@ export type ErrorCode =
   | 'unsafe-host'
   | 'invalid-catalogue'
   | 'expand-busy'
-  | 'browser-missing';
+  | 'browser-missing'
+  | 'queue-unreachable';
 
 const EXIT_BY_CODE: Record<ErrorCode, number> = {
   usage: EXIT.usage,
@@ -129,6 +131,8 @@ const EXIT_BY_CODE: Record<ErrorCode, number> = {
   // expand: another expand holds the state folder's lock.
   'expand-busy': EXIT.expandBusy,
   'browser-missing': EXIT.browserMissing,
+  // expand --queue, worker: Redis did not answer at start (a later outage is waited out).
+  'queue-unreachable': EXIT.queueUnreachable,
 };
 
 /** Every error code, each with the exit code it ends a run with. */

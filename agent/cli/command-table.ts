@@ -213,8 +213,32 @@ export const COMMANDS: CommandSpec[] = [
       json('print the coverage summary as JSON on stdout (fetchwright/coverage@1: agent/expand/coverage-summary.ts)'),
       new Option('--pr', 'propose each new or changed connector on a new branch of --repo, as `fetchwright pr` does'),
       ...prOptions(false),
+      new Option('--queue <url>', 'queue the vendors\' jobs on BullMQ in this Redis (redis://HOST:PORT/DB, rediss:// for TLS; the password in FETCHWRIGHT_REDIS_PASSWORD) for `fetchwright worker` processes on any machines, instead of doing them here').argParser(nonEmpty),
+      new Option('--wait', 'with --queue: wait for the jobs and end with the coverage summary, as a local run does (without it: end once they are queued)'),
     ],
     load: () => import('../commands/expand.ts'),
+  },
+  {
+    name: 'worker',
+    arguments: [],
+    summary: 'do the vendors\' jobs `expand --queue` puts on a Redis queue, on this machine',
+    description:
+      'Takes vendors\' jobs from the BullMQ queue in Redis that `fetchwright expand --queue` fills, and does each\n' +
+      'one as a local expand does, in a process of its own: ingest, plan, prove, write the connector and the\n' +
+      'vendor\'s state (and with --pr, propose it). Run as many workers on as many machines as you like: each\n' +
+      'job is done once, a job whose worker dies is taken back after 15 seconds and done by another, a failure\n' +
+      'that may pass is retried after 10 and 20 seconds. The state and connectors folders must be the ones the\n' +
+      'expand run names (the same paths on every machine: a shared file system); a job for other folders is\n' +
+      'refused. A worker holds only its own secrets: GITHUB_TOKEN and FETCHWRIGHT_SIGNING_KEY for --pr jobs,\n' +
+      'OPENAI_API_KEY for --planner llm or auto; none is ever put in the queue. Runs until Ctrl-C or SIGTERM\n' +
+      '(its running jobs go back to the queue for another worker); exits 37 when Redis does not answer at start.',
+    options: () => [
+      new Option('--queue <url>', 'required: the Redis the expand run queues on (redis://HOST:PORT/DB, rediss:// for TLS; the password in FETCHWRIGHT_REDIS_PASSWORD)').argParser(nonEmpty).makeOptionMandatory(),
+      new Option('--concurrency <n>', 'how many jobs to do at once, each in its own process (default: the number of cores)').argParser(wholeNumber(1, 64)),
+      new Option('--state <dir>', 'the expand state folder the jobs are for (default: expand/ in fetchwright\'s state folder, FETCHWRIGHT_STATE_DIR)').argParser(nonEmpty),
+      new Option('--out <dir>', 'the connectors folder the jobs are for').argParser(nonEmpty).default('connectors'),
+    ],
+    load: () => import('../commands/worker.ts'),
   },
   {
     name: 'verify',

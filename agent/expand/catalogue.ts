@@ -103,7 +103,8 @@ const HELP = {
 type Field = keyof typeof HELP;
 const FIELDS = Object.keys(HELP) as Field[];
 
-function isVendorName(value: string): boolean {
+/** Whether `value` is a vendor name as `--vendor` takes it (agent/cli/option-values.ts vendorName). */
+export function isVendorName(value: string): boolean {
   try {
     vendorName(value);
     return true;

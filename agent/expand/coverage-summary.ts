@@ -73,7 +73,10 @@ export interface CoverageSummary {
   started_at: string;
   finished_at: string;
   elapsed_ms: number;
+  /** How many vendors were worked on at once: `--concurrency`; on a queue, how many worker processes did this run's jobs. */
   concurrency: number;
+  /** When the jobs ran on a queue (`expand --queue … --wait`): the queue (its URL without a password) and the workers that did them (`host:pid`). */
+  queue?: { url: string; workers: string[] };
   totals: {
     vendors: number;
     covered: number;

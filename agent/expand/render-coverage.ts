@@ -53,6 +53,7 @@ export const CoverageSummarySchema = z
     finished_at: rfc3339,
     elapsed_ms: z.number().min(0),
     concurrency: z.number().int().min(1),
+    queue: z.strictObject({ url: z.string(), workers: z.array(z.string()) }).optional(),
     totals: z.strictObject({
       vendors: count,
       covered: count,
@@ -225,10 +226,17 @@ export function renderCoverageTable(summary: CoverageSummary, width = 100): stri
     `${t.covered} of ${plural(t.vendors, 'vendor')} covered`,
     ...outcomeCounts(t),
     ...(t.invalid_entries ? [plural(t.invalid_entries, 'invalid entry', 'invalid entries')] : []),
-    `${formatDuration(summary.elapsed_ms)} at concurrency ${summary.concurrency}`,
+    `${formatDuration(summary.elapsed_ms)} ${howRun(summary)}`,
   ];
   out.push('', ...wrapItems(totals, ' · ', w, '  ', ''));
   return `${out.join('\n')}\n`;
+}
+
+/** How the jobs ran: `at concurrency N` here, or `by N workers on the queue redis://…` (every string inert: a URL and names from Redis). */
+function howRun(summary: CoverageSummary): string {
+  if (!summary.queue) return `at concurrency ${summary.concurrency}`;
+  const n = summary.queue.workers.length;
+  return `by ${n} worker${n === 1 ? '' : 's'} of the queue ${summary.queue.url.replace(/[^\x21-\x7e]/g, '?').slice(0, 200)}`;
 }
 
 /** Most rows of each Markdown table or list (GitHub keeps at most 1 MiB of one step's summary). */
@@ -286,7 +294,7 @@ export function renderCoverageMarkdown(summary: CoverageSummary): string {
     ...(t.invalid_entries ? [`**${plural(t.invalid_entries, 'invalid catalogue entry', 'invalid catalogue entries')}**`] : []),
   ];
   out.push(headline.join(' · '), '');
-  out.push(`Catalogue ${mdCode(summary.catalogue, false, 200)} · started ${mdInert(summary.started_at, 40)} · ${formatDuration(summary.elapsed_ms)} at concurrency ${summary.concurrency}`, '');
+  out.push(`Catalogue ${mdCode(summary.catalogue, false, 200)} · started ${mdInert(summary.started_at, 40)} · ${formatDuration(summary.elapsed_ms)} ${howRun(summary)}`, '');
   if (summary.vendors.length) {
     out.push('| vendor | outcome | streams | identity kinds | drift | pull request | cause |', '|---|---|---:|---|---|---|---|');
     const rows = summary.vendors.slice(0, MAX_MD_ROWS);

@@ -9,9 +9,9 @@ import { totalsOf, type CatalogueProblem, type CoverageSummary, type VendorOutco
 import { tryLock } from './file-lock.ts';
 import { filesUnchanged, vendorInputs } from './inputs-key.ts';
 import { coverageSummaryJson, renderCoverageMarkdown } from './render-coverage.ts';
-import type { VendorJob } from './vendor-job.ts';
+import type { JobSummary, VendorJob } from './vendor-job.ts';
 import { emptyState, folderIsAsMade, isDone, readVendorState, retryDelayMs, writeFileDurably, writeVendorState, type VendorState } from './vendor-state.ts';
-import { runInWorkers } from './worker-pool.ts';
+import { DIED_CAUSE, runInWorkers } from './worker-pool.ts';
 import type { PlannerKind } from '../plan/choose-planner.ts';
 
 /**
@@ -73,7 +73,7 @@ export const LOCK_FILE = 'expand.lock';
 export const OUT_LOCK_FILE = '.fetchwright-expand.lock';
 
 /** A summary from the state alone (no work done). */
-function summaryFromState(entry: CatalogueEntry, state: VendorState, outcome: VendorOutcome, covered: boolean): VendorSummary {
+export function summaryFromState(entry: CatalogueEntry, state: VendorState, outcome: VendorOutcome, covered: boolean): VendorSummary {
   return {
     vendor: entry.vendor,
     owner: entry.owner,
@@ -99,11 +99,31 @@ function unreadableSummary(entry: CatalogueEntry, e: unknown): VendorSummary {
 }
 
 /**
- * Runs the catalogue (see the module comment). Throws FetchwrightError `invalid-catalogue` (exit
- * 34) when the catalogue file cannot be read at all, `expand-busy` (exit 35) when another expand
- * holds the state folder, `output-unwritable` (exit 10) when the state cannot be written.
+ * One expand run once its locks are held and every vendor is decided: the jobs to do, and how the
+ * run ends. Shared by the local run (worker processes) and the queued one (queue/enqueue.ts): the
+ * same decisions and the same summary, whoever does the jobs.
  */
-export async function runExpand(o: ExpandOptions, events: ExpandEvents = {}): Promise<ExpandResult> {
+export interface ExpandRun {
+  /** The vendors to work on, in the catalogue's priority order. */
+  jobs: VendorJob[];
+  /** The state folder, absolute. */
+  stateDir: string;
+  /** The catalogue's problems known so far (invalid entries; a job's entry problem joins them when it ends). */
+  problems: CatalogueProblem[];
+  /** A job ended (whoever did it): its summary joins the run's; an entry problem it found joins the catalogue's. */
+  done(result: JobSummary, job: VendorJob): void;
+  /** Every job has ended: the coverage summary, written to the state folder. `how` says who did the jobs. */
+  finish(how: { concurrency: number; queue?: CoverageSummary['queue'] }): ExpandResult;
+}
+
+/**
+ * Takes expand's locks, reads the catalogue and decides every vendor (see the module comment), then
+ * hands the run to `body`, which does the jobs and ends it with `run.finish`; the locks are released
+ * when `body` settles. Throws FetchwrightError `invalid-catalogue` (exit 34) when the catalogue file
+ * cannot be read at all, `expand-busy` (exit 35) when another expand holds the state folder or the
+ * connectors folder, `output-unwritable` (exit 10) when the state cannot be written.
+ */
+export async function withExpandRun<T>(o: ExpandOptions, events: ExpandEvents, body: (run: ExpandRun) => Promise<T>): Promise<T> {
   const now = o.now ?? Date.now;
   const started = now();
   const catalogue = readCatalogue(o.catalogue);
@@ -172,48 +192,39 @@ export async function runExpand(o: ExpandOptions, events: ExpandEvents = {}): Pr
       }
       jobs.push({ entry, key: key.key, inputs: key.inputs, previous: state, out: path.resolve(o.out), stateDir, seed: o.seed, maxAttempts: o.maxAttempts, ...(o.planner ? { planner: o.planner } : {}), ...(o.model ? { model: o.model } : {}), ...(o.modelTimeout ? { modelTimeout: o.modelTimeout } : {}), ...(o.pr ? { pr: o.pr } : {}) });
     }
-    // Workers end with this process whatever ends it (Ctrl-C, SIGTERM, an error): one blocked in the
-    // kernel (a read that never returns) does not notice its parent is gone by itself.
-    const children = new Set<ChildProcess>();
-    const killChildren = () => children.forEach((c) => c.kill('SIGKILL'));
-    process.on('exit', killChildren);
-    await runInWorkers(
+    const run: ExpandRun = {
       jobs,
-      o.concurrency,
-      {
-        onStart: (job) => events.onStart?.(job.entry.vendor),
-        onLog: (vendor, line) => events.onLog?.(vendor, line),
-        onDone: (result, job) => {
-          const { problem, ...s } = result;
-          // A worker that died wrote no state: its failure is recorded here, with the same backoff.
-          if (s.cause?.startsWith('its worker process ended')) recordDeadWorker(stateDir, job, s, now);
-          // An entry that names what the docs lack (a stream, a tenant variable) is the catalogue's problem too.
-          if (problem) problems.push({ file: catalogueFile, entry: job.entry.index, vendor: job.entry.vendor, field: problem.field, message: problem.message });
-          summaries.set(s.vendor, s);
-          events.onDone?.(s);
-        },
+      stateDir,
+      problems,
+      done: (result, job) => {
+        const { problem, ...s } = result;
+        // An entry that names what the docs lack (a stream, a tenant variable) is the catalogue's problem too.
+        if (problem) problems.push({ file: catalogueFile, entry: job.entry.index, vendor: job.entry.vendor, field: problem.field, message: problem.message });
+        summaries.set(s.vendor, s);
+        events.onDone?.(s);
       },
-      o.env ?? process.env,
-      children,
-      o.jobTimeoutMs,
-    ).finally(() => process.off('exit', killChildren));
-    const vendors = catalogue.entries.map((e) => summaries.get(e.vendor)!).filter(Boolean);
-    const finished = now();
-    const summary: CoverageSummary = {
-      schema: 'fetchwright/coverage@1',
-      catalogue: catalogueFile,
-      started_at: new Date(started).toISOString(),
-      finished_at: new Date(finished).toISOString(),
-      elapsed_ms: finished - started,
-      concurrency: o.concurrency,
-      totals: totalsOf(vendors, problems),
-      vendors,
-      invalid_entries: problems.sort((a, b) => (a.entry ?? -1) - (b.entry ?? -1)),
+      finish: ({ concurrency, queue }) => {
+        const vendors = catalogue.entries.map((e) => summaries.get(e.vendor)!).filter(Boolean);
+        const finished = now();
+        const summary: CoverageSummary = {
+          schema: 'fetchwright/coverage@1',
+          catalogue: catalogueFile,
+          started_at: new Date(started).toISOString(),
+          finished_at: new Date(finished).toISOString(),
+          elapsed_ms: finished - started,
+          concurrency,
+          ...(queue ? { queue } : {}),
+          totals: totalsOf(vendors, problems),
+          vendors,
+          invalid_entries: problems.sort((a, b) => (a.entry ?? -1) - (b.entry ?? -1)),
+        };
+        const files = { json: path.join(stateDir, 'coverage.json'), markdown: path.join(stateDir, 'coverage.md') };
+        writeFileDurably(files.json, coverageSummaryJson(summary));
+        writeFileDurably(files.markdown, renderCoverageMarkdown(summary));
+        return { summary, files };
+      },
     };
-    const files = { json: path.join(stateDir, 'coverage.json'), markdown: path.join(stateDir, 'coverage.md') };
-    writeFileDurably(files.json, coverageSummaryJson(summary));
-    writeFileDurably(files.markdown, renderCoverageMarkdown(summary));
-    return { summary, files };
+    return await body(run);
   } finally {
     if (outLock?.taken) outLock.release();
     lock.release();
@@ -221,8 +232,40 @@ export async function runExpand(o: ExpandOptions, events: ExpandEvents = {}): Pr
   }
 }
 
+/**
+ * Runs the catalogue on this machine (see the module comment): the decided jobs in worker
+ * processes, at most `concurrency` at once. Throws as {@link withExpandRun}.
+ */
+export async function runExpand(o: ExpandOptions, events: ExpandEvents = {}): Promise<ExpandResult> {
+  const now = o.now ?? Date.now;
+  return withExpandRun(o, events, async (run) => {
+    // Workers end with this process whatever ends it (Ctrl-C, SIGTERM, an error): one blocked in the
+    // kernel (a read that never returns) does not notice its parent is gone by itself.
+    const children = new Set<ChildProcess>();
+    const killChildren = () => children.forEach((c) => c.kill('SIGKILL'));
+    process.on('exit', killChildren);
+    await runInWorkers(
+      run.jobs,
+      o.concurrency,
+      {
+        onStart: (job) => events.onStart?.(job.entry.vendor),
+        onLog: (vendor, line) => events.onLog?.(vendor, line),
+        onDone: (result, job) => {
+          // A worker that died wrote no state: its failure is recorded here, with the same backoff.
+          if (result.cause?.startsWith(DIED_CAUSE)) recordDeadWorker(run.stateDir, job, result, now);
+          run.done(result, job);
+        },
+      },
+      o.env ?? process.env,
+      children,
+      o.jobTimeoutMs,
+    ).finally(() => process.off('exit', killChildren));
+    return run.finish({ concurrency: o.concurrency });
+  });
+}
+
 /** Records the failure of a job whose worker died before it could (the parent owns the state once its worker is gone). */
-function recordDeadWorker(stateDir: string, job: VendorJob, s: VendorSummary, now: () => number): void {
+export function recordDeadWorker(stateDir: string, job: VendorJob, s: VendorSummary, now: () => number): void {
   const prev = job.previous;
   const attempts = prev.failure?.key === job.key ? prev.failure.attempts + 1 : 1;
   const failedAt = now();

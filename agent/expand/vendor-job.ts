@@ -81,6 +81,8 @@ export interface JobDeps {
   env: NodeJS.ProcessEnv;
   onLog?: (line: string) => void;
   now?: () => number;
+  /** The lock serialising git work on the connectors repository (default: the lock file beside the state, one machine's workers). */
+  repoLock?: () => Promise<() => void>;
 }
 
 /** A job's summary, and the catalogue problem its entry turned out to have (the entry names what the docs lack). */
@@ -363,7 +365,7 @@ async function generateAndWrite(job: VendorJob, model: Parameters<typeof generat
 
 /** Commits and proposes the connector, one git writer at a time; a branch already there for this plan is the earlier proposal. */
 async function propose(job: VendorJob, plan: ConnectorPlan, dir: string, changes: string | undefined, deps: JobDeps): Promise<{ branch: string; url: string | null }> {
-  const release = await waitLock(repoLockFile(job.stateDir));
+  const release = deps.repoLock ? await deps.repoLock() : await waitLock(repoLockFile(job.stateDir));
   try {
     const pr = await proposeConnector(dir, job.pr!, { audit: deps.audit, redactor: deps.redactor, env: deps.env, interrupts: { describe: () => 'nothing was written' } }, changes);
     // GitHub's answer is data: a URL holding a secret of the run (the token echoed) is kept redacted.

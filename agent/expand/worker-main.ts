@@ -2,7 +2,7 @@ import { AuditLog, stateDir } from '../audit/audit-log.ts';
 import { redactorFromEnv } from '../audit/redact.ts';
 import { testPause } from '../test-pause.ts';
 import { runVendorJob, type JobSummary } from './vendor-job.ts';
-import type { JobMessage, WorkerMessage } from './worker-messages.ts';
+import type { JobMessage, RepoLockedMessage, WorkerMessage } from './worker-messages.ts';
 
 /**
  * The entry of one expand worker process (forked by worker-pool.ts): it takes one job over IPC,
@@ -16,6 +16,19 @@ import type { JobMessage, WorkerMessage } from './worker-messages.ts';
 const send = (m: WorkerMessage) => new Promise<void>((resolve) => (process.send ? process.send(m, undefined, undefined, () => resolve()) : resolve()));
 
 process.on('disconnect', () => process.exit(0));
+
+/** The repository lock held by the parent (a queue worker's, in Redis): asked for over IPC, given back the same way. */
+function parentLock(): Promise<() => void> {
+  return new Promise((resolve) => {
+    const onMessage = (raw: unknown) => {
+      if ((raw as RepoLockedMessage)?.type !== 'repo-locked') return;
+      process.off('message', onMessage);
+      resolve(() => void send({ type: 'repo-unlock' }));
+    };
+    process.on('message', onMessage);
+    void send({ type: 'repo-lock' });
+  });
+}
 process.once('message', (raw: unknown) => {
   const message = raw as JobMessage;
   if (message?.type !== 'job') process.exit(2);
@@ -26,7 +39,7 @@ process.once('message', (raw: unknown) => {
     try {
       await testPause(env, 'expand-job', process.stderr);
       const audit = new AuditLog({ dir: stateDir(env), command: 'expand', redactor });
-      summary = await runVendorJob(message.job, { audit, redactor, env, onLog: (line) => void send({ type: 'log', line: redactor.text(line) }) });
+      summary = await runVendorJob(message.job, { audit, redactor, env, onLog: (line) => void send({ type: 'log', line: redactor.text(line) }), ...(message.repoLockViaParent ? { repoLock: parentLock } : {}) });
     } catch (e) {
       // runVendorJob records its own failures; only an audit log that cannot be opened gets here.
       const job = message.job;

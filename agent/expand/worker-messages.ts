@@ -4,7 +4,14 @@ import type { JobSummary, VendorJob } from './vendor-job.ts';
 export interface JobMessage {
   type: 'job';
   job: VendorJob;
+  /** The repository lock is the parent's to take (a queue worker's lock in Redis): the job asks for it with `repo-lock` and gives it back with `repo-unlock`. */
+  repoLockViaParent?: boolean;
+}
+
+/** The parent's answer to `repo-lock`: the lock is held for this job. */
+export interface RepoLockedMessage {
+  type: 'repo-locked';
 }
 
 /** What a worker sends back: progress lines, then its result (the vendor's summary), then it exits. */
-export type WorkerMessage = { type: 'log'; line: string } | { type: 'result'; summary: JobSummary };
+export type WorkerMessage = { type: 'log'; line: string } | { type: 'result'; summary: JobSummary } | { type: 'repo-lock' } | { type: 'repo-unlock' };

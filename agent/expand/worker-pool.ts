@@ -2,7 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { JobSummary as VendorSummary, VendorJob } from './vendor-job.ts';
-import type { JobMessage, WorkerMessage } from './worker-messages.ts';
+import type { JobMessage, RepoLockedMessage, WorkerMessage } from './worker-messages.ts';
 
 /**
  * expand's workers: one process per vendor job (worker-main.ts), at most `concurrency` at a time,
@@ -20,6 +20,9 @@ export interface PoolEvents {
   onDone?: (summary: VendorSummary, job: VendorJob) => void;
 }
 
+/** How a failed summary for a job whose worker ended without a result begins. */
+export const DIED_CAUSE = 'its worker process ended without a result';
+
 /** A failed summary for a job whose worker ended without a result. */
 export function diedSummary(job: VendorJob, how: string, elapsedMs: number): VendorSummary {
   return {
@@ -34,7 +37,7 @@ export function diedSummary(job: VendorJob, how: string, elapsedMs: number): Ven
     skipped_streams: job.entry.skip_streams,
     drift: null,
     pr: null,
-    cause: `its worker process ended without a result (${how}); nothing of this run was kept for it`,
+    cause: `${DIED_CAUSE} (${how}); nothing of this run was kept for it`,
     exit_code: 1,
     retry_at: null,
     elapsed_ms: elapsedMs,
@@ -44,8 +47,15 @@ export function diedSummary(job: VendorJob, how: string, elapsedMs: number): Ven
 /** How long one vendor's job may take by default (ms) before its worker is stopped: a scheduled run never hangs on one vendor. */
 export const JOB_TIMEOUT_MS = 30 * 60_000;
 
-/** Runs one job in a new worker process, stopped after `timeoutMs`; resolves with its summary (never rejects). */
-function runOne(job: VendorJob, env: NodeJS.ProcessEnv, events: PoolEvents, children: Set<ChildProcess>, timeoutMs: number): Promise<VendorSummary> {
+/** Takes a lock for a job's process; resolves with its release. */
+export type RepoLock = () => Promise<() => Promise<void> | void>;
+
+/**
+ * Runs one job in a new worker process, stopped after `timeoutMs`; resolves with its summary (never
+ * rejects). With `repoLock`, the job's git work waits for it (asked over IPC; released when the job
+ * gives it back or its process ends), instead of the lock file beside the state.
+ */
+export function runJobProcess(job: VendorJob, env: NodeJS.ProcessEnv, events: PoolEvents, children: Set<ChildProcess>, timeoutMs: number, repoLock?: RepoLock): Promise<VendorSummary> {
   const started = Date.now();
   return new Promise((resolve) => {
     const child = fork(WORKER, [], {
@@ -63,20 +73,39 @@ function runOne(job: VendorJob, env: NodeJS.ProcessEnv, events: PoolEvents, chil
     let stderr = '';
     child.stderr?.setEncoding('utf8');
     child.stderr?.on('data', (d: string) => (stderr = (stderr + d).slice(-2000)));
+    let release: Promise<(() => Promise<void> | void) | undefined> | undefined;
+    const giveBack = () => {
+      const held = release;
+      release = undefined;
+      void held?.then((r) => r?.()).catch(() => undefined);
+    };
     child.on('message', (raw: unknown) => {
       const m = raw as WorkerMessage;
       if (m?.type === 'log' && typeof m.line === 'string') events.onLog?.(job.entry.vendor, m.line);
       else if (m?.type === 'result') result = m.summary;
+      else if (m?.type === 'repo-lock' && repoLock && !release) {
+        release = repoLock().then(
+          (r) => {
+            if (child.connected) child.send({ type: 'repo-locked' } satisfies RepoLockedMessage);
+            return r;
+          },
+          () => {
+            child.kill('SIGKILL');
+            return undefined;
+          },
+        );
+      } else if (m?.type === 'repo-unlock') giveBack();
     });
     child.on('error', () => undefined);
     child.on('exit', (code, signal) => {
+      giveBack();
       clearTimeout(timer);
       children.delete(child);
       const lastLine = stderr.trim().split('\n').at(-1)?.slice(0, 200);
       const how = timedOut ? `stopped after ${Math.round(timeoutMs / 1000)} s, the job timeout (--job-timeout)` : `${signal ? `killed by ${signal}` : `exit code ${code}`}${lastLine ? `: ${lastLine}` : ''}`;
       resolve(result ?? diedSummary(job, how, Date.now() - started));
     });
-    child.send({ type: 'job', job } satisfies JobMessage);
+    child.send({ type: 'job', job, ...(repoLock ? { repoLockViaParent: true } : {}) } satisfies JobMessage);
   });
 }
 
@@ -94,7 +123,7 @@ export async function runInWorkers(jobs: VendorJob[], concurrency: number, event
       const i = next++;
       const job = jobs[i]!;
       events.onStart?.(job);
-      results[i] = await runOne(job, env, events, children, timeoutMs);
+      results[i] = await runJobProcess(job, env, events, children, timeoutMs);
       events.onDone?.(results[i]!, job);
     }
   };

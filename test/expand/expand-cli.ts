@@ -17,9 +17,9 @@ export interface ExpandRun {
 
 /**
  * Runs `fetchwright <args>` with `FETCHWRIGHT_STATE_DIR=state` (the audit log there) and no CI
- * variable unless given; `until(child)` may kill it (polled every 50 ms). Killed after `guardMs`.
+ * variable unless given; `until(child)` may kill it (polled every 50 ms); `onStderr` sees its stderr so far as it grows. Killed after `guardMs`.
  */
-export function fetchwright(args: string[], o: { state: string; env?: Record<string, string>; until?: (child: ChildProcess) => boolean; guardMs?: number }): Promise<ExpandRun> {
+export function fetchwright(args: string[], o: { state: string; env?: Record<string, string>; until?: (child: ChildProcess) => boolean; guardMs?: number; onStderr?: (all: string) => void }): Promise<ExpandRun> {
   const env: NodeJS.ProcessEnv = { ...process.env };
   // Never a real token from the machine; a test that needs one passes it.
   delete env.GITHUB_TOKEN;
@@ -28,7 +28,10 @@ export function fetchwright(args: string[], o: { state: string; env?: Record<str
   let stdout = '';
   let stderr = '';
   child.stdout!.setEncoding('utf8').on('data', (s: string) => (stdout += s));
-  child.stderr!.setEncoding('utf8').on('data', (s: string) => (stderr += s));
+  child.stderr!.setEncoding('utf8').on('data', (s: string) => {
+    stderr += s;
+    o.onStderr?.(stderr);
+  });
   const poll = o.until ? setInterval(() => o.until!(child) && clearInterval(poll), 50) : undefined;
   const guard = setTimeout(() => child.kill('SIGKILL'), o.guardMs ?? 240_000);
   return new Promise((resolve) => {

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { CoverageSummary } from '../../agent/expand/coverage-summary.ts';
 import { EXIT } from '../../agent/errors.ts';
 import { vendorDoc } from '../helpers/vendor-docs.ts';
+import { NO_IDENTITIES } from './catalogue-files.ts';
 import { fetchwright } from './expand-cli.ts';
 
 /**
@@ -16,21 +17,6 @@ import { fetchwright } from './expand-cli.ts';
  */
 
 const tmp = (prefix: string) => mkdtempSync(path.join(os.tmpdir(), `fetchwright-expand-${prefix}-`));
-
-/** An OpenAPI description with one GET that lists no identities: `generate` ends it with exit 7. */
-const NO_IDENTITIES = `openapi: 3.0.3
-info: { title: Weather, version: '1' }
-servers: [{ url: 'https://api.weather.example.com' }]
-paths:
-  /forecasts:
-    get:
-      responses:
-        '200':
-          description: forecasts
-          content:
-            application/json:
-              schema: { type: array, items: { type: object, properties: { city: { type: string }, celsius: { type: number } } } }
-`;
 
 /** A single spec whose records are in a `$ref`'d file of a dot-folder beside it. */
 const SPLIT_SPEC = `openapi: 3.0.3

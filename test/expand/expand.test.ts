@@ -1,9 +1,9 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CoverageSummary } from '../../agent/expand/coverage-summary.ts';
-import { VENDOR_DOCS } from '../helpers/vendor-docs.ts';
+import { everyDescription, writeCatalogue } from './catalogue-files.ts';
 import { fetchwright, processesWithEnv } from './expand-cli.ts';
 
 /**
@@ -13,28 +13,6 @@ import { fetchwright, processesWithEnv } from './expand-cli.ts';
  */
 
 const tmp = (prefix: string) => mkdtempSync(path.join(os.tmpdir(), `fetchwright-expand-${prefix}-`));
-
-/** Every description in shared/vendor-docs as a catalogue entry: each file, and each folder of one API. */
-function everyDescription(): { vendor: string; docs: string }[] {
-  const out: { vendor: string; docs: string }[] = [];
-  for (const name of readdirSync(VENDOR_DOCS).sort()) {
-    const full = path.join(VENDOR_DOCS, name);
-    if (/\.(ya?ml|json)$/.test(name)) out.push({ vendor: name.replace(/\.[a-z]+$/, ''), docs: full });
-    else if (statSync(full).isDirectory()) {
-      // A folder of folders (split/snowflake) holds one API per subfolder; a folder of files is one API.
-      const subs = readdirSync(full).filter((s) => statSync(path.join(full, s)).isDirectory());
-      if (subs.length) for (const s of subs) out.push({ vendor: `${name}-${s}`, docs: path.join(full, s) });
-      else out.push({ vendor: name, docs: full });
-    }
-  }
-  return out;
-}
-
-function writeCatalogue(dir: string, entries: { vendor: string; docs: string; owner?: string; [k: string]: unknown }[]): string {
-  const file = path.join(dir, 'vendors.yaml');
-  writeFileSync(file, `vendors:\n${entries.map((e) => `  - ${JSON.stringify({ owner: '@acme/identity', ...e })}`).join('\n')}\n`);
-  return file;
-}
 
 function summaryOf(stdout: string): CoverageSummary {
   return JSON.parse(stdout) as CoverageSummary;

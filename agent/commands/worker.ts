@@ -1,0 +1,42 @@
+import { availableParallelism } from 'node:os';
+import path from 'node:path';
+import type { Io } from '../cli/io.ts';
+import type { Context } from '../cli/main.ts';
+import { EXIT } from '../errors.ts';
+import { escapeForLine } from '../expand/progress-display.ts';
+import { connectChecked, parseQueueUrl } from '../expand/queue/queue-connection.ts';
+import { startQueueWorker, workerName } from '../expand/queue/queue-worker.ts';
+import { defaultExpandState } from './expand.ts';
+
+/** `fetchwright worker`'s options, as commander parses them (agent/cli/command-table.ts). */
+export interface WorkerCommandOptions {
+  queue: string;
+  concurrency?: number;
+  state?: string;
+  out: string;
+}
+
+/**
+ * `fetchwright worker --queue redis://…`: does expand's queued jobs on this machine
+ * (agent/expand/queue/queue-worker.ts) until SIGINT or SIGTERM, a line per job on stderr. Exit 37
+ * when Redis does not answer at start; on a signal, the running jobs' processes end, their jobs go
+ * back to the queue, and the worker exits 0 (stopping is its normal end).
+ */
+export async function run(_args: string[], opts: WorkerCommandOptions, io: Io, ctx: Context): Promise<number> {
+  const address = parseQueueUrl(opts.queue, ctx.env);
+  const name = workerName();
+  const redis = await connectChecked(address, `fetchwright-worker:${name}`);
+  const stateDir = path.resolve(opts.state ?? defaultExpandState(ctx.env));
+  const out = path.resolve(opts.out);
+  const concurrency = opts.concurrency ?? availableParallelism();
+  const line = (text: string) => io.stderr.write(`${escapeForLine(ctx.redactor.text(text))}\n`);
+  const worker = startQueueWorker({ redis, concurrency, stateDir, out, env: ctx.env, onLine: line, redact: (t) => ctx.redactor.text(t) });
+  ctx.audit.record('worker-start', 'ok', {}, { queue: address.shown, worker: name, concurrency, state: stateDir, out });
+  line(`worker ${name}: taking jobs from ${address.shown} for ${stateDir} and ${out}, ${concurrency} at a time (Ctrl-C stops it; its running jobs go back to the queue)`);
+  const signal = await new Promise<NodeJS.Signals>((resolve) => (ctx.interrupts.stop = resolve));
+  line(`worker ${name}: stopped by ${signal}; its running jobs go back to the queue for another worker`);
+  await worker.close().catch(() => undefined);
+  redis.disconnect();
+  ctx.audit.record('worker-end', 'ok', {}, { worker: name, signal });
+  return EXIT.ok;
+}

@@ -1,0 +1,112 @@
+import { Redis, type RedisOptions } from 'ioredis';
+import { FetchwrightError } from '../../errors.ts';
+
+/**
+ * Where expand's queue lives: a Redis server named by a `redis://` (or TLS `rediss://`) URL, as
+ * Redis' own clients write it — `redis://[[user]:password@]host[:port][/db]` (IANA's `redis` URI
+ * scheme). The password may instead be given in FETCHWRIGHT_REDIS_PASSWORD, which keeps it off the
+ * command line (`ps` shows arguments); it is never printed, logged or written: people and files see
+ * {@link QueueAddress.shown}.
+ *
+ * The connection is ioredis (the client BullMQ is developed against), reconnecting by itself
+ * forever (a restarted Redis is waited for, never an error), every command waiting for it
+ * (`maxRetriesPerRequest: null`, as BullMQ requires for its workers).
+ */
+
+/** A parsed `--queue` URL. */
+export interface QueueAddress {
+  host: string;
+  port: number;
+  db: number;
+  username?: string;
+  password?: string;
+  tls: boolean;
+  /** The URL as people may see it: scheme, host, port and database, never a user or password. */
+  shown: string;
+}
+
+/** BullMQ's key prefix for fetchwright's queues: its keys are `fetchwright:expand:*`. */
+export const QUEUE_PREFIX = 'fetchwright';
+/** The queue's name. */
+export const QUEUE_NAME = 'expand';
+
+const HINT = 'Give a Redis URL: redis://HOST:PORT/DB (rediss:// for TLS), the password in FETCHWRIGHT_REDIS_PASSWORD.';
+
+/**
+ * Parses a `--queue` value. Throws FetchwrightError `usage` (exit 2) for anything but a `redis://` or
+ * `rediss://` URL with a host, a port of 1–65535 and a database of 0–255 (no query or fragment: an
+ * option there would be silently ignored). The message never holds the password.
+ */
+export function parseQueueUrl(value: string, env: NodeJS.ProcessEnv = {}): QueueAddress {
+  let u: URL;
+  try {
+    u = new URL(value.trim());
+  } catch {
+    throw new FetchwrightError('usage', `--queue ${shownOf(value)} is not a URL`, { hint: HINT });
+  }
+  if (u.protocol !== 'redis:' && u.protocol !== 'rediss:') throw new FetchwrightError('usage', `--queue must be a redis:// or rediss:// URL, not ${u.protocol}//`, { hint: HINT });
+  if (!u.hostname) throw new FetchwrightError('usage', '--queue names no host', { hint: HINT });
+  if (u.search || u.hash) throw new FetchwrightError('usage', `--queue ${shownOf(value)} has a query or fragment, which would be ignored`, { hint: HINT });
+  const port = u.port ? Number(u.port) : 6379;
+  const dbText = u.pathname.replace(/^\//, '');
+  if (!/^\d{0,3}$/.test(dbText) || Number(dbText) > 255) throw new FetchwrightError('usage', `--queue: the database must be a number of 0 to 255 after the host (/0), not "${dbText.slice(0, 40)}"`, { hint: HINT });
+  const db = dbText ? Number(dbText) : 0;
+  const password = u.password ? decodeURIComponent(u.password) : env.FETCHWRIGHT_REDIS_PASSWORD || undefined;
+  const username = u.username ? decodeURIComponent(u.username) : undefined;
+  const host = u.hostname.replace(/^\[(.*)\]$/, '$1');
+  return { host, port, db, ...(username ? { username } : {}), ...(password ? { password } : {}), tls: u.protocol === 'rediss:', shown: `${u.protocol}//${u.host}/${db}` };
+}
+
+/** A URL shown in an error: its user and password blanked, bounded. */
+function shownOf(value: string): string {
+  return value.replace(/\/\/[^/@]*@/, '//…@').slice(0, 120);
+}
+
+/**
+ * An ioredis connection to the queue's Redis (see the module comment): reconnects every second up
+ * to every 5 seconds, forever; commands wait for the connection. `name` is the client name Redis
+ * shows (`CLIENT LIST`).
+ */
+export function connect(address: QueueAddress, name: string): Redis {
+  const options: RedisOptions = {
+    host: address.host,
+    port: address.port,
+    db: address.db,
+    ...(address.username ? { username: address.username } : {}),
+    ...(address.password ? { password: address.password } : {}),
+    ...(address.tls ? { tls: {} } : {}),
+    connectionName: name,
+    maxRetriesPerRequest: null,
+    retryStrategy: (times) => Math.min(1000 * times, 5000),
+    lazyConnect: true,
+  };
+  return new Redis(options);
+}
+
+/**
+ * Connects and checks the server answers (PING) within `timeoutMs`; throws FetchwrightError
+ * `queue-unreachable` (exit 37) naming the shown URL and the cause when it does not (refused, no
+ * such host, a wrong password), so a command with a mistyped --queue fails at once instead of
+ * waiting forever.
+ */
+export async function connectChecked(address: QueueAddress, name: string, timeoutMs = 10_000): Promise<Redis> {
+  const redis = connect(address, name);
+  let lastError = '';
+  const onError = (e: Error) => (lastError = e.message);
+  redis.on('error', onError);
+  const timer = setTimeout(() => redis.disconnect(), timeoutMs);
+  try {
+    await redis.connect();
+    await redis.ping();
+    return redis;
+  } catch (e) {
+    redis.disconnect();
+    const why = lastError || (e as Error).message;
+    throw new FetchwrightError('queue-unreachable', `the queue's Redis at ${address.shown} did not answer: ${why.replace(address.password ?? '\u0000', '***').slice(0, 200)}`, {
+      hint: /NOAUTH|WRONGPASS|invalid password|AUTH/i.test(why) ? 'Give the password in FETCHWRIGHT_REDIS_PASSWORD (or the URL), as the server requires.' : 'Start Redis there (redis-server), or correct --queue.',
+    });
+  } finally {
+    clearTimeout(timer);
+    redis.off('error', onError);
+  }
+}

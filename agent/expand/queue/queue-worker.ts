@@ -1,0 +1,175 @@
+import type { ChildProcess } from 'node:child_process';
+import { hostname } from 'node:os';
+import path from 'node:path';
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { Mutex } from 'redis-semaphore';
+import { checkRepoBeforeWork } from '../../commands/pr.ts';
+import { EXIT } from '../../errors.ts';
+import { causeOf, type JobSummary, type VendorJob } from '../vendor-job.ts';
+import { connectorPaths } from '../../generate/connector-dir.ts';
+import { hashJson } from '../../hash.ts';
+import { vendorInputs } from '../inputs-key.ts';
+import { recordDeadWorker, summaryFromState } from '../run-expand.ts';
+import { isDone, readVendorState } from '../vendor-state.ts';
+import { DIED_CAUSE, runJobProcess } from '../worker-pool.ts';
+import { QUEUE_NAME, QUEUE_PREFIX } from './queue-connection.ts';
+import { JOB_NAME, QueuedJobData, worthRetrying, type QueuedProgress } from './queued-job.ts';
+
+/**
+ * `fetchwright worker`: takes vendors' jobs from expand's queue (BullMQ on Redis) and does each as a
+ * local expand does — in a process of its own (worker-main.ts), stopped after the job's timeout —
+ * so any number of workers on any number of machines share one catalogue's work.
+ *
+ * - A job is one the enqueuing `expand` decided on. The worker reads the vendor's state afresh and
+ *   recomputes its idempotency key when it starts: a job whose work is already done (the same
+ *   change done by an earlier job) ends `skipped` without a process; docs changed since it was
+ *   queued are read as they are now.
+ * - The state and connectors folders are the enqueuer's, named in the job: the worker does only
+ *   jobs for the folders it was started for (`--state`, `--out`), so whoever can write to Redis
+ *   cannot make it write elsewhere. They must be the same folders on every machine (a shared
+ *   file system).
+ * - Success is the job's return value (the vendor's summary). A failure is thrown with its one-line
+ *   cause (BullMQ keeps it as the failed reason) after the summary is left in the job's progress;
+ *   BullMQ runs it again after 10 s, then 20 s when the same inputs may pass next time
+ *   (queued-job.ts worthRetrying), never for a failure the same inputs give again.
+ * - A worker that dies mid-job (SIGKILL, a lost machine) stops renewing its BullMQ lock: after
+ *   {@link LOCK_MS} another worker's stalled-job check puts the job back and it is done again there.
+ * - Git work on one repository is serialised among all workers by a Redis mutex (redis-semaphore).
+ * - Secrets: a worker uses only its own environment (GITHUB_TOKEN, FETCHWRIGHT_SIGNING_KEY,
+ *   OPENAI_API_KEY); none is in the job or in Redis.
+ */
+
+/** A job's lock in Redis (ms), renewed every half of it while the job runs; a dead worker's job is taken back after it. */
+export const LOCK_MS = 15_000;
+/** How often each worker looks for stalled jobs (ms). */
+export const STALLED_CHECK_MS = 5_000;
+/** How many times a job may lose its worker before it fails ("stalled more than allowable limit"). */
+export const MAX_STALLED = 2;
+
+export interface QueueWorkerOptions {
+  /** A connection to the queue's Redis (queue-connection.ts connect); BullMQ duplicates it for its blocking reads. */
+  redis: Redis;
+  concurrency: number;
+  /** The folders this worker writes (absolute): a job for others is refused. */
+  stateDir: string;
+  out: string;
+  env: NodeJS.ProcessEnv;
+  /** A line for a person (stderr): jobs started and ended, the vendors' progress, queue outages. */
+  onLine: (line: string) => void;
+  /** Redacts secrets of this process from a line before it leaves it. */
+  redact: (text: string) => string;
+}
+
+/** A started worker: `close()` stops taking jobs and ends the running ones' processes (their jobs go back to the queue). */
+export interface QueueWorker {
+  name: string;
+  worker: Worker;
+  close(): Promise<void>;
+}
+
+/** The worker's name as BullMQ and the coverage summary show it: `host:pid`. */
+export function workerName(): string {
+  return `${hostname()}:${process.pid}`;
+}
+
+/** Whether two paths are the same folder as written (both absolute, normalised). */
+function sameFolder(a: string, b: string): boolean {
+  return path.resolve(a) === path.resolve(b);
+}
+
+/** Starts a worker on the queue (see the module comment). */
+export function startQueueWorker(o: QueueWorkerOptions): QueueWorker {
+  const name = workerName();
+  const children = new Set<ChildProcess>();
+  /** Set by close(): a job whose process was ended by it records nothing (it goes back to the queue as it is). */
+  let stopping = false;
+  const repoLock = (repo: string) => async () => {
+    const mutex = new Mutex(o.redis, `${QUEUE_PREFIX}:repo:${hashJson(path.resolve(repo)).slice(0, 32)}`, { lockTimeout: 60_000, acquireTimeout: 30 * 60_000, retryInterval: 250, onLockLost: () => undefined });
+    await mutex.acquire();
+    return () => mutex.release();
+  };
+
+  const process1 = async (job: Job): Promise<JobSummary> => {
+    const parsed = QueuedJobData.safeParse(job.data);
+    if (!parsed.success) throw new UnrecoverableError(`the job is not one fetchwright expand queued (${parsed.error.issues[0]?.path.join('.') || 'its data'}: ${parsed.error.issues[0]?.message ?? 'invalid'}): not done`);
+    const data = parsed.data;
+    const vendor = data.entry.vendor;
+    if (!sameFolder(data.stateDir, o.stateDir) || !sameFolder(data.out, o.out)) {
+      throw new UnrecoverableError(`the job is for the state folder ${data.stateDir} and connectors folder ${data.out}; worker ${name} serves ${o.stateDir} and ${o.out}: start workers with the --state and --out the expand run uses`);
+    }
+    await job.updateProgress({ worker: name } satisfies QueuedProgress);
+    const started = Date.now();
+    o.onLine(`${vendor}: started (job ${job.id}, attempt ${job.attemptsMade + 1})`);
+    const failed = async (summary: JobSummary, retry: boolean): Promise<never> => {
+      await job.updateProgress({ worker: name, summary } satisfies QueuedProgress);
+      o.onLine(`${vendor}: failed${retry && job.attemptsMade + 1 < (job.opts.attempts ?? 1) ? ' (BullMQ tries again)' : ''}: ${summary.cause ?? ''}`);
+      const cause = summary.cause ?? 'failed';
+      throw retry ? new Error(cause) : new UnrecoverableError(cause);
+    };
+    const previous = readVendorState(data.stateDir, vendor, (line) => o.onLine(`${vendor}: ${line}`));
+    let key: ReturnType<typeof vendorInputs>;
+    try {
+      key = vendorInputs(data.entry, { seed: data.seed, maxAttempts: data.maxAttempts, ...(data.planner ? { planner: data.planner } : {}), ...(data.model ? { model: data.model } : {}), ...(o.env.OPENAI_BASE_URL ? { endpoint: o.env.OPENAI_BASE_URL } : {}) });
+    } catch (e) {
+      // A docs folder missing on this machine may be a shared file system not mounted yet: tried again.
+      return failed({ ...summaryFromState(data.entry, previous, 'failed', false), cause: o.redact(`its docs cannot be read on worker ${name}: ${(e as Error).message}`), exit_code: EXIT.inputNotFound, elapsed_ms: Date.now() - started }, true);
+    }
+    const target = path.resolve(connectorPaths(data.out, vendor).target);
+    if (isDone(previous, key.key, target, !!data.pr)) {
+      // The same change was done since this job was queued (an earlier job, a retry after the state was written).
+      o.onLine(`${vendor}: skipped (already done for these inputs)`);
+      return { ...summaryFromState(data.entry, previous, 'skipped', true), elapsed_ms: Date.now() - started };
+    }
+    const vendorJob: VendorJob = { entry: data.entry, key: key.key, inputs: key.inputs, previous, out: data.out, stateDir: data.stateDir, seed: data.seed, maxAttempts: data.maxAttempts, ...(data.planner ? { planner: data.planner } : {}), ...(data.model ? { model: data.model } : {}), ...(data.modelTimeout ? { modelTimeout: data.modelTimeout } : {}), ...(data.pr ? { pr: { ...data.pr } } : {}) };
+    if (vendorJob.pr) {
+      // This worker's repository and secrets: a job it cannot propose fails now, naming what is missing here.
+      try {
+        await checkRepoBeforeWork(vendorJob.pr, data.out, o.env);
+      } catch (e) {
+        const { cause, exit_code } = causeOf(e);
+        return failed({ ...summaryFromState(data.entry, previous, 'failed', false), cause: o.redact(`on worker ${name}: ${cause}`), exit_code, elapsed_ms: Date.now() - started }, worthRetrying({ exit_code }));
+      }
+    }
+    const summary = await runJobProcess(vendorJob, o.env, { onLog: (_vendor, line) => o.onLine(line) }, children, data.jobTimeoutMs, vendorJob.pr ? repoLock(vendorJob.pr.repo) : undefined);
+    if (stopping) return new Promise<never>(() => undefined);
+    // A job process that died wrote no state: its failure is recorded here (this job owns the vendor).
+    if (summary.cause?.startsWith(DIED_CAUSE)) recordDeadWorker(data.stateDir, vendorJob, summary, Date.now);
+    if (summary.outcome === 'failed') return failed(summary, worthRetrying(summary));
+    o.onLine(`${vendor}: ${summary.outcome} (${Math.round((Date.now() - started) / 100) / 10} s)`);
+    return summary;
+  };
+
+  const worker = new Worker(QUEUE_NAME, async (job) => (job.name === JOB_NAME ? process1(job) : Promise.reject(new UnrecoverableError(`not a fetchwright job (${String(job.name).slice(0, 40)})`))), {
+    connection: o.redis,
+    prefix: QUEUE_PREFIX,
+    name,
+    concurrency: o.concurrency,
+    lockDuration: LOCK_MS,
+    stalledInterval: STALLED_CHECK_MS,
+    maxStalledCount: MAX_STALLED,
+    autorun: true,
+  });
+  let down = false;
+  worker.on('error', (e) => {
+    if (down) return;
+    down = true;
+    o.onLine(`the queue is unreachable (${o.redact(e.message).slice(0, 200)}): waiting for it`);
+  });
+  o.redis.on('ready', () => {
+    if (!down) return;
+    down = false;
+    o.onLine('the queue is back');
+  });
+  return {
+    name,
+    worker,
+    close: async () => {
+      // Jobs running now go back to the queue (their lock expires): ended here, done by another worker.
+      stopping = true;
+      await worker.close(true);
+      o.redis.disconnect();
+      children.forEach((c) => c.kill('SIGKILL'));
+    },
+  };
+}

@@ -1,0 +1,182 @@
+import { hostname } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Job, Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { withExpandRun, type CatalogueProblem, type ExpandEvents, type ExpandOptions, type ExpandResult } from '../run-expand.ts';
+import type { JobSummary, VendorJob } from '../vendor-job.ts';
+import { diedSummary } from '../worker-pool.ts';
+import { connectChecked, QUEUE_NAME, QUEUE_PREFIX, type QueueAddress } from './queue-connection.ts';
+import { JOB_NAME, jobIdFor, jobOptions, QueuedProgress, queuedJobData, QueuedSummary } from './queued-job.ts';
+
+/**
+ * `fetchwright expand --queue redis://…`: the local run's decisions (run-expand.ts withExpandRun:
+ * the same locks, the same skipped and waiting vendors), then one BullMQ job per vendor to work on
+ * instead of a local process (queued-job.ts: its id from the idempotency key), and with `wait` the
+ * jobs' ends read back from Redis into the same coverage summary and files a local run writes.
+ *
+ * Adding a job whose id is already in the queue adds nothing: a vendor waiting or running for the
+ * same change is waited for, never queued twice. A finished job with that id (completed, or failed
+ * after its retries) is still there only when its work did not last (its connector folder edited
+ * since, its failure's retry time reached): it is removed and queued again.
+ */
+
+export interface QueuedExpandOptions extends ExpandOptions {
+  queue: QueueAddress;
+  /** Wait for the jobs and end with the coverage summary; without it, end once they are queued. */
+  wait: boolean;
+  /** How long one vendor's job may run (ms), carried in the job. */
+  jobTimeoutMs: number;
+}
+
+export interface QueuedExpandEvents extends ExpandEvents {
+  /** A vendor's job is in the queue: `how` says whether this run added it. */
+  onQueued?: (vendor: string, how: QueuedHow, jobId: string) => void;
+  /** A worker took a vendor's job. */
+  onWorkerStart?: (vendor: string, worker: string) => void;
+}
+
+/** Whether this run added a vendor's job: new, again (a finished job of the same change removed first), or one already waiting or running. */
+export type QueuedHow = 'queued' | 'queued again' | 'already queued';
+
+export interface QueuedVendor {
+  vendor: string;
+  how: QueuedHow;
+  /** The job this run waits for (another of the vendor's when one was already waiting or running). */
+  jobId: string;
+}
+
+export interface QueuedExpandResult {
+  queued: QueuedVendor[];
+  /** The catalogue's invalid entries (without `wait`; with it, they are in the summary). */
+  problems: CatalogueProblem[];
+  /** With `wait`: the coverage summary. */
+  result?: ExpandResult;
+}
+
+/** How often the waiting command reads its jobs' states (ms). */
+export const POLL_MS = 500;
+
+/**
+ * Runs expand on the queue (see the module comment). Throws as withExpandRun, and FetchwrightError
+ * `queue-unreachable` (exit 37) when Redis does not answer at the start; an outage later is waited
+ * out (a note says so).
+ */
+export async function runQueuedExpand(o: QueuedExpandOptions, events: QueuedExpandEvents = {}): Promise<QueuedExpandResult> {
+  const redis = await connectChecked(o.queue, `fetchwright-expand:${hostname()}:${process.pid}`);
+  const queue = new Queue(QUEUE_NAME, { connection: redis, prefix: QUEUE_PREFIX });
+  queue.on('error', () => undefined);
+  const persistence = await redis.info('persistence').catch(() => '');
+  if (/^aof_enabled:0\r?$/m.test(persistence)) events.onNote?.(`the queue's Redis at ${o.queue.shown} keeps no append-only file (appendonly no): a restart there loses the queued jobs (the next expand queues them again); set appendonly yes`);
+  try {
+    return await withExpandRun(o, events, async (run) => {
+      const queued = await enqueueJobs(queue, run.jobs, o.jobTimeoutMs);
+      for (const q of queued) events.onQueued?.(q.vendor, q.how, q.jobId);
+      if (!o.wait) return { queued, problems: run.problems };
+      if (queued.length && (await queue.getWorkersCount().catch(() => 1)) === 0) {
+        events.onNote?.(`no worker is connected to the queue at ${o.queue.shown} yet: the jobs wait for one (fetchwright worker --queue ${o.queue.shown})`);
+      }
+      const workers = await awaitJobs(queue, redis, run.jobs, queued, { ...events, onDone: run.done }, o.queue.shown);
+      return { queued, problems: run.problems, result: run.finish({ concurrency: Math.max(1, workers.length), queue: { url: o.queue.shown, workers } }) };
+    });
+  } finally {
+    await queue.close().catch(() => undefined);
+    redis.disconnect();
+  }
+}
+
+/** Adds each job (see the module comment); returns, per vendor, the job to wait for. */
+export async function enqueueJobs(queue: Queue, jobs: VendorJob[], jobTimeoutMs: number): Promise<QueuedVendor[]> {
+  const queued: QueuedVendor[] = [];
+  for (const job of jobs) {
+    const id = jobIdFor(job);
+    let how: QueuedHow = 'queued';
+    const existing = await Job.fromId(queue, id);
+    if (existing) {
+      const state = await existing.getState();
+      if (state === 'completed' || state === 'failed') {
+        await existing.remove();
+        how = 'queued again';
+      } else {
+        queued.push({ vendor: job.entry.vendor, how: 'already queued', jobId: id });
+        continue;
+      }
+    }
+    const added = await queue.add(JOB_NAME, queuedJobData(job, jobTimeoutMs), jobOptions(job));
+    // Another job of this vendor waiting or running (an earlier change) is the one to wait for: it reads the docs as they are when it starts.
+    queued.push({ vendor: job.entry.vendor, how: added.id === id ? how : 'already queued', jobId: added.id ?? id });
+  }
+  return queued;
+}
+
+interface AwaitEvents {
+  onDone: (summary: JobSummary, job: VendorJob) => void;
+  onStart?: (vendor: string) => void;
+  onWorkerStart?: (vendor: string, worker: string) => void;
+  onNote?: (line: string) => void;
+}
+
+/** The vendor's summary from a finished job: its return value, or on failure the summary its worker left (else one made from the failed reason). */
+function summaryOf(job: VendorJob, finished: Job, state: 'completed' | 'failed'): JobSummary {
+  const vendor = job.entry.vendor;
+  const answer = state === 'completed' ? finished.returnvalue : QueuedProgress.safeParse(finished.progress).data?.summary;
+  const parsed = QueuedSummary.safeParse(answer);
+  if (parsed.success && parsed.data.vendor === vendor && (state === 'failed') === (parsed.data.outcome === 'failed')) return parsed.data;
+  if (state === 'completed') return { ...diedSummary(job, 'its worker answered no summary of this vendor', 0), cause: 'the worker\'s answer is not a summary of this vendor: not trusted; the next run does it again' };
+  const reason = String(finished.failedReason ?? 'no reason given').replace(/\s+/g, ' ').slice(0, 300);
+  return diedSummary(job, `the queue failed its job: ${reason}`, finished.finishedOn && finished.processedOn ? finished.finishedOn - finished.processedOn : 0);
+}
+
+/**
+ * Waits for every queued vendor's job to finish, reading their states every {@link POLL_MS} (a
+ * reading that survives a restarted Redis, where events could be missed); calls `onDone` with each
+ * vendor's summary. Resolves with the workers that did them (`host:pid`, sorted).
+ */
+export async function awaitJobs(queue: Queue, redis: Redis, jobs: VendorJob[], queued: QueuedVendor[], events: AwaitEvents, shown: string): Promise<string[]> {
+  const byVendor = new Map(jobs.map((j) => [j.entry.vendor, j]));
+  const pending = new Map(queued.map((q) => [q.vendor, q]));
+  const started = new Set<string>();
+  const retriesNoted = new Map<string, number>();
+  const workers = new Set<string>();
+  let down = false;
+  while (pending.size) {
+    try {
+      for (const [vendor, q] of [...pending]) {
+        const job = byVendor.get(vendor)!;
+        const found = await Job.fromId(queue, q.jobId);
+        if (!found) {
+          pending.delete(vendor);
+          events.onDone(diedSummary(job, 'its job vanished from the queue: removed, or lost by a Redis restarted without appendonly', 0), job);
+          continue;
+        }
+        const state = await found.getState();
+        const progress = QueuedProgress.safeParse(found.progress).data;
+        if (state === 'active' && !started.has(vendor)) {
+          started.add(vendor);
+          events.onStart?.(vendor);
+          if (progress) events.onWorkerStart?.(vendor, progress.worker);
+        }
+        if (found.attemptsMade > (retriesNoted.get(vendor) ?? 0) && state !== 'completed' && state !== 'failed') {
+          retriesNoted.set(vendor, found.attemptsMade);
+          events.onNote?.(`${vendor}: attempt ${found.attemptsMade} failed (${String(found.failedReason ?? '').replace(/\s+/g, ' ').slice(0, 200)}); BullMQ tries again`);
+        }
+        if (state === 'completed' || state === 'failed') {
+          pending.delete(vendor);
+          if (!started.has(vendor)) events.onStart?.(vendor);
+          if (progress) workers.add(progress.worker);
+          events.onDone(summaryOf(job, found, state), job);
+        }
+      }
+      if (down) {
+        down = false;
+        events.onNote?.(`the queue at ${shown} is back`);
+      }
+    } catch (e) {
+      if (!down) events.onNote?.(`the queue at ${shown} is unreachable (${(e as Error).message.slice(0, 160)}): waiting for it`);
+      down = true;
+      // ioredis reconnects by itself; a command failed while it was away is read again at the next tick.
+      if (redis.status === 'end') await redis.connect().catch(() => undefined);
+    }
+    if (pending.size) await sleep(POLL_MS);
+  }
+  return [...workers].sort();
+}
