@@ -12,7 +12,8 @@ import { fitLines } from '../agent/cli/fit-lines.ts';
  * mapped records/s; a live run's host memory: flat in the number of records (200,000 against
  * 20,000, bench/live-run-bench.ts), with the live run's throughput as a figure; expand over a catalogue
  * of every description (bench/expand-bench.ts): the first run's wall time at --concurrency 1 and 2, and
- * a second run over the unchanged catalogue under 2 s. Each judged row says
+ * a second run over the unchanged catalogue under 2 s; the same catalogue on the queue (bench/queue-bench.ts:
+ * expand --queue … --wait with 1 and 2 worker processes on redis-server) as figures. Each judged row says
  * `met` or `not met`, each target gets a summary line over all its rows, and the run ends with the
  * list of targets. It exits 0 either way: figures to read.
  */
@@ -141,7 +142,8 @@ console.log('\nexpand: a catalogue of every description, first run (generate all
 const expandRows: string[][] = [['concurrency', 'vendors', 'first run ms', 'first run outcomes', 'second run ms', 'second run outcomes', 'target (second run)']];
 const expandJudged: RowJudgement[] = [];
 const outcomes = (o: Record<string, number>) => Object.entries(o).map(([k, v]) => `${v} ${k}`).join(', ');
-for (const f of benchExpand(SPECS.map((name) => ({ vendor: name.replace(/\.[a-z]+$/, '').replace(/\//g, '-'), docs: path.join(docsRoot, name) })))) {
+const expandFigures = benchExpand(SPECS.map((name) => ({ vendor: name.replace(/\.[a-z]+$/, '').replace(/\//g, '-'), docs: path.join(docsRoot, name) })));
+for (const f of expandFigures) {
   const judged = judgeRow(TARGETS.expandSecondRun, `--concurrency ${f.concurrency}`, [f.second_ms]);
   expandJudged.push(judged);
   expandRows.push([String(f.concurrency), String(f.vendors), String(f.first_ms), outcomes(f.first_outcomes), String(f.second_ms), outcomes(f.second_outcomes), judged.verdict]);
@@ -150,6 +152,28 @@ printTable(expandRows);
 const expandVerdict = judgeTarget(TARGETS.expandSecondRun, expandJudged);
 verdicts.push(expandVerdict);
 console.log(`\n${fitLines(expandVerdict.line, 120)}`);
+
+// Issue 15: the same catalogue on the queue (BullMQ on Debian's redis-server), 1 and 2 worker processes (figures only).
+const { benchQueue } = await import('./queue-bench.ts');
+console.log('\nexpand on the queue: the same catalogue, expand --queue … --wait with 1 and 2 `fetchwright worker --concurrency 1` processes on redis-server at 127.0.0.1 (figures only: no target)');
+try {
+  const queued = await benchQueue(SPECS.map((name) => ({ vendor: name.replace(/\.[a-z]+$/, '').replace(/\//g, '-'), docs: path.join(docsRoot, name) })));
+  if ('skipped' in queued) console.log(`  not measured: ${queued.skipped}`);
+  else {
+    const queueRows: string[][] = [['workers', 'vendors', 'wall ms', 'vendors/min', 'outcomes', 'workers in summary', 'local --concurrency N first run ms']];
+    for (const f of queued.figures) {
+      const local = expandFigures.find((e) => e.concurrency === f.workers);
+      queueRows.push([String(f.workers), String(f.vendors), String(f.wall_ms), String(f.vendors_per_min), outcomes(f.outcomes), f.worker_names.join(' ') || '—', local ? String(local.first_ms) : '—']);
+    }
+    printTable(queueRows);
+    for (const f of queued.figures) {
+      const notes = [...(f.stopped ? [`stopped by the bench: ${f.stopped}`] : []), ...f.failures.map((v) => `failed: ${v}`), ...f.workers_exited_early.map((w) => `worker ended early: ${w}`), ...Object.entries(f.started_twice).map(([v, n]) => `${v} started ${n} times`), ...f.worker_problems];
+      for (const n of notes) console.log(`  ${f.workers} worker${f.workers === 1 ? '' : 's'}: ${fitLines(n, 110)}`);
+    }
+  }
+} catch (e) {
+  console.log(`  not measured: ${(e as Error).message.split('\n')[0]}`);
+}
 
 // Issue 13: tokens the tool-driven model loop sends per vendor (a scripted capable model through the real SDK, against msw).
 const { benchLlmTokens } = await import('./llm-tokens.ts');

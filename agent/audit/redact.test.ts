@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Redactor } from './redact.ts';
+import { argumentRedacted, Redactor } from './redact.ts';
 
 /** Redacting a JSON value string by string: hostile text cannot reshape the value around it. */
 describe('Redactor.value', () => {
@@ -29,5 +29,22 @@ describe('the secrets of an environment', () => {
       PATH_TO_NOTHING: 'not-a-secret-value',
     });
     expect(found.sort()).toEqual(['/wJalrXUtnFEMI/K7MDENG+bPxRfiCY', 'Hunter2isLong', 'ghp_patVALUE0123456789'].sort());
+  });
+});
+
+describe('a URL\'s user information, whatever its scheme', () => {
+  it('blanks the password of redis://, postgres:// and https:// URLs, with or without a user, and keeps the host', () => {
+    const r = new Redactor([]);
+    expect(r.text('queue redis://:s3cretpw@queue.internal:6379/0 down')).toBe('queue redis://[REDACTED]@queue.internal:6379/0 down');
+    expect(r.text('postgres://admin:hunter2@db/x')).toBe('postgres://[REDACTED]@db/x');
+    expect(r.text('https://u:p@h/')).toBe('https://[REDACTED]@h/');
+    expect(r.text('see https://example.com/a@b and mailto:x@y')).toBe('see https://example.com/a@b and mailto:x@y');
+  });
+
+  it('blanks a command-line argument\'s user information up to its last @, a password holding / or @ included', () => {
+    expect(argumentRedacted('redis://:pa/ss@w@queue:6379/0')).toBe('redis://[REDACTED]@queue:6379/0');
+    expect(argumentRedacted('--queue=rediss://user:pw@h/1')).toBe('--queue=rediss://[REDACTED]@h/1');
+    expect(argumentRedacted('redis://queue:6379/0')).toBe('redis://queue:6379/0');
+    expect(argumentRedacted('../shared/vendor-docs/okta.yaml')).toBe('../shared/vendor-docs/okta.yaml');
   });
 });

@@ -17,8 +17,19 @@ const TOKEN_SHAPES = [
   /\bAKIA[0-9A-Z]{16}\b/g,
   /\beyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]*/g,
   /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g,
-  /(https?:\/\/)[^/\s:@]+:[^/\s@]+@/g,
+  // A URL's user and password, whatever its scheme (`redis://:pw@queue`, `postgres://admin:pw@db`).
+  // (The scheme is bounded and starts a word: an unbounded one is quadratic on a long run of letters.)
+  /\b([a-z][a-z0-9+.-]{0,31}:\/\/)[^/\s:@]*:[^/\s@]+@/gi,
 ];
+
+/**
+ * A command-line argument with a URL's user information blanked up to its last `@`
+ * (`--queue=redis://:pa/ss@host/0` → `--queue=redis://[REDACTED]@host/0`): an argument is one value,
+ * so a password holding `/` or `@`, which no URL pattern can bound, is still cut out whole.
+ */
+export function argumentRedacted(arg: string): string {
+  return arg.replace(/\b([a-z][a-z0-9+.-]{0,31}:\/\/)[^\s]*@/gi, '$1[REDACTED]@');
+}
 
 export class Redactor {
   private readonly secrets: string[];

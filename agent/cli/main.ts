@@ -1,7 +1,7 @@
 import { constants } from 'node:os';
 import { CommanderError } from 'commander';
 import { AuditLog, stateDir } from '../audit/audit-log.ts';
-import { redactorFromEnv, type Redactor } from '../audit/redact.ts';
+import { argumentRedacted, redactorFromEnv, type Redactor } from '../audit/redact.ts';
 import { EXIT, isFetchwrightError } from '../errors.ts';
 import { packageVersion } from '../package-info.ts';
 import type { CommandModule, CommandSpec } from './command-table.ts';
@@ -59,7 +59,7 @@ export async function main(argv: string[], rawIo: Io, env: NodeJS.ProcessEnv = p
     // The first line, before any work: a log that does not hold (exit 31) or cannot be written stops the
     // command here. Once it is written, the run's end is audited too.
     if (spec.audited !== false) {
-      log.record('start', 'ok', {}, { argv });
+      log.record('start', 'ok', {}, { argv: argv.map(argumentRedacted) });
       audit = log;
     }
     const release = holdSignals(io, audit, interrupts);

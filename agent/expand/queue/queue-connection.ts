@@ -34,32 +34,36 @@ const HINT = 'Give a Redis URL: redis://HOST:PORT/DB (rediss:// for TLS), the pa
 
 /**
  * Parses a `--queue` value. Throws FetchwrightError `usage` (exit 2) for anything but a `redis://` or
- * `rediss://` URL with a host, a port of 1–65535 and a database of 0–255 (no query or fragment: an
- * option there would be silently ignored). The message never holds the password.
+ * `rediss://` URL with a host, a port of 1–65535, a database of 0–255 and a user and password in
+ * valid percent-encoding (no query or fragment: an option there would be silently ignored). No
+ * message holds any part of the value but its scheme.
  */
 export function parseQueueUrl(value: string, env: NodeJS.ProcessEnv = {}): QueueAddress {
+  // The value is never echoed: a password may stand anywhere in a URL that does not parse as meant.
   let u: URL;
   try {
     u = new URL(value.trim());
   } catch {
-    throw new FetchwrightError('usage', `--queue ${shownOf(value)} is not a URL`, { hint: HINT });
+    throw new FetchwrightError('usage', '--queue is not a URL', { hint: HINT });
   }
-  if (u.protocol !== 'redis:' && u.protocol !== 'rediss:') throw new FetchwrightError('usage', `--queue must be a redis:// or rediss:// URL, not ${u.protocol}//`, { hint: HINT });
+  if (u.protocol !== 'redis:' && u.protocol !== 'rediss:') throw new FetchwrightError('usage', `--queue must be a redis:// or rediss:// URL, not ${u.protocol.replace(/[^a-z0-9+.-]/gi, '?').slice(0, 20)}//`, { hint: HINT });
   if (!u.hostname) throw new FetchwrightError('usage', '--queue names no host', { hint: HINT });
-  if (u.search || u.hash) throw new FetchwrightError('usage', `--queue ${shownOf(value)} has a query or fragment, which would be ignored`, { hint: HINT });
+  if (u.search || u.hash) throw new FetchwrightError('usage', '--queue has a query or fragment, which would be ignored (a password goes in FETCHWRIGHT_REDIS_PASSWORD)', { hint: HINT });
   const port = u.port ? Number(u.port) : 6379;
+  if (!(port >= 1 && port <= 65535)) throw new FetchwrightError('usage', '--queue: the port must be 1 to 65535', { hint: HINT });
   const dbText = u.pathname.replace(/^\//, '');
-  if (!/^\d{0,3}$/.test(dbText) || Number(dbText) > 255) throw new FetchwrightError('usage', `--queue: the database must be a number of 0 to 255 after the host (/0), not "${dbText.slice(0, 40)}"`, { hint: HINT });
+  if (!/^\d{0,3}$/.test(dbText) || Number(dbText) > 255) throw new FetchwrightError('usage', '--queue: the database must be a number of 0 to 255 after the host (/0)', { hint: HINT });
   const db = dbText ? Number(dbText) : 0;
-  const password = u.password ? decodeURIComponent(u.password) : env.FETCHWRIGHT_REDIS_PASSWORD || undefined;
-  const username = u.username ? decodeURIComponent(u.username) : undefined;
+  let password: string | undefined;
+  let username: string | undefined;
+  try {
+    password = u.password ? decodeURIComponent(u.password) : env.FETCHWRIGHT_REDIS_PASSWORD || undefined;
+    username = u.username ? decodeURIComponent(u.username) : undefined;
+  } catch {
+    throw new FetchwrightError('usage', '--queue: the user or password is not valid percent-encoding', { hint: HINT });
+  }
   const host = u.hostname.replace(/^\[(.*)\]$/, '$1');
   return { host, port, db, ...(username ? { username } : {}), ...(password ? { password } : {}), tls: u.protocol === 'rediss:', shown: `${u.protocol}//${u.host}/${db}` };
-}
-
-/** A URL shown in an error: its user and password blanked, bounded. */
-function shownOf(value: string): string {
-  return value.replace(/\/\/[^/@]*@/, '//…@').slice(0, 120);
 }
 
 /**

@@ -142,13 +142,15 @@ export async function awaitJobs(queue: Queue, redis: Redis, jobs: VendorJob[], q
     try {
       for (const [vendor, q] of [...pending]) {
         const job = byVendor.get(vendor)!;
-        const found = await Job.fromId(queue, q.jobId);
+        // The state first, then the job: read the other way round, a job finishing between the two
+        // reads would be taken for finished with the result it did not have yet.
+        const state = await queue.getJobState(q.jobId);
+        const found = state === 'unknown' ? undefined : await Job.fromId(queue, q.jobId);
         if (!found) {
           pending.delete(vendor);
           events.onDone(diedSummary(job, 'its job vanished from the queue: removed, or lost by a Redis restarted without appendonly', 0), job);
           continue;
         }
-        const state = await found.getState();
         const progress = QueuedProgress.safeParse(found.progress).data;
         if (state === 'active' && !started.has(vendor)) {
           started.add(vendor);
