@@ -43,7 +43,7 @@ export const EXIT_CODES = {
   unsafeHost: { code: 32, meaning: 'the docs name a host no connector may call: loopback, private, link-local, metadata or multicast addresses, userinfo, or a scheme other than http(s)' },
   expandFailed: { code: 33, meaning: 'expand: some vendors failed or wait for a retry (the coverage summary gives each one\'s cause); the others were done' },
   invalidCatalogue: { code: 34, meaning: 'expand: the catalogue cannot be read, or some of its entries are invalid (each named with its field; the valid ones were still run)' },
-  expandBusy: { code: 35, meaning: 'expand: another expand is running on the same state folder (its pid is named); wait for it or give another --state' },
+  expandBusy: { code: 35, meaning: 'expand: another expand is running on the same state folder (its pid is named), or a queue\'s workers serve it (the queue is named); wait for it, give another --state, or use that --queue' },
   browserMissing: { code: 36, meaning: 'web-page docs need a Chromium browser and none is at /usr/bin/chromium (or FETCHWRIGHT_CHROMIUM): install Debian\'s chromium package' },
   queueUnreachable: { code: 37, meaning: 'expand --queue, worker: the queue\'s Redis did not answer at start (refused, unknown host, wrong password): start Redis, or correct --queue or FETCHWRIGHT_REDIS_PASSWORD' },
   interrupted: { code: 130, meaning: 'interrupted by Ctrl-C (SIGINT): the line on stderr says what is on disk; nothing is left half-written (for mock, Ctrl-C is its normal stop: exit 0)' },

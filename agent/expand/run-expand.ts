@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { PrOptions } from '../commands/pr.ts';
 import { EXIT, FetchwrightError } from '../errors.ts';
@@ -48,6 +48,11 @@ export interface ExpandOptions {
   jobTimeoutMs?: number;
   env?: NodeJS.ProcessEnv;
   now?: () => number;
+  /**
+   * The queue the jobs go to (its URL as shown, no password), for `expand --queue`: the state folder
+   * is then marked as served by it ({@link QUEUE_MARK}), and a local expand refuses it.
+   */
+  queue?: string;
   /** Given the lock's release once taken (and undefined once released): for a signal handler, so Ctrl-C leaves no lock behind. */
   onLock?: (release: (() => void) | undefined) => void;
 }
@@ -69,8 +74,24 @@ export interface ExpandResult {
 
 /** The state folder's lock file. */
 export const LOCK_FILE = 'expand.lock';
+/**
+ * In a state folder served by a queue's workers: which queue (`{"queue": "redis://host:port/db"}`).
+ * Its workers write the vendors' states and connectors while no expand holds the lock, so a local
+ * expand there would be a second writer: it refuses while this file is there.
+ */
+export const QUEUE_MARK = 'queue.json';
 /** The connectors folder's lock file (a dot-file beside the vendors' folders, there only while an expand runs). */
 export const OUT_LOCK_FILE = '.fetchwright-expand.lock';
+
+/** The queue a state folder's mark names (bounded, printable), or undefined when it names none. */
+function servedBy(mark: string): string | undefined {
+  try {
+    const queue = (JSON.parse(readFileSync(mark, 'utf8')) as { queue?: unknown }).queue;
+    return typeof queue === 'string' && /^rediss?:\/\/[\x21-\x7e]{1,300}$/.test(queue) ? queue : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /** A summary from the state alone (no work done). */
 export function summaryFromState(entry: CatalogueEntry, state: VendorState, outcome: VendorOutcome, covered: boolean): VendorSummary {
@@ -159,6 +180,13 @@ export async function withExpandRun<T>(o: ExpandOptions, events: ExpandEvents, b
     throw new FetchwrightError('expand-busy', `another expand (pid ${lock.holder.pid}, since ${new Date(lock.holder.at).toISOString()}) is running on the state folder ${stateDir}`, { file: lockFile, hint: 'Wait for it to finish, or give this run another --state. A lock left by a process that is gone is taken over by itself.' });
   }
   try {
+    const mark = path.join(stateDir, QUEUE_MARK);
+    if (o.queue) {
+      if (servedBy(mark) !== o.queue) writeFileDurably(mark, `${JSON.stringify({ schema: 'fetchwright/expand-queue@1', queue: o.queue, since: new Date(now()).toISOString() })}\n`);
+    } else if (existsSync(mark)) {
+      const queue = servedBy(mark) ?? 'a queue';
+      throw new FetchwrightError('expand-busy', `the state folder ${stateDir} is served by the workers of ${queue}: a local expand would write the vendors they write`, { file: mark, hint: `Run expand --queue ${queue} (with --wait to wait for them); to go back to local runs, stop those workers and remove ${mark}.` });
+    }
     if (lock.tookOver) events.onNote?.(`took over ${lockFile}, left by process ${lock.tookOver.pid}, which is no longer running: resuming where it stopped`);
     events.onTotal?.(catalogue.entries.length);
     const catalogueFile = path.resolve(o.catalogue);

@@ -7,6 +7,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CoverageSummary, VendorSummary } from '../../agent/expand/coverage-summary.ts';
 import { QUEUE_NAME, QUEUE_PREFIX } from '../../agent/expand/queue/queue-connection.ts';
+import { EXIT } from '../../agent/errors.ts';
 import { shellStatus } from '../helpers/exit-status.ts';
 import { redisServerMissing, startRedis, type RedisServer } from '../helpers/redis-server.ts';
 import { REPO_ROOT } from '../helpers/vendor-docs.ts';
@@ -180,6 +181,10 @@ describe.skipIf(skip)('expand --queue and fetchwright worker on a real redis-ser
     expect((JSON.parse(third.stdout) as { vendors: unknown[] }).vendors).toEqual([]);
     expect(third.stderr).toMatch(/skipped/);
     expect(await jobCounts(redis, 2)).toMatchObject({ completed: some.length, prioritized: 0, waiting: 0 });
+    // The state folder is the queue's workers' now: a local expand there would be a second writer.
+    const local = await fetchwright(['expand', '--catalog', catalogue, '--state', state, '--out', out], { state: tmp('audit'), env: { CI: 'true' } });
+    expect(local.code, local.stderr).toBe(EXIT.expandBusy);
+    expect(local.stderr).toContain(`is served by the workers of ${url}`);
     await w.stop();
   }, 240_000);
 
@@ -209,6 +214,28 @@ describe.skipIf(skip)('expand --queue and fetchwright worker on a real redis-ser
     expect(existsSync(path.join(summary.vendors[0]!.connector_dir!, 'scorecard.json'))).toBe(true);
     expect(await jobCounts(redis, 3)).toMatchObject({ completed: 1, failed: 0, active: 0 });
     await rescuer.stop();
+  }, 240_000);
+
+  it('a worker stopped with SIGTERM mid-job exits 0 at once and hands its job back: done by another, no failure recorded', async () => {
+    const root = tmp('term');
+    const catalogue = writeCatalogue(root, [entries.find((e) => e.vendor === 'jupyterhub')!]);
+    const url = `redis://127.0.0.1:${redis.port}/6`;
+    const [state, out] = [path.join(root, 'state'), path.join(root, 'out')];
+    const stopped = startWorker(url, state, out, { FETCHWRIGHT_TEST_PAUSE: 'expand-job' });
+    await stopped.waitFor(/taking jobs/);
+    const waiting = fetchwright(['expand', '--catalog', catalogue, '--queue', url, '--wait', '--state', state, '--out', out, '--json'], { state: tmp('audit'), env: { CI: 'true' } });
+    await stopped.waitFor(/jupyterhub: started \(job/);
+    expect(await stopped.stop()).toBe(0);
+    expect(stopped.log()).toMatch(/stopped by SIGTERM; its running jobs go back to the queue/);
+    expect(processesWithEnv(stopped.marker)).toEqual([]);
+    // Nothing recorded for the vendor: the job was handed back, not failed.
+    expect(existsSync(path.join(state, 'vendors', 'jupyterhub.json'))).toBe(false);
+    const other = startWorker(url, state, out);
+    const r = await waiting;
+    expect(r.code, r.stderr).toBe(0);
+    expect((JSON.parse(r.stdout) as CoverageSummary).vendors.map((v) => [v.vendor, v.outcome])).toEqual([['jupyterhub', 'generated']]);
+    expect(starts([other.log()], 'jupyterhub')).toBe(1);
+    await other.stop();
   }, 240_000);
 
   it('Redis restarted mid-run: no queued job is lost, every vendor is done once', async () => {

@@ -20,7 +20,7 @@ import { JOB_NAME, jobIdFor, jobOptions, QueuedProgress, queuedJobData, QueuedSu
  * since, its failure's retry time reached): it is removed and queued again.
  */
 
-export interface QueuedExpandOptions extends ExpandOptions {
+export interface QueuedExpandOptions extends Omit<ExpandOptions, 'queue'> {
   queue: QueueAddress;
   /** Wait for the jobs and end with the coverage summary; without it, end once they are queued. */
   wait: boolean;
@@ -68,7 +68,7 @@ export async function runQueuedExpand(o: QueuedExpandOptions, events: QueuedExpa
   const persistence = await redis.info('persistence').catch(() => '');
   if (/^aof_enabled:0\r?$/m.test(persistence)) events.onNote?.(`the queue's Redis at ${o.queue.shown} keeps no append-only file (appendonly no): a restart there loses the queued jobs (the next expand queues them again); set appendonly yes`);
   try {
-    return await withExpandRun(o, events, async (run) => {
+    return await withExpandRun({ ...o, queue: o.queue.shown }, events, async (run) => {
       const queued = await enqueueJobs(queue, run.jobs, o.jobTimeoutMs);
       for (const q of queued) events.onQueued?.(q.vendor, q.how, q.jobId);
       if (!o.wait) return { queued, problems: run.problems };
