@@ -55,6 +55,8 @@ export interface QueuedExpandResult {
 
 /** How often the waiting command reads its jobs' states (ms). */
 export const POLL_MS = 500;
+/** How many jobs' states are read at once. */
+const READ_BATCH = 256;
 
 /**
  * Runs expand on the queue (see the module comment). Throws as withExpandRun, and FetchwrightError
@@ -140,12 +142,23 @@ export async function awaitJobs(queue: Queue, redis: Redis, jobs: VendorJob[], q
   let down = false;
   while (pending.size) {
     try {
-      for (const [vendor, q] of [...pending]) {
+      // Read in batches sent together (ioredis writes concurrent commands back to back), then acted on in catalogue order.
+      const readings: { vendor: string; state: Awaited<ReturnType<Queue['getJobState']>>; found: Job | undefined }[] = [];
+      const all = [...pending];
+      for (let i = 0; i < all.length; i += READ_BATCH) {
+        readings.push(
+          ...(await Promise.all(
+            all.slice(i, i + READ_BATCH).map(async ([vendor, q]) => {
+              // The state first, then the job: read the other way round, a job finishing between the two
+              // reads would be taken for finished with the result it did not have yet.
+              const state = await queue.getJobState(q.jobId);
+              return { vendor, state, found: state === 'unknown' ? undefined : await Job.fromId(queue, q.jobId) };
+            }),
+          )),
+        );
+      }
+      for (const { vendor, state, found } of readings) {
         const job = byVendor.get(vendor)!;
-        // The state first, then the job: read the other way round, a job finishing between the two
-        // reads would be taken for finished with the result it did not have yet.
-        const state = await queue.getJobState(q.jobId);
-        const found = state === 'unknown' ? undefined : await Job.fromId(queue, q.jobId);
         if (!found) {
           pending.delete(vendor);
           events.onDone(diedSummary(job, 'its job vanished from the queue: removed, or lost by a Redis restarted without appendonly', 0), job);
