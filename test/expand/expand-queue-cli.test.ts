@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../helpers/redis-server.ts';
+import { freePort } from '../helpers/local-server.ts';
 import { vendorDoc } from '../helpers/vendor-docs.ts';
 import { writeCatalogue } from './catalogue-files.ts';
 import { fetchwright } from './expand-cli.ts';

@@ -2,10 +2,10 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, openSync, closeSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { freePort } from './local-server.ts';
 
 /**
  * A real JupyterHub 3.0 (Debian's `jupyterhub` package) on 127.0.0.1, for tests that must meet the
@@ -93,17 +93,6 @@ export interface RealJupyterHub {
   logTail(lines?: number): string;
   /** Stops the hub (its process group) and the proxy it started, and removes the folder. Idempotent. */
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 const py = (v: unknown) => JSON.stringify(v);

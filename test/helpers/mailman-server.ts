@@ -1,9 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { debianServerMissing, exited, freePort } from './local-server.ts';
 
 /** The set-up's own requests say so in their User-Agent: the access log tells them from the connector's. */
 const SETUP_AGENT = 'fetchwright-test-setup';
@@ -13,9 +13,7 @@ export const MAILMAN_RUNNER = '/usr/lib/mailman3/bin/runner';
 
 /** Why a real Mailman 3 cannot run here, or `undefined` when it can (CI installs mailman3 and requires it). */
 export function mailmanServerMissing(): string | undefined {
-  if (existsSync(MAILMAN_RUNNER)) return undefined;
-  if (process.env.FETCHWRIGHT_REAL_SERVERS === 'required') throw new Error('FETCHWRIGHT_REAL_SERVERS=required but mailman3 is not installed: .ci/run installs it with apt-get');
-  return 'mailman3 is not installed: `sudo apt-get install -y mailman3` (Debian/Ubuntu) runs these tests; CI installs it in .ci/run';
+  return debianServerMissing(MAILMAN_RUNNER, 'mailman3');
 }
 
 export interface MailmanServer {
@@ -33,21 +31,6 @@ export interface MailmanServer {
   logMark(): number;
   /** The requests the server logged after `mark` that the set-up did not send: `GET /3.0/users?page=1&count=100`. */
   requests(mark: number): string[];
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-function exited(child: ChildProcess): Promise<void> {
-  return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((r) => child.once('exit', () => r()));
 }
 
 /**

@@ -1,17 +1,18 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { debianServerMissing, exited, freePort } from './local-server.ts';
+
+export { freePort };
 
 /** Debian's redis-server (`apt-get install redis-server`). */
 export const REDIS_SERVER = '/usr/bin/redis-server';
 
 /** Why a real Redis cannot run here, or `undefined` when it can (CI installs redis-server and requires it). */
 export function redisServerMissing(): string | undefined {
-  if (existsSync(REDIS_SERVER)) return undefined;
-  if (process.env.FETCHWRIGHT_REAL_SERVERS === 'required') throw new Error('FETCHWRIGHT_REAL_SERVERS=required but redis-server is not installed: .ci/run installs it with apt-get');
-  return 'redis-server is not installed: `sudo apt-get install -y redis-server` (Debian/Ubuntu) runs these tests; CI installs it in .ci/run';
+  return debianServerMissing(REDIS_SERVER, 'redis-server');
 }
 
 export interface RedisServer {
@@ -27,22 +28,6 @@ export interface RedisServer {
   /** The bytes of its append-only files, for a test that checks what Redis holds. */
   persisted(): string;
   log(): string;
-}
-
-/** A free TCP port on 127.0.0.1. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-function exited(child: ChildProcess): Promise<void> {
-  return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((r) => child.once('exit', () => r()));
 }
 
 /** Resolves once something accepts TCP connections on 127.0.0.1:port (10 s at most). */
