@@ -226,10 +226,10 @@ export const COMMANDS: CommandSpec[] = [
       'Takes vendors\' jobs from the BullMQ queue in Redis that `fetchwright expand --queue` fills, and does each\n' +
       'one as a local expand does, in a process of its own: ingest, plan, prove, write the connector and the\n' +
       'vendor\'s state (and with --pr, propose it). Run as many workers on as many machines as you like: each\n' +
-      'job is done once, a job whose worker dies is taken back after 15 seconds and done by another, a failure\n' +
-      'that may pass is retried after 10 and 20 seconds. The state and connectors folders must be the ones the\n' +
-      'expand run names (the same paths on every machine: a shared file system); a job for other folders is\n' +
-      'refused. A worker holds only its own secrets: GITHUB_TOKEN and FETCHWRIGHT_SIGNING_KEY for --pr jobs,\n' +
+      'job is done once, a job whose worker dies is taken back within about 20 seconds and done by another, a failure\n' +
+      'that may pass is retried after 10 and 20 seconds. A worker takes the jobs of the state and connectors\n' +
+      'folders it is started with (--state, --out: the expand run\'s, the same paths on every machine, a shared\n' +
+      'file system); each pair of folders has a queue of its own. A worker holds only its own secrets: GITHUB_TOKEN and FETCHWRIGHT_SIGNING_KEY for --pr jobs,\n' +
       'OPENAI_API_KEY for --planner llm or auto; none is ever put in the queue. Runs until Ctrl-C or SIGTERM\n' +
       '(its running jobs go back to the queue for another worker); exits 37 when Redis does not answer at start.',
     options: () => [

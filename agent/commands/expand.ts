@@ -118,8 +118,8 @@ export async function run(_args: string[], opts: ExpandCommandOptions, io: Io, c
     // Queued, not waited for: what this run decided, and where the workers' results will be.
     const added = queued.filter((q) => q.how !== 'already queued').length;
     ctx.audit.record('expand-end', 'ok', {}, { queue: queue!.shown, queued: added, already_queued: queued.length - added });
-    const line = `${added} vendor job${added === 1 ? '' : 's'} queued on ${queue!.shown}, ${queued.length - added} already in the queue; the workers write each vendor's state in ${state}. Run it again with --wait to wait for them and print the coverage summary.`;
-    if (opts.json) io.stdout.write(`${JSON.stringify({ schema: 'fetchwright/queued@1', queue: queue!.shown, state: path.resolve(state), vendors: queued }, null, 2)}\n`);
+    const line = `${added} vendor job${added === 1 ? '' : 's'} queued on ${queue!.shown}, ${queued.length - added} already in the queue; the workers write each vendor's state in ${state}. Run it again with --wait to wait for them and write the coverage summary (this run wrote none: vendors finished before that run are counted skipped there).`;
+    if (opts.json) io.stdout.write(`${JSON.stringify({ schema: 'fetchwright/queued@1', queue: queue!.shown, state: path.resolve(state), vendors: queued.map((q) => ({ vendor: q.vendor, how: q.how, job_id: q.jobId })) }, null, 2)}\n`);
     else io.stdout.write(`${line}\n`);
     for (const p of problems) io.stderr.write(`${escapeForLine(`invalid catalogue entry ${p.entry === null ? '' : `#${p.entry + 1} `}${p.vendor ?? ''}${p.field ? ` (${p.field})` : ''}: ${p.message}`)}\n`);
     return problems.length ? EXIT.invalidCatalogue : EXIT.ok;

@@ -236,7 +236,8 @@ export function renderCoverageTable(summary: CoverageSummary, width = 100): stri
 function howRun(summary: CoverageSummary): string {
   if (!summary.queue) return `at concurrency ${summary.concurrency}`;
   const n = summary.queue.workers.length;
-  return `by ${n} worker${n === 1 ? '' : 's'} of the queue ${summary.queue.url.replace(/[^\x21-\x7e]/g, '?').slice(0, 200)}`;
+  const url = summary.queue.url.replace(/[^\x21-\x7e]/g, '?').slice(0, 200);
+  return n ? `by ${n} worker${n === 1 ? '' : 's'} of the queue ${url}` : `with nothing for the queue ${url} to do`;
 }
 
 /** Most rows of each Markdown table or list (GitHub keeps at most 1 MiB of one step's summary). */

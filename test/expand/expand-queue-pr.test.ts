@@ -8,7 +8,8 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CoverageSummary } from '../../agent/expand/coverage-summary.ts';
-import { QUEUE_NAME, QUEUE_PREFIX } from '../../agent/expand/queue/queue-connection.ts';
+import { QUEUE_PREFIX } from '../../agent/expand/queue/queue-connection.ts';
+import { queueNameFor } from '../../agent/expand/queue/queued-job.ts';
 import { EXIT } from '../../agent/errors.ts';
 import { connectorsRepo, git } from '../helpers/git-repo.ts';
 import { redisServerMissing, startRedis, type RedisServer } from '../helpers/redis-server.ts';
@@ -151,7 +152,7 @@ describe.skipIf(skip)('expand --queue --pr on a real redis-server with a passwor
     const elsewhere = tmp('elsewhere');
     const w = startWorker(url, state, out, { FETCHWRIGHT_REDIS_PASSWORD: REDIS_PASSWORD });
     const connection = new Redis({ port: redis.port, host: '127.0.0.1', db: 2, password: REDIS_PASSWORD, maxRetriesPerRequest: null });
-    const queue = new Queue(QUEUE_NAME, { connection, prefix: QUEUE_PREFIX });
+    const queue = new Queue(queueNameFor(state, out), { connection, prefix: QUEUE_PREFIX });
     const entry = { index: 0, vendor: 'jupyterhub', docs: vendorDoc('jupyterhub'), docsPath: vendorDoc('jupyterhub'), owner: '@x', priority: 0, tenant: {}, skip_streams: [] };
     const good = { schema: 'fetchwright/queued-job@1', entry, key: 'a'.repeat(64), out, stateDir: state, seed: 1, maxAttempts: 3, jobTimeoutMs: 60_000 };
     await queue.add('vendor', { ...good, out: path.join(elsewhere, 'out'), stateDir: path.join(elsewhere, 'state') }, { jobId: 'other-folders' });

@@ -6,7 +6,8 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CoverageSummary, VendorSummary } from '../../agent/expand/coverage-summary.ts';
-import { QUEUE_NAME, QUEUE_PREFIX } from '../../agent/expand/queue/queue-connection.ts';
+import { QUEUE_PREFIX } from '../../agent/expand/queue/queue-connection.ts';
+import { queueNameFor } from '../../agent/expand/queue/queued-job.ts';
 import { EXIT } from '../../agent/errors.ts';
 import { shellStatus } from '../helpers/exit-status.ts';
 import { redisServerMissing, startRedis, type RedisServer } from '../helpers/redis-server.ts';
@@ -89,10 +90,10 @@ function comparable(v: VendorSummary): Omit<VendorSummary, 'elapsed_ms'> {
   return { ...rest, connector_dir: rest.connector_dir ? path.basename(rest.connector_dir) : null };
 }
 
-/** The queue's job counts in Redis db `db`. */
-async function jobCounts(redis: RedisServer, db: number): Promise<Record<string, number>> {
+/** The job counts of the queue of the folders `state` and `out` in Redis db `db`. */
+async function jobCounts(redis: RedisServer, db: number, state: string, out: string): Promise<Record<string, number>> {
   const connection = new Redis({ port: redis.port, host: '127.0.0.1', db, maxRetriesPerRequest: null });
-  const queue = new Queue(QUEUE_NAME, { connection, prefix: QUEUE_PREFIX });
+  const queue = new Queue(queueNameFor(state, out), { connection, prefix: QUEUE_PREFIX });
   try {
     return await queue.getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'completed', 'failed');
   } finally {
@@ -149,7 +150,7 @@ describe.skipIf(skip)('expand --queue and fetchwright worker on a real redis-ser
     // Progress: a plain line per vendor as it ends, and who took it.
     for (const e of entries) expect(queued.stderr).toMatch(new RegExp(`\\] ${e.vendor}: generated`));
     expect(queued.stderr).toMatch(/taken by worker /);
-    expect(await jobCounts(redis, 1)).toMatchObject({ completed: entries.length, failed: 0, waiting: 0, prioritized: 0, active: 0 });
+    expect(await jobCounts(redis, 1, qState, qOut)).toMatchObject({ completed: entries.length, failed: 0, waiting: 0, prioritized: 0, active: 0 });
     await Promise.all([a.stop(), b.stop()]);
   }, 300_000);
 
@@ -165,10 +166,10 @@ describe.skipIf(skip)('expand --queue and fetchwright worker on a real redis-ser
     expect((JSON.parse(first.stdout) as { vendors: { how: string }[] }).vendors.map((v) => v.how)).toEqual(some.map(() => 'queued'));
     const second = await fetchwright(args, { state: tmp('audit'), env: { CI: 'true' } });
     expect(second.code, second.stderr).toBe(0);
-    const again = JSON.parse(second.stdout) as { vendors: { vendor: string; how: string; jobId: string }[] };
+    const again = JSON.parse(second.stdout) as { vendors: { vendor: string; how: string; job_id: string }[] };
     expect(again.vendors.map((v) => v.how)).toEqual(some.map(() => 'already queued'));
-    expect(again.vendors.map((v) => v.jobId)).toEqual((JSON.parse(first.stdout) as { vendors: { jobId: string }[] }).vendors.map((v) => v.jobId));
-    expect(await jobCounts(redis, 2)).toMatchObject({ prioritized: some.length, completed: 0 });
+    expect(again.vendors.map((v) => v.job_id)).toEqual((JSON.parse(first.stdout) as { vendors: { job_id: string }[] }).vendors.map((v) => v.job_id));
+    expect(await jobCounts(redis, 2, state, out)).toMatchObject({ prioritized: some.length, completed: 0 });
 
     const w = startWorker(url, state, out);
     const waited = await fetchwright([...args.slice(0, -1), '--wait', '--json'], { state: tmp('audit'), env: { CI: 'true' } });
@@ -180,12 +181,31 @@ describe.skipIf(skip)('expand --queue and fetchwright worker on a real redis-ser
     expect(third.code, third.stderr).toBe(0);
     expect((JSON.parse(third.stdout) as { vendors: unknown[] }).vendors).toEqual([]);
     expect(third.stderr).toMatch(/skipped/);
-    expect(await jobCounts(redis, 2)).toMatchObject({ completed: some.length, prioritized: 0, waiting: 0 });
+    expect(await jobCounts(redis, 2, state, out)).toMatchObject({ completed: some.length, prioritized: 0, waiting: 0 });
     // The state folder is the queue's workers' now: a local expand there would be a second writer.
     const local = await fetchwright(['expand', '--catalog', catalogue, '--state', state, '--out', out], { state: tmp('audit'), env: { CI: 'true' } });
     expect(local.code, local.stderr).toBe(EXIT.expandBusy);
     expect(local.stderr).toContain(`is served by the workers of ${url}`);
     await w.stop();
+  }, 240_000);
+
+  it('a worker started for other folders takes none of these jobs; the waiting expand says no worker serves them until one does', async () => {
+    const root = tmp('folders');
+    const catalogue = writeCatalogue(root, [entries.find((e) => e.vendor === 'jupyterhub')!]);
+    const url = `redis://127.0.0.1:${redis.port}/7`;
+    const [state, out] = [path.join(root, 'state'), path.join(root, 'out')];
+    const astray = startWorker(url, path.join(root, 'other-state'), path.join(root, 'other-out'));
+    await astray.waitFor(/taking jobs/);
+    let stderr = '';
+    const waiting = fetchwright(['expand', '--catalog', catalogue, '--queue', url, '--wait', '--state', state, '--out', out, '--json'], { state: tmp('audit'), env: { CI: 'true' }, onStderr: (all) => (stderr = all) });
+    await expect.poll(() => stderr, { timeout: 30_000 }).toContain(`no worker serves these folders on the queue at ${url}: 1 job wait`);
+    const right = startWorker(url, state, out);
+    const r = await waiting;
+    expect(r.code, r.stderr).toBe(0);
+    expect((JSON.parse(r.stdout) as CoverageSummary).vendors.map((v) => v.outcome)).toEqual(['generated']);
+    expect(astray.log()).not.toMatch(/started/);
+    expect(starts([right.log()], 'jupyterhub')).toBe(1);
+    await Promise.all([astray.stop(), right.stop()]);
   }, 240_000);
 
   it('a worker killed with SIGKILL mid-job: its job process ends with it, and the other worker does the job', async () => {
@@ -212,7 +232,7 @@ describe.skipIf(skip)('expand --queue and fetchwright worker on a real redis-ser
     expect(starts([rescuer.log()], 'jupyterhub')).toBe(1);
     expect(rescuer.log()).toMatch(/jupyterhub: generated/);
     expect(existsSync(path.join(summary.vendors[0]!.connector_dir!, 'scorecard.json'))).toBe(true);
-    expect(await jobCounts(redis, 3)).toMatchObject({ completed: 1, failed: 0, active: 0 });
+    expect(await jobCounts(redis, 3, state, out)).toMatchObject({ completed: 1, failed: 0, active: 0 });
     await rescuer.stop();
   }, 240_000);
 
@@ -255,7 +275,7 @@ describe.skipIf(skip)('expand --queue and fetchwright worker on a real redis-ser
     const summary = JSON.parse(r.stdout) as CoverageSummary;
     expect(summary.vendors.map((v) => [v.vendor, v.outcome])).toEqual(entries.map((e) => [e.vendor, 'generated']));
     for (const e of entries) expect(starts([w.log()], e.vendor), e.vendor).toBe(1);
-    expect(await jobCounts(redis, 4)).toMatchObject({ completed: entries.length, failed: 0 });
+    expect(await jobCounts(redis, 4, state, out)).toMatchObject({ completed: entries.length, failed: 0 });
     await w.stop();
   }, 240_000);
 
@@ -276,7 +296,7 @@ describe.skipIf(skip)('expand --queue and fetchwright worker on a real redis-ser
     // Queued and waited for with no worker yet; then the docs folder vanishes before any worker reads it, and is back before the retry.
     let stderr = '';
     const waiting = fetchwright(['expand', '--catalog', catalogue, '--queue', url, '--wait', '--state', state, '--out', out, '--json'], { state: tmp('audit'), env: { CI: 'true' }, onStderr: (all) => (stderr = all) });
-    await expect.poll(() => stderr, { timeout: 30_000 }).toMatch(/no worker is connected/);
+    await expect.poll(() => stderr, { timeout: 30_000 }).toMatch(/no worker serves these folders on the queue at redis:\/\/127\.0\.0\.1:\d+\/5: 2 jobs wait for one \(fetchwright worker --queue redis:\/\/127\.0\.0\.1:\d+\/5 --state \S+ --out \S+\)/);
     renameSync(path.join(docs, 'hub'), path.join(docs, 'hub-away'));
     const w = startWorker(url, state, out);
     await w.waitFor(/hub: failed \(BullMQ tries again\): its docs cannot be read/);
@@ -295,7 +315,7 @@ describe.skipIf(skip)('expand --queue and fetchwright worker on a real redis-ser
     const localEmpty = (JSON.parse(local.stdout) as CoverageSummary).vendors[1]!;
     expect(noIds!.cause).toBe(localEmpty.cause);
     const connection = new Redis({ port: redis.port, host: '127.0.0.1', db: 5, maxRetriesPerRequest: null });
-    const queue = new Queue(QUEUE_NAME, { connection, prefix: QUEUE_PREFIX });
+    const queue = new Queue(queueNameFor(state, out), { connection, prefix: QUEUE_PREFIX });
     const [failedJob] = await queue.getFailed();
     expect(failedJob!.failedReason).toBe(localEmpty.cause);
     expect(failedJob!.failedReason).not.toMatch(/\n/);

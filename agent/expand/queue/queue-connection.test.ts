@@ -153,14 +153,21 @@ describe.skipIf(redisServerMissing())('connectChecked on a redis-server with --r
     expect(e.code).toBe('queue-unreachable');
     expect(e.exitCode).toBe(37);
     expect(e.message).toContain(`redis://127.0.0.1:${server.port}/0`);
-    expect(e.details.hint).toMatch(/FETCHWRIGHT_REDIS_PASSWORD/);
+    expect(e.details.hint).toMatch(/refused the user or password given: check FETCHWRIGHT_REDIS_PASSWORD/);
     expect(seen(e)).not.toContain('wrong-s3cretpw');
   });
 
   it('no password at all: queue-unreachable whose hint names FETCHWRIGHT_REDIS_PASSWORD', async () => {
     const e = await rejection(connectChecked(parseQueueUrl(server.url), 'fetchwright-test'));
     expect(e.code).toBe('queue-unreachable');
-    expect(e.details.hint).toMatch(/FETCHWRIGHT_REDIS_PASSWORD/);
+    expect(e.details.hint).toMatch(/requires a password: give it in FETCHWRIGHT_REDIS_PASSWORD/);
+  });
+
+  it('a database the server does not have: queue-unreachable naming it, never database 0 in its place', async () => {
+    const e = await rejection(connectChecked(parseQueueUrl(`redis://127.0.0.1:${server.port}/99`, { FETCHWRIGHT_REDIS_PASSWORD: password }), 'fetchwright-test'));
+    expect(e.code).toBe('queue-unreachable');
+    expect(e.message).toMatch(/DB index is out of range/);
+    expect(e.details.hint).toMatch(/fewer databases than 100/);
   });
 
   it('the right password (from FETCHWRIGHT_REDIS_PASSWORD): resolves to a connection that answers', async () => {

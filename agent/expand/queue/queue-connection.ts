@@ -25,10 +25,8 @@ export interface QueueAddress {
   shown: string;
 }
 
-/** BullMQ's key prefix for fetchwright's queues: its keys are `fetchwright:expand:*`. */
+/** BullMQ's key prefix for fetchwright's queues: their keys are `fetchwright:expand-…:*` (queued-job.ts queueNameFor). */
 export const QUEUE_PREFIX = 'fetchwright';
-/** The queue's name. */
-export const QUEUE_NAME = 'expand';
 
 const HINT = 'Give a Redis URL: redis://HOST:PORT/DB (rediss:// for TLS), the password in FETCHWRIGHT_REDIS_PASSWORD.';
 
@@ -46,7 +44,7 @@ export function parseQueueUrl(value: string, env: NodeJS.ProcessEnv = {}): Queue
   } catch {
     throw new FetchwrightError('usage', '--queue is not a URL', { hint: HINT });
   }
-  if (u.protocol !== 'redis:' && u.protocol !== 'rediss:') throw new FetchwrightError('usage', `--queue must be a redis:// or rediss:// URL, not ${u.protocol.replace(/[^a-z0-9+.-]/gi, '?').slice(0, 20)}//`, { hint: HINT });
+  if (u.protocol !== 'redis:' && u.protocol !== 'rediss:') throw new FetchwrightError('usage', `--queue must be a redis:// or rediss:// URL, not ${u.protocol.slice(0, -1).replace(/[^a-z0-9+.-]/gi, '?').slice(0, 20)}://`, { hint: HINT });
   if (!u.hostname) throw new FetchwrightError('usage', '--queue names no host', { hint: HINT });
   if (u.search || u.hash) throw new FetchwrightError('usage', '--queue has a query or fragment, which would be ignored (a password goes in FETCHWRIGHT_REDIS_PASSWORD)', { hint: HINT });
   const port = u.port ? Number(u.port) : 6379;
@@ -102,13 +100,20 @@ export async function connectChecked(address: QueueAddress, name: string, timeou
   try {
     await redis.connect();
     await redis.ping();
+    // ioredis goes on in database 0 when its SELECT is refused: a database the server does not have is said here.
+    await redis.select(address.db);
     return redis;
   } catch (e) {
     redis.disconnect();
-    const why = lastError || (e as Error).message;
-    throw new FetchwrightError('queue-unreachable', `the queue's Redis at ${address.shown} did not answer: ${why.replace(address.password ?? '\u0000', '***').slice(0, 200)}`, {
-      hint: /NOAUTH|WRONGPASS|invalid password|AUTH/i.test(why) ? 'Give the password in FETCHWRIGHT_REDIS_PASSWORD (or the URL), as the server requires.' : 'Start Redis there (redis-server), or correct --queue.',
-    });
+    const why = (/DB index/i.test((e as Error).message) ? (e as Error).message : lastError || (e as Error).message).replace(address.password ?? '\u0000', '***').slice(0, 200);
+    const hint = /NOAUTH/i.test(why)
+      ? 'The server requires a password: give it in FETCHWRIGHT_REDIS_PASSWORD (or the URL).'
+      : /WRONGPASS|invalid password|invalid username/i.test(why)
+        ? 'The server refused the user or password given: check FETCHWRIGHT_REDIS_PASSWORD (or the URL).'
+        : /DB index/i.test(why)
+          ? `The server has fewer databases than ${address.db + 1} (redis.conf "databases"): give another database after the host, such as /0.`
+          : 'Start Redis there (redis-server), or correct --queue.';
+    throw new FetchwrightError('queue-unreachable', `the queue's Redis at ${address.shown} cannot be used: ${why}`, { hint });
   } finally {
     clearTimeout(timer);
     redis.off('error', onError);

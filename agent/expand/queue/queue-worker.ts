@@ -13,8 +13,8 @@ import { vendorInputs } from '../inputs-key.ts';
 import { recordDeadWorker, summaryFromState } from '../run-expand.ts';
 import { isDone, readVendorState } from '../vendor-state.ts';
 import { DIED_CAUSE, runJobProcess } from '../worker-pool.ts';
-import { QUEUE_NAME, QUEUE_PREFIX } from './queue-connection.ts';
-import { JOB_NAME, QueuedJobData, worthRetrying, type QueuedProgress } from './queued-job.ts';
+import { QUEUE_PREFIX } from './queue-connection.ts';
+import { JOB_NAME, QueuedJobData, queueNameFor, worthRetrying, type QueuedProgress } from './queued-job.ts';
 
 /**
  * `fetchwright worker`: takes vendors' jobs from expand's queue (BullMQ on Redis) and does each as a
@@ -140,7 +140,7 @@ export function startQueueWorker(o: QueueWorkerOptions): QueueWorker {
     return summary;
   };
 
-  const worker = new Worker(QUEUE_NAME, async (job) => (job.name === JOB_NAME ? process1(job) : Promise.reject(new UnrecoverableError(`not a fetchwright job (${String(job.name).slice(0, 40)})`))), {
+  const worker = new Worker(queueNameFor(o.stateDir, o.out), async (job) => (job.name === JOB_NAME ? process1(job) : Promise.reject(new UnrecoverableError(`not a fetchwright job (${String(job.name).slice(0, 40)})`))), {
     connection: o.redis,
     prefix: QUEUE_PREFIX,
     name,

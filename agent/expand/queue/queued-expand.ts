@@ -5,8 +5,9 @@ import type { Redis } from 'ioredis';
 import { withExpandRun, type CatalogueProblem, type ExpandEvents, type ExpandOptions, type ExpandResult } from '../run-expand.ts';
 import type { JobSummary, VendorJob } from '../vendor-job.ts';
 import { diedSummary } from '../worker-pool.ts';
-import { connectChecked, QUEUE_NAME, QUEUE_PREFIX, type QueueAddress } from './queue-connection.ts';
-import { JOB_NAME, jobIdFor, jobOptions, QueuedProgress, queuedJobData, QueuedSummary } from './queued-job.ts';
+import path from 'node:path';
+import { connectChecked, QUEUE_PREFIX, type QueueAddress } from './queue-connection.ts';
+import { JOB_NAME, jobIdFor, jobOptions, QueuedProgress, queuedJobData, QueuedSummary, queueNameFor } from './queued-job.ts';
 
 /**
  * `fetchwright expand --queue redis://…`: the local run's decisions (run-expand.ts withExpandRun:
@@ -35,8 +36,8 @@ export interface QueuedExpandEvents extends ExpandEvents {
   onWorkerStart?: (vendor: string, worker: string) => void;
 }
 
-/** Whether this run added a vendor's job: new, again (a finished job of the same change removed first), or one already waiting or running. */
-export type QueuedHow = 'queued' | 'queued again' | 'already queued';
+/** Whether this run added a vendor's job: new, in place of a finished job of the same change (whose work did not last), or not: one was already waiting or running. */
+export type QueuedHow = 'queued' | 'queued, replacing its finished job' | 'already queued';
 
 export interface QueuedVendor {
   vendor: string;
@@ -55,6 +56,8 @@ export interface QueuedExpandResult {
 
 /** How often the waiting command reads its jobs' states (ms). */
 export const POLL_MS = 500;
+/** How long nothing may move before the waiting command checks that a worker serves the queue (ms). */
+const NO_WORKER_CHECK_MS = 30_000;
 /** How many jobs' states are read at once. */
 const READ_BATCH = 256;
 
@@ -65,7 +68,7 @@ const READ_BATCH = 256;
  */
 export async function runQueuedExpand(o: QueuedExpandOptions, events: QueuedExpandEvents = {}): Promise<QueuedExpandResult> {
   const redis = await connectChecked(o.queue, `fetchwright-expand:${hostname()}:${process.pid}`);
-  const queue = new Queue(QUEUE_NAME, { connection: redis, prefix: QUEUE_PREFIX });
+  const queue = new Queue(queueNameFor(path.resolve(o.stateDir), path.resolve(o.out)), { connection: redis, prefix: QUEUE_PREFIX });
   queue.on('error', () => undefined);
   const persistence = await redis.info('persistence').catch(() => '');
   if (/^aof_enabled:0\r?$/m.test(persistence)) events.onNote?.(`the queue's Redis at ${o.queue.shown} keeps no append-only file (appendonly no): a restart there loses the queued jobs (the next expand queues them again); set appendonly yes`);
@@ -74,10 +77,8 @@ export async function runQueuedExpand(o: QueuedExpandOptions, events: QueuedExpa
       const queued = await enqueueJobs(queue, run.jobs, o.jobTimeoutMs);
       for (const q of queued) events.onQueued?.(q.vendor, q.how, q.jobId);
       if (!o.wait) return { queued, problems: run.problems };
-      if (queued.length && (await queue.getWorkersCount().catch(() => 1)) === 0) {
-        events.onNote?.(`no worker is connected to the queue at ${o.queue.shown} yet: the jobs wait for one (fetchwright worker --queue ${o.queue.shown})`);
-      }
-      const workers = await awaitJobs(queue, redis, run.jobs, queued, { ...events, onDone: run.done }, o.queue.shown);
+      const start = `fetchwright worker --queue ${o.queue.shown} --state ${run.stateDir} --out ${path.resolve(o.out)}`;
+      const workers = await awaitJobs(queue, redis, run.jobs, queued, { ...events, onDone: run.done }, o.queue.shown, start);
       return { queued, problems: run.problems, result: run.finish({ concurrency: Math.max(1, workers.length), queue: { url: o.queue.shown, workers } }) };
     });
   } finally {
@@ -97,7 +98,7 @@ export async function enqueueJobs(queue: Queue, jobs: VendorJob[], jobTimeoutMs:
       const state = await existing.getState();
       if (state === 'completed' || state === 'failed') {
         await existing.remove();
-        how = 'queued again';
+        how = 'queued, replacing its finished job';
       } else {
         queued.push({ vendor: job.entry.vendor, how: 'already queued', jobId: id });
         continue;
@@ -133,15 +134,30 @@ function summaryOf(job: VendorJob, finished: Job, state: 'completed' | 'failed')
  * reading that survives a restarted Redis, where events could be missed); calls `onDone` with each
  * vendor's summary. Resolves with the workers that did them (`host:pid`, sorted).
  */
-export async function awaitJobs(queue: Queue, redis: Redis, jobs: VendorJob[], queued: QueuedVendor[], events: AwaitEvents, shown: string): Promise<string[]> {
+export async function awaitJobs(queue: Queue, redis: Redis, jobs: VendorJob[], queued: QueuedVendor[], events: AwaitEvents, shown: string, startWorker = 'fetchwright worker'): Promise<string[]> {
   const byVendor = new Map(jobs.map((j) => [j.entry.vendor, j]));
   const pending = new Map(queued.map((q) => [q.vendor, q]));
   const started = new Set<string>();
   const retriesNoted = new Map<string, number>();
   const workers = new Set<string>();
   let down = false;
+  // When nothing moved for a while, whether any worker serves this queue at all (at the start too).
+  let moved = 0;
+  let lastCheck = Number.NEGATIVE_INFINITY;
+  let saidNoWorker = false;
   while (pending.size) {
     try {
+      const seen = started.size + (queued.length - pending.size);
+      if (seen !== moved) {
+        moved = seen;
+        lastCheck = Date.now();
+        saidNoWorker = false;
+      } else if (Date.now() - lastCheck >= NO_WORKER_CHECK_MS || lastCheck === Number.NEGATIVE_INFINITY) {
+        lastCheck = Date.now();
+        const count = await queue.getWorkersCount();
+        if (count === 0 && !saidNoWorker) events.onNote?.(`no worker serves these folders on the queue at ${shown}: ${pending.size} job${pending.size === 1 ? '' : 's'} wait for one (${startWorker})`);
+        saidNoWorker = count === 0;
+      }
       // Read in batches sent together (ioredis writes concurrent commands back to back), then acted on in catalogue order.
       const readings: { vendor: string; state: Awaited<ReturnType<Queue['getJobState']>>; found: Job | undefined }[] = [];
       const all = [...pending];

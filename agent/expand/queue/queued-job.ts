@@ -13,6 +13,15 @@ import type { JobSummary, VendorJob } from '../vendor-job.ts';
  * before a worker acts on it, and a worker's answer before the enqueuing command shows it.
  */
 
+/**
+ * The queue of one pair of folders: `expand-` and 16 hex of sha256 over the state and connectors
+ * folders (absolute). A worker takes jobs from its folders' queue only, so a worker started for other
+ * folders never takes (and fails) these jobs: the waiting expand says no worker serves them.
+ */
+export function queueNameFor(stateDir: string, out: string): string {
+  return `expand-${hashJson({ state: path.resolve(stateDir), out: path.resolve(out) }).slice(0, 16)}`;
+}
+
 /** The BullMQ job name of a vendor's job. */
 export const JOB_NAME = 'vendor';
 
