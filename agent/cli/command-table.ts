@@ -228,8 +228,8 @@ export const COMMANDS: CommandSpec[] = [
       'vendor\'s state (and with --pr, propose it). Run as many workers on as many machines as you like: each\n' +
       'job is done once, a job whose worker dies is taken back within about 20 seconds and done by another, a failure\n' +
       'that may pass is retried after 10 and 20 seconds. A worker takes the jobs of the state and connectors\n' +
-      'folders it is started with (--state, --out: the expand run\'s, the same paths on every machine, a shared\n' +
-      'file system); each pair of folders has a queue of its own. A worker holds only its own secrets: GITHUB_TOKEN and FETCHWRIGHT_SIGNING_KEY for --pr jobs,\n' +
+      'folders and pull-request options it is started with (--state, --out, --pr --repo …: the expand run\'s,\n' +
+      'the same paths on every machine, a shared file system); each has a queue of its own. A worker holds only its own secrets: GITHUB_TOKEN and FETCHWRIGHT_SIGNING_KEY for --pr jobs,\n' +
       'OPENAI_API_KEY for --planner llm or auto; none is ever put in the queue. Runs until Ctrl-C or SIGTERM\n' +
       '(its running jobs go back to the queue for another worker); exits 37 when Redis does not answer at start.',
     options: () => [
@@ -237,6 +237,8 @@ export const COMMANDS: CommandSpec[] = [
       new Option('--concurrency <n>', 'how many jobs to do at once, each in its own process (default: the number of cores)').argParser(wholeNumber(1, 64)),
       new Option('--state <dir>', 'the expand state folder the jobs are for (default: expand/ in fetchwright\'s state folder, FETCHWRIGHT_STATE_DIR)').argParser(nonEmpty),
       new Option('--out <dir>', 'the connectors folder the jobs are for').argParser(nonEmpty).default('connectors'),
+      new Option('--pr', 'do the jobs of `expand --queue --pr` with these pull-request options (the worker\'s own: a job never chooses where this worker\'s token and key go)'),
+      ...prOptions(false).filter((o) => o.long !== '--requested-by'),
     ],
     load: () => import('../commands/worker.ts'),
   },

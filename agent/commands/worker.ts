@@ -4,16 +4,19 @@ import type { Io } from '../cli/io.ts';
 import type { Context } from '../cli/main.ts';
 import { EXIT } from '../errors.ts';
 import { escapeForLine } from '../expand/progress-display.ts';
-import { connectChecked, parseQueueUrl } from '../expand/queue/queue-connection.ts';
+import { connectChecked, parseQueueUrl, queueId } from '../expand/queue/queue-connection.ts';
 import { startQueueWorker, workerName } from '../expand/queue/queue-worker.ts';
 import { defaultExpandState } from './expand.ts';
+import { prOptionsOf, type PrOptions } from './pr.ts';
+import { queuePr } from '../expand/queue/queued-job.ts';
 
 /** `fetchwright worker`'s options, as commander parses them (agent/cli/command-table.ts). */
-export interface WorkerCommandOptions {
+export interface WorkerCommandOptions extends Partial<PrOptions> {
   queue: string;
   concurrency?: number;
   state?: string;
   out: string;
+  pr?: boolean;
 }
 
 /**
@@ -24,15 +27,16 @@ export interface WorkerCommandOptions {
  */
 export async function run(_args: string[], opts: WorkerCommandOptions, io: Io, ctx: Context): Promise<number> {
   const address = parseQueueUrl(opts.queue, ctx.env);
+  const pr = queuePr(prOptionsOf(opts));
   const name = workerName();
   const redis = await connectChecked(address, `fetchwright-worker:${name}`);
   const stateDir = path.resolve(opts.state ?? defaultExpandState(ctx.env));
   const out = path.resolve(opts.out);
   const concurrency = opts.concurrency ?? availableParallelism();
   const line = (text: string) => io.stderr.write(`${escapeForLine(ctx.redactor.text(text))}\n`);
-  const worker = startQueueWorker({ redis, concurrency, stateDir, out, env: ctx.env, onLine: line, redact: (t) => ctx.redactor.text(t) });
+  const worker = startQueueWorker({ redis, concurrency, stateDir, out, ...(pr ? { pr } : {}), queue: { queue: address.shown, id: await queueId(redis) }, env: ctx.env, onLine: line, redact: (t) => ctx.redactor.text(t) });
   ctx.audit.record('worker-start', 'ok', {}, { queue: address.shown, worker: name, concurrency, state: stateDir, out });
-  line(`worker ${name}: taking jobs from ${address.shown} for ${stateDir} and ${out}, ${concurrency} at a time (Ctrl-C stops it; its running jobs go back to the queue)`);
+  line(`worker ${name}: taking jobs from ${address.shown} for ${stateDir} and ${out}${pr ? `, proposing to ${pr.repo}${pr.github ? ` and ${pr.github}` : ''}` : ''}, ${concurrency} at a time (Ctrl-C stops it; its running jobs go back to the queue)`);
   const signal = await new Promise<NodeJS.Signals>((resolve) => (ctx.interrupts.stop = resolve));
   line(`worker ${name}: stopped by ${signal}; its running jobs go back to the queue for another worker`);
   await worker.close().catch(() => undefined);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { PrOptions } from '../commands/pr.ts';
 import { EXIT, FetchwrightError } from '../errors.ts';
 import { connectorPaths } from '../generate/connector-dir.ts';
+import { hashJson } from '../hash.ts';
 import { readCatalogue, type CatalogueEntry } from './catalogue.ts';
 import { totalsOf, type CatalogueProblem, type CoverageSummary, type VendorOutcome, type VendorSummary } from './coverage-summary.ts';
 import { tryLock } from './file-lock.ts';
@@ -49,10 +50,11 @@ export interface ExpandOptions {
   env?: NodeJS.ProcessEnv;
   now?: () => number;
   /**
-   * The queue the jobs go to (its URL as shown, no password), for `expand --queue`: the state folder
-   * is then marked as served by it ({@link QUEUE_MARK}), and a local expand refuses it.
+   * The queue the jobs go to, for `expand --queue`: its URL as shown (no password) and the id its
+   * Redis holds (queue-connection.ts queueId). The state folder is then marked as served by it
+   * ({@link QUEUE_MARK}): a local expand or another queue refuses it, and workers of another refuse its jobs.
    */
-  queue?: string;
+  queue?: QueueMark;
   /** Given the lock's release once taken (and undefined once released): for a signal handler, so Ctrl-C leaves no lock behind. */
   onLock?: (release: (() => void) | undefined) => void;
 }
@@ -83,11 +85,17 @@ export const QUEUE_MARK = 'queue.json';
 /** The connectors folder's lock file (a dot-file beside the vendors' folders, there only while an expand runs). */
 export const OUT_LOCK_FILE = '.fetchwright-expand.lock';
 
-/** The queue a state folder's mark names (bounded, printable), or undefined when it names none. */
-function servedBy(mark: string): string | undefined {
+/** The queue a state folder is served by: its URL as shown and the id its Redis holds. */
+export interface QueueMark {
+  queue: string;
+  id: string;
+}
+
+/** The queue a state folder's mark names (its URL bounded and printable), or undefined when there is none or it is damaged. */
+export function readQueueMark(mark: string): QueueMark | undefined {
   try {
-    const queue = (JSON.parse(readFileSync(mark, 'utf8')) as { queue?: unknown }).queue;
-    return typeof queue === 'string' && /^rediss?:\/\/[\x21-\x7e]{1,300}$/.test(queue) ? queue : undefined;
+    const { queue, id } = JSON.parse(readFileSync(mark, 'utf8')) as { queue?: unknown; id?: unknown };
+    return typeof queue === 'string' && /^rediss?:\/\/[\x21-\x7e]{1,300}$/.test(queue) && typeof id === 'string' && /^[0-9a-f-]{36}$/.test(id) ? { queue, id } : undefined;
   } catch {
     return undefined;
   }
@@ -182,9 +190,13 @@ export async function withExpandRun<T>(o: ExpandOptions, events: ExpandEvents, b
   try {
     const mark = path.join(stateDir, QUEUE_MARK);
     if (o.queue) {
-      if (servedBy(mark) !== o.queue) writeFileDurably(mark, `${JSON.stringify({ schema: 'fetchwright/expand-queue@1', queue: o.queue, since: new Date(now()).toISOString() })}\n`);
+      const other = existsSync(mark) ? (readQueueMark(mark) ?? { queue: 'a queue fetchwright cannot name (the mark is damaged)', id: '' }) : undefined;
+      if (other && other.id !== o.queue.id) {
+        throw new FetchwrightError('expand-busy', `the state folder ${stateDir} is served by the workers of ${other.queue}, not of this queue: a second queue would give each vendor two writers`, { file: mark, hint: `Use --queue ${other.queue} (a Redis emptied since counts as another queue); to move to ${o.queue.queue}, stop the workers of the other queue and remove ${mark}.` });
+      }
+      if (!other) writeFileDurably(mark, `${JSON.stringify({ schema: 'fetchwright/expand-queue@1', ...o.queue, since: new Date(now()).toISOString() })}\n`);
     } else if (existsSync(mark)) {
-      const queue = servedBy(mark) ?? 'a queue';
+      const queue = readQueueMark(mark)?.queue ?? 'a queue';
       throw new FetchwrightError('expand-busy', `the state folder ${stateDir} is served by the workers of ${queue}: a local expand would write the vendors they write`, { file: mark, hint: `Run expand --queue ${queue} (with --wait to wait for them); to go back to local runs, stop those workers and remove ${mark}.` });
     }
     if (lock.tookOver) events.onNote?.(`took over ${lockFile}, left by process ${lock.tookOver.pid}, which is no longer running: resuming where it stopped`);
@@ -292,9 +304,11 @@ export async function runExpand(o: ExpandOptions, events: ExpandEvents = {}): Pr
   });
 }
 
-/** Records the failure of a job whose worker died before it could (the parent owns the state once its worker is gone). */
+/** Records the failure of a job whose worker died before it could (the parent owns the state once its worker is gone), unless the job wrote the vendor's state before it died. */
 export function recordDeadWorker(stateDir: string, job: VendorJob, s: VendorSummary, now: () => number): void {
   const prev = job.previous;
+  // A job process killed after writing its own record (its result lost on the way) left the state as it should be.
+  if (hashJson(readVendorState(stateDir, job.entry.vendor)) !== hashJson(prev)) return;
   const attempts = prev.failure?.key === job.key ? prev.failure.attempts + 1 : 1;
   const failedAt = now();
   const retryAt = new Date(failedAt + retryDelayMs(attempts)).toISOString();

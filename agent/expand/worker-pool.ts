@@ -47,15 +47,17 @@ export function diedSummary(job: VendorJob, how: string, elapsedMs: number): Ven
 /** How long one vendor's job may take by default (ms) before its worker is stopped: a scheduled run never hangs on one vendor. */
 export const JOB_TIMEOUT_MS = 30 * 60_000;
 
-/** Takes a lock for a job's process; resolves with its release. */
-export type RepoLock = () => Promise<() => Promise<void> | void>;
+/** Takes a lock for a job's process; resolves with its release, and a promise that resolves if the lock is lost (the process is then stopped). */
+export type RepoLock = () => Promise<{ release: () => Promise<void> | void; lost?: Promise<unknown> }>;
 
 /**
  * Runs one job in a new worker process, stopped after `timeoutMs`; resolves with its summary (never
  * rejects). With `repoLock`, the job's git work waits for it (asked over IPC; released when the job
- * gives it back or its process ends), instead of the lock file beside the state.
+ * gives it back or its process ends; the process is killed if the lock is lost), instead of the lock
+ * file beside the state. When `stop` resolves, the process is killed (a queue worker's lease lost).
  */
-export function runJobProcess(job: VendorJob, env: NodeJS.ProcessEnv, events: PoolEvents, children: Set<ChildProcess>, timeoutMs: number, repoLock?: RepoLock): Promise<VendorSummary> {
+export function runJobProcess(job: VendorJob, env: NodeJS.ProcessEnv, events: PoolEvents, children: Set<ChildProcess>, timeoutMs: number, more: { repoLock?: RepoLock; stop?: Promise<unknown> } = {}): Promise<VendorSummary> {
+  const { repoLock, stop } = more;
   const started = Date.now();
   return new Promise((resolve) => {
     const child = fork(WORKER, [], {
@@ -73,6 +75,7 @@ export function runJobProcess(job: VendorJob, env: NodeJS.ProcessEnv, events: Po
     let stderr = '';
     child.stderr?.setEncoding('utf8');
     child.stderr?.on('data', (d: string) => (stderr = (stderr + d).slice(-2000)));
+    void stop?.then(() => child.kill('SIGKILL'));
     let release: Promise<(() => Promise<void> | void) | undefined> | undefined;
     const giveBack = () => {
       const held = release;
@@ -86,8 +89,9 @@ export function runJobProcess(job: VendorJob, env: NodeJS.ProcessEnv, events: Po
       else if (m?.type === 'repo-lock' && repoLock && !release) {
         release = repoLock().then(
           (r) => {
+            void r.lost?.then(() => child.kill('SIGKILL'));
             if (child.connected) child.send({ type: 'repo-locked' } satisfies RepoLockedMessage);
-            return r;
+            return r.release;
           },
           () => {
             child.kill('SIGKILL');

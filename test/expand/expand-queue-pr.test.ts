@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { createServer, type Server } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { Queue } from 'bullmq';
+import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CoverageSummary } from '../../agent/expand/coverage-summary.ts';
@@ -35,10 +35,10 @@ const gh = { created: [] as string[], tokens: new Set<string>() };
 let redis: RedisServer;
 const children: ChildProcess[] = [];
 
-function startWorker(url: string, state: string, out: string, env: Record<string, string>): { child: ChildProcess; log: () => string } {
+function startWorker(url: string, state: string, out: string, env: Record<string, string>, extra: string[] = []): { child: ChildProcess; log: () => string } {
   const childEnv: NodeJS.ProcessEnv = { ...process.env, FETCHWRIGHT_STATE_DIR: tmp('audit'), CI: 'true', ...env };
   if (!env.GITHUB_TOKEN) delete childEnv.GITHUB_TOKEN;
-  const child = spawn(process.execPath, ['--no-node-snapshot', BIN, 'worker', '--queue', url, '--concurrency', '1', '--state', state, '--out', out], { cwd: REPO_ROOT, env: childEnv, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, ['--no-node-snapshot', BIN, 'worker', '--queue', url, '--concurrency', '1', '--state', state, '--out', out, ...extra], { cwd: REPO_ROOT, env: childEnv, stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   child.stderr!.setEncoding('utf8').on('data', (s: string) => (log += s));
   children.push(child);
@@ -100,8 +100,9 @@ describe.skipIf(skip)('expand --queue --pr on a real redis-server with a passwor
     const url = `redis://127.0.0.1:${redis.port}/0`;
     const [state, out] = [path.join(root, 'state'), path.join(root, 'out')];
     const secrets = { GITHUB_TOKEN: TOKEN, FETCHWRIGHT_SIGNING_KEY: keyFile, FETCHWRIGHT_REDIS_PASSWORD: REDIS_PASSWORD };
-    const a = startWorker(url, state, out, secrets);
-    const b = startWorker(url, state, out, secrets);
+    const prArgs = ['--pr', '--repo', repo, '--github', 'acme/connectors', '--github-api', api];
+    const a = startWorker(url, state, out, secrets, prArgs);
+    const b = startWorker(url, state, out, secrets, prArgs);
     const audit = tmp('enqueuer');
     // The enqueuer has the queue's password, and no GitHub token or signing key.
     const r = await fetchwright(['expand', '--catalog', catalogue, '--queue', url, '--wait', '--state', state, '--out', out, '--json', '--pr', '--repo', repo, '--github', 'acme/connectors', '--github-api', api], { state: audit, env: { CI: 'true', FETCHWRIGHT_REDIS_PASSWORD: REDIS_PASSWORD, FETCHWRIGHT_SIGNING_KEY: '' } });
@@ -134,7 +135,7 @@ describe.skipIf(skip)('expand --queue --pr on a real redis-server with a passwor
     const catalogue = writeCatalogue(root, [{ vendor: 'jupyterhub', docs: vendorDoc('jupyterhub') }]);
     const url = `redis://127.0.0.1:${redis.port}/1`;
     const [state, out] = [path.join(root, 'state'), path.join(root, 'out')];
-    const w = startWorker(url, state, out, { FETCHWRIGHT_REDIS_PASSWORD: REDIS_PASSWORD });
+    const w = startWorker(url, state, out, { FETCHWRIGHT_REDIS_PASSWORD: REDIS_PASSWORD }, ['--pr', '--repo', repo, '--github', 'acme/connectors', '--github-api', api]);
     const r = await fetchwright(['expand', '--catalog', catalogue, '--queue', url, '--wait', '--state', state, '--out', out, '--json', '--pr', '--repo', repo, '--github', 'acme/connectors', '--github-api', api], { state: tmp('audit'), env: { CI: 'true', FETCHWRIGHT_REDIS_PASSWORD: REDIS_PASSWORD, GITHUB_TOKEN: TOKEN } });
     expect(r.code, r.stderr).toBe(EXIT.expandFailed);
     const [v] = (JSON.parse(r.stdout) as CoverageSummary).vendors;
@@ -143,6 +144,30 @@ describe.skipIf(skip)('expand --queue --pr on a real redis-server with a passwor
     expect(w.log().match(/jupyterhub: started/g)).toHaveLength(1);
     expect(existsSync(path.join(out, 'jupyterhub'))).toBe(false);
     await stopAll();
+  }, 120_000);
+
+  it('an answer from someone else on the queue that a vendor is covered, which its state does not bear out, is not believed', async () => {
+    const root = tmp('forged-answer');
+    const catalogue = writeCatalogue(root, [{ vendor: 'jupyterhub', docs: vendorDoc('jupyterhub') }]);
+    const url = `redis://127.0.0.1:${redis.port}/3`;
+    const [state, out] = [path.join(root, 'state'), path.join(root, 'out')];
+    // Not fetchwright: a plain BullMQ worker on the folders' queue, answering "generated, covered".
+    const connection = new Redis({ port: redis.port, host: '127.0.0.1', db: 3, password: REDIS_PASSWORD, maxRetriesPerRequest: null });
+    const impostor = new Worker(
+      queueNameFor(state, out),
+      async () => ({ vendor: 'jupyterhub', owner: '@acme/identity', docs: vendorDoc('jupyterhub'), outcome: 'generated', covered: true, connector_dir: path.join(out, 'jupyterhub'), streams: 99, identity_kinds: ['human'], skipped_streams: [], drift: null, pr: null, cause: null, exit_code: null, retry_at: null, elapsed_ms: 5 }),
+      { connection, prefix: QUEUE_PREFIX },
+    );
+    try {
+      const r = await fetchwright(['expand', '--catalog', catalogue, '--queue', url, '--wait', '--state', state, '--out', out, '--json'], { state: tmp('audit'), env: { CI: 'true', FETCHWRIGHT_REDIS_PASSWORD: REDIS_PASSWORD } });
+      expect(r.code, r.stderr).toBe(EXIT.expandFailed);
+      const [v] = (JSON.parse(r.stdout) as CoverageSummary).vendors;
+      expect(v).toMatchObject({ vendor: 'jupyterhub', outcome: 'failed', covered: false });
+      expect(v!.cause).toMatch(/do not bear it out: not trusted/);
+    } finally {
+      await impostor.close();
+      connection.disconnect();
+    }
   }, 120_000);
 
   it('a worker refuses forged jobs — other folders, data fetchwright never queues, another job name — and writes nothing for them', async () => {
@@ -160,13 +185,19 @@ describe.skipIf(skip)('expand --queue --pr on a real redis-server with a passwor
     await queue.add('vendor', { ...good, entry: { ...entry, vendor: '../../etc' } }, { jobId: 'bad-vendor' });
     await queue.add('vendor', { ...good, command: 'rm -rf /' }, { jobId: 'extra-field' });
     await queue.add('something-else', good, { jobId: 'other-name' });
-    await expect.poll(async () => (await queue.getJobCounts('failed')).failed, { timeout: 60_000 }).toBe(5);
+    // Its token to a repository and GitHub API a job names: never (the worker was started without --pr).
+    await queue.add('vendor', { ...good, pr: { repo: elsewhere, remote: 'origin', github: 'victim/repo', githubApi: 'http://127.0.0.1:9/' } }, { jobId: 'forged-pr' });
+    // A job that fits the worker in every field, in a state folder no expand --queue marked as this queue's.
+    await queue.add('vendor', good, { jobId: 'unmarked' });
+    await expect.poll(async () => (await queue.getJobCounts('failed')).failed, { timeout: 60_000 }).toBe(7);
     const reasons = Object.fromEntries(await Promise.all((await queue.getFailed()).map(async (j) => [j.id, [j.failedReason, j.attemptsMade]])));
     expect(reasons['other-folders']).toEqual([expect.stringMatching(/^the job is for the state folder .* serves .*start workers with the --state and --out the expand run uses$/), 1]);
     expect(reasons.relative).toEqual([expect.stringMatching(/^the job is not one fetchwright expand queued \(out: /), 1]);
     expect(reasons['bad-vendor']).toEqual([expect.stringMatching(/^the job is not one fetchwright expand queued \(entry\.vendor: /), 1]);
     expect(reasons['extra-field']).toEqual([expect.stringMatching(/^the job is not one fetchwright expand queued/), 1]);
     expect(reasons['other-name']).toEqual([expect.stringMatching(/^not a fetchwright job/), 1]);
+    expect(reasons['forged-pr']).toEqual([expect.stringMatching(/^the job's pull-request settings are not those worker \S+ was started with/), 1]);
+    expect(reasons.unmarked).toEqual([expect.stringMatching(/is not marked as served by a queue, not by this worker's/), 1]);
     expect(existsSync(out) ? readdirSync(out) : []).toEqual([]);
     expect(existsSync(path.join(elsewhere, 'out'))).toBe(false);
     expect(w.log()).not.toMatch(/started/);

@@ -186,6 +186,10 @@ describe.skipIf(skip)('expand --queue and fetchwright worker on a real redis-ser
     const local = await fetchwright(['expand', '--catalog', catalogue, '--state', state, '--out', out], { state: tmp('audit'), env: { CI: 'true' } });
     expect(local.code, local.stderr).toBe(EXIT.expandBusy);
     expect(local.stderr).toContain(`is served by the workers of ${url}`);
+    // Nor does a second queue (another database): each vendor would have two writers.
+    const other = await fetchwright(['expand', '--catalog', catalogue, '--queue', `redis://127.0.0.1:${redis.port}/8`, '--state', state, '--out', out], { state: tmp('audit'), env: { CI: 'true' } });
+    expect(other.code, other.stderr).toBe(EXIT.expandBusy);
+    expect(other.stderr).toContain(`is served by the workers of ${url}, not of this queue`);
     await w.stop();
   }, 240_000);
 
@@ -277,6 +281,33 @@ describe.skipIf(skip)('expand --queue and fetchwright worker on a real redis-ser
     for (const e of entries) expect(starts([w.log()], e.vendor), e.vendor).toBe(1);
     expect(await jobCounts(redis, 4, state, out)).toMatchObject({ completed: entries.length, failed: 0 });
     await w.stop();
+  }, 240_000);
+
+  it('Redis paused longer than a job\'s lock: the first worker stops its job process by its own clock, so the vendor has one writer', async () => {
+    const root = tmp('pause');
+    const catalogue = writeCatalogue(root, [entries.find((e) => e.vendor === 'jupyterhub')!]);
+    const url = `redis://127.0.0.1:${redis.port}/9`;
+    const [state, out] = [path.join(root, 'state'), path.join(root, 'out')];
+    // The first worker's job holds 30 s (FETCHWRIGHT_TEST_PAUSE), so it is still running when Redis comes back.
+    const first = startWorker(url, state, out, { FETCHWRIGHT_TEST_PAUSE: 'expand-job' });
+    await first.waitFor(/taking jobs/);
+    const waiting = fetchwright(['expand', '--catalog', catalogue, '--queue', url, '--wait', '--state', state, '--out', out, '--json'], { state: tmp('audit'), env: { CI: 'true' } });
+    await first.waitFor(/jupyterhub: started \(job/);
+    const second = startWorker(url, state, out);
+    await second.waitFor(/taking jobs/);
+    // 18 s without an answer: past the job's 15 s BullMQ lock, so the second worker takes the job back when Redis answers again.
+    process.kill(redis.pid, 'SIGSTOP');
+    await new Promise((r) => setTimeout(r, 18_000));
+    process.kill(redis.pid, 'SIGCONT');
+    const r = await waiting;
+    expect(r.code, r.stderr).toBe(0);
+    expect((JSON.parse(r.stdout) as CoverageSummary).vendors.map((v) => [v.vendor, v.outcome, v.covered])).toEqual([['jupyterhub', 'generated', true]]);
+    // The first worker gave its job up (its job process killed) before anyone else could hold the vendor; it wrote nothing.
+    expect(first.log()).toMatch(/jupyterhub: stopped: its lease on the vendor was lost \(it was not renewed for \d+ s/);
+    expect(first.log()).not.toMatch(/jupyterhub: (generated|kept|regenerated)/);
+    expect(processesWithEnv(first.marker)).toHaveLength(1);
+    expect(second.log().match(/jupyterhub: generated/g)).toHaveLength(1);
+    await Promise.all([first.stop(), second.stop()]);
   }, 240_000);
 
   it('retries a job whose docs are missing on the worker (a share not mounted yet) after a backoff, and keeps a failure the same inputs give again with its one-line cause, not retried', async () => {

@@ -21,6 +21,8 @@ export interface RedisServer {
   url: string;
   /** The server's folder (its append-only files). */
   dir: string;
+  /** The pid of the redis-server running now (a test may pause it with SIGSTOP). */
+  readonly pid: number;
   /** Stops it as an operator would (SIGTERM: Redis flushes its append-only file) and starts it again on the same port and folder. */
   restart(): Promise<void>;
   /** Stops it by the pid started and removes its folder. */
@@ -78,6 +80,9 @@ export async function startRedis(extra: string[] = []): Promise<RedisServer> {
     port,
     url: `redis://127.0.0.1:${port}/0`,
     dir,
+    get pid() {
+      return child.pid!;
+    },
     restart: async () => {
       await stopIt();
       await start();

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Redis, type RedisOptions } from 'ioredis';
 import { FetchwrightError } from '../../errors.ts';
 
@@ -118,4 +119,15 @@ export async function connectChecked(address: QueueAddress, name: string, timeou
     clearTimeout(timer);
     redis.off('error', onError);
   }
+}
+
+/**
+ * The id of the queue a connection reaches: a UUID kept in its Redis database (`fetchwright:queue-id`,
+ * set by the first command that asks). The same queue whatever name or address each machine reaches
+ * it by; another database, or a Redis emptied since, is another queue.
+ */
+export async function queueId(redis: Redis): Promise<string> {
+  const key = `${QUEUE_PREFIX}:queue-id`;
+  await redis.set(key, randomUUID(), 'NX');
+  return String(await redis.get(key));
 }

@@ -3,7 +3,6 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { Mutex } from 'redis-semaphore';
 import { checkRepoBeforeWork } from '../../commands/pr.ts';
 import { EXIT } from '../../errors.ts';
 import { causeOf, type JobSummary, type VendorJob } from '../vendor-job.ts';
@@ -14,28 +13,33 @@ import { recordDeadWorker, summaryFromState } from '../run-expand.ts';
 import { isDone, readVendorState } from '../vendor-state.ts';
 import { DIED_CAUSE, runJobProcess } from '../worker-pool.ts';
 import { QUEUE_PREFIX } from './queue-connection.ts';
-import { JOB_NAME, QueuedJobData, queueNameFor, worthRetrying, type QueuedProgress } from './queued-job.ts';
+import { JOB_NAME, QueuedJobData, queueNameFor, samePr, worthRetrying, type QueuedProgress, type QueuePr } from './queued-job.ts';
+import { acquireLease, LeaseBusy } from './redis-lease.ts';
+import { QUEUE_MARK, readQueueMark } from '../run-expand.ts';
 
 /**
  * `fetchwright worker`: takes vendors' jobs from expand's queue (BullMQ on Redis) and does each as a
  * local expand does — in a process of its own (worker-main.ts), stopped after the job's timeout —
  * so any number of workers on any number of machines share one catalogue's work.
  *
- * - A job is one the enqueuing `expand` decided on. The worker reads the vendor's state afresh and
- *   recomputes its idempotency key when it starts: a job whose work is already done (the same
- *   change done by an earlier job) ends `skipped` without a process; docs changed since it was
+ * - A worker takes the jobs of one queue: that of the state and connectors folders and pull-request
+ *   settings it was started with (queued-job.ts queueNameFor). Job data is read back as hostile: a
+ *   job whose data is not what expand queues, names other folders, other pull-request settings (the
+ *   repository, GitHub repository and API this worker's token and key go to are its own, never a
+ *   job's), or a state folder marked as another queue's (run-expand.ts QUEUE_MARK), is refused.
+ * - One job process at a time writes a vendor: the worker holds the vendor's lease in Redis
+ *   (redis-lease.ts) for the whole job, and kills the job process the moment the lease is lost — by
+ *   its own clock when Redis does not answer, before anyone else can take it. Git work on one
+ *   repository is one job at a time among all workers, under a lease of the same kind.
+ * - The worker reads the vendor's state afresh and recomputes its idempotency key under the lease:
+ *   a job whose work is already done ends `skipped` without a process; docs changed since it was
  *   queued are read as they are now.
- * - The state and connectors folders are the enqueuer's, named in the job: the worker does only
- *   jobs for the folders it was started for (`--state`, `--out`), so whoever can write to Redis
- *   cannot make it write elsewhere. They must be the same folders on every machine (a shared
- *   file system).
  * - Success is the job's return value (the vendor's summary). A failure is thrown with its one-line
  *   cause (BullMQ keeps it as the failed reason) after the summary is left in the job's progress;
  *   BullMQ runs it again after 10 s, then 20 s when the same inputs may pass next time
  *   (queued-job.ts worthRetrying), never for a failure the same inputs give again.
  * - A worker that dies mid-job (SIGKILL, a lost machine) stops renewing its BullMQ lock: after
  *   {@link LOCK_MS} another worker's stalled-job check puts the job back and it is done again there.
- * - Git work on one repository is serialised among all workers by a Redis mutex (redis-semaphore).
  * - Secrets: a worker uses only its own environment (GITHUB_TOKEN, FETCHWRIGHT_SIGNING_KEY,
  *   OPENAI_API_KEY); none is in the job or in Redis.
  */
@@ -46,14 +50,25 @@ export const LOCK_MS = 15_000;
 export const STALLED_CHECK_MS = 5_000;
 /** How many times a job may lose its worker before it fails ("stalled more than allowable limit"). */
 export const MAX_STALLED = 2;
+/**
+ * A vendor's lease (redis-lease.ts), held by the worker doing its job: renewed every 3.75 s, given up
+ * by the holder — its job process killed — after 7.5 s without a renewal, and free for another only
+ * 15 s after the last renewal. So one job process at most ever writes a vendor, even when a stalled
+ * job is taken back while its first worker still runs (Redis paused longer than the job's lock).
+ */
+export const VENDOR_LEASE_MS = 15_000;
 
 export interface QueueWorkerOptions {
   /** A connection to the queue's Redis (queue-connection.ts connect); BullMQ duplicates it for its blocking reads. */
   redis: Redis;
   concurrency: number;
-  /** The folders this worker writes (absolute): a job for others is refused. */
+  /** The folders this worker writes (absolute): it takes their queue's jobs only, and refuses a job naming others. */
   stateDir: string;
   out: string;
+  /** The pull-request settings this worker proposes with (`worker --repo … --github …`): it takes the jobs of exactly these, never a job's own. */
+  pr?: QueuePr;
+  /** The queue's URL as shown and its id (queue-connection.ts queueId): a state folder marked as served by another queue is refused. */
+  queue: { queue: string; id: string };
   env: NodeJS.ProcessEnv;
   /** A line for a person (stderr): jobs started and ended, the vendors' progress, queue outages. */
   onLine: (line: string) => void;
@@ -85,9 +100,8 @@ export function startQueueWorker(o: QueueWorkerOptions): QueueWorker {
   /** Set by close(): a job whose process was ended by it records nothing (it goes back to the queue as it is). */
   let stopping = false;
   const repoLock = (repo: string) => async () => {
-    const mutex = new Mutex(o.redis, `${QUEUE_PREFIX}:repo:${hashJson(path.resolve(repo)).slice(0, 32)}`, { lockTimeout: 60_000, acquireTimeout: 30 * 60_000, retryInterval: 250, onLockLost: () => undefined });
-    await mutex.acquire();
-    return () => mutex.release();
+    const lease = await acquireLease(o.redis, `${QUEUE_PREFIX}:repo:${hashJson(path.resolve(repo)).slice(0, 32)}`, { ttlMs: VENDOR_LEASE_MS, waitMs: 30 * 60_000, pollMs: 250 });
+    return { release: lease.release, lost: lease.lost };
   };
 
   const process1 = async (job: Job): Promise<JobSummary> => {
@@ -98,6 +112,10 @@ export function startQueueWorker(o: QueueWorkerOptions): QueueWorker {
     if (!sameFolder(data.stateDir, o.stateDir) || !sameFolder(data.out, o.out)) {
       throw new UnrecoverableError(`the job is for the state folder ${data.stateDir} and connectors folder ${data.out}; worker ${name} serves ${o.stateDir} and ${o.out}: start workers with the --state and --out the expand run uses`);
     }
+    // The repository, GitHub repository and API its token goes to are the worker's own, never a job's.
+    if (!samePr(data.pr, o.pr)) throw new UnrecoverableError(`the job's pull-request settings are not those worker ${name} was started with: not done (start workers with the --pr options of the expand run)`);
+    const served = readQueueMark(path.join(o.stateDir, QUEUE_MARK));
+    if (served?.id !== o.queue.id) throw new UnrecoverableError(`the state folder ${o.stateDir} is ${served ? `served by the queue ${served.queue}` : 'not marked as served by a queue'}, not by this worker's (${o.queue.queue}): not done (one queue per state folder)`);
     await job.updateProgress({ worker: name } satisfies QueuedProgress);
     const started = Date.now();
     o.onLine(`${vendor}: started (job ${job.id}, attempt ${job.attemptsMade + 1})`);
@@ -107,40 +125,63 @@ export function startQueueWorker(o: QueueWorkerOptions): QueueWorker {
       const cause = summary.cause ?? 'failed';
       throw retry ? new Error(cause) : new UnrecoverableError(cause);
     };
-    const previous = readVendorState(data.stateDir, vendor, (line) => o.onLine(`${vendor}: ${line}`));
-    let key: ReturnType<typeof vendorInputs>;
-    try {
-      key = vendorInputs(data.entry, { seed: data.seed, maxAttempts: data.maxAttempts, ...(data.planner ? { planner: data.planner } : {}), ...(data.model ? { model: data.model } : {}), ...(o.env.OPENAI_BASE_URL ? { endpoint: o.env.OPENAI_BASE_URL } : {}) });
-    } catch (e) {
-      // A docs folder missing on this machine may be a shared file system not mounted yet: tried again.
-      return failed({ ...summaryFromState(data.entry, previous, 'failed', false), cause: o.redact(`its docs cannot be read on worker ${name}: ${(e as Error).message}`), exit_code: EXIT.inputNotFound, elapsed_ms: Date.now() - started }, true);
-    }
-    const target = path.resolve(connectorPaths(data.out, vendor).target);
-    if (isDone(previous, key.key, target, !!data.pr)) {
-      // The same change was done since this job was queued (an earlier job, a retry after the state was written).
-      o.onLine(`${vendor}: skipped (already done for these inputs)`);
-      return { ...summaryFromState(data.entry, previous, 'skipped', true), elapsed_ms: Date.now() - started };
-    }
-    const vendorJob: VendorJob = { entry: data.entry, key: key.key, inputs: key.inputs, previous, out: data.out, stateDir: data.stateDir, seed: data.seed, maxAttempts: data.maxAttempts, ...(data.planner ? { planner: data.planner } : {}), ...(data.model ? { model: data.model } : {}), ...(data.modelTimeout ? { modelTimeout: data.modelTimeout } : {}), ...(data.pr ? { pr: { ...data.pr } } : {}) };
-    if (vendorJob.pr) {
-      // This worker's repository and secrets: a job it cannot propose fails now, naming what is missing here.
+    /** The job's work once its vendor's lease is held; `lost` resolves if the lease is lost (the job process is then killed and nothing recorded). */
+    const underLease = async (lost: Promise<string>): Promise<JobSummary> => {
+      let lostWhy: string | undefined;
+      void lost.then((why) => (lostWhy = why));
+      const previous = readVendorState(data.stateDir, vendor, (line) => o.onLine(`${vendor}: ${line}`));
+      let key: ReturnType<typeof vendorInputs>;
       try {
-        await checkRepoBeforeWork(vendorJob.pr, data.out, o.env);
+        key = vendorInputs(data.entry, { seed: data.seed, maxAttempts: data.maxAttempts, ...(data.planner ? { planner: data.planner } : {}), ...(data.model ? { model: data.model } : {}), ...(o.env.OPENAI_BASE_URL ? { endpoint: o.env.OPENAI_BASE_URL } : {}) });
       } catch (e) {
-        const { cause, exit_code } = causeOf(e);
-        return failed({ ...summaryFromState(data.entry, previous, 'failed', false), cause: o.redact(`on worker ${name}: ${cause}`), exit_code, elapsed_ms: Date.now() - started }, worthRetrying({ exit_code }));
+        // A docs folder missing on this machine may be a shared file system not mounted yet: tried again.
+        return failed({ ...summaryFromState(data.entry, previous, 'failed', false), cause: o.redact(`its docs cannot be read on worker ${name}: ${(e as Error).message}`), exit_code: EXIT.inputNotFound, elapsed_ms: Date.now() - started }, true);
       }
+      const target = path.resolve(connectorPaths(data.out, vendor).target);
+      if (isDone(previous, key.key, target, !!data.pr)) {
+        // The same change was done since this job was queued (an earlier job, a retry after the state was written).
+        o.onLine(`${vendor}: skipped (already done for these inputs)`);
+        return { ...summaryFromState(data.entry, previous, 'skipped', true), elapsed_ms: Date.now() - started };
+      }
+      const vendorJob: VendorJob = { entry: data.entry, key: key.key, inputs: key.inputs, previous, out: data.out, stateDir: data.stateDir, seed: data.seed, maxAttempts: data.maxAttempts, ...(data.planner ? { planner: data.planner } : {}), ...(data.model ? { model: data.model } : {}), ...(data.modelTimeout ? { modelTimeout: data.modelTimeout } : {}), ...(data.pr ? { pr: { ...data.pr } } : {}) };
+      if (vendorJob.pr) {
+        // This worker's repository and secrets: a job it cannot propose fails now, naming what is missing here.
+        try {
+          await checkRepoBeforeWork(vendorJob.pr, data.out, o.env);
+        } catch (e) {
+          const { cause, exit_code } = causeOf(e);
+          return failed({ ...summaryFromState(data.entry, previous, 'failed', false), cause: o.redact(`on worker ${name}: ${cause}`), exit_code, elapsed_ms: Date.now() - started }, worthRetrying({ exit_code }));
+        }
+      }
+      const summary = await runJobProcess(vendorJob, o.env, { onLog: (_vendor, line) => o.onLine(line) }, children, data.jobTimeoutMs, { ...(vendorJob.pr ? { repoLock: repoLock(vendorJob.pr.repo) } : {}), stop: lost });
+      if (stopping) return new Promise<never>(() => undefined);
+      if (lostWhy) {
+        // Another worker may hold the vendor now: nothing of this job is recorded; it is done again.
+        o.onLine(`${vendor}: stopped: its lease on the vendor was lost (${lostWhy}); the job is done again`);
+        throw new Error(`its worker lost its lease on the vendor (${lostWhy}): stopped before it could write, done again`);
+      }
+      // A job process that died wrote no state: its failure is recorded here (this job owns the vendor).
+      if (summary.cause?.startsWith(DIED_CAUSE)) recordDeadWorker(data.stateDir, vendorJob, summary, Date.now);
+      if (summary.outcome === 'failed') return failed(summary, worthRetrying(summary));
+      o.onLine(`${vendor}: ${summary.outcome} (${Math.round((Date.now() - started) / 100) / 10} s)`);
+      return summary;
+    };
+    // One job process at a time writes a vendor, whatever the queue does: held until this job ends.
+    let lease: Awaited<ReturnType<typeof acquireLease>>;
+    try {
+      lease = await acquireLease(o.redis, `${QUEUE_PREFIX}:vendor:${hashJson({ state: o.stateDir, vendor }).slice(0, 32)}`, { ttlMs: VENDOR_LEASE_MS, waitMs: 2 * VENDOR_LEASE_MS });
+    } catch (e) {
+      if (!(e instanceof LeaseBusy)) throw e;
+      return failed({ ...summaryFromState(data.entry, readVendorState(data.stateDir, vendor), 'failed', false), cause: `another job of this vendor was still running on another worker after ${(2 * VENDOR_LEASE_MS) / 1000} s`, exit_code: EXIT.internal, elapsed_ms: Date.now() - started }, true);
     }
-    const summary = await runJobProcess(vendorJob, o.env, { onLog: (_vendor, line) => o.onLine(line) }, children, data.jobTimeoutMs, vendorJob.pr ? repoLock(vendorJob.pr.repo) : undefined);
-    if (stopping) return new Promise<never>(() => undefined);
-    // A job process that died wrote no state: its failure is recorded here (this job owns the vendor).
-    if (summary.cause?.startsWith(DIED_CAUSE)) recordDeadWorker(data.stateDir, vendorJob, summary, Date.now);
-    if (summary.outcome === 'failed') return failed(summary, worthRetrying(summary));
-    o.onLine(`${vendor}: ${summary.outcome} (${Math.round((Date.now() - started) / 100) / 10} s)`);
-    return summary;
+    try {
+      return await underLease(lease.lost);
+    } finally {
+      await lease.release();
+    }
   };
 
-  const worker = new Worker(queueNameFor(o.stateDir, o.out), async (job) => (job.name === JOB_NAME ? process1(job) : Promise.reject(new UnrecoverableError(`not a fetchwright job (${String(job.name).slice(0, 40)})`))), {
+  const worker = new Worker(queueNameFor(o.stateDir, o.out, o.pr), async (job) => (job.name === JOB_NAME ? process1(job) : Promise.reject(new UnrecoverableError(`not a fetchwright job (${String(job.name).slice(0, 40)})`))), {
     connection: o.redis,
     prefix: QUEUE_PREFIX,
     name,

@@ -12,7 +12,8 @@ import { awaitJobs } from './queued-expand.ts';
 
 const entry = { index: 0, vendor: 'okta', docs: 'okta.yaml', docsPath: '/d/okta.yaml', owner: '@x', priority: 0, tenant: {}, skip_streams: [] };
 const job = { entry, key: 'k'.repeat(64), inputs: {} as VendorJob['inputs'], previous: emptyState('okta'), out: '/o', stateDir: '/s', seed: 1, maxAttempts: 3 } as VendorJob;
-const summary: JobSummary = { vendor: 'okta', owner: '@x', docs: 'okta.yaml', outcome: 'generated', covered: true, connector_dir: '/o/okta', streams: 3, identity_kinds: ['human'], skipped_streams: [], drift: null, pr: null, cause: null, exit_code: null, retry_at: null, elapsed_ms: 1200 };
+// Not covered: a covered answer is also checked against the state folder, which this stand-in has none of.
+const summary: JobSummary = { vendor: 'okta', owner: '@x', docs: 'okta.yaml', outcome: 'kept', covered: false, connector_dir: null, streams: 3, identity_kinds: ['human'], skipped_streams: [], drift: null, pr: null, cause: null, exit_code: null, retry_at: null, elapsed_ms: 1200 };
 
 /** A stand-in for BullMQ's Queue: the job's hash as Redis holds it, completed when its state is first read. */
 function racingQueue(): Queue {

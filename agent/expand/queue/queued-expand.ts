@@ -5,8 +5,11 @@ import type { Redis } from 'ioredis';
 import { withExpandRun, type CatalogueProblem, type ExpandEvents, type ExpandOptions, type ExpandResult } from '../run-expand.ts';
 import type { JobSummary, VendorJob } from '../vendor-job.ts';
 import { diedSummary } from '../worker-pool.ts';
+import { connectorPaths } from '../../generate/connector-dir.ts';
+import { hashJson } from '../../hash.ts';
+import { folderIsAsMade, readVendorState } from '../vendor-state.ts';
 import path from 'node:path';
-import { connectChecked, QUEUE_PREFIX, type QueueAddress } from './queue-connection.ts';
+import { connectChecked, QUEUE_PREFIX, queueId, type QueueAddress } from './queue-connection.ts';
 import { JOB_NAME, jobIdFor, jobOptions, QueuedProgress, queuedJobData, QueuedSummary, queueNameFor } from './queued-job.ts';
 
 /**
@@ -68,16 +71,16 @@ const READ_BATCH = 256;
  */
 export async function runQueuedExpand(o: QueuedExpandOptions, events: QueuedExpandEvents = {}): Promise<QueuedExpandResult> {
   const redis = await connectChecked(o.queue, `fetchwright-expand:${hostname()}:${process.pid}`);
-  const queue = new Queue(queueNameFor(path.resolve(o.stateDir), path.resolve(o.out)), { connection: redis, prefix: QUEUE_PREFIX });
+  const queue = new Queue(queueNameFor(path.resolve(o.stateDir), path.resolve(o.out), o.pr), { connection: redis, prefix: QUEUE_PREFIX });
   queue.on('error', () => undefined);
   const persistence = await redis.info('persistence').catch(() => '');
   if (/^aof_enabled:0\r?$/m.test(persistence)) events.onNote?.(`the queue's Redis at ${o.queue.shown} keeps no append-only file (appendonly no): a restart there loses the queued jobs (the next expand queues them again); set appendonly yes`);
   try {
-    return await withExpandRun({ ...o, queue: o.queue.shown }, events, async (run) => {
+    return await withExpandRun({ ...o, queue: { queue: o.queue.shown, id: await queueId(redis) } }, events, async (run) => {
       const queued = await enqueueJobs(queue, run.jobs, o.jobTimeoutMs);
       for (const q of queued) events.onQueued?.(q.vendor, q.how, q.jobId);
       if (!o.wait) return { queued, problems: run.problems };
-      const start = `fetchwright worker --queue ${o.queue.shown} --state ${run.stateDir} --out ${path.resolve(o.out)}`;
+      const start = `fetchwright worker --queue ${o.queue.shown} --state ${run.stateDir} --out ${path.resolve(o.out)}${o.pr ? ` --pr --repo ${path.resolve(o.pr.repo)}${o.pr.github ? ` --github ${o.pr.github}` : ''}${o.pr.remote !== 'origin' ? ` --remote ${o.pr.remote}` : ''}${o.pr.githubApi ? ` --github-api ${o.pr.githubApi}` : ''}` : ''}`;
       const workers = await awaitJobs(queue, redis, run.jobs, queued, { ...events, onDone: run.done }, o.queue.shown, start);
       return { queued, problems: run.problems, result: run.finish({ concurrency: Math.max(1, workers.length), queue: { url: o.queue.shown, workers } }) };
     });
@@ -118,12 +121,35 @@ interface AwaitEvents {
   onNote?: (line: string) => void;
 }
 
+/**
+ * Whether a summary that says the vendor is covered is what its job left on the shared file system:
+ * the vendor's state records a passing connector at the vendor's folder, every file of which is as
+ * made, with the streams, kinds and pull request the summary gives. Anyone who can write to Redis can
+ * answer for a job; only the job that did the work wrote the state.
+ */
+function borneOut(s: JobSummary, job: VendorJob): boolean {
+  const state = readVendorState(job.stateDir, job.entry.vendor);
+  const target = path.resolve(connectorPaths(job.out, job.entry.vendor).target);
+  return (
+    state.verdict === 'pass' &&
+    state.connector_dir === target &&
+    s.connector_dir === target &&
+    folderIsAsMade(state) &&
+    state.streams === s.streams &&
+    hashJson(state.identity_kinds) === hashJson(s.identity_kinds) &&
+    hashJson(state.pr ? { branch: state.pr.branch, url: state.pr.url } : null) === hashJson(s.pr)
+  );
+}
+
 /** The vendor's summary from a finished job: its return value, or on failure the summary its worker left (else one made from the failed reason). */
 function summaryOf(job: VendorJob, finished: Job, state: 'completed' | 'failed'): JobSummary {
   const vendor = job.entry.vendor;
   const answer = state === 'completed' ? finished.returnvalue : QueuedProgress.safeParse(finished.progress).data?.summary;
   const parsed = QueuedSummary.safeParse(answer);
-  if (parsed.success && parsed.data.vendor === vendor && (state === 'failed') === (parsed.data.outcome === 'failed')) return parsed.data;
+  if (parsed.success && parsed.data.vendor === vendor && (state === 'failed') === (parsed.data.outcome === 'failed')) {
+    if (!parsed.data.covered || borneOut(parsed.data, job)) return parsed.data;
+    return { ...diedSummary(job, 'its worker answered covered, which its state does not bear out', 0), cause: 'its worker answered that it is covered, but the vendor\'s state and connector folder do not bear it out: not trusted; the next run does it again' };
+  }
   if (state === 'completed') return { ...diedSummary(job, 'its worker answered no summary of this vendor', 0), cause: 'the worker\'s answer is not a summary of this vendor: not trusted; the next run does it again' };
   const reason = String(finished.failedReason ?? 'no reason given').replace(/\s+/g, ' ').slice(0, 300);
   return diedSummary(job, `the queue failed its job: ${reason}`, finished.finishedOn && finished.processedOn ? finished.finishedOn - finished.processedOn : 0);

@@ -13,13 +13,33 @@ import type { JobSummary, VendorJob } from '../vendor-job.ts';
  * before a worker acts on it, and a worker's answer before the enqueuing command shows it.
  */
 
+/** The pull-request settings that decide where a worker's token and signing key are used: the repository (absolute), its remote, the GitHub repository and API. */
+export interface QueuePr {
+  repo: string;
+  remote: string;
+  github?: string;
+  githubApi?: string;
+}
+
+/** `pr` without what does not choose where the work goes (who asked for it), the repository absolute; undefined without one. */
+export function queuePr(pr: { repo: string; remote: string; github?: string; githubApi?: string } | undefined): QueuePr | undefined {
+  if (!pr) return undefined;
+  return { repo: path.resolve(pr.repo), remote: pr.remote, ...(pr.github ? { github: pr.github } : {}), ...(pr.githubApi ? { githubApi: pr.githubApi } : {}) };
+}
+
+/** Whether a job's pull-request settings are a worker's own (both none, or the same repository, remote, GitHub repository and API). */
+export function samePr(job: Parameters<typeof queuePr>[0], worker: QueuePr | undefined): boolean {
+  return hashJson(queuePr(job) ?? null) === hashJson(queuePr(worker) ?? null);
+}
+
 /**
- * The queue of one pair of folders: `expand-` and 16 hex of sha256 over the state and connectors
- * folders (absolute). A worker takes jobs from its folders' queue only, so a worker started for other
- * folders never takes (and fails) these jobs: the waiting expand says no worker serves them.
+ * The queue of one pair of folders and pull-request settings: `expand-` and 16 hex of sha256 over
+ * the state and connectors folders (absolute) and {@link queuePr}. A worker takes jobs from its own
+ * queue only, so a worker started for other folders, or to propose elsewhere, never takes (and
+ * fails) these jobs: the waiting expand says no worker serves them.
  */
-export function queueNameFor(stateDir: string, out: string): string {
-  return `expand-${hashJson({ state: path.resolve(stateDir), out: path.resolve(out) }).slice(0, 16)}`;
+export function queueNameFor(stateDir: string, out: string, pr?: Parameters<typeof queuePr>[0]): string {
+  return `expand-${hashJson({ state: path.resolve(stateDir), out: path.resolve(out), pr: queuePr(pr) ?? null }).slice(0, 16)}`;
 }
 
 /** The BullMQ job name of a vendor's job. */
