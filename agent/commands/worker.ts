@@ -1,8 +1,9 @@
+import { mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import type { Io } from '../cli/io.ts';
 import type { Context } from '../cli/main.ts';
-import { EXIT } from '../errors.ts';
+import { EXIT, FetchwrightError } from '../errors.ts';
 import { escapeForLine } from '../expand/progress-display.ts';
 import { connectChecked, parseQueueUrl, queueId } from '../expand/queue/queue-connection.ts';
 import { startQueueWorker, workerName } from '../expand/queue/queue-worker.ts';
@@ -32,6 +33,14 @@ export async function run(_args: string[], opts: WorkerCommandOptions, io: Io, c
   const redis = await connectChecked(address, `fetchwright-worker:${name}`);
   const stateDir = path.resolve(opts.state ?? defaultExpandState(ctx.env));
   const out = path.resolve(opts.out);
+  // Made now, so that a folder reached through a link is named by its real path, as the expand run names it.
+  try {
+    mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+    mkdirSync(out, { recursive: true });
+  } catch (e) {
+    redis.disconnect();
+    throw new FetchwrightError('output-unwritable', `the worker's folders cannot be made: ${(e as Error).message}`, { hint: 'Give --state and --out folders this worker can write (the same the expand run uses).' });
+  }
   const concurrency = opts.concurrency ?? availableParallelism();
   const line = (text: string) => io.stderr.write(`${escapeForLine(ctx.redactor.text(text))}\n`);
   const worker = startQueueWorker({ redis, concurrency, stateDir, out, ...(pr ? { pr } : {}), queue: { queue: address.shown, id: await queueId(redis) }, env: ctx.env, onLine: line, redact: (t) => ctx.redactor.text(t) });

@@ -2,7 +2,7 @@ import { AuditLog, stateDir } from '../audit/audit-log.ts';
 import { redactorFromEnv } from '../audit/redact.ts';
 import { testPause } from '../test-pause.ts';
 import { runVendorJob, type JobSummary } from './vendor-job.ts';
-import type { JobMessage, RepoLockedMessage, WorkerMessage } from './worker-messages.ts';
+import type { DeadlineMessage, JobMessage, RepoLockedMessage, WorkerMessage } from './worker-messages.ts';
 
 /**
  * The entry of one expand worker process (forked by worker-pool.ts): it takes one job over IPC,
@@ -15,7 +15,30 @@ import type { JobMessage, RepoLockedMessage, WorkerMessage } from './worker-mess
 
 const send = (m: WorkerMessage) => new Promise<void>((resolve) => (process.send ? process.send(m, undefined, undefined, () => resolve()) : resolve()));
 
-process.on('disconnect', () => process.exit(0));
+/** Set for a queue worker's job: the process leads its own process group, and ends it whole. */
+let ownGroup = false;
+/** Ends this process and, when it leads its own group, everything it started (git, sandboxes) with it, at once. */
+function endNow(): never {
+  if (ownGroup) process.kill(0, 'SIGKILL');
+  process.exit(0);
+}
+
+process.on('disconnect', () => endNow());
+
+/** A queue worker's job: its parent's leases are sure until `deadline`; past it, the job ends itself (see JobMessage.deadline). */
+function watchDeadline(first: number): void {
+  let deadline = first;
+  process.on('message', (raw: unknown) => {
+    const m = raw as DeadlineMessage;
+    if (m?.type === 'deadline' && typeof m.at === 'number') deadline = m.at;
+  });
+  setInterval(() => {
+    if (Date.now() > deadline) {
+      process.stderr.write('the worker\'s lease on this vendor is no longer sure (no word from the worker): this job ends now\n');
+      endNow();
+    }
+  }, 200).unref();
+}
 
 /** The repository lock held by the parent (a queue worker's, in Redis): asked for over IPC, given back the same way. */
 function parentLock(): Promise<() => void> {
@@ -32,6 +55,10 @@ function parentLock(): Promise<() => void> {
 process.once('message', (raw: unknown) => {
   const message = raw as JobMessage;
   if (message?.type !== 'job') process.exit(2);
+  if (typeof message.deadline === 'number') {
+    ownGroup = true;
+    watchDeadline(message.deadline);
+  }
   const env = process.env;
   const redactor = redactorFromEnv(env);
   void (async () => {

@@ -2,7 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { JobSummary as VendorSummary, VendorJob } from './vendor-job.ts';
-import type { JobMessage, RepoLockedMessage, WorkerMessage } from './worker-messages.ts';
+import type { DeadlineMessage, JobMessage, RepoLockedMessage, WorkerMessage } from './worker-messages.ts';
 
 /**
  * expand's workers: one process per vendor job (worker-main.ts), at most `concurrency` at a time,
@@ -48,7 +48,7 @@ export function diedSummary(job: VendorJob, how: string, elapsedMs: number): Ven
 export const JOB_TIMEOUT_MS = 30 * 60_000;
 
 /** Takes a lock for a job's process; resolves with its release, and a promise that resolves if the lock is lost (the process is then stopped). */
-export type RepoLock = () => Promise<{ release: () => Promise<void> | void; lost?: Promise<unknown> }>;
+export type RepoLock = () => Promise<{ release: () => Promise<void> | void; lost?: Promise<unknown>; sureUntil?: () => number }>;
 
 /**
  * Runs one job in a new worker process, stopped after `timeoutMs`; resolves with its summary (never
@@ -56,30 +56,45 @@ export type RepoLock = () => Promise<{ release: () => Promise<void> | void; lost
  * gives it back or its process ends; the process is killed if the lock is lost), instead of the lock
  * file beside the state. When `stop` resolves, the process is killed (a queue worker's lease lost).
  */
-export function runJobProcess(job: VendorJob, env: NodeJS.ProcessEnv, events: PoolEvents, children: Set<ChildProcess>, timeoutMs: number, more: { repoLock?: RepoLock; stop?: Promise<unknown> } = {}): Promise<VendorSummary> {
-  const { repoLock, stop } = more;
+export function runJobProcess(job: VendorJob, env: NodeJS.ProcessEnv, events: PoolEvents, children: Set<ChildProcess>, timeoutMs: number, more: { repoLock?: RepoLock; stop?: Promise<unknown>; deadline?: () => number } = {}): Promise<VendorSummary> {
+  const { repoLock, stop, deadline } = more;
   const started = Date.now();
   return new Promise((resolve) => {
+    // A queue worker's job leads its own process group (deadline given): killing it kills what it started (git, sandboxes).
     const child = fork(WORKER, [], {
       execArgv: ['--no-node-snapshot', '--disable-warning=ExperimentalWarning'],
       env,
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      ...(deadline ? { detached: true } : {}),
     });
     children.add(child);
+    const kill = () => {
+      try {
+        if (deadline && child.pid) process.kill(-child.pid, 'SIGKILL');
+        else child.kill('SIGKILL');
+      } catch {
+        child.kill('SIGKILL');
+      }
+    };
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
-      child.kill('SIGKILL');
+      kill();
     }, timeoutMs);
+    // The leases' deadline, every second, while the job runs (a frozen parent sends none: the job then ends itself).
+    let repoSureUntil: (() => number) | undefined;
+    const sureUntil = () => Math.min(deadline!(), repoSureUntil?.() ?? Number.POSITIVE_INFINITY);
+    const heartbeat = deadline ? setInterval(() => child.connected && child.send({ type: 'deadline', at: sureUntil() } satisfies DeadlineMessage), 1000) : undefined;
     let result: VendorSummary | undefined;
     let stderr = '';
     child.stderr?.setEncoding('utf8');
     child.stderr?.on('data', (d: string) => (stderr = (stderr + d).slice(-2000)));
-    void stop?.then(() => child.kill('SIGKILL'));
+    void stop?.then(kill);
     let release: Promise<(() => Promise<void> | void) | undefined> | undefined;
     const giveBack = () => {
       const held = release;
       release = undefined;
+      repoSureUntil = undefined;
       void held?.then((r) => r?.()).catch(() => undefined);
     };
     child.on('message', (raw: unknown) => {
@@ -89,12 +104,13 @@ export function runJobProcess(job: VendorJob, env: NodeJS.ProcessEnv, events: Po
       else if (m?.type === 'repo-lock' && repoLock && !release) {
         release = repoLock().then(
           (r) => {
-            void r.lost?.then(() => child.kill('SIGKILL'));
+            void r.lost?.then(kill);
+            repoSureUntil = r.sureUntil;
             if (child.connected) child.send({ type: 'repo-locked' } satisfies RepoLockedMessage);
             return r.release;
           },
           () => {
-            child.kill('SIGKILL');
+            kill();
             return undefined;
           },
         );
@@ -104,12 +120,21 @@ export function runJobProcess(job: VendorJob, env: NodeJS.ProcessEnv, events: Po
     child.on('exit', (code, signal) => {
       giveBack();
       clearTimeout(timer);
+      if (heartbeat) clearInterval(heartbeat);
+      // Whatever the job started goes with it (a git push must not outlive the lease it ran under).
+      if (deadline && child.pid) {
+        try {
+          process.kill(-child.pid, 'SIGKILL');
+        } catch {
+          // the group is gone already
+        }
+      }
       children.delete(child);
       const lastLine = stderr.trim().split('\n').at(-1)?.slice(0, 200);
       const how = timedOut ? `stopped after ${Math.round(timeoutMs / 1000)} s, the job timeout (--job-timeout)` : `${signal ? `killed by ${signal}` : `exit code ${code}`}${lastLine ? `: ${lastLine}` : ''}`;
       resolve(result ?? diedSummary(job, how, Date.now() - started));
     });
-    child.send({ type: 'job', job, ...(repoLock ? { repoLockViaParent: true } : {}) } satisfies JobMessage);
+    child.send({ type: 'job', job, ...(repoLock ? { repoLockViaParent: true } : {}), ...(deadline ? { deadline: deadline() } : {}) } satisfies JobMessage);
   });
 }
 

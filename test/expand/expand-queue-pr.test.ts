@@ -197,7 +197,7 @@ describe.skipIf(skip)('expand --queue --pr on a real redis-server with a passwor
     expect(reasons['extra-field']).toEqual([expect.stringMatching(/^the job is not one fetchwright expand queued/), 1]);
     expect(reasons['other-name']).toEqual([expect.stringMatching(/^not a fetchwright job/), 1]);
     expect(reasons['forged-pr']).toEqual([expect.stringMatching(/^the job's pull-request settings are not those worker \S+ was started with/), 1]);
-    expect(reasons.unmarked).toEqual([expect.stringMatching(/is not marked as served by a queue, not by this worker's/), 1]);
+    expect(reasons.unmarked).toEqual([expect.stringMatching(/is not marked as served by a queue: not done \(one queue per state folder/), 1]);
     expect(existsSync(out) ? readdirSync(out) : []).toEqual([]);
     expect(existsSync(path.join(elsewhere, 'out'))).toBe(false);
     expect(w.log()).not.toMatch(/started/);

@@ -299,15 +299,45 @@ describe.skipIf(skip)('expand --queue and fetchwright worker on a real redis-ser
     process.kill(redis.pid, 'SIGSTOP');
     await new Promise((r) => setTimeout(r, 18_000));
     process.kill(redis.pid, 'SIGCONT');
+    // It gave its job up (its job process killed) before anyone else could hold the vendor; once it said so, it is
+    // stopped, so that it cannot take the job again (it would pause 30 s more).
+    await first.waitFor(/jupyterhub: stopped: its lease on the vendor was lost \(it was not renewed for \d+ s/, 30_000);
+    expect(processesWithEnv(first.marker)).toHaveLength(1);
+    await first.stop();
     const r = await waiting;
     expect(r.code, r.stderr).toBe(0);
     expect((JSON.parse(r.stdout) as CoverageSummary).vendors.map((v) => [v.vendor, v.outcome, v.covered])).toEqual([['jupyterhub', 'generated', true]]);
-    // The first worker gave its job up (its job process killed) before anyone else could hold the vendor; it wrote nothing.
-    expect(first.log()).toMatch(/jupyterhub: stopped: its lease on the vendor was lost \(it was not renewed for \d+ s/);
+    // The first worker wrote nothing; the second did the vendor once.
     expect(first.log()).not.toMatch(/jupyterhub: (generated|kept|regenerated)/);
-    expect(processesWithEnv(first.marker)).toHaveLength(1);
     expect(second.log().match(/jupyterhub: generated/g)).toHaveLength(1);
-    await Promise.all([first.stop(), second.stop()]);
+    await second.stop();
+  }, 240_000);
+
+  it('a worker frozen mid-job (SIGSTOP): its job process ends itself, with all it started, before another worker can hold the vendor', async () => {
+    const root = tmp('frozen');
+    const catalogue = writeCatalogue(root, [entries.find((e) => e.vendor === 'jupyterhub')!]);
+    const url = `redis://127.0.0.1:${redis.port}/10`;
+    const [state, out] = [path.join(root, 'state'), path.join(root, 'out')];
+    const frozen = startWorker(url, state, out, { FETCHWRIGHT_TEST_PAUSE: 'expand-job' });
+    await frozen.waitFor(/taking jobs/);
+    const waiting = fetchwright(['expand', '--catalog', catalogue, '--queue', url, '--wait', '--state', state, '--out', out, '--json'], { state: tmp('audit'), env: { CI: 'true' } });
+    await frozen.waitFor(/jupyterhub: started \(job/);
+    await expect.poll(() => processesWithEnv(frozen.marker).length, { timeout: 10_000 }).toBeGreaterThan(1);
+    // The worker stops answering anyone; its job process hears no more from it and ends itself (only the frozen worker is left).
+    process.kill(frozen.child.pid!, 'SIGSTOP');
+    try {
+      await expect.poll(() => processesWithEnv(frozen.marker), { timeout: 20_000 }).toEqual([frozen.child.pid]);
+      const other = startWorker(url, state, out);
+      const r = await waiting;
+      expect(r.code, r.stderr).toBe(0);
+      expect((JSON.parse(r.stdout) as CoverageSummary).vendors.map((v) => [v.vendor, v.outcome])).toEqual([['jupyterhub', 'generated']]);
+      expect(other.log().match(/jupyterhub: generated/g)).toHaveLength(1);
+      await other.stop();
+    } finally {
+      process.kill(frozen.child.pid!, 'SIGCONT');
+    }
+    expect(frozen.log()).not.toMatch(/jupyterhub: (generated|kept|regenerated)/);
+    await frozen.stop();
   }, 240_000);
 
   it('retries a job whose docs are missing on the worker (a share not mounted yet) after a backoff, and keeps a failure the same inputs give again with its one-line cause, not retried', async () => {

@@ -12,8 +12,8 @@ import { vendorInputs } from '../inputs-key.ts';
 import { recordDeadWorker, summaryFromState } from '../run-expand.ts';
 import { isDone, readVendorState } from '../vendor-state.ts';
 import { DIED_CAUSE, runJobProcess } from '../worker-pool.ts';
-import { QUEUE_PREFIX } from './queue-connection.ts';
-import { JOB_NAME, QueuedJobData, queueNameFor, samePr, worthRetrying, type QueuedProgress, type QueuePr } from './queued-job.ts';
+import { QUEUE_PREFIX, queueId } from './queue-connection.ts';
+import { canonicalFolder, JOB_NAME, QueuedJobData, queueNameFor, samePr, worthRetrying, type QueuedProgress, type QueuePr } from './queued-job.ts';
 import { acquireLease, LeaseBusy } from './redis-lease.ts';
 import { QUEUE_MARK, readQueueMark } from '../run-expand.ts';
 
@@ -88,9 +88,15 @@ export function workerName(): string {
   return `${hostname()}:${process.pid}`;
 }
 
-/** Whether two paths are the same folder as written (both absolute, normalised). */
+/** Whether two paths are the same folder (links resolved where they exist). */
 function sameFolder(a: string, b: string): boolean {
-  return path.resolve(a) === path.resolve(b);
+  return canonicalFolder(a) === canonicalFolder(b);
+}
+
+/** A job's pull-request options without who asked for it: that is text anyone who can write to Redis chooses, and the worker's key would sign it (the worker's git identity is named instead). */
+function prWithoutRequester(pr: NonNullable<QueuedJobData['pr']>): NonNullable<QueuedJobData['pr']> {
+  const { requestedBy: _requestedBy, ...rest } = pr;
+  return rest;
 }
 
 /** Starts a worker on the queue (see the module comment). */
@@ -100,8 +106,8 @@ export function startQueueWorker(o: QueueWorkerOptions): QueueWorker {
   /** Set by close(): a job whose process was ended by it records nothing (it goes back to the queue as it is). */
   let stopping = false;
   const repoLock = (repo: string) => async () => {
-    const lease = await acquireLease(o.redis, `${QUEUE_PREFIX}:repo:${hashJson(path.resolve(repo)).slice(0, 32)}`, { ttlMs: VENDOR_LEASE_MS, waitMs: 30 * 60_000, pollMs: 250 });
-    return { release: lease.release, lost: lease.lost };
+    const lease = await acquireLease(o.redis, `${QUEUE_PREFIX}:repo:${hashJson(canonicalFolder(repo)).slice(0, 32)}`, { ttlMs: VENDOR_LEASE_MS, waitMs: 30 * 60_000, pollMs: 250 });
+    return { release: lease.release, lost: lease.lost, sureUntil: lease.sureUntil };
   };
 
   const process1 = async (job: Job): Promise<JobSummary> => {
@@ -115,7 +121,11 @@ export function startQueueWorker(o: QueueWorkerOptions): QueueWorker {
     // The repository, GitHub repository and API its token goes to are the worker's own, never a job's.
     if (!samePr(data.pr, o.pr)) throw new UnrecoverableError(`the job's pull-request settings are not those worker ${name} was started with: not done (start workers with the --pr options of the expand run)`);
     const served = readQueueMark(path.join(o.stateDir, QUEUE_MARK));
-    if (served?.id !== o.queue.id) throw new UnrecoverableError(`the state folder ${o.stateDir} is ${served ? `served by the queue ${served.queue}` : 'not marked as served by a queue'}, not by this worker's (${o.queue.queue}): not done (one queue per state folder)`);
+    // The queue's id as Redis holds it now (a Redis emptied since this worker started has a new one).
+    if (served && served.id !== o.queue.id) o.queue.id = await queueId(o.redis);
+    if (served?.id !== o.queue.id) {
+      throw new UnrecoverableError(`the state folder ${o.stateDir} is ${served ? `marked for the queue ${served.queue} with id ${served.id.slice(0, 8)}…, and this worker's Redis (${o.queue.queue}) holds the id ${o.queue.id.slice(0, 8)}…` : 'not marked as served by a queue'}: not done (one queue per state folder; a Redis emptied since is another queue)`);
+    }
     await job.updateProgress({ worker: name } satisfies QueuedProgress);
     const started = Date.now();
     o.onLine(`${vendor}: started (job ${job.id}, attempt ${job.attemptsMade + 1})`);
@@ -126,7 +136,7 @@ export function startQueueWorker(o: QueueWorkerOptions): QueueWorker {
       throw retry ? new Error(cause) : new UnrecoverableError(cause);
     };
     /** The job's work once its vendor's lease is held; `lost` resolves if the lease is lost (the job process is then killed and nothing recorded). */
-    const underLease = async (lost: Promise<string>): Promise<JobSummary> => {
+    const underLease = async (lost: Promise<string>, sureUntil: () => number): Promise<JobSummary> => {
       let lostWhy: string | undefined;
       void lost.then((why) => (lostWhy = why));
       const previous = readVendorState(data.stateDir, vendor, (line) => o.onLine(`${vendor}: ${line}`));
@@ -143,7 +153,7 @@ export function startQueueWorker(o: QueueWorkerOptions): QueueWorker {
         o.onLine(`${vendor}: skipped (already done for these inputs)`);
         return { ...summaryFromState(data.entry, previous, 'skipped', true), elapsed_ms: Date.now() - started };
       }
-      const vendorJob: VendorJob = { entry: data.entry, key: key.key, inputs: key.inputs, previous, out: data.out, stateDir: data.stateDir, seed: data.seed, maxAttempts: data.maxAttempts, ...(data.planner ? { planner: data.planner } : {}), ...(data.model ? { model: data.model } : {}), ...(data.modelTimeout ? { modelTimeout: data.modelTimeout } : {}), ...(data.pr ? { pr: { ...data.pr } } : {}) };
+      const vendorJob: VendorJob = { entry: data.entry, key: key.key, inputs: key.inputs, previous, out: data.out, stateDir: data.stateDir, seed: data.seed, maxAttempts: data.maxAttempts, ...(data.planner ? { planner: data.planner } : {}), ...(data.model ? { model: data.model } : {}), ...(data.modelTimeout ? { modelTimeout: data.modelTimeout } : {}), ...(data.pr ? { pr: prWithoutRequester(data.pr) } : {}) };
       if (vendorJob.pr) {
         // This worker's repository and secrets: a job it cannot propose fails now, naming what is missing here.
         try {
@@ -153,7 +163,7 @@ export function startQueueWorker(o: QueueWorkerOptions): QueueWorker {
           return failed({ ...summaryFromState(data.entry, previous, 'failed', false), cause: o.redact(`on worker ${name}: ${cause}`), exit_code, elapsed_ms: Date.now() - started }, worthRetrying({ exit_code }));
         }
       }
-      const summary = await runJobProcess(vendorJob, o.env, { onLog: (_vendor, line) => o.onLine(line) }, children, data.jobTimeoutMs, { ...(vendorJob.pr ? { repoLock: repoLock(vendorJob.pr.repo) } : {}), stop: lost });
+      const summary = await runJobProcess(vendorJob, o.env, { onLog: (_vendor, line) => o.onLine(line) }, children, data.jobTimeoutMs, { ...(vendorJob.pr ? { repoLock: repoLock(vendorJob.pr.repo) } : {}), stop: lost, deadline: sureUntil });
       if (stopping) return new Promise<never>(() => undefined);
       if (lostWhy) {
         // Another worker may hold the vendor now: nothing of this job is recorded; it is done again.
@@ -166,18 +176,22 @@ export function startQueueWorker(o: QueueWorkerOptions): QueueWorker {
       o.onLine(`${vendor}: ${summary.outcome} (${Math.round((Date.now() - started) / 100) / 10} s)`);
       return summary;
     };
-    // One job process at a time writes a vendor, whatever the queue does: held until this job ends.
-    let lease: Awaited<ReturnType<typeof acquireLease>>;
+    // One job process at a time writes a vendor, whatever the queue does: its state file and its connector
+    // folder each under a lease (two state folders may share a connectors folder), taken in that order.
+    const leases: Awaited<ReturnType<typeof acquireLease>>[] = [];
     try {
-      lease = await acquireLease(o.redis, `${QUEUE_PREFIX}:vendor:${hashJson({ state: o.stateDir, vendor }).slice(0, 32)}`, { ttlMs: VENDOR_LEASE_MS, waitMs: 2 * VENDOR_LEASE_MS });
+      for (const key of [`state:${hashJson({ state: canonicalFolder(o.stateDir), vendor }).slice(0, 32)}`, `out:${hashJson({ out: canonicalFolder(o.out), vendor }).slice(0, 32)}`]) {
+        leases.push(await acquireLease(o.redis, `${QUEUE_PREFIX}:vendor:${key}`, { ttlMs: VENDOR_LEASE_MS, waitMs: 2 * VENDOR_LEASE_MS }));
+      }
     } catch (e) {
+      await Promise.all(leases.map((l) => l.release()));
       if (!(e instanceof LeaseBusy)) throw e;
       return failed({ ...summaryFromState(data.entry, readVendorState(data.stateDir, vendor), 'failed', false), cause: `another job of this vendor was still running on another worker after ${(2 * VENDOR_LEASE_MS) / 1000} s`, exit_code: EXIT.internal, elapsed_ms: Date.now() - started }, true);
     }
     try {
-      return await underLease(lease.lost);
+      return await underLease(Promise.race(leases.map((l) => l.lost)), () => Math.min(...leases.map((l) => l.sureUntil())));
     } finally {
-      await lease.release();
+      await Promise.all(leases.map((l) => l.release()));
     }
   };
 

@@ -8,6 +8,7 @@ import { diedSummary } from '../worker-pool.ts';
 import { connectorPaths } from '../../generate/connector-dir.ts';
 import { hashJson } from '../../hash.ts';
 import { folderIsAsMade, readVendorState } from '../vendor-state.ts';
+import { isDocsUrl } from '../inputs-key.ts';
 import path from 'node:path';
 import { connectChecked, QUEUE_PREFIX, queueId, type QueueAddress } from './queue-connection.ts';
 import { JOB_NAME, jobIdFor, jobOptions, QueuedProgress, queuedJobData, QueuedSummary, queueNameFor } from './queued-job.ts';
@@ -123,14 +124,20 @@ interface AwaitEvents {
 
 /**
  * Whether a summary that says the vendor is covered is what its job left on the shared file system:
- * the vendor's state records a passing connector at the vendor's folder, every file of which is as
- * made, with the streams, kinds and pull request the summary gives. Anyone who can write to Redis can
+ * the vendor's state records this run's inputs (its key) as done — or, for a failure that left the
+ * connector covering, as failed — a passing connector at the vendor's folder, every file of which is
+ * as made, with the streams, kinds and pull request the summary gives (proposed, with --pr). Anyone who can write to Redis can
  * answer for a job; only the job that did the work wrote the state.
  */
 function borneOut(s: JobSummary, job: VendorJob): boolean {
   const state = readVendorState(job.stateDir, job.entry.vendor);
   const target = path.resolve(connectorPaths(job.out, job.entry.vendor).target);
+  // This run's inputs: a success recorded under them (the model's fallback suffix allowed), or a failure on them that left the connector covering.
+  // A web reference's key is completed with the crawled pages by its job: its other inputs must be this run's.
+  const sameInputs = isDocsUrl(job.entry.docsPath) && !!state.inputs && hashJson({ ...state.inputs, docs_bytes_sha256: '' }) === hashJson({ ...job.inputs, docs_bytes_sha256: '' });
+  const thisRun = s.outcome === 'failed' ? state.failure?.key === job.key && state.failure.covered : !!state.done_key && (state.done_key === job.key || state.done_key.startsWith(`${job.key}:`) || sameInputs) && !state.failure && (!job.pr || state.pr?.plan_sha256 === state.plan_sha256);
   return (
+    thisRun &&
     state.verdict === 'pass' &&
     state.connector_dir === target &&
     s.connector_dir === target &&

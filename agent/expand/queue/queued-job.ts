@@ -1,3 +1,4 @@
+import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import type { JobsOptions } from 'bullmq';
@@ -21,10 +22,19 @@ export interface QueuePr {
   githubApi?: string;
 }
 
+/** A folder's path with its links resolved where it exists (else made absolute): two spellings of one folder are one queue and one lease. */
+export function canonicalFolder(p: string): string {
+  try {
+    return realpathSync(p);
+  } catch {
+    return path.resolve(p);
+  }
+}
+
 /** `pr` without what does not choose where the work goes (who asked for it), the repository absolute; undefined without one. */
 export function queuePr(pr: { repo: string; remote: string; github?: string; githubApi?: string } | undefined): QueuePr | undefined {
   if (!pr) return undefined;
-  return { repo: path.resolve(pr.repo), remote: pr.remote, ...(pr.github ? { github: pr.github } : {}), ...(pr.githubApi ? { githubApi: pr.githubApi } : {}) };
+  return { repo: canonicalFolder(pr.repo), remote: pr.remote, ...(pr.github ? { github: pr.github } : {}), ...(pr.githubApi ? { githubApi: pr.githubApi } : {}) };
 }
 
 /** Whether a job's pull-request settings are a worker's own (both none, or the same repository, remote, GitHub repository and API). */
@@ -39,7 +49,7 @@ export function samePr(job: Parameters<typeof queuePr>[0], worker: QueuePr | und
  * fails) these jobs: the waiting expand says no worker serves them.
  */
 export function queueNameFor(stateDir: string, out: string, pr?: Parameters<typeof queuePr>[0]): string {
-  return `expand-${hashJson({ state: path.resolve(stateDir), out: path.resolve(out), pr: queuePr(pr) ?? null }).slice(0, 16)}`;
+  return `expand-${hashJson({ state: canonicalFolder(stateDir), out: canonicalFolder(out), pr: queuePr(pr) ?? null }).slice(0, 16)}`;
 }
 
 /** The BullMQ job name of a vendor's job. */

@@ -21,6 +21,8 @@ export interface Lease {
   lost: Promise<string>;
   /** Gives the lease back (only if still this holder's) and stops renewing it. Never throws. */
   release(): Promise<void>;
+  /** Until when (ms since the epoch) the lease is sure: half its time to live after its last renewal (the watchdog's limit). */
+  sureUntil(): number;
 }
 
 const RENEW = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end";
@@ -78,6 +80,7 @@ export async function acquireLease(redis: Redis, key: string, o: LeaseOptions): 
   watchdog.unref();
   return {
     lost,
+    sureUntil: () => (ended ? 0 : lastRenewed + o.ttlMs / 2),
     release: async () => {
       end();
       await redis.eval(RELEASE, 1, key, token).catch(() => undefined);
