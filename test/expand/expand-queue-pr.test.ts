@@ -158,16 +158,32 @@ describe.skipIf(skip)('expand --queue --pr on a real redis-server with a passwor
       async () => ({ vendor: 'jupyterhub', owner: '@acme/identity', docs: vendorDoc('jupyterhub'), outcome: 'generated', covered: true, connector_dir: path.join(out, 'jupyterhub'), streams: 99, identity_kinds: ['human'], skipped_streams: [], drift: null, pr: null, cause: null, exit_code: null, retry_at: null, elapsed_ms: 5 }),
       { connection, prefix: QUEUE_PREFIX },
     );
+    const run = (...extra: string[]) => fetchwright(['expand', '--catalog', catalogue, '--queue', url, '--wait', '--state', state, '--out', out, '--json', ...extra], { state: tmp('audit'), env: { CI: 'true', FETCHWRIGHT_REDIS_PASSWORD: REDIS_PASSWORD } });
     try {
-      const r = await fetchwright(['expand', '--catalog', catalogue, '--queue', url, '--wait', '--state', state, '--out', out, '--json'], { state: tmp('audit'), env: { CI: 'true', FETCHWRIGHT_REDIS_PASSWORD: REDIS_PASSWORD } });
+      const r = await run();
       expect(r.code, r.stderr).toBe(EXIT.expandFailed);
       const [v] = (JSON.parse(r.stdout) as CoverageSummary).vendors;
       expect(v).toMatchObject({ vendor: 'jupyterhub', outcome: 'failed', covered: false });
       expect(v!.cause).toMatch(/do not bear it out: not trusted/);
     } finally {
       await impostor.close();
+    }
+    // A real connector from a real worker is on disk; then the impostor answers for other inputs (another seed), copying it.
+    const real = startWorker(url, state, out, { FETCHWRIGHT_REDIS_PASSWORD: REDIS_PASSWORD });
+    const done = await run('--retry-failed');
+    expect(done.code, done.stderr).toBe(0);
+    const made = (JSON.parse(done.stdout) as CoverageSummary).vendors[0]!;
+    await stopAll();
+    const copycat = new Worker(queueNameFor(state, out), async () => ({ ...made, outcome: 'regenerated' }), { connection, prefix: QUEUE_PREFIX });
+    try {
+      const r = await run('--seed', '7');
+      expect(r.code, r.stderr).toBe(EXIT.expandFailed);
+      expect((JSON.parse(r.stdout) as CoverageSummary).vendors[0]).toMatchObject({ outcome: 'failed', covered: false, cause: expect.stringMatching(/not trusted/) });
+    } finally {
+      await copycat.close();
       connection.disconnect();
     }
+    expect(real.log()).toMatch(/jupyterhub: generated/);
   }, 120_000);
 
   it('a worker refuses forged jobs — other folders, data fetchwright never queues, another job name — and writes nothing for them', async () => {
