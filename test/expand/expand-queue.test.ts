@@ -116,6 +116,17 @@ describe.skipIf(skip)('expand --queue and fetchwright worker on a real redis-ser
     await redis?.stop();
   });
 
+  /** A test's catalogue of `vendors`, its queue (Redis database `db`) and folders; `expand(extra)` runs `expand --queue` on them (default: `--wait --json`). */
+  const queueRun = (label: string, db: number, vendors: { vendor: string; docs: string }[]) => {
+    const root = tmp(label);
+    const catalogue = writeCatalogue(root, vendors);
+    const url = `redis://127.0.0.1:${redis.port}/${db}`;
+    const [state, out] = [path.join(root, 'state'), path.join(root, 'out')];
+    const expand = (extra: string[] = ['--wait', '--json'], onStderr?: (all: string) => void) => fetchwright(['expand', '--catalog', catalogue, '--queue', url, '--state', state, '--out', out, ...extra], { state: tmp('audit'), env: { CI: 'true' }, ...(onStderr ? { onStderr } : {}) });
+    return { root, catalogue, url, state, out, expand };
+  };
+  const hub = () => [entries.find((e) => e.vendor === 'jupyterhub')!];
+
   it('two workers do every vendor of a catalogue of every description once, and the summary is the local run\'s', async () => {
     const root = tmp('two');
     const catalogue = writeCatalogue(root, entries);
@@ -194,14 +205,11 @@ describe.skipIf(skip)('expand --queue and fetchwright worker on a real redis-ser
   }, 240_000);
 
   it('a worker started for other folders takes none of these jobs; the waiting expand says no worker serves them until one does', async () => {
-    const root = tmp('folders');
-    const catalogue = writeCatalogue(root, [entries.find((e) => e.vendor === 'jupyterhub')!]);
-    const url = `redis://127.0.0.1:${redis.port}/7`;
-    const [state, out] = [path.join(root, 'state'), path.join(root, 'out')];
+    const { root, url, state, out, expand } = queueRun('folders', 7, hub());
     const astray = startWorker(url, path.join(root, 'other-state'), path.join(root, 'other-out'));
     await astray.waitFor(/taking jobs/);
     let stderr = '';
-    const waiting = fetchwright(['expand', '--catalog', catalogue, '--queue', url, '--wait', '--state', state, '--out', out, '--json'], { state: tmp('audit'), env: { CI: 'true' }, onStderr: (all) => (stderr = all) });
+    const waiting = expand(undefined, (all) => (stderr = all));
     await expect.poll(() => stderr, { timeout: 30_000 }).toContain(`no worker serves these folders on the queue at ${url}: 1 job wait`);
     const right = startWorker(url, state, out);
     const r = await waiting;
@@ -213,14 +221,11 @@ describe.skipIf(skip)('expand --queue and fetchwright worker on a real redis-ser
   }, 240_000);
 
   it('a worker killed with SIGKILL mid-job: its job process ends with it, and the other worker does the job', async () => {
-    const root = tmp('kill');
-    const catalogue = writeCatalogue(root, [entries.find((e) => e.vendor === 'jupyterhub')!]);
-    const url = `redis://127.0.0.1:${redis.port}/3`;
-    const [state, out] = [path.join(root, 'state'), path.join(root, 'out')];
+    const { url, state, out, expand } = queueRun('kill', 3, hub());
     // The first worker's job holds (FETCHWRIGHT_TEST_PAUSE) so the kill lands mid-job.
     const doomed = startWorker(url, state, out, { FETCHWRIGHT_TEST_PAUSE: 'expand-job' });
     await doomed.waitFor(/taking jobs/);
-    const waiting = fetchwright(['expand', '--catalog', catalogue, '--queue', url, '--wait', '--state', state, '--out', out, '--json'], { state: tmp('audit'), env: { CI: 'true' } });
+    const waiting = expand();
     await doomed.waitFor(/jupyterhub: started \(job/);
     // Its job's process is running (paused inside the job).
     await expect.poll(() => processesWithEnv(doomed.marker).length, { timeout: 10_000 }).toBeGreaterThan(1);
@@ -241,13 +246,10 @@ describe.skipIf(skip)('expand --queue and fetchwright worker on a real redis-ser
   }, 240_000);
 
   it('a worker stopped with SIGTERM mid-job exits 0 at once and hands its job back: done by another, no failure recorded', async () => {
-    const root = tmp('term');
-    const catalogue = writeCatalogue(root, [entries.find((e) => e.vendor === 'jupyterhub')!]);
-    const url = `redis://127.0.0.1:${redis.port}/6`;
-    const [state, out] = [path.join(root, 'state'), path.join(root, 'out')];
+    const { url, state, out, expand } = queueRun('term', 6, hub());
     const stopped = startWorker(url, state, out, { FETCHWRIGHT_TEST_PAUSE: 'expand-job' });
     await stopped.waitFor(/taking jobs/);
-    const waiting = fetchwright(['expand', '--catalog', catalogue, '--queue', url, '--wait', '--state', state, '--out', out, '--json'], { state: tmp('audit'), env: { CI: 'true' } });
+    const waiting = expand();
     await stopped.waitFor(/jupyterhub: started \(job/);
     expect(await stopped.stop()).toBe(0);
     expect(stopped.log()).toMatch(/stopped by SIGTERM; its running jobs go back to the queue/);
@@ -263,15 +265,12 @@ describe.skipIf(skip)('expand --queue and fetchwright worker on a real redis-ser
   }, 240_000);
 
   it('Redis restarted mid-run: no queued job is lost, every vendor is done once', async () => {
-    const root = tmp('restart');
-    const catalogue = writeCatalogue(root, entries);
-    const url = `redis://127.0.0.1:${redis.port}/4`;
-    const [state, out] = [path.join(root, 'state'), path.join(root, 'out')];
+    const { state, out, url, expand } = queueRun('restart', 4, entries);
     // Queued with no worker running, so most jobs are still waiting when Redis goes down.
-    const queued = await fetchwright(['expand', '--catalog', catalogue, '--queue', url, '--state', state, '--out', out], { state: tmp('audit'), env: { CI: 'true' } });
+    const queued = await expand([]);
     expect(queued.code, queued.stderr).toBe(0);
     const w = startWorker(url, state, out);
-    const waiting = fetchwright(['expand', '--catalog', catalogue, '--queue', url, '--wait', '--state', state, '--out', out, '--json'], { state: tmp('audit'), env: { CI: 'true' } });
+    const waiting = expand();
     await w.waitFor(/: generated/);
     await redis.restart();
     const r = await waiting;
@@ -284,14 +283,11 @@ describe.skipIf(skip)('expand --queue and fetchwright worker on a real redis-ser
   }, 240_000);
 
   it('Redis paused longer than a job\'s lock: the first worker stops its job process by its own clock, so the vendor has one writer', async () => {
-    const root = tmp('pause');
-    const catalogue = writeCatalogue(root, [entries.find((e) => e.vendor === 'jupyterhub')!]);
-    const url = `redis://127.0.0.1:${redis.port}/9`;
-    const [state, out] = [path.join(root, 'state'), path.join(root, 'out')];
+    const { url, state, out, expand } = queueRun('pause', 9, hub());
     // The first worker's job holds 30 s (FETCHWRIGHT_TEST_PAUSE), so it is still running when Redis comes back.
     const first = startWorker(url, state, out, { FETCHWRIGHT_TEST_PAUSE: 'expand-job' });
     await first.waitFor(/taking jobs/);
-    const waiting = fetchwright(['expand', '--catalog', catalogue, '--queue', url, '--wait', '--state', state, '--out', out, '--json'], { state: tmp('audit'), env: { CI: 'true' } });
+    const waiting = expand();
     await first.waitFor(/jupyterhub: started \(job/);
     const second = startWorker(url, state, out);
     await second.waitFor(/taking jobs/);
@@ -314,13 +310,10 @@ describe.skipIf(skip)('expand --queue and fetchwright worker on a real redis-ser
   }, 240_000);
 
   it('a worker frozen mid-job (SIGSTOP): its job process ends itself, with all it started, before another worker can hold the vendor', async () => {
-    const root = tmp('frozen');
-    const catalogue = writeCatalogue(root, [entries.find((e) => e.vendor === 'jupyterhub')!]);
-    const url = `redis://127.0.0.1:${redis.port}/10`;
-    const [state, out] = [path.join(root, 'state'), path.join(root, 'out')];
+    const { url, state, out, expand } = queueRun('frozen', 10, hub());
     const frozen = startWorker(url, state, out, { FETCHWRIGHT_TEST_PAUSE: 'expand-job' });
     await frozen.waitFor(/taking jobs/);
-    const waiting = fetchwright(['expand', '--catalog', catalogue, '--queue', url, '--wait', '--state', state, '--out', out, '--json'], { state: tmp('audit'), env: { CI: 'true' } });
+    const waiting = expand();
     await frozen.waitFor(/jupyterhub: started \(job/);
     await expect.poll(() => processesWithEnv(frozen.marker).length, { timeout: 10_000 }).toBeGreaterThan(1);
     // The worker stops answering anyone; its job process hears no more from it and ends itself (only the frozen worker is left).
