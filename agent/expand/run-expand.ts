@@ -77,7 +77,7 @@ export interface ExpandResult {
 /** The state folder's lock file. */
 export const LOCK_FILE = 'expand.lock';
 /**
- * In a state folder served by a queue's workers: which queue (`{"queue": "redis://host:port/db"}`).
+ * In a state folder served by a queue's workers: which queue (`{"queue": "redis://host:port/db", "id": <the id its Redis holds>}`).
  * Its workers write the vendors' states and connectors while no expand holds the lock, so a local
  * expand there would be a second writer: it refuses while this file is there.
  */
@@ -129,7 +129,7 @@ function unreadableSummary(entry: CatalogueEntry, e: unknown): VendorSummary {
 
 /**
  * One expand run once its locks are held and every vendor is decided: the jobs to do, and how the
- * run ends. Shared by the local run (worker processes) and the queued one (queue/enqueue.ts): the
+ * run ends. Shared by the local run (worker processes) and the queued one (queue/queued-expand.ts): the
  * same decisions and the same summary, whoever does the jobs.
  */
 export interface ExpandRun {

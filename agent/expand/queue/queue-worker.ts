@@ -209,7 +209,7 @@ export function startQueueWorker(o: QueueWorkerOptions): QueueWorker {
   worker.on('error', (e) => {
     if (down) return;
     down = true;
-    o.onLine(`the queue is unreachable (${o.redact(e.message).slice(0, 200)}): waiting for it`);
+    o.onLine(`the queue answered an error (${o.redact(e.message).slice(0, 200)}); if it is away, this worker waits for it`);
   });
   o.redis.on('ready', () => {
     if (!down) return;
@@ -224,7 +224,14 @@ export function startQueueWorker(o: QueueWorkerOptions): QueueWorker {
       stopping = true;
       await worker.close(true);
       o.redis.disconnect();
-      children.forEach((c) => c.kill('SIGKILL'));
+      // Each job process leads its own process group: what it started (git, sandboxes) ends with it.
+      for (const c of children) {
+        try {
+          process.kill(-c.pid!, 'SIGKILL');
+        } catch {
+          c.kill('SIGKILL');
+        }
+      }
     },
   };
 }
